@@ -193,9 +193,6 @@ class RecordError:
         return f"{self.locator}: {self.message}"
 
 
-Item = ContactRecord | MeRecord | NoticeRecord | RecordError  # InteractionRecord: history sources
-
-
 @dataclass(slots=True)
 class InteractionRecord:
     """One dated contact between me and other people, as a source describes it.
@@ -230,3 +227,6 @@ class InteractionRecord:
             ensure_ascii=False,
         )
         return "hash:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+Item = ContactRecord | MeRecord | InteractionRecord | NoticeRecord | RecordError
