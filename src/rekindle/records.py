@@ -230,3 +230,40 @@ class InteractionRecord:
 
 
 Item = ContactRecord | MeRecord | InteractionRecord | NoticeRecord | RecordError
+
+
+def contact_to_data(record: ContactRecord) -> dict[str, Any]:
+    """A JSON-safe dict of a contact's content (dates as ISO text, no photo bytes)."""
+    data = record.canonical()
+    data["birthday"] = record.birthday.iso() if record.birthday else None
+    data["anniversary"] = record.anniversary.iso() if record.anniversary else None
+    data["connected_on"] = record.connected_on.isoformat() if record.connected_on else None
+    for aff in data["affiliations"]:
+        for key in ("start", "end"):
+            aff[key] = aff[key].isoformat() if aff[key] else None
+    data["related"] = [list(pair) for pair in record.related]
+    return data
+
+
+def contact_from_data(data: dict[str, Any], locator: str = "", payload: str = "") -> ContactRecord:
+    """The inverse of :func:`contact_to_data` (the photo is not kept)."""
+    fields = dict(data)
+    fields.pop("photo_sha1", None)
+    fields["identities"] = [RawIdentity(**i) for i in fields.get("identities", [])]
+    fields["affiliations"] = [
+        AffiliationRecord(
+            **{
+                **a,
+                "start": date.fromisoformat(a["start"]) if a.get("start") else None,
+                "end": date.fromisoformat(a["end"]) if a.get("end") else None,
+            }
+        )
+        for a in fields.get("affiliations", [])
+    ]
+    fields["addresses"] = [AddressRecord(**a) for a in fields.get("addresses", [])]
+    for key in ("birthday", "anniversary"):
+        fields[key] = PartialDate.from_iso(fields[key]) if fields.get(key) else None
+    if fields.get("connected_on"):
+        fields["connected_on"] = date.fromisoformat(fields["connected_on"])
+    fields["related"] = [tuple(pair) for pair in fields.get("related", [])]
+    return ContactRecord(locator=locator, payload=payload, **fields)

@@ -1,0 +1,1 @@
+"""Orchestration over the store and the domain: import, people, merges, export."""

@@ -1,0 +1,352 @@
+"""Importing a file: detect its format, resolve each record to a person, store it all.
+
+One import is one transaction: a process killed half-way leaves the database exactly as it
+was. Re-importing the same file changes nothing. A bad record is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, update
+
+from rekindle.errors import StrictImportError
+from rekindle.identity import normalise_identities
+from rekindle.matching import Resolver, profile_from_record
+from rekindle.records import (
+    AffiliationRecord,
+    ContactRecord,
+    InteractionRecord,
+    MeRecord,
+    NoticeRecord,
+    RawIdentity,
+    RecordError,
+    contact_to_data,
+)
+from rekindle.services.profiles import display_names, load_resolver
+from rekindle.sources import ImportOptions, detect, get_importer
+from rekindle.store import Store, history, merges
+from rekindle.store import contacts as q
+from rekindle.store import people as pq
+from rekindle.store.database import utcnow
+from rekindle.store.schema import import_run
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the summary line and ``--verbose``."""
+
+    path: str
+    format: str
+    contacts: int = 0
+    new: int = 0
+    merged: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    me: int = 0
+    interactions: int = 0
+    suggestions: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+    notices: list[NoticeRecord] = field(default_factory=list)
+    merge_details: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.errors)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "contacts": self.contacts,
+            "new": self.new,
+            "merged": self.merged,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "me": self.me,
+            "interactions": self.interactions,
+            "suggestions": self.suggestions,
+        }
+
+    def summary(self) -> str:
+        parts = [f"{self.new} new", f"{self.merged} merged"]
+        if self.updated:
+            parts.append(f"{self.updated} updated")
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        parts.append(f"{self.skipped} skipped")
+        line = f"{self.contacts} contacts: " + ", ".join(parts)
+        extras = []
+        if self.me:
+            extras.append(f"{self.me} about you")
+        if self.interactions:
+            extras.append(f"{self.interactions} interactions")
+        if self.suggestions:
+            extras.append(
+                f"{self.suggestions} possible duplicates to review (`rekindle merge --review`)"
+            )
+        if extras:
+            line += "; " + ", ".join(extras)
+        return line
+
+
+def identity_rows(raws: list[RawIdentity], region: str | None) -> list[q.IdentityRow]:
+    """Normalised, de-duplicated identities, each keeping the label it was found with."""
+    rows: dict[tuple[str, str], q.IdentityRow] = {}
+    for raw in raws:
+        for ident in normalise_identities([raw], region):
+            rows.setdefault(
+                (ident.kind, ident.value),
+                q.IdentityRow(ident.kind, ident.value, ident.display, ident.service, raw.label),
+            )
+    return list(rows.values())
+
+
+def affiliation_rows(affs: list[AffiliationRecord]) -> list[q.AffiliationRow]:
+    return [
+        q.AffiliationRow(a.organisation, a.title, a.department, a.kind, a.start, a.end)
+        for a in affs
+        if a.organisation and a.organisation.strip()
+    ]
+
+
+class _Importer:
+    """The state of one import inside its transaction."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        store: Store,
+        report: ImportReport,
+        import_id: int,
+        region: str | None,
+        strict: bool,
+        now: datetime,
+    ) -> None:
+        self.conn = conn
+        self.owner = store.owner_id
+        self.report = report
+        self.import_id = import_id
+        self.region = region
+        self.strict = strict
+        self.now = now
+        self.known = q.load_record_index(conn, self.owner)
+        self.interaction_keys = history.load_interaction_keys(conn, self.owner)
+        self.resolver: Resolver = load_resolver(conn, self.owner, region)
+        self.touched: set[int] = set()
+
+    def facts(self, record: ContactRecord) -> tuple[list[q.IdentityRow], list[q.AffiliationRow]]:
+        return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
+
+    def add_contact(self, record: ContactRecord) -> None:
+        self.report.contacts += 1
+        key = (record.source, record.natural_key())
+        content_hash = record.content_hash()
+        known = self.known.get(key)
+        if known is not None and known.content_hash == content_hash:
+            self.report.unchanged += 1
+            return
+        data = contact_to_data(record)
+        idents, affs = self.facts(record)
+        if known is not None:
+            q.update_record(
+                self.conn,
+                known.id,
+                locator=record.locator,
+                content_hash=content_hash,
+                payload=record.payload,
+                data=data,
+                import_id=self.import_id,
+                now=self.now,
+            )
+            q.replace_record_facts(
+                self.conn, self.owner, known.person_id, known.id, idents, affs, record.tags
+            )
+            self.resolver.register(known.person_id, profile_from_record(record, self.region))
+            self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
+            self.touched.add(known.person_id)
+            self.report.updated += 1
+            return
+        profile = profile_from_record(record, self.region)
+        resolution = self.resolver.resolve(profile)
+        if resolution.person_id is None:
+            person_id = pq.insert_person(self.conn, self.owner, record.display_name(), "", self.now)
+            rule, evidence = "new", "first seen in this record"
+            self.report.new += 1
+        else:
+            person_id = resolution.person_id
+            rule, evidence = resolution.rule, resolution.evidence
+            self.report.merged += 1
+            self.report.merge_details.append(
+                f"{record.locator}: {record.display_name()} → {evidence}"
+            )
+        record_id = q.insert_record(
+            self.conn,
+            self.owner,
+            person_id,
+            source=record.source,
+            natural_key=key[1],
+            locator=record.locator,
+            content_hash=content_hash,
+            payload=record.payload,
+            data=data,
+            link_rule=rule,
+            link_evidence=evidence,
+            import_id=self.import_id,
+            now=self.now,
+        )
+        q.replace_record_facts(
+            self.conn, self.owner, person_id, record_id, idents, affs, record.tags
+        )
+        self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
+        self.resolver.register(person_id, profile)
+        self.touched.add(person_id)
+        for other in resolution.also_merge:
+            if other == person_id:
+                continue
+            merges.merge_persons(
+                self.conn,
+                self.owner,
+                person_id,
+                other,
+                resolution.rule,
+                resolution.evidence,
+                self.now,
+            )
+            self.resolver.merged(other, person_id)
+            self.touched.discard(other)
+            self.report.merge_details.append(
+                f"{record.locator}: joined two people already stored ({resolution.evidence})"
+            )
+
+    def add_me(self, record: MeRecord) -> None:
+        key = (record.source, record.natural_key())
+        if key in self.known:
+            return
+        me_id = pq.ensure_me(self.conn, self.owner, self.now)
+        record_id = q.insert_record(
+            self.conn,
+            self.owner,
+            me_id,
+            source=record.source,
+            natural_key=key[1],
+            locator=record.locator,
+            content_hash=key[1].removeprefix("hash:"),
+            payload=record.payload,
+            data={"affiliations": [a.organisation for a in record.affiliations]},
+            link_rule="me",
+            link_evidence="describes you",
+            import_id=self.import_id,
+            now=self.now,
+        )
+        q.replace_record_facts(
+            self.conn,
+            self.owner,
+            me_id,
+            record_id,
+            identity_rows(record.identities, self.region),
+            affiliation_rows(record.affiliations),
+            [],
+        )
+        self.known[key] = q.KnownRecord(record_id, key[1], me_id)
+        self.report.me += 1
+
+    def add_interaction(self, record: InteractionRecord) -> None:
+        key = (record.source, record.natural_key())
+        if key in self.interaction_keys:
+            return
+        participants = []
+        for ident in normalise_identities(record.participants, self.region):
+            for pid in q.persons_with_identity(self.conn, self.owner, ident.kind, ident.value):
+                participants.append((pid, ident.kind, ident.value))
+        if not participants:
+            return
+        history.insert_interaction(
+            self.conn,
+            self.owner,
+            source=record.source,
+            natural_key=key[1],
+            occurred_at=record.when,
+            channel=record.channel,
+            direction=record.direction,
+            subject=record.subject,
+            thread=record.thread,
+            group_size=record.group_size,
+            import_id=self.import_id,
+            participants=participants,
+        )
+        self.interaction_keys.add(key)
+        self.report.interactions += 1
+
+    def finish(self) -> None:
+        refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
+        blocked = merges.blocked_pairs(self.conn, self.owner)
+        found = [
+            (s.a, s.b, s.score, s.rule, s.reasons)
+            for s in self.resolver.suggestions(self.touched)
+            if (min(s.a, s.b), max(s.a, s.b)) not in blocked
+        ]
+        self.report.suggestions = merges.save_suggestions(self.conn, self.owner, found, self.now)
+
+
+def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:
+    """Recompute the cached display and sort names from records and edits."""
+    for person_id in person_ids:
+        display, sort = display_names(conn, owner_id, person_id)
+        pq.set_names(conn, person_id, display, sort, now)
+
+
+def import_path(
+    store: Store,
+    path: Path,
+    fmt: str | None = None,
+    options: ImportOptions | None = None,
+    *,
+    strict: bool = False,
+    region: str | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Import one file or export folder; see the module docstring for the guarantees."""
+    importer = get_importer(fmt) if fmt else detect(path)
+    options = options or ImportOptions()
+    now = now or utcnow()
+    report = ImportReport(path=str(path), format=importer.name)
+    with store.begin() as conn:
+        result = conn.execute(
+            insert(import_run).values(
+                owner_id=store.owner_id, path=str(path), format=importer.name, started_at=now
+            )
+        )
+        pk = result.inserted_primary_key
+        assert pk is not None
+        state = _Importer(conn, store, report, int(pk[0]), region, strict, now)
+        for n, item in enumerate(importer.parse(path, options), start=1):
+            if isinstance(item, RecordError):
+                report.errors.append(item)
+                if strict:
+                    raise StrictImportError(
+                        f"{path.name}: {item}", hint="run without --strict to skip bad records"
+                    )
+            elif isinstance(item, NoticeRecord):
+                report.notices.append(item)
+            elif isinstance(item, ContactRecord):
+                state.add_contact(item)
+            elif isinstance(item, MeRecord):
+                state.add_me(item)
+            elif isinstance(item, InteractionRecord):
+                state.add_interaction(item)
+            if progress is not None and n % 50 == 0:
+                progress(n)
+        state.finish()
+        conn.execute(
+            update(import_run)
+            .where(import_run.c.id == state.import_id)
+            .values(finished_at=utcnow(), counts=json.dumps(report.counts()))
+        )
+    return report

@@ -1,0 +1,228 @@
+"""Source records and the facts derived from them (identities, affiliations, tags)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from rekindle.store.schema import affiliation, identity, source_record, tag
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    kind: str
+    value: str
+    display: str
+    service: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class AffiliationRow:
+    organisation: str
+    title: str | None = None
+    department: str | None = None
+    kind: str = "work"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class KnownRecord:
+    id: int
+    content_hash: str
+    person_id: int
+
+
+def load_record_index(conn: Connection, owner_id: int) -> dict[tuple[str, str], KnownRecord]:
+    """Every stored record's (source, natural key) with its hash and person."""
+    rows = conn.execute(
+        select(
+            source_record.c.source,
+            source_record.c.natural_key,
+            source_record.c.id,
+            source_record.c.content_hash,
+            source_record.c.person_id,
+        ).where(source_record.c.owner_id == owner_id)
+    )
+    return {(r.source, r.natural_key): KnownRecord(r.id, r.content_hash, r.person_id) for r in rows}
+
+
+def insert_record(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    *,
+    source: str,
+    natural_key: str,
+    locator: str,
+    content_hash: str,
+    payload: str,
+    data: dict[str, Any],
+    link_rule: str,
+    link_evidence: str,
+    import_id: int | None,
+    now: datetime,
+) -> int:
+    result = conn.execute(
+        insert(source_record).values(
+            owner_id=owner_id,
+            person_id=person_id,
+            source=source,
+            natural_key=natural_key,
+            locator=locator,
+            content_hash=content_hash,
+            payload=payload,
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            link_rule=link_rule,
+            link_evidence=link_evidence,
+            import_id=import_id,
+            first_seen=now,
+            last_seen=now,
+        )
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
+def update_record(
+    conn: Connection,
+    record_id: int,
+    *,
+    locator: str,
+    content_hash: str,
+    payload: str,
+    data: dict[str, Any],
+    import_id: int | None,
+    now: datetime,
+) -> None:
+    conn.execute(
+        update(source_record)
+        .where(source_record.c.id == record_id)
+        .values(
+            locator=locator,
+            content_hash=content_hash,
+            payload=payload,
+            data=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            import_id=import_id,
+            last_seen=now,
+        )
+    )
+
+
+def replace_record_facts(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    record_id: int,
+    identities: Sequence[IdentityRow],
+    affiliations: Sequence[AffiliationRow],
+    tags: Iterable[str],
+) -> None:
+    """Make the record's derived facts exactly these (idempotent)."""
+    for table in (identity, affiliation, tag):
+        conn.execute(delete(table).where(table.c.source_record_id == record_id))
+    if identities:
+        conn.execute(
+            insert(identity),
+            [
+                {
+                    "owner_id": owner_id,
+                    "person_id": person_id,
+                    "source_record_id": record_id,
+                    "kind": i.kind,
+                    "value": i.value,
+                    "display": i.display,
+                    "service": i.service,
+                    "label": i.label,
+                }
+                for i in identities
+            ],
+        )
+    if affiliations:
+        conn.execute(
+            insert(affiliation),
+            [
+                {
+                    "owner_id": owner_id,
+                    "person_id": person_id,
+                    "source_record_id": record_id,
+                    "organisation": a.organisation,
+                    "title": a.title,
+                    "department": a.department,
+                    "kind": a.kind,
+                    "start_date": a.start,
+                    "end_date": a.end,
+                }
+                for a in affiliations
+            ],
+        )
+    names = sorted({t.strip() for t in tags if t and t.strip()})
+    if names:
+        conn.execute(
+            insert(tag),
+            [
+                {
+                    "owner_id": owner_id,
+                    "person_id": person_id,
+                    "source_record_id": record_id,
+                    "name": n,
+                }
+                for n in names
+            ],
+        )
+
+
+def add_identity(conn: Connection, owner_id: int, person_id: int, row: IdentityRow) -> None:
+    """An identity the user typed in (no source record; survives every re-import)."""
+    exists = conn.execute(
+        select(identity.c.id).where(
+            identity.c.person_id == person_id,
+            identity.c.kind == row.kind,
+            identity.c.value == row.value,
+            identity.c.source_record_id.is_(None),
+        )
+    ).first()
+    if exists is None:
+        conn.execute(
+            insert(identity).values(
+                owner_id=owner_id,
+                person_id=person_id,
+                source_record_id=None,
+                kind=row.kind,
+                value=row.value,
+                display=row.display,
+                service=row.service,
+                label=row.label,
+            )
+        )
+
+
+def records_of(conn: Connection, owner_id: int, person_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(source_record)
+            .where(source_record.c.owner_id == owner_id, source_record.c.person_id == person_id)
+            .order_by(source_record.c.first_seen, source_record.c.id)
+        )
+    )
+
+
+def record_data(row: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(row.data)
+    return data
+
+
+def persons_with_identity(conn: Connection, owner_id: int, kind: str, value: str) -> list[int]:
+    rows = conn.execute(
+        select(identity.c.person_id)
+        .where(identity.c.owner_id == owner_id, identity.c.kind == kind, identity.c.value == value)
+        .distinct()
+    )
+    return [r.person_id for r in rows]

@@ -1,0 +1,104 @@
+"""Interactions: dated contacts between me and people, each with its participants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from rekindle.store.schema import interaction, interaction_person
+
+
+def load_interaction_keys(conn: Connection, owner_id: int) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        select(interaction.c.source, interaction.c.natural_key).where(
+            interaction.c.owner_id == owner_id
+        )
+    )
+    return {(r.source, r.natural_key) for r in rows}
+
+
+def insert_interaction(
+    conn: Connection,
+    owner_id: int,
+    *,
+    source: str,
+    natural_key: str,
+    occurred_at: datetime,
+    channel: str,
+    direction: str,
+    subject: str | None,
+    thread: str | None,
+    group_size: int,
+    import_id: int | None,
+    participants: Iterable[tuple[int, str, str]],
+) -> int:
+    """Store one interaction and its participants given as (person id, kind, value)."""
+    result = conn.execute(
+        insert(interaction).values(
+            owner_id=owner_id,
+            source=source,
+            natural_key=natural_key,
+            occurred_at=occurred_at,
+            channel=channel,
+            direction=direction,
+            subject=subject,
+            thread=thread,
+            group_size=group_size,
+            import_id=import_id,
+        )
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    interaction_id = int(pk[0])
+    rows = [
+        {
+            "interaction_id": interaction_id,
+            "owner_id": owner_id,
+            "person_id": pid,
+            "identity_kind": kind,
+            "identity_value": value,
+        }
+        for pid, kind, value in dict.fromkeys(participants)
+    ]
+    if rows:
+        conn.execute(insert(interaction_person), rows)
+    return interaction_id
+
+
+def interactions_of(conn: Connection, person_id: int, limit: int | None = None) -> list[Any]:
+    stmt = (
+        select(interaction)
+        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
+        .where(interaction_person.c.person_id == person_id)
+        .distinct()
+        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(conn.execute(stmt))
+
+
+def contact_span(conn: Connection, person_id: int) -> tuple[datetime | None, datetime | None, int]:
+    """First and last interaction with a person, and how many there were."""
+    row = conn.execute(
+        select(
+            func.min(interaction.c.occurred_at),
+            func.max(interaction.c.occurred_at),
+            func.count(func.distinct(interaction.c.id)),
+        )
+        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
+        .where(interaction_person.c.person_id == person_id)
+    ).one()
+    return row[0], row[1], int(row[2] or 0)
+
+
+def count_interactions(conn: Connection, owner_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(interaction).where(interaction.c.owner_id == owner_id)
+        ).scalar()
+        or 0
+    )

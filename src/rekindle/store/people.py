@@ -1,0 +1,307 @@
+"""Persons: creation, listing and search, user edits, tags and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from rekindle.store.schema import (
+    affiliation,
+    identity,
+    note,
+    person,
+    person_edit,
+    source_record,
+    tag,
+)
+
+#: user-editable fields; edits are stored apart from imported values and always win
+EDITABLE_FIELDS = (
+    "name",
+    "organisation",
+    "title",
+    "birthday",
+    "phone",
+    "email",
+    "medium",
+    "country",
+)
+
+
+def insert_person(
+    conn: Connection,
+    owner_id: int,
+    display_name: str,
+    sort_name: str,
+    now: datetime,
+    is_me: bool = False,
+) -> int:
+    result = conn.execute(
+        insert(person).values(
+            owner_id=owner_id,
+            display_name=display_name,
+            sort_name=sort_name,
+            is_me=is_me,
+            status="active",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
+def ensure_me(conn: Connection, owner_id: int, now: datetime) -> int:
+    found = conn.execute(
+        select(person.c.id).where(person.c.owner_id == owner_id, person.c.is_me.is_(True))
+    ).scalar()
+    if found is not None:
+        return int(found)
+    return insert_person(conn, owner_id, "me", "", now, is_me=True)
+
+
+def find_me(conn: Connection, owner_id: int) -> int | None:
+    found = conn.execute(
+        select(person.c.id).where(person.c.owner_id == owner_id, person.c.is_me.is_(True))
+    ).scalar()
+    return int(found) if found is not None else None
+
+
+def get_person(conn: Connection, owner_id: int, person_id: int) -> Any | None:
+    return conn.execute(
+        select(person).where(person.c.owner_id == owner_id, person.c.id == person_id)
+    ).first()
+
+
+def set_names(
+    conn: Connection, person_id: int, display_name: str, sort_name: str, now: datetime
+) -> None:
+    conn.execute(
+        update(person)
+        .where(person.c.id == person_id)
+        .values(display_name=display_name, sort_name=sort_name, updated_at=now)
+    )
+
+
+def edits_of(conn: Connection, person_id: int) -> dict[str, str]:
+    rows = conn.execute(
+        select(person_edit.c.field, person_edit.c.value).where(person_edit.c.person_id == person_id)
+    )
+    return {r.field: r.value for r in rows}
+
+
+def set_edit(
+    conn: Connection, owner_id: int, person_id: int, field: str, value: str | None, now: datetime
+) -> None:
+    conn.execute(
+        delete(person_edit).where(
+            person_edit.c.person_id == person_id, person_edit.c.field == field
+        )
+    )
+    if value is not None:
+        conn.execute(
+            insert(person_edit).values(
+                owner_id=owner_id, person_id=person_id, field=field, value=value, updated_at=now
+            )
+        )
+
+
+def add_tag(conn: Connection, owner_id: int, person_id: int, name: str) -> bool:
+    exists = conn.execute(
+        select(tag.c.id).where(
+            tag.c.person_id == person_id, tag.c.name == name, tag.c.source_record_id.is_(None)
+        )
+    ).first()
+    if exists:
+        return False
+    conn.execute(insert(tag).values(owner_id=owner_id, person_id=person_id, name=name))
+    return True
+
+
+def remove_tag(conn: Connection, person_id: int, name: str) -> int:
+    """Remove a tag however it came (typed or imported); returns how many rows went."""
+    result = conn.execute(delete(tag).where(tag.c.person_id == person_id, tag.c.name == name))
+    return int(result.rowcount or 0)
+
+
+def add_note(conn: Connection, owner_id: int, person_id: int, body: str, now: datetime) -> int:
+    result = conn.execute(
+        insert(note).values(owner_id=owner_id, person_id=person_id, body=body, created_at=now)
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    return int(pk[0])
+
+
+def identities_of(conn: Connection, person_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(identity)
+            .where(identity.c.person_id == person_id)
+            .order_by(identity.c.kind, identity.c.id)
+        )
+    )
+
+
+def affiliations_of(conn: Connection, person_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(affiliation)
+            .where(affiliation.c.person_id == person_id)
+            .order_by(affiliation.c.start_date.desc().nulls_first(), affiliation.c.id)
+        )
+    )
+
+
+def tags_of(conn: Connection, person_id: int) -> list[str]:
+    rows = conn.execute(select(tag.c.name).where(tag.c.person_id == person_id).distinct())
+    return sorted(r.name for r in rows)
+
+
+def notes_of(conn: Connection, person_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(note).where(note.c.person_id == person_id).order_by(note.c.created_at, note.c.id)
+        )
+    )
+
+
+def _active(owner_id: int) -> Any:
+    return and_(
+        person.c.owner_id == owner_id, person.c.merged_into.is_(None), person.c.is_me.is_(False)
+    )
+
+
+def count_people(conn: Connection, owner_id: int) -> int:
+    return int(
+        conn.execute(select(func.count()).select_from(person).where(_active(owner_id))).scalar()
+        or 0
+    )
+
+
+def search_people(
+    conn: Connection,
+    owner_id: int,
+    query: str | None = None,
+    tag_name: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Any]:
+    """Active people whose name, identity, organisation, title or tag contains ``query``."""
+    stmt = select(person.c.id, person.c.display_name, person.c.status).where(_active(owner_id))
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(person.c.display_name).like(like),
+                person.c.id.in_(
+                    select(identity.c.person_id).where(
+                        identity.c.owner_id == owner_id, func.lower(identity.c.display).like(like)
+                    )
+                ),
+                person.c.id.in_(
+                    select(affiliation.c.person_id).where(
+                        affiliation.c.owner_id == owner_id,
+                        or_(
+                            func.lower(affiliation.c.organisation).like(like),
+                            func.lower(affiliation.c.title).like(like),
+                        ),
+                    )
+                ),
+                person.c.id.in_(
+                    select(tag.c.person_id).where(
+                        tag.c.owner_id == owner_id, func.lower(tag.c.name).like(like)
+                    )
+                ),
+            )
+        )
+    if tag_name:
+        stmt = stmt.where(
+            person.c.id.in_(
+                select(tag.c.person_id).where(tag.c.owner_id == owner_id, tag.c.name == tag_name)
+            )
+        )
+    stmt = stmt.order_by(person.c.sort_name, person.c.display_name, person.c.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(conn.execute(stmt))
+
+
+def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
+    """Exact (case-insensitive) display-name matches, else substring matches."""
+    exact = list(
+        conn.execute(
+            select(person.c.id, person.c.display_name)
+            .where(_active(owner_id), func.lower(person.c.display_name) == name.lower())
+            .order_by(person.c.id)
+        )
+    )
+    if exact:
+        return exact
+    return list(
+        conn.execute(
+            select(person.c.id, person.c.display_name)
+            .where(_active(owner_id), func.lower(person.c.display_name).like(f"%{name.lower()}%"))
+            .order_by(person.c.sort_name, person.c.id)
+            .limit(50)
+        )
+    )
+
+
+def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """First email, phone and current organisation/title of each person, in two queries."""
+    out: dict[int, dict[str, Any]] = {
+        pid: {"email": None, "phone": None, "organisation": None, "title": None}
+        for pid in person_ids
+    }
+    if not person_ids:
+        return out
+    for chunk_start in range(0, len(person_ids), 500):
+        chunk = list(person_ids[chunk_start : chunk_start + 500])
+        for r in conn.execute(
+            select(identity.c.person_id, identity.c.kind, identity.c.display)
+            .where(identity.c.person_id.in_(chunk), identity.c.kind.in_(("email", "phone")))
+            .order_by(identity.c.id)
+        ):
+            if out[r.person_id][r.kind] is None:
+                out[r.person_id][r.kind] = r.display
+        for r in conn.execute(
+            select(
+                affiliation.c.person_id,
+                affiliation.c.organisation,
+                affiliation.c.title,
+                affiliation.c.end_date,
+            )
+            .where(affiliation.c.person_id.in_(chunk))
+            .order_by(
+                affiliation.c.end_date.is_not(None),
+                affiliation.c.start_date.desc().nulls_last(),
+                affiliation.c.id,
+            )
+        ):
+            if out[r.person_id]["organisation"] is None:
+                out[r.person_id]["organisation"] = r.organisation
+                out[r.person_id]["title"] = r.title
+    return out
+
+
+def all_person_ids(conn: Connection, owner_id: int) -> list[int]:
+    return [
+        r.id
+        for r in conn.execute(select(person.c.id).where(_active(owner_id)).order_by(person.c.id))
+    ]
+
+
+def record_counts(conn: Connection, owner_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(source_record)
+            .where(source_record.c.owner_id == owner_id)
+        ).scalar()
+        or 0
+    )

@@ -1,0 +1,257 @@
+"""Table definitions for queries. Changes to them go through a numbered migration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _owner() -> Column:
+    return Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), nullable=False)
+
+
+def _person(nullable: bool = False) -> Column:
+    return Column(
+        "person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=nullable
+    )
+
+
+owner = Table(
+    "owner",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("display_name", String(200)),
+    Column("password_hash", String(400)),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+setting = Table(
+    "setting",
+    metadata,
+    _owner(),
+    Column("key", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("owner_id", "key", name="uq_setting_owner_key"),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("display_name", String(500), nullable=False, default=""),
+    Column("sort_name", String(500), nullable=False, default=""),
+    Column("is_me", Boolean, nullable=False, default=False),
+    Column("status", String(20), nullable=False, default="active"),
+    Column("merged_into", Integer, ForeignKey("person.id", ondelete="SET NULL")),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_person_owner_sort", "owner_id", "merged_into", "sort_name"),
+)
+
+person_edit = Table(
+    "person_edit",
+    metadata,
+    _owner(),
+    _person(),
+    Column("field", String(50), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("person_id", "field", name="uq_person_edit_field"),
+)
+
+import_run = Table(
+    "import_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("path", Text, nullable=False),
+    Column("format", String(50), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    Column("counts", Text, nullable=False, default="{}"),
+)
+
+source_record = Table(
+    "source_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    _person(),
+    Column("source", String(50), nullable=False),
+    Column("natural_key", String(600), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("link_rule", String(50), nullable=False),
+    Column("link_evidence", Text, nullable=False, default=""),
+    Column("import_id", Integer, ForeignKey("import_run.id", ondelete="SET NULL")),
+    Column("first_seen", UtcDateTime(), nullable=False),
+    Column("last_seen", UtcDateTime(), nullable=False),
+    UniqueConstraint("owner_id", "source", "natural_key", name="uq_source_record_key"),
+    Index("ix_source_record_person", "person_id"),
+)
+
+identity = Table(
+    "identity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    _person(),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
+    Column("kind", String(20), nullable=False),
+    Column("value", String(500), nullable=False),
+    Column("display", String(500), nullable=False),
+    Column("service", String(50)),
+    Column("label", String(200)),
+    Index("ix_identity_lookup", "owner_id", "kind", "value"),
+    Index("ix_identity_person", "person_id"),
+    Index("ix_identity_record", "source_record_id"),
+)
+
+affiliation = Table(
+    "affiliation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    _person(),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
+    Column("organisation", String(500), nullable=False),
+    Column("title", String(500)),
+    Column("department", String(500)),
+    Column("kind", String(20), nullable=False, default="work"),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Index("ix_affiliation_person", "person_id"),
+)
+
+tag = Table(
+    "tag",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
+    UniqueConstraint("person_id", "name", "source_record_id", name="uq_tag_person_name"),
+    Index("ix_tag_owner_name", "owner_id", "name"),
+)
+
+note = Table(
+    "note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    _person(),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_note_person", "person_id"),
+)
+
+merge_event = Table(
+    "merge_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("into_person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "absorbed_person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("rule", String(50), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("moved", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("undone_at", UtcDateTime()),
+)
+
+merge_suggestion = Table(
+    "merge_suggestion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("person_a", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("person_b", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("rule", String(50), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("status", String(20), nullable=False, default="pending"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("owner_id", "person_a", "person_b", name="uq_merge_suggestion_pair"),
+)
+
+interaction = Table(
+    "interaction",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("source", String(50), nullable=False),
+    Column("natural_key", String(600), nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("subject", Text),
+    Column("thread", String(600)),
+    Column("group_size", Integer, nullable=False, default=1),
+    Column("import_id", Integer, ForeignKey("import_run.id", ondelete="SET NULL")),
+    UniqueConstraint("owner_id", "source", "natural_key", name="uq_interaction_key"),
+    Index("ix_interaction_owner_time", "owner_id", "occurred_at"),
+)
+
+interaction_person = Table(
+    "interaction_person",
+    metadata,
+    Column(
+        "interaction_id", Integer, ForeignKey("interaction.id", ondelete="CASCADE"), nullable=False
+    ),
+    _owner(),
+    _person(),
+    Column("identity_kind", String(20), nullable=False),
+    Column("identity_value", String(500), nullable=False),
+    UniqueConstraint(
+        "interaction_id", "identity_kind", "identity_value", name="uq_interaction_person"
+    ),
+    Index("ix_interaction_person_person", "person_id"),
+)
