@@ -7,7 +7,7 @@ was. Re-importing the same file changes nothing. A bad record is reported and sk
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from rekindle.records import (
     AffiliationRecord,
     ContactRecord,
     InteractionRecord,
+    Item,
     MeRecord,
     NoticeRecord,
     RawIdentity,
@@ -314,24 +315,48 @@ def import_path(
 ) -> ImportReport:
     """Import one file or export folder; see the module docstring for the guarantees."""
     importer = get_importer(fmt) if fmt else detect(path)
-    options = options or ImportOptions()
+    items = importer.parse(path, options or ImportOptions())
+    return import_items(
+        store,
+        items,
+        str(path),
+        importer.name,
+        strict=strict,
+        region=region,
+        progress=progress,
+        now=now,
+    )
+
+
+def import_items(
+    store: Store,
+    items: Iterable[Item],
+    label: str,
+    fmt: str,
+    *,
+    strict: bool = False,
+    region: str | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Store records from any source in one transaction (files, the sample network, tests)."""
     now = now or utcnow()
-    report = ImportReport(path=str(path), format=importer.name)
+    report = ImportReport(path=label, format=fmt)
     with store.begin() as conn:
         result = conn.execute(
             insert(import_run).values(
-                owner_id=store.owner_id, path=str(path), format=importer.name, started_at=now
+                owner_id=store.owner_id, path=label, format=fmt, started_at=now
             )
         )
         pk = result.inserted_primary_key
         assert pk is not None
         state = _Importer(conn, store, report, int(pk[0]), region, strict, now)
-        for n, item in enumerate(importer.parse(path, options), start=1):
+        for n, item in enumerate(items, start=1):
             if isinstance(item, RecordError):
                 report.errors.append(item)
                 if strict:
                     raise StrictImportError(
-                        f"{path.name}: {item}", hint="run without --strict to skip bad records"
+                        f"{item}", hint="run without --strict to skip bad records"
                     )
             elif isinstance(item, NoticeRecord):
                 report.notices.append(item)

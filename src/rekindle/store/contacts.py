@@ -226,3 +226,29 @@ def persons_with_identity(conn: Connection, owner_id: int, kind: str, value: str
         .distinct()
     )
     return [r.person_id for r in rows]
+
+
+def add_affiliation(conn: Connection, owner_id: int, person_id: int, row: AffiliationRow) -> None:
+    """An affiliation the user typed in (no source record)."""
+    conn.execute(
+        insert(affiliation).values(
+            owner_id=owner_id,
+            person_id=person_id,
+            source_record_id=None,
+            organisation=row.organisation,
+            title=row.title,
+            department=row.department,
+            kind=row.kind,
+            start_date=row.start,
+            end_date=row.end,
+        )
+    )
+
+
+def remove_identity(conn: Connection, person_id: int, kind: str, value: str) -> int:
+    result = conn.execute(
+        delete(identity).where(
+            identity.c.person_id == person_id, identity.c.kind == kind, identity.c.value == value
+        )
+    )
+    return int(result.rowcount or 0)

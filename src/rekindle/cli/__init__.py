@@ -1,0 +1,1 @@
+"""The command line: thin adapters that parse options, call one service and format the result."""

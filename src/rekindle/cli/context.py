@@ -1,0 +1,48 @@
+"""What every command shares: the database option, the console and output helpers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from rekindle.services import settings
+from rekindle.store import Store, open_store
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@dataclass
+class Context:
+    db: str | None = None
+    debug: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.db)
+        return self._store
+
+    def region(self) -> str | None:
+        return settings.region(self.store())
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+STATE = Context()
+
+
+def safe(text: object) -> str:
+    """Imported text shown in rich markup: escaped so `[bold]` in a name stays literal."""
+    return escape("" if text is None else str(text))
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,40 @@
+"""`rekindle export vcard|csv|json`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rekindle.cli.context import STATE, err_console, safe
+from rekindle.services.exporting import FORMATS, export
+
+
+def export_command(
+    fmt: Annotated[
+        str, typer.Argument(help="vcard, csv or json (json holds everything, records included).")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+) -> None:
+    """Export every person, so nothing is locked in."""
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of: {', '.join(FORMATS)}", param_hint="FORMAT")
+    if output is None:
+        count = export(STATE.store(), fmt, sys.stdout)
+    else:
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            count = export(STATE.store(), fmt, fh)
+        tmp.replace(output)
+    err_console.print(
+        f"[dim]exported {count} people{' to ' + safe(output) if output else ''}[/dim]"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)

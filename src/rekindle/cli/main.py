@@ -1,0 +1,114 @@
+"""`rekindle`: the entry point, global options and the one error boundary."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from rekindle import __version__
+from rekindle.cli import doctor, exporting, importing, me, merging, people
+from rekindle.cli.context import STATE, err_console, safe
+from rekindle.errors import AmbiguousError, RekindleError
+
+app = typer.Typer(
+    name="rekindle",
+    help="Reconnect with the people you have lost touch with. Local-first: your data stays on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rekindle {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database file or URL (postgresql://…). Default: REKINDLE_DATABASE_URL, else rekindle.db in REKINDLE_HOME or the user data directory.",
+            envvar=None,
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    STATE.db = db
+    STATE.debug = debug
+
+
+for module in (importing, people, merging, exporting, me, doctor):
+    module.register(app)
+
+
+def run() -> None:
+    """Run the CLI; errors meant for the user are printed in one line, never as a traceback."""
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+        STATE.close()
+        sys.exit(code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; nothing was half-written (each import is one transaction)")
+        sys.exit(130)
+    except AmbiguousError as exc:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"[red]error:[/red] {safe(exc.message)}")
+        for pid, name in exc.candidates[:20]:
+            err_console.print(f"  {pid}  {safe(name)}")
+        err_console.print("[dim]hint: name one by its id[/dim]")
+        sys.exit(1)
+    except RekindleError as exc:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"[red]error:[/red] {safe(exc.message)}")
+        if exc.hint:
+            err_console.print(f"[dim]hint: {safe(exc.hint)}[/dim]")
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        if debug:
+            traceback.print_exc()
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        err_console.print(f"[red]database error:[/red] {safe(first)}")
+        err_console.print(
+            "[dim]hint: `rekindle doctor` checks the database; --debug shows details[/dim]"
+        )
+        sys.exit(1)
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        err_console.print(
+            f"[red]error:[/red] {safe(exc.strerror or exc)}{': ' + safe(exc.filename) if exc.filename else ''}"
+        )
+        sys.exit(1)
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"[red]internal error:[/red] {safe(type(exc).__name__)}: {safe(exc)}")
+        err_console.print("[dim]hint: run again with --debug and report the traceback[/dim]")
+        sys.exit(70)
+    finally:
+        STATE.close()

@@ -1,0 +1,80 @@
+"""`rekindle me`: your own addresses and affiliations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.services import me as svc
+
+me_app = typer.Typer(
+    help="Your own addresses and affiliations (they find shared context).", no_args_is_help=False
+)
+
+
+@me_app.callback(invoke_without_command=True)
+def me_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show your addresses and affiliations."""
+    if ctx.invoked_subcommand:
+        return
+    data = svc.view(STATE.store())
+    if as_json:
+        print_json(data)
+        return
+    if not data["identities"] and not data["affiliations"]:
+        console.print(
+            "nothing about you yet: `rekindle me add-address you@example.com`, "
+            "`rekindle me add-affiliation Acme --start 2015 --end 2018`, or import your LinkedIn export"
+        )
+        return
+    for i in data["identities"]:
+        console.print(f"  {i['kind']:8} {safe(i['value'])}")
+    for a in data["affiliations"]:
+        span = f" ({a['start'] or '?'} – {a['end'] or 'now'})"
+        console.print(
+            f"  {a['kind']:8} {safe(a['organisation'])}{', ' + safe(a['title']) if a['title'] else ''}{span}"
+        )
+
+
+@me_app.command("add-address")
+def add_address(
+    value: Annotated[str, typer.Argument(help="An email address or phone number of yours.")],
+) -> None:
+    """Add one of your own addresses (mail from it is mail from you)."""
+    key = svc.add_address(STATE.store(), value, STATE.region())
+    console.print(f"added {safe(key)}")
+
+
+@me_app.command("remove-address")
+def remove_address(value: Annotated[str, typer.Argument()]) -> None:
+    """Remove one of your addresses."""
+    n = svc.remove_address(STATE.store(), value, STATE.region())
+    console.print("removed" if n else "not one of your addresses")
+
+
+@me_app.command("add-affiliation")
+def add_affiliation(
+    organisation: Annotated[str, typer.Argument(help="Employer or school.")],
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--end", help="YYYY, YYYY-MM or YYYY-MM-DD; omit if current")
+    ] = None,
+    school: Annotated[
+        bool, typer.Option("--school", help="A school rather than an employer.")
+    ] = False,
+) -> None:
+    """Add an employer or school of yours, with dates."""
+    svc.add_affiliation(STATE.store(), organisation, title, start, end, school)
+    console.print(f"added {safe(organisation)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(me_app, name="me")

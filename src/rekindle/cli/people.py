@@ -1,0 +1,181 @@
+"""`rekindle people`, `show`, `edit`, `tag` and `note`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.services import people as svc
+from rekindle.services.people import PersonView
+
+
+def people_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Search names, addresses, organisations, titles and tags.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="Skip this many rows.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List or search people."""
+    rows = svc.list_people(STATE.store(), query, tag, limit or None, offset)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("id", "name", "organisation", "title", "email", "phone"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            safe(r["name"]),
+            safe(r["organisation"] or ""),
+            safe(r["title"] or ""),
+            safe(r["email"] or ""),
+            safe(r["phone"] or ""),
+        )
+    console.print(table)
+    console.print(
+        f"[dim]{len(rows)} shown{' (more with --offset)' if limit and len(rows) == limit else ''}[/dim]"
+    )
+
+
+def print_person(view: PersonView) -> None:
+    console.print(f"[bold]{safe(view.name)}[/bold]  [dim]#{view.id} · {safe(view.status)}[/dim]")
+    if view.edits:
+        console.print(
+            "  [dim]your edits:[/dim] "
+            + ", ".join(f"{safe(k)}={safe(v)}" for k, v in sorted(view.edits.items()))
+        )
+    for ident in view.identities:
+        label = f" ({safe(ident['label'])})" if ident["label"] else ""
+        service = (
+            f" [{safe(ident['service'])}]" if ident["service"] and ident["kind"] != "phone" else ""
+        )
+        console.print(f"  {ident['kind']:8} {safe(ident['value'])}{label}{service}")
+    for aff in view.affiliations:
+        span = ""
+        if aff["start"] or aff["end"]:
+            span = f" ({aff['start'] or '?'} – {aff['end'] or 'now'})"
+        title = f", {safe(aff['title'])}" if aff["title"] else ""
+        console.print(f"  {aff['kind']:8} {safe(aff['organisation'])}{title}{span}")
+    if view.birthday:
+        console.print(f"  birthday {safe(view.birthday)}")
+    if view.tags:
+        console.print("  tags     " + ", ".join(safe(t) for t in view.tags))
+    for rel in view.related:
+        console.print(f"  related  {safe(rel[0])}: {safe(rel[1])}")
+    for note in view.notes:
+        console.print(f"  note     {safe(note['text'])} [dim]({safe(note['source'])})[/dim]")
+    if view.interactions:
+        console.print(
+            f"  history  {view.interactions} interactions, "
+            f"{view.first_contact:%Y-%m-%d} – {view.last_contact:%Y-%m-%d}"
+        )  # type: ignore[union-attr]
+    console.print("[bold]Records[/bold] [dim](why each one belongs here)[/dim]")
+    for rec in view.records:
+        console.print(
+            f"  #{rec['id']} {safe(rec['source'])} {safe(rec['locator'])} — {safe(rec['rule'])}: {safe(rec['evidence'])}"
+        )
+    for ev in view.merges:
+        state = f"undone {ev['undone_at'][:10]}" if ev["undone_at"] else "live"
+        console.print(
+            f"  merge {ev['event']}: #{ev['absorbed']} into #{ev['into']} — {safe(ev['rule'])}: "
+            f"{safe(ev['evidence'])} [dim]({state}; `rekindle unmerge {view.id} --event {ev['event']}`)[/dim]"
+        )
+
+
+def show_command(
+    person: Annotated[
+        str, typer.Argument(help="An id, an email address, a phone number or a name.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one person: identities, affiliations, tags, notes, and which records and rules made them."""
+    view = svc.show(STATE.store(), person, STATE.region())
+    if as_json:
+        print_json(view.as_json())
+    else:
+        print_person(view)
+
+
+def edit_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    organisation: Annotated[str | None, typer.Option("--org", "--organisation")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    birthday: Annotated[
+        str | None, typer.Option("--birthday", help="YYYY-MM-DD or --MM-DD")
+    ] = None,
+    medium: Annotated[
+        str | None, typer.Option("--medium", help="Preferred medium: email, linkedin, sms, call.")
+    ] = None,
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    email: Annotated[
+        list[str] | None, typer.Option("--email", help="Add an email address (repeatable).")
+    ] = None,
+    phone: Annotated[
+        list[str] | None, typer.Option("--phone", help="Add a phone number (repeatable).")
+    ] = None,
+    unset: Annotated[
+        list[str] | None, typer.Option("--unset", help="Drop your edit of this field (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Edit a person. Your edits are kept apart from imported data and win over every re-import."""
+    changes: dict[str, str | None] = {
+        k: v
+        for k, v in {
+            "name": name,
+            "organisation": organisation,
+            "title": title,
+            "birthday": birthday,
+            "medium": medium,
+            "country": country,
+        }.items()
+        if v is not None
+    }
+    for field in unset or []:
+        changes[field] = None
+    view = svc.edit(STATE.store(), person, changes, email or [], phone or [], STATE.region())
+    if as_json:
+        print_json(view.as_json())
+    else:
+        print_person(view)
+
+
+def tag_command(
+    people: Annotated[list[str], typer.Argument(help="One or more people (id, email or name).")],
+    add: Annotated[
+        list[str] | None, typer.Option("--add", "-a", help="Tag to add (repeatable).")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", "-r", help="Tag to remove (repeatable).")
+    ] = None,
+) -> None:
+    """Add or remove tags."""
+    if not add and not remove:
+        raise typer.BadParameter("give --add TAG or --remove TAG")
+    ids = svc.tag(STATE.store(), people, add or [], remove or [], STATE.region())
+    console.print(f"tagged {len(ids)} {'person' if len(ids) == 1 else 'people'}")
+
+
+def note_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+) -> None:
+    """Add a note to a person (dated; shown on `rekindle show`)."""
+    pid = svc.add_note(STATE.store(), person, text, STATE.region())
+    console.print(f"noted on #{pid}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("people")(people_command)
+    app.command("show")(show_command)
+    app.command("edit")(edit_command)
+    app.command("tag")(tag_command)
+    app.command("note")(note_command)

@@ -1,0 +1,300 @@
+"""Personal names: parsing, Unicode folding, nicknames and a similarity in [0, 1].
+
+``PersonName`` keeps the name as written and its match keys (folded: accents stripped,
+case-folded, ß→ss, ø→o). :func:`names_compatible` knows swapped first/last names,
+initials, nicknames (Bob ~ Robert), typos, middle names and double family names.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
+from rapidfuzz.distance import JaroWinkler
+
+__all__ = [
+    "PersonName",
+    "canonical_given",
+    "fold",
+    "formal_names",
+    "given_similarity",
+    "make_name",
+    "names_compatible",
+    "names_conflict",
+    "phonetic",
+]
+
+_SPECIAL = str.maketrans(
+    {"ß": "ss", "ẞ": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
+     "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d",
+     "ı": "i", "ħ": "h", "Ħ": "h", "ŀ": "l", "ĸ": "k"}
+)  # fmt: skip
+_APOSTROPHES = re.compile(r"['’`ʼ]")
+_NON_WORD = re.compile(r"[\W_]+")
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "junior", "senior"})
+
+#: weights of the similarity's parts
+SCORE_NICKNAME = 0.9
+SCORE_INITIAL = 0.8
+SCORE_SAME_FIRST = 0.95  # "mary ann" vs "mary"
+SCORE_BY_MIDDLE = 0.85  # goes by the middle name
+SCORE_SWAPPED = 0.95
+SCORE_UNKNOWN = 0.6  # one side lacks this part
+SCORE_DISTINCT = 0.3  # two different known names ("daniel" vs "daniela")
+
+
+@lru_cache(maxsize=131072)
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form for matching: 'José  Müller-Øst' -> 'jose muller ost'."""
+    s = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    s = "".join(c for c in s if not unicodedata.combining(c)).translate(_SPECIAL).casefold()
+    s = _APOSTROPHES.sub("", s)
+    return " ".join(_NON_WORD.sub(" ", s).split())
+
+
+def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str], frozenset[str]]:
+    """(name -> formal names it may stand for, nickname -> usual formal, formal names)."""
+    groups: dict[str, set[str]] = {}
+    primary: dict[str, str] = {}
+    formals: set[str] = set()
+    text = resources.files("rekindle").joinpath("data/nicknames.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        formal, nick = fold(row["name"]), fold(row["nickname"])
+        formals.add(formal)
+        groups.setdefault(formal, {formal})
+        groups.setdefault(nick, {nick}).add(formal)
+        primary.setdefault(nick, formal)
+    return {k: frozenset(v) for k, v in groups.items()}, primary, frozenset(formals)
+
+
+#: names listed as a formal name (some are also another name's nickname: stephen/steven)
+_FORMALS, _PRIMARY, _FORMAL_SET = _load_nicknames()
+
+
+def formal_names(given: str) -> frozenset[str]:
+    """The formal names a folded first name may stand for, itself included."""
+    return _FORMALS.get(given) or frozenset((given,))
+
+
+def canonical_given(name: str) -> str:
+    """The usual formal form of a first name: 'Bobby' -> 'robert', 'Jürgen' -> 'jurgen'."""
+    first = fold(name).split(" ", 1)[0] if name else ""
+    if first in _FORMAL_SET:
+        return first
+    return _PRIMARY.get(first, first)
+
+
+def _known(name: str) -> bool:
+    return name in _FORMALS
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """A name as written plus its folded match keys (filled in by :func:`make_name`)."""
+
+    given: str = ""
+    family: str = ""
+    middle: str = ""
+    suffix: str = ""
+    nickname: str = ""
+    given_key: str = field(default="", compare=False)
+    family_key: str = field(default="", compare=False)
+    middle_key: str = field(default="", compare=False)
+    nickname_key: str = field(default="", compare=False)
+
+    @property
+    def full(self) -> str:
+        parts = (self.given, self.middle, self.family, self.suffix)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def first(self) -> str:
+        """The folded first given name ('mary' for 'Mary Ann')."""
+        return self.given_key.split(" ", 1)[0]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.given_key, self.middle_key, self.family_key)
+
+    def __bool__(self) -> bool:
+        return bool(self.given_key or self.family_key)
+
+
+def _is_plain(token: str) -> bool:
+    low = token.lower()
+    return (
+        token.replace("-", "").replace("'", "").isalpha()
+        and low not in CONSTANTS.titles
+        and low not in CONSTANTS.suffix_acronyms
+        and low not in CONSTANTS.suffix_not_acronyms
+        and low not in CONSTANTS.prefixes
+        and low not in CONSTANTS.conjunctions
+    )
+
+
+@lru_cache(maxsize=65536)
+def _parse_full(full: str) -> tuple[str, str, str, str, str]:
+    """(given, middle, family, suffix, nickname) of a full name, via nameparser."""
+    tokens = full.split()
+    if len(tokens) == 2 and all(_is_plain(t) for t in tokens):
+        return tokens[0], "", tokens[1], "", ""  # the common case, 100x faster
+    hn = HumanName(full)
+    given, middle, family = hn.first, hn.middle, hn.last
+    if not family and not given and hn.title:  # "Dr. Smith" parses as a bare title
+        family = hn.title
+    return given, middle, family, hn.suffix, hn.nickname
+
+
+def make_name(
+    full: str | None = None,
+    given: str | None = None,
+    family: str | None = None,
+    middle: str | None = None,
+    suffix: str | None = None,
+    nickname: str | None = None,
+) -> PersonName | None:
+    """A :class:`PersonName` from structured parts, or parsed from ``full`` when they lack.
+
+    Returns None when there is no usable name (empty, or an email address as a name).
+    """
+    g, m, f, s, n = (x.strip() if x else "" for x in (given, middle, family, suffix, nickname))
+    if not g and not f:
+        text = " ".join((full or "").split())
+        if not text or "@" in text:
+            return None
+        g, pm, f, ps, pn = _parse_full(text)
+        m, s, n = m or pm, s or ps, n or pn
+    gk, fk = fold(g), fold(f)
+    if not gk and not fk:
+        return None
+    return PersonName(g, f, m, s, n, gk, fk, fold(m), fold(n).split(" ", 1)[0] if n else "")
+
+
+def phonetic(text: str) -> str:
+    """A Soundex-like code of a folded word: 'smith' and 'smyth' give 's53'."""
+    if not text:
+        return ""
+    codes = {c: d for d, letters in _SOUNDEX.items() for c in letters}
+    out = [text[0]]
+    last = codes.get(text[0], "")
+    for c in text[1:]:
+        d = codes.get(c, "")
+        if d and d != last:
+            out.append(d)
+        if c not in "hw":
+            last = d
+    return "".join(out)[:4]
+
+
+_SOUNDEX = {"1": "bfpv", "2": "cgjkqsxz", "3": "dt", "4": "l", "5": "mn", "6": "r"}
+
+
+def _gender_pair(a: str, b: str) -> bool:
+    """'daniel'/'daniela', 'paul'/'paula', 'louis'/'louise': different people's names."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short) and long[len(short) :] in ("a", "e", "ne", "na", "ine", "ette")
+
+
+@lru_cache(maxsize=262144)
+def given_similarity(a: str, b: str) -> float:
+    """Similarity of two folded first names (first tokens)."""
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return SCORE_INITIAL if a[0] == b[0] else 0.0
+    if formal_names(a) & formal_names(b):
+        return SCORE_NICKNAME
+    if _gender_pair(a, b) or (_known(a) and _known(b)):
+        return SCORE_DISTINCT
+    jw = JaroWinkler.similarity(a, b)
+    if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
+        jw = max(jw, 0.85)  # "chris" / "christoph"
+    return jw
+
+
+def _given_part(a: PersonName, b: PersonName) -> float | None:
+    if not a.given_key or not b.given_key:
+        return None
+    if a.given_key == b.given_key:
+        return 1.0
+    af, bf = a.first, b.first
+    score = given_similarity(af, bf) if af != bf else SCORE_SAME_FIRST
+    for x, y in ((a, b), (b, a)):
+        if x.nickname_key and x.nickname_key in (y.first, y.nickname_key):
+            score = max(score, SCORE_NICKNAME)
+        if x.middle_key and x.middle_key.split(" ", 1)[0] == y.first and len(y.first) > 1:
+            score = max(score, SCORE_BY_MIDDLE)
+    if a.middle_key and b.middle_key and a.middle_key[0] != b.middle_key[0]:
+        score *= 0.85
+    return score
+
+
+@lru_cache(maxsize=131072)
+def _family_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ta, tb = set(a.split()), set(b.split())
+    if ta <= tb or tb <= ta:
+        return 0.9  # "garcia" / "garcia lopez", "berg" / "van der berg"
+    return JaroWinkler.similarity(a, b)
+
+
+def _family_part(a: PersonName, b: PersonName) -> float | None:
+    if not a.family_key or not b.family_key:
+        return None
+    return _family_similarity(a.family_key, b.family_key)
+
+
+def _combine(g: float | None, f: float | None) -> float:
+    if g is None and f is None:
+        return 0.0
+    return (SCORE_UNKNOWN if g is None else g) * (SCORE_UNKNOWN if f is None else f)
+
+
+def _loose(x: str, y: str) -> float:
+    """Similarity of two name parts when it is unclear which is given and which family."""
+    if x == y:
+        return 1.0
+    return max(given_similarity(x.split(" ", 1)[0], y.split(" ", 1)[0]), _family_similarity(x, y))
+
+
+def _swapped_score(a: PersonName, b: PersonName) -> float:
+    """Score with one name's given and family parts exchanged ("Smith John")."""
+    p = _loose(a.given_key, b.family_key) if a.given_key and b.family_key else None
+    q = _loose(a.family_key, b.given_key) if a.family_key and b.given_key else None
+    if p is None or q is None:
+        return 0.0 if p is None and q is None else (p or q or 0.0) * SCORE_UNKNOWN
+    return p * q
+
+
+def names_compatible(a: PersonName, b: PersonName) -> float:
+    """How likely two names denote the same person, in [0, 1]; symmetric."""
+    if not a or not b:
+        return 0.0
+    straight = _combine(_given_part(a, b), _family_part(a, b))
+    if straight >= SCORE_SWAPPED:
+        return straight
+    return max(straight, _swapped_score(a, b) * SCORE_SWAPPED)
+
+
+def names_conflict(a: PersonName, b: PersonName) -> bool:
+    """True when two names clearly belong to different people.
+
+    Different first names (in either order) or different generations (Jr./Sr.) conflict;
+    a different family name alone does not (people marry), nor does a missing part.
+    """
+    if not a or not b:
+        return False
+    sa, sb = fold(a.suffix), fold(b.suffix)
+    if sa and sb and sa != sb and (sa in _GENERATIONS or sb in _GENERATIONS):
+        return True
+    straight = _given_part(a, b)
+    if straight is None or straight >= 0.6:
+        return False
+    return _swapped_score(a, b) < 0.36

@@ -1,0 +1,94 @@
+""" "Me": the user's own addresses and affiliations, so shared context can be found."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rekindle.errors import UserError
+from rekindle.identity import normalise_email, normalise_phone
+from rekindle.store import Store
+from rekindle.store import contacts as q
+from rekindle.store import people as pq
+from rekindle.store.database import utcnow
+
+
+def view(store: Store) -> dict[str, Any]:
+    with store.read() as conn:
+        me_id = pq.find_me(conn, store.owner_id)
+        if me_id is None:
+            return {"identities": [], "affiliations": []}
+        return {
+            "identities": [
+                {"kind": i.kind, "value": i.display, "key": i.value}
+                for i in pq.identities_of(conn, me_id)
+            ],
+            "affiliations": [
+                {
+                    "organisation": a.organisation,
+                    "title": a.title,
+                    "kind": a.kind,
+                    "start": a.start_date.isoformat() if a.start_date else None,
+                    "end": a.end_date.isoformat() if a.end_date else None,
+                }
+                for a in pq.affiliations_of(conn, me_id)
+            ],
+        }
+
+
+def _date(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    for fmt_len, pad in ((4, "-01-01"), (7, "-01"), (10, "")):
+        if len(text) == fmt_len:
+            try:
+                return date.fromisoformat(text + pad)
+            except ValueError:
+                break
+    raise UserError(f"{what} {text!r} is not a date", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def add_address(store: Store, value: str, region: str | None = None) -> str:
+    kind = "email" if "@" in value else "phone"
+    key = normalise_email(value) if kind == "email" else normalise_phone(value, region)
+    if not key:
+        raise UserError(f"{value!r} is not an email address or phone number")
+    with store.begin() as conn:
+        me_id = pq.ensure_me(conn, store.owner_id, utcnow())
+        q.add_identity(conn, store.owner_id, me_id, q.IdentityRow(kind, key, value.strip()))
+    return key
+
+
+def remove_address(store: Store, value: str, region: str | None = None) -> int:
+    kind = "email" if "@" in value else "phone"
+    key = normalise_email(value) if kind == "email" else normalise_phone(value, region)
+    with store.begin() as conn:
+        me_id = pq.find_me(conn, store.owner_id)
+        if me_id is None or not key:
+            return 0
+        return q.remove_identity(conn, me_id, kind, key)
+
+
+def add_affiliation(
+    store: Store,
+    organisation: str,
+    title: str | None,
+    start: str | None,
+    end: str | None,
+    school: bool = False,
+) -> None:
+    if not organisation.strip():
+        raise UserError("the organisation is empty")
+    row = q.AffiliationRow(
+        organisation.strip(),
+        title,
+        None,
+        "school" if school else "work",
+        _date(start, "start"),
+        _date(end, "end"),
+    )
+    if row.start and row.end and row.end < row.start:
+        raise UserError("the end comes before the start")
+    with store.begin() as conn:
+        me_id = pq.ensure_me(conn, store.owner_id, utcnow())
+        q.add_affiliation(conn, store.owner_id, me_id, row)

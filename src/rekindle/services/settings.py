@@ -1,0 +1,66 @@
+"""The settings a user can change with `rekindle config`, with their meaning and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+from rekindle.errors import UserError
+from rekindle.store import Store
+from rekindle.store.settings import get_settings, put_setting
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    help: str
+    default: str | None
+
+
+SETTINGS = {
+    s.key: s
+    for s in (
+        Setting(
+            "region",
+            "default country for phone numbers without a +country code (ISO code, e.g. GB, US, DE)",
+            None,
+        ),
+        Setting("keep_photos", "keep contact photos from vCards (yes/no)", "no"),
+    )
+}
+
+
+def _check(key: str, value: str) -> str:
+    if key == "region":
+        code = value.strip().upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise UserError(
+                f"{value!r} is not a country code phone numbers know",
+                hint="use an ISO code such as GB, US or DE",
+            )
+        return code
+    if key == "keep_photos":
+        low = value.strip().lower()
+        if low not in ("yes", "no", "true", "false", "1", "0"):
+            raise UserError("keep_photos takes yes or no")
+        return "yes" if low in ("yes", "true", "1") else "no"
+    return value
+
+
+def current(store: Store) -> dict[str, str | None]:
+    with store.read() as conn:
+        stored = get_settings(conn, store.owner_id)
+    return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+
+
+def change(store: Store, key: str, value: str | None) -> None:
+    if key not in SETTINGS:
+        raise UserError(f"unknown setting {key!r}", hint="settings: " + ", ".join(SETTINGS))
+    checked = _check(key, value) if value is not None else None
+    with store.begin() as conn:
+        put_setting(conn, store.owner_id, key, checked)
+
+
+def region(store: Store) -> str | None:
+    return current(store)["region"]

@@ -1,0 +1,132 @@
+"""The import service on both databases: merging, idempotence, updates, edits, strictness."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from rekindle.errors import StrictImportError
+from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity, RecordError
+from rekindle.services import people as people_svc
+from rekindle.services.importing import import_items
+from rekindle.store import Store
+from rekindle.store.schema import identity, metadata, person, source_record
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def contact(n: int, name: str, email: str | None = None, *, source: str = "test", uid: str | None = None,
+            org: str | None = None, title: str | None = None, phone: str | None = None) -> ContactRecord:
+    idents = []
+    if email:
+        idents.append(RawIdentity("email", email))
+    if phone:
+        idents.append(RawIdentity("phone", phone))
+    affs = [AffiliationRecord(org, title)] if org else []
+    return ContactRecord(source=source, locator=f"test.vcf:{n}", payload=f"card {n}", source_id=uid,
+                         full_name=name, identities=idents, affiliations=affs)
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    with store.read() as conn:
+        return {
+            t.name: sorted((tuple(str(v) for v in row) for row in conn.execute(select(t))), key=str)
+            for t in metadata.sorted_tables
+            if t.name not in ("import_run",)
+        }
+
+
+def people_count(store: Store) -> int:
+    with store.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(person).where(
+            person.c.merged_into.is_(None), person.c.is_me.is_(False))).scalar() or 0)
+
+
+def test_exact_email_merges_across_sources_and_explains_why(store: Store) -> None:
+    report = import_items(store, [
+        contact(1, "Alice Smith", "Alice.Smith@Example.com", source="vcard", org="Acme"),
+        contact(2, "Alice Smith", "alice.smith@example.com", source="google_csv", phone="+44 20 7946 0018"),
+        contact(3, "Bob Jones", "bob@example.org"),
+    ], "t", "test", now=NOW)
+    assert (report.new, report.merged, report.contacts) == (2, 1, 3)
+    assert people_count(store) == 2
+    view = people_svc.show(store, "alice.smith@example.com")
+    assert view.name == "Alice Smith"
+    assert {r["source"] for r in view.records} == {"vcard", "google_csv"}
+    merged = [r for r in view.records if r["source"] == "google_csv"][0]
+    assert merged["rule"] == "exact-email"
+    assert "alice.smith@example.com" in merged["evidence"].lower()
+    assert {i["kind"] for i in view.identities} == {"email", "phone"}
+
+
+def test_reimport_changes_nothing(store: Store) -> None:
+    items = [contact(1, "Alice Smith", "alice@example.com", uid="u1"), contact(2, "Bob Jones", "bob@example.org")]
+    import_items(store, items, "t", "test", now=NOW)
+    before = snapshot(store)
+    again = import_items(store, items, "t", "test", now=NOW)
+    assert again.unchanged == 2 and again.new == 0 and again.merged == 0
+    assert snapshot(store) == before
+
+
+def test_changed_record_updates_in_place_and_user_edits_win(store: Store) -> None:
+    import_items(store, [contact(1, "Alice Smith", "alice@example.com", uid="u1", org="Acme", title="Engineer")],
+                 "t", "test", now=NOW)
+    people_svc.edit(store, "alice@example.com", {"name": "Ally Smith"}, [], [])
+    report = import_items(store, [contact(1, "Alice Smith-Jones", "alice@example.com", uid="u1", org="Globex",
+                                          title="CTO")], "t", "test", now=NOW)
+    assert report.updated == 1 and report.new == 0
+    view = people_svc.show(store, "alice@example.com")
+    assert view.name == "Ally Smith"  # the user's edit survives the re-import
+    assert [a["organisation"] for a in view.affiliations] == ["Globex"]
+    assert len(view.records) == 1
+
+
+def test_bad_records_are_reported_and_good_ones_imported(store: Store) -> None:
+    items = [contact(1, "Alice", "alice@example.com"), RecordError("test", "test.vcf:9", "no END:VCARD"),
+             contact(2, "Bob", "bob@example.com")]
+    report = import_items(store, items, "t", "test", now=NOW)
+    assert report.skipped == 1 and report.new == 2
+    assert "test.vcf:9" in str(report.errors[0])
+    assert "1 skipped" in report.summary()
+
+
+def test_strict_stops_and_stores_nothing(store: Store) -> None:
+    before = snapshot(store)
+    items = [contact(1, "Alice", "alice@example.com"), RecordError("test", "test.vcf:9", "broken")]
+    with pytest.raises(StrictImportError):
+        import_items(store, items, "t", "test", strict=True, now=NOW)
+    assert snapshot(store) == before
+
+
+def test_name_lookup_is_ambiguous_for_two_people(store: Store) -> None:
+    from rekindle.errors import AmbiguousError
+
+    import_items(store, [contact(1, "John Smith", "john1@a.com"), contact(2, "John Smith", "john2@b.com")],
+                 "t", "test", now=NOW)
+    with pytest.raises(AmbiguousError) as err:
+        people_svc.show(store, "John Smith")
+    assert len(err.value.candidates) == 2
+
+
+def test_identities_are_stored_normalised(store: Store) -> None:
+    import_items(store, [contact(1, "Al", " ALICE@Example.COM ", phone="+1 (415) 555-0100")], "t", "test", now=NOW)
+    with store.read() as conn:
+        values = {(r.kind, r.value) for r in conn.execute(select(identity.c.kind, identity.c.value))}
+        records = conn.execute(select(func.count()).select_from(source_record)).scalar()
+    assert ("email", "alice@example.com") in values
+    assert ("phone", "+14155550100") in values
+    assert records == 1
+
+
+def test_tags_and_notes(store: Store) -> None:
+    import_items(store, [contact(1, "Alice", "alice@example.com")], "t", "test", now=NOW)
+    people_svc.tag(store, ["alice@example.com"], ["climbing", "fintech"], [])
+    people_svc.tag(store, ["alice@example.com"], [], ["climbing"])
+    people_svc.add_note(store, "Alice", "Met at PyCon 2019")
+    view = people_svc.show(store, "alice@example.com")
+    assert view.tags == ["fintech"]
+    assert [n["text"] for n in view.notes] == ["Met at PyCon 2019"]
+    assert [r["name"] for r in people_svc.list_people(store, tag_name="fintech")] == ["Alice"]
+    assert [r["name"] for r in people_svc.list_people(store, "pycon")] == []  # notes are not searched here
