@@ -355,12 +355,12 @@ def normalise_handle(service: str | None, value: str) -> tuple[str, str] | None:
     if svc == "mastodon" or re.fullmatch(r"@[\w.\-]+@[\w.\-]+\.\w+", v):
         svc = svc or "mastodon"
         return (svc, f"{svc}:{v.lstrip('@').lower()}")
-    prefix = _HANDLE_URLS.get(svc)
-    if prefix is not None:
+    url_prefix = _HANDLE_URLS.get(svc)
+    if url_prefix is not None:
         h = v.lstrip("@").lower()
         if not _HANDLE_RE.match(h):
             return None
-        return (svc, prefix + (h.replace(".", "") if svc == "facebook" else h))
+        return (svc, url_prefix + (h.replace(".", "") if svc == "facebook" else h))
     if not svc:
         svc = "handle"
     h = v.lstrip("@").lower()

@@ -16,7 +16,7 @@ from importlib import resources
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 __all__ = [
     "PersonName",
@@ -27,7 +27,6 @@ __all__ = [
     "make_name",
     "names_compatible",
     "names_conflict",
-    "phonetic",
 ]
 
 _SPECIAL = str.maketrans(
@@ -42,6 +41,9 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "junior", "senior"
 #: weights of the similarity's parts
 SCORE_NICKNAME = 0.9
 SCORE_INITIAL = 0.8
+SCORE_TYPO = 0.9  # one letter off
+SCORE_TYPO2 = 0.8  # two letters off in a long name
+SCORE_PART = 0.8  # "chris" / "christoph"
 SCORE_SAME_FIRST = 0.95  # "mary ann" vs "mary"
 SCORE_BY_MIDDLE = 0.85  # goes by the middle name
 SCORE_SWAPPED = 0.95
@@ -90,8 +92,18 @@ def canonical_given(name: str) -> str:
     return _PRIMARY.get(first, first)
 
 
+def _load_given_names() -> frozenset[str]:
+    text = resources.files("rekindle").joinpath("data/given_names.txt").read_text("utf-8")
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(fold(w) for line in lines for w in line.split())
+
+
+#: common given names: two different ones are two people, not a typo of one another
+_GIVEN_NAMES = _load_given_names()
+
+
 def _known(name: str) -> bool:
-    return name in _FORMALS
+    return name in _FORMALS or name in _GIVEN_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,46 +188,51 @@ def make_name(
     return PersonName(g, f, m, s, n, gk, fk, fold(m), fold(n).split(" ", 1)[0] if n else "")
 
 
-def phonetic(text: str) -> str:
-    """A Soundex-like code of a folded word: 'smith' and 'smyth' give 's53'."""
-    if not text:
-        return ""
-    codes = {c: d for d, letters in _SOUNDEX.items() for c in letters}
-    out = [text[0]]
-    last = codes.get(text[0], "")
-    for c in text[1:]:
-        d = codes.get(c, "")
-        if d and d != last:
-            out.append(d)
-        if c not in "hw":
-            last = d
-    return "".join(out)[:4]
-
-
-_SOUNDEX = {"1": "bfpv", "2": "cgjkqsxz", "3": "dt", "4": "l", "5": "mn", "6": "r"}
-
-
 def _gender_pair(a: str, b: str) -> bool:
     """'daniel'/'daniela', 'paul'/'paula', 'louis'/'louise': different people's names."""
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return long.startswith(short) and long[len(short) :] in ("a", "e", "ne", "na", "ine", "ette")
 
 
+def _typo_score(a: str, b: str) -> float:
+    """How much two different spellings look like one name mistyped, in [0, 0.9]."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    distance = OSA.distance(a, b)
+    # in a short name, one changed letter is more often another name (mary / mark)
+    substituted = len(a) == len(b) and Levenshtein.distance(a, b) == 1
+    if distance == 1 and len(short) >= 3 and (len(short) >= 5 or not substituted):
+        return SCORE_TYPO
+    if distance == 2 and len(short) >= 7:
+        return SCORE_TYPO2
+    if len(short) >= 3 and long.startswith(short) or len(short) >= 4 and short in long:
+        return SCORE_PART
+    return min(JaroWinkler.similarity(a, b), 0.5)
+
+
 @lru_cache(maxsize=262144)
 def given_similarity(a: str, b: str) -> float:
-    """Similarity of two folded first names (first tokens)."""
+    """Similarity of two folded first names (first tokens).
+
+    Exact 1; nickname 0.9; one typo (or two in a long name) 0.9 / 0.8; one the start or
+    a long part of the other ('chris' / 'christoph', 'lexi' / 'alexis') 0.8; an initial
+    that fits 0.8; two different known names ('mary' / 'mark', 'daniel' / 'daniela') 0.3;
+    anything else at most 0.5, however similar the letters look.
+    """
     if a == b:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return SCORE_INITIAL if a[0] == b[0] else 0.0
     if formal_names(a) & formal_names(b):
         return SCORE_NICKNAME
-    if _gender_pair(a, b) or (_known(a) and _known(b)):
+    known_a, known_b = _known(a), _known(b)
+    if _gender_pair(a, b) or (known_a and known_b):
         return SCORE_DISTINCT
-    jw = JaroWinkler.similarity(a, b)
-    if len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)):
-        jw = max(jw, 0.85)  # "chris" / "christoph"
-    return jw
+    score = _typo_score(a, b)
+    if known_a or known_b:  # 'rnoald' is a typo of 'ronald', of whom 'ron' is short
+        typo, known = (a, b) if known_b else (b, a)
+        for formal in formal_names(known) - {known}:
+            score = max(score, _typo_score(typo, formal) * SCORE_NICKNAME)
+    return score
 
 
 def _given_part(a: PersonName, b: PersonName) -> float | None:
@@ -242,7 +259,13 @@ def _family_similarity(a: str, b: str) -> float:
     ta, tb = set(a.split()), set(b.split())
     if ta <= tb or tb <= ta:
         return 0.9  # "garcia" / "garcia lopez", "berg" / "van der berg"
-    return JaroWinkler.similarity(a, b)
+    distance = OSA.distance(a, b)
+    shortest = min(len(a), len(b))
+    if distance == 1 and shortest >= 4:
+        return SCORE_TYPO
+    if distance == 2 and shortest >= 8:
+        return SCORE_TYPO2
+    return JaroWinkler.similarity(a, b) * 0.5
 
 
 def _family_part(a: PersonName, b: PersonName) -> float | None:
@@ -264,10 +287,15 @@ def _loose(x: str, y: str) -> float:
     return max(given_similarity(x.split(" ", 1)[0], y.split(" ", 1)[0]), _family_similarity(x, y))
 
 
-def _swapped_score(a: PersonName, b: PersonName) -> float:
-    """Score with one name's given and family parts exchanged ("Smith John")."""
+def _swapped_parts(a: PersonName, b: PersonName) -> tuple[float | None, float | None]:
+    """Similarities of the parts with one name's given and family exchanged ("Smith John")."""
     p = _loose(a.given_key, b.family_key) if a.given_key and b.family_key else None
     q = _loose(a.family_key, b.given_key) if a.family_key and b.given_key else None
+    return p, q
+
+
+def _swapped_score(a: PersonName, b: PersonName) -> float:
+    p, q = _swapped_parts(a, b)
     if p is None or q is None:
         return 0.0 if p is None and q is None else (p or q or 0.0) * SCORE_UNKNOWN
     return p * q
@@ -297,4 +325,7 @@ def names_conflict(a: PersonName, b: PersonName) -> bool:
     straight = _given_part(a, b)
     if straight is None or straight >= 0.6:
         return False
-    return _swapped_score(a, b) < 0.36
+    p, q = _swapped_parts(a, b)
+    if p is None and q is None:
+        return True
+    return (p is not None and p < 0.6) or (q is not None and q < 0.6)

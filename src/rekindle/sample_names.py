@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 class PhonePlan(NamedTuple):
     """How a country's mobile numbers look: ``#`` in the templates takes one digit of the
-    national significant number (prefix + ``digits`` random digits)."""
+    national significant number: a prefix, then random digits up to ``length``."""
 
     code: str
     prefixes: tuple[str, ...]
-    digits: int
+    length: int
     national: str
     international: str
 
@@ -89,7 +89,7 @@ REGIONS: tuple[Region, ...] = (
                 "310555",
                 "510555",
             ),
-            4,
+            10,
             "(###) ###-####",
             "+1 ###-###-####",
         ),
@@ -107,7 +107,7 @@ REGIONS: tuple[Region, ...] = (
             "Cooper Morgan Price Lloyd Bennett Fletcher Doyle Gallagher Whitfield Pritchard Ashworth"
         ),
         (("London", None), ("Manchester", None), ("Edinburgh", None), ("Bristol", None)),
-        PhonePlan("44", ("7911", "7400", "7812", "7956"), 6, "0#### ######", "+44 #### ######"),
+        PhonePlan("44", ("7400", "7812", "7956", "7720"), 10, "0#### ######", "+44 #### ######"),
     ),
     Region(
         "de",
@@ -122,7 +122,7 @@ REGIONS: tuple[Region, ...] = (
             "Bauer Richter Klein Wolf Schröder Neumann Zimmermann Krüger Hartmann Lange"
         ),
         (("Berlin", None), ("Munich", "Bavaria"), ("Hamburg", None), ("Cologne", None)),
-        PhonePlan("49", ("151", "152", "157", "176"), 8, "0### ########", "+49 ### ########"),
+        PhonePlan("49", ("151", "152", "157", "176"), 11, "0### ########", "+49 ### ########"),
     ),
     Region(
         "fr",
@@ -137,7 +137,13 @@ REGIONS: tuple[Region, ...] = (
             "Lefèvre Michel Garnier Faure Rousseau Fontaine Chevalier Girard"
         ),
         (("Paris", None), ("Lyon", None), ("Bordeaux", None), ("Nantes", None)),
-        PhonePlan("33", ("6",), 8, "0# ## ## ## ##", "+33 # ## ## ## ##"),
+        PhonePlan(
+            "33",
+            ("61", "62", "64", "66", "67", "75", "77"),
+            9,
+            "0# ## ## ## ##",
+            "+33 # ## ## ## ##",
+        ),
     ),
     Region(
         "es",
@@ -152,7 +158,7 @@ REGIONS: tuple[Region, ...] = (
             "Ruiz Navarro Romero Ortega Iglesias Castro Vidal"
         ),
         (("Madrid", None), ("Barcelona", None), ("Valencia", None), ("Bilbao", None)),
-        PhonePlan("34", ("6", "7"), 8, "### ## ## ##", "+34 ### ## ## ##"),
+        PhonePlan("34", ("6",), 9, "### ## ## ##", "+34 ### ## ## ##"),
     ),
     Region(
         "mx",
@@ -167,7 +173,7 @@ REGIONS: tuple[Region, ...] = (
             "Ortiz Guerrero Vargas Aguilar Delgado"
         ),
         (("Mexico City", "CDMX"), ("Guadalajara", "Jalisco"), ("Monterrey", "Nuevo León")),
-        PhonePlan("52", ("55", "33", "81"), 8, "## #### ####", "+52 ## #### ####"),
+        PhonePlan("52", ("55", "33", "81"), 10, "## #### ####", "+52 ## #### ####"),
     ),
     Region(
         "it",
@@ -182,7 +188,7 @@ REGIONS: tuple[Region, ...] = (
             "Conti Costa Giordano Mancini"
         ),
         (("Milan", None), ("Rome", None), ("Turin", None), ("Bologna", None)),
-        PhonePlan("39", ("32", "33", "34", "38"), 8, "### ### ####", "+39 ### ### ####"),
+        PhonePlan("39", ("32", "33", "34", "38"), 10, "### ### ####", "+39 ### ### ####"),
     ),
     Region(
         "nl",
@@ -194,7 +200,7 @@ REGIONS: tuple[Region, ...] = (
             "de Groot, Bos, Vos, Peters, Hendriks, van Dijk, Dekker"
         ),
         (("Amsterdam", None), ("Rotterdam", None), ("Utrecht", None), ("Eindhoven", None)),
-        PhonePlan("31", ("6",), 8, "0# ########", "+31 # ########"),
+        PhonePlan("31", ("61", "62", "64", "65"), 9, "0# ########", "+31 # ########"),
     ),
     Region(
         "se",
@@ -206,7 +212,7 @@ REGIONS: tuple[Region, ...] = (
             "Lindström Bergström Holm Sjöberg Lundgren"
         ),
         (("Stockholm", None), ("Gothenburg", None), ("Malmö", None)),
-        PhonePlan("46", ("70", "72", "73", "76"), 7, "0##-### ## ##", "+46 ## ### ## ##"),
+        PhonePlan("46", ("70", "72", "73", "76"), 9, "0##-### ## ##", "+46 ## ### ## ##"),
     ),
     Region(
         "pl",
@@ -221,7 +227,7 @@ REGIONS: tuple[Region, ...] = (
             "Woźniak Dąbrowski Kozłowski Jankowski Mazur"
         ),
         (("Warsaw", None), ("Kraków", None), ("Wrocław", None), ("Gdańsk", None)),
-        PhonePlan("48", ("50", "51", "60", "69", "79", "88"), 7, "### ### ###", "+48 ### ### ###"),
+        PhonePlan("48", ("50", "51", "60", "69", "79", "88"), 9, "### ### ###", "+48 ### ### ###"),
     ),
     Region(
         "in",
@@ -242,7 +248,7 @@ REGIONS: tuple[Region, ...] = (
             ("Pune", "Maharashtra"),
             ("Chennai", "Tamil Nadu"),
         ),
-        PhonePlan("91", ("98", "99", "97", "70", "81"), 8, "0##### #####", "+91 ##### #####"),
+        PhonePlan("91", ("98", "99", "97", "70", "81"), 10, "0##### #####", "+91 ##### #####"),
     ),
     Region(
         "cn",
@@ -252,7 +258,7 @@ REGIONS: tuple[Region, ...] = (
         _w("Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo Lin Gao"),
         (("Shanghai", None), ("Beijing", None), ("Shenzhen", "Guangdong"), ("Hangzhou", None)),
         PhonePlan(
-            "86", ("139", "138", "136", "186", "158"), 8, "### #### ####", "+86 ### #### ####"
+            "86", ("139", "138", "136", "186", "158"), 11, "### #### ####", "+86 ### #### ####"
         ),
     ),
     Region(
@@ -265,7 +271,7 @@ REGIONS: tuple[Region, ...] = (
             "Yamada Sasaki Matsumoto Inoue Kimura"
         ),
         (("Tokyo", None), ("Osaka", None), ("Kyoto", None), ("Fukuoka", None)),
-        PhonePlan("81", ("90", "80", "70"), 8, "0##-####-####", "+81 ##-####-####"),
+        PhonePlan("81", ("80", "901", "902", "903"), 10, "0##-####-####", "+81 ##-####-####"),
     ),
     Region(
         "kr",
@@ -277,7 +283,13 @@ REGIONS: tuple[Region, ...] = (
         ),
         _w("Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Shin"),
         (("Seoul", None), ("Busan", None), ("Incheon", None)),
-        PhonePlan("82", ("10",), 8, "0##-####-####", "+82 ##-####-####"),
+        PhonePlan(
+            "82",
+            ("101", "102", "103", "104", "106", "107"),
+            10,
+            "0##-####-####",
+            "+82 ##-####-####",
+        ),
     ),
     Region(
         "br",
@@ -297,7 +309,7 @@ REGIONS: tuple[Region, ...] = (
             ("Belo Horizonte", "MG"),
             ("Porto Alegre", "RS"),
         ),
-        PhonePlan("55", ("119", "219", "319"), 8, "(##) #####-####", "+55 ## #####-####"),
+        PhonePlan("55", ("119", "219", "319"), 11, "(##) #####-####", "+55 ## #####-####"),
     ),
     Region(
         "ng",
@@ -312,7 +324,7 @@ REGIONS: tuple[Region, ...] = (
             "Nnamdi Olawale"
         ),
         (("Lagos", None), ("Abuja", None), ("Port Harcourt", None)),
-        PhonePlan("234", ("803", "806", "813", "703"), 7, "0### ### ####", "+234 ### ### ####"),
+        PhonePlan("234", ("803", "806", "813", "703"), 10, "0### ### ####", "+234 ### ### ####"),
     ),
     Region(
         "ae",
@@ -324,7 +336,7 @@ REGIONS: tuple[Region, ...] = (
             "Qureshi, El-Amin, Hamdan, Yousef"
         ),
         (("Dubai", None), ("Abu Dhabi", None)),
-        PhonePlan("971", ("50", "52", "55", "56"), 7, "0## ### ####", "+971 ## ### ####"),
+        PhonePlan("971", ("50", "52", "55", "56"), 9, "0## ### ####", "+971 ## ### ####"),
     ),
 )
 

@@ -128,6 +128,8 @@ def import_command(
         )
     else:
         _print_report(report, verbose)
+    if report.errors and not (report.contacts or report.me or report.interactions):
+        raise typer.Exit(1)  # nothing in the file could be read
 
 
 def formats_command() -> None:

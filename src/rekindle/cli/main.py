@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from rekindle import __version__
-from rekindle.cli import doctor, exporting, importing, me, merging, people
+from rekindle.cli import demo, doctor, exporting, importing, me, merging, people
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import AmbiguousError, RekindleError
 
@@ -49,7 +49,7 @@ def main(
     STATE.debug = debug
 
 
-for module in (importing, people, merging, exporting, me, doctor):
+for module in (demo, importing, people, merging, exporting, me, doctor):
     module.register(app)
 
 
@@ -57,7 +57,10 @@ def run() -> None:
     """Run the CLI; errors meant for the user are printed in one line, never as a traceback."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            STATE.close()
+            sys.exit(code)
     except typer.Exit as exc:
         code = exc.exit_code
         STATE.close()
@@ -100,9 +103,7 @@ def run() -> None:
         )
         sys.exit(1)
     except Exception as exc:  # the last line of defence: no traceback reaches a user
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from the parser
             exc.show()
             sys.exit(exc.exit_code)
         if debug:

@@ -16,7 +16,7 @@ from rekindle.store.schema import identity, person, source_record
 
 def load_resolver(conn: Connection, owner_id: int, region: str | None) -> Resolver:
     """A resolver that knows every stored person (their records and typed-in identities)."""
-    resolver = Resolver(default_region=region)
+    resolver = Resolver()
     active = select(person.c.id).where(
         person.c.owner_id == owner_id, person.c.merged_into.is_(None), person.c.is_me.is_(False)
     )

@@ -108,8 +108,11 @@ def open_text(path: Path, encoding: str | None = None) -> TextIO:
 
 
 def looks_binary(head: bytes) -> bool:
-    """True for content that is no text in any encoding we read (NULs outside UTF-16)."""
-    if not head:
+    """True for content that is no text in any encoding we read (NULs outside UTF-16).
+
+    A zip archive is not "binary" here: exports (LinkedIn) arrive as zips of text files.
+    """
+    if not head or head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return False
     for bom, _ in BOMS:
         if head.startswith(bom):

@@ -43,10 +43,11 @@ def split_multi(text: str, sep: str = MULTI_SEP) -> list[str]:
     return [v.strip() for v in text.split(sep) if v.strip()] if text.strip() else []
 
 
-def split_tags(text: str, seps: str = ";") -> list[str]:
-    """Tags separated by any of ``seps`` (or ``:::``), trimmed, system (``* x``) ones dropped."""
-    parts = re.split("|".join([re.escape(s) for s in seps] + [":::"]), text)
-    return [p.strip() for p in parts if p.strip() and not p.strip().startswith("*")]
+def split_tags(text: str, seps: tuple[str, ...] = (";",)) -> list[str]:
+    """Tags separated by any of ``seps`` (and ``:::``), trimmed; system ones (``* x``) dropped."""
+    pattern = "|".join(re.escape(s) for s in (*seps, ":::"))
+    parts = (p.strip() for p in re.split(pattern, text))
+    return [p for p in parts if p and not p.startswith("*")]
 
 
 def parse_url_service(url: str) -> str | None:
@@ -114,9 +115,23 @@ def parse_label(text: str) -> tuple[str | None, bool]:
     return (s or None), preferred
 
 
+def clean_text(text: str) -> str | None:
+    """A multi-line cell with its line breaks as ``\n`` (None when empty)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip() or None
+
+
 def join_name(*parts: str | None) -> str | None:
     joined = " ".join(p.strip() for p in parts if p and p.strip())
     return joined or None
+
+
+def mark_organisation(record: ContactRecord) -> None:
+    """A record with an organisation but no person's name is the organisation itself."""
+    if record.affiliations and not (
+        record.full_name or record.given_name or record.family_name or record.nickname
+    ):
+        record.is_organisation = True
+        record.full_name = record.affiliations[0].organisation
 
 
 def is_empty_contact(record: ContactRecord) -> bool:

@@ -138,6 +138,8 @@ def parse_header_candidates(lines: list[str], delimiter: str | None = None) -> l
 
 def sniff_header_keys(head: bytes) -> list[set[str]]:
     """For each of the first non-blank lines, its cells as normalised header keys."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip archive, not a CSV
+        return []
     return [
         {parse_header_key(c) for c in cells if c.strip()}
         for cells in parse_header_candidates(decode_head_lines(head))

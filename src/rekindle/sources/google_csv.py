@@ -22,8 +22,10 @@ from rekindle.records import (
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
     MULTI_SEP,
+    clean_text,
     is_empty_contact,
     join_name,
+    mark_organisation,
     parse_email,
     parse_label,
     parse_partial_date,
@@ -96,6 +98,7 @@ def _entries(row: CsvRow, columns: dict[str, int]) -> Iterator[dict[str, str]]:
 
 def _add_group(record: ContactRecord, kind: str, entry: dict[str, str], n: int) -> None:
     label, preferred = parse_label(entry.get("label", ""))
+    raw_label = entry.get("label", "").lstrip("*").strip()
     value = entry.get("value", "")
     if kind == "email":
         for v in split_multi(value):
@@ -123,11 +126,11 @@ def _add_group(record: ContactRecord, kind: str, entry: dict[str, str], n: int) 
         if label == "anniversary" and when and record.anniversary is None:
             record.anniversary = when
         else:
-            record.extra[f"Event: {label or n}"] = value
+            record.extra[f"Event: {raw_label or n}"] = value
     elif kind == "relation" and value:
         record.related.append((label or "relative", value))
     elif kind == "customfield" and value:
-        record.extra[label or f"Custom Field {n}"] = value
+        record.extra[raw_label or f"Custom Field {n}"] = value
 
 
 def _add_address(record: ContactRecord, label: str | None, entry: dict[str, str]) -> None:
@@ -136,12 +139,12 @@ def _add_address(record: ContactRecord, label: str | None, entry: dict[str, str]
         street_lines.append("PO Box " + entry["pobox"])
     address = AddressRecord(
         label=label,
-        street="\n".join(s for s in street_lines if s) or None,
+        street=clean_text("\n".join(s for s in street_lines if s)),
         city=entry.get("city") or None,
         region=entry.get("region") or None,
         postcode=entry.get("postalcode") or None,
         country=entry.get("country") or None,
-        formatted=entry.get("formatted") or None,
+        formatted=clean_text(entry.get("formatted", "")),
     )
     record.addresses.append(address)
 
@@ -158,10 +161,10 @@ def parse_row(row: CsvRow, groups: Groups) -> ContactRecord | RecordError:
         prefix=row.get("Name Prefix") or None,
         suffix=row.get("Name Suffix") or None,
         nickname=row.get("Nickname") or None,
-        note=row.get("Notes") or None,
+        note=clean_text(row.get("Notes")),
     )
     record.full_name = row.get("Name") or join_name(
-        record.prefix, record.given_name, record.middle_name, record.family_name, record.suffix
+        record.given_name, record.middle_name, record.family_name
     )
     org = row.get("Organization Name")
     if org:
@@ -180,13 +183,11 @@ def parse_row(row: CsvRow, groups: Groups) -> ContactRecord | RecordError:
         record.birthday = parse_partial_date(birthday)
         if record.birthday is None:
             record.extra["Birthday"] = birthday
-    record.tags = split_tags(row.get("Labels", "Group Membership"), seps=MULTI_SEP)
+    record.tags = split_tags(row.get("Labels", "Group Membership"), seps=(MULTI_SEP,))
     for name in ("File As", "Phonetic First Name", "Phonetic Last Name", "Occupation"):
         if row.get(name):
             record.extra[name] = row.get(name)
-    record.is_organisation = bool(
-        record.affiliations and not (record.given_name or record.family_name or row.get("Name"))
-    )
+    mark_organisation(record)
     if is_empty_contact(record):
         return RecordError(SOURCE, row.locator, "row has no name, email, phone or organisation")
     return record

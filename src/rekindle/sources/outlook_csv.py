@@ -18,8 +18,10 @@ from rekindle.records import (
 )
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
+    clean_text,
     is_empty_contact,
     join_name,
+    mark_organisation,
     parse_email,
     parse_email_in_text,
     parse_partial_date,
@@ -131,7 +133,7 @@ def _addresses(row: CsvRow, record: ContactRecord) -> None:
             streets.append("PO Box " + pobox)
         address = AddressRecord(
             label=label,
-            street="\n".join(s for s in streets if s) or None,
+            street=clean_text("\n".join(s for s in streets if s)),
             city=row.get(f"{prefix} City") or None,
             region=row.get(f"{prefix} State") or None,
             postcode=row.get(f"{prefix} Postal Code") or None,
@@ -154,11 +156,9 @@ def parse_row(row: CsvRow) -> ContactRecord | RecordError:
         family_name=row.get("Last Name") or None,
         suffix=row.get("Suffix") or None,
         nickname=row.get("Nickname") or None,
-        note=row.get("Notes") or None,
+        note=clean_text(row.get("Notes")),
     )
-    record.full_name = join_name(
-        record.prefix, record.given_name, record.middle_name, record.family_name, record.suffix
-    )
+    record.full_name = join_name(record.given_name, record.middle_name, record.family_name)
     company = row.get("Company")
     if company:
         record.affiliations.append(
@@ -180,16 +180,14 @@ def parse_row(row: CsvRow) -> ContactRecord | RecordError:
         setattr(record, attr, when)
         if text and when is None and set(text) - set("0/.- "):
             record.extra[column] = text
-    record.tags = split_tags(row.get("Categories"), seps=";,")
+    record.tags = split_tags(row.get("Categories"), seps=(";", ","))
     for column, relation in RELATED.items():
-        for name in split_tags(row.get(column), seps=";,"):
+        for name in split_tags(row.get(column), seps=(";", ",")):
             record.related.append((relation, name))
     for column in EXTRA:
         if row.get(column):
             record.extra[column] = row.get(column)
-    record.is_organisation = bool(
-        company and not (record.given_name or record.family_name or record.middle_name)
-    )
+    mark_organisation(record)
     if is_empty_contact(record):
         return RecordError(SOURCE, row.locator, "row has no name, email, phone or organisation")
     return record

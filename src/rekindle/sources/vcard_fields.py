@@ -20,6 +20,21 @@ from rekindle.records import (
     RecordError,
 )
 from rekindle.sources.base import ImportOptions
+from rekindle.sources.vcard_labels import (
+    ANNIVERSARY_PROPERTIES,
+    IM_PROPERTIES,
+    KDE_MESSAGING,
+    KNOWN_SERVICES,
+    NOISE_TYPES,
+    PHONETIC,
+    RELATED_PROPERTIES,
+    SYSTEM_TAGS,
+    URI_SERVICES,
+    normalise_service,
+    parse_label,
+    type_label,
+)
+from rekindle.sources.vcard_lines import wide_encoding
 from rekindle.sources.vcard_values import (
     Property,
     decode_binary,
@@ -32,98 +47,8 @@ from rekindle.sources.vcard_values import (
 SOURCE = "vcard"
 NO_CONTENT = "card has no name, address or organisation"
 
-_BUILTIN_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)", re.DOTALL)
 _WEB = re.compile(r"https?://", re.IGNORECASE)
-_NOISE_TYPES = frozenset(
-    {"pref", "internet", "voice", "x400", "msg", "video", "text", "postal", "parcel", "intl"}
-    | {"dom", "x-internet", "uri", "url"}
-)
-_PLACE_TYPES = frozenset({"home", "work", "school", "other"})
-_KIND_TYPES = frozenset(
-    {"cell", "mobile", "fax", "pager", "iphone", "main", "car", "isdn", "bbs", "modem"}
-    | {"textphone", "callback", "assistant", "company", "radio", "telex"}
-)
-_SYSTEM_TAGS = frozenset({"mycontacts", "starred"})
-_IM_PROPERTIES: dict[str, str | None] = {
-    "X-JABBER": "xmpp",
-    "X-GTALK": "gtalk",
-    "X-GOOGLE-TALK": "gtalk",
-    "X-AIM": "aim",
-    "X-SKYPE": "skype",
-    "X-SKYPE-USERNAME": "skype",
-    "X-MSN": "msn",
-    "X-YAHOO": "yahoo",
-    "X-ICQ": "icq",
-    "X-QQ": "qq",
-    "X-GADUGADU": "gadugadu",
-    "X-GROUPWISE": "groupwise",
-    "X-SIP": "sip",
-    "X-TWITTER": "twitter",
-    "X-MS-IMADDRESS": None,
-    "X-KADDRESSBOOK-X-IMADDRESS": None,
-}
-_URI_SERVICES: dict[str, str | None] = {
-    "xmpp": "xmpp",
-    "jabber": "xmpp",
-    "sip": "sip",
-    "sips": "sip",
-    "skype": "skype",
-    "callto": "skype",
-    "aim": "aim",
-    "ymsgr": "yahoo",
-    "msnim": "msn",
-    "msn": "msn",
-    "icq": "icq",
-    "irc": "irc",
-    "ircs": "irc",
-    "gg": "gadugadu",
-    "gtalk": "gtalk",
-    "matrix": "matrix",
-    "qq": "qq",
-    "tg": "telegram",
-    "telegram": "telegram",
-    "signal": "signal",
-    "whatsapp": "whatsapp",
-    "facetime": "facetime",
-    "im": None,
-    "x-apple": None,
-}
-_SERVICE_ALIASES: dict[str, str | None] = {
-    "jabber": "xmpp",
-    "googletalk": "gtalk",
-    "gadu": "gadugadu",
-    "gadu-gadu": "gadugadu",
-    "ymsgr": "yahoo",
-    "msnim": "msn",
-    "windowslive": "msn",
-    "other": None,
-}
-_KNOWN_SERVICES = frozenset(s for s in (*_URI_SERVICES.values(), *_IM_PROPERTIES.values()) if s)
-_KDE_MESSAGING = re.compile(r"X-MESSAGING/([A-Z0-9]+)-ALL")
-_RELATED_PROPERTIES = {
-    "X-EVOLUTION-SPOUSE": "spouse",
-    "X-MS-SPOUSE": "spouse",
-    "X-SPOUSE": "spouse",
-    "X-KADDRESSBOOK-X-SPOUSENAME": "spouse",
-    "X-EVOLUTION-MANAGER": "manager",
-    "X-MS-MANAGER": "manager",
-    "X-MANAGER": "manager",
-    "X-KADDRESSBOOK-X-MANAGERSNAME": "manager",
-    "X-EVOLUTION-ASSISTANT": "assistant",
-    "X-MS-ASSISTANT": "assistant",
-    "X-ASSISTANT": "assistant",
-    "X-KADDRESSBOOK-X-ASSISTANTSNAME": "assistant",
-}
-_ANNIVERSARY_PROPERTIES = frozenset(
-    {"ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY"}
-    | {"X-KADDRESSBOOK-X-ANNIVERSARY"}
-)
-_PHONETIC = {
-    "X-PHONETIC-FIRST-NAME": "phonetic_given_name",
-    "X-PHONETIC-MIDDLE-NAME": "phonetic_middle_name",
-    "X-PHONETIC-LAST-NAME": "phonetic_family_name",
-}
 
 
 @dataclass
@@ -133,6 +58,7 @@ class _Card:
     record: ContactRecord
     options: ImportOptions
     labels: dict[str, str]
+    charset: str | None = None
     kind: str | None = None
     uid: str | None = None
     apple_uid: str | None = None
@@ -146,7 +72,7 @@ class _Card:
     seen: dict[tuple[str, str | None, str], RawIdentity] = field(default_factory=dict)
 
     def text(self, prop: Property) -> str:
-        return decode_value(prop, self.options.encoding)
+        return decode_value(prop, self.charset)
 
     def value(self, prop: Property) -> str:
         return unescape(self.text(prop)).strip()
@@ -154,16 +80,23 @@ class _Card:
     def label(self, prop: Property) -> str | None:
         if prop.group and prop.group in self.labels:
             return self.labels[prop.group]
-        return type_label(prop.types)
+        return type_label([t for t in prop.types if t.lower() not in KNOWN_SERVICES])
 
     def identity(
-        self, kind: IdentityKind, value: str, prop: Property, service: str | None = None
+        self,
+        kind: IdentityKind,
+        value: str,
+        prop: Property,
+        service: str | None = None,
+        *,
+        typed: bool = True,
     ) -> None:
+        """Add an identity once; ``typed=False`` takes no label from TYPE parameters."""
         value = value.strip()
         if not value:
             return
         key = (kind, service, value.casefold())
-        label = self.label(prop)
+        label = self.label(prop) if typed else self.labels.get(prop.group or "")
         known = self.seen.get(key)
         if known is not None:
             known.preferred = known.preferred or prop.is_preferred()
@@ -178,66 +111,33 @@ class _Card:
             self.record.extra[key] = value
 
 
-def type_label(types: list[str]) -> str | None:
-    """A label from TYPE parameters: ``work fax``, ``cell``, or a custom type as written."""
-    place = kind = custom = None
-    for written in types:
-        low = written.lower()
-        if low in _NOISE_TYPES:
-            continue
-        if low in _PLACE_TYPES:
-            place = place or low
-        elif low in _KIND_TYPES:
-            kind = kind or low
-        elif custom is None:
-            custom = written[2:] if low.startswith("x-") else written
-    parts = [p for p in (place, kind) if p]
-    return " ".join(parts) if parts else custom
-
-
-def parse_label(text: str) -> str | None:
-    """An ``X-ABLabel`` value: built-in ``_$!<HomePage>!$_`` becomes ``homepage``."""
-    text = unescape(text).strip()
-    match = _BUILTIN_LABEL.fullmatch(text)
-    if match:
-        return match.group(1).strip().lower() or None
-    return text or None
-
-
-def normalise_service(name: str | None) -> str | None:
-    if not name:
-        return None
-    low = name.strip().lower().replace(" ", "")
-    if low in _SERVICE_ALIASES:
-        return _SERVICE_ALIASES[low]
-    return low or None
-
-
 def parse_card(
     props: list[Property], *, locator: str, payload: str, options: ImportOptions
 ) -> ContactRecord | NoticeRecord | RecordError:
     """One card's properties as a contact, a notice (group card) or an error (no content)."""
+    # a forced UTF-16/32 encoding was undone when the file was read; values are UTF-8 now
+    charset = None if wide_encoding(b"", options.encoding) else options.encoding
     labels: dict[str, str] = {}
     for prop in props:
         if prop.name == "X-ABLABEL" and prop.group and prop.group not in labels:
-            label = parse_label(decode_value(prop, options.encoding))
+            label = parse_label(decode_value(prop, charset))
             if label:
                 labels[prop.group] = label
     record = ContactRecord(source=SOURCE, locator=locator, payload=payload)
-    card = _Card(record, options, labels)
+    card = _Card(record, options, labels, charset)
     for prop in props:
         handler = _HANDLERS.get(prop.name)
         if handler is not None:
             handler(card, prop)
-        elif prop.name in _IM_PROPERTIES:
-            _add_im(card, prop, _IM_PROPERTIES[prop.name])
-        elif prop.name in _RELATED_PROPERTIES:
-            _add_related(card, _RELATED_PROPERTIES[prop.name], card.value(prop))
-        elif prop.name in _ANNIVERSARY_PROPERTIES:
+        elif prop.name in IM_PROPERTIES:
+            _add_im(card, prop, IM_PROPERTIES[prop.name])
+        elif prop.name in RELATED_PROPERTIES:
+            _add_related(card, RELATED_PROPERTIES[prop.name], card.value(prop))
+        elif prop.name in ANNIVERSARY_PROPERTIES:
             _set_date(card, prop, "anniversary")
-        elif prop.name in _PHONETIC:
-            card.extra(_PHONETIC[prop.name], card.value(prop))
-        elif match := _KDE_MESSAGING.fullmatch(prop.name):
+        elif prop.name in PHONETIC:
+            card.extra(PHONETIC[prop.name], card.value(prop))
+        elif match := KDE_MESSAGING.fullmatch(prop.name):
             _add_im(card, prop, normalise_service(match.group(1)))
     return _finish(card, locator)
 
@@ -264,7 +164,7 @@ def _finish(card: _Card, locator: str) -> ContactRecord | NoticeRecord | RecordE
     record.source_id = card.uid or card.apple_uid
     if card.kind in ("org", "organization"):
         record.is_organisation = True
-    elif card.kind:
+    elif card.kind and card.kind != "individual":
         card.extra("kind", card.kind)
     named = (record.full_name, record.given_name, record.family_name, record.middle_name)
     if not (any(named) or record.nickname or record.identities or record.affiliations):
@@ -284,12 +184,12 @@ def _attach_label(record: ContactRecord, label: str | None, text: str) -> None:
 # --- handlers -----------------------------------------------------------------------------
 
 
-def _components(text: str, sep: str = ";") -> list[str]:
-    """Structured value components, each a comma list joined with spaces, unescaped."""
+def _components(text: str, joiner: str = " ") -> list[str]:
+    """Structured value components, unescaped; a component's comma list joined by ``joiner``."""
     parts = []
-    for component in split_escaped(text, sep):
+    for component in split_escaped(text, ";"):
         items = (unescape(item).strip() for item in split_escaped(component, ","))
-        parts.append(" ".join(item for item in items if item))
+        parts.append(joiner.join(item for item in items if item))
     return parts
 
 
@@ -335,14 +235,13 @@ def _url(card: _Card, prop: Property) -> None:
 
 def _social(card: _Card, prop: Property) -> None:
     value = card.value(prop)
-    typed = [t for t in prop.types if t.lower() not in _NOISE_TYPES]
+    typed = [t for t in prop.types if t.lower() not in NOISE_TYPES]
     service = normalise_service(prop.param("X-SERVICE-TYPE") or (typed[0] if typed else None))
     if value.lower().startswith("x-apple:"):
-        card.identity("handle", prop.param("X-USER") or value[8:], prop, service)
-    elif _WEB.match(value):
-        card.identity("url", value, prop, service)
+        card.identity("handle", prop.param("X-USER") or value[8:], prop, service, typed=False)
     else:
-        card.identity("handle", value, prop, service)
+        kind: IdentityKind = "url" if _WEB.match(value) else "handle"
+        card.identity(kind, value, prop, service, typed=False)
 
 
 def _impp(card: _Card, prop: Property) -> None:
@@ -352,19 +251,19 @@ def _impp(card: _Card, prop: Property) -> None:
 def _add_im(card: _Card, prop: Property, service: str | None) -> None:
     value = card.value(prop)
     match = _SCHEME.fullmatch(value)
-    if match and match.group(1).lower() in _URI_SERVICES:
-        service = _URI_SERVICES[match.group(1).lower()] or service
+    if match and match.group(1).lower() in URI_SERVICES:
+        service = URI_SERVICES[match.group(1).lower()] or service
         value = match.group(2).lstrip("/")
     if service is None:
         declared = prop.param("X-SERVICE-TYPE")
-        known = [t.lower() for t in prop.types if t.lower() in _KNOWN_SERVICES]
+        known = [t.lower() for t in prop.types if t.lower() in KNOWN_SERVICES]
         service = normalise_service(declared or (known[0] if known else None))
     card.identity("handle", value, prop, service)
 
 
 def _adr(card: _Card, prop: Property) -> None:
     raw = split_escaped(card.text(prop), ";")
-    parts = _components(";".join(raw[:7])) + [""] * 7
+    parts = _components(";".join(raw[:7]), ", ") + [""] * 7
     pobox, extended, street, city, region, postcode, country = (p or None for p in parts[:7])
     formatted = prop.param("LABEL") or unescape(";".join(raw[7:])).strip() or None
     lines = ", ".join(p for p in (street, extended, pobox) if p) or None
@@ -401,7 +300,7 @@ def _categories(card: _Card, prop: Property) -> None:
     tags = card.record.tags
     for item in split_escaped(card.text(prop), ","):
         tag = unescape(item).strip()
-        if tag and tag.casefold().replace(" ", "") not in _SYSTEM_TAGS and tag not in tags:
+        if tag and tag.casefold().replace(" ", "") not in SYSTEM_TAGS and tag not in tags:
             tags.append(tag)
 
 
@@ -440,7 +339,7 @@ def _add_related(card: _Card, label: str, name: str) -> None:
 
 
 def _related(card: _Card, prop: Property) -> None:
-    typed = [t.lower() for t in prop.types if t.lower() not in _NOISE_TYPES]
+    typed = [t.lower() for t in prop.types if t.lower() not in NOISE_TYPES]
     _add_related(card, typed[0] if typed else "related", card.value(prop))
 
 

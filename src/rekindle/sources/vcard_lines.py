@@ -1,9 +1,10 @@
-"""The vCard lexer: bytes to physical lines, cards, logical lines and properties.
+"""The vCard lexer, first half: bytes to physical lines, cards and unfolded logical lines.
 
 Everything here works on bytes, because each property may declare its own ``CHARSET``
-(vCard 2.1) and files mix encodings in the wild. Nothing here knows what a property means;
-:mod:`rekindle.sources.vcard_fields` does. Memory stays bounded: the file is read in blocks,
-and a card (or a line) larger than ``max_card_bytes`` is dropped as it streams by.
+(vCard 2.1) and files mix encodings in the wild. :mod:`rekindle.sources.vcard_values` reads
+a logical line as a property; :mod:`rekindle.sources.vcard_fields` says what it means.
+Memory stays bounded: the file is read in blocks, and a card (or a line) larger than
+``max_card_bytes`` is dropped as it streams by.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,8 @@ _CARET_MAP = {"n": "\n", "^": "^", "'": '"'}
 _DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 _NO_YEAR_DATE = re.compile(r"--(\d{2})-?(\d{2})")
 _WHITESPACE = re.compile(rb"\s+")
+_ASCII = bytes(range(128))
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]*")
 #: Apple and CardBook write a birthday without a year as year 1604
 UNKNOWN_YEAR = 1604
 
@@ -141,26 +144,44 @@ def _split_unquoted(data: bytes, sep: bytes) -> list[bytes]:
 
 # --- values -------------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ESCAPE = re.compile(r"\\([nN\\,;:\"])")
 _QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Decode with the declared charset, else UTF-8, else Windows-1252, else Latin-1."""
-    if charset:
+    """Decode with the declared charset, else as UTF-8, else as Windows-1252; never fails.
+
+    Text that is mostly UTF-8 with a stray bad byte stays UTF-8 (the byte becomes U+FFFD);
+    text whose high bytes are mostly not UTF-8 is read as Windows-1252 (then Latin-1).
+    """
+    codec = _codec(charset)
+    if codec is not None and codec not in ("utf-8", "ascii"):
         try:
-            return data.decode(charset)
+            return data.decode(codec, errors="replace")
         except (LookupError, UnicodeError, ValueError):
             pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    high = len(data.translate(None, _ASCII))
+    if text.count("\ufffd") * 4 <= high:
+        return text
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _codec(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset.strip()).name
+    except (LookupError, ValueError):
+        return None
 
 
 def decode_value(prop: Property, default_charset: str | None = None) -> str:
@@ -168,13 +189,18 @@ def decode_value(prop: Property, default_charset: str | None = None) -> str:
     raw = prop.value
     if prop.encoding == "QUOTED-PRINTABLE":
         raw = decode_quoted_printable(raw)
+    elif prop.encoding in ("B", "BASE64"):  # old phones base64-encode text values too
+        raw = decode_binary(prop) or raw
     text = decode_bytes(raw, prop.param("CHARSET") or default_charset)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", text)
 
 
 def decode_quoted_printable(data: bytes) -> bytes:
-    """``=XX`` escapes decoded; malformed escapes kept as written."""
+    """``=XX`` escapes decoded, a final soft break dropped; malformed escapes kept as written."""
+    data = data.rstrip(b" \t")
+    if data.endswith(b"="):
+        data = data[:-1]
     return _QP_ESCAPE.sub(lambda m: bytes((int(m.group(1), 16),)), data)
 
 
@@ -264,6 +290,8 @@ def decode_binary(prop: Property) -> bytes | None:
     else:
         return None
     data = _WHITESPACE.sub(b"", data).rstrip(b"=")
+    if not _BASE64.fullmatch(data):
+        return None
     if len(data) % 4 == 1:
         data = data[:-1]
     try:

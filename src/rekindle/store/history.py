@@ -102,3 +102,24 @@ def count_interactions(conn: Connection, owner_id: int) -> int:
         ).scalar()
         or 0
     )
+
+
+def tie_overview(conn: Connection, owner_id: int) -> list[Any]:
+    """Per person: interactions, first and last contact (for listings of quiet ties)."""
+    from rekindle.store.schema import person
+
+    return list(
+        conn.execute(
+            select(
+                person.c.id,
+                person.c.display_name,
+                func.count(func.distinct(interaction.c.id)).label("interactions"),
+                func.min(interaction.c.occurred_at).label("first"),
+                func.max(interaction.c.occurred_at).label("last"),
+            )
+            .join(interaction_person, interaction_person.c.person_id == person.c.id)
+            .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+            .where(person.c.owner_id == owner_id, person.c.merged_into.is_(None))
+            .group_by(person.c.id, person.c.display_name)
+        )
+    )

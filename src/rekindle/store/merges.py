@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -153,7 +153,7 @@ def undo_merge(conn: Connection, owner_id: int, event_id: int, now: datetime) ->
     )
     conn.execute(update(merge_event).where(merge_event.c.id == event_id).values(undone_at=now))
     block_pair(conn, owner_id, ev.into_person_id, ev.absorbed_person_id, "unmerged", now)
-    return _event(ev._replace(undone_at=now))
+    return replace(_event(ev), undone_at=now)
 
 
 def split_record(conn: Connection, owner_id: int, record_id: int, new_person: int) -> int:

@@ -1,0 +1,105 @@
+"""vCard 3.0 export: escaping, folding at 75 octets, and a round trip through our parser."""
+
+from __future__ import annotations
+
+import io
+
+from rekindle.exporters.model import ExportPerson
+from rekindle.exporters.vcard import card_lines, escape_text, fold_line, write_vcards
+from rekindle.records import ContactRecord, PartialDate
+from rekindle.sources.base import ImportOptions
+from rekindle.sources.vcard import parse_vcard_stream
+
+
+def export(*people: ExportPerson) -> str:
+    out = io.StringIO(newline="")
+    assert write_vcards(people, out) == len(people)
+    return out.getvalue()
+
+
+def reparse(text: str) -> list[ContactRecord]:
+    items = list(
+        parse_vcard_stream(io.BytesIO(text.encode("utf-8")), "export.vcf", ImportOptions())
+    )
+    assert all(isinstance(i, ContactRecord) for i in items), items
+    return [i for i in items if isinstance(i, ContactRecord)]
+
+
+ADA = ExportPerson(
+    id=7,
+    display_name="Ada Lovelace, Countess; of Lovelace",
+    given_name="Ada",
+    family_name="King-Noël",
+    emails=["ada@example.com", "ada,king@example.org"],
+    phones=["+44 20 7946 0018", "+44 (0)7700 900123"],
+    urls=["https://example.com/ada?x=1,2;3", "http://www.analytical.engine"],
+    organisation="Analytical Engines; Ltd, Inc.",
+    title="Programmer \\ Poet",
+    birthday=PartialDate(12, 10, 1815),
+    note="First line\nSecond line, with comma; semicolon and \\backslash\r\n"
+    + "Ünïcödé ✓ 日本語 " * 12,
+    tags=["Mathematics", "Friends, old", "Café"],
+)
+
+
+def test_round_trip() -> None:
+    (rec,) = reparse(export(ADA))
+    assert rec.source_id == "rekindle-person-7"
+    assert rec.full_name == ADA.display_name
+    assert (rec.given_name, rec.family_name) == (ADA.given_name, ADA.family_name)
+    assert [i.value for i in rec.identities if i.kind == "email"] == ADA.emails
+    assert [i.value for i in rec.identities if i.kind == "phone"] == ADA.phones
+    assert [i.value for i in rec.identities if i.kind == "url"] == ADA.urls
+    aff = rec.affiliations[0]
+    assert (aff.organisation, aff.title) == (ADA.organisation, ADA.title)
+    assert rec.birthday == ADA.birthday
+    assert rec.note == ADA.note.replace("\r\n", "\n").strip()
+    assert rec.tags == ADA.tags
+
+
+def test_round_trip_several_and_minimal_people() -> None:
+    people = [
+        ExportPerson(id=1, display_name="Bob", birthday=PartialDate(2, 29)),
+        ExportPerson(id=2, display_name="", emails=["only@example.com"]),
+        ExportPerson(id=3, display_name="", given_name="Given", family_name="Family"),
+    ]
+    text = export(*people)
+    assert "BDAY;X-APPLE-OMIT-YEAR=1604:1604-02-29\r\n" in text
+    bob, only_email, named = reparse(text)
+    assert bob.birthday == PartialDate(2, 29, None)
+    assert only_email.full_name == "only@example.com"
+    assert named.full_name == "Given Family"
+
+
+def test_lines_are_folded_at_75_octets_without_splitting_characters() -> None:
+    text = export(ADA)
+    assert text.endswith("END:VCARD\r\n")
+    raw = text.encode("utf-8")
+    for line in raw.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # every physical line is valid UTF-8 on its own
+    assert b"\n " in raw  # the long note was folded
+
+
+def test_fold_line() -> None:
+    assert fold_line("short") == "short\r\n"
+    folded = fold_line("NOTE:" + "é" * 100)
+    pieces = folded.removesuffix("\r\n").split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in pieces)
+    assert all(p.startswith(" ") for p in pieces[1:])
+    assert "".join([pieces[0]] + [p[1:] for p in pieces[1:]]) == "NOTE:" + "é" * 100
+    exact = "X" * 75
+    assert fold_line(exact) == exact + "\r\n"
+
+
+def test_escape_text() -> None:
+    assert escape_text("a,b;c\\d\ne\r\nf\rg") == "a\\,b\\;c\\\\d\\ne\\nf\\ng"
+    assert escape_text("tab\tand\x00nul\x07") == "tab\tandnul"
+
+
+def test_card_lines_shape() -> None:
+    lines = card_lines(ExportPerson(id=3, display_name="Zoë", tags=["", "x"], note="  "))
+    assert lines[:4] == ["BEGIN:VCARD", "VERSION:3.0", lines[2], "UID:rekindle-person-3"]
+    assert "FN:Zoë" in lines and "N:;;;;" in lines and "CATEGORIES:x" in lines
+    assert not any(line.startswith("NOTE") for line in lines)
+    assert lines[-1] == "END:VCARD"
