@@ -477,7 +477,7 @@ def test_registry_and_sniff(tmp_path: Path) -> None:
     vcf = tmp_path / "a.vcf"
     assert sniff_vcard(vcf, b"\xef\xbb\xbfjunk\r\nBEGIN:VCARD\r\n") == 0.95
     assert sniff_vcard(vcf, "begin:vcard".encode("utf-16")) == 0.95
-    assert sniff_vcard(vcf, b"hello") == 0.3
+    assert sniff_vcard(vcf, b"hello") == 0.0  # a .vcf name alone is not enough
     assert sniff_vcard(tmp_path / "a.txt", b"hello") == 0.0
     book = tmp_path / "book.abook"
     book.mkdir()
