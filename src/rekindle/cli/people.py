@@ -75,7 +75,7 @@ def print_person(view: PersonView) -> None:
         console.print(
             f"  history  {view.interactions} interactions, "
             f"{view.first_contact:%Y-%m-%d} – {view.last_contact:%Y-%m-%d}"
-        )  # type: ignore[union-attr]
+        )
     console.print("[bold]Records[/bold] [dim](why each one belongs here)[/dim]")
     for rec in view.records:
         console.print(

@@ -269,7 +269,7 @@ def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str
         ):
             if out[r.person_id][r.kind] is None:
                 out[r.person_id][r.kind] = r.display
-        for r in conn.execute(
+        for a in conn.execute(
             select(
                 affiliation.c.person_id,
                 affiliation.c.organisation,
@@ -283,9 +283,9 @@ def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str
                 affiliation.c.id,
             )
         ):
-            if out[r.person_id]["organisation"] is None:
-                out[r.person_id]["organisation"] = r.organisation
-                out[r.person_id]["title"] = r.title
+            if out[a.person_id]["organisation"] is None:
+                out[a.person_id]["organisation"] = a.organisation
+                out[a.person_id]["title"] = a.title
     return out
 
 
