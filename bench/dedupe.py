@@ -42,9 +42,7 @@ def _pairs(n: int) -> int:
 def pairwise(groups: Sequence[Sequence[int]], truth: dict[int, int]) -> tuple[int, int, int]:
     """(predicted pairs, correct pairs, true pairs) for a partition of record indexes."""
     predicted = sum(_pairs(len(g)) for g in groups)
-    correct = sum(
-        _pairs(c) for g in groups for c in Counter(truth[i] for i in g).values() if c > 1
-    )
+    correct = sum(_pairs(c) for g in groups for c in Counter(truth[i] for i in g).values() if c > 1)
     true = sum(_pairs(c) for c in Counter(truth.values()).values())
     return predicted, correct, true
 
@@ -128,15 +126,21 @@ def main(argv: list[str] | None = None) -> int:
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     predicted, correct, true = pairwise(list(members.values()), truth)
-    majority = {pid: Counter(truth[i] for i in g).most_common(1)[0][0] for pid, g in members.items()}
+    majority = {
+        pid: Counter(truth[i] for i in g).most_common(1)[0][0] for pid, g in members.items()
+    }
     good = [s for s in suggestions if majority[s.a] == majority[s.b]]
     suggested_pairs = sum(
-        1
-        for s in suggestions
-        for i in members[s.a]
-        for j in members[s.b]
-        if truth[i] == truth[j]
+        1 for s in suggestions for i in members[s.a] for j in members[s.b] if truth[i] == truth[j]
     )
+    bands = {}
+    for lo, hi in ((0.8, 1.01), (0.6, 0.8), (0.0, 0.6)):
+        band = [s for s in suggestions if lo <= s.score < hi]
+        ok = sum(1 for s in band if majority[s.a] == majority[s.b])
+        bands[f"{lo:.1f}-{min(hi, 1.0):.1f}"] = {
+            "suggestions": len(band),
+            "precision": round(ok / len(band), 4) if band else None,
+        }
     base_groups, base_s = run_baseline(records)
     b_pred, b_correct, _ = pairwise(base_groups, truth)
 
@@ -151,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         "suggestion_precision": round(_ratio(len(good), len(suggestions)), 5)
         if suggestions
         else 1.0,
+        "suggestions_by_score": bands,
         "auto_plus_suggested_recall": round((correct + suggested_pairs) / true, 5),
         "rules": rules,
         "generate_s": round(gen_s, 2),
@@ -194,6 +199,11 @@ def _print(f: dict) -> None:  # type: ignore[type-arg]
         f"auto-merge recall            {f['auto_recall']:>10.4f}",
         f"suggestions                  {f['suggestions']:>10,}",
         f"suggestion precision         {f['suggestion_precision']:>10.4f}",
+        *(
+            f"  score {band}: {v['suggestions']:>8,} suggestions, precision "
+            + (f"{v['precision']:.4f}" if v["precision"] is not None else "-")
+            for band, v in f["suggestions_by_score"].items()
+        ),
         f"auto + suggested recall      {f['auto_plus_suggested_recall']:>10.4f}",
         f"rules                        {f['rules']}",
         f"time: resolve {f['resolve_s']:.2f} s + suggest {f['suggest_s']:.2f} s = "
@@ -204,7 +214,8 @@ def _print(f: dict) -> None:  # type: ignore[type-arg]
         f"recall {b['recall']:.4f}, {b['time_s']:.3f} s",
         f"ratio vs baseline: recall x{f['ratio_vs_baseline']['recall']}, "
         f"time x{f['ratio_vs_baseline']['time']}",
-        "targets: " + ", ".join(f"{k} {'OK' if v else 'MISSED'}" for k, v in f["targets_met"].items()),
+        "targets: "
+        + ", ".join(f"{k} {'OK' if v else 'MISSED'}" for k, v in f["targets_met"].items()),
     ]
     print("\n".join(lines))
 

@@ -4,7 +4,8 @@
 person behind ``records[i]``. True people have Zipf-distributed given and family names (so
 common names collide), employers of Zipf-distributed size sharing an email domain, role
 addresses shared by colleagues, households sharing a landline (and now and then a personal
-address), and appear as 1–4 records from different sources, each source writing names,
+address), and appear as 1–4 records from different sources (now and then twice in one source), each
+source writing names,
 addresses and numbers its own way (nicknames, typos, initials, swapped order, Gmail dots,
 case, national and international phone formats, missing fields).
 """
@@ -50,6 +51,7 @@ Tanaka,Suzuki,Sato,Chen,Wang,Li,Zhang,Liu,Singh,Kumar,Sharma,Gupta,Kaur,Okafor,M
 _SYL_START = """Ash Black Brad Bran Brook Cal Car Chad Clay Cold Dal Dun East Ell Fair Fen Gar
 Glen Hal Hart Hay Holl Kel Kings Lang Lind Marsh Mid Mill Nor Oak Pem Ral Red Rock Ros Shel
 Stan Stock Sut Thorn Tull Wal Wes Whit Win Wood York Ames Bel Cros Dray Fal Grim Hux"""
+_SYL_MID = ("", "er", "in", "a", "el", "ing")
 _SYL_END = """ford ley ton wick worth by field wood more land ham well stead bridge dale
 combe hurst den ridge brook"""
 _CO_A = """Acme Apex Atlas Beacon Blue Bright Cedar Clear Crest Delta Eagle Ever First Golden
@@ -125,11 +127,13 @@ class _Generator:
         rng = self.rng
         self.taken: set[str] = set()
         self.male, self.female = _words(_MALE), _words(_FEMALE)
-        tail = [a + b for a in _words(_SYL_START) for b in _words(_SYL_END)]
+        tail = [a + m + b for a in _words(_SYL_START) for m in _SYL_MID for b in _words(_SYL_END)]
         rng.shuffle(tail)
         self.family = _words(_FAMILY, ",") + tail
-        self.given_w = _zipf(len(self.male), 0.75, 2)
-        self.family_w = _zipf(len(self.family), 0.8, 3)
+        # top given name ~3% of its gender, top family name ~0.5%, top 100 families ~25%:
+        # about one person in five shares their full name with someone else (John Smith x7)
+        self.given_w = _zipf(len(self.male), 0.7, 8)
+        self.family_w = _zipf(len(self.family), 1.0, 40)
         combos = [(a, b) for a in _words(_CO_A) for b in _words(_CO_B)]
         rng.shuffle(combos)
         self.companies = []
@@ -176,13 +180,17 @@ class _Generator:
         taken = {n for m in family for n in (m.given, *_NICK.get(m.given, ()))}
         while given in taken or set(_NICK.get(given, ())) & taken:  # no two Johns at home
             given = rng.choices(names, cum_weights=self.given_w)[0]
-        family = household.family if household else rng.choices(self.family, self.family_w)[0]
+        family = (
+            household.family
+            if household
+            else rng.choices(self.family, cum_weights=self.family_w)[0]
+        )
         middle = rng.choice(self.male + self.female) if rng.random() < 0.35 else ""
         goes_by = rng.choice(_NICK[given]) if given in _NICK and rng.random() < 0.3 else given
         country = household.country if household else rng.choices(
             ("US", "GB", "DE", "FR"), (85, 5, 6, 4))[0]  # fmt: skip
         g, f = _ascii(given).lower(), _ascii(family).lower().replace(" ", "").replace("'", "")
-        company = rng.choices(range(len(self.companies)), self.company_w)[0]
+        company = rng.choices(range(len(self.companies)), cum_weights=self.company_w)[0]
         company = company if rng.random() < 0.7 else -1
         work = ""
         if company >= 0:
@@ -206,7 +214,9 @@ class _Generator:
         if rng.random() < 0.6:
             slug = f"{g}-{f}-{rng.getrandbits(28):x}" if rng.random() < 0.7 else f"{g}{f}{pid}"
         old = (
-            rng.choices(range(len(self.companies)), self.company_w)[0] if rng.random() < 0.3 else -1
+            rng.choices(range(len(self.companies)), cum_weights=self.company_w)[0]
+            if rng.random() < 0.3
+            else -1
         )
         old_email = ""
         if old >= 0 and old != company:
@@ -400,7 +410,10 @@ def generate(n_records: int, seed: int = 7) -> tuple[list[ContactRecord], dict[i
         pid += 1
         for person in household:
             k = rng.choices((1, 2, 3, 4), (35, 30, 20, 15))[0]
-            drafts.extend((person, source) for source in gen.sources_for(person, k))
+            sources = gen.sources_for(person, k)
+            if rng.random() < 0.06:  # listed twice in one address book, or two addresses in mail
+                sources.append(rng.choice(sources))
+            drafts.extend((person, source) for source in sources)
     drafts = drafts[:n_records]
     rng.shuffle(drafts)
     records = [gen.record(p, source, i) for i, (p, source) in enumerate(drafts)]

@@ -22,7 +22,6 @@ sales@) or a home page only merges when the names also agree. Everything fuzzier
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,9 +29,9 @@ from importlib import resources
 from rekindle.identity import Identity, email_parts, normalise_identities
 from rekindle.names import (
     PersonName,
-    canonical_given,
     fold,
     make_name,
+    names_agree,
     names_compatible,
     names_conflict,
 )
@@ -41,7 +40,6 @@ from rekindle.records import ContactRecord
 __all__ = [
     "Profile",
     "best_names",
-    "name_frequency",
     "names_contradict",
     "Resolution",
     "Resolver",
@@ -52,8 +50,6 @@ __all__ = [
     "profile_from_record",
 ]
 
-#: names must score at least this for a phone, role address or home page to merge
-STRONG_NAMES = 0.85
 #: a person keeps at most this many name variants
 MAX_NAMES = 8
 
@@ -104,7 +100,9 @@ class Profile:
     #: organisation key -> name as written
     organisations: dict[str, str] = field(default_factory=dict)
     #: email domains of non-free addresses (the employer's, usually)
-    domains: set[str] = field(default_factory=set)
+    domains: list[str] = field(default_factory=list)
+    #: the sources the records came from (an address book lists a person once, mostly)
+    sources: list[str] = field(default_factory=list)
     is_organisation: bool = False
 
     def extend(self, other: Profile) -> None:
@@ -118,13 +116,14 @@ class Profile:
         self.identities.extend(i for i in other.identities if i.key not in idents)
         for key, label in other.organisations.items():
             self.organisations.setdefault(key, label)
-        self.domains |= other.domains
+        self.domains.extend(d for d in other.domains if d not in self.domains)
+        self.sources.extend(s for s in other.sources if s not in self.sources)
         self.is_organisation = self.is_organisation and other.is_organisation
 
 
 def profile_from_record(record: ContactRecord, default_region: str | None = None) -> Profile:
     """The matching profile of one imported record."""
-    profile = Profile(is_organisation=record.is_organisation)
+    profile = Profile(sources=[record.source], is_organisation=record.is_organisation)
     if not record.is_organisation:
         name = make_name(
             record.full_name,
@@ -141,7 +140,8 @@ def profile_from_record(record: ContactRecord, default_region: str | None = None
         if ident.kind == "email":
             local, domain = email_parts(ident.value)
             if not is_free_mail(domain) and not is_role_address(local):
-                profile.domains.add(domain)
+                if domain not in profile.domains:
+                    profile.domains.append(domain)
     for aff in record.affiliations:
         key = org_key(aff.organisation or "")
         if key and aff.kind == "work":
@@ -273,9 +273,10 @@ class Resolver:
             weak = is_role_address(email_parts(ident.value)[0])
         what = {"email": "email", "phone": "phone"}.get(ident.kind, f"{ident.service} profile")
         if weak:
-            score, x, y = best_names(new.names, old.names)
-            if score < STRONG_NAMES:
+            pair = next(((x, y) for x in new.names for y in old.names if names_agree(x, y)), None)
+            if pair is None:
                 return None
+            x, y = pair
             rule = "exact-phone+name" if ident.kind == "phone" else f"exact-{ident.kind}+name"
             return rule, f"same {what} {ident.display} and names match ({_pair_text(x, y)})"
         if names_contradict(new.names, old.names):
@@ -350,12 +351,3 @@ class Resolver:
             window=window,
             max_shared=self.max_shared,
         )
-
-
-def name_frequency(profiles: Iterable[Profile]) -> Counter[tuple[str, str]]:
-    """How many persons carry each (canonical given, family) name."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for profile in profiles:
-        keys = {(canonical_given(n.first), n.family_key) for n in profile.names if n.family_key}
-        counts.update(keys)
-    return counts

@@ -25,6 +25,7 @@ __all__ = [
     "formal_names",
     "given_similarity",
     "make_name",
+    "names_agree",
     "names_compatible",
     "names_conflict",
 ]
@@ -40,7 +41,7 @@ _GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "junior", "senior"
 
 #: weights of the similarity's parts
 SCORE_NICKNAME = 0.9
-SCORE_INITIAL = 0.8
+SCORE_INITIAL = 0.75
 SCORE_TYPO = 0.9  # one letter off
 SCORE_TYPO2 = 0.8  # two letters off in a long name
 SCORE_PART = 0.8  # "chris" / "christoph"
@@ -48,7 +49,9 @@ SCORE_SAME_FIRST = 0.95  # "mary ann" vs "mary"
 SCORE_BY_MIDDLE = 0.85  # goes by the middle name
 SCORE_SWAPPED = 0.95
 SCORE_UNKNOWN = 0.6  # one side lacks this part
-SCORE_DISTINCT = 0.3  # two different known names ("daniel" vs "daniela")
+SCORE_DISTINCT = 0.3
+#: names agreeing at least this much let a shared phone number merge records
+AGREE = 0.8  # two different known names ("daniel" vs "daniela")
 
 
 @lru_cache(maxsize=131072)
@@ -60,23 +63,24 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", s).split())
 
 
-def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str], frozenset[str]]:
-    """(name -> formal names it may stand for, nickname -> usual formal, formal names)."""
+def _load_nicknames() -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, set[str]]]:
+    """(name -> formal names it may stand for, nickname -> usual formal, formal -> nicks)."""
     groups: dict[str, set[str]] = {}
     primary: dict[str, str] = {}
-    formals: set[str] = set()
+    nicks: dict[str, set[str]] = {}
     text = resources.files("rekindle").joinpath("data/nicknames.csv").read_text("utf-8")
     for row in csv.DictReader(text.splitlines()):
         formal, nick = fold(row["name"]), fold(row["nickname"])
-        formals.add(formal)
+        nicks.setdefault(formal, set()).add(nick)
         groups.setdefault(formal, {formal})
         groups.setdefault(nick, {nick}).add(formal)
         primary.setdefault(nick, formal)
-    return {k: frozenset(v) for k, v in groups.items()}, primary, frozenset(formals)
+    return {k: frozenset(v) for k, v in groups.items()}, primary, nicks
 
 
+_FORMALS, _PRIMARY, _NICKS = _load_nicknames()
 #: names listed as a formal name (some are also another name's nickname: stephen/steven)
-_FORMALS, _PRIMARY, _FORMAL_SET = _load_nicknames()
+_FORMAL_SET = frozenset(_NICKS)
 
 
 def formal_names(given: str) -> frozenset[str]:
@@ -209,7 +213,7 @@ def _typo_score(a: str, b: str) -> float:
     return min(JaroWinkler.similarity(a, b), 0.5)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def given_similarity(a: str, b: str) -> float:
     """Similarity of two folded first names (first tokens).
 
@@ -228,10 +232,12 @@ def given_similarity(a: str, b: str) -> float:
     if _gender_pair(a, b) or (known_a and known_b):
         return SCORE_DISTINCT
     score = _typo_score(a, b)
-    if known_a or known_b:  # 'rnoald' is a typo of 'ronald', of whom 'ron' is short
+    if known_a or known_b:  # 'rnoald' may be Ron(ald) mistyped, 'ejn' Jen(nifer)
         typo, known = (a, b) if known_b else (b, a)
-        for formal in formal_names(known) - {known}:
-            score = max(score, _typo_score(typo, formal) * SCORE_NICKNAME)
+        formals = formal_names(known)
+        variants = formals.union(*(_NICKS.get(f, ()) for f in formals)) - {known}
+        for variant in variants:
+            score = max(score, _typo_score(typo, variant) * SCORE_NICKNAME)
     return score
 
 
@@ -280,6 +286,7 @@ def _combine(g: float | None, f: float | None) -> float:
     return (SCORE_UNKNOWN if g is None else g) * (SCORE_UNKNOWN if f is None else f)
 
 
+@lru_cache(maxsize=65536)
 def _loose(x: str, y: str) -> float:
     """Similarity of two name parts when it is unclear which is given and which family."""
     if x == y:
@@ -295,10 +302,14 @@ def _swapped_parts(a: PersonName, b: PersonName) -> tuple[float | None, float | 
 
 
 def _swapped_score(a: PersonName, b: PersonName) -> float:
-    p, q = _swapped_parts(a, b)
-    if p is None or q is None:
-        return 0.0 if p is None and q is None else (p or q or 0.0) * SCORE_UNKNOWN
-    return p * q
+    """Score with one name's parts exchanged; 0 as soon as one half does not fit."""
+    p = _loose(a.given_key, b.family_key) if a.given_key and b.family_key else None
+    if p is not None and p < 0.5:
+        return 0.0
+    q = _loose(a.family_key, b.given_key) if a.family_key and b.given_key else None
+    if q is not None and q < 0.5 or p is None and q is None:
+        return 0.0
+    return (p if p is not None else SCORE_UNKNOWN) * (q if q is not None else SCORE_UNKNOWN)
 
 
 def names_compatible(a: PersonName, b: PersonName) -> float:
@@ -309,6 +320,20 @@ def names_compatible(a: PersonName, b: PersonName) -> float:
     if straight >= SCORE_SWAPPED:
         return straight
     return max(straight, _swapped_score(a, b) * SCORE_SWAPPED)
+
+
+def names_agree(a: PersonName, b: PersonName) -> bool:
+    """True when two names fit well enough for a shared phone number to merge them.
+
+    Either the whole names match (nickname, one typo, swapped order) or one gives only a
+    first name and that first name matches.
+    """
+    if names_compatible(a, b) >= AGREE:
+        return True
+    if a.family_key and b.family_key:
+        return False
+    given = _given_part(a, b)
+    return given is not None and given >= SCORE_NICKNAME
 
 
 def names_conflict(a: PersonName, b: PersonName) -> bool:
@@ -325,6 +350,9 @@ def names_conflict(a: PersonName, b: PersonName) -> bool:
     straight = _given_part(a, b)
     if straight is None or straight >= 0.6:
         return False
+    af, bf = a.first, b.first
+    if not (_known(af) and _known(bf)) and JaroWinkler.similarity(af, bf) >= 0.75:
+        return False  # an unknown spelling close to the other: maybe a typo ('ooe', 'joe')
     p, q = _swapped_parts(a, b)
     if p is None and q is None:
         return True

@@ -1,54 +1,131 @@
 """Merge suggestions: fuzzy candidate pairs of persons, found by blocking and scored.
 
-Every person gets a handful of *blocking keys* (folded family name + first initial and its
-one-letter deletions, so a typo still lands in a shared block; formal given name + family
-name, so Bob and Robert meet; the same with first and family exchanged; email local part;
-organisation or email domain + given or family name). Only persons sharing a key are
-compared. A block larger than ``block_cap`` (a common surname) is not compared all against
-all: its members are sorted by name and each is compared with its ``window`` neighbours on
-either side (the sorted-neighbourhood method), which keeps the work linear.
+Every person gets a handful of *blocking keys*: folded family name + first initial and the
+family name's one-letter deletions (a typo still lands in a shared block); formal given
+name + family name (Bob and Robert meet); the name written family first; local parts of
+addresses and the local parts a name would make (jdoe, janedoe); employer + name. Only
+persons sharing a key are compared. A block larger than ``block_cap`` (a common surname)
+is not compared all against all: its members are sorted by name and each is compared with
+its ``window`` neighbours on either side (sorted neighbourhood), keeping the work linear.
 
-Scores are explainable: a name part (discounted when many persons carry the same name), plus
-shared identities, a shared employer or email domain and similar email addresses, minus
-conflicting profiles on the same network. Each part that counts becomes a reason.
+A score has named parts: the names' similarity, discounted when several persons carry the
+name or when both spellings are established names of their own (Dalton / Walton); plus
+shared identities, a shared employer or similar addresses; less when the two have
+different employers, phones, addresses or profiles on the same network. Each part that
+counts becomes a reason.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from hashlib import blake2b
 
-from rekindle.identity import email_parts
-from rekindle.matching import (
-    Profile,
-    Suggestion,
-    best_names,
-    is_role_address,
-    name_frequency,
-    names_contradict,
-)
-from rekindle.names import PersonName, canonical_given, formal_names, make_name
+from rekindle.identity import email_parts, format_phone
+from rekindle.matching import Profile, Suggestion, best_names, is_free_mail, is_role_address
+from rekindle.names import PersonName, canonical_given, formal_names, make_name, names_conflict
 
-__all__ = ["block_keys", "find_suggestions", "score_pair"]
+__all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 
-_RANK_BITS = 25
-_RANK_MASK = (1 << _RANK_BITS) - 1
+BONUS_SHARED = 0.35  # a phone, a role address or a home page in common
+BONUS_SHARED_CONFLICT = 0.1  # … held by people whose names differ (a family's landline)
+BONUS_EMPLOYER = 0.15
+BONUS_LOCAL = 0.15  # jane.doe@gmail.com and jane.doe@acme.com
+PENALTY_SPELLINGS = 0.55  # two established names one letter apart (Dalton / Walton)
+PENALTY_PROFILES = 0.5  # two LinkedIn profiles
+PENALTY_EMPLOYERS = 0.85
+PENALTY_PHONES = 0.85
+PENALTY_ADDRESSES = 0.9
+PENALTY_SAME_SOURCE = 0.8
+#: how well an address's local part spells a name: janedoe, doejane, jdoe, doej, janed
+_LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7))
+#: networks where a person has one profile: two different ones speak against a merge
+_ONE_PROFILE = frozenset({"linkedin", "github", "twitter", "facebook", "xing"})
 _LOCAL_JUNK = re.compile(r"\+.*$|\d+")
 _LOCAL_SPLIT = re.compile(r"[._\-]+")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
-#: networks where a person has one profile: two different ones speak against a merge
-_ONE_PROFILE = frozenset({"linkedin", "github", "twitter", "facebook", "xing"})
+_HASH_BITS, _RANK_BITS, _PARTS = 39, 25, 8
 
-BONUS_SHARED = 0.35
-BONUS_SHARED_CONFLICT = 0.1
-BONUS_EMPLOYER = 0.15
-BONUS_LOCAL = 0.15
-PENALTY_PROFILES = 0.5
-PENALTY_EMPLOYERS = 0.85
-#: how well an address local part fits a name: jane.doe 1, janedoe 0.9, jdoe 0.8, …
-_LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7))
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What scoring needs to know of a person, computed once per person."""
+
+    names: tuple[PersonName, ...]
+    guessed: tuple[PersonName, ...]  # names spelled out by addresses, for the nameless
+    keys: tuple[tuple[str, str], ...]
+    phones: tuple[str, ...]
+    personal: tuple[str, ...]  # free-mail addresses
+    employers: tuple[tuple[str, str], ...]  # (key, label)
+    locals: tuple[str, ...]  # local parts without +tags, digits and dots: 'janedoe'
+    profiles: tuple[tuple[str, str], ...]  # (network, url) where one has one profile
+    sources: tuple[str, ...]
+    is_organisation: bool
+
+
+@dataclass(slots=True)
+class Frequencies:
+    """How many persons carry each name, initial + family name, family and given name."""
+
+    names: Counter[tuple[str, str]] = field(default_factory=Counter)
+    initials: Counter[tuple[str, str]] = field(default_factory=Counter)
+    family: Counter[str] = field(default_factory=Counter)
+    given: Counter[str] = field(default_factory=Counter)
+
+    def add(self, names: Iterable[PersonName]) -> None:
+        """Count one person's names (each key once per person)."""
+        full = [n for n in names if n.first and n.family_key]
+        self.names.update({(canonical_given(n.first), n.family_key) for n in full})
+        self.initials.update({(n.first[0], n.family_key) for n in full})
+        self.family.update({n.family_key for n in full})
+        self.given.update({n.first for n in full})
+
+
+def _employers(profile: Profile) -> dict[str, str]:
+    """Employer keys ('acmenetworks') from organisations and email domains -> label."""
+    out = {key.replace(" ", ""): label for key, label in profile.organisations.items()}
+    for domain in sorted(profile.domains):
+        labels = domain.split(".")[:-1]
+        if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+            labels.pop()
+        if labels:
+            out.setdefault(labels[-1], domain)
+    return out
+
+
+def facts_of(profile: Profile) -> Facts:
+    raw_locals, personal = [], []
+    for ident in profile.identities:
+        if ident.kind == "email":
+            local, domain = email_parts(ident.value)
+            if is_free_mail(domain):
+                personal.append(ident.value)
+            if not is_role_address(local):
+                raw_locals.append(_LOCAL_JUNK.sub("", local).strip("._-"))
+    guessed = []
+    for local in raw_locals if not profile.names else ():
+        parts = [p for p in _LOCAL_SPLIT.split(local) if p.isalpha()]
+        if len(parts) == 2 and min(len(p) for p in parts) >= 2:
+            name = make_name(given=parts[0], family=parts[1])
+            if name is not None:
+                guessed.append(name)
+    flat = {_LOCAL_SPLIT.sub("", loc) for loc in raw_locals}
+    return Facts(
+        tuple(profile.names),
+        tuple(guessed),
+        tuple(i.key for i in profile.identities),
+        tuple(i.value for i in profile.identities if i.kind == "phone"),
+        tuple(personal),
+        tuple(sorted(_employers(profile).items())),
+        tuple(sorted(f for f in flat if len(f) >= 2)),
+        tuple((i.service, i.value) for i in profile.identities if i.service in _ONE_PROFILE),
+        tuple(profile.sources),
+        profile.is_organisation,
+    )
 
 
 def _deletions(word: str) -> list[str]:
@@ -58,72 +135,18 @@ def _deletions(word: str) -> list[str]:
     return [word] + [word[:k] + word[k + 1 :] for k in range(len(word))]
 
 
-def _locals(profile: Profile) -> list[str]:
-    """Personal (not role) email local parts without +tags and digits: 'jane.doe'."""
-    out = []
-    for ident in profile.identities:
-        if ident.kind == "email":
-            local = email_parts(ident.value)[0]
-            if not is_role_address(local):
-                out.append(_LOCAL_JUNK.sub("", local).strip("._-"))
-    return out
-
-
-def _employers(profile: Profile) -> dict[str, str]:
-    """Employer keys ('acmenetworks') from organisations and email domains -> label."""
-    out = {key.replace(" ", ""): label for key, label in profile.organisations.items()}
-    for domain in profile.domains:
-        labels = domain.split(".")[:-1]
-        if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
-            labels.pop()
-        if labels:
-            out.setdefault(labels[-1], domain)
-    return out
-
-
-def _names_from_locals(locals_: list[str]) -> list[PersonName]:
-    """Names an address spells out ('jane.doe', 'doe_jane'), for persons without a name."""
-    out = []
-    for local in locals_:
-        parts = [p for p in _LOCAL_SPLIT.split(local) if p.isalpha()]
-        if len(parts) == 2 and min(len(p) for p in parts) >= 2:
-            name = make_name(given=parts[0], family=parts[1])
-            if name is not None:
-                out.append(name)
-    return out
-
-
-def _local_fit(locals_: list[str], names: list[PersonName]) -> tuple[float, str, PersonName]:
-    """How well one person's address spells another's name: (score, local, name)."""
-    best: tuple[float, str, PersonName] = (0.0, "", PersonName())
-    for local in locals_:
-        flat = local.replace(".", "").replace("_", "").replace("-", "")
-        for name in names:
-            g, f = name.first, name.family_key.replace(" ", "")
-            if not g or not f:
-                continue
-            forms = {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0]}
-            for form, score in _LOCAL_FITS:
-                if forms[form] == flat and score > best[0]:
-                    best = (score, local, name)
-    return best
-
-
-def block_keys(profile: Profile) -> set[str]:
+def block_keys(facts: Facts) -> set[str]:
     """The blocking keys of a person; persons sharing one are compared."""
     keys: set[str] = set()
-    employers = sorted(_employers(profile))[:4]
-    locals_ = _locals(profile)
-    names = profile.names or _names_from_locals(locals_)
-    for name in names[:4]:
+    employers = [key for key, _ in facts.employers[:4]]
+    for name in (facts.names or facts.guessed)[:4]:
         g, f = name.first, name.family_key
         formals = formal_names(g) if len(g) > 1 else frozenset()
         if g and f:
-            for variant in _deletions(f):
-                keys.add(f"n:{variant}|{g[0]}")
+            keys.update(f"n:{variant}|{g[0]}" for variant in _deletions(f))
+            keys.add(f"n:{g}|{f[0]}")  # the same name written family first
             if len(g) > 1:
                 keys.add(f"n:{f}|{g[1]}")  # a typo in the first letter: ojyce, oyce
-            keys.add(f"n:{g}|{f[0]}")  # the same name written family first
             last = f.rsplit(" ", 1)[-1]
             if last != f:
                 keys.add(f"n:{last}|{g[0]}")
@@ -134,75 +157,103 @@ def block_keys(profile: Profile) -> set[str]:
             if f:
                 keys.add(f"o:{employer}|{f}")
             keys.update(f"o:{employer}|{formal}" for formal in formals)
-    for local in locals_:
-        flat = local.replace(".", "").replace("_", "").replace("-", "")
-        if len(flat) >= 5:
-            keys.add("e:" + flat)
-            if not profile.names and flat.isalpha():
-                keys.add(f"n:{flat[1:]}|{flat[0]}")  # jdoe may be J. Doe
+    for local in facts.locals:
+        if len(local) >= 5:
+            keys.add("e:" + local)
+            if not facts.names and local.isalpha():
+                keys.add(f"n:{local[1:]}|{local[0]}")  # jdoe may be J. Doe
     return keys
 
 
-def _stable_hash(key: str) -> int:
-    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=6).digest(), "big")
+def _local_fit(locals_: Iterable[str], names: Iterable[PersonName]) -> tuple[float, str, str]:
+    """How well one person's address spells another's name: (score, local, name)."""
+    best = (0.0, "", "")
+    for name in names:
+        g, f = name.first, name.family_key.replace(" ", "")
+        if g and f:
+            forms = {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0]}
+            for form, score in _LOCAL_FITS:
+                if forms[form] in locals_ and score > best[0]:
+                    best = (score, forms[form], name.full)
+    return best
 
 
-def _sort_key(profile: Profile) -> tuple[str, str]:
-    if not profile.names:
-        return ("", "")
-    return (profile.names[0].family_key, profile.names[0].given_key)
-
-
-def _name_part(a: Profile, b: Profile) -> tuple[float, PersonName | None, str]:
-    """(score, the name that matched, reason) from names, or from addresses when one lacks."""
+def _name_part(a: Facts, b: Facts) -> tuple[float, PersonName | None, PersonName | None, str]:
+    """(score, name, other name, reason) from names, or from addresses when one lacks."""
     if a.names and b.names:
-        score, x, y = best_names(a.names, b.names)
-        if x is None or y is None:
-            return 0.0, None, ""
-        if x.full == y.full:
-            return score, x, f"same name ({x.full})"
-        return score, x, f"names match ({x.full} ~ {y.full})"
+        score, x, y = best_names(list(a.names), list(b.names))
+        return score, x, y, ""
     named, other = (a, b) if a.names else (b, a)
     if not named.names:
-        return 0.0, None, ""
-    locals_ = _locals(other)
-    guessed = _names_from_locals(locals_)
-    score, x, y = best_names(guessed, named.names) if guessed else (0.0, None, None)
-    fit, local, name = _local_fit(locals_, named.names)
+        return 0.0, None, None, ""
+    score, x, y = best_names(list(other.guessed), list(named.names))
+    fit, local, full = _local_fit(other.locals, named.names)
     if fit > score:
-        return fit, name, f"address fits the name ({local}@… ~ {name.full})"
-    if y is None or score <= 0:
-        return 0.0, None, ""
-    return score, y, f"address fits the name ({x.full if x else ''} ~ {y.full})"
+        return fit, None, None, f"address fits the name ({local}@… ~ {full})"
+    return score, y, x, ""
 
 
-def score_pair(
-    a: Profile, b: Profile, frequency: Mapping[tuple[str, str], int]
-) -> tuple[float, str, list[str]]:
+def _distinct_spellings(x: PersonName, y: PersonName, freq: Frequencies) -> str:
+    """A reason when two similar parts are both established names (Dalton / Walton)."""
+    for p, q, counter in (
+        (x.family_key, y.family_key, freq.family),
+        (x.first, y.first, freq.given),
+    ):
+        if p == q or len(p) < 2 or len(q) < 2 or p in (y.given_key, y.family_key):
+            continue
+        if counter is freq.given and formal_names(p) & formal_names(q):
+            continue
+        if counter is freq.family and (
+            set(p.split()) <= set(q.split()) or set(q.split()) <= set(p.split())
+        ):
+            continue
+        if counter[p] >= 3 and counter[q] >= 3:
+            return f"{x.full} and {y.full} are both common names"
+    return ""
+
+
+def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[str]]:
     """(score, rule, reasons) for two persons; a score of 0 means "not the same"."""
     if a.is_organisation != b.is_organisation:
         return 0.0, "", []
-    name, matched, why = _name_part(a, b)
-    b_keys = {i.key for i in b.identities}
-    shared = [i for i in a.identities if i.key in b_keys]
+    name, x, y, why = _name_part(a, b)
+    shared = [k for k in a.keys if k in b.keys]
     if name < 0.5 and not shared:
         return 0.0, "", []
     reasons: list[str] = []
     score = name
-    if matched is not None and name >= 0.5:
+    if x is not None and y is not None and name >= 0.5:
+        reasons.append(
+            f"same name ({x.full})" if x.full == y.full else f"names match ({x.full} ~ {y.full})"
+        )
+        initial = len(x.first) == 1 or len(y.first) == 1
+        count = max(
+            freq.initials[(x.first[:1], x.family_key)]
+            if initial
+            else freq.names[(canonical_given(x.first), x.family_key)],
+            freq.initials[(y.first[:1], y.family_key)]
+            if initial
+            else freq.names[(canonical_given(y.first), y.family_key)],
+        )
+        if count > 2:
+            score *= max(0.3, 1.0 / (1.0 + 0.3 * (count - 2)))
+            reasons.append(
+                f"common name: {count} people are called {'' if initial else x.full}".rstrip()
+            )
+        distinct = _distinct_spellings(x, y, freq)
+        if distinct:
+            score *= PENALTY_SPELLINGS
+            reasons.append(distinct)
+    elif why:
         reasons.append(why)
-        common = frequency.get((canonical_given(matched.first), matched.family_key), 0)
-        if common > 2:
-            score *= max(0.35, 1.0 - 0.1 * (common - 2))
-            reasons.append(f"common name: {common} people are called {matched.full}")
     rule = "name"
     if shared:
-        conflict = names_contradict(a.names, b.names)
+        conflict = x is not None and y is not None and names_conflict(x, y)
         score += BONUS_SHARED_CONFLICT if conflict else BONUS_SHARED
-        what = shared[0].kind if shared[0].kind != "url" else f"{shared[0].service} profile"
-        reasons.append(f"same {what} {shared[0].display}")
-        rule = f"shared-{shared[0].kind}"
-    ea, eb = _employers(a), _employers(b)
+        kind, value = shared[0]
+        reasons.append(f"same {kind} {format_phone(value) if kind == 'phone' else value}")
+        rule = f"shared-{kind}"
+    ea, eb = dict(a.employers), dict(b.employers)
     both = sorted(ea.keys() & eb.keys())
     if both:
         score += BONUS_EMPLOYER
@@ -210,23 +261,67 @@ def score_pair(
         rule = "name+org" if rule == "name" else rule
     elif ea and eb:
         score *= PENALTY_EMPLOYERS
-        reasons.append(f"different employers ({min(ea.values())} / {min(eb.values())})")
-    flat_a = {loc.replace(".", "") for loc in _locals(a) if len(loc) >= 5}
-    same_local = sorted(flat_a & {loc.replace(".", "") for loc in _locals(b)})
-    if same_local:
+        reasons.append(f"different employers ({a.employers[0][1]} / {b.employers[0][1]})")
+    same_local = sorted(set(a.locals) & set(b.locals) - {""})
+    if same_local and len(same_local[0]) >= 5:
         score += BONUS_LOCAL
         reasons.append(f"similar email addresses ({same_local[0]}@…)")
         rule = "name+email" if rule == "name" else rule
-    a_profiles = {i.service: i.value for i in a.identities if i.service in _ONE_PROFILE}
-    for ident in b.identities:
-        if (
-            ident.service in _ONE_PROFILE
-            and a_profiles.get(ident.service, ident.value) != ident.value
-        ):
+    if a.phones and b.phones and not set(a.phones) & set(b.phones):
+        score *= PENALTY_PHONES
+        reasons.append("different phone numbers")
+    if a.personal and b.personal and not set(a.personal) & set(b.personal):
+        score *= PENALTY_ADDRESSES
+        reasons.append("different personal email addresses")
+    same_source = sorted(set(a.sources) & set(b.sources))
+    if same_source:
+        score *= PENALTY_SAME_SOURCE
+        reasons.append(f"both listed in {same_source[0]}, which would list one person once")
+    pa = dict(a.profiles)
+    for service, url in b.profiles:
+        if pa.get(service, url) != url:
             score *= PENALTY_PROFILES
-            reasons.append(f"different {ident.service} profiles")
+            reasons.append(f"different {service} profiles")
             break
     return round(min(score, 1.0), 4), rule, reasons
+
+
+def _stable_hash(key: str) -> int:
+    digest = blake2b(key.encode("utf-8"), digest_size=5).digest()
+    return int.from_bytes(digest, "big") >> (40 - _HASH_BITS)
+
+
+def _blocks(facts: list[Facts]) -> tuple[list[tuple[int, ...]], list[list[int]]]:
+    """Blocks of two or more persons (as sorted ranks) and each person's blocks.
+
+    Keys are hashed and packed with the person's rank into 64-bit integers, sorted a
+    partition at a time, so memory stays small even with millions of keys.
+    """
+    parts = [array("Q") for _ in range(_PARTS)]
+    shift = _HASH_BITS - _PARTS.bit_length() + 1
+    for r, f in enumerate(facts):
+        for key in block_keys(f):
+            h = _stable_hash(key)
+            parts[h >> shift].append((h << _RANK_BITS) | r)
+    blocks: list[tuple[int, ...]] = []
+    member_of: list[list[int]] = [[] for _ in facts]
+    mask = (1 << _RANK_BITS) - 1
+    for i, part in enumerate(parts):
+        entries = sorted(part)
+        parts[i] = array("Q")
+        start = 0
+        while start < len(entries):
+            head = entries[start] >> _RANK_BITS
+            end = start + 1
+            while end < len(entries) and entries[end] >> _RANK_BITS == head:
+                end += 1
+            if end - start >= 2:
+                members = tuple(e & mask for e in entries[start:end])
+                for r in members:
+                    member_of[r].append(len(blocks))
+                blocks.append(members)
+            start = end
+    return blocks, member_of
 
 
 def find_suggestions(
@@ -240,34 +335,24 @@ def find_suggestions(
     max_shared: int = 8,
 ) -> list[Suggestion]:
     """Candidate pairs among ``profiles`` (touching ``person_ids`` if given), best first."""
-    # persons are numbered by their rank in name order, so a block's members come sorted
-    order = sorted(profiles, key=lambda pid: (_sort_key(profiles[pid]), pid))
-    rank = {pid: r for r, pid in enumerate(order)}
-    entries: list[int] = []
-    for r, pid in enumerate(order):
-        entries.extend((_stable_hash(k) << _RANK_BITS) | r for k in block_keys(profiles[pid]))
-    entries.sort()
-    blocks: list[list[int]] = []
-    member_of: list[list[int]] = [[] for _ in order]
-    start = 0
-    while start < len(entries):
-        key = entries[start] >> _RANK_BITS
-        end = start + 1
-        while end < len(entries) and entries[end] >> _RANK_BITS == key:
-            end += 1
-        if end - start >= 2:
-            members = [e & _RANK_MASK for e in entries[start:end]]
-            for r in members:
-                member_of[r].append(len(blocks))
-            blocks.append(members)
-        start = end
-    del entries
+    if len(profiles) >= 1 << _RANK_BITS:
+        raise ValueError("too many persons for one suggestion run")
 
-    frequency = name_frequency(profiles.values())
-    if person_ids is None:
-        focus = list(range(len(order)))
-        focus_set: set[int] | None = None
-    else:
+    def sort_key(pid: int) -> tuple[str, str, int]:
+        names = profiles[pid].names
+        return (names[0].family_key, names[0].given_key, pid) if names else ("", "", pid)
+
+    # persons are numbered by their rank in name order, so a block's members come sorted
+    order = sorted(profiles, key=sort_key)
+    rank = {pid: r for r, pid in enumerate(order)}
+    facts = [facts_of(profiles[pid]) for pid in order]
+    freq = Frequencies()
+    for f in facts:
+        freq.add(f.names)
+    blocks, member_of = _blocks(facts)
+    focus: Iterable[int] = range(len(order))
+    focus_set: set[int] | None = None
+    if person_ids is not None:
         focus = sorted(rank[p] for p in set(person_ids) if p in rank)
         focus_set = set(focus)
     out: list[Suggestion] = []
@@ -280,16 +365,16 @@ def find_suggestions(
             else:
                 at = bisect_left(members, r)
                 cands.update(members[max(0, at - window) : at + window + 1])
-        for ident in profiles[order[r]].identities:
-            holders = index.get(ident.key, ())
+        for key in facts[r].keys:
+            holders = index.get(key, ())
             if 1 < len(holders) <= max_shared:
                 cands.update(rank[p] for p in holders if p in rank)
         for c in cands:
             if c == r or (c < r and (focus_set is None or c in focus_set)):
                 continue  # each pair once
-            a, b = sorted((order[r], order[c]))
-            score, rule, reasons = score_pair(profiles[a], profiles[b], frequency)
+            lo, hi = (r, c) if order[r] < order[c] else (c, r)
+            score, rule, reasons = score_pair(facts[lo], facts[hi], freq)
             if score >= min_score:
-                out.append(Suggestion(a, b, score, rule, reasons))
+                out.append(Suggestion(order[lo], order[hi], score, rule, reasons))
     out.sort(key=lambda s: (-s.score, s.a, s.b))
     return out
