@@ -368,7 +368,8 @@ class _Generator:
                 if number and rng.random() < chance:
                     idents.append(RawIdentity("phone", self.phone(number)))
             company = self.companies[p.old_company] if p.old_company >= 0 else company
-        if company and source in ("linkedin", "outlook", "vcard") and rng.random() < 0.8:
+        chance = {"linkedin": 0.8, "outlook": 0.8, "vcard": 0.8, "phone": 0.3, "gmail": 0.2}
+        if company and rng.random() < chance.get(source, 0.0):
             name = company[0] if rng.random() < 0.7 else company[0].split(",")[0].split(" Inc")[0]
             rec.affiliations.append(
                 AffiliationRecord(name.upper() if rng.random() < 0.05 else name)

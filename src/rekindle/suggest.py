@@ -157,21 +157,31 @@ def block_keys(facts: Facts) -> set[str]:
             if f:
                 keys.add(f"o:{employer}|{f}")
             keys.update(f"o:{employer}|{formal}" for formal in formals)
+            if g and f:  # the addresses this name would have there: jdoe@, janed@, …
+                keys.update(f"o:{employer}|{form}" for form in _forms(g, f).values())
     for local in facts.locals:
         if len(local) >= 5:
             keys.add("e:" + local)
             if not facts.names and local.isalpha():
                 keys.add(f"n:{local[1:]}|{local[0]}")  # jdoe may be J. Doe
+        if not facts.names and len(local) >= 3:
+            keys.update(f"o:{employer}|{local}" for employer in employers)
     return keys
+
+
+def _forms(given: str, family: str) -> dict[str, str]:
+    """The local parts a name makes: janedoe, doejane, jdoe, doej, janed."""
+    g, f = given, family.replace(" ", "")
+    return {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0]}
 
 
 def _local_fit(locals_: Iterable[str], names: Iterable[PersonName]) -> tuple[float, str, str]:
     """How well one person's address spells another's name: (score, local, name)."""
     best = (0.0, "", "")
     for name in names:
-        g, f = name.first, name.family_key.replace(" ", "")
+        g, f = name.first, name.family_key
         if g and f:
-            forms = {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0]}
+            forms = _forms(g, f)
             for form, score in _LOCAL_FITS:
                 if forms[form] in locals_ and score > best[0]:
                     best = (score, forms[form], name.full)
@@ -212,6 +222,12 @@ def _distinct_spellings(x: PersonName, y: PersonName, freq: Frequencies) -> str:
     return ""
 
 
+def _count(name: PersonName, initial: bool, freq: Frequencies) -> int:
+    if initial:
+        return freq.initials[(name.first[:1], name.family_key)]
+    return freq.names[(canonical_given(name.first), name.family_key)]
+
+
 def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[str]]:
     """(score, rule, reasons) for two persons; a score of 0 means "not the same"."""
     if a.is_organisation != b.is_organisation:
@@ -222,20 +238,15 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         return 0.0, "", []
     reasons: list[str] = []
     score = name
+    ea, eb = dict(a.employers), dict(b.employers)
+    employer = min(ea.keys() & eb.keys(), default="")
     if x is not None and y is not None and name >= 0.5:
         reasons.append(
             f"same name ({x.full})" if x.full == y.full else f"names match ({x.full} ~ {y.full})"
         )
         initial = len(x.first) == 1 or len(y.first) == 1
-        count = max(
-            freq.initials[(x.first[:1], x.family_key)]
-            if initial
-            else freq.names[(canonical_given(x.first), x.family_key)],
-            freq.initials[(y.first[:1], y.family_key)]
-            if initial
-            else freq.names[(canonical_given(y.first), y.family_key)],
-        )
-        if count > 2:
+        count = max(_count(x, initial, freq), _count(y, initial, freq))
+        if count > 2 and not employer:  # at one employer, the name is rare enough again
             score *= max(0.3, 1.0 / (1.0 + 0.3 * (count - 2)))
             reasons.append(
                 f"common name: {count} people are called {'' if initial else x.full}".rstrip()
@@ -253,11 +264,9 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         kind, value = shared[0]
         reasons.append(f"same {kind} {format_phone(value) if kind == 'phone' else value}")
         rule = f"shared-{kind}"
-    ea, eb = dict(a.employers), dict(b.employers)
-    both = sorted(ea.keys() & eb.keys())
-    if both:
+    if employer:
         score += BONUS_EMPLOYER
-        reasons.append(f"both at {ea[both[0]]}")
+        reasons.append(f"both at {ea[employer]}")
         rule = "name+org" if rule == "name" else rule
     elif ea and eb:
         score *= PENALTY_EMPLOYERS

@@ -255,3 +255,7 @@ interaction_person = Table(
     ),
     Index("ix_interaction_person_person", "person_id"),
 )
+
+
+# the history tables register themselves on the same metadata
+from rekindle.store import schema_history as _history  # noqa: E402,F401
