@@ -1,0 +1,133 @@
+"""Tie statistics: what the history says about me and one person (pure functions).
+
+Every figure is computed from a list of :class:`Contact` events and ``now`` (always passed
+in), so the same history gives the same numbers everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import median
+from typing import Literal
+
+HALF_LIFE_DAYS = 365.0
+#: more than this many recipients makes a message group mail
+GROUP_THRESHOLD = 4
+SECONDS_PER_DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One dated contact with a person, as far as tie strength is concerned."""
+
+    when: datetime
+    direction: Literal["in", "out", "both"]
+    channel: str = "email"
+    group_size: int = 1
+    thread: str | None = None
+    co: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class TieStats:
+    first_contact: datetime | None
+    last_contact: datetime | None
+    last_two_way: datetime | None
+    messages_in: int
+    messages_out: int
+    meetings: int
+    reciprocity: float
+    one_to_one_share: float
+    reply_latency_in_h: float | None
+    reply_latency_out_h: float | None
+    median_gap_days: float | None
+    embeddedness: int
+    decayed_sum: float
+    peak_decayed: float
+
+
+def weight(c: Contact) -> float:
+    """Outgoing mail counts double; small meetings like outgoing mail; group mail half."""
+    if c.channel == "meeting":
+        return 2.0 if c.group_size <= GROUP_THRESHOLD else 1.0
+    base = 2.0 if c.direction == "out" else 1.0
+    return base * (0.5 if c.group_size > GROUP_THRESHOLD else 1.0)
+
+
+def decay(days: float, half_life: float = HALF_LIFE_DAYS) -> float:
+    return float(0.5 ** (max(days, 0.0) / half_life))
+
+
+def decayed_sums(contacts: Sequence[Contact], now: datetime, half_life: float = HALF_LIFE_DAYS) -> tuple[float, float]:
+    """(the decayed sum at ``now``, its highest value at any contact: "formerly strong")."""
+    total = 0.0
+    peak = 0.0
+    last: datetime | None = None
+    for c in contacts:
+        if last is not None:
+            total *= decay((c.when - last).total_seconds() / SECONDS_PER_DAY, half_life)
+        total += weight(c)
+        peak = max(peak, total)
+        last = c.when
+    if last is not None:
+        total *= decay((now - last).total_seconds() / SECONDS_PER_DAY, half_life)
+    return total, peak
+
+
+def _reply_latencies(contacts: Sequence[Contact]) -> tuple[list[float], list[float]]:
+    """Hours from their message to my reply (out) and from mine to theirs (in), per thread."""
+    by_thread: dict[str, list[Contact]] = {}
+    for c in contacts:
+        if c.thread and c.channel == "email":
+            by_thread.setdefault(c.thread, []).append(c)
+    mine: list[float] = []
+    theirs: list[float] = []
+    for msgs in by_thread.values():
+        for prev, cur in zip(msgs, msgs[1:], strict=False):
+            hours = (cur.when - prev.when).total_seconds() / 3600.0
+            if prev.direction == "in" and cur.direction == "out":
+                mine.append(hours)
+            elif prev.direction == "out" and cur.direction == "in":
+                theirs.append(hours)
+    return theirs, mine
+
+
+def compute_tie(contacts: Iterable[Contact], now: datetime) -> TieStats:
+    events = sorted((c for c in contacts if c.when <= now), key=lambda c: c.when)
+    if not events:
+        return TieStats(None, None, None, 0, 0, 0, 0.0, 0.0, None, None, None, 0, 0.0, 0.0)
+    emails = [c for c in events if c.channel == "email"]
+    n_in = sum(1 for c in emails if c.direction == "in")
+    n_out = sum(1 for c in emails if c.direction == "out")
+    meetings = sum(1 for c in events if c.channel == "meeting")
+    last_in = max((c.when for c in events if c.direction in ("in", "both")), default=None)
+    last_out = max((c.when for c in events if c.direction in ("out", "both")), default=None)
+    last_two_way = min(last_in, last_out) if last_in and last_out else None
+    reciprocity = min(n_in, n_out) / max(n_in, n_out) if max(n_in, n_out) else (1.0 if meetings else 0.0)
+    one_to_one = sum(1 for c in events if c.group_size <= 1) / len(events)
+    theirs, mine = _reply_latencies(events)
+    days = sorted({c.when.date() for c in events})
+    gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
+    co: set[str] = set()
+    for c in events:
+        if c.group_size <= GROUP_THRESHOLD:
+            co |= c.co
+    total, peak = decayed_sums(events, now)
+    return TieStats(
+        first_contact=events[0].when,
+        last_contact=events[-1].when,
+        last_two_way=last_two_way,
+        messages_in=n_in,
+        messages_out=n_out,
+        meetings=meetings,
+        reciprocity=round(reciprocity, 4),
+        one_to_one_share=round(one_to_one, 4),
+        reply_latency_in_h=round(median(theirs), 2) if theirs else None,
+        reply_latency_out_h=round(median(mine), 2) if mine else None,
+        median_gap_days=float(median(gaps)) if gaps else None,
+        embeddedness=len(co),
+        decayed_sum=round(total, 4),
+        peak_decayed=round(peak, 4),
+    )
