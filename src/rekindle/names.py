@@ -50,6 +50,7 @@ SCORE_BY_MIDDLE = 0.85  # goes by the middle name
 SCORE_SWAPPED = 0.95
 SCORE_UNKNOWN = 0.6  # one side lacks this part
 SCORE_DISTINCT = 0.3
+SCORE_OTHER = 0.4  # at most, for names that are neither typos nor nicknames of each other
 #: names agreeing at least this much let a shared phone number merge records
 AGREE = 0.8  # two different known names ("daniel" vs "daniela")
 
@@ -210,7 +211,7 @@ def _typo_score(a: str, b: str) -> float:
         return SCORE_TYPO2
     if len(short) >= 3 and long.startswith(short) or len(short) >= 4 and short in long:
         return SCORE_PART
-    return min(JaroWinkler.similarity(a, b), 0.5)
+    return min(JaroWinkler.similarity(a, b), SCORE_OTHER)
 
 
 @lru_cache(maxsize=65536)
@@ -220,7 +221,7 @@ def given_similarity(a: str, b: str) -> float:
     Exact 1; nickname 0.9; one typo (or two in a long name) 0.9 / 0.8; one the start or
     a long part of the other ('chris' / 'christoph', 'lexi' / 'alexis') 0.8; an initial
     that fits 0.8; two different known names ('mary' / 'mark', 'daniel' / 'daniela') 0.3;
-    anything else at most 0.5, however similar the letters look.
+    anything else at most 0.4, however similar the letters look.
     """
     if a == b:
         return 1.0

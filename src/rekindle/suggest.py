@@ -32,7 +32,6 @@ from rekindle.names import PersonName, canonical_given, formal_names, make_name,
 __all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 
 BONUS_SHARED = 0.35  # a phone, a role address or a home page in common
-BONUS_SHARED_CONFLICT = 0.1  # … held by people whose names differ (a family's landline)
 BONUS_EMPLOYER = 0.15
 BONUS_LOCAL = 0.15  # jane.doe@gmail.com and jane.doe@acme.com
 PENALTY_SPELLINGS = 0.55  # two established names one letter apart (Dalton / Walton)
@@ -41,6 +40,7 @@ PENALTY_EMPLOYERS = 0.85
 PENALTY_PHONES = 0.85
 PENALTY_ADDRESSES = 0.9
 PENALTY_SAME_SOURCE = 0.8
+PENALTY_FIRST_NAME_ONLY = 0.8
 #: how well an address's local part spells a name: janedoe, doejane, jdoe, doej, janed
 _LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7))
 #: networks where a person has one profile: two different ones speak against a merge
@@ -251,6 +251,9 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
             reasons.append(
                 f"common name: {count} people are called {'' if initial else x.full}".rstrip()
             )
+        if not x.family_key or not y.family_key:
+            score *= PENALTY_FIRST_NAME_ONLY
+            reasons.append("only a first name to go by")
         distinct = _distinct_spellings(x, y, freq)
         if distinct:
             score *= PENALTY_SPELLINGS
@@ -259,8 +262,9 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         reasons.append(why)
     rule = "name"
     if shared:
-        conflict = x is not None and y is not None and names_conflict(x, y)
-        score += BONUS_SHARED_CONFLICT if conflict else BONUS_SHARED
+        if x is not None and y is not None and names_conflict(x, y):
+            return 0.0, "", []  # a family's landline, a team's inbox: different people
+        score += BONUS_SHARED
         kind, value = shared[0]
         reasons.append(f"same {kind} {format_phone(value) if kind == 'phone' else value}")
         rule = f"shared-{kind}"

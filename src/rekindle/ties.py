@@ -60,7 +60,9 @@ def decay(days: float, half_life: float = HALF_LIFE_DAYS) -> float:
     return float(0.5 ** (max(days, 0.0) / half_life))
 
 
-def decayed_sums(contacts: Sequence[Contact], now: datetime, half_life: float = HALF_LIFE_DAYS) -> tuple[float, float]:
+def decayed_sums(
+    contacts: Sequence[Contact], now: datetime, half_life: float = HALF_LIFE_DAYS
+) -> tuple[float, float]:
     """(the decayed sum at ``now``, its highest value at any contact: "formerly strong")."""
     total = 0.0
     peak = 0.0
@@ -105,7 +107,9 @@ def compute_tie(contacts: Iterable[Contact], now: datetime) -> TieStats:
     last_in = max((c.when for c in events if c.direction in ("in", "both")), default=None)
     last_out = max((c.when for c in events if c.direction in ("out", "both")), default=None)
     last_two_way = min(last_in, last_out) if last_in and last_out else None
-    reciprocity = min(n_in, n_out) / max(n_in, n_out) if max(n_in, n_out) else (1.0 if meetings else 0.0)
+    reciprocity = (
+        min(n_in, n_out) / max(n_in, n_out) if max(n_in, n_out) else (1.0 if meetings else 0.0)
+    )
     one_to_one = sum(1 for c in events if c.group_size <= 1) / len(events)
     theirs, mine = _reply_latencies(events)
     days = sorted({c.when.date() for c in events})

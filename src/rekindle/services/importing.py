@@ -122,7 +122,7 @@ class _Importer:
     def __init__(
         self,
         conn: Connection,
-        store: Store,
+        owner_id: int,
         report: ImportReport,
         import_id: int,
         region: str | None,
@@ -130,7 +130,7 @@ class _Importer:
         now: datetime,
     ) -> None:
         self.conn = conn
-        self.owner = store.owner_id
+        self.owner = owner_id
         self.report = report
         self.import_id = import_id
         self.region = region
@@ -350,7 +350,7 @@ def import_items(
         )
         pk = result.inserted_primary_key
         assert pk is not None
-        state = _Importer(conn, store, report, int(pk[0]), region, strict, now)
+        state = _Importer(conn, store.owner_id, report, int(pk[0]), region, strict, now)
         for n, item in enumerate(items, start=1):
             if isinstance(item, RecordError):
                 report.errors.append(item)
@@ -374,4 +374,32 @@ def import_items(
             .where(import_run.c.id == state.import_id)
             .values(finished_at=utcnow(), counts=json.dumps(report.counts()))
         )
+    return report
+
+
+def add_contacts_in(
+    conn: Connection,
+    owner_id: int,
+    records: Iterable[ContactRecord],
+    label: str,
+    fmt: str,
+    region: str | None,
+    now: datetime,
+) -> ImportReport:
+    """Store contact records inside the caller's transaction (people learnt from mail, say)."""
+    report = ImportReport(path=label, format=fmt)
+    result = conn.execute(
+        insert(import_run).values(owner_id=owner_id, path=label, format=fmt, started_at=now)
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    state = _Importer(conn, owner_id, report, int(pk[0]), region, False, now)
+    for record in records:
+        state.add_contact(record)
+    state.finish()
+    conn.execute(
+        update(import_run)
+        .where(import_run.c.id == state.import_id)
+        .values(finished_at=now, counts=json.dumps(report.counts()))
+    )
     return report

@@ -1,0 +1,103 @@
+"""Which messages and meetings are interactions, and with whom (pure functions).
+
+"Me" is known by the user's own addresses. A message from me is outgoing, a message to me is
+incoming; list and bulk mail, no-reply senders and bounces are not interactions at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from rekindle.history_records import MeetingRecord, MessageRecord
+
+#: more than this many other people makes a message group mail
+GROUP_LIMIT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class MailFacts:
+    """A message seen from my side: its direction and the other people on it."""
+
+    direction: Literal["in", "out"] | None
+    others: tuple[str, ...]
+    skip: str | None = None
+
+    @property
+    def group_size(self) -> int:
+        return len(self.others)
+
+
+def thread_of(msg: MessageRecord) -> str | None:
+    """Gmail's thread id, else the thread root from References / In-Reply-To, else the id."""
+    if msg.thread:
+        return "gm:" + msg.thread
+    if msg.references:
+        return msg.references[0]
+    if msg.in_reply_to:
+        return msg.in_reply_to
+    return msg.message_id
+
+
+def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
+    """Direction and participants of a message, or why it is no interaction."""
+    sender = msg.sender.value.lower() if msg.sender and msg.sender.kind == "email" else ""
+    rcpts = list(
+        dict.fromkeys(a.value.lower() for a in msg.recipients() if a.kind == "email" and a.value)
+    )
+    if sender in mine:
+        direction: Literal["in", "out"] | None = "out"
+        others = tuple(r for r in rcpts if r not in mine)
+    elif any(r in mine for r in rcpts):
+        direction = "in"
+        others = (
+            tuple(dict.fromkeys([sender, *(r for r in rcpts if r not in mine)])) if sender else ()
+        )
+    else:
+        direction, others = None, ()
+    if msg.bounce:
+        return MailFacts(direction, others, "bounce or delivery report")
+    if msg.bulk:
+        return MailFacts(direction, others, f"bulk mail ({msg.bulk})")
+    if msg.date is None:
+        return MailFacts(direction, others, f"date {msg.date_problem or 'missing'}")
+    if direction is None:
+        return MailFacts(
+            None, (), "neither from nor to you" if mine else "your own addresses are not known yet"
+        )
+    if not others:
+        return MailFacts(direction, others, "no one else on it")
+    return MailFacts(direction, others)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    others: tuple[str, ...]
+    when: datetime | None
+    skip: str | None = None
+
+
+def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime) -> MeetingFacts:
+    """A meeting is an interaction with the other attendees who did not decline, unless I declined."""
+    if (event.status or "").upper() == "CANCELLED":
+        return MeetingFacts((), None, "cancelled")
+    organizer = event.organizer.value.lower() if event.organizer and event.organizer.value else ""
+    people = {a.value.lower(): (stat or "").upper() for a, stat in event.attendees if a.value}
+    if organizer:
+        people.setdefault(organizer, "ACCEPTED")
+    my_stats = [stat for addr, stat in people.items() if addr in mine]
+    if not my_stats:
+        return MeetingFacts(
+            (), None, "you are not on it" if mine else "your own addresses are not known yet"
+        )
+    if all(stat == "DECLINED" for stat in my_stats) and organizer not in mine:
+        return MeetingFacts((), None, "you declined")
+    others = tuple(sorted(a for a, stat in people.items() if a not in mine and stat != "DECLINED"))
+    past = [t for t in (event.occurrences or [event.start]) if t <= now]
+    if not past:
+        return MeetingFacts(others, None, "not yet happened")
+    if not others:
+        return MeetingFacts(others, None, "no one else on it")
+    return MeetingFacts(others, max(past))

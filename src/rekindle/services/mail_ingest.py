@@ -1,0 +1,229 @@
+"""Storing message header facts, once each, and deriving interactions from them.
+
+Messages are stored as facts (who, when, thread, bulk or not); which of them are interactions
+with whom is derived from them and the user's own addresses, so a change of "me" re-derives
+everything without reading an archive again. Derivation is crash-safe: it catches up on every
+message stored since the last derivation, whichever run stored it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from rekindle.history_records import Address, MessageRecord
+from rekindle.mail_rules import classify_message, thread_of
+from rekindle.records import ContactRecord, RawIdentity
+from rekindle.store import mail as mq
+from rekindle.store.schema_history import message, message_address
+from rekindle.store.settings import get_settings, put_setting
+
+DERIVED_UPTO = "history.derived_upto"
+
+#: stores contact records in the given transaction and returns how many new people it made
+AddContacts = Callable[[Connection, list[ContactRecord]], int]
+CHUNK = 5000
+
+
+@dataclass
+class MailCounts:
+    read: int = 0
+    new: int = 0
+    duplicates: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    interactions: int = 0
+    new_people: int = 0
+
+
+def _address_rows(msg: MessageRecord) -> list[tuple[str, Address]]:
+    rows: list[tuple[str, Address]] = []
+    if msg.sender and msg.sender.kind == "email" and msg.sender.value:
+        rows.append(("from", msg.sender))
+    for role, addrs in (("to", msg.to), ("cc", msg.cc), ("bcc", msg.bcc)):
+        rows.extend((role, a) for a in addrs if a.kind == "email" and a.value)
+    return rows
+
+
+class MessageStore:
+    """Adds messages inside the caller's transaction, skipping ones already stored."""
+
+    def __init__(self, conn: Connection, owner_id: int, counts: MailCounts) -> None:
+        self.conn = conn
+        self.owner = owner_id
+        self.counts = counts
+        self.mine = mq.my_addresses(conn, owner_id)
+        self.keys, self.prints = mq.message_keys(conn, owner_id)
+        self._rows: list[dict[str, object]] = []
+        self._addrs: list[list[tuple[str, Address]]] = []
+
+    def add(self, msg: MessageRecord) -> None:
+        self.counts.read += 1
+        key, fp = msg.key(), msg.fingerprint()
+        if key in self.keys or fp in self.prints:
+            self.counts.duplicates += 1
+            return
+        self.keys.add(key)
+        self.prints.add(fp)
+        facts = classify_message(msg, self.mine)
+        if facts.skip:
+            self.counts.skipped[facts.skip] += 1
+        self.counts.new += 1
+        self._rows.append(
+            {
+                "owner_id": self.owner,
+                "key": key[:600],
+                "fingerprint": fp,
+                "occurred_at": msg.date,
+                "date_problem": msg.date_problem,
+                "sender": msg.sender.value.lower() if msg.sender and msg.sender.value else None,
+                "subject": msg.subject,
+                "thread": (thread_of(msg) or "")[:600] or None,
+                "in_reply_to": (msg.in_reply_to or "")[:600] or None,
+                "bulk": msg.bulk,
+                "bounce": msg.bounce,
+                "direction": facts.direction,
+                "recipients": len(msg.recipients()),
+                "source": msg.source,
+                "locator": msg.locator,
+            }
+        )
+        self._addrs.append(_address_rows(msg))
+        if len(self._rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        ids = mq.insert_messages(self.conn, self._rows)
+        mq.insert_addresses(
+            self.conn,
+            [
+                {
+                    "message_id": mid,
+                    "owner_id": self.owner,
+                    "role": role,
+                    "address": a.value.lower()[:500],
+                    "name": a.name[:500] or None,
+                }
+                for mid, addrs in zip(ids, self._addrs, strict=True)
+                for role, a in addrs
+            ],
+        )
+        self._rows.clear()
+        self._addrs.clear()
+
+
+def _derived_upto(conn: Connection, owner_id: int) -> int:
+    return int(get_settings(conn, owner_id).get(DERIVED_UPTO, "0"))
+
+
+def derive(
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    *,
+    everything: bool = False,
+    create_people: bool = True,
+    add_contacts: AddContacts | None = None,
+) -> tuple[int, int, set[int]]:
+    """Derive mail interactions for messages stored since the last derivation (or all).
+
+    Returns (interactions written, people created, persons touched). Addresses with a two-way
+    exchange become people when ``create_people`` (through ``add_contacts``, the contact import
+    path, so they meet the same identity rules).
+    """
+    upto = 0 if everything else _derived_upto(conn, owner_id)
+    max_id = (
+        conn.execute(
+            select(message.c.id)
+            .where(message.c.owner_id == owner_id)
+            .order_by(message.c.id.desc())
+            .limit(1)
+        ).scalar()
+        or 0
+    )
+    if max_id <= upto and not everything:
+        return 0, 0, set()
+    touched = {
+        r.address
+        for r in conn.execute(
+            select(message_address.c.address)
+            .where(message_address.c.owner_id == owner_id, message_address.c.message_id > upto)
+            .distinct()
+        )
+    }
+    mine = mq.my_addresses(conn, owner_id)
+    emails = mq.email_map(conn, owner_id)
+    created = 0
+    if create_people and add_contacts is not None and mine:
+        fresh = {
+            a: n
+            for a, n in mq.two_way_addresses(conn, owner_id).items()
+            if a in touched and a not in emails and a not in mine
+        }
+        if fresh:
+            created = add_contacts(
+                conn,
+                [
+                    ContactRecord(
+                        source="mail",
+                        locator=f"mail:{addr}",
+                        payload=f"{name} <{addr}>".strip(),
+                        source_id=f"mail:{addr}",
+                        full_name=name or None,
+                        identities=[RawIdentity("email", addr)],
+                    )
+                    for addr, name in sorted(fresh.items())
+                ],
+            )
+            emails = mq.email_map(conn, owner_id)
+    people_addrs = [a for a in touched if a in emails]
+    everything = everything or upto == 0 or len(people_addrs) > 2000
+    written = 0
+    persons: set[int] = set()
+    msgs = mq.personal_messages(conn, owner_id, None if everything else people_addrs)
+    for start in range(0, len(msgs), CHUNK):
+        chunk = msgs[start : start + CHUNK]
+        addrs = mq.addresses_of(conn, [m.id for m in chunk])
+        rows, parts = [], []
+        for m in chunk:
+            roles = addrs.get(m.id, [])
+            if m.direction == "out":
+                others = [a for role, a in roles if role != "from" and a not in mine]
+            else:
+                others = [a for role, a in roles if a not in mine]
+            others = list(dict.fromkeys(others))
+            people = [(emails[a], "email", a) for a in others if a in emails]
+            if not people:
+                continue
+            rows.append(
+                {
+                    "source": "mail",
+                    "natural_key": m.key,
+                    "occurred_at": m.occurred_at,
+                    "channel": "email",
+                    "direction": m.direction,
+                    "subject": m.subject,
+                    "thread": m.thread,
+                    "group_size": len(others),
+                    "import_id": None,
+                }
+            )
+            parts.append(people)
+            persons.update(p for p, _, _ in people)
+        mq.delete_derived(conn, owner_id, ["mail"], [r["natural_key"] for r in rows])
+        mq.insert_interactions(conn, owner_id, rows, parts)
+        written += len(rows)
+    put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
+    return written, created, persons
+
+
+def rederive_all(
+    conn: Connection, owner_id: int, now: datetime, add_contacts: AddContacts | None = None
+) -> tuple[int, int, set[int]]:
+    """After "me" changed: new directions for every message, every mail interaction again."""
+    mq.set_directions(conn, owner_id, mq.my_addresses(conn, owner_id))
+    mq.delete_derived(conn, owner_id, ["mail"])
+    return derive(conn, owner_id, now, everything=True, add_contacts=add_contacts)

@@ -1,0 +1,307 @@
+"""Messages, meetings and sync state: the SQL behind the history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from rekindle.store.schema import identity, interaction, interaction_person, person
+from rekindle.store.schema_history import (
+    meeting,
+    meeting_attendee,
+    message,
+    message_address,
+    sync_seen,
+    sync_source,
+)
+
+
+def ensure_source(
+    conn: Connection, owner_id: int, kind: str, locator: str
+) -> tuple[int, dict[str, Any]]:
+    row = conn.execute(
+        select(sync_source.c.id, sync_source.c.state).where(
+            sync_source.c.owner_id == owner_id,
+            sync_source.c.kind == kind,
+            sync_source.c.locator == locator,
+        )
+    ).first()
+    if row is not None:
+        return int(row.id), json.loads(row.state)
+    result = conn.execute(
+        insert(sync_source).values(
+            owner_id=owner_id, kind=kind, locator=locator, state="{}", counts="{}"
+        )
+    )
+    pk = result.inserted_primary_key
+    assert pk is not None
+    return int(pk[0]), {}
+
+
+def save_source(
+    conn: Connection, source_id: int, state: dict[str, Any], counts: dict[str, int], now: datetime
+) -> None:
+    conn.execute(
+        update(sync_source)
+        .where(sync_source.c.id == source_id)
+        .values(
+            state=json.dumps(state, sort_keys=True),
+            counts=json.dumps(counts, sort_keys=True),
+            last_sync_at=now,
+        )
+    )
+
+
+def list_sources(conn: Connection, owner_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(sync_source).where(sync_source.c.owner_id == owner_id).order_by(sync_source.c.id)
+        )
+    )
+
+
+def seen_names(conn: Connection, source_id: int) -> set[str]:
+    return {
+        r.name
+        for r in conn.execute(
+            select(sync_seen.c.name).where(sync_seen.c.sync_source_id == source_id)
+        )
+    }
+
+
+def add_seen(conn: Connection, source_id: int, names: Iterable[str]) -> None:
+    rows = [{"sync_source_id": source_id, "name": n} for n in names]
+    if rows:
+        conn.execute(insert(sync_seen), rows)
+
+
+def message_keys(conn: Connection, owner_id: int) -> tuple[set[str], set[str]]:
+    keys: set[str] = set()
+    prints: set[str] = set()
+    for r in conn.execute(
+        select(message.c.key, message.c.fingerprint).where(message.c.owner_id == owner_id)
+    ):
+        keys.add(r.key)
+        prints.add(r.fingerprint)
+    return keys, prints
+
+
+def insert_messages(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    result = conn.execute(
+        insert(message).returning(message.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return [int(r[0]) for r in result]
+
+
+def insert_addresses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(message_address), list(rows))
+
+
+def email_map(conn: Connection, owner_id: int) -> dict[str, int]:
+    """Every email identity of an active person (not me) → that person."""
+    rows = conn.execute(
+        select(identity.c.value, identity.c.person_id)
+        .join(person, person.c.id == identity.c.person_id)
+        .where(
+            identity.c.owner_id == owner_id,
+            identity.c.kind == "email",
+            person.c.merged_into.is_(None),
+            person.c.is_me.is_(False),
+        )
+        .order_by(identity.c.id)
+    )
+    out: dict[str, int] = {}
+    for r in rows:
+        out.setdefault(r.value, r.person_id)
+    return out
+
+
+def my_addresses(conn: Connection, owner_id: int) -> set[str]:
+    rows = conn.execute(
+        select(identity.c.value)
+        .join(person, person.c.id == identity.c.person_id)
+        .where(
+            identity.c.owner_id == owner_id, identity.c.kind == "email", person.c.is_me.is_(True)
+        )
+    )
+    return {r.value for r in rows}
+
+
+def _personal(owner_id: int) -> Any:
+    return and_(
+        message.c.owner_id == owner_id,
+        message.c.bulk.is_(None),
+        message.c.bounce.is_(False),
+        message.c.occurred_at.is_not(None),
+    )
+
+
+def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) -> dict[str, str]:
+    """Addresses I wrote to and that wrote to me (personal mail), with their commonest name."""
+    wrote_to = {
+        r.address
+        for r in conn.execute(
+            select(message_address.c.address)
+            .join(message, message.c.id == message_address.c.message_id)
+            .where(
+                _personal(owner_id), message.c.direction == "out", message_address.c.role != "from"
+            )
+            .group_by(message_address.c.address)
+            .having(func.count() >= min_each_way)
+        )
+    }
+    names: dict[str, str] = {}
+    for r in conn.execute(
+        select(message.c.sender, func.count().label("n"))
+        .where(_personal(owner_id), message.c.direction == "in")
+        .group_by(message.c.sender)
+        .having(func.count() >= min_each_way)
+    ):
+        if r.sender in wrote_to:
+            names[r.sender] = ""
+    if names:
+        for r in conn.execute(
+            select(message_address.c.address, message_address.c.name, func.count().label("n"))
+            .where(
+                message_address.c.owner_id == owner_id,
+                message_address.c.address.in_(list(names)),
+                message_address.c.name.is_not(None),
+                message_address.c.name != "",
+            )
+            .group_by(message_address.c.address, message_address.c.name)
+            .order_by(func.count().desc(), message_address.c.name)
+        ):
+            if not names[r.address]:
+                names[r.address] = r.name
+    return names
+
+
+def personal_messages(
+    conn: Connection, owner_id: int, addresses: Sequence[str] | None = None
+) -> list[Any]:
+    """Personal messages with a direction, optionally only those that name one of ``addresses``."""
+    stmt = select(message).where(_personal(owner_id), message.c.direction.is_not(None))
+    if addresses is not None:
+        ids = select(message_address.c.message_id).where(
+            message_address.c.owner_id == owner_id, message_address.c.address.in_(list(addresses))
+        )
+        stmt = stmt.where(message.c.id.in_(ids))
+    return list(conn.execute(stmt.order_by(message.c.id)))
+
+
+def addresses_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for start in range(0, len(message_ids), 900):
+        chunk = list(message_ids[start : start + 900])
+        for r in conn.execute(
+            select(
+                message_address.c.message_id, message_address.c.role, message_address.c.address
+            ).where(message_address.c.message_id.in_(chunk))
+        ):
+            out.setdefault(r.message_id, []).append((r.role, r.address))
+    return out
+
+
+def set_directions(conn: Connection, owner_id: int, mine: set[str]) -> None:
+    """Recompute every message's direction after the user's own addresses changed."""
+    conn.execute(update(message).where(message.c.owner_id == owner_id).values(direction=None))
+    if not mine:
+        return
+    conn.execute(
+        update(message)
+        .where(message.c.owner_id == owner_id, message.c.sender.in_(list(mine)))
+        .values(direction="out")
+    )
+    to_me = select(message_address.c.message_id).where(
+        message_address.c.owner_id == owner_id,
+        message_address.c.role != "from",
+        message_address.c.address.in_(list(mine)),
+    )
+    conn.execute(
+        update(message)
+        .where(
+            message.c.owner_id == owner_id, message.c.direction.is_(None), message.c.id.in_(to_me)
+        )
+        .values(direction="in")
+    )
+
+
+def delete_derived(
+    conn: Connection, owner_id: int, sources: Sequence[str], keys: Sequence[str] | None = None
+) -> None:
+    stmt = delete(interaction).where(
+        interaction.c.owner_id == owner_id, interaction.c.source.in_(list(sources))
+    )
+    if keys is None:
+        conn.execute(stmt)
+        return
+    for start in range(0, len(keys), 900):
+        conn.execute(stmt.where(interaction.c.natural_key.in_(list(keys[start : start + 900]))))
+
+
+def insert_interactions(
+    conn: Connection,
+    owner_id: int,
+    rows: Sequence[dict[str, Any]],
+    participants: Sequence[Sequence[tuple[int, str, str]]],
+) -> None:
+    """Bulk insert of derived interactions with their participants (person, kind, value)."""
+    if not rows:
+        return
+    result = conn.execute(
+        insert(interaction).returning(interaction.c.id, sort_by_parameter_order=True),
+        [{**r, "owner_id": owner_id} for r in rows],
+    )
+    links = []
+    for (interaction_id,), people in zip(result, participants, strict=True):
+        for pid, kind, value in dict.fromkeys(people):
+            links.append(
+                {
+                    "interaction_id": interaction_id,
+                    "owner_id": owner_id,
+                    "person_id": pid,
+                    "identity_kind": kind,
+                    "identity_value": value,
+                }
+            )
+    if links:
+        conn.execute(insert(interaction_person), links)
+
+
+def upsert_meeting(
+    conn: Connection, owner_id: int, values: dict[str, Any], attendees: Sequence[dict[str, Any]]
+) -> bool:
+    """Insert or replace a meeting by UID; True when it is new or changed."""
+    found = conn.execute(
+        select(meeting).where(meeting.c.owner_id == owner_id, meeting.c.uid == values["uid"])
+    ).first()
+    if found is not None:
+        same = all(getattr(found, k) == v for k, v in values.items() if k not in ("locator",))
+        if same:
+            return False
+        conn.execute(delete(meeting).where(meeting.c.id == found.id))
+    result = conn.execute(insert(meeting).values(owner_id=owner_id, **values))
+    pk = result.inserted_primary_key
+    assert pk is not None
+    if attendees:
+        conn.execute(
+            insert(meeting_attendee),
+            [{**a, "meeting_id": int(pk[0]), "owner_id": owner_id} for a in attendees],
+        )
+    return True
+
+
+def count_messages(conn: Connection, owner_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(message).where(message.c.owner_id == owner_id)
+        ).scalar()
+        or 0
+    )
