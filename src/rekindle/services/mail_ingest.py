@@ -49,10 +49,9 @@ def _address_rows(msg: MessageRecord) -> list[tuple[str, Address]]:
 
 
 class MessageStore:
-    """Adds messages inside the caller's transaction, skipping ones already stored."""
+    """Collects new messages (skipping ones already stored) and writes them on ``flush``."""
 
     def __init__(self, conn: Connection, owner_id: int, counts: MailCounts) -> None:
-        self.conn = conn
         self.owner = owner_id
         self.counts = counts
         self.mine = mq.my_addresses(conn, owner_id)
@@ -92,13 +91,16 @@ class MessageStore:
             }
         )
         self._addrs.append(_address_rows(msg))
-        if len(self._rows) >= CHUNK:
-            self.flush()
 
-    def flush(self) -> None:
-        ids = mq.insert_messages(self.conn, self._rows)
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def flush(self, conn: Connection) -> None:
+        """Write the messages added since the last flush, in the caller's transaction."""
+        ids = mq.insert_messages(conn, self._rows)
         mq.insert_addresses(
-            self.conn,
+            conn,
             [
                 {
                     "message_id": mid,

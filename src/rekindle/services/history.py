@@ -1,0 +1,165 @@
+"""Syncing history: messages and meetings in, interactions and tie statistics out.
+
+Messages are committed in batches together with the reader's position, so a sync killed
+half-way keeps what it stored and the next run resumes after it. Deriving interactions and
+refreshing tie statistics happen at the end of every run and catch up on anything an earlier,
+interrupted run stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rekindle.history_records import MessageRecord
+from rekindle.records import ContactRecord, NoticeRecord, RecordError
+from rekindle.services.importing import add_contacts_in
+from rekindle.services.mail_ingest import CHUNK, MailCounts, MessageStore, derive, rederive_all
+from rekindle.services.ties import refresh_ties
+from rekindle.store import Store
+from rekindle.store import mail as mq
+from rekindle.store.database import utcnow
+from rekindle.store.settings import get_settings
+
+#: the reader's position, updated as items pass and saved with every committed batch
+StateUpdate = Callable[[Any, dict[str, Any]], None]
+Progress = Callable[[int], None]
+
+
+@dataclass
+class SyncReport:
+    kind: str
+    locator: str
+    counts: MailCounts = field(default_factory=MailCounts)
+    errors: list[RecordError] = field(default_factory=list)
+    notices: list[NoticeRecord] = field(default_factory=list)
+    ties_refreshed: int = 0
+    resumed: bool = False
+    note: str | None = None
+
+    def summary(self) -> str:
+        c = self.counts
+        if c.read == 0 and not self.errors:
+            return f"nothing new in {self.locator}" + (f" ({self.note})" if self.note else "")
+        parts = [f"{c.read} messages read", f"{c.new} new"]
+        if c.duplicates:
+            parts.append(f"{c.duplicates} already known")
+        skipped = sum(c.skipped.values())
+        if skipped:
+            top = ", ".join(f"{n} {why}" for why, n in c.skipped.most_common(3))
+            parts.append(f"{skipped} not interactions ({top})")
+        if self.errors:
+            parts.append(f"{len(self.errors)} unreadable")
+        line = ", ".join(parts) + f"; {c.interactions} interactions"
+        if c.new_people:
+            line += f", {c.new_people} new people (two-way exchanges)"
+        return line
+
+
+def _region(conn: Connection, owner_id: int) -> str | None:
+    return get_settings(conn, owner_id).get("region")
+
+
+def _adder(owner_id: int, now: datetime) -> Callable[[Connection, list[ContactRecord]], int]:
+    def add(conn: Connection, records: list[ContactRecord]) -> int:
+        return add_contacts_in(
+            conn, owner_id, records, "mail", "mail", _region(conn, owner_id), now
+        ).new
+
+    return add
+
+
+def finish_sync(
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    report: SyncReport | None = None,
+    everything: bool = False,
+) -> None:
+    """Derive interactions for new messages and refresh the tie statistics they touch."""
+    add = _adder(owner_id, now)
+    if everything:
+        written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
+    else:
+        written, created, persons = derive(conn, owner_id, now, add_contacts=add)
+    refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
+    if report is not None:
+        report.counts.interactions += written
+        report.counts.new_people += created
+        report.ties_refreshed += refreshed
+
+
+def ingest(
+    store: Store,
+    kind: str,
+    locator: str,
+    items: Callable[[dict[str, Any]], Iterable[Any]],
+    *,
+    on_item: StateUpdate | None = None,
+    persist: Callable[[Connection, int, dict[str, Any]], None] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> SyncReport:
+    """Run a reader and store what it yields, batch by batch, with its state.
+
+    ``items(state)`` starts the reader from the saved ``state``; ``on_item(item, state)``
+    updates the state as items pass (a byte offset, a UID); ``persist(conn, source_id, state)``
+    writes anything that is not plain state (Maildir file names). Every batch commits messages
+    and state together.
+    """
+    now = now or utcnow()
+    report = SyncReport(kind=kind, locator=locator)
+    with store.begin() as conn:
+        source_id, state = mq.ensure_source(conn, store.owner_id, kind, locator)
+        report.resumed = bool(state)
+        collector = MessageStore(conn, store.owner_id, report.counts)
+    stream = iter(items(state))
+    exhausted = False
+    seen = 0
+    while not exhausted:
+        with store.begin() as conn:
+            exhausted = True
+            for item in stream:
+                seen += 1
+                if isinstance(item, MessageRecord):
+                    collector.add(item)
+                elif isinstance(item, RecordError):
+                    report.errors.append(item)
+                elif isinstance(item, NoticeRecord):
+                    report.notices.append(item)
+                if on_item is not None:
+                    on_item(item, state)
+                if progress is not None and seen % 1000 == 0:
+                    progress(seen)
+                if collector.pending >= CHUNK:
+                    exhausted = False
+                    break
+            collector.flush(conn)
+            if persist is not None:
+                persist(conn, source_id, state)
+            mq.save_source(conn, source_id, state, _counts(report), now)
+    with store.begin() as conn:
+        finish_sync(conn, store.owner_id, now, report)
+    return report
+
+
+def _counts(report: SyncReport) -> dict[str, int]:
+    c = report.counts
+    return {"read": c.read, "new": c.new, "duplicates": c.duplicates, "errors": len(report.errors)}
+
+
+def rebuild(store: Store, now: datetime | None = None) -> SyncReport:
+    """Derive every interaction again (after your own addresses changed)."""
+    now = now or utcnow()
+    report = SyncReport(kind="rebuild", locator="all history")
+    with store.begin() as conn:
+        finish_sync(conn, store.owner_id, now, report, everything=True)
+    return report
+
+
+__all__ = ["Counter", "SyncReport", "finish_sync", "ingest", "rebuild"]

@@ -1,0 +1,138 @@
+"""Mail history on both databases: what counts, who becomes a person, ties, resuming."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from rekindle.history_records import Address, MessageRecord
+from rekindle.services import history
+from rekindle.services import me as me_svc
+from rekindle.services import mail_ingest
+from rekindle.services import people as people_svc
+from rekindle.services.importing import import_items
+from rekindle.store import Store
+from rekindle.store import ties as tq
+from rekindle.store.schema import interaction
+from rekindle.store.schema_history import message
+from tests.test_importing import contact, people_count
+
+T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+ME = "me@example.com"
+
+
+def msg(n: int, sender: str, to: list[str], *, days: float = 0, subject: str = "hello", mid: str | None = "auto",
+        reply_to: str | None = None, bulk: str | None = None, bounce: bool = False, cc: list[str] | None = None,
+        name: str = "") -> MessageRecord:
+    return MessageRecord(
+        source="test", locator=f"box@{n}", message_id=f"<m{n}@test>" if mid == "auto" else mid,
+        date=T0 + timedelta(days=days), sender=Address(sender, name), to=[Address(a) for a in to],
+        cc=[Address(a) for a in (cc or [])], subject=subject, in_reply_to=reply_to,
+        references=[reply_to] if reply_to else [], bulk=bulk, bounce=bounce,
+    )
+
+
+def mailbox() -> list[MessageRecord]:
+    return [
+        msg(1, ME, ["alice@a.com"], subject="lunch?"),
+        msg(2, "alice@a.com", [ME], days=0.5, subject="Re: lunch?", reply_to="<m1@test>", name="Alice Archer"),
+        msg(3, "news@shop.com", [ME], days=1, bulk="list-unsubscribe"),
+        msg(4, "carol@c.com", [ME], days=2),  # one way in: not a person
+        msg(5, ME, ["dave@d.com"], days=3),  # one way out: not a person
+        msg(6, "mailer-daemon@mx.com", [ME], days=4, bounce=True, subject="Undelivered: eve@e.com"),
+        msg(7, ME, ["alice@a.com", "g1@x.com", "g2@x.com", "g3@x.com", "g4@x.com"], days=5, subject="party"),
+        msg(8, "alice@a.com", [ME], days=400, subject="long time", name="Alice Archer"),
+        msg(9, ME, ["alice@a.com"], days=401, subject="Re: long time", reply_to="<m8@test>"),
+    ]
+
+
+def sync(store: Store, items: list[Any], locator: str = "box") -> history.SyncReport:
+    return history.ingest(store, "test", locator, lambda state: items, now=NOW)
+
+
+def test_two_way_exchanges_become_people_and_bulk_never(store: Store) -> None:
+    me_svc.add_address(store, ME)
+    report = sync(store, mailbox())
+    c = report.counts
+    assert (c.read, c.new, c.duplicates) == (9, 9, 0)
+    assert c.skipped["bounce or delivery report"] == 1
+    assert c.skipped["bulk mail (list-unsubscribe)"] == 1
+    assert c.new_people == 1  # only alice wrote and was written to
+    assert people_count(store) == 1
+    alice = people_svc.show(store, "alice@a.com")
+    assert alice.name == "Alice Archer"
+    assert alice.interactions == 5
+    for who in ("carol@c.com", "dave@d.com", "eve@e.com", "news@shop.com", "mailer-daemon@mx.com"):
+        with pytest.raises(Exception, match="nobody matches"):
+            people_svc.show(store, who)
+    with store.read() as conn:
+        stats = tq.stats_of(conn, alice.id)
+    assert stats.messages_in == 2 and stats.messages_out == 3
+    assert stats.first_contact == T0 and stats.last_contact == T0 + timedelta(days=401)
+    assert stats.reply_latency_out_h == pytest.approx(24.0)  # she wrote on day 400, I answered on day 401
+    assert stats.reply_latency_in_h == pytest.approx(12.0)  # I asked on day 0, she answered half a day later
+    assert stats.embeddedness == 0  # the party mail had 5 recipients: group mail
+    assert 0 < stats.decayed_sum < stats.peak_decayed
+
+
+def test_known_contact_is_matched_not_duplicated(store: Store) -> None:
+    import_items(store, [contact(1, "Alice A.", "Alice@A.com", org="Acme")], "t", "test", now=NOW)
+    me_svc.add_address(store, ME)
+    report = sync(store, mailbox())
+    assert report.counts.new_people == 0
+    assert people_count(store) == 1
+    assert people_svc.show(store, "alice@a.com").interactions == 5
+
+
+def test_resync_and_duplicates_count_once(store: Store) -> None:
+    me_svc.add_address(store, ME)
+    sync(store, mailbox())
+    again = sync(store, mailbox())
+    assert again.counts.new == 0 and again.counts.duplicates == 9
+    # the same message filed again under another Message-ID (Enron, Notes): same fingerprint
+    copy = msg(101, ME, ["alice@a.com"], subject="lunch?", mid="<other-id@test>")
+    assert sync(store, [copy], "sent-folder").counts.duplicates == 1
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(message)).scalar() == 9
+        assert conn.execute(select(func.count()).select_from(interaction)).scalar() == 5
+
+
+def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    me_svc.add_address(store, ME)
+    monkeypatch.setattr(mail_ingest, "CHUNK", 3)
+    monkeypatch.setattr(history, "CHUNK", 3)
+    box = mailbox()
+
+    def dies(state: dict[str, Any]) -> Iterator[Any]:
+        start = state.get("next", 0)
+        for i, item in enumerate(box[start:], start=start):
+            if i == 5:
+                raise KeyboardInterrupt  # the process is stopped half-way
+            yield item
+
+    def advance(item: Any, state: dict[str, Any]) -> None:
+        state["next"] = state.get("next", 0) + 1
+
+    with pytest.raises(KeyboardInterrupt):
+        history.ingest(store, "test", "box", dies, on_item=advance, now=NOW)
+    with store.read() as conn:
+        stored = conn.execute(select(func.count()).select_from(message)).scalar()
+    assert stored == 3  # the first batch was committed with its position
+    rest = history.ingest(store, "test", "box", lambda state: box[state["next"]:], on_item=advance, now=NOW)
+    assert rest.resumed and rest.counts.new == 6
+    assert people_svc.show(store, "alice@a.com").interactions == 5
+
+
+def test_adding_my_address_later_rebuilds(store: Store) -> None:
+    report = sync(store, mailbox())
+    assert report.counts.interactions == 0 and people_count(store) == 0
+    assert report.counts.skipped["your own addresses are not known yet"] == 7
+    me_svc.add_address(store, ME)
+    rebuilt = history.rebuild(store, now=NOW)
+    assert rebuilt.counts.new_people == 1 and rebuilt.counts.interactions == 5
+    assert people_svc.show(store, "alice@a.com").interactions == 5
