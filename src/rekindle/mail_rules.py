@@ -101,3 +101,40 @@ def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime)
     if not others:
         return MeetingFacts(others, None, "no one else on it")
     return MeetingFacts(others, max(past))
+
+
+#: folder names and Gmail labels that hold the mail a user sent (a few languages)
+SENT_NAMES = frozenset(
+    {
+        "sent",
+        "sent mail",
+        "sent items",
+        "sent messages",
+        "_sent_mail",
+        "sent_items",
+        "[gmail]/sent mail",
+        "gesendet",
+        "gesendete elemente",
+        "gesendete objekte",
+        "envoyés",
+        "éléments envoyés",
+        "enviados",
+        "elementos enviados",
+        "inviati",
+        "posta inviata",
+        "verzonden",
+        "verzonden items",
+        "skickat",
+        "sendt",
+    }
+)
+
+
+def in_sent_folder(msg: MessageRecord) -> bool:
+    """Filed as sent mail: a Gmail "Sent" label or a sent folder (any level of the path)."""
+    names = [label.strip().lower() for label in msg.labels]
+    if msg.folder:
+        names.extend(
+            part.strip().lower().lstrip(".") for part in msg.folder.replace("\\", "/").split("/")
+        )
+    return any(n in SENT_NAMES for n in names)

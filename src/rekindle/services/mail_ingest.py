@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from rekindle.history_records import Address, MessageRecord
-from rekindle.mail_rules import classify_message, thread_of
+from rekindle.mail_rules import classify_message, in_sent_folder, thread_of
 from rekindle.records import ContactRecord, RawIdentity
 from rekindle.store import mail as mq
 from rekindle.store.schema_history import message, message_address
@@ -85,6 +85,7 @@ class MessageStore:
                 "bulk": msg.bulk,
                 "bounce": msg.bounce,
                 "direction": facts.direction,
+                "in_sent": in_sent_folder(msg),
                 "recipients": len(msg.recipients()),
                 "source": msg.source,
                 "locator": msg.locator,

@@ -305,3 +305,32 @@ def count_messages(conn: Connection, owner_id: int) -> int:
         ).scalar()
         or 0
     )
+
+
+def frequent_sent_senders(
+    conn: Connection, owner_id: int, limit: int = 5
+) -> list[tuple[str, int, int]]:
+    """(address, messages sent from it found in sent folders, all messages from it), commonest first."""
+    sent = (
+        select(message.c.sender, func.count().label("n"))
+        .where(
+            message.c.owner_id == owner_id,
+            message.c.in_sent.is_(True),
+            message.c.sender.is_not(None),
+        )
+        .group_by(message.c.sender)
+        .order_by(func.count().desc(), message.c.sender)
+        .limit(limit)
+    )
+    out = []
+    for r in conn.execute(sent):
+        total = (
+            conn.execute(
+                select(func.count())
+                .select_from(message)
+                .where(message.c.owner_id == owner_id, message.c.sender == r.sender)
+            ).scalar()
+            or 0
+        )
+        out.append((r.sender, int(r.n), int(total)))
+    return out

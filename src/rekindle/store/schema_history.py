@@ -61,6 +61,7 @@ message = Table(
     Column("bulk", String(100)),
     Column("bounce", Boolean, nullable=False, default=False),
     Column("direction", String(10)),
+    Column("in_sent", Boolean, nullable=False, default=False),
     Column("recipients", Integer, nullable=False, default=0),
     Column("source", String(30), nullable=False),
     Column("locator", Text, nullable=False),

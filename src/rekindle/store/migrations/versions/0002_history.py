@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("bulk", sa.String(length=100), nullable=True),
         sa.Column("bounce", sa.Boolean(), nullable=False),
         sa.Column("direction", sa.String(length=10), nullable=True),
+        sa.Column("in_sent", sa.Boolean(), nullable=False),
         sa.Column("recipients", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=30), nullable=False),
         sa.Column("locator", sa.Text(), nullable=False),
