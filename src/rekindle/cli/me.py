@@ -8,6 +8,7 @@ import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.services import me as svc
+from rekindle.services import timeline
 
 me_app = typer.Typer(
     help="Your own addresses and affiliations (they find shared context).", no_args_is_help=False
@@ -18,9 +19,32 @@ me_app = typer.Typer(
 def me_show(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest", help="Propose your addresses from the senders of your sent mail."
+        ),
+    ] = False,
 ) -> None:
     """Show your addresses and affiliations."""
     if ctx.invoked_subcommand:
+        return
+    if suggest:
+        found = timeline.suggest_me(STATE.store())
+        if as_json:
+            print_json(found)
+            return
+        if not found:
+            console.print("no sent mail synced yet: `rekindle sync mail PATH` first")
+        for f in found:
+            mark = (
+                " (already yours)"
+                if f["already_yours"]
+                else f"  → `rekindle me add-address {safe(f['address'])}`"
+            )
+            console.print(
+                f"  {safe(f['address'])}: {f['in_sent_folders']} messages in sent folders{mark}"
+            )
         return
     data = svc.view(STATE.store())
     if as_json:

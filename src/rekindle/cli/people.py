@@ -9,6 +9,7 @@ from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.services import people as svc
+from rekindle.services import timeline
 from rekindle.services.people import PersonView
 
 
@@ -19,9 +20,21 @@ def people_command(
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 50,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many rows.")] = 0,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="name, or dormant: formerly strong ties gone quiet, longest silent first.",
+        ),
+    ] = "name",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List or search people."""
+    if sort == "dormant":
+        _print_dormant(limit, as_json)
+        return
+    if sort != "name":
+        raise typer.BadParameter("choose name or dormant", param_hint="--sort")
     rows = svc.list_people(STATE.store(), query, tag, limit or None, offset)
     if as_json:
         print_json(rows)
@@ -42,6 +55,39 @@ def people_command(
     console.print(
         f"[dim]{len(rows)} shown{' (more with --offset)' if limit and len(rows) == limit else ''}[/dim]"
     )
+
+
+def _print_dormant(limit: int, as_json: bool) -> None:
+    rows = timeline.dormant_people(STATE.store(), limit=limit or None)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(
+        show_edge=False,
+        header_style="bold",
+        title="Formerly strong ties gone quiet",
+        title_justify="left",
+    )
+    for col in ("id", "name", "silent", "last contact", "peak", "now", "messages", "meetings"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            safe(r["name"]),
+            f"{r['silent_days'] / 365:.1f} y"
+            if r["silent_days"] >= 365
+            else f"{r['silent_days']} d",
+            f"{r['last_contact']:%Y-%m-%d}",
+            f"{r['peak_strength']:.1f}",
+            f"{r['strength_now']:.1f}",
+            str(r["messages"]),
+            str(r["meetings"]),
+        )
+    console.print(table)
+    if not rows:
+        console.print(
+            "[dim]no dormant ties yet: sync some mail first (`rekindle sync mail PATH`)[/dim]"
+        )
 
 
 def print_person(view: PersonView) -> None:

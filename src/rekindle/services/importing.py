@@ -29,6 +29,7 @@ from rekindle.records import (
     contact_to_data,
 )
 from rekindle.services.profiles import display_names, load_resolver
+from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
@@ -140,6 +141,7 @@ class _Importer:
         self.interaction_keys = history.load_interaction_keys(conn, self.owner)
         self.resolver: Resolver = load_resolver(conn, self.owner, region)
         self.touched: set[int] = set()
+        self.tie_people: set[int] = set()
 
     def facts(self, record: ContactRecord) -> tuple[list[q.IdentityRow], list[q.AffiliationRow]]:
         return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
@@ -267,6 +269,7 @@ class _Importer:
                 participants.append((pid, ident.kind, ident.value))
         if not participants:
             return
+        self.tie_people.update(pid for pid, _, _ in participants)
         history.insert_interaction(
             self.conn,
             self.owner,
@@ -286,6 +289,8 @@ class _Importer:
 
     def finish(self) -> None:
         refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
+        if self.tie_people:
+            refresh_ties(self.conn, self.owner, self.tie_people, self.now)
         blocked = merges.blocked_pairs(self.conn, self.owner)
         found = [
             (s.a, s.b, s.score, s.rule, s.reasons)

@@ -1,0 +1,121 @@
+"""`rekindle history` and `rekindle people --sort dormant`: what the history says."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from rekindle.services.people import resolve_person
+from rekindle.store import Store, history
+from rekindle.store import mail as mq
+from rekindle.store import people as pq
+from rekindle.store import ties as tq
+from rekindle.store.database import utcnow
+
+#: a tie whose strength once reached this (about six 1:1 exchanges in a year) was a real one
+FORMERLY_STRONG = 6.0
+#: silent for at least this long counts as dormant
+DORMANT_DAYS = 90
+
+STAT_FIELDS = (
+    "first_contact",
+    "last_contact",
+    "last_two_way",
+    "messages_in",
+    "messages_out",
+    "meetings",
+    "reciprocity",
+    "one_to_one_share",
+    "reply_latency_in_h",
+    "reply_latency_out_h",
+    "median_gap_days",
+    "embeddedness",
+    "decayed_sum",
+    "peak_decayed",
+)
+
+
+@dataclass
+class Timeline:
+    person_id: int
+    name: str
+    stats: dict[str, Any] | None
+    events: list[dict[str, Any]]
+
+
+def timeline(store: Store, ref: str, limit: int | None = 50, region: str | None = None) -> Timeline:
+    with store.read() as conn:
+        pid = resolve_person(conn, store.owner_id, ref, region)
+        row = pq.get_person(conn, store.owner_id, pid)
+        assert row is not None
+        stats = tq.stats_of(conn, pid)
+        events = [
+            {
+                "when": i.occurred_at,
+                "channel": i.channel,
+                "direction": i.direction,
+                "subject": i.subject,
+                "group_size": i.group_size,
+                "source": i.source,
+            }
+            for i in history.interactions_of(conn, pid, limit)
+        ]
+    return Timeline(
+        pid,
+        row.display_name,
+        {k: getattr(stats, k) for k in STAT_FIELDS} if stats else None,
+        events,
+    )
+
+
+def dormant_people(
+    store: Store, now: datetime | None = None, limit: int | None = 50
+) -> list[dict[str, Any]]:
+    """Formerly strong ties that have gone quiet, the longest silent first."""
+    now = now or utcnow()
+    with store.read() as conn:
+        rows = tq.dormant(conn, store.owner_id)
+    out = []
+    for r in rows:
+        silent = (now - r.last_contact).days
+        if r.peak_decayed < FORMERLY_STRONG or silent < DORMANT_DAYS:
+            continue
+        gap = r.median_gap_days or None
+        out.append(
+            {
+                "id": r.id,
+                "name": r.display_name,
+                "silent_days": silent,
+                "last_contact": r.last_contact,
+                "peak_strength": round(r.peak_decayed, 2),
+                "strength_now": round(r.decayed_sum, 2),
+                "messages": r.messages_in + r.messages_out,
+                "meetings": r.meetings,
+                "gap_ratio": round(silent / gap, 1) if gap else None,
+            }
+        )
+    out.sort(key=lambda d: (-d["silent_days"], -d["peak_strength"], d["id"]))
+    return out[:limit] if limit else out
+
+
+def suggest_me(store: Store, limit: int = 5) -> list[dict[str, Any]]:
+    """Your likely own addresses: the commonest senders of mail filed as sent."""
+    with store.read() as conn:
+        mine = mq.my_addresses(conn, store.owner_id)
+        found = mq.frequent_sent_senders(conn, store.owner_id, limit)
+    return [
+        {"address": a, "in_sent_folders": n, "messages_from_it": total, "already_yours": a in mine}
+        for a, n, total in found
+    ]
+
+
+def as_json(t: Timeline) -> dict[str, Any]:
+    data = asdict(t)
+    for event in data["events"]:
+        event["when"] = event["when"].isoformat()
+    if data["stats"]:
+        data["stats"] = {
+            k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data["stats"].items()
+        }
+    return data
