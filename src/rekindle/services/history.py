@@ -31,6 +31,14 @@ StateUpdate = Callable[[Any, dict[str, Any]], None]
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Positioned:
+    """A reader's item together with where the reader is (an offset, a UID) after it."""
+
+    record: Any
+    position: Any
+
+
 @dataclass
 class SyncReport:
     kind: str
@@ -124,8 +132,9 @@ def ingest(
     while not exhausted:
         with store.begin() as conn:
             exhausted = True
-            for item in stream:
+            for raw in stream:
                 seen += 1
+                item = raw.record if isinstance(raw, Positioned) else raw
                 if isinstance(item, MessageRecord):
                     collector.add(item)
                 elif isinstance(item, RecordError):
@@ -133,7 +142,7 @@ def ingest(
                 elif isinstance(item, NoticeRecord):
                     report.notices.append(item)
                 if on_item is not None:
-                    on_item(item, state)
+                    on_item(raw.position if isinstance(raw, Positioned) else item, state)
                 if progress is not None and seen % 1000 == 0:
                     progress(seen)
                 if collector.pending >= CHUNK:
@@ -162,4 +171,20 @@ def rebuild(store: Store, now: datetime | None = None) -> SyncReport:
     return report
 
 
-__all__ = ["Counter", "SyncReport", "finish_sync", "ingest", "rebuild"]
+__all__ = ["Counter", "Positioned", "SyncReport", "finish_sync", "ingest", "rebuild", "sources"]
+
+
+def sources(store: Store) -> list[dict[str, Any]]:
+    """What has been synced, when, with what counts."""
+    import json
+
+    with store.read() as conn:
+        return [
+            {
+                "kind": r.kind,
+                "locator": r.locator,
+                "last_sync_at": r.last_sync_at,
+                "counts": json.loads(r.counts),
+            }
+            for r in mq.list_sources(conn, store.owner_id)
+        ]

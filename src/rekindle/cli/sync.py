@@ -1,0 +1,168 @@
+"""`rekindle sync mail|calendar|status|rebuild`: learn the history from mail and calendars."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from rekindle.cli.context import STATE, console, err_console, print_json, safe
+from rekindle.services import history
+from rekindle.services.history import SyncReport
+
+sync_app = typer.Typer(
+    help="Learn who you talked to, and when, from mail archives, IMAP and calendars.",
+    no_args_is_help=True,
+)
+
+
+class _Bar:
+    """A progress line that appears only when the work takes more than a second."""
+
+    def __init__(self, what: str, quiet: bool) -> None:
+        self.what = what
+        self.started = time.monotonic()
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=quiet,
+        )
+        self.task = self.progress.add_task(what, total=None, visible=False)
+
+    def __enter__(self) -> _Bar:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def __call__(self, n: int) -> None:
+        if time.monotonic() - self.started > 1.0:
+            self.progress.update(self.task, description=f"{self.what}: {n} read", visible=True)
+
+
+def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:
+    if as_json:
+        c = report.counts
+        print_json(
+            {
+                "kind": report.kind,
+                "source": report.locator,
+                "read": c.read,
+                "new": c.new,
+                "duplicates": c.duplicates,
+                "not_interactions": dict(c.skipped),
+                "interactions": c.interactions,
+                "new_people": c.new_people,
+                "resumed": report.resumed,
+                "errors": [{"locator": e.locator, "message": e.message} for e in report.errors],
+                "notices": [{"locator": n.locator, "message": n.message} for n in report.notices],
+            }
+        )
+        return
+    for notice in report.notices:
+        console.print(f"[cyan]note:[/cyan] {safe(notice.locator)}: {safe(notice.message)}")
+    shown = report.errors if verbose else report.errors[:5]
+    for err in shown:
+        err_console.print(f"[yellow]skipped[/yellow] {safe(err.locator)}: {safe(err.message)}")
+    if len(report.errors) > len(shown):
+        err_console.print(
+            f"[dim]… and {len(report.errors) - len(shown)} more (--verbose lists them)[/dim]"
+        )
+    if verbose:
+        for why, n in report.counts.skipped.most_common():
+            console.print(f"  not an interaction: {n} × {safe(why)}")
+    if report.resumed and report.counts.read:
+        console.print("[dim]resumed after the previous sync: only what is new was read[/dim]")
+    console.print(safe(report.summary()))
+
+
+def _prompt(label: str) -> str:
+    if not sys.stdin.isatty():
+        return ""
+    return getpass.getpass(f"IMAP password for {label}: ")
+
+
+@sync_app.command("mail")
+def sync_mail(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="An mbox file, a Maildir or folder of .eml files, a LinkedIn export "
+            "or messages.csv, or imap(s)://user@host/FOLDER,FOLDER[?starttls]."
+        ),
+    ],
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every unreadable message.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Read mail headers (never bodies) and learn the interactions; re-running reads only what is new.
+
+    IMAP is read-only; the password comes from REKINDLE_IMAP_PASSWORD, the system keyring
+    (service "rekindle", user "user@host") or a prompt, and is never stored by Rekindle.
+    """
+    store = STATE.store()
+    with _Bar("syncing", as_json) as bar:
+        if source.startswith(("imap://", "imaps://")):
+            from rekindle.services.sync_imap import sync_imap
+
+            report = sync_imap(store, source, prompt=_prompt, progress=bar)
+        else:
+            from rekindle.services.sync_files import sync_mail_path
+
+            report = sync_mail_path(store, Path(source), progress=bar)
+    _print(report, verbose, as_json)
+
+
+@sync_app.command("calendar")
+def sync_calendar(
+    path: Annotated[Path, typer.Argument(help="An .ics file or a folder of them.")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Learn meetings from a calendar export: small meetings weigh more, declined ones do not count."""
+    from rekindle.services.sync_files import sync_calendar_path
+
+    with _Bar("reading the calendar", as_json) as bar:
+        report = sync_calendar_path(STATE.store(), path, progress=bar)
+    _print(report, verbose, as_json)
+
+
+@sync_app.command("status")
+def sync_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the mail and calendar sources synced so far."""
+    rows = history.sources(STATE.store())
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print(
+            "nothing synced yet: `rekindle sync mail PATH` or `rekindle sync calendar PATH`"
+        )
+    for r in rows:
+        when = f"{r['last_sync_at']:%Y-%m-%d %H:%M}" if r["last_sync_at"] else "never"
+        console.print(
+            f"  {r['kind']:8} {safe(r['locator'])}  [dim]last {when}; {safe(r['counts'])}[/dim]"
+        )
+
+
+@sync_app.command("rebuild")
+def sync_rebuild() -> None:
+    """Derive every interaction again from the stored messages (after your addresses changed)."""
+    report = history.rebuild(STATE.store())
+    console.print(
+        f"{report.counts.interactions} interactions, {report.counts.new_people} new people"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sync_app, name="sync")

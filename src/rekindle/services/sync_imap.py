@@ -1,0 +1,82 @@
+"""`rekindle sync mail imap://…`: read-only IMAP, headers only, incremental by UID."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from rekindle.history_records import MessageRecord
+from rekindle.records import NoticeRecord
+from rekindle.services.history import Positioned, Progress, SyncReport, ingest
+from rekindle.sources.imap_fetch import (
+    FetchedFolder,
+    FetchedMessage,
+    FetchProblem,
+    FolderState,
+    fetch_headers,
+    parse_imap_url,
+    resolve_password,
+)
+from rekindle.sources.mail_headers import parse_header_block
+from rekindle.store import Store
+from rekindle.store.database import utcnow
+
+
+def sync_imap(
+    store: Store,
+    url: str,
+    *,
+    prompt: Callable[[str], str] | None = None,
+    progress: Progress | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    now: datetime | None = None,
+    env: dict[str, str] | None = None,
+) -> SyncReport:
+    """Fetch new message headers of every chosen folder and store them (see ``history.ingest``)."""
+    account = parse_imap_url(url)
+    password = resolve_password(
+        account, env=env if env is not None else dict(os.environ), prompt=prompt
+    )
+    now = now or utcnow()
+    locator = f"imap://{account.label}:{account.port}/" + ",".join(
+        account.folders or ["(default folders)"]
+    )
+
+    def items(state: dict[str, Any]) -> Iterator[Positioned]:
+        folders = {name: FolderState(**fs) for name, fs in state.get("folders", {}).items()}
+        for item in fetch_headers(account, password, folders, ssl_context=ssl_context):
+            if isinstance(item, FetchedMessage):
+                parsed = parse_header_block(
+                    item.header_bytes, "imap", item.locator, item.folder, now=now, size=item.size
+                )
+                if isinstance(parsed, MessageRecord):
+                    parsed = replace(
+                        parsed,
+                        thread=item.gm_thread or parsed.thread,
+                        labels=list(item.gm_labels) or parsed.labels,
+                    )
+                yield Positioned(parsed, item)
+            elif isinstance(item, FetchProblem):
+                yield Positioned(
+                    NoticeRecord("imap", item.folder, f"folder skipped: {item.message}"), item
+                )
+            else:
+                yield Positioned(None, item)
+
+    def on_item(raw: Any, state: dict[str, Any]) -> None:
+        folders = state.setdefault("folders", {})
+        if isinstance(raw, FetchedFolder):
+            if raw.reset or raw.name not in folders:
+                folders[raw.name] = {"uidvalidity": raw.uidvalidity, "last_uid": 0}
+        elif isinstance(raw, FetchedMessage):
+            current = folders.get(raw.folder, {"uidvalidity": raw.uidvalidity, "last_uid": 0})
+            folders[raw.folder] = {
+                "uidvalidity": raw.uidvalidity,
+                "last_uid": max(current["last_uid"], raw.uid),
+            }
+
+    return ingest(store, "imap", locator, items, on_item=on_item, progress=progress, now=now)
