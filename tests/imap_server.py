@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,12 @@ first_valid_uid = 1
 first_valid_gid = 1
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 mail_location = maildir:~/Maildir
+mail_fsync = never
 passdb {{
   driver = passwd-file
   args = {root}/passwd
@@ -75,6 +78,9 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 """
 
@@ -162,11 +168,24 @@ class DovecotServer:
     def _make_certificate(self) -> None:
         subprocess.run(
             [
-                "openssl", "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", str(self.root / "key.pem"), "-out", str(self.cert),
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                str(self.root / "key.pem"),
+                "-out",
+                str(self.cert),
             ],  # fmt: skip
             check=True,
             capture_output=True,
@@ -181,6 +200,7 @@ class DovecotServer:
             [binary, "-F", "-c", str(self.config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: stop() ends every child at once
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -206,11 +226,12 @@ class DovecotServer:
         """Stop the server; every client connection drops."""
         if self.proc is None:
             return
-        self.proc.terminate()
+        with suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
         if self.proc.stderr:
             self.proc.stderr.close()
@@ -256,8 +277,7 @@ class DovecotServer:
 
     def append(self, folder: str, messages: Iterable[bytes]) -> None:
         with self.client() as imap:
-            for message in messages:
-                imap.append(folder, message)
+            imap.multiappend(folder, list(messages))
 
     def create_folder(self, folder: str) -> None:
         with self.client() as imap:
@@ -276,8 +296,28 @@ class DovecotServer:
         self.doveadm("mailbox", "update", "-u", self.user, "--uid-validity", str(value), folder)
 
     def kick(self) -> None:
-        """Drop every IMAP connection of the test user (the server keeps running)."""
-        self.doveadm("kick", self.user)
+        """Kill every IMAP session process: clients see their connection drop mid-command."""
+        assert self.proc is not None, "the server is not running"
+        sessions = [pid for pid, comm in self._children() if comm == "imap"]
+        for pid in sessions:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(Path(f"/proc/{pid}").exists() for pid in sessions):
+            assert time.monotonic() < deadline, "IMAP sessions did not end"
+            time.sleep(0.005)
+
+    def _children(self) -> list[tuple[int, str]]:
+        """(pid, command name) of the master's child processes, from /proc."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with suppress(OSError):
+                text = stat.read_text()
+                comm = text[text.index("(") + 1 : text.rindex(")")]
+                fields = text[text.rindex(")") + 2 :].split()
+                if self.proc and int(fields[1]) == self.proc.pid and fields[0] != "Z":
+                    found.append((int(stat.parent.name), comm))
+        return found
 
 
 @contextmanager
