@@ -53,6 +53,7 @@ class Identity:
 # -- email ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def clean_email(text: str) -> str | None:
     """The address in ``text`` (``mailto:``, ``Name <addr>`` forms), lower-cased, or None."""
     s = text.strip()
@@ -68,8 +69,8 @@ def clean_email(text: str) -> str | None:
     local, domain = s.split("@")
     if not local or len(local) > 64 or not _LOCAL_RE.match(local):
         return None
-    if local.startswith(".") or local.endswith(".") or ".." in local:
-        return None
+    if local.startswith(".") or local.endswith("."):
+        return None  # (consecutive dots are kept: Exchange wrote k..allen@enron.com)
     try:
         domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
@@ -108,23 +109,30 @@ def email_parts(key: str) -> tuple[str, str]:
 _EXT_RE = re.compile(r"\s*(?:;\s*ext=|(?:ext\.?|extension|x|#)\s*)(\d{1,7})\s*$", re.IGNORECASE)
 _NATIONAL = "national:"
 _NATIONAL_RE = re.compile(r"^national:\d{5,17}(;ext=\d{1,7})?$")
+_NON_DIGITS = re.compile(r"[^0-9]")
 _PHONE_CHARS_RE = re.compile(r"^[\d\s()+\-./\[\]]+$")
 
 
-@lru_cache(maxsize=65536)
 def normalise_phone(text: str, default_region: str | None = None) -> str | None:
     """E.164 (``+493012345678``, with ``;ext=12`` when there is an extension) or None.
 
     A number written without a country code when no region is known keeps its digits as
     ``national:0301234567``: it still matches the same number written the same way.
     """
+    found = _phone(text, default_region)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=65536)
+def _phone(text: str, default_region: str | None) -> tuple[str, str] | None:
+    """(key, display) of a phone number: see :func:`normalise_phone`."""
     s = text.strip()
     if s[:4].lower() == "tel:":
         s = s[4:]
         s = ";".join(p for p in s.split(";") if not p.lower().startswith("phone-context="))
     if s.startswith(_NATIONAL):
         if default_region is None:
-            return s if _NATIONAL_RE.match(s) else None
+            return (s, s[len(_NATIONAL) :]) if _NATIONAL_RE.match(s) else None
         s = s[len(_NATIONAL) :]
     ext = None
     m = _EXT_RE.search(s)
@@ -132,7 +140,7 @@ def normalise_phone(text: str, default_region: str | None = None) -> str | None:
         ext, s = m.group(1), s[: m.start()]
     if not _PHONE_CHARS_RE.match(s) or not re.search(r"\d", s):
         return None
-    digits = phonenumbers.normalize_digits_only(s)
+    digits = _NON_DIGITS.sub("", s) if s.isascii() else phonenumbers.normalize_digits_only(s)
     if not 5 <= len(digits) <= 17:
         return None
     stripped = s.lstrip(" ([")
@@ -144,13 +152,15 @@ def normalise_phone(text: str, default_region: str | None = None) -> str | None:
             candidates.append(s)
         if digits.startswith("00"):
             candidates.append("+" + digits[2:])
+    suffix = f";ext={ext}" if ext else ""
     for cand in candidates:
         number = _parse(cand, default_region)
         if number is not None:
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            return f"{e164};ext={ext}" if ext else e164
+            shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            return e164 + suffix, shown + (f" ext. {ext}" if ext else "")
     if default_region is None and not stripped.startswith("+"):
-        return _NATIONAL + digits + (f";ext={ext}" if ext else "")
+        return _NATIONAL + digits + suffix, digits + (f" ext. {ext}" if ext else "")
     return None
 
 
@@ -162,6 +172,7 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     return number if phonenumbers.is_possible_number(number) else None
 
 
+@lru_cache(maxsize=65536)
 def format_phone(key: str) -> str:
     """A readable form of a phone key (international format for E.164 keys)."""
     if not key.startswith("+"):
@@ -388,10 +399,10 @@ def normalise_identity(raw: RawIdentity, default_region: str | None) -> Identity
             return None
         return Identity("email", key, display)
     if kind == "phone":
-        pkey = normalise_phone(value, default_region)
-        if pkey is None:
+        phone = _phone(value, default_region)
+        if phone is None:
             return None
-        return Identity("phone", pkey, format_phone(pkey))
+        return Identity("phone", phone[0], phone[1])
     if kind == "url":
         found = normalise_url(value)
         if found is None and raw.service:

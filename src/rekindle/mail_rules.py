@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from rekindle.history_records import MeetingRecord, MessageRecord
+from rekindle.history_records import Address, MeetingRecord, MessageRecord
 
 #: more than this many other people makes a message group mail
 GROUP_LIMIT = 4
@@ -41,12 +41,23 @@ def thread_of(msg: MessageRecord) -> str | None:
     return msg.message_id
 
 
+#: readers that cannot name the user's own side (LinkedIn's 2018 export) put this there
+ME_PLACEHOLDER = "<me>"
+
+
+def address_key(a: Address) -> str:
+    """How an address is matched: lower-cased email or profile URL; the placeholder for me."""
+    if a.kind == "name":
+        return ME_PLACEHOLDER if a.name == ME_PLACEHOLDER else ""
+    return a.value.lower()
+
+
 def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
     """Direction and participants of a message, or why it is no interaction."""
-    sender = msg.sender.value.lower() if msg.sender and msg.sender.kind == "email" else ""
-    rcpts = list(
-        dict.fromkeys(a.value.lower() for a in msg.recipients() if a.kind == "email" and a.value)
-    )
+    known = bool(mine)
+    mine = {*mine, ME_PLACEHOLDER}
+    sender = address_key(msg.sender) if msg.sender else ""
+    rcpts = list(dict.fromkeys(k for k in (address_key(a) for a in msg.recipients()) if k))
     if sender in mine:
         direction: Literal["in", "out"] | None = "out"
         others = tuple(r for r in rcpts if r not in mine)
@@ -65,7 +76,7 @@ def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
         return MailFacts(direction, others, f"date {msg.date_problem or 'missing'}")
     if direction is None:
         return MailFacts(
-            None, (), "neither from nor to you" if mine else "your own addresses are not known yet"
+            None, (), "neither from nor to you" if known else "your own addresses are not known yet"
         )
     if not others:
         return MailFacts(direction, others, "no one else on it")
@@ -138,3 +149,19 @@ def in_sent_folder(msg: MessageRecord) -> bool:
             part.strip().lower().lstrip(".") for part in msg.folder.replace("\\", "/").split("/")
         )
     return any(n in SENT_NAMES for n in names)
+
+
+def person_name(display: str | None) -> str | None:
+    """A display name fit for a person: "Allen, Phillip K." → "Phillip K. Allen", quotes and
+    addresses dropped; None when nothing is left or it is only an address."""
+    if not display:
+        return None
+    name = " ".join(display.replace('"', " ").split())
+    if not name or "@" in name:
+        return None
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        suffixes = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md", "mba"}
+        if first and last and first.lower() not in suffixes and " " not in last:
+            name = f"{first} {last}"
+    return name

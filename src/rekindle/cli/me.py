@@ -42,9 +42,7 @@ def me_show(
                 if f["already_yours"]
                 else f"  → `rekindle me add-address {safe(f['address'])}`"
             )
-            console.print(
-                f"  {safe(f['address'])}: {f['in_sent_folders']} messages in sent folders{mark}"
-            )
+            console.print(f"  {safe(f['address'])}: {safe(f['why'])}{mark}")
         return
     data = svc.view(STATE.store())
     if as_json:
@@ -72,6 +70,7 @@ def add_address(
     """Add one of your own addresses (mail from it is mail from you)."""
     key = svc.add_address(STATE.store(), value, STATE.region())
     console.print(f"added {safe(key)}")
+    _rebuild()
 
 
 @me_app.command("remove-address")
@@ -79,6 +78,20 @@ def remove_address(value: Annotated[str, typer.Argument()]) -> None:
     """Remove one of your addresses."""
     n = svc.remove_address(STATE.store(), value, STATE.region())
     console.print("removed" if n else "not one of your addresses")
+    if n:
+        _rebuild()
+
+
+def _rebuild() -> None:
+    """Your addresses decide what is an interaction: derive them again when mail is stored."""
+    from rekindle.services import history
+
+    if history.has_messages(STATE.store()):
+        report = history.rebuild(STATE.store())
+        console.print(
+            f"history re-derived: {report.counts.interactions} interactions, "
+            f"{report.counts.new_people} new people"
+        )
 
 
 @me_app.command("add-affiliation")

@@ -188,3 +188,8 @@ def sources(store: Store) -> list[dict[str, Any]]:
             }
             for r in mq.list_sources(conn, store.owner_id)
         ]
+
+
+def has_messages(store: Store) -> bool:
+    with store.read() as conn:
+        return mq.count_messages(conn, store.owner_id) > 0

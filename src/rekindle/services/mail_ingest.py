@@ -12,11 +12,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import Connection, select
 
-from rekindle.history_records import Address, MessageRecord
-from rekindle.mail_rules import classify_message, in_sent_folder, thread_of
+from rekindle.history_records import MessageRecord
+from rekindle.mail_rules import (
+    address_key,
+    classify_message,
+    in_sent_folder,
+    person_name,
+    thread_of,
+)
 from rekindle.records import ContactRecord, RawIdentity
 from rekindle.store import mail as mq
 from rekindle.store.schema_history import message, message_address
@@ -39,13 +46,24 @@ class MailCounts:
     new_people: int = 0
 
 
-def _address_rows(msg: MessageRecord) -> list[tuple[str, Address]]:
-    rows: list[tuple[str, Address]] = []
-    if msg.sender and msg.sender.kind == "email" and msg.sender.value:
-        rows.append(("from", msg.sender))
-    for role, addrs in (("to", msg.to), ("cc", msg.cc), ("bcc", msg.bcc)):
-        rows.extend((role, a) for a in addrs if a.kind == "email" and a.value)
+def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str]]:
+    """(role, address key, display name) of everyone on a message that can be matched."""
+    rows: list[tuple[str, str, str]] = []
+    for role, addrs in (
+        ("from", [msg.sender] if msg.sender else []),
+        ("to", msg.to),
+        ("cc", msg.cc),
+        ("bcc", msg.bcc),
+    ):
+        for a in addrs:
+            key = address_key(a)
+            if key:
+                rows.append((role, key[:500], a.name[:500]))
     return rows
+
+
+def identity_kind(address: str) -> Literal["email", "url"]:
+    return "url" if address.startswith(("http://", "https://")) else "email"
 
 
 class MessageStore:
@@ -57,7 +75,7 @@ class MessageStore:
         self.mine = mq.my_addresses(conn, owner_id)
         self.keys, self.prints = mq.message_keys(conn, owner_id)
         self._rows: list[dict[str, object]] = []
-        self._addrs: list[list[tuple[str, Address]]] = []
+        self._addrs: list[list[tuple[str, str, str]]] = []
 
     def add(self, msg: MessageRecord) -> None:
         self.counts.read += 1
@@ -78,7 +96,7 @@ class MessageStore:
                 "fingerprint": fp,
                 "occurred_at": msg.date,
                 "date_problem": msg.date_problem,
-                "sender": msg.sender.value.lower() if msg.sender and msg.sender.value else None,
+                "sender": (address_key(msg.sender) or None) if msg.sender else None,
                 "subject": msg.subject,
                 "thread": (thread_of(msg) or "")[:600] or None,
                 "in_reply_to": (msg.in_reply_to or "")[:600] or None,
@@ -107,11 +125,11 @@ class MessageStore:
                     "message_id": mid,
                     "owner_id": self.owner,
                     "role": role,
-                    "address": a.value.lower()[:500],
-                    "name": a.name[:500] or None,
+                    "address": key,
+                    "name": name or None,
                 }
                 for mid, addrs in zip(ids, self._addrs, strict=True)
-                for role, a in addrs
+                for role, key, name in addrs
             ],
         )
         self._rows.clear()
@@ -175,8 +193,8 @@ def derive(
                         locator=f"mail:{addr}",
                         payload=f"{name} <{addr}>".strip(),
                         source_id=f"mail:{addr}",
-                        full_name=name or None,
-                        identities=[RawIdentity("email", addr)],
+                        full_name=person_name(name),
+                        identities=[RawIdentity(identity_kind(addr), addr)],
                     )
                     for addr, name in sorted(fresh.items())
                 ],
@@ -198,7 +216,7 @@ def derive(
             else:
                 others = [a for role, a in roles if a not in mine]
             others = list(dict.fromkeys(others))
-            people = [(emails[a], "email", a) for a in others if a in emails]
+            people = [(emails[a], identity_kind(a), a) for a in others if a in emails]
             if not people:
                 continue
             rows.append(

@@ -105,13 +105,13 @@ def insert_addresses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def email_map(conn: Connection, owner_id: int) -> dict[str, int]:
-    """Every email identity of an active person (not me) → that person."""
+    """Every email address and profile URL of an active person (not me) → that person."""
     rows = conn.execute(
         select(identity.c.value, identity.c.person_id)
         .join(person, person.c.id == identity.c.person_id)
         .where(
             identity.c.owner_id == owner_id,
-            identity.c.kind == "email",
+            identity.c.kind.in_(("email", "url")),
             person.c.merged_into.is_(None),
             person.c.is_me.is_(False),
         )
@@ -334,3 +334,36 @@ def frequent_sent_senders(
         )
         out.append((r.sender, int(r.n), int(total)))
     return out
+
+
+def frequent_profile_urls(
+    conn: Connection, owner_id: int, limit: int = 2
+) -> list[tuple[str, int, int]]:
+    """Profile URLs on the most messages (the user is on every LinkedIn conversation)."""
+    total = (
+        conn.execute(
+            select(func.count())
+            .select_from(message)
+            .where(message.c.owner_id == owner_id, message.c.source == "linkedin-messages")
+        ).scalar()
+        or 0
+    )
+    rows = conn.execute(
+        select(
+            message_address.c.address,
+            func.count(func.distinct(message_address.c.message_id)).label("n"),
+        )
+        .join(message, message.c.id == message_address.c.message_id)
+        .where(
+            message.c.owner_id == owner_id,
+            message.c.source == "linkedin-messages",
+            message_address.c.address.like("http%"),
+        )
+        .group_by(message_address.c.address)
+        .order_by(
+            func.count(func.distinct(message_address.c.message_id)).desc(),
+            message_address.c.address,
+        )
+        .limit(limit)
+    )
+    return [(r.address, int(r.n), int(total)) for r in rows]
