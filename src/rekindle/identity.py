@@ -127,9 +127,12 @@ def normalise_phone(text: str, default_region: str | None = None) -> str | None:
 def _phone(text: str, default_region: str | None) -> tuple[str, str] | None:
     """(key, display) of a phone number: see :func:`normalise_phone`."""
     s = text.strip()
-    if s[:4].lower() == "tel:":
-        s = s[4:]
-        s = ";".join(p for p in s.split(";") if not p.lower().startswith("phone-context="))
+    if s[:4].lower() == "tel:":  # RFC 3966: tel:5550123;phone-context=+1-415;ext=7
+        params = s[4:].split(";")
+        s = ";".join(p for p in params if not p.lower().startswith("phone-context="))
+        context = [p[14:] for p in params if p.lower().startswith("phone-context=+")]
+        if context and not s.startswith("+"):
+            s = "+" + _NON_DIGITS.sub("", context[0]) + s
     if s.startswith(_NATIONAL):
         if default_region is None:
             return (s, s[len(_NATIONAL) :]) if _NATIONAL_RE.match(s) else None
@@ -169,7 +172,8 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_possible_number(number) else None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
 @lru_cache(maxsize=65536)

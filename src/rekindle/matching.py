@@ -335,7 +335,7 @@ class Resolver:
         self,
         person_ids: Iterable[int] | None = None,
         *,
-        min_score: float = 0.6,
+        min_score: float = 0.45,
         block_cap: int = 40,
         window: int = 6,
     ) -> list[Suggestion]:

@@ -16,7 +16,7 @@ from importlib import resources
 
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 __all__ = [
     "PersonName",
@@ -124,16 +124,13 @@ class PersonName:
     family_key: str = field(default="", compare=False)
     middle_key: str = field(default="", compare=False)
     nickname_key: str = field(default="", compare=False)
+    #: the folded first given name ('mary' for 'Mary Ann')
+    first: str = field(default="", compare=False)
 
     @property
     def full(self) -> str:
         parts = (self.given, self.middle, self.family, self.suffix)
         return " ".join(p for p in parts if p)
-
-    @property
-    def first(self) -> str:
-        """The folded first given name ('mary' for 'Mary Ann')."""
-        return self.given_key.split(" ", 1)[0]
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -143,16 +140,16 @@ class PersonName:
         return bool(self.given_key or self.family_key)
 
 
+#: words nameparser treats specially (titles, suffixes, particles, conjunctions)
+_SPECIAL_WORDS = frozenset(
+    w.lower()
+    for group in ("titles", "suffix_acronyms", "suffix_not_acronyms", "prefixes", "conjunctions")
+    for w in getattr(CONSTANTS, group)
+)
+
+
 def _is_plain(token: str) -> bool:
-    low = token.lower()
-    return (
-        token.replace("-", "").replace("'", "").isalpha()
-        and low not in CONSTANTS.titles
-        and low not in CONSTANTS.suffix_acronyms
-        and low not in CONSTANTS.suffix_not_acronyms
-        and low not in CONSTANTS.prefixes
-        and low not in CONSTANTS.conjunctions
-    )
+    return token.replace("-", "").replace("'", "").isalpha() and token.lower() not in _SPECIAL_WORDS
 
 
 @lru_cache(maxsize=65536)
@@ -190,7 +187,8 @@ def make_name(
     gk, fk = fold(g), fold(f)
     if not gk and not fk:
         return None
-    return PersonName(g, f, m, s, n, gk, fk, fold(m), fold(n).split(" ", 1)[0] if n else "")
+    nk = fold(n).split(" ", 1)[0] if n else ""
+    return PersonName(g, f, m, s, n, gk, fk, fold(m), nk, gk.split(" ", 1)[0])
 
 
 def _gender_pair(a: str, b: str) -> bool:
@@ -203,9 +201,7 @@ def _typo_score(a: str, b: str) -> float:
     """How much two different spellings look like one name mistyped, in [0, 0.9]."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     distance = OSA.distance(a, b)
-    # in a short name, one changed letter is more often another name (mary / mark)
-    substituted = len(a) == len(b) and Levenshtein.distance(a, b) == 1
-    if distance == 1 and len(short) >= 3 and (len(short) >= 5 or not substituted):
+    if distance == 1 and len(short) >= 3:
         return SCORE_TYPO
     if distance == 2 and len(short) >= 7:
         return SCORE_TYPO2
@@ -315,7 +311,7 @@ def _swapped_score(a: PersonName, b: PersonName) -> float:
 
 def names_compatible(a: PersonName, b: PersonName) -> float:
     """How likely two names denote the same person, in [0, 1]; symmetric."""
-    if not a or not b:
+    if not (a.given_key or a.family_key) or not (b.given_key or b.family_key):
         return 0.0
     straight = _combine(_given_part(a, b), _family_part(a, b))
     if straight >= SCORE_SWAPPED:

@@ -26,8 +26,15 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 
 from rekindle.identity import email_parts, format_phone
-from rekindle.matching import Profile, Suggestion, best_names, is_free_mail, is_role_address
-from rekindle.names import PersonName, canonical_given, formal_names, make_name, names_conflict
+from rekindle.matching import (
+    Profile,
+    Suggestion,
+    best_names,
+    is_free_mail,
+    is_role_address,
+    names_contradict,
+)
+from rekindle.names import PersonName, canonical_given, formal_names, make_name
 
 __all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 
@@ -41,8 +48,8 @@ PENALTY_PHONES = 0.85
 PENALTY_ADDRESSES = 0.9
 PENALTY_SAME_SOURCE = 0.8
 PENALTY_FIRST_NAME_ONLY = 0.8
-#: how well an address's local part spells a name: janedoe, doejane, jdoe, doej, janed
-_LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7))
+#: how well an address's local part spells a name: janedoe, doejane, jdoe, doej, janed, jane
+_LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7), ("g", 0.45))
 #: networks where a person has one profile: two different ones speak against a merge
 _ONE_PROFILE = frozenset({"linkedin", "github", "twitter", "facebook", "xing"})
 _LOCAL_JUNK = re.compile(r"\+.*$|\d+")
@@ -170,56 +177,29 @@ def block_keys(facts: Facts) -> set[str]:
 
 
 def _forms(given: str, family: str) -> dict[str, str]:
-    """The local parts a name makes: janedoe, doejane, jdoe, doej, janed."""
+    """The local parts a name makes: janedoe, doejane, jdoe, doej, janed, jane."""
     g, f = given, family.replace(" ", "")
-    return {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0]}
+    return {"gf": g + f, "fg": f + g, "if": g[0] + f, "fi": f + g[0], "gi": g + f[0], "g": g}
 
 
-def _local_fit(locals_: Iterable[str], names: Iterable[PersonName]) -> tuple[float, str, str]:
-    """How well one person's address spells another's name: (score, local, name)."""
-    best = (0.0, "", "")
+def _local_fit(
+    locals_: Iterable[str], names: Iterable[PersonName]
+) -> tuple[float, str, str, PersonName | None]:
+    """How well one person's address spells another's name: (score, local, form, name)."""
+    best: tuple[float, str, str, PersonName | None] = (0.0, "", "", None)
     for name in names:
         g, f = name.first, name.family_key
         if g and f:
             forms = _forms(g, f)
             for form, score in _LOCAL_FITS:
                 if forms[form] in locals_ and score > best[0]:
-                    best = (score, forms[form], name.full)
+                    best = (score, forms[form], form, name)
     return best
 
 
-def _name_part(a: Facts, b: Facts) -> tuple[float, PersonName | None, PersonName | None, str]:
-    """(score, name, other name, reason) from names, or from addresses when one lacks."""
-    if a.names and b.names:
-        score, x, y = best_names(list(a.names), list(b.names))
-        return score, x, y, ""
-    named, other = (a, b) if a.names else (b, a)
-    if not named.names:
-        return 0.0, None, None, ""
-    score, x, y = best_names(list(other.guessed), list(named.names))
-    fit, local, full = _local_fit(other.locals, named.names)
-    if fit > score:
-        return fit, None, None, f"address fits the name ({local}@… ~ {full})"
-    return score, y, x, ""
-
-
-def _distinct_spellings(x: PersonName, y: PersonName, freq: Frequencies) -> str:
-    """A reason when two similar parts are both established names (Dalton / Walton)."""
-    for p, q, counter in (
-        (x.family_key, y.family_key, freq.family),
-        (x.first, y.first, freq.given),
-    ):
-        if p == q or len(p) < 2 or len(q) < 2 or p in (y.given_key, y.family_key):
-            continue
-        if counter is freq.given and formal_names(p) & formal_names(q):
-            continue
-        if counter is freq.family and (
-            set(p.split()) <= set(q.split()) or set(q.split()) <= set(p.split())
-        ):
-            continue
-        if counter[p] >= 3 and counter[q] >= 3:
-            return f"{x.full} and {y.full} are both common names"
-    return ""
+def _rarity(count: int) -> float:
+    """How much a name match is worth when ``count`` persons carry the name."""
+    return 1.0 if count <= 2 else max(0.3, 1.0 / (1.0 + 0.3 * (count - 2)))
 
 
 def _count(name: PersonName, initial: bool, freq: Frequencies) -> int:
@@ -228,41 +208,81 @@ def _count(name: PersonName, initial: bool, freq: Frequencies) -> int:
     return freq.names[(canonical_given(name.first), name.family_key)]
 
 
-def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[str]]:
-    """(score, rule, reasons) for two persons; a score of 0 means "not the same"."""
-    if a.is_organisation != b.is_organisation:
-        return 0.0, "", []
-    name, x, y, why = _name_part(a, b)
-    shared = [k for k in a.keys if k in b.keys]
-    if name < 0.5 and not shared:
-        return 0.0, "", []
+def _distinct_spellings(x: PersonName, y: PersonName, freq: Frequencies) -> bool:
+    """True when two similar names are both established spellings (Dalton / Walton)."""
+    pairs = ((x.family_key, y.family_key, freq.family), (x.first, y.first, freq.given))
+    for p, q, counter in pairs:
+        if p == q or len(p) < 2 or len(q) < 2 or p in (y.given_key, y.family_key):
+            continue  # the same, an initial, or written family first
+        if counter is freq.given and formal_names(p) & formal_names(q):
+            continue  # Bob and Robert
+        tp, tq = set(p.split()), set(q.split())
+        if counter is freq.family and (tp <= tq or tq <= tp):
+            continue  # Garcia and Garcia Lopez
+        if counter[p] >= 3 and counter[q] >= 3:
+            return True
+    return False
+
+
+def _name_part(
+    a: Facts, b: Facts, freq: Frequencies, at_one_employer: bool
+) -> tuple[float, list[str]]:
+    """The names' part of a score and its reasons; from addresses when one has no name.
+
+    A name many persons carry counts for less, unless both are at one employer.
+    """
     reasons: list[str] = []
-    score = name
-    ea, eb = dict(a.employers), dict(b.employers)
-    employer = min(ea.keys() & eb.keys(), default="")
-    if x is not None and y is not None and name >= 0.5:
-        reasons.append(
-            f"same name ({x.full})" if x.full == y.full else f"names match ({x.full} ~ {y.full})"
-        )
+    if a.names and b.names:
+        score, x, y = best_names(list(a.names), list(b.names))
+        if x is None or y is None or score < 0.5:
+            return score, reasons
+        same = x.full == y.full
+        reasons.append(f"same name ({x.full})" if same else f"names match ({x.full} ~ {y.full})")
         initial = len(x.first) == 1 or len(y.first) == 1
         count = max(_count(x, initial, freq), _count(y, initial, freq))
-        if count > 2 and not employer:  # at one employer, the name is rare enough again
-            score *= max(0.3, 1.0 / (1.0 + 0.3 * (count - 2)))
-            reasons.append(
-                f"common name: {count} people are called {'' if initial else x.full}".rstrip()
-            )
         if not x.family_key or not y.family_key:
             score *= PENALTY_FIRST_NAME_ONLY
             reasons.append("only a first name to go by")
-        distinct = _distinct_spellings(x, y, freq)
-        if distinct:
+        if _distinct_spellings(x, y, freq):
             score *= PENALTY_SPELLINGS
-            reasons.append(distinct)
-    elif why:
-        reasons.append(why)
+            reasons.append(f"{x.full} and {y.full} are both common names")
+    else:
+        named, other = (a, b) if a.names else (b, a)
+        if not named.names:
+            return 0.0, reasons
+        score, x, y = best_names(list(other.guessed), list(named.names))
+        fit, local, form, name = _local_fit(other.locals, named.names)
+        if fit > score and name is not None:
+            score, y = fit, name
+            reasons.append(f"address fits the name ({local}@… ~ {name.full})")
+        elif x is not None and y is not None and score >= 0.5:
+            form = "gf"
+            reasons.append(f"address fits the name ({x.full} ~ {y.full})")
+        else:
+            return 0.0, reasons
+        count = _count(y, form not in ("gf", "fg"), freq)
+    if count > 2 and not at_one_employer:
+        score *= _rarity(count)
+        reasons.append(f"common name: {count} people are called that")
+    return score, reasons
+
+
+def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[str]]:
+    """(score, rule, reasons) for two persons; a score of 0 means "not the same".
+
+    The names' part plus the bonuses (capped at 1), times the penalties.
+    """
+    if a.is_organisation != b.is_organisation:
+        return 0.0, "", []
+    ea, eb = dict(a.employers), dict(b.employers)
+    employer = min(ea.keys() & eb.keys(), default="")
+    score, reasons = _name_part(a, b, freq, bool(employer))
+    shared = [k for k in a.keys if k in b.keys]
+    if not reasons and not shared:
+        return 0.0, "", []  # names that do not match, and nothing else in common
     rule = "name"
     if shared:
-        if x is not None and y is not None and names_conflict(x, y):
+        if names_contradict(list(a.names), list(b.names)):
             return 0.0, "", []  # a family's landline, a team's inbox: different people
         score += BONUS_SHARED
         kind, value = shared[0]
@@ -272,14 +292,24 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         score += BONUS_EMPLOYER
         reasons.append(f"both at {ea[employer]}")
         rule = "name+org" if rule == "name" else rule
-    elif ea and eb:
-        score *= PENALTY_EMPLOYERS
-        reasons.append(f"different employers ({a.employers[0][1]} / {b.employers[0][1]})")
-    same_local = sorted(set(a.locals) & set(b.locals) - {""})
-    if same_local and len(same_local[0]) >= 5:
+    # the same unusual local part (tigerlily@gmail.com, tigerlily@yahoo.com), not jane.doe
+    spelled = {
+        v
+        for n in a.names + b.names
+        if n.first and n.family_key
+        for v in _forms(n.first, n.family_key).values()
+    }
+    same_local = sorted(
+        x for x in set(a.locals) & set(b.locals) if len(x) >= 5 and x not in spelled
+    )
+    if same_local:
         score += BONUS_LOCAL
         reasons.append(f"similar email addresses ({same_local[0]}@…)")
         rule = "name+email" if rule == "name" else rule
+    score = min(score, 1.0)
+    if ea and eb and not employer:
+        score *= PENALTY_EMPLOYERS
+        reasons.append(f"different employers ({a.employers[0][1]} / {b.employers[0][1]})")
     if a.phones and b.phones and not set(a.phones) & set(b.phones):
         score *= PENALTY_PHONES
         reasons.append("different phone numbers")
@@ -291,12 +321,10 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         score *= PENALTY_SAME_SOURCE
         reasons.append(f"both listed in {same_source[0]}, which would list one person once")
     pa = dict(a.profiles)
-    for service, url in b.profiles:
-        if pa.get(service, url) != url:
-            score *= PENALTY_PROFILES
-            reasons.append(f"different {service} profiles")
-            break
-    return round(min(score, 1.0), 4), rule, reasons
+    if any(pa.get(service, url) != url for service, url in b.profiles):
+        score *= PENALTY_PROFILES
+        reasons.append("different profiles on one network")
+    return round(score, 4), rule, reasons
 
 
 def _stable_hash(key: str) -> int:
@@ -304,10 +332,20 @@ def _stable_hash(key: str) -> int:
     return int.from_bytes(digest, "big") >> (40 - _HASH_BITS)
 
 
-def _blocks(facts: list[Facts]) -> tuple[list[tuple[int, ...]], list[list[int]]]:
-    """Blocks of two or more persons (as sorted ranks) and each person's blocks.
+@dataclass(slots=True)
+class _Blocks:
+    """Blocks of two or more persons, stored flat: block b holds members[start[b]:start[b+1]]
+    (ranks, ascending); ``of[r]`` lists the blocks of the person with rank r."""
 
-    Keys are hashed and packed with the person's rank into 64-bit integers, sorted a
+    members: array[int] = field(default_factory=lambda: array("i"))
+    start: array[int] = field(default_factory=lambda: array("i", [0]))
+    of: list[array[int]] = field(default_factory=list)
+
+
+def _blocks(facts: list[Facts]) -> _Blocks:
+    """Group persons by blocking key.
+
+    Keys are hashed and packed with the person's rank into 64-bit integers and sorted a
     partition at a time, so memory stays small even with millions of keys.
     """
     parts = [array("Q") for _ in range(_PARTS)]
@@ -316,25 +354,25 @@ def _blocks(facts: list[Facts]) -> tuple[list[tuple[int, ...]], list[list[int]]]
         for key in block_keys(f):
             h = _stable_hash(key)
             parts[h >> shift].append((h << _RANK_BITS) | r)
-    blocks: list[tuple[int, ...]] = []
-    member_of: list[list[int]] = [[] for _ in facts]
+    out = _Blocks(of=[array("i") for _ in facts])
     mask = (1 << _RANK_BITS) - 1
     for i, part in enumerate(parts):
         entries = sorted(part)
         parts[i] = array("Q")
-        start = 0
-        while start < len(entries):
-            head = entries[start] >> _RANK_BITS
-            end = start + 1
-            while end < len(entries) and entries[end] >> _RANK_BITS == head:
-                end += 1
-            if end - start >= 2:
-                members = tuple(e & mask for e in entries[start:end])
-                for r in members:
-                    member_of[r].append(len(blocks))
-                blocks.append(members)
-            start = end
-    return blocks, member_of
+        lo = 0
+        while lo < len(entries):
+            head = entries[lo] >> _RANK_BITS
+            hi = lo + 1
+            while hi < len(entries) and entries[hi] >> _RANK_BITS == head:
+                hi += 1
+            if hi - lo >= 2:
+                block = len(out.start) - 1
+                for e in entries[lo:hi]:
+                    out.members.append(e & mask)
+                    out.of[e & mask].append(block)
+                out.start.append(len(out.members))
+            lo = hi
+    return out
 
 
 def find_suggestions(
@@ -342,7 +380,7 @@ def find_suggestions(
     index: Mapping[tuple[str, str], list[int]],
     person_ids: Iterable[int] | None = None,
     *,
-    min_score: float = 0.6,
+    min_score: float = 0.45,
     block_cap: int = 40,
     window: int = 6,
     max_shared: int = 8,
@@ -362,22 +400,22 @@ def find_suggestions(
     freq = Frequencies()
     for f in facts:
         freq.add(f.names)
-    blocks, member_of = _blocks(facts)
+    blocks = _blocks(facts)
     focus: Iterable[int] = range(len(order))
     focus_set: set[int] | None = None
     if person_ids is not None:
         focus = sorted(rank[p] for p in set(person_ids) if p in rank)
         focus_set = set(focus)
     out: list[Suggestion] = []
+    members, starts = blocks.members, blocks.start
     for r in focus:
         cands: set[int] = set()
-        for bid in member_of[r]:
-            members = blocks[bid]
-            if len(members) <= block_cap:
-                cands.update(members)
-            else:
-                at = bisect_left(members, r)
-                cands.update(members[max(0, at - window) : at + window + 1])
+        for b in blocks.of[r]:
+            lo, hi = starts[b], starts[b + 1]
+            if hi - lo > block_cap:  # compare with the neighbours in name order only
+                at = bisect_left(members, r, lo, hi)
+                lo, hi = max(lo, at - window), min(hi, at + window + 1)
+            cands.update(members[lo:hi])
         for key in facts[r].keys:
             holders = index.get(key, ())
             if 1 < len(holders) <= max_shared:

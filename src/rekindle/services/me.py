@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from rekindle.errors import UserError
-from rekindle.identity import normalise_email, normalise_phone
+from rekindle.identity import normalise_email, normalise_phone, normalise_url
 from rekindle.store import Store
 from rekindle.store import contacts as q
 from rekindle.store import people as pq
@@ -48,20 +48,31 @@ def _date(text: str | None, what: str) -> date | None:
     raise UserError(f"{what} {text!r} is not a date", hint="use YYYY, YYYY-MM or YYYY-MM-DD")
 
 
+def _address(value: str, region: str | None) -> tuple[str, str | None, str | None]:
+    """(kind, key, service) of an address of mine: email, profile URL or phone number."""
+    text = value.strip()
+    if text.lower().startswith(("http://", "https://", "www.", "linkedin.com/")):
+        found = normalise_url(text)
+        return "url", (found[1] if found else None), (found[0] if found else None)
+    if "@" in text:
+        return "email", normalise_email(text), None
+    return "phone", normalise_phone(text, region), None
+
+
 def add_address(store: Store, value: str, region: str | None = None) -> str:
-    kind = "email" if "@" in value else "phone"
-    key = normalise_email(value) if kind == "email" else normalise_phone(value, region)
+    kind, key, service = _address(value, region)
     if not key:
-        raise UserError(f"{value!r} is not an email address or phone number")
+        raise UserError(f"{value!r} is not an email address, profile URL or phone number")
     with store.begin() as conn:
         me_id = pq.ensure_me(conn, store.owner_id, utcnow())
-        q.add_identity(conn, store.owner_id, me_id, q.IdentityRow(kind, key, value.strip()))
+        q.add_identity(
+            conn, store.owner_id, me_id, q.IdentityRow(kind, key, value.strip(), service)
+        )
     return key
 
 
 def remove_address(store: Store, value: str, region: str | None = None) -> int:
-    kind = "email" if "@" in value else "phone"
-    key = normalise_email(value) if kind == "email" else normalise_phone(value, region)
+    kind, key, _ = _address(value, region)
     with store.begin() as conn:
         me_id = pq.find_me(conn, store.owner_id)
         if me_id is None or not key:

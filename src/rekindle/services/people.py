@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
-from rekindle.identity import normalise_email, normalise_phone
+from rekindle.identity import normalise_email, normalise_phone, normalise_url
 from rekindle.records import PartialDate
 from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
@@ -59,6 +59,10 @@ def resolve_person(conn: Connection, owner_id: int, ref: str, region: str | None
             row = pq.get_person(conn, owner_id, row.merged_into)
             assert row is not None
         return int(row.id)
+    if ref.lower().startswith(("http://", "https://", "www.")) or "linkedin.com/" in ref.lower():
+        found_url = normalise_url(ref)
+        ids = q.persons_with_identity(conn, owner_id, "url", found_url[1]) if found_url else []
+        return _one(conn, owner_id, ref, ids)
     if "@" in ref:
         email = normalise_email(ref)
         found = q.persons_with_identity(conn, owner_id, "email", email) if email else []

@@ -128,7 +128,9 @@ def my_addresses(conn: Connection, owner_id: int) -> set[str]:
         select(identity.c.value)
         .join(person, person.c.id == identity.c.person_id)
         .where(
-            identity.c.owner_id == owner_id, identity.c.kind == "email", person.c.is_me.is_(True)
+            identity.c.owner_id == owner_id,
+            identity.c.kind.in_(("email", "url")),
+            person.c.is_me.is_(True),
         )
     )
     return {r.value for r in rows}

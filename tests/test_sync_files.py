@@ -1,0 +1,124 @@
+"""Syncing archives on disk: mbox, Maildir, .eml folders, LinkedIn messages and calendars."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rekindle.errors import ImportFileError
+from rekindle.services import me as me_svc
+from rekindle.services import people as people_svc
+from rekindle.services import timeline
+from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
+from rekindle.store import Store
+from tests.conftest import CORPORA, FIXTURES
+from tests.test_importing import people_count
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+MAIL = FIXTURES / "mail"
+
+
+def test_gmail_takeout_mbox_and_resync(store: Store, tmp_path: Path) -> None:
+    me_svc.add_address(store, "robin@example.org")
+    box = tmp_path / "All mail Including Spam and Trash.mbox"
+    shutil.copy(MAIL / "gmail-takeout-envelope.mbox", box)
+    first = sync_mail_path(store, box, now=NOW)
+    assert first.counts.read >= 3 and first.counts.new == first.counts.read
+    assert first.counts.new_people == 1  # Ana wrote and Robin answered; the list mail is bulk
+    ana = people_svc.show(store, "ana.costa@example.com")
+    assert ana.interactions == 2 and ana.name == "Ana Costa"
+    again = sync_mail_path(store, box, now=NOW)
+    assert again.counts.read == 0 and again.note and "unchanged" in again.note
+    # the archive grows: only the new message is read
+    with box.open("ab") as fh:
+        fh.write(b"\nFrom 1 Mon Jan 01 10:00:00 +0000 2024\nFrom: Ana Costa <ana.costa@example.com>\n"
+                 b"To: robin@example.org\nDate: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <later@x>\n"
+                 b"Subject: happy new year\n\nhi\n")
+    third = sync_mail_path(store, box, now=NOW)
+    assert third.counts.read == 1 and third.counts.new == 1
+    assert people_svc.show(store, "ana.costa@example.com").interactions == 3
+
+
+def test_rewritten_mbox_is_read_again_without_duplicates(store: Store, tmp_path: Path) -> None:
+    me_svc.add_address(store, "robin@example.org")
+    box = tmp_path / "inbox.mbox"
+    shutil.copy(MAIL / "gmail-takeout-envelope.mbox", box)
+    first = sync_mail_path(store, box, now=NOW)
+    data = box.read_bytes()
+    box.write_bytes(b"From x Mon Jan 01 10:00:00 2024\nFrom: a@b.c\nSubject: new first\n\nx\n" + data)
+    again = sync_mail_path(store, box, now=NOW)
+    assert again.counts.read == first.counts.read + 1
+    assert again.counts.duplicates == first.counts.read and again.counts.new == 1
+
+
+def test_maildir_skips_known_files(store: Store, tmp_path: Path) -> None:
+    me_svc.add_address(store, "robin@example.org")
+    root = tmp_path / "Maildir"
+    shutil.copytree(MAIL / "maildir-plus-plus", root)
+    first = sync_mail_path(store, root, now=NOW)
+    assert first.counts.read >= 4
+    again = sync_mail_path(store, root, now=NOW)
+    assert again.counts.read == 0
+    # a message marked read moves from new/ to cur/ and gains flags: still the same message
+    moved = next((root / "new").iterdir())
+    moved.rename(root / "cur" / (moved.name + ":2,S"))
+    assert sync_mail_path(store, root, now=NOW).counts.read == 0
+
+
+def test_linkedin_messages_with_my_profile(store: Store) -> None:
+    me_svc.add_address(store, "https://www.linkedin.com/in/me-myself")
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
+    assert report.counts.read >= 5
+    assert report.counts.skipped and any("sponsored" in why for why in report.counts.skipped)
+    jane = people_svc.show(store, "https://www.linkedin.com/in/janedoe-123")
+    assert jane.name == "Jane Doe" and jane.interactions == 2
+
+
+def test_me_suggest_from_linkedin_and_sent_folders(store: Store) -> None:
+    sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
+    found = timeline.suggest_me(store)
+    assert found[0]["address"] == "https://www.linkedin.com/in/me-myself"
+
+
+def test_calendar_meetings(store: Store) -> None:
+    me_svc.add_address(store, "me@example.org")
+    one = sync_calendar_path(store, FIXTURES / "ics" / "one-to-one-meeting.ics", now=NOW)
+    assert one.counts.interactions == 1 and one.counts.new_people == 1
+    jane = people_svc.show(store, "jane.doe@example.com")
+    assert jane.interactions == 1
+    declined = sync_calendar_path(store, FIXTURES / "ics" / "declined.ics", now=NOW)
+    assert declined.counts.interactions == 0 and declined.counts.skipped["you declined"] == 1
+    big = sync_calendar_path(store, FIXTURES / "ics" / "large-meeting.ics", now=NOW)
+    assert big.counts.new_people == 0  # a large meeting makes nobody a person
+    weekly = sync_calendar_path(store, FIXTURES / "ics" / "weekly-unbounded-rrule.ics", now=NOW)
+    assert weekly.counts.interactions == 1  # a series is one interaction, not hundreds
+    again = sync_calendar_path(store, FIXTURES / "ics" / "one-to-one-meeting.ics", now=NOW)
+    assert again.counts.new == 0 and again.counts.duplicates == 1
+
+
+def test_not_mail_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    prose = tmp_path / "notes.txt"
+    prose.write_text("nothing to see\n")
+    with pytest.raises(ImportFileError, match="no mail found"):
+        sync_mail_path(store, prose, now=NOW)
+    with pytest.raises(ImportFileError, match="not an iCalendar"):
+        sync_calendar_path(store, prose, now=NOW)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPORA / "enron-mailbox").is_dir(), reason="no shared corpora")
+def test_enron_mailbox_end_to_end(sqlite_store: Store) -> None:
+    store = sqlite_store
+    for addr in ("phillip.allen@enron.com", "k..allen@enron.com", "pallen@enron.com"):
+        me_svc.add_address(store, addr)
+    report = sync_mail_path(store, CORPORA / "enron-mailbox" / "allen-p", now=NOW)
+    assert report.counts.read == 3034
+    assert 1300 <= report.counts.new <= 1500  # one message filed up to four times counts once
+    assert report.counts.skipped["date absurd: 1979-12-31"] >= 1
+    assert 30 <= people_count(store) <= 80
+    dormant = timeline.dormant_people(store, NOW)
+    assert dormant and all(d["silent_days"] > 365 * 20 for d in dormant)
+    assert sync_mail_path(store, CORPORA / "enron-mailbox" / "allen-p", now=NOW).counts.read == 0
