@@ -1,0 +1,50 @@
+"""The history commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+from tests.test_cli import rekindle
+
+
+def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    box = tmp_path / "inbox.mbox"
+    shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
+    rekindle("me", "add-address", "robin@example.org", db=db)
+    out = rekindle("sync", "mail", str(box), db=db).stdout
+    assert "messages read" in out and "1 new people" in out
+    again = rekindle("sync", "mail", str(box), db=db).stdout
+    assert "nothing new" in again
+    hist = json.loads(rekindle("history", "ana.costa@example.com", "--json", db=db).stdout)
+    assert hist["name"] == "Ana Costa" and len(hist["events"]) == 2
+    assert hist["stats"]["messages_in"] == 1 and hist["stats"]["messages_out"] == 1
+    shown = rekindle("history", "Ana Costa", db=db).stdout
+    assert "Lunch next week?" in shown and "reciprocity" in shown
+    dormant = json.loads(rekindle("people", "--sort", "dormant", "--json", db=db).stdout)
+    assert isinstance(dormant, list)
+    status = json.loads(rekindle("sync", "status", "--json", db=db).stdout)
+    assert status[0]["kind"] == "mbox"
+
+
+def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    rekindle("me", "add-address", "me@example.org", db=db)
+    out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
+    assert "1 interactions" in out
+    rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
+    suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
+    assert suggested[0]["address"] == "https://www.linkedin.com/in/me-myself"
+
+
+def test_sync_errors_are_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "e.db"
+    notmail = tmp_path / "x.txt"
+    notmail.write_text("hello\n")
+    proc = rekindle("sync", "mail", str(notmail), db=db, check=False)
+    assert proc.returncode == 1 and "no mail found" in proc.stderr and "Traceback" not in proc.stderr
+    proc = rekindle("sync", "mail", str(tmp_path / "missing.mbox"), db=db, check=False)
+    assert proc.returncode == 1 and "no such file" in proc.stderr
