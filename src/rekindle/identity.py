@@ -53,7 +53,7 @@ class Identity:
 # -- email ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def clean_email(text: str) -> str | None:
     """The address in ``text`` (``mailto:``, ``Name <addr>`` forms), lower-cased, or None."""
     s = text.strip()
@@ -123,7 +123,7 @@ def normalise_phone(text: str, default_region: str | None = None) -> str | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def _phone(text: str, default_region: str | None) -> tuple[str, str] | None:
     """(key, display) of a phone number: see :func:`normalise_phone`."""
     s = text.strip()
@@ -176,7 +176,7 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     return number if reason == phonenumbers.ValidationResult.IS_POSSIBLE else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def format_phone(key: str) -> str:
     """A readable form of a phone key (international format for E.164 keys)."""
     if not key.startswith("+"):
@@ -288,7 +288,7 @@ def _linkedin(path: str, query: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def normalise_url(text: str) -> tuple[str, str] | None:
     """(service, canonical URL) for a profile or home page, or None for non-URLs.
 

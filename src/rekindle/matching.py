@@ -69,7 +69,6 @@ _ORG_SUFFIXES = frozenset(
      "spa", "pty", "ab", "as", "oy", "the", "group", "holding", "holdings")
 )  # fmt: skip
 _SPLIT_LOCAL = re.compile(r"[.\-_+]")
-_STRIP_LOCAL = re.compile(r"[.\-_+\d]")
 
 
 def is_free_mail(domain: str) -> bool:
@@ -139,9 +138,9 @@ def profile_from_record(record: ContactRecord, default_region: str | None = None
     for ident in profile.identities:
         if ident.kind == "email":
             local, domain = email_parts(ident.value)
-            if not is_free_mail(domain) and not is_role_address(local):
-                if domain not in profile.domains:
-                    profile.domains.append(domain)
+            usual = not is_free_mail(domain) and not is_role_address(local)
+            if usual and domain not in profile.domains:
+                profile.domains.append(domain)
     for aff in record.affiliations:
         key = org_key(aff.organisation or "")
         if key and aff.kind == "work":
@@ -264,13 +263,19 @@ class Resolver:
 
     # -- resolution --------------------------------------------------------------------------
 
-    def _accept(self, ident: Identity, new: Profile, old: Profile) -> tuple[str, str] | None:
-        """(rule, evidence) when sharing ``ident`` makes ``new`` and ``old`` one person."""
+    def _accept(
+        self, ident: Identity, new: Profile, old: Profile, shared: bool
+    ) -> tuple[str, str] | None:
+        """(rule, evidence) when sharing ``ident`` makes ``new`` and ``old`` one person.
+
+        A phone, a role address, a home page, or any identity already ``shared`` by
+        people whose names differ, only merges when the names agree as well.
+        """
         if new.is_organisation != old.is_organisation:
             return None
-        weak = ident.kind == "phone" or ident.service == "web"
+        weak = shared or ident.kind == "phone" or ident.service == "web"
         if ident.kind == "email":
-            weak = is_role_address(email_parts(ident.value)[0])
+            weak = shared or is_role_address(email_parts(ident.value)[0])
         what = {"email": "email", "phone": "phone"}.get(ident.kind, f"{ident.service} profile")
         if weak:
             pair = next(((x, y) for x in new.names for y in old.names if names_agree(x, y)), None)
@@ -286,15 +291,22 @@ class Resolver:
     def resolve(self, profile: Profile) -> Resolution:
         """Which known person a record's profile belongs to, if any (see module doc)."""
         matches: dict[int, tuple[str, str]] = {}
+        shared_by_others = ""
         for ident in profile.identities:
             holders = self._index.get(ident.key)
             if not holders or len(holders) > self.max_shared:
                 continue
+            shared = self._shared(holders)
             for pid in holders:
                 if pid not in matches:
-                    verdict = self._accept(ident, profile, self._profiles[pid])
+                    verdict = self._accept(ident, profile, self._profiles[pid], shared)
                     if verdict is not None:
                         matches[pid] = verdict
+                    elif shared:
+                        shared_by_others = ident.display
+        if not matches and shared_by_others and not profile.names:
+            why = f"{shared_by_others} is shared by people with different names; no name to tell"
+            return Resolution(None, [], "ambiguous", why)
         if not matches:
             return Resolution(None, [], "new", "no known person shares an identity")
         group = self._consistent(profile, matches)
@@ -307,6 +319,15 @@ class Resolver:
         for pid in others:
             evidence += f"; also person {pid}: {matches[pid][1]}"
         return Resolution(target, others, rule, evidence)
+
+    def _shared(self, holders: list[int]) -> bool:
+        """True when persons holding one identity have contradicting names (a family)."""
+        names = [self._profiles[p].names for p in holders]
+        return any(
+            names_contradict(names[i], names[j])
+            for i in range(len(names))
+            for j in range(i + 1, len(names))
+        )
 
     def _consistent(self, profile: Profile, matches: dict[int, tuple[str, str]]) -> list[int]:
         """The matched persons that can be one person with the record: best name first.
@@ -339,7 +360,13 @@ class Resolver:
         block_cap: int = 40,
         window: int = 6,
     ) -> list[Suggestion]:
-        """Pairs of persons that may be one, best first (see :mod:`rekindle.suggest`)."""
+        """Pairs of persons that may be one, best first (see :mod:`rekindle.suggest`).
+
+        Only pairs touching ``person_ids`` when given (after an import, the new persons).
+        Scores below 0.6 are "possible" matches (a common name and nothing else); show
+        them last, or raise ``min_score``. Blocks larger than ``block_cap`` are searched
+        ``window`` neighbours either side in name order.
+        """
         from rekindle.suggest import find_suggestions
 
         return find_suggestions(

@@ -55,7 +55,7 @@ SCORE_OTHER = 0.4  # at most, for names that are neither typos nor nicknames of 
 AGREE = 0.8  # two different known names ("daniel" vs "daniela")
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for matching: 'José  Müller-Øst' -> 'jose muller ost'."""
     s = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
@@ -255,7 +255,7 @@ def _given_part(a: PersonName, b: PersonName) -> float | None:
     return score
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=65536)
 def _family_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0

@@ -116,11 +116,15 @@ class ContactRecord:
 
     def canonical(self) -> dict[str, Any]:
         """The record's content without its position: equal records compare equal."""
-        data = asdict(self)
-        data.pop("locator")
-        data.pop("payload")
-        photo = data.pop("photo")
-        data["photo_sha1"] = hashlib.sha1(photo).hexdigest() if photo else None
+        data = {name: getattr(self, name) for name in _CONTACT_FIELDS}
+        for key in ("identities", "affiliations", "addresses"):
+            data[key] = [_plain(item) for item in data[key]]
+        for key in ("birthday", "anniversary"):
+            data[key] = _plain(data[key]) if data[key] is not None else None
+        data["tags"] = list(self.tags)
+        data["related"] = [tuple(pair) for pair in self.related]
+        data["extra"] = dict(self.extra)
+        data["photo_sha1"] = hashlib.sha1(self.photo).hexdigest() if self.photo else None
         return data
 
     def content_hash(self) -> str:
@@ -145,6 +149,16 @@ class ContactRecord:
         for aff in self.affiliations:
             return aff.organisation
         return ""
+
+
+_CONTACT_FIELDS = tuple(
+    f for f in ContactRecord.__slots__ if f not in ("locator", "payload", "photo")
+)
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """A slotted dataclass as a dict, without :func:`dataclasses.asdict`'s deep copies."""
+    return {name: getattr(item, name) for name in item.__slots__}
 
 
 @dataclass(slots=True)

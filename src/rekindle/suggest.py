@@ -8,11 +8,12 @@ persons sharing a key are compared. A block larger than ``block_cap`` (a common 
 is not compared all against all: its members are sorted by name and each is compared with
 its ``window`` neighbours on either side (sorted neighbourhood), keeping the work linear.
 
-A score has named parts: the names' similarity, discounted when several persons carry the
-name or when both spellings are established names of their own (Dalton / Walton); plus
-shared identities, a shared employer or similar addresses; less when the two have
-different employers, phones, addresses or profiles on the same network. Each part that
-counts becomes a reason.
+A score has named parts: the names' similarity (or how well one's address spells the
+other's name), discounted when several persons carry the name and when both spellings are
+established names of their own (Dalton / Walton); plus a shared phone or address, a shared
+employer, the same unusual address local part; times penalties for different employers,
+phones, personal addresses, profiles on one network, or both coming from one address book.
+Each part that counts becomes a reason.
 """
 
 from __future__ import annotations
@@ -293,15 +294,13 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         reasons.append(f"both at {ea[employer]}")
         rule = "name+org" if rule == "name" else rule
     # the same unusual local part (tigerlily@gmail.com, tigerlily@yahoo.com), not jane.doe
-    spelled = {
-        v
-        for n in a.names + b.names
-        if n.first and n.family_key
-        for v in _forms(n.first, n.family_key).values()
-    }
-    same_local = sorted(
-        x for x in set(a.locals) & set(b.locals) if len(x) >= 5 and x not in spelled
-    )
+    same_local = sorted(x for x in set(a.locals).intersection(b.locals) if len(x) >= 5)
+    if same_local:
+        spelled = {
+            v for n in a.names + b.names if n.first and n.family_key
+            for v in _forms(n.first, n.family_key).values()
+        }  # fmt: skip
+        same_local = [x for x in same_local if x not in spelled]
     if same_local:
         score += BONUS_LOCAL
         reasons.append(f"similar email addresses ({same_local[0]}@…)")

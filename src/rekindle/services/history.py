@@ -76,7 +76,7 @@ def _region(conn: Connection, owner_id: int) -> str | None:
 def _adder(owner_id: int, now: datetime) -> Callable[[Connection, list[ContactRecord]], int]:
     def add(conn: Connection, records: list[ContactRecord]) -> int:
         return add_contacts_in(
-            conn, owner_id, records, "mail", "mail", _region(conn, owner_id), now
+            conn, owner_id, records, "mail", "mail", _region(conn, owner_id), now, fresh=True
         ).new
 
     return add
@@ -88,13 +88,23 @@ def finish_sync(
     now: datetime,
     report: SyncReport | None = None,
     everything: bool = False,
+    collector: MessageStore | None = None,
 ) -> None:
     """Derive interactions for new messages and refresh the tie statistics they touch."""
     add = _adder(owner_id, now)
     if everything:
         written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
     else:
-        written, created, persons = derive(conn, owner_id, now, add_contacts=add)
+        memory = collector.derivable if collector is not None else None
+        start = collector.first_id if collector is not None and collector.first_id else None
+        written, created, persons = derive(
+            conn,
+            owner_id,
+            now,
+            add_contacts=add,
+            memory=memory,
+            memory_from=start if start is not None else (10**18 if memory is not None else None),
+        )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
     if report is not None:
         report.counts.interactions += written
@@ -153,7 +163,7 @@ def ingest(
                 persist(conn, source_id, state)
             mq.save_source(conn, source_id, state, _counts(report), now)
     with store.begin() as conn:
-        finish_sync(conn, store.owner_id, now, report)
+        finish_sync(conn, store.owner_id, now, report, collector=collector)
     return report
 
 

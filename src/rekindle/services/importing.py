@@ -28,7 +28,7 @@ from rekindle.records import (
     RecordError,
     contact_to_data,
 )
-from rekindle.services.profiles import display_names, load_resolver
+from rekindle.services.profiles import display_names, load_resolver, sort_key
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store, history, merges
@@ -141,7 +141,17 @@ class _Importer:
         self.interaction_keys = history.load_interaction_keys(conn, self.owner)
         self.resolver: Resolver = load_resolver(conn, self.owner, region)
         self.touched: set[int] = set()
+        self.created: set[int] = set()
         self.tie_people: set[int] = set()
+        self.pending: list[
+            tuple[int, int, list[q.IdentityRow], list[q.AffiliationRow], list[str]]
+        ] = []
+
+    def flush_facts(self) -> None:
+        """Write the facts of new records (kept back so they go in bulk)."""
+        if self.pending:
+            q.insert_facts(self.conn, self.owner, self.pending)
+            self.pending.clear()
 
     def facts(self, record: ContactRecord) -> tuple[list[q.IdentityRow], list[q.AffiliationRow]]:
         return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
@@ -157,6 +167,7 @@ class _Importer:
         data = contact_to_data(record)
         idents, affs = self.facts(record)
         if known is not None:
+            self.flush_facts()
             q.update_record(
                 self.conn,
                 known.id,
@@ -178,8 +189,12 @@ class _Importer:
         profile = profile_from_record(record, self.region)
         resolution = self.resolver.resolve(profile)
         if resolution.person_id is None:
-            person_id = pq.insert_person(self.conn, self.owner, record.display_name(), "", self.now)
+            display = record.display_name() or "(no name)"
+            person_id = pq.insert_person(
+                self.conn, self.owner, display, sort_key(display, record.family_name), self.now
+            )
             rule, evidence = "new", "first seen in this record"
+            self.created.add(person_id)
             self.report.new += 1
         else:
             person_id = resolution.person_id
@@ -203,12 +218,13 @@ class _Importer:
             import_id=self.import_id,
             now=self.now,
         )
-        q.replace_record_facts(
-            self.conn, self.owner, person_id, record_id, idents, affs, record.tags
-        )
+        self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
         self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
         self.resolver.register(person_id, profile)
-        self.touched.add(person_id)
+        if person_id not in self.created:
+            self.touched.add(person_id)
+        if resolution.also_merge:
+            self.flush_facts()
         for other in resolution.also_merge:
             if other == person_id:
                 continue
@@ -223,9 +239,70 @@ class _Importer:
             )
             self.resolver.merged(other, person_id)
             self.touched.discard(other)
+            self.created.discard(other)
+            self.touched.add(person_id)
             self.report.merge_details.append(
                 f"{record.locator}: joined two people already stored ({resolution.evidence})"
             )
+
+    def add_fresh_contacts(self, records: list[ContactRecord]) -> None:
+        """Bulk path for records known to share no identity with anyone stored (addresses first
+        seen in mail): persons, records and facts go in with a few statements."""
+        todo = []
+        for record in records:
+            key = (record.source, record.natural_key())
+            if key in self.known:
+                self.add_contact(record)
+            else:
+                todo.append((record, key))
+        if not todo:
+            return
+        self.report.contacts += len(todo)
+        self.report.new += len(todo)
+        person_rows = []
+        for record, _ in todo:
+            display = record.display_name() or "(no name)"
+            person_rows.append(
+                {
+                    "owner_id": self.owner,
+                    "display_name": display,
+                    "sort_name": sort_key(display, record.family_name),
+                    "is_me": False,
+                    "status": "active",
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            )
+        person_ids = pq.insert_people(self.conn, person_rows)
+        record_rows = []
+        for (record, key), pid in zip(todo, person_ids, strict=True):
+            record_rows.append(
+                {
+                    "owner_id": self.owner,
+                    "person_id": pid,
+                    "source": record.source,
+                    "natural_key": key[1],
+                    "locator": record.locator,
+                    "content_hash": record.content_hash(),
+                    "payload": record.payload,
+                    "data": contact_to_data(record),
+                    "link_rule": "new",
+                    "link_evidence": "first seen in this record",
+                    "import_id": self.import_id,
+                    "first_seen": self.now,
+                    "last_seen": self.now,
+                }
+            )
+        record_ids = q.insert_records(self.conn, record_rows)
+        for (record, key), pid, rid, row in zip(
+            todo, person_ids, record_ids, record_rows, strict=True
+        ):
+            idents, affs = self.facts(record)
+            self.pending.append((pid, rid, idents, affs, list(record.tags)))
+            self.known[key] = q.KnownRecord(rid, str(row["content_hash"]), pid)
+            self.resolver.register(pid, profile_from_record(record, self.region))
+            self.created.add(pid)
+        self.flush_facts()
 
     def add_me(self, record: MeRecord) -> None:
         key = (record.source, record.natural_key())
@@ -260,6 +337,7 @@ class _Importer:
         self.report.me += 1
 
     def add_interaction(self, record: InteractionRecord) -> None:
+        self.flush_facts()
         key = (record.source, record.natural_key())
         if key in self.interaction_keys:
             return
@@ -288,13 +366,14 @@ class _Importer:
         self.report.interactions += 1
 
     def finish(self) -> None:
+        self.flush_facts()
         refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
         if self.tie_people:
             refresh_ties(self.conn, self.owner, self.tie_people, self.now)
         blocked = merges.blocked_pairs(self.conn, self.owner)
         found = [
             (s.a, s.b, s.score, s.rule, s.reasons)
-            for s in self.resolver.suggestions(self.touched)
+            for s in self.resolver.suggestions(self.touched | self.created)
             if (min(s.a, s.b), max(s.a, s.b)) not in blocked
         ]
         self.report.suggestions = merges.save_suggestions(self.conn, self.owner, found, self.now)
@@ -390,8 +469,13 @@ def add_contacts_in(
     fmt: str,
     region: str | None,
     now: datetime,
+    *,
+    fresh: bool = False,
 ) -> ImportReport:
-    """Store contact records inside the caller's transaction (people learnt from mail, say)."""
+    """Store contact records inside the caller's transaction (people learnt from mail, say).
+
+    ``fresh``: the records share no identity with anyone stored, so they go in in bulk.
+    """
     report = ImportReport(path=label, format=fmt)
     result = conn.execute(
         insert(import_run).values(owner_id=owner_id, path=label, format=fmt, started_at=now)
@@ -399,8 +483,11 @@ def add_contacts_in(
     pk = result.inserted_primary_key
     assert pk is not None
     state = _Importer(conn, owner_id, report, int(pk[0]), region, False, now)
-    for record in records:
-        state.add_contact(record)
+    if fresh:
+        state.add_fresh_contacts(list(records))
+    else:
+        for record in records:
+            state.add_contact(record)
     state.finish()
     conn.execute(
         update(import_run)

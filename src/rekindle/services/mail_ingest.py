@@ -9,10 +9,10 @@ message stored since the last derivation, whichever run stored it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import Connection, select
 
@@ -30,6 +30,9 @@ from rekindle.store.schema_history import message, message_address
 from rekindle.store.settings import get_settings, put_setting
 
 DERIVED_UPTO = "history.derived_upto"
+
+#: what deriving an interaction needs of a message: key, time, direction, others, subject, thread
+Derivable = tuple[str, datetime | None, str | None, tuple[str, ...], str | None, str | None]
 
 #: stores contact records in the given transaction and returns how many new people it made
 AddContacts = Callable[[Connection, list[ContactRecord]], int]
@@ -75,6 +78,9 @@ class MessageStore:
         self.mine = mq.my_addresses(conn, owner_id)
         self.keys, self.prints = mq.message_keys(conn, owner_id)
         self._rows: list[dict[str, object]] = []
+        #: this run's new personal messages, for deriving without reading them back
+        self.derivable: list[Derivable] = []
+        self.first_id: int | None = None
         self._addrs: list[list[tuple[str, str, str]]] = []
 
     def add(self, msg: MessageRecord) -> None:
@@ -110,6 +116,17 @@ class MessageStore:
             }
         )
         self._addrs.append(_address_rows(msg))
+        if facts.skip is None:
+            self.derivable.append(
+                (
+                    key[:600],
+                    msg.date,
+                    facts.direction,
+                    facts.others,
+                    msg.subject,
+                    (thread_of(msg) or "")[:600] or None,
+                )
+            )
 
     @property
     def pending(self) -> int:
@@ -118,6 +135,8 @@ class MessageStore:
     def flush(self, conn: Connection) -> None:
         """Write the messages added since the last flush, in the caller's transaction."""
         ids = mq.insert_messages(conn, self._rows)
+        if ids and self.first_id is None:
+            self.first_id = ids[0]
         mq.insert_addresses(
             conn,
             [
@@ -148,12 +167,16 @@ def derive(
     everything: bool = False,
     create_people: bool = True,
     add_contacts: AddContacts | None = None,
+    memory: list[Derivable] | None = None,
+    memory_from: int | None = None,
 ) -> tuple[int, int, set[int]]:
     """Derive mail interactions for messages stored since the last derivation (or all).
 
     Returns (interactions written, people created, persons touched). Addresses with a two-way
     exchange become people when ``create_people`` (through ``add_contacts``, the contact import
-    path, so they meet the same identity rules).
+    path, so they meet the same identity rules). ``memory`` holds this run's new messages as
+    :data:`Derivable` tuples (their ids start at ``memory_from``), so a first sync of a large
+    archive does not read its messages back.
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
     max_id = (
@@ -178,12 +201,14 @@ def derive(
     mine = mq.my_addresses(conn, owner_id)
     emails = mq.email_map(conn, owner_id)
     created = 0
+    fresh_addrs: set[str] = set()
     if create_people and add_contacts is not None and mine:
         fresh = {
             a: n
             for a, n in mq.two_way_addresses(conn, owner_id).items()
             if a in touched and a not in emails and a not in mine
         }
+        fresh_addrs = set(fresh)
         if fresh:
             created = add_contacts(
                 conn,
@@ -200,45 +225,85 @@ def derive(
                 ],
             )
             emails = mq.email_map(conn, owner_id)
-    people_addrs = [a for a in touched if a in emails]
-    everything = everything or upto == 0 or len(people_addrs) > 2000
     written = 0
     persons: set[int] = set()
-    msgs = mq.personal_messages(conn, owner_id, None if everything else people_addrs)
-    for start in range(0, len(msgs), CHUNK):
-        chunk = msgs[start : start + CHUNK]
-        addrs = mq.addresses_of(conn, [m.id for m in chunk])
-        rows, parts = [], []
-        for m in chunk:
-            roles = addrs.get(m.id, [])
-            if m.direction == "out":
-                others = [a for role, a in roles if role != "from" and a not in mine]
-            else:
-                others = [a for role, a in roles if a not in mine]
-            others = list(dict.fromkeys(others))
-            people = [(emails[a], identity_kind(a), a) for a in others if a in emails]
+
+    def write(items: Iterable[Derivable], replace: bool) -> None:
+        rows: list[dict[str, object]] = []
+        parts: list[list[tuple[int, str, str]]] = []
+        for key, when, direction, others, subject, thread in items:
+            people: list[tuple[int, str, str]] = [
+                (emails[a], identity_kind(a), a) for a in others if a in emails
+            ]
             if not people:
                 continue
             rows.append(
                 {
                     "source": "mail",
-                    "natural_key": m.key,
-                    "occurred_at": m.occurred_at,
+                    "natural_key": key,
+                    "occurred_at": when,
                     "channel": "email",
-                    "direction": m.direction,
-                    "subject": m.subject,
-                    "thread": m.thread,
+                    "direction": direction,
+                    "subject": subject,
+                    "thread": thread,
                     "group_size": len(others),
                     "import_id": None,
                 }
             )
             parts.append(people)
             persons.update(p for p, _, _ in people)
-        mq.delete_derived(conn, owner_id, ["mail"], [r["natural_key"] for r in rows])
+            if len(rows) >= CHUNK:
+                flush(rows, parts, replace)
+                rows, parts = [], []
+        flush(rows, parts, replace)
+
+    def flush(
+        rows: list[dict[str, object]], parts: list[list[tuple[int, str, str]]], replace: bool
+    ) -> None:
+        nonlocal written
+        if replace:
+            mq.delete_derived(conn, owner_id, ["mail"], [str(r["natural_key"]) for r in rows])
         mq.insert_interactions(conn, owner_id, rows, parts)
         written += len(rows)
+
+    if memory is not None and not everything:
+        # this run's messages are in memory; the database holds only older ones to (re)derive:
+        # those an interrupted run stored, and older mail of the people created just now
+        older = mq.personal_messages(conn, owner_id, None, above=upto, below=memory_from)
+        if upto and created:
+            older += mq.personal_messages(conn, owner_id, sorted(fresh_addrs), below=upto + 1)
+        write(_from_rows(conn, older, mine), replace=True)
+        write(memory, replace=False)
+    else:
+        people_addrs = [a for a in touched if a in emails]
+        whole = everything or upto == 0 or len(people_addrs) > 2000
+        msgs = mq.personal_messages(
+            conn, owner_id, None if whole else people_addrs, above=0 if whole else None
+        )
+        write(_from_rows(conn, msgs, mine), replace=True)
     put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
     return written, created, persons
+
+
+def _from_rows(conn: Connection, msgs: list[Any], mine: set[str]) -> Iterator[Derivable]:
+    """Stored messages as :data:`Derivable` tuples, reading their addresses chunk by chunk."""
+    for start in range(0, len(msgs), CHUNK):
+        chunk = msgs[start : start + CHUNK]
+        addrs = mq.addresses_of(conn, [m.id for m in chunk])
+        for m in chunk:
+            roles = addrs.get(m.id, [])
+            if m.direction == "out":
+                others = [a for role, a in roles if role != "from" and a not in mine]
+            else:
+                others = [a for role, a in roles if a not in mine]
+            yield (
+                m.key,
+                m.occurred_at,
+                m.direction,
+                tuple(dict.fromkeys(others)),
+                m.subject,
+                m.thread,
+            )
 
 
 def rederive_all(

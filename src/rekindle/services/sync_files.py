@@ -287,7 +287,7 @@ def _meet_new_people(
     ]
     region = get_settings(conn, owner_id).get("region")
     report.counts.new_people += add_contacts_in(
-        conn, owner_id, records, "calendar", "calendar", region, now
+        conn, owner_id, records, "calendar", "calendar", region, now, fresh=True
     ).new
     emails.update(mq.email_map(conn, owner_id))
 

@@ -84,7 +84,7 @@ def _fields(text: str) -> dict[str, str]:
     """The wanted fields of a block (starting with a newline): lower-cased name -> unfolded
     value, the first of each except To/Cc/Bcc, which are joined when repeated."""
     pairs = _FIELD.findall(text)
-    fields = {name.lower(): value for name, value in reversed(pairs)}
+    fields = {name.lower(): value.rstrip() for name, value in reversed(pairs)}
     if len(fields) < len(pairs):
         for name in _REPEATABLE:
             values = [v for n, v in pairs if n.lower() == name]
@@ -146,8 +146,10 @@ def _bulk(fields: dict[str, str], sender: Address | None) -> str | None:
         return "auto-submitted"
     if "x-autoreply" in fields or "x-autorespond" in fields:
         return "auto-submitted"
-    if sender is not None and sender.kind == "email" and _NO_REPLY.match(sender.value):
-        return "no-reply sender"
+    if sender is not None and sender.kind == "email":
+        at = sender.value.find("@")
+        if 0 < at <= 64 and _NO_REPLY.match(sender.value, 0, at + 1):  # local parts are short
+            return "no-reply sender"
     return None
 
 
@@ -233,22 +235,22 @@ def parse_header_block(
     if folder is None:
         folder = _unfold(get("x-folder") or "") or None
     return MessageRecord(
-        source,
-        locator,
-        _first_id(get("message-id")),
-        date,
-        date_problem,
-        sender,
-        to,
-        cc,
-        bcc,
-        subject,
-        _first_id(get("in-reply-to")),
-        references,
-        _unfold(thread) or None if thread else None,
-        labels,
-        folder,
-        _bulk(fields, sender),
-        _bounce(fields, subject),
-        size,
+        source=source,
+        locator=locator,
+        message_id=_first_id(get("message-id")),
+        date=date,
+        date_problem=date_problem,
+        sender=sender,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        subject=subject,
+        in_reply_to=_first_id(get("in-reply-to")),
+        references=references,
+        thread=(_unfold(thread) or None) if thread else None,
+        labels=labels,
+        folder=folder,
+        bulk=_bulk(fields, sender),
+        bounce=_bounce(fields, subject),
+        size=size,
     )

@@ -25,16 +25,6 @@ _CHARSET_ALIASES = {
 _CODECS: dict[str, str | None] = {}
 
 
-def decode_bytes(raw: bytes) -> str:
-    """Header bytes as text: ASCII or UTF-8 as written, anything else as Latin-1."""
-    if raw.isascii():
-        return raw.decode("ascii")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _codec(charset: str) -> str | None:
     """A Python codec name for a MIME charset (``utf-8*en`` included), None when unknown."""
     known = _CODECS.get(charset)
@@ -110,9 +100,14 @@ def decode_words(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # address lists
 
+_NAME_CHAR = r'[^",<>()\\:;\[\]@\s]'  # a display name's characters: no specials, no "@"
 _SIMPLE = re.compile(
-    r'\s*(?:"([^"\\]*)"\s*|([^",<>()\\:;\[\]@]*?)\s*)<([^<>"]*)>\s*(?:,|$)'
-    r'|\s*([^\s",<>()\\:;\[\]]+@[^\s",<>()\\:;\[\]]+)\s*(?:,|$)'
+    # "Quoted Name" <a@b> | Plain Name <a@b> | a@b -- each followed by a comma or the end. The
+    # plain name starts and ends with a non-space, so no two parts compete for the same spaces
+    # (a long run of spaces must not make matching quadratic).
+    rf'\s*+(?:"([^"\\]*)"\s*+|({_NAME_CHAR}(?:[^",<>()\\:;\[\]@]*{_NAME_CHAR})?)?\s*+)'
+    r'<([^<>"]*)>\s*+(?:,|$)'
+    r'|\s*+([^\s",<>()\\:;\[\]]+@[^\s",<>()\\:;\[\]]+)\s*+(?:,|$)'
 )
 _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"?'  # quoted string

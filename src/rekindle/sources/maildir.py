@@ -76,9 +76,12 @@ def _list(directory: str, maildir: bool) -> tuple[list[str], list[str]]:
                         hidden = name.startswith(".") and not maildir
                         if name != "tmp" and not hidden and not _JUNK.match(name):
                             subdirs.append(name)
-                    elif entry.is_file(follow_symlinks=False) and not _JUNK.match(name):
-                        if maildir or _EML_NAME.match(name):
-                            files.append(name)
+                    elif (
+                        entry.is_file(follow_symlinks=False)
+                        and not _JUNK.match(name)
+                        and (maildir or _EML_NAME.match(name))
+                    ):
+                        files.append(name)
                 except OSError:
                     continue
     except OSError:

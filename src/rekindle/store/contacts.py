@@ -91,6 +91,19 @@ def insert_record(
     return int(pk[0])
 
 
+def insert_records(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Bulk insert of new source records (``data`` as a dict); their ids in order."""
+    if not rows:
+        return []
+    prepared = [
+        {**r, "data": json.dumps(r["data"], ensure_ascii=False, sort_keys=True)} for r in rows
+    ]
+    result = conn.execute(
+        insert(source_record).returning(source_record.c.id, sort_by_parameter_order=True), prepared
+    )
+    return [int(r[0]) for r in result]
+
+
 def update_record(
     conn: Connection,
     record_id: int,
@@ -177,6 +190,48 @@ def replace_record_facts(
                 for n in names
             ],
         )
+
+
+def insert_facts(
+    conn: Connection,
+    owner_id: int,
+    facts: Sequence[
+        tuple[int, int, Sequence[IdentityRow], Sequence[AffiliationRow], Sequence[str]]
+    ],
+) -> None:
+    """Bulk insert of the facts of new records: (person, record, identities, affiliations, tags)."""
+    idents, affs, tags = [], [], []
+    for person_id, record_id, i_rows, a_rows, t_names in facts:
+        base = {"owner_id": owner_id, "person_id": person_id, "source_record_id": record_id}
+        idents += [
+            {
+                **base,
+                "kind": i.kind,
+                "value": i.value,
+                "display": i.display,
+                "service": i.service,
+                "label": i.label,
+            }
+            for i in i_rows
+        ]
+        affs += [
+            {
+                **base,
+                "organisation": a.organisation,
+                "title": a.title,
+                "department": a.department,
+                "kind": a.kind,
+                "start_date": a.start,
+                "end_date": a.end,
+            }
+            for a in a_rows
+        ]
+        tags += [
+            {**base, "name": n} for n in sorted({t.strip() for t in t_names if t and t.strip()})
+        ]
+    for table, rows in ((identity, idents), (affiliation, affs), (tag, tags)):
+        if rows:
+            conn.execute(insert(table), rows)
 
 
 def add_identity(conn: Connection, owner_id: int, person_id: int, row: IdentityRow) -> None:

@@ -186,10 +186,27 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
 
 
 def personal_messages(
-    conn: Connection, owner_id: int, addresses: Sequence[str] | None = None
+    conn: Connection,
+    owner_id: int,
+    addresses: Sequence[str] | None = None,
+    *,
+    above: int | None = None,
+    below: int | None = None,
 ) -> list[Any]:
-    """Personal messages with a direction, optionally only those that name one of ``addresses``."""
-    stmt = select(message).where(_personal(owner_id), message.c.direction.is_not(None))
+    """Personal messages with a direction, optionally only those that name one of ``addresses``
+    and whose id lies strictly between ``above`` and ``below``."""
+    stmt = select(
+        message.c.id,
+        message.c.key,
+        message.c.occurred_at,
+        message.c.direction,
+        message.c.subject,
+        message.c.thread,
+    ).where(_personal(owner_id), message.c.direction.is_not(None))
+    if above is not None:
+        stmt = stmt.where(message.c.id > above)
+    if below is not None:
+        stmt = stmt.where(message.c.id < below)
     if addresses is not None:
         ids = select(message_address.c.message_id).where(
             message_address.c.owner_id == owner_id, message_address.c.address.in_(list(addresses))

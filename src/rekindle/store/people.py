@@ -55,6 +55,14 @@ def insert_person(
     return int(pk[0])
 
 
+def insert_people(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Bulk insert; the new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    result = conn.execute(insert(person).returning(person.c.id, sort_by_parameter_order=True), rows)
+    return [int(r[0]) for r in result]
+
+
 def ensure_me(conn: Connection, owner_id: int, now: datetime) -> int:
     found = conn.execute(
         select(person.c.id).where(person.c.owner_id == owner_id, person.c.is_me.is_(True))
