@@ -2,12 +2,13 @@
 
 ``generate(n_records, seed)`` returns ``(records, truth)`` where ``truth[i]`` is the true
 person behind ``records[i]``. True people have Zipf-distributed given and family names (so
-common names collide), employers of Zipf-distributed size sharing an email domain, role
-addresses shared by colleagues, households sharing a landline (and now and then a personal
-address), and appear as 1–4 records from different sources (now and then twice in one source), each
-source writing names,
-addresses and numbers its own way (nicknames, typos, initials, swapped order, Gmail dots,
-case, national and international phone formats, missing fields).
+common names collide about as often as in a real population: John Smith seven times in
+45,000 people), employers of Zipf-distributed size sharing an email domain, role addresses
+and switchboards shared by colleagues, households sharing a landline (and now and then a
+personal address). Each appears as 1–4 records from different sources (now and then twice
+in one), each source writing names, addresses and numbers its own way: nicknames, typos,
+initials, swapped order, accents dropped, Gmail dots and tags, case, national and
+international phone formats, missing fields, an old employer in an old address book.
 """
 
 from __future__ import annotations
@@ -171,13 +172,13 @@ class _Generator:
         self.taken.add(key)
         return addr
 
-    def person(self, pid: int, family: list[_Person]) -> _Person:
-        """A new person; with ``family``, a member of that household (same name, landline)."""
+    def person(self, pid: int, home: list[_Person]) -> _Person:
+        """A new person; with ``home``, a member of that household (same name, landline)."""
         rng = self.rng
-        household = family[0] if family else None
+        household = home[0] if home else None
         names = self.male if rng.random() < 0.5 else self.female
         given = rng.choices(names, cum_weights=self.given_w)[0]
-        taken = {n for m in family for n in (m.given, *_NICK.get(m.given, ()))}
+        taken = {n for m in home for n in (m.given, *_NICK.get(m.given, ()))}
         while given in taken or set(_NICK.get(given, ())) & taken:  # no two Johns at home
             given = rng.choices(names, cum_weights=self.given_w)[0]
         family = (
@@ -195,8 +196,8 @@ class _Generator:
         work = ""
         if company >= 0:
             _, domain, pattern, *_ = self.companies[company]
-            local = {"first.last": f"{g}.{f}", "flast": g[0] + f, "firstl": g + f[0], "first": g}
-            work = self._unique(local[pattern], domain)
+            forms = {"first.last": f"{g}.{f}", "flast": g[0] + f, "firstl": g + f[0], "first": g}
+            work = self._unique(forms[pattern], domain)
         personal = ""
         if rng.random() < 0.8:
             domain = rng.choices([d for d, _ in _FREE], [w for _, w in _FREE])[0]
@@ -273,9 +274,9 @@ class _Generator:
                     f"tel:+1-{a}-{b}-{c}")  # fmt: skip
             return rng.choice(fmts)
         head, rest = n[: len(n) - 7], n[len(n) - 7 :]
-        fmts = (f"+{cc} {head} {rest[:3]} {rest[3:]}", f"00{cc} {head} {rest}",
+        intl = (f"+{cc} {head} {rest[:3]} {rest[3:]}", f"00{cc} {head} {rest}",
                 f"+{cc} (0){head} {rest}", f"+{cc}{n}", f"+{cc}-{head}-{rest}")  # fmt: skip
-        return rng.choice(fmts)
+        return rng.choice(intl)
 
     def email(self, addr: str, source: str) -> str:
         rng = self.rng
@@ -368,8 +369,8 @@ class _Generator:
                 if number and rng.random() < chance:
                     idents.append(RawIdentity("phone", self.phone(number)))
             company = self.companies[p.old_company] if p.old_company >= 0 else company
-        chance = {"linkedin": 0.8, "outlook": 0.8, "vcard": 0.8, "phone": 0.3, "gmail": 0.2}
-        if company and rng.random() < chance.get(source, 0.0):
+        with_company = {"linkedin": 0.8, "outlook": 0.8, "vcard": 0.8, "phone": 0.3, "gmail": 0.2}
+        if company and rng.random() < with_company.get(source, 0.0):
             name = company[0] if rng.random() < 0.7 else company[0].split(",")[0].split(" Inc")[0]
             rec.affiliations.append(
                 AffiliationRecord(name.upper() if rng.random() < 0.05 else name)

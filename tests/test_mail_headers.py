@@ -334,3 +334,42 @@ def test_never_raises_on_bytes(raw: bytes) -> None:
 def test_never_raises_on_odd_values(names: list[str], values: list[str]) -> None:
     raw = "".join(f"{n}: {v}\n" for n, v in zip(names, values, strict=False)).encode()
     assert isinstance(parse_header_block(raw, "t", "l", now=NOW), MessageRecord | RecordError)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a" + " " * 60000 + "b <",
+        "a@b.c," + " " * 60000 + "<",
+        '"' + "x" * 60000,
+        "@" * 60000,
+        "x at " * 12000,
+        "(" * 60000,
+        "=?a?q?" * 10000,
+        "12:34 " * 10000,
+        "1 Jan " * 10000,
+        "noreply-" * 8000 + "@x.org",
+        "a:b;" * 15000,
+    ],
+    ids=lambda v: v[:12],
+)
+def test_pathological_values_are_quick(value: str) -> None:
+    names = ("From", "To", "Date", "Subject", "References", "X-Gmail-Labels", "Message-ID")
+    raw = "".join(f"{name}: {value}\n" for name in names).encode()
+    start = time.perf_counter()
+    assert isinstance(parse_header_block(raw, "t", "l", now=NOW), MessageRecord)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_every_wanted_field_is_picked_and_no_other() -> None:
+    from rekindle.sources.mail_headers import _FIELD, _WANTED
+
+    for name in _WANTED.split("|"):
+        for spelled in (name, name.upper(), name.title()):
+            assert _FIELD.findall(f"\n{spelled} : v\n") == [(spelled, "v")]
+    for other in ("tox", "x-from-name", "dates", "received", "x-gm-thridx", "c", "x-"):
+        assert _FIELD.findall(f"\n{other}: v\n") == []
+
+
+def test_empty_list_headers_are_not_bulk() -> None:
+    assert parse(b"From: a@x.org\r\nList-Id: \r\nPrecedence:\r\n").bulk is None

@@ -7,11 +7,9 @@ one file (or one folder, for exports that come as several files), never the data
 from __future__ import annotations
 
 import codecs
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
 
 from rekindle.records import Item
 
@@ -65,46 +63,6 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     with path.open("rb") as fh:
         return fh.read(size)
-
-
-def sniff_encoding(head: bytes) -> str:
-    """Guess a text encoding from a file's first bytes: BOM, then UTF-8, then a detector."""
-    for bom, name in BOMS:
-        if head.startswith(bom):
-            return name
-    # UTF-16 without BOM: every other byte NUL in ASCII-heavy text
-    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
-        return "utf-16-le"
-    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
-        return "utf-16-be"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # a multi-byte sequence cut at the end of the sniffed window is still UTF-8
-        if exc.start >= len(head) - 3:
-            return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    if best is not None and best.encoding not in ("ascii", "utf_8"):
-        return best.encoding
-    return "cp1252"
-
-
-def decode_head(head: bytes, encoding: str | None = None) -> str:
-    enc = encoding or sniff_encoding(head)
-    return head.decode(enc, errors="replace")
-
-
-def open_text(path: Path, encoding: str | None = None) -> TextIO:
-    """Open a file as text with its sniffed encoding, streaming, undecodable bytes replaced.
-
-    Newlines are passed through untranslated so the CSV module sees quoted CR/LF.
-    """
-    enc = encoding or sniff_encoding(read_head(path))
-    raw: BinaryIO = path.open("rb")
-    return io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
 
 
 def looks_binary(head: bytes) -> bool:
