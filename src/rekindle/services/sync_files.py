@@ -33,6 +33,8 @@ from rekindle.store import mail as mq
 from rekindle.store.database import utcnow
 from rekindle.store.settings import get_settings
 
+#: an mbox position is remembered every this many messages (a killed sync re-reads at most these)
+MARK_EVERY = 500
 MAIL_FORMATS = (
     "an mbox file, a Maildir, an .eml file or folder of them, a LinkedIn export or messages.csv"
 )
@@ -89,7 +91,7 @@ def _sync_mbox(
             start = mark.offset if mark_matches(path, mark) else 0
         if start and start >= path.stat().st_size:
             return
-        for item in read_mbox(path, start_offset=start, now=now):
+        for item in read_mbox(path, start_offset=start, now=now, mark_every=MARK_EVERY):
             yield Positioned(None, item) if isinstance(item, MboxMark) else item
 
     def on_item(item: Any, state: dict[str, Any]) -> None:

@@ -34,26 +34,30 @@ _WANTED = (
 )
 
 
+def _nocase(text: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in text)
+
+
 def _trie(names: list[str]) -> str:
-    """An alternation of ``names`` factored by first letters: much faster to try at each line."""
+    """A case-blind alternation of ``names`` factored by first letters, with letter classes
+    instead of re.IGNORECASE: much faster to try at the start of every header line."""
     groups: dict[str, list[str]] = {}
     for name in sorted(names):
         groups.setdefault(name[:1], []).append(name[1:])
     parts = []
     for first, rests in groups.items():
         if len(rests) == 1:
-            parts.append(re.escape(first + rests[0]))
+            parts.append(_nocase(first + rests[0]))
         else:
             tail = _trie([r for r in rests if r])
-            parts.append(re.escape(first) + f"(?:{tail}){'?' if '' in rests else ''}")
+            parts.append(_nocase(first) + f"(?:{tail}){'?' if '' in rests else ''}")
     return "|".join(parts)
 
 
 _NAMES = _WANTED.split("|")
 _FIELD = re.compile(
     "\n(?=[" + "".join(sorted({n[0] + n[0].upper() for n in _NAMES})) + "])"
-    "(" + _trie(_NAMES) + r")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)",
-    re.IGNORECASE,
+    "(" + _trie(_NAMES) + r")[ \t]*:[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)"
 )
 _RECEIVED = re.compile(r"\nreceived[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE)
 _ANY_FIELD = re.compile(r"(?:>?From [^\n]*\n)?[!-9;-~]+[ \t]*:")

@@ -134,8 +134,7 @@ def _blank(data: bytes, start: int) -> int:
     """Index just after the header block's last line (before the blank line), or -1."""
     if data.startswith(b"\n", start) or data.startswith(b"\r\n", start):
         return start
-    eol = data.find(b"\n", start)
-    end = find_blank(data, start, len(data), eol > 0 and data[eol - 1] == 13)
+    end = find_blank(data, start, len(data))
     return end + 1 if end >= 0 else -1
 
 

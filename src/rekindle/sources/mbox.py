@@ -32,6 +32,7 @@ _ENVELOPE = re.compile(
     rb"From [^\r\n]{0,400}?\b\d{1,2}:\d\d(?::\d\d)?\b[^\r\n]{0,80}?\b(?:1[6-9]|2\d)\d\d\b"
 )
 _BOUNDARY = re.compile(rb"\nFrom ")
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 _HEADERISH = re.compile(rb"[!-9;-~]+[ \t]*:")
 _BLANK = re.compile(rb"[ \t]*\r?(?:\n|\Z)")
 
@@ -136,16 +137,14 @@ def _next_envelope(s: _Stream, *, first: bool, at_start: bool) -> int:
         s.fill()
 
 
-def find_blank(buf: bytes, start: int, stop: int, crlf: bool) -> int:
+def find_blank(buf: bytes, start: int, stop: int) -> int:
     """Index of the newline that starts the first blank line in ``buf[start:stop]``, or -1.
 
-    The line end the message uses is searched first, so that the other search stops there
-    (a CRLF file never holds ``\n\n``: searching for it first would scan far past the header).
+    One regular-expression pass finds LF and CRLF blank lines alike (two ``bytes.find`` calls
+    would scan the header twice, or far past it in a CRLF file).
     """
-    first, other = (b"\n\r\n", b"\n\n") if crlf else (b"\n\n", b"\n\r\n")
-    hit = buf.find(first, start, stop)
-    alt = buf.find(other, start, hit if hit >= 0 else stop)
-    return alt if alt >= 0 else hit
+    m = _BLANK_LINE.search(buf, start, stop)
+    return -1 if m is None else m.start()
 
 
 def _read_header(s: _Stream) -> tuple[bytes, bool]:
@@ -158,10 +157,9 @@ def _read_header(s: _Stream) -> tuple[bytes, bool]:
             return b"", False
         env_end = s.buf.find(b"\n", s.pos)
     scan = env_end
-    crlf = s.buf[env_end - 1 : env_end] == b"\r"
     while True:
         limit = min(len(s.buf), env_end + MAX_HEADER)
-        blank = find_blank(s.buf, scan, limit, crlf)
+        blank = find_blank(s.buf, scan, limit)
         if blank >= 0:
             s.pos = blank
             return s.buf[env_end + 1 : blank + 1], True
@@ -236,10 +234,27 @@ def _scan(
         msg = f"{at - start} bytes before the first 'From ' line skipped"
         yield RecordError(source, f"{name}@{start}", msg)
     count = 0
+    search = _BOUNDARY.search
     while True:
+        # the common case inline (the header and the next envelope inside the buffer); the
+        # helpers handle buffer ends, refills and doubtful envelope lines
         s.pos = env
-        header, complete = _read_header(s)
-        env = _next_envelope(s, first=False, at_start=False)
+        buf = s.buf
+        env_end = buf.find(b"\n", env, env + 1024)
+        blank = -1
+        if env_end > 0:
+            limit = min(len(buf), env_end + MAX_HEADER)
+            blank = find_blank(buf, env_end, limit)
+        if blank >= 0:
+            header, complete = buf[env_end + 1 : blank + 1], True
+            s.pos = blank
+        else:
+            header, complete = _read_header(s)
+        hit = search(s.buf, s.pos)
+        if hit is not None and _is_envelope(s.buf, hit.start() + 1, s.eof, False):
+            env = hit.start() + 1
+        else:
+            env = _next_envelope(s, first=False, at_start=False)
         end = s.base + (env if env >= 0 else len(s.buf))
         locator = f"{name}@{at}"
         item = parse_header_block(header, source, locator, folder, now=now, size=end - at)
