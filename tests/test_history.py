@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from rekindle.history_records import Address, MessageRecord
-from rekindle.services import history
+from rekindle.services import history, mail_ingest
 from rekindle.services import me as me_svc
-from rekindle.services import mail_ingest
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
 from rekindle.store import Store

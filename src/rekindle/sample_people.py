@@ -25,11 +25,10 @@ from rekindle.sample_names import (
     NOTE_TEMPLATES,
     PROJECTS,
     REGIONAL_FREEMAIL,
-    REGIONS,
     TITLES,
     Company,
-    Region,
 )
+from rekindle.sample_regions import REGIONS, Region
 
 DAY = 86_400.0
 YEAR = 365.25 * DAY

@@ -12,7 +12,6 @@ from rekindle.sample_names import (
     CAREER_TRACKS,
     COMPANIES,
     DEGREES,
-    REGIONS,
     UNIVERSITIES,
 )
 from rekindle.sample_people import (
@@ -26,6 +25,7 @@ from rekindle.sample_people import (
     ascii_name,
     to_date,
 )
+from rekindle.sample_regions import REGIONS
 
 UPDATE_SOURCE = "sample-update"
 _STEP_UP = (
