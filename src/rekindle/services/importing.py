@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from rekindle.records import (
     RecordError,
     contact_to_data,
 )
+from rekindle.services.import_report import ImportReport
 from rekindle.services.profiles import display_names, load_resolver, sort_key
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
@@ -38,63 +38,6 @@ from rekindle.store.database import utcnow
 from rekindle.store.schema import import_run
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for the summary line and ``--verbose``."""
-
-    path: str
-    format: str
-    contacts: int = 0
-    new: int = 0
-    merged: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    me: int = 0
-    interactions: int = 0
-    suggestions: int = 0
-    errors: list[RecordError] = field(default_factory=list)
-    notices: list[NoticeRecord] = field(default_factory=list)
-    merge_details: list[str] = field(default_factory=list)
-
-    @property
-    def skipped(self) -> int:
-        return len(self.errors)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "contacts": self.contacts,
-            "new": self.new,
-            "merged": self.merged,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "me": self.me,
-            "interactions": self.interactions,
-            "suggestions": self.suggestions,
-        }
-
-    def summary(self) -> str:
-        parts = [f"{self.new} new", f"{self.merged} merged"]
-        if self.updated:
-            parts.append(f"{self.updated} updated")
-        if self.unchanged:
-            parts.append(f"{self.unchanged} unchanged")
-        parts.append(f"{self.skipped} skipped")
-        line = f"{self.contacts} contacts: " + ", ".join(parts)
-        extras = []
-        if self.me:
-            extras.append(f"{self.me} about you")
-        if self.interactions:
-            extras.append(f"{self.interactions} interactions")
-        if self.suggestions:
-            extras.append(
-                f"{self.suggestions} possible duplicates to review (`rekindle merge --review`)"
-            )
-        if extras:
-            line += "; " + ", ".join(extras)
-        return line
 
 
 def identity_rows(raws: list[RawIdentity], region: str | None) -> list[q.IdentityRow]:
