@@ -6,7 +6,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from rekindle.records import ContactRecord, PartialDate, RawIdentity
+from rekindle.records import ContactRecord, PartialDate, RawIdentity, RecordError
 
 #: Google's separator for several values in one cell
 MULTI_SEP = " ::: "
@@ -144,3 +144,12 @@ def is_empty_contact(record: ContactRecord) -> bool:
         or record.identities
         or record.affiliations
     )
+
+
+def finish_row(record: ContactRecord, locator: str) -> ContactRecord | RecordError:
+    """The last step of every CSV row: an organisation-only row names the organisation, and a
+    row with nothing to know a person by is an error."""
+    mark_organisation(record)
+    if is_empty_contact(record):
+        return RecordError(record.source, locator, "row has no name, email, phone or organisation")
+    return record

@@ -11,9 +11,8 @@ from rekindle.records import AffiliationRecord, ContactRecord, Item, RawIdentity
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
     clean_text,
-    is_empty_contact,
+    finish_row,
     join_name,
-    mark_organisation,
     parse_email,
     parse_partial_date,
     split_multi,
@@ -118,10 +117,7 @@ def parse_row(row: CsvRow, columns: Mapping[str, int]) -> ContactRecord | Record
     for field_name, v in value.items():
         if field_name.startswith("extra.") and v:
             record.extra[field_name.removeprefix("extra.")] = v
-    mark_organisation(record)
-    if is_empty_contact(record):
-        return RecordError(SOURCE, row.locator, "row has no name, email, phone or organisation")
-    return record
+    return finish_row(record, row.locator)
 
 
 def _map_hint(table: CsvTable) -> str:

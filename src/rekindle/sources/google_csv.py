@@ -23,9 +23,8 @@ from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
     MULTI_SEP,
     clean_text,
-    is_empty_contact,
+    finish_row,
     join_name,
-    mark_organisation,
     parse_email,
     parse_label,
     parse_partial_date,
@@ -187,10 +186,7 @@ def parse_row(row: CsvRow, groups: Groups) -> ContactRecord | RecordError:
     for name in ("File As", "Phonetic First Name", "Phonetic Last Name", "Occupation"):
         if row.get(name):
             record.extra[name] = row.get(name)
-    mark_organisation(record)
-    if is_empty_contact(record):
-        return RecordError(SOURCE, row.locator, "row has no name, email, phone or organisation")
-    return record
+    return finish_row(record, row.locator)
 
 
 def parse(path: Path, options: ImportOptions) -> Iterator[Item]:

@@ -19,9 +19,8 @@ from rekindle.records import (
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
     clean_text,
-    is_empty_contact,
+    finish_row,
     join_name,
-    mark_organisation,
     parse_email,
     parse_email_in_text,
     parse_partial_date,
@@ -187,10 +186,7 @@ def parse_row(row: CsvRow) -> ContactRecord | RecordError:
     for column in EXTRA:
         if row.get(column):
             record.extra[column] = row.get(column)
-    mark_organisation(record)
-    if is_empty_contact(record):
-        return RecordError(SOURCE, row.locator, "row has no name, email, phone or organisation")
-    return record
+    return finish_row(record, row.locator)
 
 
 def parse(path: Path, options: ImportOptions) -> Iterator[Item]:

@@ -47,7 +47,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _owner() -> Column:
+def owner_column() -> Column:
     return Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), nullable=False)
 
 
@@ -70,7 +70,7 @@ owner = Table(
 setting = Table(
     "setting",
     metadata,
-    _owner(),
+    owner_column(),
     Column("key", String(100), nullable=False),
     Column("value", Text, nullable=False),
     UniqueConstraint("owner_id", "key", name="uq_setting_owner_key"),
@@ -80,7 +80,7 @@ person = Table(
     "person",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("display_name", String(500), nullable=False, default=""),
     Column("sort_name", String(500), nullable=False, default=""),
     Column("is_me", Boolean, nullable=False, default=False),
@@ -94,7 +94,7 @@ person = Table(
 person_edit = Table(
     "person_edit",
     metadata,
-    _owner(),
+    owner_column(),
     _person(),
     Column("field", String(50), nullable=False),
     Column("value", Text, nullable=False),
@@ -106,7 +106,7 @@ import_run = Table(
     "import_run",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("path", Text, nullable=False),
     Column("format", String(50), nullable=False),
     Column("started_at", UtcDateTime(), nullable=False),
@@ -118,7 +118,7 @@ source_record = Table(
     "source_record",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     _person(),
     Column("source", String(50), nullable=False),
     Column("natural_key", String(600), nullable=False),
@@ -139,7 +139,7 @@ identity = Table(
     "identity",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     _person(),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
     Column("kind", String(20), nullable=False),
@@ -156,7 +156,7 @@ affiliation = Table(
     "affiliation",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     _person(),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
     Column("organisation", String(500), nullable=False),
@@ -172,7 +172,7 @@ tag = Table(
     "tag",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     _person(),
     Column("name", String(200), nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
@@ -184,7 +184,7 @@ note = Table(
     "note",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     _person(),
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
@@ -195,7 +195,7 @@ merge_event = Table(
     "merge_event",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("into_person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
     Column(
         "absorbed_person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False
@@ -211,7 +211,7 @@ merge_suggestion = Table(
     "merge_suggestion",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("person_a", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
     Column("person_b", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
     Column("score", Float, nullable=False),
@@ -226,7 +226,7 @@ interaction = Table(
     "interaction",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("source", String(50), nullable=False),
     Column("natural_key", String(600), nullable=False),
     Column("occurred_at", UtcDateTime(), nullable=False),
@@ -246,7 +246,7 @@ interaction_person = Table(
     Column(
         "interaction_id", Integer, ForeignKey("interaction.id", ondelete="CASCADE"), nullable=False
     ),
-    _owner(),
+    owner_column(),
     _person(),
     Column("identity_kind", String(20), nullable=False),
     Column("identity_value", String(500), nullable=False),

@@ -15,18 +15,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rekindle.store.schema import UtcDateTime, metadata
-
-
-def _owner() -> Column:
-    return Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), nullable=False)
-
+from rekindle.store.schema import UtcDateTime, metadata, owner_column
 
 sync_source = Table(
     "sync_source",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("kind", String(20), nullable=False),
     Column("locator", Text, nullable=False),
     Column("state", Text, nullable=False, default="{}"),
@@ -49,7 +44,7 @@ message = Table(
     "message",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("key", String(600), nullable=False),
     Column("fingerprint", String(32), nullable=False),
     Column("occurred_at", UtcDateTime()),
@@ -74,7 +69,7 @@ message_address = Table(
     "message_address",
     metadata,
     Column("message_id", Integer, ForeignKey("message.id", ondelete="CASCADE"), nullable=False),
-    _owner(),
+    owner_column(),
     Column("role", String(4), nullable=False),
     Column("address", String(500), nullable=False),
     Column("name", String(500)),
@@ -86,7 +81,7 @@ meeting = Table(
     "meeting",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    owner_column(),
     Column("uid", String(600), nullable=False),
     Column("summary", Text),
     Column("start", UtcDateTime(), nullable=False),
@@ -104,7 +99,7 @@ meeting_attendee = Table(
     "meeting_attendee",
     metadata,
     Column("meeting_id", Integer, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False),
-    _owner(),
+    owner_column(),
     Column("address", String(500), nullable=False),
     Column("name", String(500)),
     Column("partstat", String(30)),
@@ -116,7 +111,7 @@ tie_stats = Table(
     "tie_stats",
     metadata,
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
-    _owner(),
+    owner_column(),
     Column("first_contact", UtcDateTime()),
     Column("last_contact", UtcDateTime()),
     Column("last_two_way", UtcDateTime()),
