@@ -11,7 +11,7 @@ from rekindle.services.importing import ImportReport, import_items
 from rekindle.store import Store
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
-from rekindle.store.history import tie_overview
+from rekindle.store.history import count_interactions, tie_overview
 from rekindle.store.sample_data import has_sample, remove_sample
 
 SAMPLE_SEED = 42
@@ -67,6 +67,4 @@ def quiet_ties(
 
 def counts(store: Store) -> tuple[int, int]:
     with store.read() as conn:
-        from rekindle.store.history import count_interactions
-
         return pq.count_people(conn, store.owner_id), count_interactions(conn, store.owner_id)

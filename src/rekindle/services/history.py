@@ -8,7 +8,6 @@ interrupted run stored.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,14 +95,13 @@ def finish_sync(
         written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
     else:
         memory = collector.derivable if collector is not None else None
-        start = collector.first_id if collector is not None and collector.first_id else None
         written, created, persons = derive(
             conn,
             owner_id,
             now,
             add_contacts=add,
             memory=memory,
-            memory_from=start if start is not None else (10**18 if memory is not None else None),
+            memory_from=collector.first_id if collector is not None else None,
         )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
     if report is not None:
@@ -181,7 +179,7 @@ def rebuild(store: Store, now: datetime | None = None) -> SyncReport:
     return report
 
 
-__all__ = ["Counter", "Positioned", "SyncReport", "finish_sync", "ingest", "rebuild", "sources"]
+__all__ = ["Positioned", "SyncReport", "finish_sync", "ingest", "rebuild", "sources"]
 
 
 def sources(store: Store) -> list[dict[str, Any]]:

@@ -175,8 +175,8 @@ def derive(
     Returns (interactions written, people created, persons touched). Addresses with a two-way
     exchange become people when ``create_people`` (through ``add_contacts``, the contact import
     path, so they meet the same identity rules). ``memory`` holds this run's new messages as
-    :data:`Derivable` tuples (their ids start at ``memory_from``), so a first sync of a large
-    archive does not read its messages back.
+    :data:`Derivable` tuples (their ids start at ``memory_from``; None when the run stored
+    nothing), so a first sync of a large archive does not read its messages back.
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
     max_id = (

@@ -141,55 +141,7 @@ def replace_record_facts(
     """Make the record's derived facts exactly these (idempotent)."""
     for table in (identity, affiliation, tag):
         conn.execute(delete(table).where(table.c.source_record_id == record_id))
-    if identities:
-        conn.execute(
-            insert(identity),
-            [
-                {
-                    "owner_id": owner_id,
-                    "person_id": person_id,
-                    "source_record_id": record_id,
-                    "kind": i.kind,
-                    "value": i.value,
-                    "display": i.display,
-                    "service": i.service,
-                    "label": i.label,
-                }
-                for i in identities
-            ],
-        )
-    if affiliations:
-        conn.execute(
-            insert(affiliation),
-            [
-                {
-                    "owner_id": owner_id,
-                    "person_id": person_id,
-                    "source_record_id": record_id,
-                    "organisation": a.organisation,
-                    "title": a.title,
-                    "department": a.department,
-                    "kind": a.kind,
-                    "start_date": a.start,
-                    "end_date": a.end,
-                }
-                for a in affiliations
-            ],
-        )
-    names = sorted({t.strip() for t in tags if t and t.strip()})
-    if names:
-        conn.execute(
-            insert(tag),
-            [
-                {
-                    "owner_id": owner_id,
-                    "person_id": person_id,
-                    "source_record_id": record_id,
-                    "name": n,
-                }
-                for n in names
-            ],
-        )
+    insert_facts(conn, owner_id, [(person_id, record_id, identities, affiliations, list(tags))])
 
 
 def insert_facts(
