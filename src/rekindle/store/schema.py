@@ -257,5 +257,6 @@ interaction_person = Table(
 )
 
 
-# the history tables register themselves on the same metadata
+# the history and engine tables register themselves on the same metadata
+from rekindle.store import schema_engine as _engine  # noqa: E402,F401
 from rekindle.store import schema_history as _history  # noqa: E402,F401
