@@ -1,0 +1,182 @@
+"""What the ranking knows about one tie at a moment: figures drawn from its contacts (pure).
+
+The same function serves ``rekindle plan`` (contacts read from the store) and the backtest
+(contacts read from an interaction log), so what is measured is what ships.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
+
+from rekindle.ties import (
+    GROUP_THRESHOLD,
+    HALF_LIFE_DAYS,
+    SECONDS_PER_DAY,
+    Contact,
+    decayed_sums,
+    weight,
+)
+
+#: contacts within this many days count as "lately" (for circles and group sightings)
+RECENT_DAYS = 45
+#: a message to more people than this says nothing about anyone's circles
+CIRCLE_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class TieFeatures:
+    """One tie at ``now``; personal contacts are 1:1 or small (at most 4 others) or meetings."""
+
+    personal: int
+    messages_in: int
+    messages_out: int
+    meetings: int
+    first: datetime | None
+    last: datetime | None
+    active_days: int
+    decayed: float
+    peak: float
+    peak_at: datetime | None
+    silence_days: float | None
+    usual_gap_days: float | None
+    reciprocity: float
+    reply_hours: float | None
+    group_recent: int
+    circles: float
+    circle_people: tuple[str, ...]
+
+    @property
+    def duration_days(self) -> float:
+        if self.first is None or self.last is None:
+            return 0.0
+        return (self.last - self.first).total_seconds() / SECONDS_PER_DAY
+
+    @property
+    def gap_ratio(self) -> float | None:
+        if self.silence_days is None or not self.usual_gap_days:
+            return None
+        return self.silence_days / self.usual_gap_days
+
+    @property
+    def two_way(self) -> bool:
+        return self.meetings > 0 or (self.messages_in > 0 and self.messages_out > 0)
+
+
+def is_personal(c: Contact) -> bool:
+    return c.group_size <= GROUP_THRESHOLD
+
+
+def recent_partners(
+    contacts_by_key: Mapping[str, Sequence[Contact]], now: datetime
+) -> dict[str, int]:
+    """Whom I have been in personal contact with lately, and how often (for circles)."""
+    since = now - timedelta(days=RECENT_DAYS)
+    out: dict[str, int] = {}
+    for key, contacts in contacts_by_key.items():
+        n = sum(1 for c in contacts if since <= c.when < now and is_personal(c))
+        if n:
+            out[key] = n
+    return out
+
+
+def tie_features(
+    contacts: Iterable[Contact], now: datetime, recent: Mapping[str, int] | None = None
+) -> TieFeatures:
+    """Figures for one tie from every contact before ``now``.
+
+    ``recent`` maps the people I have been in personal contact with lately to how often; a tie
+    whose past conversations included them is active in my circles now ("circles").
+    """
+    events = sorted((c for c in contacts if c.when < now), key=lambda c: c.when)
+    personal = [c for c in events if is_personal(c)]
+    since = now - timedelta(days=RECENT_DAYS)
+    group_recent = sum(1 for c in events if not is_personal(c) and c.when >= since)
+    circles, circle_people = _circles(events, recent or {})
+    if not personal:
+        return TieFeatures(
+            0, 0, 0, 0, None, None, 0, 0.0, 0.0, None, None, None, 0.0, None,
+            group_recent, circles, circle_people,
+        )  # fmt: skip
+    emails = [c for c in personal if c.channel != "meeting"]
+    n_in = sum(1 for c in emails if c.direction == "in")
+    n_out = sum(1 for c in emails if c.direction == "out")
+    meetings = len(personal) - len(emails)
+    days = sorted({c.when.date() for c in personal})
+    gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
+    decayed, peak, peak_at = _decay_with_peak(personal, now)
+    high = max(n_in, n_out)
+    return TieFeatures(
+        personal=len(personal),
+        messages_in=n_in,
+        messages_out=n_out,
+        meetings=meetings,
+        first=personal[0].when,
+        last=personal[-1].when,
+        active_days=len(days),
+        decayed=decayed,
+        peak=peak,
+        peak_at=peak_at,
+        silence_days=(now - personal[-1].when).total_seconds() / SECONDS_PER_DAY,
+        usual_gap_days=float(median(gaps)) if gaps else None,
+        reciprocity=min(n_in, n_out) / high if high else (1.0 if meetings else 0.0),
+        reply_hours=_their_reply_hours(personal),
+        group_recent=group_recent,
+        circles=circles,
+        circle_people=circle_people,
+    )
+
+
+def _decay_with_peak(
+    personal: Sequence[Contact], now: datetime
+) -> tuple[float, float, datetime | None]:
+    decayed, peak = decayed_sums(personal, now)
+    # when the peak was reached: replay the sum (cheap; personal contacts are few per person)
+    peak_at = None
+    running = 0.0
+    last: datetime | None = None
+    for c in personal:
+        if last is not None:
+            days = (c.when - last).total_seconds() / SECONDS_PER_DAY
+            running *= 0.5 ** (days / HALF_LIFE_DAYS)
+        running += weight(c)
+        if running >= peak - 1e-9:
+            peak_at = c.when
+        last = c.when
+    return decayed, peak, peak_at
+
+
+def _their_reply_hours(personal: Sequence[Contact]) -> float | None:
+    """Median hours from my message to their next one, when they answered within 30 days."""
+    waits = []
+    pending: datetime | None = None
+    for c in personal:
+        if c.direction == "out" and pending is None:
+            pending = c.when
+        elif c.direction == "in" and pending is not None:
+            hours = (c.when - pending).total_seconds() / 3600.0
+            if hours <= 30 * 24:
+                waits.append(hours)
+            pending = None
+    return float(median(waits)) if waits else None
+
+
+def _circles(events: Sequence[Contact], recent: Mapping[str, int]) -> tuple[float, tuple[str, ...]]:
+    """How active the people this tie shared conversations with are in my life lately."""
+    if not recent:
+        return 0.0, ()
+    shared: Counter[str] = Counter()
+    total = 0.0
+    for c in events:
+        if not c.co or len(c.co) > CIRCLE_LIMIT:
+            continue
+        share = 1.0 / len(c.co)
+        for other in c.co:
+            n = recent.get(other)
+            if n:
+                total += share * min(n, 3)
+                shared[other] += 1
+    return total, tuple(k for k, _ in shared.most_common(3))
