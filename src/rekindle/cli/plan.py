@@ -1,0 +1,191 @@
+"""`rekindle plan` and what you do with it: done, snooze, dismiss, never, resume; `goal`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.services import plan as svc
+from rekindle.services import plan_actions as act
+
+goal_app = typer.Typer(help="What you are working towards; it makes some people more relevant.")
+
+
+def plan_command(
+    count: Annotated[
+        int | None, typer.Option("--count", "-n", help="How many people (default: plan.quota).")
+    ] = None,
+    goal: Annotated[
+        str | None,
+        typer.Option("--goal", help="Rank for this goal instead of your current one (not stored)."),
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Recompute this week's plan instead of reusing it.")
+    ] = False,
+    why: Annotated[bool, typer.Option("--why", help="Show every score part.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """This week's few people worth reconnecting with: why, the occasion, how, and an opener.
+
+    The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
+    same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
+    """
+    plan = svc.weekly_plan(STATE.store(), quota=count, goal=goal, refresh=refresh)
+    if as_json:
+        print_json(plan.as_json())
+        return
+    head = f"[bold]Plan for {plan.period}[/bold]"
+    if plan.goal:
+        head += f"  [dim]goal: {safe(plan.goal)}[/dim]"
+    console.print(head)
+    if not plan.suggestions:
+        console.print(
+            "nobody to suggest now: import contacts (`rekindle import`) and sync mail "
+            "(`rekindle sync mail`), or lift holds with `rekindle resume PERSON`"
+        )
+    for i, s in enumerate(plan.suggestions, 1):
+        status = "" if s.status == "open" else f"  [green]({safe(s.status)})[/green]"
+        org = f" · {safe(s.organisation)}" if s.organisation else ""
+        console.print(
+            f"\n{i}. [bold]{safe(s.name)}[/bold]{org}  [dim]#{s.person_id} · {s.tier} tie · "
+            f"score {s.score:.2f}[/dim]{status}"
+        )
+        for reason in s.reasons:
+            console.print(f"   • {safe(reason)}")
+        if s.occasion:
+            console.print(f"   [yellow]occasion:[/yellow] {safe(s.occasion)}")
+        console.print(f"   [cyan]how:[/cyan] {s.medium}: {safe(s.medium_why)}")
+        console.print(f"   [cyan]opener:[/cyan] {safe(s.opener)}")
+        if why:
+            parts = ", ".join(f"{k} {v:.2f}" for k, v in s.parts.items() if v)
+            console.print(f"   [dim]{parts}[/dim]")
+    if not plan.stored:
+        console.print(
+            f"\n[dim]{plan.considered} people, {plan.due} due for a check-in, "
+            f"{plan.held} held back (snoozed, awaiting a reply, or contacted lately)[/dim]"
+        )
+    console.print(
+        "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "
+        "`dismiss PERSON --reason …` · `never PERSON`[/dim]"
+    )
+
+
+def done_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    medium: Annotated[
+        str, typer.Option("--medium", help="email, linkedin, call, sms, coffee, other.")
+    ] = "other",
+    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record it even within the lock period.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record that you reached out; it resets their clock and keeps them out of plans for a while."""
+    result = act.mark_done(STATE.store(), person, medium, note, force=force)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"noted: you reached out to {safe(result['name'])} ({safe(medium)})")
+
+
+def snooze_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    span: Annotated[str, typer.Argument(help="How long: 2w, 3m, 1y, or a date (2027-03-01).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Keep someone out of the plan until later."""
+    result = act.snooze(STATE.store(), person, span)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{safe(result['name'])} snoozed until {result['until'][:10]}")
+
+
+def dismiss_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept with the person).")
+    ] = None,
+    declined: Annotated[
+        bool,
+        typer.Option("--declined", help="They said no: keep the door open, revisit in 9 months."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Not now: out of the plan for 3 months (9 with --declined)."""
+    result = act.dismiss(STATE.store(), person, reason, declined)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{safe(result['name'])} out of the plan until {result['until'][:10]}")
+
+
+def never_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Do not contact: never suggest this person again (undo with `rekindle resume`)."""
+    result = act.never(STATE.store(), person, reason)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{safe(result['name'])} will not be suggested again")
+
+
+def resume_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Lift a snooze, dismissal, decline or do-not-contact."""
+    result = act.resume(STATE.store(), person)
+    if as_json:
+        print_json(result)
+        return
+    if result["lifted"]:
+        console.print(f"{safe(result['name'])} may be suggested again")
+    else:
+        console.print(f"{safe(result['name'])} was not held back")
+
+
+@goal_app.callback(invoke_without_command=True)
+def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show your current goal and earlier ones."""
+    if ctx.invoked_subcommand:
+        return
+    found = act.goals(STATE.store())
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        console.print('no goal yet: `rekindle goal set "find a product role in fintech"`')
+    for g in found:
+        mark = "[bold]now[/bold]  " if g["active"] else "[dim]was[/dim]  "
+        console.print(f"{mark}{safe(g['text'])}  [dim]since {g['since'][:10]}[/dim]")
+
+
+@goal_app.command("set")
+def goal_set(text: Annotated[str, typer.Argument(help="What you are working towards.")]) -> None:
+    """Set your goal; plans rank people whose work, tags and notes fit it higher."""
+    kept = act.set_goal(STATE.store(), text)
+    console.print(f"goal: {safe(kept)}  [dim](`rekindle plan --refresh` to re-rank now)[/dim]")
+
+
+@goal_app.command("clear")
+def goal_clear() -> None:
+    """Drop the current goal."""
+    act.set_goal(STATE.store(), None)
+    console.print("no goal now")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
+    app.command("done")(done_command)
+    app.command("snooze")(snooze_command)
+    app.command("dismiss")(dismiss_command)
+    app.command("never")(never_command)
+    app.command("resume")(resume_command)
+    app.add_typer(goal_app, name="goal")

@@ -1,0 +1,93 @@
+"""The week's short list: guards, diversity and quota over scored candidates (pure).
+
+Candidates arrive scored; people held back (snoozed, declined, do-not-contact, awaiting a
+reply, reached lately) never pass; the rest are picked by maximal marginal relevance so the
+list is not the top few of one employer, and ties break on the person id so the same inputs
+always give the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rekindle.scoring import Score
+
+#: how much a pick's similarity to those already picked costs (0 = plain top-N)
+DIVERSITY = 0.35
+FREQUENCIES = ("week", "month")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    person_id: int
+    name: str
+    score: Score
+    organisation: str | None = None
+    circles: frozenset[str] = field(default_factory=frozenset)
+    held: str | None = None
+
+    @property
+    def value(self) -> float:
+        return self.score.total
+
+
+def similarity(a: Candidate, b: Candidate) -> float:
+    """1 for the same organisation, else the overlap of their other contexts (tags, domain)."""
+    if a.organisation and b.organisation and a.organisation.casefold() == b.organisation.casefold():
+        return 1.0
+    if not a.circles or not b.circles:
+        return 0.0
+    return len(a.circles & b.circles) / len(a.circles | b.circles)
+
+
+def select(
+    candidates: Iterable[Candidate], quota: int, diversity: float = DIVERSITY
+) -> list[Candidate]:
+    """Up to ``quota`` people, best first, each next one trading score against sameness."""
+    pool = sorted((c for c in candidates if c.held is None), key=lambda c: (-c.value, c.person_id))
+    if quota <= 0 or not pool:
+        return []
+    top = pool[0].value or 1.0
+    chosen: list[Candidate] = []
+    while pool and len(chosen) < quota:
+        best_i = 0
+        best = float("-inf")
+        for i, c in enumerate(pool[: max(50, quota * 20)]):
+            same = max((similarity(c, s) for s in chosen), default=0.0)
+            value = (1 - diversity) * (c.value / top) - diversity * same
+            if value > best + 1e-12:
+                best, best_i = value, i
+        chosen.append(pool.pop(best_i))
+    return chosen
+
+
+def period_of(now: datetime | date, frequency: str = "week") -> str:
+    """The plan's period: an ISO week (``2026-W47``) or a month (``2026-11``)."""
+    if frequency == "month":
+        return f"{now.year:04d}-{now.month:02d}"
+    year, week, _ = now.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def held_reason(
+    *,
+    hold: str | None,
+    awaiting_since: datetime | None,
+    last_outreach: datetime | None,
+    now: datetime,
+    lock_days: int,
+) -> str | None:
+    """Why a person may not be suggested now, or None."""
+    if hold:
+        return hold
+    if awaiting_since is not None:
+        return f"awaiting a reply since {awaiting_since:%d %b %Y}"
+    if last_outreach is not None and (now - last_outreach).days < lock_days:
+        return f"contacted on {last_outreach:%d %b %Y}"
+    return None
+
+
+def stable_order(entries: Sequence[Candidate]) -> list[Candidate]:
+    return sorted(entries, key=lambda c: (-c.value, c.person_id))

@@ -1,0 +1,162 @@
+"""What you do with a suggestion: done, snooze, dismiss, never, resume; and the goal."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rekindle.errors import UserError
+from rekindle.services.people import resolve_person
+from rekindle.store import Store
+from rekindle.store import engine as eq
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store.database import utcnow
+from rekindle.store.settings import get_settings
+
+#: a dismissal keeps someone out of the plan this long; a decline keeps the door open longer
+DISMISS_DAYS = 90
+DECLINED_DAYS = 270
+_SPAN = re.compile(
+    r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|yr|year|years)\s*$"
+)
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_span(text: str, now: datetime) -> datetime:
+    """``3m``, ``2w``, ``10d``, ``1y`` from now, or a date (``2027-03-01``)."""
+    m = _SPAN.match(text.lower())
+    if m:
+        days = int(m.group(1)) * _UNIT_DAYS[m.group(2)[0]]
+        if days <= 0:
+            raise UserError(f"snooze for {text!r}? give a length above zero")
+        return now + timedelta(days=days)
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"{text!r} is neither a length nor a date",
+            hint="use e.g. 3m, 2w, 10d, 1y or 2027-03-01",
+        ) from None
+    until = datetime(day.year, day.month, day.day, tzinfo=now.tzinfo)
+    if until <= now:
+        raise UserError(f"{text} is not in the future")
+    return until
+
+
+def _person(store: Store, ref: str, conn: Any) -> tuple[int, str]:
+    pid = resolve_person(conn, store.owner_id, ref)
+    row = pq.get_person(conn, store.owner_id, pid)
+    assert row is not None
+    return pid, row.display_name
+
+
+def mark_done(
+    store: Store,
+    ref: str,
+    medium: str = "other",
+    note: str | None = None,
+    now: datetime | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Record that you reached out (outside Rekindle): it resets their clock and locks them
+    out of the plan for the lock period."""
+    now = now or utcnow()
+    with store.begin() as conn:
+        pid, name = _person(store, ref, conn)
+        lock = int(get_settings(conn, store.owner_id).get("plan.lock_days", "30") or 30)
+        last = oq.last_delivered(conn, store.owner_id).get(pid)
+        if last is not None and (now - last).days < lock and not force:
+            raise UserError(
+                f"you already reached {name} on {last:%d %b %Y}",
+                hint=f"within {lock} days; add --force to record another",
+            )
+        oid = oq.add_outreach(
+            conn,
+            store.owner_id,
+            pid,
+            intent="catch-up",
+            medium=medium,
+            status="logged",
+            at=now,
+            sent_at=now,
+            note=note,
+        )
+    return {"person_id": pid, "name": name, "outreach_id": oid, "at": now.isoformat()}
+
+
+def hold(
+    store: Store,
+    ref: str,
+    kind: str,
+    until: datetime | None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    now = now or utcnow()
+    with store.begin() as conn:
+        pid, name = _person(store, ref, conn)
+        eq.add_hold(conn, store.owner_id, pid, kind, now, until, reason)
+    return {
+        "person_id": pid,
+        "name": name,
+        "hold": kind,
+        "until": until.isoformat() if until else None,
+        "reason": reason,
+    }
+
+
+def snooze(store: Store, ref: str, span: str, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    return hold(store, ref, "snoozed", parse_span(span, now), None, now)
+
+
+def dismiss(
+    store: Store,
+    ref: str,
+    reason: str | None = None,
+    declined: bool = False,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    now = now or utcnow()
+    days = DECLINED_DAYS if declined else DISMISS_DAYS
+    kind = "declined" if declined else "dismissed"
+    return hold(store, ref, kind, now + timedelta(days=days), reason, now)
+
+
+def never(
+    store: Store, ref: str, reason: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    return hold(store, ref, "never", None, reason, now)
+
+
+def resume(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    with store.begin() as conn:
+        pid, name = _person(store, ref, conn)
+        lifted = eq.lift_holds(conn, store.owner_id, pid, now)
+    return {"person_id": pid, "name": name, "lifted": lifted}
+
+
+def set_goal(store: Store, text: str | None, now: datetime | None = None) -> str | None:
+    now = now or utcnow()
+    text = (text or "").strip() or None
+    if text is not None and len(text) > 500:
+        raise UserError("a goal is a sentence, not an essay (500 characters at most)")
+    with store.begin() as conn:
+        eq.set_goal(conn, store.owner_id, text, now)
+    return text
+
+
+def goals(store: Store) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        return [
+            {
+                "text": g.text,
+                "active": g.active,
+                "since": g.created_at.isoformat(),
+                "ended": g.ended_at.isoformat() if g.ended_at else None,
+            }
+            for g in eq.goals(conn, store.owner_id)
+        ]

@@ -1,0 +1,263 @@
+"""Queries of the reconnection engine: goals, holds, the stored plan, and people's facts in bulk."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+
+from rekindle.store.schema import (
+    affiliation,
+    identity,
+    interaction,
+    interaction_person,
+    note,
+    person,
+    person_edit,
+    tag,
+)
+from rekindle.store.schema_engine import goal, person_hold, plan_entry
+
+# --- goals -----------------------------------------------------------------------------------
+
+
+def active_goal(conn: Connection, owner_id: int) -> Any | None:
+    return conn.execute(
+        select(goal)
+        .where(goal.c.owner_id == owner_id, goal.c.active.is_(True))
+        .order_by(goal.c.id.desc())
+    ).first()
+
+
+def set_goal(conn: Connection, owner_id: int, text: str | None, now: datetime) -> int | None:
+    """End the active goal and, given a text, start a new one."""
+    conn.execute(
+        update(goal)
+        .where(goal.c.owner_id == owner_id, goal.c.active.is_(True))
+        .values(active=False, ended_at=now)
+    )
+    if not text:
+        return None
+    result = conn.execute(insert(goal).values(owner_id=owner_id, text=text, created_at=now))
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def goals(conn: Connection, owner_id: int) -> list[Any]:
+    return list(
+        conn.execute(select(goal).where(goal.c.owner_id == owner_id).order_by(goal.c.id.desc()))
+    )
+
+
+# --- holds -----------------------------------------------------------------------------------
+
+
+def add_hold(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    kind: str,
+    now: datetime,
+    until: datetime | None = None,
+    reason: str | None = None,
+) -> None:
+    lift_holds(conn, owner_id, person_id, now)
+    conn.execute(
+        insert(person_hold).values(
+            owner_id=owner_id,
+            person_id=person_id,
+            kind=kind,
+            until=until,
+            reason=reason,
+            created_at=now,
+        )
+    )
+
+
+def lift_holds(conn: Connection, owner_id: int, person_id: int, now: datetime) -> int:
+    result = conn.execute(
+        update(person_hold)
+        .where(
+            person_hold.c.owner_id == owner_id,
+            person_hold.c.person_id == person_id,
+            person_hold.c.lifted_at.is_(None),
+        )
+        .values(lifted_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
+def holds_in_force(conn: Connection, owner_id: int, now: datetime) -> dict[int, Any]:
+    """Per person, the hold that keeps them out of the plan at ``now``."""
+    rows = conn.execute(
+        select(person_hold)
+        .where(
+            person_hold.c.owner_id == owner_id,
+            person_hold.c.lifted_at.is_(None),
+            or_(person_hold.c.until.is_(None), person_hold.c.until > now),
+        )
+        .order_by(person_hold.c.id)
+    )
+    return {int(r.person_id): r for r in rows}
+
+
+# --- the stored plan -------------------------------------------------------------------------
+
+
+def plan_entries(conn: Connection, owner_id: int, period: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(plan_entry)
+            .where(plan_entry.c.owner_id == owner_id, plan_entry.c.period == period)
+            .order_by(plan_entry.c.rank)
+        )
+    )
+
+
+def save_plan(
+    conn: Connection,
+    owner_id: int,
+    period: str,
+    goal_id: int | None,
+    entries: Sequence[tuple[int, float, str]],
+    now: datetime,
+) -> None:
+    """Replace the period's plan with ``(person_id, score, detail json)`` in rank order."""
+    conn.execute(
+        delete(plan_entry).where(plan_entry.c.owner_id == owner_id, plan_entry.c.period == period)
+    )
+    if entries:
+        conn.execute(
+            insert(plan_entry),
+            [
+                {
+                    "owner_id": owner_id,
+                    "period": period,
+                    "goal_id": goal_id,
+                    "person_id": pid,
+                    "rank": rank,
+                    "score": score,
+                    "detail": detail,
+                    "created_at": now,
+                }
+                for rank, (pid, score, detail) in enumerate(entries, 1)
+            ],
+        )
+
+
+# --- people's facts in bulk ------------------------------------------------------------------
+
+
+def active_people(conn: Connection, owner_id: int) -> dict[int, str]:
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name).where(
+            person.c.owner_id == owner_id,
+            person.c.merged_into.is_(None),
+            person.c.is_me.is_(False),
+        )
+    )
+    return {int(r.id): r.display_name for r in rows}
+
+
+def people_with_history(conn: Connection, owner_id: int) -> list[int]:
+    rows = conn.execute(
+        select(interaction_person.c.person_id)
+        .where(interaction_person.c.owner_id == owner_id)
+        .distinct()
+    )
+    return sorted(int(r[0]) for r in rows)
+
+
+def affiliations_by_person(conn: Connection, owner_id: int) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in conn.execute(
+        select(affiliation)
+        .where(affiliation.c.owner_id == owner_id)
+        .order_by(
+            affiliation.c.end_date.is_not(None),
+            affiliation.c.start_date.desc().nulls_last(),
+            affiliation.c.id,
+        )
+    ):
+        out[int(r.person_id)].append(r)
+    return out
+
+
+def tags_by_person(conn: Connection, owner_id: int) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for pid, name in conn.execute(
+        select(tag.c.person_id, tag.c.name).where(tag.c.owner_id == owner_id)
+    ):
+        out[int(pid)].add(name)
+    return out
+
+
+def notes_by_person(conn: Connection, owner_id: int) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for pid, body in conn.execute(
+        select(note.c.person_id, note.c.body).where(note.c.owner_id == owner_id)
+    ):
+        out[int(pid)].append(body)
+    return out
+
+
+def edits_by_person(
+    conn: Connection, owner_id: int, fields: Sequence[str]
+) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = defaultdict(dict)
+    for r in conn.execute(
+        select(person_edit.c.person_id, person_edit.c.field, person_edit.c.value).where(
+            person_edit.c.owner_id == owner_id, person_edit.c.field.in_(list(fields))
+        )
+    ):
+        out[int(r.person_id)][r.field] = r.value
+    return out
+
+
+def reach_by_person(conn: Connection, owner_id: int) -> dict[int, dict[str, Any]]:
+    """Per person: their identity kinds (email, phone, url with service) and first values."""
+    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    for r in conn.execute(
+        select(identity.c.person_id, identity.c.kind, identity.c.value, identity.c.service)
+        .where(identity.c.owner_id == owner_id)
+        .order_by(identity.c.id)
+    ):
+        key = (
+            "linkedin"
+            if r.kind == "url" and (r.service == "linkedin" or "linkedin.com/" in r.value)
+            else r.kind
+        )
+        out[int(r.person_id)].setdefault(key, r.value)
+    return out
+
+
+def last_subjects(
+    conn: Connection, person_ids: Sequence[int]
+) -> dict[int, tuple[str, datetime, str]]:
+    """Per person, the subject, time and channel of their newest interaction with a subject."""
+    out: dict[int, tuple[str, datetime, str]] = {}
+    for start in range(0, len(person_ids), 500):
+        chunk = list(person_ids[start : start + 500])
+        rows = conn.execute(
+            select(
+                interaction_person.c.person_id,
+                interaction.c.subject,
+                interaction.c.occurred_at,
+                interaction.c.channel,
+            )
+            .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+            .where(
+                and_(
+                    interaction_person.c.person_id.in_(chunk),
+                    interaction.c.subject.is_not(None),
+                    interaction.c.subject != "",
+                )
+            )
+            .order_by(interaction.c.occurred_at)
+        )
+        for pid, subject, at, channel in rows:
+            out[int(pid)] = (subject, at, channel)
+    return out

@@ -1,0 +1,59 @@
+"""Tiers of closeness and their check-in cadences (pure).
+
+A tier is how close a tie is meant to be. It is inferred from the history (the strongest the
+tie ever was), and can be set per person, per tag or per tier in the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rekindle.tie_features import TieFeatures
+
+TIERS = ("close", "regular", "occasional", "dormant")
+DEFAULT_CADENCE_DAYS = {"close": 30, "regular": 90, "occasional": 180, "dormant": 365}
+
+#: the peak decayed strength (about one 1:1 exchange counts 1-2) that makes each tier
+_PEAK_FOR = (("close", 20.0), ("regular", 8.0), ("occasional", 3.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    tier: str
+    days: int
+    why: str
+
+
+def infer_tier(f: TieFeatures) -> str:
+    """The tier the history suggests: how strong the tie was at its best."""
+    for tier, peak in _PEAK_FOR:
+        if f.peak >= peak:
+            return tier
+    return "dormant"
+
+
+def cadence_for(
+    f: TieFeatures,
+    *,
+    person_tier: str | None = None,
+    person_days: int | None = None,
+    tags: Iterable[str] = (),
+    tag_days: Mapping[str, int] | None = None,
+    tier_days: Mapping[str, int] | None = None,
+) -> Cadence:
+    """The check-in cadence: the person's own setting, else their tags', else their tier's."""
+    tier = person_tier if person_tier in TIERS else infer_tier(f)
+    days_by_tier = {**DEFAULT_CADENCE_DAYS, **(tier_days or {})}
+    if person_days:
+        return Cadence(tier, person_days, f"every {person_days} days (set for them)")
+    tagged = [(tag_days or {})[t] for t in tags if t in (tag_days or {})]
+    if tagged:
+        return Cadence(tier, min(tagged), f"every {min(tagged)} days (their tag)")
+    how = "set for them" if person_tier in TIERS else "from your history"
+    return Cadence(tier, days_by_tier[tier], f"{tier} tie ({how}): every {days_by_tier[tier]} days")
+
+
+def is_due(f: TieFeatures, cadence: Cadence) -> bool:
+    """Silent for at least the cadence; a person with no history at all is always due."""
+    return f.silence_days is None or f.silence_days >= cadence.days

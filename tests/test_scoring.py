@@ -1,0 +1,182 @@
+"""Tie features, the score's parts and reasons, tiers, medium and the goal match (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rekindle.goal_match import GoalIndex, goal_terms, stem
+from rekindle.medium import Reach, choose_medium
+from rekindle.scoring import Context, Weights, default_weights, dormancy, score, span_words
+from rekindle.tie_features import recent_partners, tie_features
+from rekindle.tiers import cadence_for, infer_tier, is_due
+from rekindle.ties import Contact
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def day(n: float) -> datetime:
+    return NOW - timedelta(days=n)
+
+
+def talk(*days_ago: float, group: int = 1, co: frozenset[str] = frozenset()) -> list[Contact]:
+    """Alternating out/in mail on the given days."""
+    return [
+        Contact(day(d), "out" if i % 2 == 0 else "in", "email", group, None, co)
+        for i, d in enumerate(sorted(days_ago, reverse=True))
+    ]
+
+
+def test_features_of_a_regular_tie_gone_quiet() -> None:
+    f = tie_features(talk(400, 370, 340, 310, 280), NOW)
+    assert f.personal == 5 and f.messages_out == 3 and f.messages_in == 2
+    assert f.silence_days == pytest.approx(280)
+    assert f.usual_gap_days == 30
+    assert f.gap_ratio == pytest.approx(280 / 30)
+    assert f.reciprocity == pytest.approx(2 / 3)
+    assert f.two_way
+    assert f.first == day(400) and f.last == day(280)
+    assert f.peak_at == day(280)
+    assert 0 < f.decayed < f.peak
+
+
+def test_group_mail_is_a_sighting_not_a_personal_contact() -> None:
+    contacts = talk(300, 290) + talk(10, group=12)
+    f = tie_features(contacts, NOW)
+    assert f.personal == 2
+    assert f.group_recent == 1
+    assert f.silence_days == pytest.approx(290)
+
+
+def test_contacts_after_now_are_not_seen() -> None:
+    later = [Contact(NOW + timedelta(days=3), "in")]
+    assert tie_features(talk(50, 40) + later, NOW).personal == 2
+
+
+def test_circles_count_people_i_talk_to_now() -> None:
+    friends = {"ann": talk(5, 3), "bob": talk(200)}
+    recent = recent_partners(friends, NOW)
+    assert recent == {"ann": 2}
+    shared = talk(300, 299, co=frozenset({"ann", "zed"}))
+    f = tie_features(shared, NOW, recent)
+    assert f.circle_people == ("ann",)
+    assert f.circles > 0
+    assert tie_features(talk(300, 299, co=frozenset({"bob"})), NOW, recent).circles == 0
+
+
+def test_reasons_name_dates_and_the_gap() -> None:
+    f = tie_features(talk(400, 370, 340, 310, 280), NOW)
+    s = score(f, default_weights())
+    texts = {p.name: p.reason for p in s.parts}
+    assert "5 messages, last on" in texts["strength"]
+    assert (
+        texts["dormancy"] == "quiet for 9 months, 9x your usual gap of 30 days: the tie is fading"
+    )
+    assert texts["reciprocity"] == "both of you wrote (2 in, 3 out)"
+    assert s.total == pytest.approx(sum(p.contribution for p in s.parts))
+    assert len(s.reasons(3)) <= 3
+
+
+def test_context_parts_add_their_reasons() -> None:
+    f = tie_features(talk(800, 790), NOW)
+    ctx = Context(
+        shared=1.0,
+        shared_reason="you were both at Acme 2015–2018",
+        timing=1.0,
+        timing_reason="birthday on 24 Nov",
+    )
+    weights = Weights({"shared": 1.0, "timing": 2.0, "strength": 0.1})
+    s = score(f, weights, ctx)
+    assert s.reasons(2) == ["birthday on 24 Nov", "you were both at Acme 2015–2018"]
+    assert s.total > score(f, weights).total
+
+
+def test_weights_overrides_are_checked() -> None:
+    w = default_weights().with_overrides({"goal": 3.0})
+    assert w["goal"] == 3.0
+    with pytest.raises(ValueError, match="unknown score part"):
+        default_weights().with_overrides({"luck": 1.0})
+    assert "fitted_on" in default_weights().provenance
+
+
+def test_dormancy_shape() -> None:
+    def with_ratio(silence: float) -> float:
+        f = tie_features(talk(silence + 20, silence + 10, silence), NOW)
+        return dormancy(f)
+
+    assert with_ratio(5) == 0.0  # within the usual gap of 10 days
+    assert with_ratio(20) == pytest.approx(0.5)
+    assert with_ratio(50) == 1.0
+    assert with_ratio(400) == pytest.approx(8 / 40)  # decaying
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.floats(min_value=1, max_value=2000), min_size=1, max_size=12, unique=True),
+    st.floats(min_value=0.001, max_value=0.99),
+)
+def test_more_recent_contact_never_raises_dormancy(days: list[float], shift: float) -> None:
+    """The same history with its latest contact moved later is never more dormant."""
+    latest = min(days)
+    before = tie_features(talk(*days), NOW)
+    after = tie_features(talk(*[d for d in days if d != latest], latest * shift), NOW)
+    assert after.silence_days is not None and before.silence_days is not None
+    assert after.silence_days <= before.silence_days
+    if before.gap_ratio is not None and after.gap_ratio is not None:
+        assert after.gap_ratio <= before.gap_ratio + 1e-9
+
+
+def test_tiers_from_peak_and_overrides() -> None:
+    close = tie_features(talk(*range(40, 100, 2)), NOW)
+    faint = tie_features(talk(900, 899), NOW)
+    assert infer_tier(close) == "close"
+    assert infer_tier(faint) == "dormant"
+    assert cadence_for(close).days == 30
+    assert cadence_for(close, tier_days={"close": 14}).days == 14
+    assert cadence_for(faint, person_tier="regular").tier == "regular"
+    assert cadence_for(faint, person_days=45).days == 45
+    assert cadence_for(faint, tags=["mentor"], tag_days={"mentor": 60}).days == 60
+    assert is_due(close, cadence_for(close))  # 40 days >= 30
+    assert not is_due(close, cadence_for(close, person_days=60))
+    assert is_due(tie_features([], NOW), cadence_for(tie_features([], NOW)))
+
+
+def test_medium_honours_preference_then_closeness() -> None:
+    f = tie_features(talk(100, 90), NOW)
+    everything = Reach(email=True, linkedin=True, phone=True)
+    assert choose_medium(f, "close", everything).medium == "call"
+    assert choose_medium(f, "regular", everything).medium == "email"
+    assert choose_medium(f, "close", Reach(email=True, phone=True, preferred="email")).why == (
+        "they prefer email"
+    )
+    assert (
+        choose_medium(tie_features([], NOW), "dormant", Reach(linkedin=True)).medium == "linkedin"
+    )
+    assert choose_medium(f, "close", Reach(email=True, preferred="sms")).medium == "email"
+
+
+def test_goal_match_uses_stems_and_rarity() -> None:
+    index = GoalIndex(
+        {
+            1: ["Stripe Head of Products", "fintech"],
+            2: ["Acme Head of Sales"],
+            3: ["Globex Product designer"],
+        }
+    )
+    terms = goal_terms("find a product role in FinTech")
+    assert terms == ["product", "fintech"]
+    one, two, three = (index.match(i, terms) for i in (1, 2, 3))
+    assert one.matched == ("product", "fintech") and one.value == pytest.approx(1.0)
+    assert two.value == 0.0
+    assert 0 < three.value < one.value
+    assert stem("designers") == "design"
+
+
+def test_span_words() -> None:
+    assert span_words(3) == "3 days"
+    assert span_words(100) == "3 months"
+    assert span_words(400) == "13 months"
+    assert span_words(1100) == "3 years"
