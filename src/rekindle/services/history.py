@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from rekindle.history_records import MessageRecord
 from rekindle.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.services.importing import add_contacts_in
+from rekindle.services.life_events import detect_mail_domains
 from rekindle.services.mail_ingest import CHUNK, MailCounts, MessageStore, derive, rederive_all
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store
@@ -46,6 +47,7 @@ class SyncReport:
     errors: list[RecordError] = field(default_factory=list)
     notices: list[NoticeRecord] = field(default_factory=list)
     ties_refreshed: int = 0
+    life_events: int = 0
     resumed: bool = False
     note: str | None = None
 
@@ -65,6 +67,8 @@ class SyncReport:
         line = ", ".join(parts) + f"; {c.interactions} interactions"
         if c.new_people:
             line += f", {c.new_people} new people (two-way exchanges)"
+        if self.life_events:
+            line += f"; {self.life_events} life events (`rekindle occasions`)"
         return line
 
 
@@ -89,7 +93,8 @@ def finish_sync(
     everything: bool = False,
     collector: MessageStore | None = None,
 ) -> None:
-    """Derive interactions for new messages and refresh the tie statistics they touch."""
+    """Derive interactions for new messages, refresh the tie statistics they touch and note
+    people who lately started writing from a new work domain (a life event)."""
     add = _adder(owner_id, now)
     if everything:
         written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
@@ -104,10 +109,12 @@ def finish_sync(
             memory_from=collector.first_id if collector is not None else None,
         )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
+    events = detect_mail_domains(conn, owner_id, persons, now) if persons else 0
     if report is not None:
         report.counts.interactions += written
         report.counts.new_people += created
         report.ties_refreshed += refreshed
+        report.life_events += events
 
 
 def ingest(

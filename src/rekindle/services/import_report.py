@@ -21,6 +21,7 @@ class ImportReport:
     me: int = 0
     interactions: int = 0
     suggestions: int = 0
+    life_events: int = 0
     errors: list[RecordError] = field(default_factory=list)
     notices: list[NoticeRecord] = field(default_factory=list)
     merge_details: list[str] = field(default_factory=list)
@@ -40,6 +41,7 @@ class ImportReport:
             "me": self.me,
             "interactions": self.interactions,
             "suggestions": self.suggestions,
+            "life_events": self.life_events,
         }
 
     def summary(self) -> str:
@@ -55,6 +57,8 @@ class ImportReport:
             extras.append(f"{self.me} about you")
         if self.interactions:
             extras.append(f"{self.interactions} interactions")
+        if self.life_events:
+            extras.append(f"{self.life_events} life events (`rekindle occasions`)")
         if self.suggestions:
             extras.append(
                 f"{self.suggestions} possible duplicates to review (`rekindle merge --review`)"

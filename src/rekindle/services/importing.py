@@ -28,6 +28,7 @@ from rekindle.records import (
     contact_to_data,
 )
 from rekindle.services.import_report import ImportReport
+from rekindle.services.life_events import LifeEventWatch
 from rekindle.services.profiles import display_names, load_resolver, sort_key
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
@@ -83,6 +84,7 @@ class _Importer:
         self.known = q.load_record_index(conn, self.owner)
         self.interaction_keys = history.load_interaction_keys(conn, self.owner)
         self.resolver: Resolver = load_resolver(conn, self.owner, region)
+        self.life = LifeEventWatch(conn, self.owner, self.known, import_id, now)
         self.touched: set[int] = set()
         self.created: set[int] = set()
         self.tie_people: set[int] = set()
@@ -111,6 +113,7 @@ class _Importer:
         idents, affs = self.facts(record)
         if known is not None:
             self.flush_facts()
+            self.life.record_changed(known.id, known.person_id, record.source, data)
             q.update_record(
                 self.conn,
                 known.id,
@@ -126,6 +129,7 @@ class _Importer:
             )
             self.resolver.register(known.person_id, profile_from_record(record, self.region))
             self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
+            self.life.record_stored(known.id, record.source, key[1])
             self.touched.add(known.person_id)
             self.report.updated += 1
             return
@@ -163,7 +167,10 @@ class _Importer:
         )
         self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
         self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
+        self.life.record_stored(record_id, record.source, key[1])
         self.resolver.register(person_id, profile)
+        if resolution.person_id is not None:
+            self.life.record_joined(person_id, record.source, key[1], data)
         if person_id not in self.created:
             self.touched.add(person_id)
         if resolution.also_merge:
@@ -181,6 +188,7 @@ class _Importer:
                 self.now,
             )
             self.resolver.merged(other, person_id)
+            self.life.persons_merged(person_id, other)
             self.touched.discard(other)
             self.created.discard(other)
             self.touched.add(person_id)
@@ -243,6 +251,7 @@ class _Importer:
             idents, affs = self.facts(record)
             self.pending.append((pid, rid, idents, affs, list(record.tags)))
             self.known[key] = q.KnownRecord(rid, str(row["content_hash"]), pid)
+            self.life.record_stored(rid, record.source, key[1])
             self.resolver.register(pid, profile_from_record(record, self.region))
             self.created.add(pid)
         self.flush_facts()
@@ -310,6 +319,7 @@ class _Importer:
 
     def finish(self) -> None:
         self.flush_facts()
+        self.report.life_events += self.life.found
         refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
         if self.tie_people:
             refresh_ties(self.conn, self.owner, self.tie_people, self.now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, select
 
 from rekindle.store.schema import interaction, person, source_record
+from rekindle.store.schema_engine import occasion
 
 SAMPLE_SOURCES = ("sample", "sample-update", "sample-me")
 
@@ -23,6 +24,11 @@ def remove_sample(conn: Connection, owner_id: int) -> int:
     conn.execute(
         delete(interaction).where(
             interaction.c.owner_id == owner_id, interaction.c.source.in_(SAMPLE_SOURCES)
+        )
+    )
+    conn.execute(
+        delete(occasion).where(
+            occasion.c.owner_id == owner_id, occasion.c.source.in_(SAMPLE_SOURCES)
         )
     )
     conn.execute(

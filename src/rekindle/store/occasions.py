@@ -1,0 +1,237 @@
+"""Occasions kept in the database, and the facts occasions are computed from, in batches.
+
+Life events are stored when found; computed occasions (birthdays, anniversaries, holidays) are
+stored only once handled, so the flag persists. Every reader takes many people at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from rekindle.occasions import Occasion
+from rekindle.store.schema import affiliation, identity, person_edit, source_record
+from rekindle.store.schema_engine import occasion
+from rekindle.store.schema_history import message, message_address, tie_stats
+
+CHUNK = 500
+
+
+def _chunks(ids: Sequence[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def save_occasion(
+    conn: Connection, owner_id: int, person_id: int, found: Occasion, now: datetime
+) -> bool:
+    """Store ``found`` unless the person already has an occasion with its key; True if new."""
+    exists = conn.execute(
+        select(occasion.c.id).where(
+            occasion.c.owner_id == owner_id,
+            occasion.c.person_id == person_id,
+            occasion.c.key == found.key,
+        )
+    ).first()
+    if exists is not None:
+        return False
+    conn.execute(insert(occasion).values(_row(owner_id, person_id, found, now)))
+    return True
+
+
+def _row(owner_id: int, person_id: int, found: Occasion, now: datetime) -> dict[str, Any]:
+    return {
+        "owner_id": owner_id,
+        "person_id": person_id,
+        "kind": found.kind,
+        "key": found.key[:300],
+        "on_date": found.on_date,
+        "detail": found.detail,
+        "source": found.source[:200],
+        "handled_at": now if found.handled else None,
+        "created_at": now,
+    }
+
+
+def stored_occasions(
+    conn: Connection, owner_id: int, person_ids: Sequence[int]
+) -> dict[int, list[Any]]:
+    """Every stored occasion of these people (life events and handled flags), oldest first."""
+    out: dict[int, list[Any]] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(occasion)
+            .where(occasion.c.owner_id == owner_id, occasion.c.person_id.in_(chunk))
+            .order_by(occasion.c.on_date, occasion.c.id)
+        ):
+            out.setdefault(r.person_id, []).append(r)
+    return out
+
+
+def set_handled(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    found: Occasion,
+    handled_at: datetime | None,
+    now: datetime,
+) -> None:
+    """Mark an occasion handled (``handled_at``) or not (None), storing it first if need be."""
+    result = conn.execute(
+        update(occasion)
+        .where(
+            occasion.c.owner_id == owner_id,
+            occasion.c.person_id == person_id,
+            occasion.c.key == found.key,
+        )
+        .values(handled_at=handled_at)
+    )
+    if not result.rowcount and handled_at is not None:
+        row = _row(owner_id, person_id, found, now)
+        conn.execute(insert(occasion).values({**row, "handled_at": handled_at}))
+
+
+# --- the facts computed occasions come from ----------------------------------------------------
+
+
+def edits_for(
+    conn: Connection, person_ids: Sequence[int], fields: Sequence[str]
+) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(person_edit.c.person_id, person_edit.c.field, person_edit.c.value).where(
+                person_edit.c.person_id.in_(chunk), person_edit.c.field.in_(list(fields))
+            )
+        ):
+            out.setdefault(r.person_id, {})[r.field] = r.value
+    return out
+
+
+def record_data_for(
+    conn: Connection, owner_id: int, person_ids: Sequence[int]
+) -> dict[int, list[Any]]:
+    """(source, data, last_seen) of every record of these people, first seen first."""
+    out: dict[int, list[Any]] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(
+                source_record.c.person_id,
+                source_record.c.source,
+                source_record.c.data,
+                source_record.c.last_seen,
+            )
+            .where(source_record.c.owner_id == owner_id, source_record.c.person_id.in_(chunk))
+            .order_by(source_record.c.first_seen, source_record.c.id)
+        ):
+            out.setdefault(r.person_id, []).append(r)
+    return out
+
+
+def dated_work_affiliations(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """Work affiliations with a start date: organisation, start, end and the record's source."""
+    out: dict[int, list[Any]] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(
+                affiliation.c.person_id,
+                affiliation.c.organisation,
+                affiliation.c.start_date,
+                affiliation.c.end_date,
+                source_record.c.source,
+            )
+            .outerjoin(source_record, source_record.c.id == affiliation.c.source_record_id)
+            .where(
+                affiliation.c.person_id.in_(chunk),
+                affiliation.c.kind == "work",
+                affiliation.c.start_date.is_not(None),
+            )
+            .order_by(affiliation.c.start_date, affiliation.c.id)
+        ):
+            out.setdefault(r.person_id, []).append(r)
+    return out
+
+
+def first_contacts(conn: Connection, person_ids: Sequence[int]) -> dict[int, datetime]:
+    out: dict[int, datetime] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(tie_stats.c.person_id, tie_stats.c.first_contact).where(
+                tie_stats.c.person_id.in_(chunk), tie_stats.c.first_contact.is_not(None)
+            )
+        ):
+            out[r.person_id] = r.first_contact
+    return out
+
+
+# --- what life-event detection reads -------------------------------------------------------------
+
+
+def record_snapshot(conn: Connection, record_id: int) -> Any | None:
+    """A record's person, source, import and data, as stored now."""
+    return conn.execute(
+        select(
+            source_record.c.person_id,
+            source_record.c.source,
+            source_record.c.import_id,
+            source_record.c.data,
+        ).where(source_record.c.id == record_id)
+    ).first()
+
+
+def earlier_records(
+    conn: Connection, owner_id: int, person_id: int, source: str, import_id: int
+) -> list[Any]:
+    """The data of a person's records from ``source`` without an id of their own (keyed by a
+    hash of their content) stored by earlier imports."""
+    return list(
+        conn.execute(
+            select(source_record.c.data)
+            .where(
+                source_record.c.owner_id == owner_id,
+                source_record.c.person_id == person_id,
+                source_record.c.source == source,
+                source_record.c.natural_key.startswith("hash:"),
+                source_record.c.import_id.is_distinct_from(import_id),
+            )
+            .order_by(source_record.c.last_seen, source_record.c.id)
+        )
+    )
+
+
+def email_identities(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for chunk in _chunks(person_ids):
+        for r in conn.execute(
+            select(identity.c.person_id, identity.c.value)
+            .where(identity.c.person_id.in_(chunk), identity.c.kind == "email")
+            .distinct()
+        ):
+            out.setdefault(r.person_id, []).append(r.value)
+    return out
+
+
+def first_sent_from(
+    conn: Connection, owner_id: int, addresses: Sequence[str]
+) -> dict[str, datetime]:
+    """The time of the first personal (non-bulk) message sent from each address."""
+    out: dict[str, datetime] = {}
+    for chunk in _chunks(addresses):
+        for r in conn.execute(
+            select(message_address.c.address, func.min(message.c.occurred_at).label("first"))
+            .join(message, message.c.id == message_address.c.message_id)
+            .where(
+                message_address.c.owner_id == owner_id,
+                message_address.c.role == "from",
+                message_address.c.address.in_(chunk),
+                message.c.bulk.is_(None),
+                message.c.occurred_at.is_not(None),
+            )
+            .group_by(message_address.c.address)
+        ):
+            if r.first is not None:
+                out[r.address] = r.first
+    return out
