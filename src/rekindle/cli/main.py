@@ -10,7 +10,18 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from rekindle import __version__
-from rekindle.cli import demo, doctor, exporting, history, importing, me, merging, people, sync
+from rekindle.cli import (
+    demo,
+    doctor,
+    exporting,
+    history,
+    importing,
+    me,
+    merging,
+    occasions,
+    people,
+    sync,
+)
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import AmbiguousError, RekindleError
 
@@ -49,7 +60,7 @@ def main(
     STATE.debug = debug
 
 
-for module in (demo, importing, sync, people, history, merging, exporting, me, doctor):
+for module in (demo, importing, sync, people, history, occasions, merging, exporting, me, doctor):
     module.register(app)
 
 
