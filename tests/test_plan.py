@@ -279,3 +279,16 @@ def test_cli_plan_and_actions(db_url: str) -> None:
     assert "fintech product" in shown.output
     cfg = runner.invoke(app, [*store_url, "config", "set", "weight.goal", "2.5"])
     assert cfg.exit_code == 0 and "2.5" in cfg.output
+
+
+def test_person_cadence_makes_a_recent_tie_due(store: Store) -> None:
+    from rekindle.services import people as people_svc
+
+    network(store)
+    assert "Rita Recent" not in names(plan_svc.weekly_plan(store, NOW, quota=5))
+    people_svc.edit(store, "rita@recent.com", {"cadence": "2", "tier": "close"}, [], [], now=NOW)
+    again = plan_svc.weekly_plan(store, NOW, quota=5, refresh=True)
+    rita = next(s for s in again.suggestions if s.name == "Rita Recent")
+    assert (rita.tier, rita.cadence_days) == ("close", 2)
+    with pytest.raises(UserError, match="no tier"):
+        people_svc.edit(store, "rita@recent.com", {"tier": "bestie"}, [], [], now=NOW)

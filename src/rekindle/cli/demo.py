@@ -6,17 +6,11 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from rekindle.cli.context import STATE, console, err_console, safe
+from rekindle.cli.plan import print_plan
 from rekindle.services import demo as svc
-from rekindle.store.database import utcnow
-
-
-def _years(days: int) -> str:
-    if days >= 365:
-        return f"{days / 365:.1f} years"
-    return f"{days // 30} months"
+from rekindle.services.plan import weekly_plan
 
 
 def demo_command(
@@ -24,7 +18,7 @@ def demo_command(
         bool, typer.Option("--remove", help="Remove the sample network (and nothing else).")
     ] = False,
 ) -> None:
-    """Load the bundled sample network (once) and show the ties that have gone quiet."""
+    """Load the bundled sample network (once) and show this week's plan for it."""
     store = STATE.store()
     if remove:
         n = svc.unload_sample(store)
@@ -45,30 +39,12 @@ def demo_command(
         console.print(f"Loaded the sample network: {safe(report.summary())}")
     people, interactions = svc.counts(store)
     console.print(f"[bold]{people}[/bold] people, [bold]{interactions}[/bold] interactions")
-    now = utcnow()
-    ties = svc.quiet_ties(store, now)
-    if ties:
-        table = Table(
-            title="Gone quiet: your strongest ties with no contact for 6 months or more",
-            show_edge=False,
-            header_style="bold",
-            title_justify="left",
-        )
-        for col in ("id", "name", "interactions", "known since", "last contact", "silent for"):
-            table.add_column(col)
-        for t in ties:
-            table.add_row(
-                str(t.person_id),
-                safe(t.name),
-                str(t.interactions),
-                f"{t.first:%Y-%m}",
-                f"{t.last:%Y-%m-%d}",
-                _years((now - t.last).days),
-            )
-        console.print(table)
+    console.print()
+    print_plan(weekly_plan(store))
     console.print(
-        "\nNext: `rekindle show ID` for one person, `rekindle people QUERY` to search, "
-        "`rekindle import FILE` for your own contacts, `rekindle demo --remove` to drop the sample."
+        "\nNext: `rekindle show ID` for one person, `rekindle people --sort dormant` for quiet "
+        "ties, `rekindle people QUERY` to search, `rekindle import FILE` for your own contacts, "
+        "`rekindle demo --remove` to drop the sample."
     )
 
 

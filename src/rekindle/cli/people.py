@@ -161,6 +161,17 @@ def edit_command(
         str | None, typer.Option("--medium", help="Preferred medium: email, linkedin, sms, call.")
     ] = None,
     country: Annotated[str | None, typer.Option("--country")] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            "--tier",
+            help="How close the tie is meant to be: close, regular, "
+            "occasional, dormant (sets the check-in cadence).",
+        ),
+    ] = None,
+    cadence: Annotated[
+        str | None, typer.Option("--cadence", help="Check in every this many days.")
+    ] = None,
     email: Annotated[
         list[str] | None, typer.Option("--email", help="Add an email address (repeatable).")
     ] = None,
@@ -182,6 +193,8 @@ def edit_command(
             "birthday": birthday,
             "medium": medium,
             "country": country,
+            "tier": tier,
+            "cadence": cadence,
         }.items()
         if v is not None
     }

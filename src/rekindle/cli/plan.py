@@ -36,6 +36,11 @@ def plan_command(
     if as_json:
         print_json(plan.as_json())
         return
+    print_plan(plan, why)
+
+
+def print_plan(plan: svc.Plan, why: bool = False) -> None:
+    """The plan in words: who, why, the occasion, how, an opener."""
     head = f"[bold]Plan for {plan.period}[/bold]"
     if plan.goal:
         head += f"  [dim]goal: {safe(plan.goal)}[/dim]"

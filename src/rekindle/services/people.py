@@ -183,7 +183,18 @@ def show(store: Store, ref: str, region: str | None = None) -> PersonView:
         return person_view(conn, store.owner_id, resolve_person(conn, store.owner_id, ref, region))
 
 
-EDIT_FIELDS = ("name", "organisation", "title", "birthday", "medium", "country")
+EDIT_FIELDS = (
+    "name",
+    "organisation",
+    "title",
+    "birthday",
+    "medium",
+    "country",
+    "tier",
+    "cadence",
+)
+TIERS = ("close", "regular", "occasional", "dormant")
+MEDIA = ("email", "linkedin", "call", "sms")
 
 
 def edit(
@@ -204,6 +215,14 @@ def edit(
                 raise UserError(f"cannot edit {fld!r}", hint="editable: " + ", ".join(EDIT_FIELDS))
             if fld == "birthday" and value:
                 value = _parse_birthday(value)
+            if fld == "tier" and value and value.strip().lower() not in TIERS:
+                raise UserError(f"no tier {value!r}", hint="tiers: " + ", ".join(TIERS))
+            if fld == "cadence" and value and not (value.strip().isdigit() and int(value) > 0):
+                raise UserError(f"cadence {value!r} is not a number of days")
+            if fld == "medium" and value and value.strip().lower() not in MEDIA:
+                raise UserError(f"no medium {value!r}", hint="media: " + ", ".join(MEDIA))
+            if fld in ("tier", "medium") and value:
+                value = value.strip().lower()
             pq.set_edit(conn, store.owner_id, pid, fld, value.strip() if value else None, now)
         for raw in add_emails:
             email = normalise_email(raw)

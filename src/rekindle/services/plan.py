@@ -399,16 +399,17 @@ def opener(
 ) -> str:
     """A one-line idea to open with: their news first, then what you shared, then the thread."""
     first = name.split()[0] if name.strip() else "them"
+    news = _without_source(occasion.detail) if occasion is not None else ""
     if occasion is not None and occasion.kind == "moved":
-        return f"Ask {first} how the move is going ({occasion.detail})."
+        return f"Ask {first} how the move is going ({news})."
     if occasion is not None and occasion.kind == "new-email-domain":
-        return f"Ask {first} about what looks like a new place of work ({occasion.detail})."
+        return f"Ask {first} about what looks like a new place of work ({news})."
     if occasion is not None and occasion.is_life_event:
-        return f"Congratulate {first}: {occasion.detail}."
+        return f"Congratulate {first}: {news}."
     if occasion is not None and occasion.kind == "birthday":
         return f"Wish {first} a happy birthday, and ask what the year has brought."
     if occasion is not None:
-        return f"Use the moment ({occasion.detail}) for a warm note to {first}."
+        return f"Use the moment ({news}) for a warm note to {first}."
     if shared:
         years = f" ({shared[0].years})" if shared[0].years else ""
         return (
@@ -419,3 +420,10 @@ def opener(
     if f.personal:
         return f"Say it has been a while, and ask {first} what they are working on now."
     return f"Introduce yourself again, say where you met, and ask what {first} is up to."
+
+
+def _without_source(detail: str) -> str:
+    """'started at Acme (LinkedIn export, 2 Nov 2026)' -> 'started at Acme'."""
+    if detail.endswith(")") and " (" in detail:
+        return detail[: detail.rindex(" (")]
+    return detail

@@ -28,6 +28,8 @@ EDITABLE_FIELDS = (
     "email",
     "medium",
     "country",
+    "tier",
+    "cadence",
 )
 
 
