@@ -320,3 +320,34 @@ def test_sample_updates_become_life_events_and_leave_with_the_sample(sqlite_stor
     unload_sample(sqlite_store)
     with sqlite_store.read() as conn:
         assert conn.execute(select(func.count()).select_from(occasion)).scalar() == 0
+
+
+def test_life_events_follow_a_merge(store: Store, tmp_path: Path) -> None:
+    from rekindle.services.merging import merge
+
+    path = tmp_path / "contacts.vcf"
+    path.write_text(ALICE.format(org="Acme", title="Engineer"), encoding="utf-8")
+    import_path(store, path, now=T1)
+    path.write_text(ALICE.format(org="Globex", title="CTO"), encoding="utf-8")
+    import_path(store, path, now=T2)
+    other = tmp_path / "work.vcf"
+    other.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nUID:w-1\nFN:A. Smith-Lee\nEMAIL:asl@globex.com\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    import_path(store, other, now=T2)
+    alice, work = person_id(store, "alice@acme.com"), person_id(store, "asl@globex.com")
+    assert alice != work
+    merge(store, str(work), str(alice), now=T2)
+    with store.read() as conn:
+        found = occasions_for(conn, store.owner_id, [work], T2.date(), holidays=False)[work]
+    assert [o.key for o in found] == ["new-job:globex:2026-11-02"]
+    _, done = mark_handled(store, str(work), "new-job", today=T2.date())
+    assert done.handled
+    with store.read() as conn:
+        [again] = occasions_for(conn, store.owner_id, [work], T2.date(), holidays=False)[work]
+    assert again.handled
+    mark_handled(store, str(work), "new-job", handled=False, today=T2.date())
+    with store.read() as conn:
+        [undone] = occasions_for(conn, store.owner_id, [work], T2.date(), holidays=False)[work]
+    assert not undone.handled

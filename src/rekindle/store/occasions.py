@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from rekindle.occasions import Occasion
-from rekindle.store.schema import affiliation, identity, person_edit, source_record
+from rekindle.store.schema import affiliation, identity, person, person_edit, source_record
 from rekindle.store.schema_engine import occasion
 from rekindle.store.schema_history import message, message_address, tie_stats
 
@@ -56,18 +56,29 @@ def _row(owner_id: int, person_id: int, found: Occasion, now: datetime) -> dict[
     }
 
 
+def _absorbed_into(person_ids: Sequence[int]) -> Any:
+    """People merged into these (merges leave their occasions where they were)."""
+    return select(person.c.id).where(person.c.merged_into.in_(list(person_ids)))
+
+
 def stored_occasions(
     conn: Connection, owner_id: int, person_ids: Sequence[int]
 ) -> dict[int, list[Any]]:
-    """Every stored occasion of these people (life events and handled flags), oldest first."""
+    """Every stored occasion of these people (life events and handled flags), oldest first,
+    including those of people merged into them."""
     out: dict[int, list[Any]] = {}
     for chunk in _chunks(person_ids):
-        for r in conn.execute(
-            select(occasion)
-            .where(occasion.c.owner_id == owner_id, occasion.c.person_id.in_(chunk))
+        rows = conn.execute(
+            select(occasion, person.c.merged_into)
+            .join(person, person.c.id == occasion.c.person_id)
+            .where(
+                occasion.c.owner_id == owner_id,
+                or_(occasion.c.person_id.in_(chunk), person.c.merged_into.in_(chunk)),
+            )
             .order_by(occasion.c.on_date, occasion.c.id)
-        ):
-            out.setdefault(r.person_id, []).append(r)
+        )
+        for r in rows:
+            out.setdefault(r.merged_into or r.person_id, []).append(r)
     return out
 
 
@@ -84,7 +95,10 @@ def set_handled(
         update(occasion)
         .where(
             occasion.c.owner_id == owner_id,
-            occasion.c.person_id == person_id,
+            or_(
+                occasion.c.person_id == person_id,
+                occasion.c.person_id.in_(_absorbed_into([person_id])),
+            ),
             occasion.c.key == found.key,
         )
         .values(handled_at=handled_at)
