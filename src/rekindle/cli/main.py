@@ -13,12 +13,14 @@ from rekindle import __version__
 from rekindle.cli import (
     demo,
     doctor,
+    drafting,
     exporting,
     history,
     importing,
     me,
     merging,
     occasions,
+    outreach,
     people,
     sync,
 )
@@ -60,7 +62,20 @@ def main(
     STATE.debug = debug
 
 
-for module in (demo, importing, sync, people, history, occasions, merging, exporting, me, doctor):
+for module in (
+    demo,
+    importing,
+    sync,
+    people,
+    history,
+    occasions,
+    drafting,
+    outreach,
+    merging,
+    exporting,
+    me,
+    doctor,
+):
     module.register(app)
 
 

@@ -48,12 +48,15 @@ def me_show(
     if as_json:
         print_json(data)
         return
-    if not data["identities"] and not data["affiliations"]:
+    if not data["name"] and not data["identities"] and not data["affiliations"]:
         console.print(
-            "nothing about you yet: `rekindle me add-address you@example.com`, "
+            'nothing about you yet: `rekindle me set-name "Your Name"`, '
+            "`rekindle me add-address you@example.com`, "
             "`rekindle me add-affiliation Acme --start 2015 --end 2018`, or import your LinkedIn export"
         )
         return
+    if data["name"]:
+        console.print(f"  {'name':8} {safe(data['name'])}")
     for i in data["identities"]:
         console.print(f"  {i['kind']:8} {safe(i['value'])}")
     for a in data["affiliations"]:
@@ -61,6 +64,15 @@ def me_show(
         console.print(
             f"  {a['kind']:8} {safe(a['organisation'])}{', ' + safe(a['title']) if a['title'] else ''}{span}"
         )
+
+
+@me_app.command("set-name")
+def set_name(
+    name: Annotated[str, typer.Argument(help='Your name as drafts sign it, e.g. "Robin Example".')],
+) -> None:
+    """Set your own name (drafts greet with theirs and sign with yours)."""
+    svc.set_name(STATE.store(), name)
+    console.print(f"your name: {safe(' '.join(name.split()))}")
 
 
 @me_app.command("add-address")

@@ -20,6 +20,7 @@ from rekindle.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.life_events import detect_mail_domains
 from rekindle.services.mail_ingest import CHUNK, MailCounts, MessageStore, derive, rederive_all
+from rekindle.services.outreach import note_replies
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store
 from rekindle.store import mail as mq
@@ -47,6 +48,7 @@ class SyncReport:
     errors: list[RecordError] = field(default_factory=list)
     notices: list[NoticeRecord] = field(default_factory=list)
     ties_refreshed: int = 0
+    replies: int = 0
     life_events: int = 0
     resumed: bool = False
     note: str | None = None
@@ -67,6 +69,8 @@ class SyncReport:
         line = ", ".join(parts) + f"; {c.interactions} interactions"
         if c.new_people:
             line += f", {c.new_people} new people (two-way exchanges)"
+        if self.replies:
+            line += f"; {self.replies} replies to your outreach (`rekindle outreach`)"
         if self.life_events:
             line += f"; {self.life_events} life events (`rekindle occasions`)"
         return line
@@ -109,11 +113,13 @@ def finish_sync(
             memory_from=collector.first_id if collector is not None else None,
         )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
+    replies = note_replies(conn, owner_id)
     events = detect_mail_domains(conn, owner_id, persons, now) if persons else 0
     if report is not None:
         report.counts.interactions += written
         report.counts.new_people += created
         report.ties_refreshed += refreshed
+        report.replies += replies
         report.life_events += events
 
 

@@ -17,8 +17,9 @@ def view(store: Store) -> dict[str, Any]:
     with store.read() as conn:
         me_id = pq.find_me(conn, store.owner_id)
         if me_id is None:
-            return {"identities": [], "affiliations": []}
+            return {"name": None, "identities": [], "affiliations": []}
         return {
+            "name": pq.edits_of(conn, me_id).get("name"),
             "identities": [
                 {"kind": i.kind, "value": i.display, "key": i.value}
                 for i in pq.identities_of(conn, me_id)
@@ -78,6 +79,14 @@ def remove_address(store: Store, value: str, region: str | None = None) -> int:
         if me_id is None or not key:
             return 0
         return q.remove_identity(conn, me_id, kind, key)
+
+
+def set_name(store: Store, name: str | None) -> None:
+    """Your own name, as drafts sign it (None forgets it)."""
+    value = " ".join((name or "").split()) or None
+    with store.begin() as conn:
+        me_id = pq.ensure_me(conn, store.owner_id, utcnow())
+        pq.set_edit(conn, store.owner_id, me_id, "name", value, utcnow())
 
 
 def add_affiliation(

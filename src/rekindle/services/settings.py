@@ -27,6 +27,19 @@ SETTINGS = {
             None,
         ),
         Setting("keep_photos", "keep contact photos from vCards (yes/no)", "no"),
+        Setting("draft.language", "language of the draft templates (a folder name, e.g. en)", "en"),
+        Setting("llm.enabled", "draft with a language model unless told otherwise (yes/no)", "no"),
+        Setting(
+            "llm.endpoint",
+            "base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1",
+            None,
+        ),
+        Setting("llm.model", "the model name the endpoint serves", None),
+        Setting(
+            "llm.api_key_env",
+            "NAME of the environment variable holding the API key (the key is never stored)",
+            None,
+        ),
     )
 }
 
@@ -40,12 +53,25 @@ def _check(key: str, value: str) -> str:
                 hint="use an ISO code such as GB, US or DE",
             )
         return code
-    if key == "keep_photos":
+    if key in ("keep_photos", "llm.enabled"):
         low = value.strip().lower()
         if low not in ("yes", "no", "true", "false", "1", "0"):
-            raise UserError("keep_photos takes yes or no")
+            raise UserError(f"{key} takes yes or no")
         return "yes" if low in ("yes", "true", "1") else "no"
+    if key.startswith("llm."):
+        return _check_llm(key, value.strip())
     return value
+
+
+def _check_llm(key: str, value: str) -> str:
+    if key == "llm.endpoint" and not value.startswith(("http://", "https://")):
+        raise UserError(f"{value!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:8080/v1")
+    if key == "llm.api_key_env" and not (value.replace("_", "").isalnum() and value[:1].isalpha()):
+        raise UserError(
+            "llm.api_key_env takes the NAME of an environment variable, not the key itself",
+            hint="e.g. `rekindle config set llm.api_key_env OPENAI_API_KEY`",
+        )
+    return value.rstrip("/") if key == "llm.endpoint" else value
 
 
 def current(store: Store) -> dict[str, str | None]:

@@ -22,6 +22,7 @@ from rekindle.store.schema import (
     source_record,
     tag,
 )
+from rekindle.store.schema_engine import outreach
 
 #: the tables whose rows follow a person through a merge
 _MOVABLE = {
@@ -31,6 +32,7 @@ _MOVABLE = {
     "tags": tag,
     "notes": note,
     "interactions": interaction_person,
+    "outreach": outreach,
 }
 
 

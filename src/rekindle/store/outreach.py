@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
+from rekindle.store.schema import interaction, interaction_person, person
 from rekindle.store.schema_engine import outreach
+from rekindle.store.schema_history import message
 
 #: statuses of an outreach that reached the person (a draft has not)
 DELIVERED = ("sent", "replied", "no-reply", "declined", "logged")
@@ -91,3 +105,116 @@ def awaiting_reply(conn: Connection, owner_id: int) -> dict[int, datetime]:
         .group_by(outreach.c.person_id)
     )
     return {int(pid): at for pid, at in rows if at is not None}
+
+
+def get_outreach(conn: Connection, owner_id: int, outreach_id: int) -> Any | None:
+    return conn.execute(
+        select(outreach).where(outreach.c.owner_id == owner_id, outreach.c.id == outreach_id)
+    ).first()
+
+
+def last_delivered_to(
+    conn: Connection, owner_id: int, person_id: int, *, except_id: int | None = None
+) -> datetime | None:
+    """When the newest outreach that reached one person went out (for the duplicate lock)."""
+    when = func.coalesce(outreach.c.sent_at, outreach.c.created_at)
+    stmt = select(func.max(when)).where(
+        outreach.c.owner_id == owner_id,
+        outreach.c.person_id == person_id,
+        outreach.c.status.in_(DELIVERED),
+    )
+    if except_id is not None:
+        stmt = stmt.where(outreach.c.id != except_id)
+    found = conn.execute(stmt).scalar()
+    return found if isinstance(found, datetime) else None
+
+
+def list_outreach(
+    conn: Connection,
+    owner_id: int,
+    person_id: int | None = None,
+    statuses: Sequence[str] | None = None,
+    limit: int | None = None,
+    outreach_id: int | None = None,
+) -> list[Any]:
+    """The log, newest first, with each person's display name."""
+    when = func.coalesce(outreach.c.sent_at, outreach.c.created_at).label("at")
+    stmt = (
+        select(outreach, person.c.display_name, when)
+        .join(person, person.c.id == outreach.c.person_id)
+        .where(outreach.c.owner_id == owner_id)
+        .order_by(when.desc(), outreach.c.id.desc())
+    )
+    if person_id is not None:
+        stmt = stmt.where(outreach.c.person_id == person_id)
+    if statuses:
+        stmt = stmt.where(outreach.c.status.in_(list(statuses)))
+    if outreach_id is not None:
+        stmt = stmt.where(outreach.c.id == outreach_id)
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(conn.execute(stmt))
+
+
+def delete_outreach(conn: Connection, owner_id: int, outreach_id: int) -> int:
+    result = conn.execute(
+        delete(outreach).where(outreach.c.owner_id == owner_id, outreach.c.id == outreach_id)
+    )
+    return int(result.rowcount or 0)
+
+
+def replies_to_sent(conn: Connection, owner_id: int) -> list[tuple[int, datetime]]:
+    """Sent outreach that has a reply now, and when the first reply came: inbound contact
+    with the person after the send, or inbound mail naming its Message-ID (In-Reply-To or
+    thread root). One query over every waiting outreach."""
+    waiting = and_(
+        outreach.c.owner_id == owner_id,
+        outreach.c.status == "sent",
+        outreach.c.sent_at.is_not(None),
+    )
+    by_person = (
+        select(outreach.c.id.label("oid"), interaction.c.occurred_at.label("at"))
+        .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(
+            waiting,
+            interaction.c.direction == "in",
+            interaction.c.occurred_at > outreach.c.sent_at,
+        )
+    )
+    by_thread = (
+        select(outreach.c.id.label("oid"), message.c.occurred_at.label("at"))
+        .join(
+            message,
+            and_(
+                message.c.owner_id == outreach.c.owner_id,
+                or_(
+                    message.c.in_reply_to == outreach.c.message_id,
+                    message.c.thread == outreach.c.message_id,
+                ),
+            ),
+        )
+        .where(
+            waiting,
+            outreach.c.message_id.is_not(None),
+            message.c.direction == "in",
+            message.c.occurred_at.is_not(None),
+        )
+    )
+    found = union_all(by_person, by_thread).subquery()
+    rows = conn.execute(
+        select(found.c.oid, func.min(found.c.at)).group_by(found.c.oid).order_by(found.c.oid)
+    )
+    return [(int(oid), at) for oid, at in rows if at is not None]
+
+
+def mark_replied(conn: Connection, owner_id: int, replies: Sequence[tuple[int, datetime]]) -> None:
+    """Set many outreach to replied at once, each with its reply time."""
+    if not replies:
+        return
+    conn.execute(
+        update(outreach)
+        .where(outreach.c.owner_id == owner_id, outreach.c.id == bindparam("oid"))
+        .values(status="replied", replied_at=bindparam("at")),
+        [{"oid": oid, "at": at} for oid, at in replies],
+    )

@@ -1,0 +1,213 @@
+"""`rekindle log` and `rekindle outreach`: the outreach log and the duplicate-outreach lock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.draft_templates import INTENTS
+from rekindle.errors import UserError
+from rekindle.services import outreach as svc
+
+STATUSES = ("draft", "sent", "replied", "no-reply", "declined", "logged")
+
+
+def parse_when(text: str | None) -> datetime | None:
+    """YYYY-MM-DD or YYYY-MM-DD HH:MM in local time (or with an offset), as UTC."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"{text!r} is not a date", hint="use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'"
+        ) from None
+    if value.tzinfo is None:
+        value = value.astimezone()  # the user's local time
+    return value.astimezone(UTC)
+
+
+def _print_log(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print(
+            "the log is empty: `rekindle draft PERSON --save` or "
+            '`rekindle log PERSON --medium call --note "…"`'
+        )
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("#", "when", "person", "medium", "intent", "status", "note / subject"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        when = r["sent_at"] or r["created_at"]
+        table.add_row(
+            str(r["id"]),
+            when[:10] if when else "",
+            safe(r["person"]),
+            r["medium"],
+            r["intent"],
+            r["status"] + (f" ({safe(r['outcome'])})" if r["outcome"] else ""),
+            safe(r["note"] or r["subject"] or (r["body"] or "")[:60]),
+        )
+    console.print(table)
+
+
+def log_command(
+    person: Annotated[
+        str | None,
+        typer.Argument(help="Who you reached (id, email or name). Without one: list the log."),
+    ] = None,
+    medium: Annotated[
+        str | None,
+        typer.Option("--medium", "-m", help="How: " + ", ".join(svc.LOG_MEDIA) + "."),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="What happened, in a few words.")
+    ] = None,
+    intent: Annotated[
+        str, typer.Option("--intent", "-i", help="What it was for: " + ", ".join(INTENTS) + ".")
+    ] = "catch-up",
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (default: now)."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Record it even within the duplicate-outreach window."),
+    ] = False,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="List only these statuses.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="List at most this many (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Record an outreach that happened outside Rekindle (a call, a coffee, a message), or list
+    the log.
+
+    A second outreach to the same person within plan.lock_days (default 30) is refused with the
+    date of the last one, unless --force.
+    """
+    store = STATE.store()
+    if person is None or (medium is None and note is None):
+        for s in status or []:
+            if s not in STATUSES:
+                raise UserError(f"unknown status {s!r}", hint="statuses: " + ", ".join(STATUSES))
+        rows = svc.list_log(store, person, status or None, limit or None, STATE.region())
+        if as_json:
+            print_json(rows)
+        else:
+            _print_log(rows)
+        return
+    if medium is None:
+        raise UserError("say how you reached them", hint="--medium " + "|".join(svc.LOG_MEDIA))
+    done = svc.log_outreach(
+        store, person, medium, note, intent, parse_when(at), force, STATE.region()
+    )
+    if as_json:
+        print_json({**done.__dict__, "at": done.at.isoformat()})
+        return
+    console.print(
+        f"logged #{done.id}: {done.medium} with {safe(done.person)} on {done.at:%Y-%m-%d} "
+        f"({done.intent})"
+    )
+
+
+outreach_app = typer.Typer(
+    help="The outreach log: list, show, mark drafts sent, record replies and outcomes.",
+    no_args_is_help=False,
+)
+
+
+@outreach_app.callback(invoke_without_command=True)
+def outreach_list(
+    ctx: typer.Context,
+    person: Annotated[str | None, typer.Option("--person", "-p", help="Only this person.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Only these statuses.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the outreach log, newest first."""
+    if ctx.invoked_subcommand:
+        return
+    rows = svc.list_log(STATE.store(), person, status or None, limit or None, STATE.region())
+    if as_json:
+        print_json(rows)
+    else:
+        _print_log(rows)
+
+
+@outreach_app.command("show")
+def outreach_show(
+    outreach_id: Annotated[int, typer.Argument(help="The number from the log.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one outreach with its full text."""
+    row = svc.show(STATE.store(), outreach_id)
+    if as_json:
+        print_json(row)
+        return
+    console.print(
+        f"[bold]#{row['id']}[/bold] {row['medium']} to {safe(row['person'])} · {row['intent']}"
+        f" · {row['status']}"
+    )
+    for key in ("created_at", "sent_at", "follow_up_due", "replied_at", "closed_at", "outcome"):
+        if row[key]:
+            console.print(f"  {key.replace('_', ' '):14} {safe(str(row[key])[:16])}")
+    if row["note"]:
+        console.print(f"  note           {safe(row['note'])}")
+    if row["subject"]:
+        console.print(f"\nSubject: {safe(row['subject'])}")
+    if row["body"]:
+        console.print("\n" + safe(row["body"]))
+
+
+@outreach_app.command("sent")
+def outreach_sent(
+    outreach_id: Annotated[int, typer.Argument(help="The draft's number.")],
+    at: Annotated[str | None, typer.Option("--at", help="When it went (default: now).")] = None,
+    message_id: Annotated[
+        str | None,
+        typer.Option("--message-id", help="The sent mail's Message-ID, to match the reply."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Even within the duplicate-outreach window.")
+    ] = False,
+) -> None:
+    """Mark a saved draft as sent (you sent it yourself); a reply is then looked for on sync."""
+    done = svc.mark_sent(STATE.store(), outreach_id, parse_when(at), message_id, force)
+    console.print(
+        f"#{done.id} sent to {safe(done.person)} on {done.at:%Y-%m-%d}; "
+        "the next mail sync looks for the reply"
+    )
+
+
+@outreach_app.command("mark")
+def outreach_mark(
+    outreach_id: Annotated[int, typer.Argument(help="The number from the log.")],
+    status: Annotated[str, typer.Argument(help="replied, no-reply or declined.")],
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="What came of it: a call, a meeting, an intro…"),
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When (default: now).")] = None,
+) -> None:
+    """Record how an outreach ended."""
+    svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))
+    console.print(f"#{outreach_id} marked {status}")
+
+
+@outreach_app.command("discard")
+def outreach_discard(outreach_id: Annotated[int, typer.Argument()]) -> None:
+    """Delete a saved draft that will not be sent."""
+    svc.discard(STATE.store(), outreach_id)
+    console.print(f"draft #{outreach_id} discarded")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log_command)
+    app.add_typer(outreach_app, name="outreach")

@@ -1,0 +1,275 @@
+"""Drafting for a person: gather the facts from the store, render, run the checks.
+
+The facts are everything a draft may say (:class:`DraftFacts`); templates come from the
+user's ``<data dir>/templates`` first, then the shipped ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rekindle.draft_checks import Finding, check_draft
+from rekindle.draft_facts import (
+    DraftFacts,
+    Thread,
+    first_name_of,
+    value_first_since_reconnection,
+)
+from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults
+from rekindle.drafting import Draft, render_draft, split_subject
+from rekindle.services import settings
+from rekindle.services.people import person_view, resolve_person
+from rekindle.services.timeline import FORMERLY_STRONG
+from rekindle.shared_context import Period, shared_affiliations
+from rekindle.store import Store
+from rekindle.store import contacts as q
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store import ties as tq
+from rekindle.store.database import utcnow
+from rekindle.store.recall import last_subject
+
+#: intents whose message is better with a word from the user on what it is about
+TOPIC_INTENTS = {"share": "what you are sharing", "invite": "what to", "ask": "what you ask"}
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What the user asked for: an intent on a medium, and their own words for it."""
+
+    intent: str = "catch-up"
+    medium: str = "email"
+    variant: int | None = None
+    occasions: tuple[str, ...] = ()
+    topic: str | None = None
+    lang: str | None = None
+    allow_ask: bool = False
+
+
+@dataclass
+class DraftResult:
+    """A draft for one person, with its check findings and the other variants on offer."""
+
+    person_id: int
+    person: str
+    draft: Draft
+    findings: list[Finding]
+    variants: list[int]
+    facts: DraftFacts
+    tips: list[str] = field(default_factory=list)
+    source: str = "template"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "person_id": self.person_id,
+            "person": self.person,
+            "intent": self.draft.intent,
+            "medium": self.draft.medium,
+            "variant": self.draft.variant,
+            "variants": self.variants,
+            "language": self.draft.language,
+            "template": self.draft.template,
+            "source": self.source,
+            "subject": self.draft.subject,
+            "body": self.draft.body,
+            "findings": [f.as_json() for f in self.findings],
+            "tips": self.tips,
+        }
+
+
+def templates_root(store: Store) -> Path:
+    """Where the user's own templates live: ``<data dir>/templates``."""
+    return store.location.data_dir / "templates"
+
+
+def template_set(store: Store) -> TemplateSet:
+    return TemplateSet.with_user_root(templates_root(store))
+
+
+def copy_templates(store: Store, force: bool = False) -> tuple[Path, list[Path], list[Path]]:
+    root = templates_root(store)
+    copied, kept = copy_defaults(root, force)
+    return root, copied, kept
+
+
+def _period(a: Any) -> Period:
+    return Period(a.organisation, a.title, a.kind or "work", a.start_date, a.end_date)
+
+
+def _my_role(mine: Sequence[Period]) -> str | None:
+    current = [p for p in mine if p.end is None and p.kind == "work" and p.organisation]
+    if not current:
+        return None
+    newest = max(current, key=lambda p: p.start.toordinal() if p.start else 0)
+    return f"{newest.title} at {newest.organisation}" if newest.title else newest.organisation
+
+
+def _reach(identities: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None]:
+    email = next((i["value"] for i in identities if i["kind"] == "email"), None)
+    linkedin = next(
+        (
+            i["value"]
+            for i in identities
+            if i["kind"] == "url" and (i["service"] == "linkedin" or "linkedin." in i["key"])
+        ),
+        None,
+    )
+    phone = next((i["value"] for i in identities if i["kind"] == "phone"), None)
+    return email, linkedin, phone
+
+
+def _other_names(conn: Connection, owner_id: int, person_id: int) -> tuple[str, ...]:
+    names: list[str] = []
+    for rec in q.records_of(conn, owner_id, person_id):
+        data = q.record_data(rec)
+        for key in ("full_name", "nickname", "given_name"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip() and value not in names:
+                names.append(value.strip())
+    return tuple(names)
+
+
+def gather_facts(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    now: datetime,
+    *,
+    occasions: Sequence[str] = (),
+    topic: str | None = None,
+) -> DraftFacts:
+    """Everything a draft may say about one person, read from the store."""
+    view = person_view(conn, owner_id, person_id)
+    me_id = pq.find_me(conn, owner_id)
+    mine = [_period(a) for a in pq.affiliations_of(conn, me_id)] if me_id else []
+    my_name = pq.edits_of(conn, me_id).get("name", "") if me_id else ""
+    theirs = [_period(a) for a in pq.affiliations_of(conn, person_id)]
+    subject = last_subject(conn, person_id)
+    stats = tq.stats_of(conn, person_id)
+    last_contact = stats.last_contact if stats is not None else view.last_contact
+    last_out = oq.last_delivered_to(conn, owner_id, person_id)
+    if last_out is not None and (last_contact is None or last_out > last_contact):
+        last_contact = last_out
+    delivered = [
+        (r.sent_at or r.created_at, r.intent)
+        for r in oq.outreach_of(conn, owner_id, person_id)
+        if r.status in oq.DELIVERED
+    ]
+    email, linkedin, phone = _reach(view.identities)
+    full = view.name
+    return DraftFacts(
+        full_name=full,
+        now=now,
+        first_name="" if "@" in full else first_name_of(full),
+        my_name=my_name,
+        shared=tuple(shared_affiliations(mine, theirs, now.date())),
+        last_thread=(
+            Thread(subject.subject, subject.occurred_at, subject.direction)
+            if subject is not None
+            else None
+        ),
+        notes=tuple(n["text"] for n in view.notes if n["text"]),
+        occasions=tuple(o.strip() for o in occasions if o.strip()),
+        last_contact=last_contact,
+        once_warm=bool(stats is not None and stats.peak_decayed >= FORMERLY_STRONG),
+        value_first=value_first_since_reconnection(delivered),
+        email=email,
+        linkedin=linkedin,
+        phone=phone,
+        topic=(topic or "").strip() or None,
+        my_role=_my_role(mine),
+        other_names=_other_names(conn, owner_id, person_id),
+    )
+
+
+def facts_for(
+    store: Store,
+    ref: str,
+    *,
+    occasions: Sequence[str] = (),
+    topic: str | None = None,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> tuple[int, DraftFacts]:
+    now = now or utcnow()
+    with store.read() as conn:
+        pid = resolve_person(conn, store.owner_id, ref, region)
+        return pid, gather_facts(conn, store.owner_id, pid, now, occasions=occasions, topic=topic)
+
+
+def language(store: Store, chosen: str | None = None) -> str:
+    return chosen or settings.current(store).get("draft.language") or DEFAULT_LANGUAGE
+
+
+def _tips(facts: DraftFacts, intent: str) -> list[str]:
+    tips = []
+    if intent in TOPIC_INTENTS and not facts.topic:
+        tips.append(f'--about "…" says {TOPIC_INTENTS[intent]}; the draft is vaguer without it')
+    if not facts.my_name:
+        tips.append('`rekindle me set-name "Your Name"` signs your drafts')
+    return tips
+
+
+def ignored(allow_ask: bool) -> set[str]:
+    return {"ask-too-soon"} if allow_ask else set()
+
+
+def use_model(store: Store, asked: bool | None) -> bool:
+    """Draft with the language model when asked to, else when ``llm.enabled`` says so."""
+    if asked is not None:
+        return asked
+    return settings.current(store).get("llm.enabled") == "yes"
+
+
+def draft_for(
+    store: Store,
+    ref: str,
+    request: DraftRequest,
+    *,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> DraftResult:
+    """Render a draft for a person from the templates and run every check on it."""
+    r = request
+    pid, facts = facts_for(store, ref, occasions=r.occasions, topic=r.topic, region=region, now=now)
+    templates = template_set(store)
+    chosen = language(store, r.lang)
+    draft = render_draft(templates, facts, r.intent, r.medium, r.variant, chosen)
+    return DraftResult(
+        pid,
+        facts.full_name,
+        draft,
+        check_draft(draft.body, facts, r.medium, r.intent, draft.subject, ignored(r.allow_ask)),
+        templates.variants(chosen, r.intent, r.medium),
+        facts,
+        _tips(facts, r.intent),
+    )
+
+
+def check_text(
+    store: Store | None,
+    text: str,
+    medium: str,
+    intent: str | None = None,
+    ref: str | None = None,
+    *,
+    allow_ask: bool = False,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> tuple[str | None, list[Finding]]:
+    """The checks on text the user wrote; with a person, the personal checks run too.
+
+    A first line ``Subject: …`` is the email's subject. Returns (the person's name, findings).
+    """
+    subject, body = split_subject(text)
+    facts = None
+    if ref and store is not None:
+        _, facts = facts_for(store, ref, region=region, now=now)
+    found = check_draft(body, facts, medium, intent, subject, ignored(allow_ask))
+    return (facts.full_name if facts else None), found

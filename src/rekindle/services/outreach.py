@@ -1,0 +1,324 @@
+"""The outreach log: drafts saved, messages sent, calls and coffees logged, replies found.
+
+Every outreach that reaches a person (sent or logged) is guarded by the duplicate-outreach
+lock: a second one within ``plan.lock_days`` (default 30) is refused with the date of the
+last one unless forced. Outreach on other media than email is also written to the history as
+an interaction, so tie statistics and cadence see the call; sent email arrives with the next
+mail sync instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rekindle.draft_templates import INTENTS
+from rekindle.drafting import Draft
+from rekindle.errors import NotFoundError, UserError
+from rekindle.services.people import resolve_person
+from rekindle.services.ties import refresh_ties
+from rekindle.store import Store, history
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store.database import utcnow
+from rekindle.store.recall import LOG_SOURCE
+from rekindle.store.settings import get_settings
+
+#: what `rekindle log --medium` accepts: the drafting media plus meetings in person
+LOG_MEDIA = ("email", "linkedin", "sms", "call", "coffee", "meeting", "other")
+#: how each medium shows in the history, and which way it went
+_CHANNELS = {
+    "email": ("email", "out"),
+    "linkedin": ("message", "out"),
+    "sms": ("sms", "out"),
+    "call": ("call", "both"),
+    "coffee": ("meeting", "both"),
+    "meeting": ("meeting", "both"),
+    "other": ("other", "out"),
+}
+#: statuses a user may set on an outreach after the fact
+MARKS = ("replied", "no-reply", "declined")
+#: a sent message gets a follow-up due date this many days later
+FOLLOW_UP_DAYS = 10
+
+
+@dataclass(frozen=True)
+class LoggedOutreach:
+    id: int
+    person_id: int
+    person: str
+    medium: str
+    intent: str
+    status: str
+    at: datetime
+
+
+#: the duplicate-outreach lock's setting (shared with the plan) and its default
+LOCK_SETTING = "plan.lock_days"
+DEFAULT_LOCK_DAYS = 30
+
+
+def lock_days(store: Store) -> int:
+    with store.read() as conn:
+        value = get_settings(conn, store.owner_id).get(LOCK_SETTING)
+    return int(value) if value and value.isdigit() else DEFAULT_LOCK_DAYS
+
+
+def _check_lock(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    at: datetime,
+    days: int,
+    force: bool,
+    except_id: int | None = None,
+) -> None:
+    last = oq.last_delivered_to(conn, owner_id, person_id, except_id=except_id)
+    if last is None or force or days <= 0:
+        return
+    apart = abs((at - last).total_seconds()) / 86400
+    if apart < days:
+        row = pq.get_person(conn, owner_id, person_id)
+        name = row.display_name if row is not None else f"#{person_id}"
+        raise UserError(
+            f"you last reached {name} on {last:%Y-%m-%d}; a second outreach within {days} days "
+            "is refused",
+            hint="--force records it anyway; `rekindle config set plan.lock_days N` "
+            "changes the window",
+        )
+
+
+def _record_interaction(
+    conn: Connection,
+    owner_id: int,
+    outreach_id: int,
+    person_id: int,
+    medium: str,
+    at: datetime,
+    now: datetime,
+) -> None:
+    """A logged call, coffee or message is an interaction: the history and the ties see it."""
+    channel, direction = _CHANNELS.get(medium, ("other", "out"))
+    key = f"outreach:{outreach_id}"
+    history.insert_interaction(
+        conn,
+        owner_id,
+        source=LOG_SOURCE,
+        natural_key=key,
+        occurred_at=at,
+        channel=channel,
+        direction=direction,
+        subject=None,
+        thread=None,
+        group_size=1,
+        import_id=None,
+        participants=[(person_id, LOG_SOURCE, key)],
+    )
+    refresh_ties(conn, owner_id, [person_id], now)
+
+
+def _check_intent(intent: str) -> None:
+    if intent not in INTENTS:
+        raise UserError(f"unknown intent {intent!r}", hint="intents: " + ", ".join(INTENTS))
+
+
+def log_outreach(
+    store: Store,
+    ref: str,
+    medium: str,
+    note: str | None = None,
+    intent: str = "catch-up",
+    at: datetime | None = None,
+    force: bool = False,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> LoggedOutreach:
+    """Record something that happened outside Rekindle (a call, a coffee, a message elsewhere)."""
+    now = now or utcnow()
+    at = at or now
+    if medium not in LOG_MEDIA:
+        raise UserError(f"unknown medium {medium!r}", hint="media: " + ", ".join(LOG_MEDIA))
+    _check_intent(intent)
+    if at > now + timedelta(minutes=5):
+        raise UserError(
+            "that date is in the future", hint="log what happened; --at takes a past date"
+        )
+    days = lock_days(store)
+    with store.begin() as conn:
+        pid = resolve_person(conn, store.owner_id, ref, region)
+        _check_lock(conn, store.owner_id, pid, at, days, force)
+        oid = oq.add_outreach(
+            conn,
+            store.owner_id,
+            pid,
+            intent=intent,
+            medium=medium,
+            status="logged",
+            at=now,
+            note=(note or "").strip() or None,
+            sent_at=at,
+        )
+        if medium != "email":
+            _record_interaction(conn, store.owner_id, oid, pid, medium, at, now)
+        name = _name(conn, store.owner_id, pid)
+    return LoggedOutreach(oid, pid, name, medium, intent, "logged", at)
+
+
+def _name(conn: Connection, owner_id: int, person_id: int) -> str:
+    row = pq.get_person(conn, owner_id, person_id)
+    return row.display_name if row is not None else f"#{person_id}"
+
+
+def save_draft(store: Store, person_id: int, draft: Draft, now: datetime | None = None) -> int:
+    """Keep a draft in the log (status draft); it reaches nobody until marked sent."""
+    with store.begin() as conn:
+        return oq.add_outreach(
+            conn,
+            store.owner_id,
+            person_id,
+            intent=draft.intent,
+            medium=draft.medium,
+            status="draft",
+            at=now or utcnow(),
+            body=draft.body,
+            subject=draft.subject,
+        )
+
+
+def _get(conn: Connection, owner_id: int, outreach_id: int) -> Any:
+    row = oq.get_outreach(conn, owner_id, outreach_id)
+    if row is None:
+        raise NotFoundError(
+            f"no outreach #{outreach_id}", hint="`rekindle outreach list` shows the log"
+        )
+    return row
+
+
+def mark_sent(
+    store: Store,
+    outreach_id: int,
+    at: datetime | None = None,
+    message_id: str | None = None,
+    force: bool = False,
+    now: datetime | None = None,
+) -> LoggedOutreach:
+    """A saved draft went out (you sent it yourself): set sent, with a follow-up due date."""
+    now = now or utcnow()
+    at = at or now
+    days = lock_days(store)
+    with store.begin() as conn:
+        row = _get(conn, store.owner_id, outreach_id)
+        if row.status != "draft":
+            raise UserError(
+                f"outreach #{outreach_id} is {row.status}, not a draft",
+                hint="only a draft can be marked sent",
+            )
+        _check_lock(conn, store.owner_id, row.person_id, at, days, force, except_id=outreach_id)
+        oq.update_outreach(
+            conn,
+            store.owner_id,
+            outreach_id,
+            status="sent",
+            sent_at=at,
+            follow_up_due=at + timedelta(days=FOLLOW_UP_DAYS),
+            message_id=(message_id or "").strip().strip("<>") or None,
+        )
+        if row.medium != "email":
+            _record_interaction(
+                conn, store.owner_id, outreach_id, row.person_id, row.medium, at, now
+            )
+        note_replies(conn, store.owner_id)  # a reply may be synced already
+        name = _name(conn, store.owner_id, row.person_id)
+    return LoggedOutreach(outreach_id, row.person_id, name, row.medium, row.intent, "sent", at)
+
+
+def mark(
+    store: Store,
+    outreach_id: int,
+    status: str,
+    outcome: str | None = None,
+    at: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Close an outreach: they replied, never replied, or declined; with an outcome in words."""
+    if status not in MARKS:
+        raise UserError(f"cannot mark as {status!r}", hint="one of: " + ", ".join(MARKS))
+    at = at or now or utcnow()
+    with store.begin() as conn:
+        row = _get(conn, store.owner_id, outreach_id)
+        if row.status == "draft":
+            raise UserError(
+                f"outreach #{outreach_id} is still a draft",
+                hint=f"`rekindle outreach sent {outreach_id}` once it has gone out",
+            )
+        values: dict[str, Any] = {"status": status, "outcome": outcome or row.outcome}
+        if status == "replied":
+            values["replied_at"] = row.replied_at or at
+        else:
+            values["closed_at"] = at
+        oq.update_outreach(conn, store.owner_id, outreach_id, **values)
+
+
+def discard(store: Store, outreach_id: int) -> None:
+    with store.begin() as conn:
+        row = _get(conn, store.owner_id, outreach_id)
+        if row.status != "draft":
+            raise UserError(
+                f"outreach #{outreach_id} is {row.status}; only drafts can be discarded",
+                hint="`rekindle outreach mark ID no-reply` closes it instead",
+            )
+        oq.delete_outreach(conn, store.owner_id, outreach_id)
+
+
+def as_dict(row: Any) -> dict[str, Any]:
+    def iso(v: datetime | None) -> str | None:
+        return v.astimezone(UTC).isoformat() if v else None
+
+    return {
+        "id": row.id,
+        "person_id": row.person_id,
+        "person": row.display_name,
+        "intent": row.intent,
+        "medium": row.medium,
+        "status": row.status,
+        "subject": row.subject,
+        "body": row.body,
+        "note": row.note,
+        "created_at": iso(row.created_at),
+        "sent_at": iso(row.sent_at),
+        "follow_up_due": iso(row.follow_up_due),
+        "replied_at": iso(row.replied_at),
+        "closed_at": iso(row.closed_at),
+        "outcome": row.outcome,
+        "message_id": row.message_id,
+    }
+
+
+def list_log(
+    store: Store,
+    ref: str | None = None,
+    statuses: list[str] | None = None,
+    limit: int | None = 50,
+    region: str | None = None,
+) -> list[dict[str, Any]]:
+    with store.read() as conn:
+        pid = resolve_person(conn, store.owner_id, ref, region) if ref else None
+        rows = oq.list_outreach(conn, store.owner_id, pid, statuses, limit)
+    return [as_dict(r) for r in rows]
+
+
+def show(store: Store, outreach_id: int) -> dict[str, Any]:
+    with store.read() as conn:
+        _get(conn, store.owner_id, outreach_id)
+        [row] = oq.list_outreach(conn, store.owner_id, outreach_id=outreach_id)
+    return as_dict(row)
+
+
+def note_replies(conn: Connection, owner_id: int) -> int:
+    """After a sync: mark sent outreach replied when the person wrote back. Returns how many."""
+    replies = oq.replies_to_sent(conn, owner_id)
+    oq.mark_replied(conn, owner_id, replies)
+    return len(replies)

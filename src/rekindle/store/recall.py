@@ -1,0 +1,31 @@
+"""What a draft may recall from the history: the newest exchange with a subject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from rekindle.store.schema import interaction, interaction_person
+
+#: interactions written by the outreach log; their "subject" is ours, not a shared thread
+LOG_SOURCE = "outreach"
+
+
+def last_subject(conn: Connection, person_id: int) -> Any | None:
+    """The newest interaction with a person that has a subject (either direction), or None.
+
+    Bulk mail never becomes an interaction, so this is a real exchange.
+    """
+    return conn.execute(
+        select(interaction.c.subject, interaction.c.occurred_at, interaction.c.direction)
+        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
+        .where(
+            interaction_person.c.person_id == person_id,
+            interaction.c.subject.is_not(None),
+            func.trim(interaction.c.subject) != "",
+            interaction.c.source != LOG_SOURCE,
+        )
+        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+        .limit(1)
+    ).first()
