@@ -54,7 +54,8 @@ config_app = typer.Typer(help="Read and change settings.", no_args_is_help=False
 def config_show(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
-    """Show every setting."""
+    """Show every setting. Also settable: cadence.tag.TAG (days) and weight.PART (a score
+    part's weight)."""
     if ctx.invoked_subcommand:
         return
     current = settings.current(STATE.store())
@@ -63,7 +64,8 @@ def config_show(
         return
     for key, value in current.items():
         console.print(
-            f"{key:12} {safe(value if value is not None else '(unset)'):10} [dim]{safe(settings.SETTINGS[key].help)}[/dim]"
+            f"{key:18} {safe(value if value is not None else '(unset)'):10} "
+            f"[dim]{safe(settings.help_for(key))}[/dim]"
         )
 
 
@@ -73,7 +75,7 @@ def config_set(
 ) -> None:
     """Change a setting."""
     settings.change(STATE.store(), key, value)
-    console.print(f"{safe(key)} = {safe(settings.current(STATE.store())[key])}")
+    console.print(f"{safe(key)} = {safe(settings.current(STATE.store()).get(key))}")
 
 
 @config_app.command("unset")

@@ -22,6 +22,7 @@ from rekindle.cli import (
     occasions,
     outreach,
     people,
+    plan,
     sync,
 )
 from rekindle.cli.context import STATE, err_console, safe
@@ -64,6 +65,7 @@ def main(
 
 for module in (
     demo,
+    plan,
     importing,
     sync,
     people,

@@ -80,7 +80,7 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
 def done_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
     medium: Annotated[
-        str, typer.Option("--medium", help="email, linkedin, call, sms, coffee, other.")
+        str, typer.Option("--medium", help="email, linkedin, call, sms, coffee, meeting, other.")
     ] = "other",
     note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
     force: Annotated[

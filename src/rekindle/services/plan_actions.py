@@ -7,13 +7,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rekindle.errors import UserError
+from rekindle.services.outreach import log_outreach
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import engine as eq
-from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
-from rekindle.store.settings import get_settings
 
 #: a dismissal keeps someone out of the plan this long; a decline keeps the door open longer
 DISMISS_DAYS = 90
@@ -60,30 +59,15 @@ def mark_done(
     now: datetime | None = None,
     force: bool = False,
 ) -> dict[str, Any]:
-    """Record that you reached out (outside Rekindle): it resets their clock and locks them
-    out of the plan for the lock period."""
-    now = now or utcnow()
-    with store.begin() as conn:
-        pid, name = _person(store, ref, conn)
-        lock = int(get_settings(conn, store.owner_id).get("plan.lock_days", "30") or 30)
-        last = oq.last_delivered(conn, store.owner_id).get(pid)
-        if last is not None and (now - last).days < lock and not force:
-            raise UserError(
-                f"you already reached {name} on {last:%d %b %Y}",
-                hint=f"within {lock} days; add --force to record another",
-            )
-        oid = oq.add_outreach(
-            conn,
-            store.owner_id,
-            pid,
-            intent="catch-up",
-            medium=medium,
-            status="logged",
-            at=now,
-            sent_at=now,
-            note=note,
-        )
-    return {"person_id": pid, "name": name, "outreach_id": oid, "at": now.isoformat()}
+    """Record that you reached out (outside Rekindle): the outreach log's entry, which resets
+    their clock and keeps them out of plans for the lock period."""
+    logged = log_outreach(store, ref, medium, note, force=force, now=now)
+    return {
+        "person_id": logged.person_id,
+        "name": logged.person,
+        "outreach_id": logged.id,
+        "at": logged.at.isoformat(),
+    }
 
 
 def hold(

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import phonenumbers
 
 from rekindle.errors import UserError
+from rekindle.scoring import PARTS
 from rekindle.store import Store
 from rekindle.store.settings import get_settings, put_setting
+from rekindle.tiers import DEFAULT_CADENCE_DAYS
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,13 @@ SETTINGS = {
             None,
         ),
         Setting("keep_photos", "keep contact photos from vCards (yes/no)", "no"),
+        Setting("plan.quota", "people in each plan (1 for one person per plan)", "3"),
+        Setting("plan.frequency", "how often a new plan comes: week or month", "week"),
+        Setting(
+            "plan.lock_days",
+            "days after an outreach before anyone may contact that person again",
+            "30",
+        ),
         Setting("draft.language", "language of the draft templates (a folder name, e.g. en)", "en"),
         Setting("llm.enabled", "draft with a language model unless told otherwise (yes/no)", "no"),
         Setting(
@@ -40,11 +49,39 @@ SETTINGS = {
             "NAME of the environment variable holding the API key (the key is never stored)",
             None,
         ),
+        *(
+            Setting(f"cadence.{tier}", f"check-in cadence of {tier} ties, in days", str(days))
+            for tier, days in DEFAULT_CADENCE_DAYS.items()
+        ),
     )
+}
+
+#: settings named by a prefix: a cadence per tag, a weight per score part
+PREFIXED = {
+    "cadence.tag.": "check-in cadence for people with this tag, in days",
+    "weight.": "weight of a score part (" + ", ".join(PARTS) + ")",
 }
 
 
 def _check(key: str, value: str) -> str:
+    if key.startswith("cadence.") or key in ("plan.quota", "plan.lock_days"):
+        if not value.strip().isdigit() or (key != "plan.lock_days" and int(value) == 0):
+            raise UserError(f"{key} takes a whole number of days or people, above zero")
+        return str(int(value))
+    if key == "plan.frequency":
+        if value.strip().lower() not in ("week", "month"):
+            raise UserError("plan.frequency takes week or month")
+        return value.strip().lower()
+    if key.startswith("weight."):
+        if key.removeprefix("weight.") not in PARTS:
+            raise UserError(f"no score part {key.removeprefix('weight.')!r}", hint=", ".join(PARTS))
+        try:
+            weight = float(value)
+        except ValueError:
+            raise UserError(f"{key} takes a number, e.g. 0.5") from None
+        if weight < 0:
+            raise UserError(f"{key} cannot be negative")
+        return str(weight)
     if key == "region":
         code = value.strip().upper()
         if code not in phonenumbers.SUPPORTED_REGIONS:
@@ -77,11 +114,13 @@ def _check_llm(key: str, value: str) -> str:
 def current(store: Store) -> dict[str, str | None]:
     with store.read() as conn:
         stored = get_settings(conn, store.owner_id)
-    return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+    shown: dict[str, str | None] = {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+    shown.update({k: v for k, v in sorted(stored.items()) if k.startswith(tuple(PREFIXED))})
+    return shown
 
 
 def change(store: Store, key: str, value: str | None) -> None:
-    if key not in SETTINGS:
+    if key not in SETTINGS and not any(key.startswith(p) and key != p for p in PREFIXED):
         raise UserError(f"unknown setting {key!r}", hint="settings: " + ", ".join(SETTINGS))
     checked = _check(key, value) if value is not None else None
     with store.begin() as conn:
@@ -90,3 +129,9 @@ def change(store: Store, key: str, value: str | None) -> None:
 
 def region(store: Store) -> str | None:
     return current(store)["region"]
+
+
+def help_for(key: str) -> str:
+    if key in SETTINGS:
+        return SETTINGS[key].help
+    return next((h for prefix, h in PREFIXED.items() if key.startswith(prefix)), "")
