@@ -25,6 +25,7 @@ from rekindle.draft_facts import (
     Thread,
     clean_subject,
     first_name_of,
+    news_words,
     value_first_since_reconnection,
 )
 from rekindle.shared_context import SharedAffiliation
@@ -250,3 +251,11 @@ def test_value_first_counts_since_the_reconnection() -> None:
     assert (
         value_first_since_reconnection([(d(1), "catch-up"), (d(2), "share"), (d(9), "thank")]) == 1
     )
+
+
+def test_news_words_drop_the_source_stamp() -> None:
+    assert news_words("now CTO at Acme, was Engineer (vCard, 2 May 2026)") == "now CTO at Acme"
+    assert news_words("started as CTO at Acme in March 2026 (LinkedIn, 2 May 2026)") == (
+        "started as CTO at Acme in March 2026"
+    )
+    assert news_words("a new baby") == "a new baby"

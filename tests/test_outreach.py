@@ -266,3 +266,33 @@ def test_log_errors_are_user_errors(people: Store) -> None:
     with pytest.raises(UserError) as bad:
         svc.mark(people, 1, "sent")
     assert bad.value.hint == "one of: replied, no-reply, declined"
+
+
+def test_their_news_comes_from_stored_life_events(people: Store) -> None:
+    from rekindle.occasions import Occasion
+    from rekindle.store.occasions import save_occasion
+
+    pid, _ = drafting.facts_for(people, "Ana", now=NOW)
+    today = NOW.date()
+    with people.begin() as conn:
+        for occ in (
+            Occasion(
+                "new-role",
+                "new-role:initech:1",
+                today - timedelta(days=5),
+                "now Head of Product at Initech, was Engineer (vCard, 27 May 2025)",
+                "vcard",
+            ),
+            Occasion(
+                "new-job", "new-job:old:1", today - timedelta(days=400), "joined Oldco", "vcard"
+            ),
+            Occasion("new-job", "new-job:done:1", today, "joined Doneco", "vcard", handled=True),
+            Occasion("moved", "moved:1", today, "moved from Porto to Lisbon", "vcard"),
+        ):
+            save_occasion(conn, people.owner_id, pid, occ, NOW)
+    _, facts = drafting.facts_for(people, "Ana", occasions=["a new baby"], now=NOW)
+    assert facts.occasions == ("a new baby", "now Head of Product at Initech")
+    result = drafting.draft_for(
+        people, "Ana", drafting.DraftRequest("congratulate", "linkedin"), now=NOW
+    )
+    assert "now Head of Product at Initech" in result.draft.body and result.findings == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from importlib import resources
 
 from rekindle.draft_facts import DraftFacts, clean_subject
 from rekindle.names import canonical_given, fold, formal_names, make_name
@@ -34,94 +35,15 @@ class Finding:
         return {"code": self.code, "what": self.what, "fix": self.fix}
 
 
-_STOPWORDS = frozenset(
-    [
-        "about",
-        "above",
-        "after",
-        "again",
-        "also",
-        "another",
-        "back",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "call",
-        "could",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "from",
-        "further",
-        "have",
-        "having",
-        "here",
-        "into",
-        "just",
-        "last",
-        "more",
-        "most",
-        "next",
-        "once",
-        "only",
-        "other",
-        "over",
-        "same",
-        "should",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "under",
-        "until",
-        "very",
-        "week",
-        "weeks",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "would",
-        "your",
-        "yours",
-        "year",
-        "years",
-        "today",
-        "tomorrow",
-        "meeting",
-        "update",
-        "hello",
-        "thanks",
-        "thank",
-        "quick",
-        "question",
-        "follow",
-        "following",
-        "catch",
-        "catching",
-        "chat",
-        "coffee",
-        "note",
-        "notes",
-    ]
-)
+def _load_common_words() -> frozenset[str]:
+    text = resources.files("rekindle").joinpath("data/common_words.txt").read_text("utf-8")
+    return frozenset(
+        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
+    )
+
+
+#: words too common to tell one subject or note from another
+_STOPWORDS = _load_common_words()
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

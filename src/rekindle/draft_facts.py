@@ -100,6 +100,16 @@ def clean_subject(subject: str | None) -> str:
     return " ".join(_REPLY_PREFIX.sub("", subject).split())
 
 
+_STAMP = re.compile(r"\s*\([^()]*\)\s*$")
+_WAS = re.compile(r",\s*was\s+[^,]*$")
+
+
+def news_words(detail: str) -> str:
+    """An occasion's detail fit for a message: 'now CTO at Acme, was Engineer (vCard, 2 May
+    2026)' → 'now CTO at Acme'."""
+    return _WAS.sub("", _STAMP.sub("", detail.strip())).strip()
+
+
 def value_first_since_reconnection(
     delivered: Iterable[tuple[datetime, str]], gap_days: int = RECONNECTION_GAP_DAYS
 ) -> int:

@@ -19,11 +19,14 @@ from rekindle.draft_facts import (
     DraftFacts,
     Thread,
     first_name_of,
+    news_words,
     value_first_since_reconnection,
 )
 from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults
 from rekindle.drafting import Draft, render_draft, split_subject
+from rekindle.occasions import in_window
 from rekindle.services import settings
+from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
 from rekindle.services.timeline import FORMERLY_STRONG
 from rekindle.shared_context import Period, shared_affiliations
@@ -35,6 +38,8 @@ from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
 
+#: life events a message may mention as their news
+NEWS_KINDS = ("new-job", "new-company", "new-role")
 #: intents whose message is better with a word from the user on what it is about
 TOPIC_INTENTS = {"share": "what you are sharing", "invite": "what to", "ask": "what you ask"}
 
@@ -135,6 +140,17 @@ def _other_names(conn: Connection, owner_id: int, person_id: int) -> tuple[str, 
     return tuple(names)
 
 
+def their_news(conn: Connection, owner_id: int, person_id: int, now: datetime) -> list[str]:
+    """New jobs, companies and roles found in their data that are still news and not handled."""
+    today = now.date()
+    found = occasions_for(conn, owner_id, [person_id], today, holidays=False).get(person_id, [])
+    return [
+        news_words(o.detail)
+        for o in found
+        if o.kind in NEWS_KINDS and not o.handled and in_window(o, today)
+    ]
+
+
 def gather_facts(
     conn: Connection,
     owner_id: int,
@@ -144,7 +160,8 @@ def gather_facts(
     occasions: Sequence[str] = (),
     topic: str | None = None,
 ) -> DraftFacts:
-    """Everything a draft may say about one person, read from the store."""
+    """Everything a draft may say about one person, read from the store; ``occasions`` (the
+    user's words) come before the life events found in their data."""
     view = person_view(conn, owner_id, person_id)
     me_id = pq.find_me(conn, owner_id)
     mine = [_period(a) for a in pq.affiliations_of(conn, me_id)] if me_id else []
@@ -175,7 +192,12 @@ def gather_facts(
             else None
         ),
         notes=tuple(n["text"] for n in view.notes if n["text"]),
-        occasions=tuple(o.strip() for o in occasions if o.strip()),
+        occasions=tuple(
+            dict.fromkeys(
+                [o.strip() for o in occasions if o.strip()]
+                + their_news(conn, owner_id, person_id, now)
+            )
+        ),
         last_contact=last_contact,
         once_warm=bool(stats is not None and stats.peak_decayed >= FORMERLY_STRONG),
         value_first=value_first_since_reconnection(delivered),
