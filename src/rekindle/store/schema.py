@@ -51,7 +51,7 @@ def owner_column() -> Column:
     return Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), nullable=False)
 
 
-def _person(nullable: bool = False) -> Column:
+def person_column(nullable: bool = False) -> Column:
     return Column(
         "person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=nullable
     )
@@ -95,7 +95,7 @@ person_edit = Table(
     "person_edit",
     metadata,
     owner_column(),
-    _person(),
+    person_column(),
     Column("field", String(50), nullable=False),
     Column("value", Text, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -119,7 +119,7 @@ source_record = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("source", String(50), nullable=False),
     Column("natural_key", String(600), nullable=False),
     Column("locator", Text, nullable=False),
@@ -140,7 +140,7 @@ identity = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
     Column("kind", String(20), nullable=False),
     Column("value", String(500), nullable=False),
@@ -157,7 +157,7 @@ affiliation = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
     Column("organisation", String(500), nullable=False),
     Column("title", String(500)),
@@ -173,7 +173,7 @@ tag = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("name", String(200), nullable=False),
     Column("source_record_id", Integer, ForeignKey("source_record.id", ondelete="CASCADE")),
     UniqueConstraint("person_id", "name", "source_record_id", name="uq_tag_person_name"),
@@ -185,7 +185,7 @@ note = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_note_person", "person_id"),
@@ -247,7 +247,7 @@ interaction_person = Table(
         "interaction_id", Integer, ForeignKey("interaction.id", ondelete="CASCADE"), nullable=False
     ),
     owner_column(),
-    _person(),
+    person_column(),
     Column("identity_kind", String(20), nullable=False),
     Column("identity_value", String(500), nullable=False),
     UniqueConstraint(

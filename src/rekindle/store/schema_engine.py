@@ -16,12 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rekindle.store.schema import UtcDateTime, metadata, owner_column
-
-
-def _person() -> Column:
-    return Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
-
+from rekindle.store.schema import UtcDateTime, metadata, owner_column, person_column
 
 #: what the user is working towards; one is active at a time, older ones are kept
 goal = Table(
@@ -42,7 +37,7 @@ person_hold = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("kind", String(20), nullable=False),
     Column("until", UtcDateTime()),
     Column("reason", Text),
@@ -58,7 +53,7 @@ occasion = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("kind", String(30), nullable=False),
     Column("key", String(300), nullable=False),
     Column("on_date", Date, nullable=False),
@@ -76,7 +71,7 @@ outreach = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     owner_column(),
-    _person(),
+    person_column(),
     Column("intent", String(30), nullable=False),
     Column("medium", String(20), nullable=False),
     Column("subject", Text),
@@ -104,7 +99,7 @@ plan_entry = Table(
     owner_column(),
     Column("period", String(20), nullable=False),
     Column("goal_id", Integer, ForeignKey("goal.id", ondelete="SET NULL")),
-    _person(),
+    person_column(),
     Column("rank", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("detail", Text, nullable=False),
