@@ -103,14 +103,12 @@ def finish_sync(
     if everything:
         written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
     else:
-        memory = collector.derivable if collector is not None else None
         written, created, persons = derive(
             conn,
             owner_id,
             now,
             add_contacts=add,
-            memory=memory,
-            memory_from=collector.first_id if collector is not None else None,
+            fresh_from=collector.first_id if collector is not None else None,
         )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
     replies = note_replies(conn, owner_id)

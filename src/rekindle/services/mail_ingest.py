@@ -12,12 +12,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from functools import partial
+from typing import Literal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from rekindle.history_records import MessageRecord
 from rekindle.mail_rules import (
+    ME_PLACEHOLDER,
     address_key,
     classify_message,
     in_sent_folder,
@@ -26,7 +28,6 @@ from rekindle.mail_rules import (
 )
 from rekindle.records import ContactRecord, RawIdentity
 from rekindle.store import mail as mq
-from rekindle.store.schema_history import message, message_address
 from rekindle.store.settings import get_settings, put_setting
 
 DERIVED_UPTO = "history.derived_upto"
@@ -36,7 +37,10 @@ Derivable = tuple[str, datetime | None, str | None, tuple[str, ...], str | None,
 
 #: stores contact records in the given transaction and returns how many new people it made
 AddContacts = Callable[[Connection, list[ContactRecord]], int]
-CHUNK = 5000
+#: new messages written per committed batch (a killed sync loses at most this many)
+CHUNK = 20000
+#: messages read back, and interactions written, at a time while deriving
+DERIVE_CHUNK = 5000
 
 
 @dataclass
@@ -77,11 +81,10 @@ class MessageStore:
         self.counts = counts
         self.mine = mq.my_addresses(conn, owner_id)
         self.keys, self.prints = mq.message_keys(conn, owner_id)
-        self._rows: list[dict[str, object]] = []
-        #: this run's new personal messages, for deriving without reading them back
-        self.derivable: list[Derivable] = []
-        self.first_id: int | None = None
+        self._rows: list[mq.MessageRow] = []
         self._addrs: list[list[tuple[str, str, str]]] = []
+        #: the id of the first message this run stored (None while it stored none)
+        self.first_id: int | None = None
 
     def add(self, msg: MessageRecord) -> None:
         self.counts.read += 1
@@ -96,37 +99,26 @@ class MessageStore:
             self.counts.skipped[facts.skip] += 1
         self.counts.new += 1
         self._rows.append(
-            {
-                "owner_id": self.owner,
-                "key": key[:600],
-                "fingerprint": fp,
-                "occurred_at": msg.date,
-                "date_problem": msg.date_problem,
-                "sender": (address_key(msg.sender) or None) if msg.sender else None,
-                "subject": msg.subject,
-                "thread": (thread_of(msg) or "")[:600] or None,
-                "in_reply_to": (msg.in_reply_to or "")[:600] or None,
-                "bulk": msg.bulk,
-                "bounce": msg.bounce,
-                "direction": facts.direction,
-                "in_sent": in_sent_folder(msg),
-                "recipients": len(msg.recipients()),
-                "source": msg.source,
-                "locator": msg.locator,
-            }
+            mq.MessageRow(
+                owner_id=self.owner,
+                key=key[:600],
+                fingerprint=fp,
+                occurred_at=msg.date,
+                date_problem=msg.date_problem,
+                sender=(address_key(msg.sender) or None) if msg.sender else None,
+                subject=msg.subject,
+                thread=(thread_of(msg) or "")[:600] or None,
+                in_reply_to=(msg.in_reply_to or "")[:600] or None,
+                bulk=msg.bulk,
+                bounce=msg.bounce,
+                direction=facts.direction,
+                in_sent=in_sent_folder(msg),
+                recipients=len(msg.recipients()),
+                source=msg.source,
+                locator=msg.locator,
+            )
         )
         self._addrs.append(_address_rows(msg))
-        if facts.skip is None:
-            self.derivable.append(
-                (
-                    key[:600],
-                    msg.date,
-                    facts.direction,
-                    facts.others,
-                    msg.subject,
-                    (thread_of(msg) or "")[:600] or None,
-                )
-            )
 
     @property
     def pending(self) -> int:
@@ -140,13 +132,7 @@ class MessageStore:
         mq.insert_addresses(
             conn,
             [
-                {
-                    "message_id": mid,
-                    "owner_id": self.owner,
-                    "role": role,
-                    "address": key,
-                    "name": name or None,
-                }
+                mq.AddressRow(mid, self.owner, role, key, name or None)
                 for mid, addrs in zip(ids, self._addrs, strict=True)
                 for role, key, name in addrs
             ],
@@ -167,48 +153,33 @@ def derive(
     everything: bool = False,
     create_people: bool = True,
     add_contacts: AddContacts | None = None,
-    memory: list[Derivable] | None = None,
-    memory_from: int | None = None,
+    fresh_from: int | None = None,
 ) -> tuple[int, int, set[int]]:
     """Derive mail interactions for messages stored since the last derivation (or all).
 
     Returns (interactions written, people created, persons touched). Addresses with a two-way
     exchange become people when ``create_people`` (through ``add_contacts``, the contact import
-    path, so they meet the same identity rules). ``memory`` holds this run's new messages as
-    :data:`Derivable` tuples (their ids start at ``memory_from``; None when the run stored
-    nothing), so a first sync of a large archive does not read its messages back.
+    path, so they meet the same identity rules). ``fresh_from`` is the id of the first message
+    the calling run stored (None when it stored none): those messages have never been
+    derived, so their interactions are written without first deleting older ones. Messages
+    are read back a chunk at a time, so memory stays bounded whatever the archive's size.
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
-    max_id = (
-        conn.execute(
-            select(message.c.id)
-            .where(message.c.owner_id == owner_id)
-            .order_by(message.c.id.desc())
-            .limit(1)
-        ).scalar()
-        or 0
-    )
+    max_id = mq.last_message_id(conn, owner_id)
     if max_id <= upto and not everything:
         return 0, 0, set()
-    touched = {
-        r.address
-        for r in conn.execute(
-            select(message_address.c.address)
-            .where(message_address.c.owner_id == owner_id, message_address.c.message_id > upto)
-            .distinct()
-        )
-    }
+    touched = mq.addresses_above(conn, owner_id, upto)
     mine = mq.my_addresses(conn, owner_id)
     emails = mq.email_map(conn, owner_id)
     created = 0
-    fresh_addrs: set[str] = set()
+    fresh_addrs: list[str] = []
     if create_people and add_contacts is not None and mine:
         fresh = {
             a: n
             for a, n in mq.two_way_addresses(conn, owner_id).items()
             if a in touched and a not in emails and a not in mine
         }
-        fresh_addrs = set(fresh)
+        fresh_addrs = sorted(fresh)
         if fresh:
             created = add_contacts(
                 conn,
@@ -225,82 +196,80 @@ def derive(
                 ],
             )
             emails = mq.email_map(conn, owner_id)
-    written = 0
-    persons: set[int] = set()
+    writer = _InteractionWriter(conn, owner_id, emails)
+    chunks = partial(mq.personal_message_chunks, conn, owner_id, size=DERIVE_CHUNK)
+    if fresh_from is not None and not everything:
+        # older messages to (re)derive: those an interrupted run stored, and older mail of the
+        # people created just now; then this run's own messages, never derived before
+        writer.write(_derivable(chunks(above=upto, below=fresh_from), mine), replace=True)
+        if upto and fresh_addrs:
+            writer.write(_derivable(chunks(fresh_addrs, below=upto + 1), mine), replace=True)
+        writer.write(_derivable(chunks(above=fresh_from - 1), mine), replace=False)
+    else:
+        people_addrs = [a for a in touched if a in emails]
+        whole = everything or upto == 0 or len(people_addrs) > 2000
+        writer.write(_derivable(chunks() if whole else chunks(people_addrs), mine), replace=True)
+    put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
+    return writer.written, created, writer.persons
 
-    def write(items: Iterable[Derivable], replace: bool) -> None:
-        rows: list[dict[str, object]] = []
+
+class _InteractionWriter:
+    """Turns :data:`Derivable` messages into interactions with the known people on them."""
+
+    def __init__(self, conn: Connection, owner_id: int, emails: dict[str, int]) -> None:
+        self.conn, self.owner, self.emails = conn, owner_id, emails
+        self.written = 0
+        self.persons: set[int] = set()
+
+    def write(self, items: Iterable[Derivable], replace: bool) -> None:
+        emails = self.emails
+        rows: list[mq.InteractionRow] = []
         parts: list[list[tuple[int, str, str]]] = []
         for key, when, direction, others, subject, thread in items:
             people: list[tuple[int, str, str]] = [
                 (emails[a], identity_kind(a), a) for a in others if a in emails
             ]
-            if not people:
+            if not people or when is None or direction is None:
                 continue
             rows.append(
-                {
-                    "source": "mail",
-                    "natural_key": key,
-                    "occurred_at": when,
-                    "channel": "email",
-                    "direction": direction,
-                    "subject": subject,
-                    "thread": thread,
-                    "group_size": len(others),
-                    "import_id": None,
-                }
+                mq.InteractionRow(
+                    "mail", key, when, "email", direction, subject, thread, len(others), None
+                )
             )
             parts.append(people)
-            persons.update(p for p, _, _ in people)
-            if len(rows) >= CHUNK:
-                flush(rows, parts, replace)
+            self.persons.update(p for p, _, _ in people)
+            if len(rows) >= DERIVE_CHUNK:
+                self._flush(rows, parts, replace)
                 rows, parts = [], []
-        flush(rows, parts, replace)
+        self._flush(rows, parts, replace)
 
-    def flush(
-        rows: list[dict[str, object]], parts: list[list[tuple[int, str, str]]], replace: bool
+    def _flush(
+        self,
+        rows: list[mq.InteractionRow],
+        parts: list[list[tuple[int, str, str]]],
+        replace: bool,
     ) -> None:
-        nonlocal written
         if replace:
-            mq.delete_derived(conn, owner_id, ["mail"], [str(r["natural_key"]) for r in rows])
-        mq.insert_interactions(conn, owner_id, rows, parts)
-        written += len(rows)
-
-    if memory is not None and not everything:
-        # this run's messages are in memory; the database holds only older ones to (re)derive:
-        # those an interrupted run stored, and older mail of the people created just now
-        older = mq.personal_messages(conn, owner_id, None, above=upto, below=memory_from)
-        if upto and created:
-            older += mq.personal_messages(conn, owner_id, sorted(fresh_addrs), below=upto + 1)
-        write(_from_rows(conn, older, mine), replace=True)
-        write(memory, replace=False)
-    else:
-        people_addrs = [a for a in touched if a in emails]
-        whole = everything or upto == 0 or len(people_addrs) > 2000
-        msgs = mq.personal_messages(
-            conn, owner_id, None if whole else people_addrs, above=0 if whole else None
-        )
-        write(_from_rows(conn, msgs, mine), replace=True)
-    put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
-    return written, created, persons
+            mq.delete_derived(self.conn, self.owner, ["mail"], [r.natural_key for r in rows])
+        mq.insert_interactions(self.conn, self.owner, rows, parts)
+        self.written += len(rows)
 
 
-def _from_rows(conn: Connection, msgs: list[Any], mine: set[str]) -> Iterator[Derivable]:
-    """Stored messages as :data:`Derivable` tuples, reading their addresses chunk by chunk."""
-    for start in range(0, len(msgs), CHUNK):
-        chunk = msgs[start : start + CHUNK]
-        addrs = mq.addresses_of(conn, [m.id for m in chunk])
-        for m in chunk:
-            roles = addrs.get(m.id, [])
-            if m.direction == "out":
-                others = [a for role, a in roles if role != "from" and a not in mine]
-            else:
-                others = [a for role, a in roles if a not in mine]
+def _derivable(chunks: Iterable[list[mq.PersonalMessage]], mine: set[str]) -> Iterator[Derivable]:
+    """Stored messages as :data:`Derivable` tuples: the others on them as
+    :func:`~rekindle.mail_rules.classify_message` names them."""
+    mine = {*mine, ME_PLACEHOLDER}
+    for chunk in chunks:
+        for m, roles in chunk:
+            rcpts = [a for role, a in roles if role != "from" and a not in mine]
+            if m.direction != "out":
+                sender = next((a for role, a in roles if role == "from"), None)
+                rcpts = [sender, *rcpts] if sender else []
             yield (
                 m.key,
                 m.occurred_at,
                 m.direction,
-                tuple(dict.fromkeys(others)),
+                tuple(dict.fromkeys(rcpts)),
                 m.subject,
                 m.thread,
             )

@@ -240,17 +240,17 @@ def _add_meeting(
         conn,
         owner_id,
         [
-            {
-                "source": "calendar",
-                "natural_key": key,
-                "occurred_at": facts.when,
-                "channel": "meeting",
-                "direction": "both",
-                "subject": event.summary,
-                "thread": None,
-                "group_size": len(facts.others),
-                "import_id": None,
-            }
+            mq.InteractionRow(
+                source="calendar",
+                natural_key=key,
+                occurred_at=facts.when,
+                channel="meeting",
+                direction="both",
+                subject=event.summary,
+                thread=None,
+                group_size=len(facts.others),
+                import_id=None,
+            )
         ],
         [people],
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from rekindle.store import bulk
 from rekindle.store.schema import identity, interaction, interaction_person, person
 from rekindle.store.schema_history import (
     meeting,
@@ -90,18 +91,44 @@ def message_keys(conn: Connection, owner_id: int) -> tuple[set[str], set[str]]:
     return keys, prints
 
 
-def insert_messages(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    result = conn.execute(
-        insert(message).returning(message.c.id, sort_by_parameter_order=True), list(rows)
-    )
-    return [int(r[0]) for r in result]
+class MessageRow(NamedTuple):
+    """One message's stored facts, in the column order of the ``message`` table."""
+
+    owner_id: int
+    key: str
+    fingerprint: str
+    occurred_at: datetime | None
+    date_problem: str | None
+    sender: str | None
+    subject: str | None
+    thread: str | None
+    in_reply_to: str | None
+    bulk: str | None
+    bounce: bool
+    direction: str | None
+    in_sent: bool
+    recipients: int
+    source: str
+    locator: str
 
 
-def insert_addresses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(message_address), list(rows))
+class AddressRow(NamedTuple):
+    """Someone on a message: (message, owner, role from/to/cc/bcc, address key, name)."""
+
+    message_id: int
+    owner_id: int
+    role: str
+    address: str
+    name: str | None
+
+
+def insert_messages(conn: Connection, rows: Sequence[MessageRow]) -> list[int]:
+    """Store messages; their new ids in the rows' order."""
+    return bulk.insert_rows_returning_ids(conn, message, MessageRow._fields, rows)
+
+
+def insert_addresses(conn: Connection, rows: Sequence[AddressRow]) -> None:
+    bulk.insert_rows(conn, message_address, AddressRow._fields, rows)
 
 
 def email_map(conn: Connection, owner_id: int) -> dict[str, int]:
@@ -185,16 +212,46 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
     return names
 
 
-def personal_messages(
+def last_message_id(conn: Connection, owner_id: int) -> int:
+    found = conn.execute(
+        select(message.c.id)
+        .where(message.c.owner_id == owner_id)
+        .order_by(message.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return int(found or 0)
+
+
+def addresses_above(conn: Connection, owner_id: int, message_id: int) -> set[str]:
+    """Every address on the messages whose id is above ``message_id``."""
+    return set(
+        conn.execute(
+            select(message_address.c.address)
+            .where(
+                message_address.c.owner_id == owner_id,
+                message_address.c.message_id > message_id,
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
+#: a stored personal message as derivation reads it, with its (role, address) pairs
+PersonalMessage = tuple[Any, list[tuple[str, str]]]
+
+
+def personal_message_chunks(
     conn: Connection,
     owner_id: int,
     addresses: Sequence[str] | None = None,
     *,
     above: int | None = None,
     below: int | None = None,
-) -> list[Any]:
-    """Personal messages with a direction, optionally only those that name one of ``addresses``
-    and whose id lies strictly between ``above`` and ``below``."""
+    size: int = 5000,
+) -> Iterator[list[PersonalMessage]]:
+    """Personal messages with a direction, in id order, ``size`` at a time (memory stays
+    bounded), each with the addresses on it; optionally only those that name one of
+    ``addresses`` and whose id lies strictly between ``above`` and ``below``."""
     stmt = select(
         message.c.id,
         message.c.key,
@@ -203,8 +260,6 @@ def personal_messages(
         message.c.subject,
         message.c.thread,
     ).where(_personal(owner_id), message.c.direction.is_not(None))
-    if above is not None:
-        stmt = stmt.where(message.c.id > above)
     if below is not None:
         stmt = stmt.where(message.c.id < below)
     if addresses is not None:
@@ -212,19 +267,44 @@ def personal_messages(
             message_address.c.owner_id == owner_id, message_address.c.address.in_(list(addresses))
         )
         stmt = stmt.where(message.c.id.in_(ids))
-    return list(conn.execute(stmt.order_by(message.c.id)))
+    last = above or 0
+    while True:
+        rows = list(
+            conn.execute(stmt.where(message.c.id > last).order_by(message.c.id).limit(size))
+        )
+        if not rows:
+            return
+        if addresses is None:  # a dense run of ids: one range read
+            addrs = _addresses_between(conn, rows[0].id, rows[-1].id)
+        else:
+            addrs = _addresses_of(conn, [r.id for r in rows])
+        yield [(r, addrs.get(r.id, [])) for r in rows]
+        if len(rows) < size:
+            return
+        last = rows[-1].id
 
 
-def addresses_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+def _addresses_between(conn: Connection, first: int, last: int) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for message_id, role, address in conn.execute(
+        select(
+            message_address.c.message_id, message_address.c.role, message_address.c.address
+        ).where(message_address.c.message_id.between(first, last))
+    ):
+        out.setdefault(message_id, []).append((role, address))
+    return out
+
+
+def _addresses_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = {}
     for start in range(0, len(message_ids), 900):
         chunk = list(message_ids[start : start + 900])
-        for r in conn.execute(
+        for message_id, role, address in conn.execute(
             select(
                 message_address.c.message_id, message_address.c.role, message_address.c.address
             ).where(message_address.c.message_id.in_(chunk))
         ):
-            out.setdefault(r.message_id, []).append((r.role, r.address))
+            out.setdefault(message_id, []).append((role, address))
     return out
 
 
@@ -265,33 +345,41 @@ def delete_derived(
         conn.execute(stmt.where(interaction.c.natural_key.in_(list(keys[start : start + 900]))))
 
 
+class InteractionRow(NamedTuple):
+    """A derived interaction, in the column order of the ``interaction`` table (no owner)."""
+
+    source: str
+    natural_key: str
+    occurred_at: datetime
+    channel: str
+    direction: str
+    subject: str | None
+    thread: str | None
+    group_size: int
+    import_id: int | None
+
+
 def insert_interactions(
     conn: Connection,
     owner_id: int,
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[InteractionRow],
     participants: Sequence[Sequence[tuple[int, str, str]]],
 ) -> None:
     """Bulk insert of derived interactions with their participants (person, kind, value)."""
     if not rows:
         return
-    result = conn.execute(
-        insert(interaction).returning(interaction.c.id, sort_by_parameter_order=True),
-        [{**r, "owner_id": owner_id} for r in rows],
+    ids = bulk.insert_rows_returning_ids(
+        conn, interaction, ("owner_id", *InteractionRow._fields), [(owner_id, *r) for r in rows]
     )
-    links = []
-    for (interaction_id,), people in zip(result, participants, strict=True):
-        for pid, kind, value in dict.fromkeys(people):
-            links.append(
-                {
-                    "interaction_id": interaction_id,
-                    "owner_id": owner_id,
-                    "person_id": pid,
-                    "identity_kind": kind,
-                    "identity_value": value,
-                }
-            )
-    if links:
-        conn.execute(insert(interaction_person), links)
+    links = [
+        (interaction_id, owner_id, pid, kind, value)
+        for interaction_id, people in zip(ids, participants, strict=True)
+        for pid, kind, value in dict.fromkeys(people)
+    ]
+    bulk.insert_rows(conn, interaction_person, _LINK_COLUMNS, links)
+
+
+_LINK_COLUMNS = ("interaction_id", "owner_id", "person_id", "identity_kind", "identity_value")
 
 
 def upsert_meeting(

@@ -1,0 +1,96 @@
+"""Bulk writes through the driver: one prepared INSERT, many rows, no per-row SQLAlchemy work.
+
+Rows are plain tuples in the order of the columns given. Values still pass the columns' own
+bind processors (UTC datetimes, booleans), so what is stored is exactly what a Core insert
+would store, on SQLite and PostgreSQL alike. Mail syncs write hundreds of thousands of rows;
+building a Core parameter set per row costs more than the database work itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select
+
+Row = Sequence[Any]
+_Processors = list[tuple[int, Callable[[Any], Any]]]
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+_statements: dict[tuple[str, str, tuple[str, ...]], tuple[str, _Processors]] = {}
+
+
+def _prepared(conn: Connection, table: Table, columns: tuple[str, ...]) -> tuple[str, _Processors]:
+    """The INSERT statement in the driver's parameter style and the value converters it needs."""
+    dialect = conn.dialect
+    cache_key = (dialect.name, table.name, columns)
+    found = _statements.get(cache_key)
+    if found is not None:
+        return found
+    mark = _PLACEHOLDER.get(dialect.paramstyle)
+    if mark is None:
+        raise NotImplementedError(
+            f"bulk inserts need positional parameters, not {dialect.paramstyle}"
+        )
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    )
+    processors: _Processors = []
+    for i, name in enumerate(columns):
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((i, process))
+    _statements[cache_key] = (sql, processors)
+    return sql, processors
+
+
+def _converted(rows: Sequence[Row], processors: _Processors) -> Sequence[Row]:
+    if not processors:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, process in processors:
+            values[i] = process(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row]
+) -> None:
+    """INSERT every row (a tuple of values in ``columns`` order) with one executemany."""
+    if not rows:
+        return
+    sql, processors = _prepared(conn, table, tuple(columns))
+    conn.exec_driver_sql(sql, list(_converted(rows, processors)))
+
+
+def insert_rows_returning_ids(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row]
+) -> list[int]:
+    """INSERT every row and return the new integer primary keys, in the rows' order.
+
+    On SQLite the rows of one executemany get consecutive rowids (the transaction holds the
+    write lock, and an INTEGER PRIMARY KEY takes the largest rowid plus one), so the ids are
+    the ``len(rows)`` ending at ``last_insert_rowid()``. Elsewhere a Core INSERT … RETURNING.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name != "sqlite":
+        names = list(columns)
+        result = conn.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [dict(zip(names, row, strict=True)) for row in rows],
+        )
+        return [int(r[0]) for r in result]
+    insert_rows(conn, table, columns, rows)
+    last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+    first = last - len(rows) + 1
+    found = conn.execute(
+        select(func.count()).select_from(table).where(table.c.id.between(first, last))
+    ).scalar_one()
+    if found != len(rows):  # rowids were not handed out in sequence (the largest is taken)
+        raise RuntimeError(f"{table.name}: new rows did not get consecutive ids")
+    return list(range(first, last + 1))
