@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, and_, delete, select
 
+from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
 from rekindle.store.schema_history import tie_stats
 from rekindle.ties import Contact, TieStats
@@ -16,43 +17,55 @@ from rekindle.ties import Contact, TieStats
 
 def contacts_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Contact]]:
     """Every interaction of these people as tie-statistics contacts, with co-participants."""
-    out: dict[int, list[Contact]] = {pid: [] for pid in person_ids}
+    others = interaction_person.alias("others")
+    found: dict[int, dict[int, tuple[Any, set[int]]]] = {pid: {} for pid in person_ids}
     for start in range(0, len(person_ids), 500):
         chunk = list(person_ids[start : start + 500])
-        rows = list(
-            conn.execute(
-                select(
-                    interaction_person.c.person_id,
-                    interaction.c.id,
-                    interaction.c.occurred_at,
-                    interaction.c.direction,
-                    interaction.c.channel,
-                    interaction.c.group_size,
-                    interaction.c.thread,
-                )
-                .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
-                .where(interaction_person.c.person_id.in_(chunk))
+        rows = conn.execute(
+            select(
+                interaction_person.c.person_id,
+                interaction.c.id,
+                interaction.c.occurred_at,
+                interaction.c.direction,
+                interaction.c.channel,
+                interaction.c.group_size,
+                interaction.c.thread,
+                others.c.person_id.label("co"),
             )
+            .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+            .outerjoin(
+                others,
+                and_(
+                    others.c.interaction_id == interaction_person.c.interaction_id,
+                    others.c.person_id != interaction_person.c.person_id,
+                ),
+            )
+            .where(interaction_person.c.person_id.in_(chunk))
         )
-        ids = sorted({r.id for r in rows})
-        members: dict[int, set[int]] = {}
-        for s in range(0, len(ids), 900):
-            for m in conn.execute(
-                select(interaction_person.c.interaction_id, interaction_person.c.person_id).where(
-                    interaction_person.c.interaction_id.in_(ids[s : s + 900])
-                )
-            ):
-                members.setdefault(m.interaction_id, set()).add(m.person_id)
-        seen: set[tuple[int, int]] = set()
         for r in rows:
-            if (r.person_id, r.id) in seen:
-                continue
-            seen.add((r.person_id, r.id))
-            co = frozenset(str(p) for p in members.get(r.id, set()) if p != r.person_id)
-            out[r.person_id].append(
-                Contact(r.occurred_at, r.direction, r.channel, r.group_size, r.thread, co)
+            of_person = found[r.person_id]
+            seen = of_person.get(r.id)
+            if seen is None:
+                seen = of_person[r.id] = (r, set())
+            if r.co is not None:
+                seen[1].add(r.co)
+    return {
+        pid: [
+            Contact(
+                r.occurred_at,
+                r.direction,
+                r.channel,
+                r.group_size,
+                r.thread,
+                frozenset(str(p) for p in co),
             )
-    return out
+            for r, co in by_id.values()
+        ]
+        for pid, by_id in found.items()
+    }
+
+
+_STAT_FIELDS = tuple(f.name for f in fields(TieStats))
 
 
 def save_stats(conn: Connection, owner_id: int, stats: dict[int, TieStats], now: datetime) -> None:
@@ -60,11 +73,10 @@ def save_stats(conn: Connection, owner_id: int, stats: dict[int, TieStats], now:
     for start in range(0, len(ids), 900):
         conn.execute(delete(tie_stats).where(tie_stats.c.person_id.in_(ids[start : start + 900])))
     rows = [
-        {"person_id": pid, "owner_id": owner_id, "computed_at": now, **asdict(s)}
+        (pid, owner_id, now, *(getattr(s, name) for name in _STAT_FIELDS))
         for pid, s in stats.items()
     ]
-    for start in range(0, len(rows), 1000):
-        conn.execute(insert(tie_stats), rows[start : start + 1000])
+    bulk.insert_rows(conn, tie_stats, ("person_id", "owner_id", "computed_at", *_STAT_FIELDS), rows)
 
 
 def stats_of(conn: Connection, person_id: int) -> Any | None:
