@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from rekindle.store import bulk
+from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
 from rekindle.store.schema import identity, interaction, interaction_person, person
 from rekindle.store.schema_history import (
     meeting,
@@ -89,37 +90,6 @@ def message_keys(conn: Connection, owner_id: int) -> tuple[set[str], set[str]]:
         keys.add(r.key)
         prints.add(r.fingerprint)
     return keys, prints
-
-
-class MessageRow(NamedTuple):
-    """One message's stored facts, in the column order of the ``message`` table."""
-
-    owner_id: int
-    key: str
-    fingerprint: str
-    occurred_at: datetime | None
-    date_problem: str | None
-    sender: str | None
-    subject: str | None
-    thread: str | None
-    in_reply_to: str | None
-    bulk: str | None
-    bounce: bool
-    direction: str | None
-    in_sent: bool
-    recipients: int
-    source: str
-    locator: str
-
-
-class AddressRow(NamedTuple):
-    """Someone on a message: (message, owner, role from/to/cc/bcc, address key, name)."""
-
-    message_id: int
-    owner_id: int
-    role: str
-    address: str
-    name: str | None
 
 
 def insert_messages(conn: Connection, rows: Sequence[MessageRow]) -> list[int]:
@@ -286,11 +256,12 @@ def personal_message_chunks(
 
 def _addresses_between(conn: Connection, first: int, last: int) -> dict[int, list[tuple[str, str]]]:
     out: dict[int, list[tuple[str, str]]] = {}
-    for message_id, role, address in conn.execute(
+    rows = conn.execute(
         select(
             message_address.c.message_id, message_address.c.role, message_address.c.address
         ).where(message_address.c.message_id.between(first, last))
-    ):
+    ).all()
+    for message_id, role, address in rows:
         out.setdefault(message_id, []).append((role, address))
     return out
 
@@ -299,11 +270,12 @@ def _addresses_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, lis
     out: dict[int, list[tuple[str, str]]] = {}
     for start in range(0, len(message_ids), 900):
         chunk = list(message_ids[start : start + 900])
-        for message_id, role, address in conn.execute(
+        rows = conn.execute(
             select(
                 message_address.c.message_id, message_address.c.role, message_address.c.address
             ).where(message_address.c.message_id.in_(chunk))
-        ):
+        ).all()
+        for message_id, role, address in rows:
             out.setdefault(message_id, []).append((role, address))
     return out
 
@@ -343,20 +315,6 @@ def delete_derived(
         return
     for start in range(0, len(keys), 900):
         conn.execute(stmt.where(interaction.c.natural_key.in_(list(keys[start : start + 900]))))
-
-
-class InteractionRow(NamedTuple):
-    """A derived interaction, in the column order of the ``interaction`` table (no owner)."""
-
-    source: str
-    natural_key: str
-    occurred_at: datetime
-    channel: str
-    direction: str
-    subject: str | None
-    thread: str | None
-    group_size: int
-    import_id: int | None
 
 
 def insert_interactions(

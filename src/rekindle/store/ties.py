@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, delete, select
 
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
@@ -17,8 +17,7 @@ from rekindle.ties import Contact, TieStats
 
 def contacts_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Contact]]:
     """Every interaction of these people as tie-statistics contacts, with co-participants."""
-    others = interaction_person.alias("others")
-    found: dict[int, dict[int, tuple[Any, set[int]]]] = {pid: {} for pid in person_ids}
+    out: dict[int, list[Contact]] = {pid: [] for pid in person_ids}
     for start in range(0, len(person_ids), 500):
         chunk = list(person_ids[start : start + 500])
         rows = conn.execute(
@@ -30,39 +29,33 @@ def contacts_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int,
                 interaction.c.channel,
                 interaction.c.group_size,
                 interaction.c.thread,
-                others.c.person_id.label("co"),
             )
             .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
-            .outerjoin(
-                others,
-                and_(
-                    others.c.interaction_id == interaction_person.c.interaction_id,
-                    others.c.person_id != interaction_person.c.person_id,
-                ),
-            )
             .where(interaction_person.c.person_id.in_(chunk))
-        )
-        for r in rows:
-            of_person = found[r.person_id]
-            seen = of_person.get(r.id)
-            if seen is None:
-                seen = of_person[r.id] = (r, set())
-            if r.co is not None:
-                seen[1].add(r.co)
-    return {
-        pid: [
-            Contact(
-                r.occurred_at,
-                r.direction,
-                r.channel,
-                r.group_size,
-                r.thread,
-                frozenset(str(p) for p in co),
+        ).all()
+        members = _members(conn, sorted({r[1] for r in rows if r[5] > 1}))
+        seen: set[tuple[int, int]] = set()
+        for pid, iid, when, direction, channel, group_size, thread in rows:
+            if (pid, iid) in seen:  # one person on it under two addresses
+                continue
+            seen.add((pid, iid))
+            co = frozenset(str(p) for p in members.get(iid, ()) if p != pid)
+            out[pid].append(Contact(when, direction, channel, group_size, thread, co))
+    return out
+
+
+def _members(conn: Connection, interaction_ids: Sequence[int]) -> dict[int, set[int]]:
+    """The persons on each of these interactions."""
+    members: dict[int, set[int]] = {}
+    for start in range(0, len(interaction_ids), 900):
+        rows = conn.execute(
+            select(interaction_person.c.interaction_id, interaction_person.c.person_id).where(
+                interaction_person.c.interaction_id.in_(interaction_ids[start : start + 900])
             )
-            for r, co in by_id.values()
-        ]
-        for pid, by_id in found.items()
-    }
+        ).all()
+        for iid, pid in rows:
+            members.setdefault(iid, set()).add(pid)
+    return members
 
 
 _STAT_FIELDS = tuple(f.name for f in fields(TieStats))
