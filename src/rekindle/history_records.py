@@ -62,7 +62,7 @@ class MessageRecord:
 
     def fingerprint(self) -> str:
         """A content key for messages filed twice under different Message-IDs (Enron, Notes)."""
-        when = self.date.strftime("%Y-%m-%dT%H:%M") if self.date else "-"
+        when = _minute(self.date) if self.date else "-"
         sender = self.sender.value.lower() if self.sender else "-"
         rcpts = ",".join(sorted({a.value.lower() for a in self.recipients()}))
         subject = " ".join((self.subject or "").split()).lower()
@@ -72,6 +72,13 @@ class MessageRecord:
     def key(self) -> str:
         """The message's natural key: its Message-ID, else its fingerprint."""
         return "mid:" + self.message_id if self.message_id else "fp:" + self.fingerprint()
+
+
+def _minute(when: datetime) -> str:
+    """``when`` as ``YYYY-MM-DDTHH:MM`` (as strftime writes it; isoformat is faster)."""
+    if when.year < 1000:  # strftime does not pad the year to four digits
+        return when.strftime("%Y-%m-%dT%H:%M")
+    return when.isoformat(timespec="minutes")[:16]
 
 
 @dataclass(slots=True)
