@@ -172,7 +172,10 @@ def run_child(part: str, mbox: Path, maildir: Path, db: Path) -> None:
     count = result if isinstance(result, int) else result[0]
     if isinstance(result, tuple):
         seconds = result[1]
-    print(json.dumps({"part": part, "seconds": seconds, "messages": count, "rss_mb": _peak_rss()}))
+    # a sync may parse in a child process: the peak is the larger of the two
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rss = max(_peak_rss(), children)
+    print(json.dumps({"part": part, "seconds": seconds, "messages": count, "rss_mb": rss}))
 
 
 def _peak_rss() -> float:

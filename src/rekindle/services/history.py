@@ -8,7 +8,7 @@ interrupted run stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,8 +19,16 @@ from rekindle.history_records import MessageRecord
 from rekindle.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.life_events import detect_mail_domains
-from rekindle.services.mail_ingest import CHUNK, MailCounts, MessageStore, derive, rederive_all
+from rekindle.services.mail_ingest import (
+    CHUNK,
+    MailCounts,
+    MessageStore,
+    PreparedMessage,
+    derive,
+    rederive_all,
+)
 from rekindle.services.outreach import note_replies
+from rekindle.services.reader_process import read_in_child
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store
 from rekindle.store import mail as mq
@@ -131,13 +139,15 @@ def ingest(
     persist: Callable[[Connection, int, dict[str, Any]], None] | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    in_child: Callable[[dict[str, Any]], bool] | None = None,
 ) -> SyncReport:
     """Run a reader and store what it yields, batch by batch, with its state.
 
     ``items(state)`` starts the reader from the saved ``state``; ``on_item(item, state)``
     updates the state as items pass (a byte offset, a UID); ``persist(conn, source_id, state)``
     writes anything that is not plain state (Maildir file names). Every batch commits messages
-    and state together.
+    and state together. When ``in_child(state)`` says so, the reader runs in a child process
+    that also prepares each message for storing, while this process stores them.
     """
     now = now or utcnow()
     report = SyncReport(kind=kind, locator=locator)
@@ -145,7 +155,10 @@ def ingest(
         source_id, state = mq.ensure_source(conn, store.owner_id, kind, locator)
         report.resumed = bool(state)
         collector = MessageStore(conn, store.owner_id, report.counts)
-    stream = iter(items(state))
+    if in_child is not None and in_child(state):
+        stream = iter(read_in_child(lambda: _prepared(items(state), collector.prepare)))
+    else:
+        stream = iter(items(state))
     exhausted = False
     seen = 0
     while not exhausted:
@@ -154,7 +167,7 @@ def ingest(
             for raw in stream:
                 seen += 1
                 item = raw.record if isinstance(raw, Positioned) else raw
-                if isinstance(item, MessageRecord):
+                if isinstance(item, MessageRecord | PreparedMessage):
                     collector.add(item)
                 elif isinstance(item, RecordError):
                     report.errors.append(item)
@@ -174,6 +187,19 @@ def ingest(
     with store.begin() as conn:
         finish_sync(conn, store.owner_id, now, report, collector=collector)
     return report
+
+
+def _prepared(
+    items: Iterable[Any], prepare: Callable[[MessageRecord], PreparedMessage]
+) -> Iterator[Any]:
+    """The reader's items with each message prepared for storing (records stay in place)."""
+    for raw in items:
+        if isinstance(raw, Positioned) and isinstance(raw.record, MessageRecord):
+            yield Positioned(prepare(raw.record), raw.position)
+        elif isinstance(raw, MessageRecord):
+            yield prepare(raw)
+        else:
+            yield raw
 
 
 def _counts(report: SyncReport) -> dict[str, int]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -73,6 +73,43 @@ def identity_kind(address: str) -> Literal["email", "url"]:
     return "url" if address.startswith(("http://", "https://")) else "email"
 
 
+class PreparedMessage(NamedTuple):
+    """A message as it will be stored, worked out without the database (so a reader's child
+    process can do it): its natural key, fingerprint, row, addresses and why it is no
+    interaction (None when it is one)."""
+
+    key: str
+    fingerprint: str
+    row: mq.MessageRow
+    addresses: list[tuple[str, str, str]]
+    skip: str | None
+
+
+def prepare_message(msg: MessageRecord, owner_id: int, mine: set[str]) -> PreparedMessage:
+    key = msg.key()
+    fp = msg.fingerprint()
+    facts = classify_message(msg, mine)
+    row = mq.MessageRow(
+        owner_id=owner_id,
+        key=key[:600],
+        fingerprint=fp,
+        occurred_at=msg.date,
+        date_problem=msg.date_problem,
+        sender=(address_key(msg.sender) or None) if msg.sender else None,
+        subject=msg.subject,
+        thread=(thread_of(msg) or "")[:600] or None,
+        in_reply_to=(msg.in_reply_to or "")[:600] or None,
+        bulk=msg.bulk,
+        bounce=msg.bounce,
+        direction=facts.direction,
+        in_sent=in_sent_folder(msg),
+        recipients=len(msg.recipients()),
+        source=msg.source,
+        locator=msg.locator,
+    )
+    return PreparedMessage(key, fp, row, _address_rows(msg), facts.skip)
+
+
 class MessageStore:
     """Collects new messages (skipping ones already stored) and writes them on ``flush``."""
 
@@ -86,39 +123,24 @@ class MessageStore:
         #: the id of the first message this run stored (None while it stored none)
         self.first_id: int | None = None
 
-    def add(self, msg: MessageRecord) -> None:
+    def prepare(self, msg: MessageRecord) -> PreparedMessage:
+        return prepare_message(msg, self.owner, self.mine)
+
+    def add(self, msg: MessageRecord | PreparedMessage) -> None:
+        """Take a message (or one :meth:`prepare` made) unless it is already stored."""
         self.counts.read += 1
-        key, fp = msg.key(), msg.fingerprint()
+        prepared = msg if isinstance(msg, PreparedMessage) else self.prepare(msg)
+        key, fp = prepared.key, prepared.fingerprint
         if key in self.keys or fp in self.prints:
             self.counts.duplicates += 1
             return
         self.keys.add(key)
         self.prints.add(fp)
-        facts = classify_message(msg, self.mine)
-        if facts.skip:
-            self.counts.skipped[facts.skip] += 1
+        if prepared.skip:
+            self.counts.skipped[prepared.skip] += 1
         self.counts.new += 1
-        self._rows.append(
-            mq.MessageRow(
-                owner_id=self.owner,
-                key=key[:600],
-                fingerprint=fp,
-                occurred_at=msg.date,
-                date_problem=msg.date_problem,
-                sender=(address_key(msg.sender) or None) if msg.sender else None,
-                subject=msg.subject,
-                thread=(thread_of(msg) or "")[:600] or None,
-                in_reply_to=(msg.in_reply_to or "")[:600] or None,
-                bulk=msg.bulk,
-                bounce=msg.bounce,
-                direction=facts.direction,
-                in_sent=in_sent_folder(msg),
-                recipients=len(msg.recipients()),
-                source=msg.source,
-                locator=msg.locator,
-            )
-        )
-        self._addrs.append(_address_rows(msg))
+        self._rows.append(prepared.row)
+        self._addrs.append(prepared.addresses)
 
     @property
     def pending(self) -> int:

@@ -35,6 +35,8 @@ from rekindle.store.settings import get_settings
 
 #: an mbox position is remembered every this many messages (a killed sync re-reads at most these)
 MARK_EVERY = 500
+#: an mbox with at least this many bytes left to read is parsed in a child process
+IN_CHILD_FROM = 16 << 20
 MAIL_FORMATS = (
     "an mbox file, a Maildir, an .eml file or folder of them, a LinkedIn export or messages.csv"
 )
@@ -94,11 +96,17 @@ def _sync_mbox(
         for item in read_mbox(path, start_offset=start, now=now, mark_every=MARK_EVERY):
             yield Positioned(None, item) if isinstance(item, MboxMark) else item
 
+    def large(state: dict[str, Any]) -> bool:
+        """Much left to read: parse in a child process while this one stores."""
+        return path.stat().st_size - int(state.get("offset") or 0) >= IN_CHILD_FROM
+
     def on_item(item: Any, state: dict[str, Any]) -> None:
         if isinstance(item, MboxMark):
             state["offset"], state["tail_hash"] = item.offset, item.tail_hash
 
-    report = ingest(store, "mbox", locator, items, on_item=on_item, progress=progress, now=now)
+    report = ingest(
+        store, "mbox", locator, items, on_item=on_item, progress=progress, now=now, in_child=large
+    )
     if report.counts.read == 0:
         report.note = "the archive is unchanged since the last sync"
     return report

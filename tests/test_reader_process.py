@@ -1,0 +1,77 @@
+"""A reader run in a child process gives the same items, its errors, and never outlives use."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rekindle.history_records import MessageRecord
+from rekindle.services.reader_process import read_in_child
+from rekindle.sources.mbox import MboxMark, read_mbox
+
+
+def _numbers(n: int) -> Iterator[int]:
+    yield from range(n)
+
+
+def test_items_come_in_order_across_batches() -> None:
+    assert list(read_in_child(lambda: _numbers(1000), batch=7)) == list(range(1000))
+    assert list(read_in_child(lambda: _numbers(0))) == []
+
+
+def test_an_mbox_read_in_a_child_equals_one_read_here(tmp_path: Path) -> None:
+    box = tmp_path / "box.mbox"
+    with box.open("w", encoding="utf-8") as fh:
+        for n in range(300):
+            fh.write(
+                f"From x Mon Jan 01 10:00:00 2024\nFrom: Zoë <z{n}@example.com>\nTo: me@example.org\n"
+                f"Date: Mon, 01 Jan 2024 10:{n % 60:02d}:00 +0000\nMessage-ID: <{n}@x>\n"
+                f"Subject: =?utf-8?q?caf=C3=A9_{n}?=\n\nbody\n\n"
+            )
+    now_items = list(read_mbox(box, mark_every=50))
+    child_items = list(read_in_child(lambda: read_mbox(box, mark_every=50), batch=16))
+    assert child_items == now_items
+    assert sum(isinstance(i, MessageRecord) for i in child_items) == 300
+    assert sum(isinstance(i, MboxMark) for i in child_items) == 6
+
+
+def _failing() -> Iterator[int]:
+    yield 1
+    raise ValueError("bad archive")
+
+
+def test_an_error_in_the_reader_is_raised_here() -> None:
+    got: list[int] = []
+    with pytest.raises(ValueError, match="bad archive"):
+        for item in read_in_child(_failing, batch=1):
+            got.append(item)
+    assert got == [1]
+
+
+def _endless(pid_file: Path) -> Iterator[int]:
+    pid_file.write_text(str(os.getpid()))
+    n = 0
+    while True:
+        yield n
+        n += 1
+
+
+def test_stopping_early_ends_the_child(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    items = read_in_child(lambda: _endless(pid_file), batch=10)
+    assert next(items) == 0
+    items.close()
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the reader process is still running")
