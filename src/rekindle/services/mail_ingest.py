@@ -75,24 +75,20 @@ def identity_kind(address: str) -> Literal["email", "url"]:
 
 class PreparedMessage(NamedTuple):
     """A message as it will be stored, worked out without the database (so a reader's child
-    process can do it): its natural key, fingerprint, row, addresses and why it is no
-    interaction (None when it is one)."""
+    process can do it): its row, its addresses and why it is no interaction (None when it is
+    one)."""
 
-    key: str
-    fingerprint: str
     row: mq.MessageRow
     addresses: list[tuple[str, str, str]]
     skip: str | None
 
 
 def prepare_message(msg: MessageRecord, owner_id: int, mine: set[str]) -> PreparedMessage:
-    key = msg.key()
-    fp = msg.fingerprint()
     facts = classify_message(msg, mine)
     row = mq.MessageRow(
         owner_id=owner_id,
-        key=key[:600],
-        fingerprint=fp,
+        key=msg.key()[:600],
+        fingerprint=msg.fingerprint(),
         occurred_at=msg.date,
         date_problem=msg.date_problem,
         sender=(address_key(msg.sender) or None) if msg.sender else None,
@@ -107,19 +103,19 @@ def prepare_message(msg: MessageRecord, owner_id: int, mine: set[str]) -> Prepar
         source=msg.source,
         locator=msg.locator,
     )
-    return PreparedMessage(key, fp, row, _address_rows(msg), facts.skip)
+    return PreparedMessage(row, _address_rows(msg), facts.skip)
 
 
 class MessageStore:
-    """Collects new messages (skipping ones already stored) and writes them on ``flush``."""
+    """Collects messages and, on ``flush``, writes those not stored yet (same Message-ID or
+    fingerprint). Duplicates are looked up in the database a batch at a time, so memory holds
+    one batch, not every key of the archive."""
 
     def __init__(self, conn: Connection, owner_id: int, counts: MailCounts) -> None:
         self.owner = owner_id
         self.counts = counts
         self.mine = mq.my_addresses(conn, owner_id)
-        self.keys, self.prints = mq.message_keys(conn, owner_id)
-        self._rows: list[mq.MessageRow] = []
-        self._addrs: list[list[tuple[str, str, str]]] = []
+        self._pending: list[PreparedMessage] = []
         #: the id of the first message this run stored (None while it stored none)
         self.first_id: int | None = None
 
@@ -127,40 +123,43 @@ class MessageStore:
         return prepare_message(msg, self.owner, self.mine)
 
     def add(self, msg: MessageRecord | PreparedMessage) -> None:
-        """Take a message (or one :meth:`prepare` made) unless it is already stored."""
+        """Take a message (or one :meth:`prepare` made) for the next flush."""
         self.counts.read += 1
-        prepared = msg if isinstance(msg, PreparedMessage) else self.prepare(msg)
-        key, fp = prepared.key, prepared.fingerprint
-        if key in self.keys or fp in self.prints:
-            self.counts.duplicates += 1
-            return
-        self.keys.add(key)
-        self.prints.add(fp)
-        if prepared.skip:
-            self.counts.skipped[prepared.skip] += 1
-        self.counts.new += 1
-        self._rows.append(prepared.row)
-        self._addrs.append(prepared.addresses)
+        self._pending.append(msg if isinstance(msg, PreparedMessage) else self.prepare(msg))
 
     @property
     def pending(self) -> int:
-        return len(self._rows)
+        return len(self._pending)
 
     def flush(self, conn: Connection) -> None:
-        """Write the messages added since the last flush, in the caller's transaction."""
-        ids = mq.insert_messages(conn, self._rows)
+        """Write the new messages added since the last flush, in the caller's transaction."""
+        batch, self._pending = self._pending, []
+        keys = mq.stored_keys(conn, self.owner, [p.row.key for p in batch])
+        prints = mq.stored_prints(conn, self.owner, [p.row.fingerprint for p in batch])
+        rows: list[mq.MessageRow] = []
+        addrs: list[list[tuple[str, str, str]]] = []
+        for p in batch:
+            if p.row.key in keys or p.row.fingerprint in prints:
+                self.counts.duplicates += 1
+                continue
+            keys.add(p.row.key)
+            prints.add(p.row.fingerprint)
+            if p.skip:
+                self.counts.skipped[p.skip] += 1
+            self.counts.new += 1
+            rows.append(p.row)
+            addrs.append(p.addresses)
+        ids = mq.insert_messages(conn, rows)
         if ids and self.first_id is None:
             self.first_id = ids[0]
         mq.insert_addresses(
             conn,
             [
                 mq.AddressRow(mid, self.owner, role, key, name or None)
-                for mid, addrs in zip(ids, self._addrs, strict=True)
-                for role, key, name in addrs
+                for mid, message_addrs in zip(ids, addrs, strict=True)
+                for role, key, name in message_addrs
             ],
         )
-        self._rows.clear()
-        self._addrs.clear()
 
 
 def _derived_upto(conn: Connection, owner_id: int) -> int:

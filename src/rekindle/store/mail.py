@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, update
 
 from rekindle.store import bulk
 from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
@@ -81,15 +81,28 @@ def add_seen(conn: Connection, source_id: int, names: Iterable[str]) -> None:
         conn.execute(insert(sync_seen), rows)
 
 
-def message_keys(conn: Connection, owner_id: int) -> tuple[set[str], set[str]]:
-    keys: set[str] = set()
-    prints: set[str] = set()
-    for r in conn.execute(
-        select(message.c.key, message.c.fingerprint).where(message.c.owner_id == owner_id)
-    ):
-        keys.add(r.key)
-        prints.add(r.fingerprint)
-    return keys, prints
+def stored_keys(conn: Connection, owner_id: int, keys: Sequence[str]) -> set[str]:
+    """Which of these message keys are stored already."""
+    return _stored(conn, owner_id, message.c.key, keys)
+
+
+def stored_prints(conn: Connection, owner_id: int, prints: Sequence[str]) -> set[str]:
+    """Which of these message fingerprints are stored already."""
+    return _stored(conn, owner_id, message.c.fingerprint, prints)
+
+
+def _stored(conn: Connection, owner_id: int, column: Any, values: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    unique = sorted(set(values))
+    for start in range(0, len(unique), 900):
+        found.update(
+            conn.execute(
+                select(column).where(
+                    message.c.owner_id == owner_id, column.in_(unique[start : start + 900])
+                )
+            ).scalars()
+        )
+    return found
 
 
 def insert_messages(conn: Connection, rows: Sequence[MessageRow]) -> list[int]:
@@ -133,9 +146,19 @@ def my_addresses(conn: Connection, owner_id: int) -> set[str]:
     return {r.value for r in rows}
 
 
-def _personal(owner_id: int) -> Any:
+def _owned(conn: Connection, table: Table, owner_id: int) -> ColumnElement[bool]:
+    """``owner_id = ?``. SQLite keeps no statistics and would walk an index that starts with
+    owner_id (in fingerprint or address order, hopping all over the table) although nearly
+    every row is the one owner's; ``owner_id + 0`` makes it read the table in id order instead.
+    PostgreSQL plans with statistics and gets the plain comparison."""
+    if conn.dialect.name == "sqlite":
+        return table.c.owner_id + 0 == owner_id
+    return table.c.owner_id == owner_id
+
+
+def _personal(conn: Connection, owner_id: int) -> Any:
     return and_(
-        message.c.owner_id == owner_id,
+        _owned(conn, message, owner_id),
         message.c.bulk.is_(None),
         message.c.bounce.is_(False),
         message.c.occurred_at.is_not(None),
@@ -144,14 +167,12 @@ def _personal(owner_id: int) -> Any:
 
 def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) -> dict[str, str]:
     """Addresses I wrote to and that wrote to me (personal mail), with their commonest name."""
+    sent = select(message.c.id).where(_personal(conn, owner_id), message.c.direction == "out")
     wrote_to = {
         r.address
         for r in conn.execute(
             select(message_address.c.address)
-            .join(message, message.c.id == message_address.c.message_id)
-            .where(
-                _personal(owner_id), message.c.direction == "out", message_address.c.role != "from"
-            )
+            .where(message_address.c.message_id.in_(sent), message_address.c.role != "from")
             .group_by(message_address.c.address)
             .having(func.count() >= min_each_way)
         )
@@ -159,7 +180,7 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
     names: dict[str, str] = {}
     for r in conn.execute(
         select(message.c.sender, func.count().label("n"))
-        .where(_personal(owner_id), message.c.direction == "in")
+        .where(_personal(conn, owner_id), message.c.direction == "in")
         .group_by(message.c.sender)
         .having(func.count() >= min_each_way)
     ):
@@ -185,7 +206,7 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
 def last_message_id(conn: Connection, owner_id: int) -> int:
     found = conn.execute(
         select(message.c.id)
-        .where(message.c.owner_id == owner_id)
+        .where(_owned(conn, message, owner_id))
         .order_by(message.c.id.desc())
         .limit(1)
     ).scalar()
@@ -198,7 +219,7 @@ def addresses_above(conn: Connection, owner_id: int, message_id: int) -> set[str
         conn.execute(
             select(message_address.c.address)
             .where(
-                message_address.c.owner_id == owner_id,
+                _owned(conn, message_address, owner_id),
                 message_address.c.message_id > message_id,
             )
             .distinct()
@@ -229,7 +250,7 @@ def personal_message_chunks(
         message.c.direction,
         message.c.subject,
         message.c.thread,
-    ).where(_personal(owner_id), message.c.direction.is_not(None))
+    ).where(_personal(conn, owner_id), message.c.direction.is_not(None))
     if below is not None:
         stmt = stmt.where(message.c.id < below)
     if addresses is not None:
