@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,3 +78,47 @@ def test_stopping_early_ends_the_child(tmp_path: Path) -> None:
         time.sleep(0.05)
     else:
         pytest.fail("the reader process is still running")
+
+
+_PARENT = """
+import sys, time
+from pathlib import Path
+from rekindle.services.reader_process import read_in_child
+
+def endless(pid_file):
+    import os
+    Path(pid_file).write_text(str(os.getpid()))
+    n = 0
+    while True:
+        yield "x" * 1000
+        n += 1
+
+items = read_in_child(lambda: endless(sys.argv[1]), batch=10)
+next(items)
+print("reading", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_killed_parent_leaves_no_reader_behind(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, str(pid_file)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "reading"
+        child = int(pid_file.read_text())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            return  # it ended; only its (killed) parent never reaped it
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the reader process outlived its killed parent")

@@ -24,7 +24,12 @@ class ReaderProcessError(RuntimeError):
     """The reader failed in the child process in a way that could not be passed on as is."""
 
 
-def _run(make: Callable[[], Iterable[object]], out: Connection, batch: int) -> None:
+def _run(
+    make: Callable[[], Iterable[object]], out: Connection, parent_end: Connection, batch: int
+) -> None:
+    # the child's copy of the parent's end must go: else, once the parent is gone, a write to
+    # the full pipe would wait for a reader that is this very process
+    parent_end.close()
     try:
         items: list[object] = []
         for item in make():
@@ -49,7 +54,7 @@ def read_in_child(make: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
     """Yield everything ``make()`` yields, produced by a forked child process."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_run, args=(make, send, batch), daemon=True)
+    child = context.Process(target=_run, args=(make, send, receive, batch), daemon=True)
     child.start()
     send.close()
     try:
