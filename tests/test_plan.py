@@ -292,3 +292,16 @@ def test_person_cadence_makes_a_recent_tie_due(store: Store) -> None:
     assert (rita.tier, rita.cadence_days) == ("close", 2)
     with pytest.raises(UserError, match="no tier"):
         people_svc.edit(store, "rita@recent.com", {"tier": "bestie"}, [], [], now=NOW)
+
+
+def test_shortlist_keeps_the_best_and_every_context_match(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network(store)
+    full = plan_svc.weekly_plan(store, NOW, quota=1, goal="Initech")
+    monkeypatch.setattr(plan_svc, "PRESELECT", 1)
+    narrow = plan_svc.weekly_plan(store, NOW, quota=1, goal="Initech")
+    assert names(narrow) == names(full) == ["Ina Initech"]  # Ina matches the goal
+    top = plan_svc.weekly_plan(store, NOW, quota=1, goal="")
+    monkeypatch.setattr(plan_svc, "PRESELECT", 1000)
+    assert names(plan_svc.weekly_plan(store, NOW, quota=1, goal="")) == names(top)

@@ -9,8 +9,8 @@ plan within the week shows the same people (``refresh`` recomputes it).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,7 +20,7 @@ from rekindle.goal_match import GoalIndex, goal_terms
 from rekindle.medium import Reach, choose_medium
 from rekindle.occasions import Occasion, timing_strength
 from rekindle.plan import FREQUENCIES, Candidate, held_reason, period_of, select
-from rekindle.scoring import PARTS, Context, Weights, default_weights, score
+from rekindle.scoring import PARTS, Context, Weights, default_weights, rank_value, score
 from rekindle.services.occasions import occasions_for
 from rekindle.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.store import Store
@@ -30,11 +30,14 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.settings import get_settings
-from rekindle.tie_features import TieFeatures, recent_partners, tie_features
-from rekindle.tiers import DEFAULT_CADENCE_DAYS, TIERS, cadence_for, is_due
-from rekindle.ties import Contact
+from rekindle.tie_features import RECENT_DAYS, TieFeatures, tie_features
+from rekindle.tiers import DEFAULT_CADENCE_DAYS, TIERS, Cadence, cadence_for, is_due
+from rekindle.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 
 DEFAULT_QUOTA = 3
+#: how many of the strongest due ties get their full features read (plus every person with
+#: an occasion, a goal match or a shared affiliation)
+PRESELECT = 400
 DEFAULT_LOCK_DAYS = 30
 #: person edits the engine reads
 ENGINE_EDITS = ("tier", "cadence", "medium", "organisation", "title")
@@ -153,12 +156,7 @@ def compute_plan(
 ) -> Plan:
     people = eq.active_people(conn, owner_id)
     ids = sorted(people)
-    contacts = tq.contacts_by_person(conn, eq.people_with_history(conn, owner_id))
     delivered = oq.last_delivered(conn, owner_id)
-    for pid, at in delivered.items():
-        # a logged or sent outreach is contact too: it resets the person's clock
-        contacts.setdefault(pid, []).append(Contact(at, "out", "outreach"))
-    recent = recent_partners({str(k): v for k, v in contacts.items()}, now)
     holds = eq.holds_in_force(conn, owner_id, now)
     awaiting = oq.awaiting_reply(conn, owner_id)
     edits = eq.edits_by_person(conn, owner_id, ENGINE_EDITS)
@@ -186,13 +184,9 @@ def compute_plan(
             }
         )
 
-    features: dict[int, TieFeatures] = {}
-    due_ids = []
-    cadences = {}
-    for pid in ids:
-        f = tie_features(contacts.get(pid, ()), now, recent)
+    def cadence_of(pid: int, f: TieFeatures) -> Cadence:
         e = edits.get(pid, {})
-        cad = cadence_for(
+        return cadence_for(
             f,
             person_tier=e.get("tier"),
             person_days=int(e["cadence"]) if e.get("cadence", "").isdigit() else None,
@@ -200,11 +194,40 @@ def compute_plan(
             tag_days=opts.tag_days,
             tier_days=opts.tier_days,
         )
+
+    # first pass, on the stored statistics: who is due, and who is worth a closer look
+    stats = eq.tie_summaries(conn, owner_id)
+    rough = {pid: _rough_features(stats.get(pid), delivered.get(pid), now) for pid in ids}
+    roughly_due = [pid for pid in ids if is_due(rough[pid], cadence_of(pid, rough[pid]))]
+    occasions = occasions_for(conn, owner_id, roughly_due, now.date())
+    context_ids = {
+        pid
+        for pid in roughly_due
+        if occasions.get(pid)
+        or (index is not None and index.match(pid, terms).value > 0)
+        or (affiliations.get(pid) and my_periods)
+    }
+    by_strength = sorted(roughly_due, key=lambda p: (-rank_value(rough[p], opts.weights), p))
+    shortlist = sorted(set(by_strength[:PRESELECT]) | context_ids)
+
+    # second pass: the full features of the shortlist
+    contacts = tq.contacts_by_person(conn, shortlist)
+    for pid in shortlist:
+        if pid in delivered:
+            # a logged or sent outreach is contact too: it resets the person's clock
+            contacts[pid].append(Contact(delivered[pid], "out", "outreach"))
+    recent = eq.recent_personal_counts(
+        conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+    )
+    features: dict[int, TieFeatures] = {}
+    due_ids = []
+    cadences = {}
+    for pid in shortlist:
+        f = tie_features(contacts.get(pid, ()), now, recent)
         features[pid] = f
-        cadences[pid] = cad
-        if is_due(f, cad):
+        cadences[pid] = cadence_of(pid, f)
+        if is_due(f, cadences[pid]):
             due_ids.append(pid)
-    occasions = occasions_for(conn, owner_id, due_ids, now.date())
     reach = eq.reach_by_person(conn, owner_id)
     subjects = eq.last_subjects(conn, due_ids)
     names = {str(k): v for k, v in people.items()}
@@ -283,7 +306,7 @@ def compute_plan(
         goal=goal_text,
         suggestions=suggestions,
         considered=len(ids),
-        due=len(due_ids),
+        due=len(roughly_due),
         held=held_count,
         stored=False,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
@@ -321,6 +344,35 @@ def _from_stored(
         held=0,
         stored=True,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
+    )
+
+
+def _rough_features(stats: Any | None, delivered: datetime | None, now: datetime) -> TieFeatures:
+    """What the stored statistics say, enough for the first pass (due or not, how strong)."""
+    last = stats.last_contact if stats is not None else None
+    if delivered is not None and (last is None or delivered > last):
+        last = delivered
+    silence = (now - last).total_seconds() / SECONDS_PER_DAY if last is not None else None
+    if stats is None:
+        return replace(tie_features((), now), last=last, silence_days=silence)
+    return TieFeatures(
+        personal=stats.messages_in + stats.messages_out + stats.meetings,
+        messages_in=stats.messages_in,
+        messages_out=stats.messages_out,
+        meetings=stats.meetings,
+        first=None,
+        last=last,
+        active_days=0,
+        decayed=stats.decayed_sum,
+        peak=stats.peak_decayed,
+        peak_at=None,
+        silence_days=silence,
+        usual_gap_days=None,
+        reciprocity=0.0,
+        reply_hours=None,
+        group_recent=0,
+        circles=0.0,
+        circle_people=(),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from rekindle.store.schema import (
     affiliation,
@@ -20,6 +20,7 @@ from rekindle.store.schema import (
     tag,
 )
 from rekindle.store.schema_engine import goal, person_hold, plan_entry
+from rekindle.store.schema_history import tie_stats
 
 # --- goals -----------------------------------------------------------------------------------
 
@@ -261,3 +262,37 @@ def last_subjects(
         for pid, subject, at, channel in rows:
             out[int(pid)] = (subject, at, channel)
     return out
+
+
+def tie_summaries(conn: Connection, owner_id: int) -> dict[int, Any]:
+    """Per person, the stored tie statistics the plan's first, cheap pass reads."""
+    rows = conn.execute(
+        select(
+            tie_stats.c.person_id,
+            tie_stats.c.last_contact,
+            tie_stats.c.messages_in,
+            tie_stats.c.messages_out,
+            tie_stats.c.meetings,
+            tie_stats.c.decayed_sum,
+            tie_stats.c.peak_decayed,
+        ).where(tie_stats.c.owner_id == owner_id)
+    )
+    return {int(r.person_id): r for r in rows}
+
+
+def recent_personal_counts(
+    conn: Connection, owner_id: int, since: datetime, until: datetime, group_limit: int
+) -> dict[str, int]:
+    """Per person (keyed by id as text), how many personal interactions fell in [since, until)."""
+    rows = conn.execute(
+        select(interaction_person.c.person_id, func.count())
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(
+            interaction.c.owner_id == owner_id,
+            interaction.c.occurred_at >= since,
+            interaction.c.occurred_at < until,
+            interaction.c.group_size <= group_limit,
+        )
+        .group_by(interaction_person.c.person_id)
+    )
+    return {str(pid): int(n) for pid, n in rows}
