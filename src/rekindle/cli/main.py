@@ -23,6 +23,7 @@ from rekindle.cli import (
     outreach,
     people,
     plan,
+    serve,
     sync,
 )
 from rekindle.cli.context import STATE, err_console, safe
@@ -77,6 +78,7 @@ for module in (
     exporting,
     me,
     doctor,
+    serve,
 ):
     module.register(app)
 

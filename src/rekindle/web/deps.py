@@ -1,0 +1,82 @@
+"""What every router shares: the store, the clock, the templates and the htmx helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from rekindle.store import Store
+
+HERE = Path(__file__).parent
+#: the vendored htmx (npm package htmx.org, dist/htmx.min.js); change both together
+HTMX_VERSION = "2.0.11"
+
+env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _date(value: Any, fmt: str = "%d %b %Y") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return str(value.strftime(fmt))
+
+
+env.filters["date"] = _date
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_now(request: Request) -> datetime:
+    now_fn: Callable[[], datetime] = request.app.state.now_fn
+    return now_fn()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page or a fragment; every page knows the path it is on (for the nav)."""
+    values = {"path": request.url.path, "htmx_version": HTMX_VERSION, **(context or {})}
+    html = env.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+
+
+def done(
+    request: Request,
+    back: str,
+    fragment: str | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> Response:
+    """After a POST: the fragment for htmx, a redirect (post/redirect/get) without JS."""
+    if fragment is not None and is_htmx(request):
+        return render(request, fragment, context)
+    return RedirectResponse(back, status_code=303)

@@ -1,0 +1,110 @@
+"""One person: who they are, the history and its statistics, outreach, tags, notes, merges."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from rekindle.services import merging, plan_actions
+from rekindle.services import outreach as outreach_svc
+from rekindle.services import people as people_svc
+from rekindle.services.people import EDIT_FIELDS, MEDIA, TIERS
+from rekindle.services.timeline import STAT_FIELDS, timeline
+from rekindle.web.deps import NowDep, StoreDep, done, render
+
+router = APIRouter(tags=["person"])
+
+#: the edits offered on the page (the CLI's `rekindle edit` has them all)
+PAGE_EDITS = ("name", "organisation", "title", "birthday", "tier", "cadence", "medium")
+
+
+@router.get("/people/{person_id}")
+def show(request: Request, person_id: int, store: StoreDep) -> Response:
+    view = people_svc.show(store, str(person_id))
+    if view.id != person_id:  # merged into someone else: their page
+        return RedirectResponse(f"/people/{view.id}", status_code=307)
+    history = timeline(store, str(person_id), limit=100)
+    return render(
+        request,
+        "person.html",
+        {
+            "p": view,
+            "history": history,
+            "stat_fields": STAT_FIELDS,
+            "log": outreach_svc.list_log(store, str(person_id), limit=100),
+            "edit_fields": PAGE_EDITS,
+            "tiers": TIERS,
+            "media": MEDIA,
+        },
+    )
+
+
+def _back(person_id: int) -> str:
+    return f"/people/{person_id}"
+
+
+@router.post("/people/{person_id}/note")
+def add_note(
+    request: Request,
+    person_id: int,
+    store: StoreDep,
+    now: NowDep,
+    body: Annotated[str, Form()],
+) -> Response:
+    people_svc.add_note(store, str(person_id), body, now=now)
+    return done(request, _back(person_id))
+
+
+@router.post("/people/{person_id}/tags")
+def change_tags(
+    request: Request,
+    person_id: int,
+    store: StoreDep,
+    name: Annotated[str, Form()],
+    action: Annotated[str, Form()] = "add",
+) -> Response:
+    add, remove = ([name], []) if action == "add" else ([], [name])
+    people_svc.tag(store, [str(person_id)], add, remove)
+    return done(request, _back(person_id))
+
+
+@router.post("/people/{person_id}/edit")
+def edit(
+    request: Request,
+    person_id: int,
+    store: StoreDep,
+    now: NowDep,
+    field: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+) -> Response:
+    if field not in EDIT_FIELDS:
+        field = "?" + field  # the service refuses it with the list of fields
+    people_svc.edit(store, str(person_id), {field: value.strip() or None}, [], [], now=now)
+    return done(request, _back(person_id))
+
+
+@router.post("/people/{person_id}/resume")
+def resume(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
+    plan_actions.resume(store, str(person_id), now=now)
+    return done(request, _back(person_id))
+
+
+@router.post("/people/{person_id}/never")
+def never(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
+    plan_actions.never(store, str(person_id), now=now)
+    return done(request, _back(person_id))
+
+
+@router.post("/people/{person_id}/unmerge")
+def unmerge(
+    request: Request,
+    person_id: int,
+    store: StoreDep,
+    now: NowDep,
+    event: Annotated[int | None, Form()] = None,
+    record: Annotated[int | None, Form()] = None,
+) -> Response:
+    merging.unmerge(store, str(person_id), event_id=event, record_id=record, now=now)
+    return done(request, _back(person_id))
