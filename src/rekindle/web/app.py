@@ -40,7 +40,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
@@ -113,12 +113,14 @@ def _host_name(header: str) -> str:
 
 
 def _cross_site(request: Request) -> bool:
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return True
+    """A form posted from another site (or another port of this machine) is refused."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin == "null"
-    return urlsplit(origin).netloc != request.headers.get("host", "")
+    if origin is None:
+        return False  # not a browser (curl, scripts): nothing to forge
+    return origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")
 
 
 def _error_page(request: Request, status: int, message: str, hint: str | None = None) -> Response:

@@ -1,0 +1,199 @@
+"""What a person clicks, in headless Chromium against the real app on a real SQLite database.
+
+Needs Playwright for Python and Debian's Chromium (``/usr/bin/chromium``); without them the
+tests skip with the reason, and under CI they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rekindle.store import Store, open_store
+from rekindle.web.app import create_app
+from tests.conftest import FIXTURES, REPO
+
+CHROMIUM = os.environ.get("REKINDLE_CHROMIUM", "/usr/bin/chromium")
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+pytestmark = pytest.mark.slow
+
+
+def _skip_reason() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install 'rekindle[dev]')"
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    reason = _skip_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Store]]:
+    """The app under uvicorn on a free loopback port, over a fresh SQLite database."""
+    import uvicorn
+
+    store = open_store(str(tmp_path / "rekindle.db"))
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(store, now_fn=lambda: NOW), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", store
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        store.close()
+
+
+def _page(browser: Any) -> Any:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    problems: list[str] = []
+    page.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.problems = problems
+    return page
+
+
+def test_import_plan_person_draft_checks_and_mark_sent(
+    browser: Any, server: tuple[str, Store], tmp_path: Path
+) -> None:
+    base, store = server
+    page = _page(browser)
+    # who "me" is, so the mail archive knows which messages you wrote
+    page.goto(f"{base}/settings")
+    page.get_by_label("Email, phone or profile URL").fill("robin@example.org")
+    page.get_by_role("button", name="Add address").click()
+    page.wait_for_url(f"{base}/settings")
+    assert "robin@example.org" in page.content()
+
+    # import a vCard, then sync an mbox, through the Import page (htmx posts, report in place)
+    page.goto(f"{base}/import")
+    page.get_by_label("Contacts:").check()
+    page.set_input_files("#file", str(FIXTURES / "vcard" / "apple-item-labels.vcf"))
+    page.get_by_role("button", name="Import").click()
+    page.locator("#report").get_by_text("1 contacts: 1 new").wait_for()
+    box = tmp_path / "All mail.mbox"
+    shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
+    page.get_by_label("Mail:").check()
+    page.set_input_files("#file", str(box))
+    page.get_by_role("button", name="Import").click()
+    page.locator("#report").get_by_text("3 messages read").wait_for()
+
+    # this week's plan, with reasons
+    page.goto(f"{base}/")
+    card = page.locator(".card", has_text="Ana Costa")
+    card.get_by_text("quiet for 10 years", exact=False).wait_for()
+    assert page.locator(".card", has_text="Johnny Appleseed").count() == 1
+    page.screenshot(path=str(REPO / "docs" / "this-week.png"), full_page=True)
+
+    # her page: the timeline
+    card.get_by_role("link", name="Ana Costa").click()
+    page.get_by_role("heading", name="Ana Costa").wait_for()
+    assert page.get_by_text("Lunch next week?", exact=False).count() >= 1
+
+    # draft, and watch the checks follow the text as it is typed
+    page.get_by_role("link", name="Draft a message").click()
+    text = page.get_by_label("The message", exact=False)
+    text.wait_for()
+    text.fill("")
+    text.press_sequentially("Subject: hi\n\nHi Ana, I hope this email finds you well.", delay=5)
+    page.locator('#checks [data-code="generic-filler"]').wait_for()
+    text.fill("")
+    text.press_sequentially(
+        "Subject: Lunch?\n\nHi Ana, it's been years since our lunch at the Thai place "
+        "(Lunch next week?). How are you? No need for a long reply.\n\nRobin",
+        delay=2,
+    )
+    page.locator('#checks [data-code="generic-filler"]').wait_for(state="detached")
+    assert (
+        page.locator("#open-link")
+        .get_attribute("href")
+        .startswith("mailto:ana.costa@example.com?subject=Lunch%3F")
+    )
+
+    # send it (you sent it yourself): the log has it, with its follow-up due in ten days
+    page.get_by_role("button", name="I sent it: mark sent").click()
+    page.locator("#saved").get_by_text("Marked sent", exact=False).wait_for()
+    page.locator("#saved").get_by_role("link", name="See their page").click()
+    row = page.locator("tr.outreach-sent")
+    row.wait_for()
+    assert "11 Nov 2026" in row.inner_text()
+
+    # back on this week's plan, she is done; Johnny is snoozed with one click
+    page.goto(f"{base}/")
+    page.locator(".card", has_text="Ana Costa").get_by_text("done 01 Nov").wait_for()
+    johnny = page.locator(".card", has_text="Johnny Appleseed")
+    johnny.get_by_role("button", name="Snooze").click()
+    page.get_by_text("Snoozed Johnny Appleseed until", exact=False).wait_for()
+    # a phone-sized screen: nothing wider than the screen
+    page.set_viewport_size({"width": 390, "height": 800})
+    for url in ("/", "/people", "/import", "/settings"):
+        page.goto(base + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    assert page.problems == []
+
+
+def test_a_hostile_contact_stays_inert_in_the_browser(
+    browser: Any, server: tuple[str, Store]
+) -> None:
+    base, _ = server
+    page = _page(browser)
+    page.goto(f"{base}/import")
+    page.set_input_files("#file", str(FIXTURES / "vcard" / "hostile-markup.vcf"))
+    page.get_by_role("button", name="Import").click()
+    page.locator("#report").get_by_text("1 contacts: 1 new").wait_for()
+    for url in ("/", "/people"):
+        page.goto(base + url)
+        page.get_by_text("<script>alert(1)</script>").first.wait_for()
+    page.get_by_role("link", name="<script>alert(1)</script>").first.click()
+    page.get_by_text('"><img src=x onerror=alert(1)>').first.wait_for()
+    assert page.locator("img").count() == 0
+    assert page.problems == []
