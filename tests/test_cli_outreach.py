@@ -126,7 +126,7 @@ def test_log_lock_and_lifecycle(cli: Cli) -> None:
 
 def test_templates_copy_edit_and_errors(cli: Cli, tmp_path: Path) -> None:
     out = cli("templates", "copy").stdout
-    assert "37 templates copied to" in out
+    assert "40 templates copied to" in out
     root = Path(out.split("copied to ", 1)[1].splitlines()[0].strip())
     mine = root / "en" / "catch-up" / "email-1.txt.j2"
     mine.write_text(
@@ -136,7 +136,7 @@ def test_templates_copy_edit_and_errors(cli: Cli, tmp_path: Path) -> None:
     assert "Hi Ana, it's been over" in draft and str(mine) in draft
     listed = cli("templates", "list").stdout
     assert "en/catch-up/email-1.txt.j2" in listed and "yours" in listed
-    assert "37 of yours kept" in cli("templates", "copy").stdout
+    assert "40 of yours kept" in cli("templates", "copy").stdout
     mine.write_text("Subject: Hey\n\n{% for x in %}\n", encoding="utf-8")
     ran = cli("draft", "Ana", check=False)
     assert ran.code == 1 and "Traceback" not in ran.stderr

@@ -223,12 +223,17 @@ def test_replies_are_found_on_the_next_sync(people: Store, tmp_path: Path) -> No
     svc.mark_sent(people, late, at=NOW, now=NOW)
     box = tmp_path / "inbox.mbox"
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
-    report = sync_mail_path(people, box)
+    report = sync_mail_path(people, box, now=NOW + timedelta(days=1))
     assert report.replies == 1 and "1 replies to your outreach" in report.summary()
     replied = svc.show(people, early)
     assert replied["status"] == "replied"
     assert replied["replied_at"].startswith("2016-09-16T22:26:49")
     assert svc.show(people, late)["status"] == "sent"
+    # a sync after the follow-up window (twice followup.days, no follow-up sent) closes it
+    sync_mail_path(people, box, now=NOW + timedelta(days=21))
+    closed = svc.show(people, late)
+    assert closed["status"] == "no-reply" and closed["closed_at"].startswith("2025-06-22")
+    assert svc.show(people, early)["status"] == "replied"
 
 
 def test_a_reply_quoting_the_message_id_counts_from_an_unknown_address(

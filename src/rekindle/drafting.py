@@ -216,3 +216,39 @@ def render_draft(
         subject = None
     path = templates.path_of(name)
     return Draft(intent, medium, chosen, body, subject, language, str(path) if path else name)
+
+
+#: the templates of the one follow-up (not an intent of its own: it follows up a message)
+FOLLOW_UP = "follow-up"
+
+
+def render_follow_up(
+    templates: TemplateSet,
+    facts: DraftFacts,
+    medium: str,
+    sent_at: datetime,
+    subject: str | None,
+    language: str = DEFAULT_LANGUAGE,
+) -> Draft:
+    """The friendly follow-up of a message sent on ``sent_at`` (``Re:`` its subject)."""
+    name = template_name(language, FOLLOW_UP, medium, 1)
+    path = templates.path_of(name)
+    if path is None:
+        raise UserError(
+            f"no {medium} follow-up template in {language!r}",
+            hint=f"add one as templates/{name}",
+        )
+    context = template_context(facts, FOLLOW_UP, medium)
+    context["sent_on"] = f"{sent_at.day} {_MONTHS[sent_at.month - 1]}"
+    context["reply_subject"] = reply_subject(subject)
+    text = _tidy(_render(templates, name, context))
+    found_subject, body = split_subject(text)
+    if medium != "email":
+        found_subject = None
+    return Draft(FOLLOW_UP, medium, 1, body, found_subject, language, str(path))
+
+
+def reply_subject(subject: str | None) -> str:
+    """``Re: <subject>`` (once)."""
+    text = " ".join((subject or "").split())
+    return text if text.lower().startswith("re:") else f"Re: {text}".strip()

@@ -119,7 +119,7 @@ def finish_sync(
             fresh_from=collector.first_id if collector is not None else None,
         )
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
-    replies = note_replies(conn, owner_id)
+    replies = note_replies(conn, owner_id, now)
     events = detect_mail_domains(conn, owner_id, persons, now) if persons else 0
     if report is not None:
         report.counts.interactions += written

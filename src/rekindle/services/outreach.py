@@ -18,9 +18,11 @@ from sqlalchemy import Connection
 from rekindle.draft_templates import INTENTS
 from rekindle.drafting import Draft
 from rekindle.errors import NotFoundError, UserError
+from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
 from rekindle.services.people import resolve_person
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store, history
+from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
@@ -41,8 +43,8 @@ _CHANNELS = {
 }
 #: statuses a user may set on an outreach after the fact
 MARKS = ("replied", "no-reply", "declined")
-#: a sent message gets a follow-up due date this many days later
-FOLLOW_UP_DAYS = 10
+#: a decline keeps the person out of plans this long (the plan's `dismiss --declined`)
+DECLINED_DAYS = 270
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def lock_days(store: Store) -> int:
     return int(value) if value and value.isdigit() else DEFAULT_LOCK_DAYS
 
 
-def _check_lock(
+def check_lock(
     conn: Connection,
     owner_id: int,
     person_id: int,
@@ -120,9 +122,13 @@ def _record_interaction(
     refresh_ties(conn, owner_id, [person_id], now)
 
 
+#: intents `rekindle log` records: the drafting intents plus an introduction you made
+LOG_INTENTS = (*INTENTS, "introduce")
+
+
 def _check_intent(intent: str) -> None:
-    if intent not in INTENTS:
-        raise UserError(f"unknown intent {intent!r}", hint="intents: " + ", ".join(INTENTS))
+    if intent not in LOG_INTENTS:
+        raise UserError(f"unknown intent {intent!r}", hint="intents: " + ", ".join(LOG_INTENTS))
 
 
 def log_outreach(
@@ -149,7 +155,7 @@ def log_outreach(
     days = lock_days(store)
     with store.begin() as conn:
         pid = resolve_person(conn, store.owner_id, ref, region)
-        _check_lock(conn, store.owner_id, pid, at, days, force)
+        check_lock(conn, store.owner_id, pid, at, days, force)
         oid = oq.add_outreach(
             conn,
             store.owner_id,
@@ -211,28 +217,63 @@ def mark_sent(
     days = lock_days(store)
     with store.begin() as conn:
         row = _get(conn, store.owner_id, outreach_id)
-        if row.status != "draft":
+        if row.status not in ("draft", "sending"):
             raise UserError(
                 f"outreach #{outreach_id} is {row.status}, not a draft",
                 hint="only a draft can be marked sent",
             )
-        _check_lock(conn, store.owner_id, row.person_id, at, days, force, except_id=outreach_id)
-        oq.update_outreach(
-            conn,
-            store.owner_id,
-            outreach_id,
-            status="sent",
-            sent_at=at,
-            follow_up_due=at + timedelta(days=FOLLOW_UP_DAYS),
-            message_id=(message_id or "").strip().strip("<>") or None,
-        )
-        if row.medium != "email":
-            _record_interaction(
-                conn, store.owner_id, outreach_id, row.person_id, row.medium, at, now
-            )
-        note_replies(conn, store.owner_id)  # a reply may be synced already
+        check_follow_up(conn, store.owner_id, row)
+        if row.parent_id is None:
+            check_lock(conn, store.owner_id, row.person_id, at, days, force, except_id=outreach_id)
+        record_sent(conn, store.owner_id, row, at, message_id or row.message_id, now)
         name = _name(conn, store.owner_id, row.person_id)
     return LoggedOutreach(outreach_id, row.person_id, name, row.medium, row.intent, "sent", at)
+
+
+def check_follow_up(conn: Connection, owner_id: int, row: Any) -> None:
+    """A follow-up may go once, while its message still waits: never a third message."""
+    if row.parent_id is None:
+        return
+    parent = oq.get_outreach(conn, owner_id, row.parent_id)
+    if parent is None:
+        return
+    if parent.status != "sent" or parent.closed_at is not None:
+        raise UserError(
+            f"#{row.id} follows up #{parent.id}, which is {parent.status} now; "
+            "a follow-up would be one message too many",
+            hint=f"`rekindle outreach discard {row.id}` drops it",
+        )
+    if parent.followed_up_at is not None:
+        raise UserError(
+            f"#{parent.id} was followed up on {parent.followed_up_at:%Y-%m-%d} already; "
+            "Rekindle never sends a third message",
+            hint=f"`rekindle outreach discard {row.id}` drops this one",
+        )
+
+
+def record_sent(
+    conn: Connection,
+    owner_id: int,
+    row: Any,
+    at: datetime,
+    message_id: str | None,
+    now: datetime,
+) -> None:
+    """Record that an outreach went out: status sent; a first message gets its follow-up due
+    date, a follow-up marks its message followed up. Then look for a reply already synced."""
+    values: dict[str, Any] = {
+        "status": "sent",
+        "sent_at": at,
+        "message_id": (message_id or "").strip().strip("<>") or None,
+    }
+    if row.parent_id is None:
+        values["follow_up_due"] = at + timedelta(days=follow_up_days(conn, owner_id))
+    else:
+        oq.update_outreach(conn, owner_id, row.parent_id, followed_up_at=at)
+    oq.update_outreach(conn, owner_id, row.id, **values)
+    if row.medium != "email":
+        _record_interaction(conn, owner_id, row.id, row.person_id, row.medium, at, now)
+    note_replies(conn, owner_id, now)  # a reply may be synced already
 
 
 def mark(
@@ -254,12 +295,26 @@ def mark(
                 f"outreach #{outreach_id} is still a draft",
                 hint=f"`rekindle outreach sent {outreach_id}` once it has gone out",
             )
-        values: dict[str, Any] = {"status": status, "outcome": outcome or row.outcome}
-        if status == "replied":
-            values["replied_at"] = row.replied_at or at
-        else:
-            values["closed_at"] = at
-        oq.update_outreach(conn, store.owner_id, outreach_id, **values)
+        close(conn, store.owner_id, row, status, outcome, at)
+
+
+def close(
+    conn: Connection, owner_id: int, row: Any, status: str, outcome: str | None, at: datetime
+) -> None:
+    """Set how an outreach ended. A decline keeps the door open: the person is held out of
+    plans for months (the plan's "declined" hold), never deleted."""
+    values: dict[str, Any] = {"status": status, "outcome": outcome or row.outcome}
+    if status == "replied":
+        values["replied_at"] = row.replied_at or at
+        oq.update_outreach(conn, owner_id, row.id, **values)
+        return
+    oq.update_outreach(conn, owner_id, row.id, **values)
+    oq.close_with_follow_ups(conn, owner_id, row.id, status, at)
+    if status == "declined":
+        eq.add_hold(
+            conn, owner_id, row.person_id, "declined", at, at + timedelta(days=DECLINED_DAYS),
+            outcome,
+        )  # fmt: skip
 
 
 def discard(store: Store, outreach_id: int) -> None:
@@ -317,8 +372,10 @@ def show(store: Store, outreach_id: int) -> dict[str, Any]:
     return as_dict(row)
 
 
-def note_replies(conn: Connection, owner_id: int) -> int:
-    """After a sync: mark sent outreach replied when the person wrote back. Returns how many."""
+def note_replies(conn: Connection, owner_id: int, now: datetime | None = None) -> int:
+    """After a sync: mark sent outreach replied when the person wrote back, then close what
+    waited past its follow-up window (see :mod:`follow_up_rules`). Returns the replies."""
     replies = oq.replies_to_sent(conn, owner_id)
     oq.mark_replied(conn, owner_id, replies)
+    close_unanswered(conn, owner_id, now or utcnow())
     return len(replies)

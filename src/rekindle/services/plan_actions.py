@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rekindle.errors import UserError
-from rekindle.services.outreach import log_outreach
+from rekindle.services.outreach import DECLINED_DAYS, log_outreach
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import engine as eq
@@ -16,7 +16,6 @@ from rekindle.store.database import utcnow
 
 #: a dismissal keeps someone out of the plan this long; a decline keeps the door open longer
 DISMISS_DAYS = 90
-DECLINED_DAYS = 270
 _SPAN = re.compile(
     r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|m|mo|month|months|y|yr|year|years)\s*$"
 )

@@ -49,6 +49,20 @@ SETTINGS = {
             "NAME of the environment variable holding the API key (the key is never stored)",
             None,
         ),
+        Setting("smtp.host", "SMTP server that sends your mail, e.g. smtp.example.org", None),
+        Setting("smtp.port", "SMTP port (587 for starttls, 465 for tls)", None),
+        Setting("smtp.security", "starttls, tls or none (none: this machine only)", "starttls"),
+        Setting("smtp.username", "SMTP login (the password is never stored)", None),
+        Setting("smtp.timeout", "seconds to wait for the SMTP server", "30"),
+        Setting(
+            "smtp.from", "the address you send from (default: your first in `rekindle me`)", None
+        ),
+        Setting(
+            "drafts.imap",
+            "IMAP account whose Drafts folder `rekindle send --drafts` fills, imaps://user@host",
+            None,
+        ),
+        Setting("followup.days", "days after a send without reply before the one follow-up", "10"),
         *(
             Setting(f"cadence.{tier}", f"check-in cadence of {tier} ties, in days", str(days))
             for tier, days in DEFAULT_CADENCE_DAYS.items()
@@ -97,7 +111,31 @@ def _check(key: str, value: str) -> str:
         return "yes" if low in ("yes", "true", "1") else "no"
     if key.startswith("llm."):
         return _check_llm(key, value.strip())
+    if key.startswith(("smtp.", "drafts.", "followup.")):
+        return _check_delivery(key, value.strip())
     return value
+
+
+def _check_delivery(key: str, value: str) -> str:
+    if key == "smtp.timeout" and not (value.isdigit() and int(value) > 0):
+        raise UserError("smtp.timeout takes a whole number of seconds above zero")
+    if key == "smtp.port" and not (value.isdigit() and 0 < int(value) < 65536):
+        raise UserError("smtp.port takes a port number, e.g. 587")
+    if key == "smtp.security" and value.lower() not in ("starttls", "tls", "none"):
+        raise UserError("smtp.security takes starttls, tls or none")
+    if key == "smtp.from" and "@" not in value:
+        raise UserError(f"{value!r} is not an email address")
+    if key == "drafts.imap":
+        if ":" in value.partition("://")[2].partition("@")[0]:
+            raise UserError(
+                "the IMAP address must not contain the password",
+                hint="set REKINDLE_IMAP_PASSWORD, use the keyring, or let Rekindle ask",
+            )
+        if not value.startswith(("imap://", "imaps://")):
+            raise UserError(f"{value!r} is not an IMAP address", hint="imaps://user@host[/Drafts]")
+    if key == "followup.days" and not (value.isdigit() and 1 <= int(value) <= 60):
+        raise UserError("followup.days takes a number of days from 1 to 60 (7 to 14 is kind)")
+    return value.lower() if key == "smtp.security" else value
 
 
 def _check_llm(key: str, value: str) -> str:

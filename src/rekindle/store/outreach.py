@@ -164,12 +164,13 @@ def delete_outreach(conn: Connection, owner_id: int, outreach_id: int) -> int:
 
 
 def replies_to_sent(conn: Connection, owner_id: int) -> list[tuple[int, datetime]]:
-    """Sent outreach that has a reply now, and when the first reply came: inbound contact
+    """Sent outreach (or closed without reply: a late reply still counts) that has a reply
+    now, and when the first reply came: inbound contact
     with the person after the send, or inbound mail naming its Message-ID (In-Reply-To or
     thread root). One query over every waiting outreach."""
     waiting = and_(
         outreach.c.owner_id == owner_id,
-        outreach.c.status == "sent",
+        outreach.c.status.in_(("sent", "no-reply")),
         outreach.c.sent_at.is_not(None),
     )
     by_person = (
@@ -217,4 +218,50 @@ def mark_replied(conn: Connection, owner_id: int, replies: Sequence[tuple[int, d
         .where(outreach.c.owner_id == owner_id, outreach.c.id == bindparam("oid"))
         .values(status="replied", replied_at=bindparam("at")),
         [{"oid": oid, "at": at} for oid, at in replies],
+    )
+
+
+def open_sends(conn: Connection, owner_id: int) -> list[Any]:
+    """Sent first messages (not follow-ups) still waiting: neither replied nor closed, with
+    each person's display name, oldest first."""
+    return list(
+        conn.execute(
+            select(outreach, person.c.display_name)
+            .join(person, person.c.id == outreach.c.person_id)
+            .where(
+                outreach.c.owner_id == owner_id,
+                outreach.c.status == "sent",
+                outreach.c.parent_id.is_(None),
+                outreach.c.closed_at.is_(None),
+            )
+            .order_by(outreach.c.sent_at, outreach.c.id)
+        )
+    )
+
+
+def children_of(conn: Connection, owner_id: int, parent_id: int) -> list[Any]:
+    """The follow-ups of one outreach (drafts and sent), oldest first."""
+    return list(
+        conn.execute(
+            select(outreach)
+            .where(outreach.c.owner_id == owner_id, outreach.c.parent_id == parent_id)
+            .order_by(outreach.c.id)
+        )
+    )
+
+
+def close_with_follow_ups(
+    conn: Connection, owner_id: int, outreach_id: int, status: str, at: datetime
+) -> None:
+    """Close an outreach and its sent follow-up together (``no-reply``, ``declined``)."""
+    conn.execute(
+        update(outreach)
+        .where(
+            outreach.c.owner_id == owner_id,
+            or_(
+                outreach.c.id == outreach_id,
+                and_(outreach.c.parent_id == outreach_id, outreach.c.status == "sent"),
+            ),
+        )
+        .values(status=status, closed_at=at)
     )

@@ -1,0 +1,1 @@
+"""Delivery adapters: SMTP, the IMAP Drafts folder, the clipboard; and their passwords."""

@@ -1,0 +1,50 @@
+"""Passwords for delivery: from an environment variable, the system keyring, or a prompt.
+
+The same order as the IMAP sync (:mod:`rekindle.sources.imap_fetch`), and the same keyring
+service ("rekindle", user ``user@host``). Rekindle never writes a password to its database or
+its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from rekindle.errors import UserError
+from rekindle.sources.imap_fetch import KEYRING_SERVICE
+
+
+def keyring_secret(label: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, label)
+    except Exception:  # noqa: BLE001 - no usable keyring backend: fall through to the prompt
+        return None
+    return value or None
+
+
+def resolve_secret(
+    *,
+    env_name: str,
+    label: str,
+    what: str,
+    env: Mapping[str, str],
+    prompt: Callable[[str], str] | None,
+) -> str:
+    """``env[env_name]``, else the keyring entry for ``label``, else ``prompt``; or a user error."""
+    if env.get(env_name):
+        return env[env_name]
+    stored = keyring_secret(label)
+    if stored:
+        return stored
+    if prompt is not None:
+        typed = prompt(f"{what} password for {label}: ")
+        if typed:
+            return typed
+    raise UserError(
+        f"No {what} password for {label}.",
+        hint=f"Set {env_name}, store it in the system keyring (service {KEYRING_SERVICE!r}, "
+        f"user {label!r}), or run in a terminal.",
+    )
