@@ -9,3 +9,9 @@ document.addEventListener("click", function (event) {
     button.textContent = "Copied";
   });
 });
+
+// A new request clears the last error message shown in the page's message area.
+document.addEventListener("htmx:beforeRequest", function () {
+  var flash = document.getElementById("flash");
+  if (flash) flash.innerHTML = "";
+});
