@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 from rekindle.services import plan_actions
 from rekindle.services.outreach import LOG_MEDIA
 from rekindle.services.plan import weekly_plan
+from rekindle.store import Store
 from rekindle.web.deps import NowDep, StoreDep, done, render
 
 router = APIRouter(tags=["plan"])
@@ -17,7 +19,9 @@ router = APIRouter(tags=["plan"])
 SNOOZES = (("2w", "2 weeks"), ("1m", "a month"), ("3m", "3 months"), ("6m", "6 months"))
 
 
-def _context(store: Any, now: Any, refresh: bool = False, message: str = "") -> dict[str, Any]:
+def _context(
+    store: Store, now: datetime, refresh: bool = False, message: str = ""
+) -> dict[str, Any]:
     return {
         "plan": weekly_plan(store, now, refresh=refresh),
         "media": LOG_MEDIA,
