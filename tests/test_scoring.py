@@ -104,13 +104,16 @@ def test_weights_overrides_are_checked() -> None:
 
 def test_dormancy_shape() -> None:
     def with_ratio(silence: float) -> float:
-        f = tie_features(talk(silence + 20, silence + 10, silence), NOW)
+        f = tie_features(talk(silence + 30, silence + 20, silence + 10, silence), NOW)
         return dormancy(f)
 
     assert with_ratio(5) == 0.0  # within the usual gap of 10 days
     assert with_ratio(20) == pytest.approx(0.5)
     assert with_ratio(50) == 1.0
     assert with_ratio(400) == pytest.approx(8 / 40)  # decaying
+    sparse = tie_features(talk(400, 399), NOW)  # one gap says nothing about a usual gap
+    assert sparse.usual_gap_days is None and sparse.gap_ratio is None
+    assert "usual gap" not in score(sparse, default_weights()).part("dormancy").reason
 
 
 @settings(max_examples=80, deadline=None)

@@ -178,6 +178,8 @@ def month(d: datetime) -> str:
 
 
 def span_words(days: float) -> str:
+    if days < 1.5:
+        return "a day"
     if days < 45:
         return f"{max(1, round(days))} days"
     if days < 548:

@@ -23,6 +23,8 @@ from rekindle.ties import (
 
 #: contacts within this many days count as "lately" (for circles and group sightings)
 RECENT_DAYS = 45
+#: a usual gap needs this many gaps between days in touch to mean anything
+MIN_GAPS = 3
 #: a message to more people than this says nothing about anyone's circles
 CIRCLE_LIMIT = 30
 
@@ -121,7 +123,7 @@ def tie_features(
         peak=peak,
         peak_at=peak_at,
         silence_days=(now - personal[-1].when).total_seconds() / SECONDS_PER_DAY,
-        usual_gap_days=float(median(gaps)) if gaps else None,
+        usual_gap_days=float(median(gaps)) if len(gaps) >= MIN_GAPS else None,
         reciprocity=min(n_in, n_out) / high if high else (1.0 if meetings else 0.0),
         reply_hours=_their_reply_hours(personal),
         group_recent=group_recent,
