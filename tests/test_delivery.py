@@ -157,9 +157,7 @@ def test_a_dropped_connection_after_data_is_never_sent_twice(people: Store) -> N
         assert len(server.received) == 1
         server.handler.drop_on_data = False
         send(people, server, oid, force=True)  # the user chose to send again: same Message-ID
-        assert [r.message["Message-ID"] for r in server.received] == [
-            f"<{row['message_id']}>"
-        ] * 2
+        assert [r.message["Message-ID"] for r in server.received] == [f"<{row['message_id']}>"] * 2
     assert log.show(people, oid)["status"] == "sent"
 
 

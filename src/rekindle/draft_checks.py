@@ -188,9 +188,22 @@ def is_ask(text: str, intent: str | None) -> bool:
 
 
 def check_ask_too_soon(text: str, facts: DraftFacts | None, intent: str | None) -> list[Finding]:
-    """The "drop the agenda" guard: no asks before two value-first exchanges."""
-    if facts is None or facts.value_first >= VALUE_FIRST_BEFORE_ASK or not is_ask(text, intent):
+    """The "drop the agenda" guard: no asks before two value-first exchanges; and "give before
+    you ask": no new ask while your asks are as many as what you gave (the value ledger)."""
+    if facts is None or not is_ask(text, intent):
         return []
+    if facts.value_first >= VALUE_FIRST_BEFORE_ASK:
+        if facts.asks == 0 or facts.gives > facts.asks:
+            return []
+        return [
+            Finding(
+                "ask-too-soon",
+                f"you have asked {facts.asks} time{'s' if facts.asks != 1 else ''} and given "
+                f"{facts.gives} (shared, introduced, offered help, thanked): give before you ask",
+                "share something useful, make an introduction or offer help first; "
+                "--allow-ask overrides the guard",
+            )
+        ]
     done = facts.value_first
     return [
         Finding(

@@ -18,7 +18,7 @@ from rekindle.shared_context import SharedAffiliation
 
 #: intents that give before they take; an "ask" is the one that takes
 VALUE_FIRST_INTENTS = frozenset(
-    ("catch-up", "congratulate", "offer-help", "share", "invite", "thank")
+    ("catch-up", "congratulate", "offer-help", "share", "invite", "thank", "introduce")
 )
 #: a silence this long between two outreach starts a new reconnection
 RECONNECTION_GAP_DAYS = 90
@@ -59,6 +59,9 @@ class DraftFacts:
     my_role: str | None = None
     #: other names the person goes by (nicknames, earlier names)
     other_names: tuple[str, ...] = field(default=())
+    #: the value ledger: what you gave them (shared, introduced, offered, thanked), what you asked
+    gives: int = 0
+    asks: int = 0
 
     @property
     def my_first_name(self) -> str:

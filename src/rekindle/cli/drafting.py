@@ -120,7 +120,8 @@ def draft_command(
         console.print(f"[dim]tip: {safe(tip)}[/dim]")
     if saved is not None:
         console.print(
-            f"saved as draft #{saved}; once you have sent it: `rekindle outreach sent {saved}`"
+            f"saved as draft #{saved}: `rekindle send {saved}` delivers it (a dry run first), "
+            f"or once you have sent it yourself: `rekindle outreach sent {saved}`"
         )
 
 

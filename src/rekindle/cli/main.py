@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from rekindle import __version__
 from rekindle.cli import (
+    delivery,
     demo,
     doctor,
     drafting,
@@ -74,6 +75,7 @@ for module in (
     occasions,
     drafting,
     outreach,
+    delivery,
     merging,
     exporting,
     me,

@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.draft_templates import INTENTS
 from rekindle.errors import UserError
 from rekindle.services import outreach as svc
+from rekindle.value_ledger import OUTCOMES
 
-STATUSES = ("draft", "sent", "replied", "no-reply", "declined", "logged")
+STATUSES = ("draft", "sending", "sent", "replied", "no-reply", "declined", "logged")
 
 
 def parse_when(text: str | None) -> datetime | None:
@@ -68,7 +68,12 @@ def log_command(
         str | None, typer.Option("--note", "-n", help="What happened, in a few words.")
     ] = None,
     intent: Annotated[
-        str, typer.Option("--intent", "-i", help="What it was for: " + ", ".join(INTENTS) + ".")
+        str,
+        typer.Option(
+            "--intent",
+            "-i",
+            help="What it was for: " + ", ".join(svc.LOG_INTENTS) + " (introduce: one you made).",
+        ),
     ] = "catch-up",
     at: Annotated[
         str | None,
@@ -199,6 +204,45 @@ def outreach_mark(
     """Record how an outreach ended."""
     svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))
     console.print(f"#{outreach_id} marked {status}")
+
+
+@outreach_app.command("outcome")
+def outreach_outcome(
+    outreach_id: Annotated[int, typer.Argument(help="The number from the log.")],
+    outcome: Annotated[str, typer.Argument(help=", ".join(OUTCOMES) + ".")],
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="A few words: who, what, when.")
+    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When (default: now).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Record what came of an outreach. Anything but "declined" proposes a thank-you draft;
+    "declined" keeps the door open: out of plans for nine months, nothing deleted."""
+    from rekindle.cli.drafting import print_findings
+    from rekindle.services import outcomes
+
+    done = outcomes.record_outcome(STATE.store(), outreach_id, outcome, note, parse_when(at))
+    if as_json:
+        print_json(done.as_json())
+        return
+    console.print(f"#{outreach_id} with {safe(done.person)}: {outcome} ({done.status})")
+    if done.thanks is None:
+        console.print(
+            f"[dim]the door stays open: {safe(done.person)} is out of plans for nine months; "
+            f"`rekindle resume {done.person_id}` lifts it[/dim]"
+        )
+        return
+    d = done.thanks.draft
+    console.print("\n[bold]A thank-you, ready to edit:[/bold]")
+    if d.subject:
+        console.print(f"Subject: {safe(d.subject)}\n")
+    console.print(safe(d.body))
+    print_findings(done.thanks.findings)
+    topic = outcomes.THANKS_FOR[outcome]
+    console.print(
+        f"[dim]save it: `rekindle draft {done.person_id} --intent thank --medium {d.medium} "
+        f'--about "{safe(topic)}" --save`[/dim]'
+    )
 
 
 @outreach_app.command("discard")

@@ -142,11 +142,16 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one person: identities, affiliations, tags, notes, and which records and rules made them."""
+    from rekindle.services.outcomes import ledger
+
     view = svc.show(STATE.store(), person, STATE.region())
+    given = ledger(STATE.store(), str(view.id))
     if as_json:
-        print_json(view.as_json())
-    else:
-        print_person(view)
+        print_json({**view.as_json(), "ledger": given.as_json()})
+        return
+    print_person(view)
+    for line in given.lines():
+        console.print(f"  ledger   {safe(line)}")
 
 
 def edit_command(

@@ -37,6 +37,7 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
+from rekindle.value_ledger import LedgerEntry, ledger_of
 
 #: life events a message may mention as their news
 NEWS_KINDS = ("new-job", "new-company", "new-role")
@@ -173,11 +174,9 @@ def gather_facts(
     last_out = oq.last_delivered_to(conn, owner_id, person_id)
     if last_out is not None and (last_contact is None or last_out > last_contact):
         last_contact = last_out
-    delivered = [
-        (r.sent_at or r.created_at, r.intent)
-        for r in oq.outreach_of(conn, owner_id, person_id)
-        if r.status in oq.DELIVERED
-    ]
+    logged = oq.outreach_of(conn, owner_id, person_id)
+    delivered = [(r.sent_at or r.created_at, r.intent) for r in logged if r.status in oq.DELIVERED]
+    ledger = ledger_of((LedgerEntry(r.intent, r.status, r.outcome) for r in logged), oq.DELIVERED)
     email, linkedin, phone = _reach(view.identities)
     full = view.name
     return DraftFacts(
@@ -207,6 +206,8 @@ def gather_facts(
         topic=(topic or "").strip() or None,
         my_role=_my_role(mine),
         other_names=_other_names(conn, owner_id, person_id),
+        gives=ledger.gives,
+        asks=ledger.asks,
     )
 
 
