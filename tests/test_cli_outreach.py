@@ -33,8 +33,8 @@ class Cli:
         self, db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ):
         self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
-        monkeypatch.setattr(context.console, "width", 200)
-        monkeypatch.setattr(context.err_console, "width", 200)
+        monkeypatch.setattr(context.console, "_width", 200)  # restored to auto
+        monkeypatch.setattr(context.err_console, "_width", 200)
 
     def __call__(self, *args: str, check: bool = True) -> Ran:
         self.capsys.readouterr()
