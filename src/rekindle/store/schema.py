@@ -253,7 +253,7 @@ interaction_person = Table(
     UniqueConstraint(
         "interaction_id", "identity_kind", "identity_value", name="uq_interaction_person"
     ),
-    Index("ix_interaction_person_person", "person_id"),
+    Index("ix_interaction_person_person", "person_id", "interaction_id"),
 )
 
 
