@@ -30,10 +30,10 @@ from imapclient.exceptions import CapabilityError, LoginError
 from imapclient.imapclient import SocketTimeout
 
 from rekindle.errors import UserError
+from rekindle.transport.credentials import KEYRING_SERVICE, resolve_secret
 
 SslMode = Literal["ssl", "starttls", "plain"]
 PASSWORD_ENV = "REKINDLE_IMAP_PASSWORD"
-KEYRING_SERVICE = "rekindle"
 HEADER_FIELDS = (
     "FROM TO CC BCC DATE MESSAGE-ID SUBJECT IN-REPLY-TO REFERENCES LIST-ID LIST-UNSUBSCRIBE "
     "PRECEDENCE AUTO-SUBMITTED CONTENT-TYPE RETURN-PATH X-GM-THRID"
@@ -186,31 +186,9 @@ def resolve_password(
     account: ImapAccount, *, env: Mapping[str, str], prompt: Callable[[str], str] | None
 ) -> str:
     """The password from ``REKINDLE_IMAP_PASSWORD``, else the system keyring, else ``prompt``."""
-    if env.get(PASSWORD_ENV):
-        return env[PASSWORD_ENV]
-    stored = _keyring_password(account)
-    if stored:
-        return stored
-    if prompt is not None:
-        typed = prompt(f"IMAP password for {account.label}: ")
-        if typed:
-            return typed
-    raise UserError(
-        f"No IMAP password for {account.label}.",
-        hint=f"Set {PASSWORD_ENV}, store it in the system keyring, or run in a terminal.",
+    return resolve_secret(
+        env_name=PASSWORD_ENV, label=account.label, what="IMAP", env=env, prompt=prompt
     )
-
-
-def _keyring_password(account: ImapAccount) -> str | None:
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        value = keyring.get_password(KEYRING_SERVICE, account.label)
-    except Exception:  # noqa: BLE001 - no usable keyring backend: fall through to the prompt
-        return None
-    return value or None
 
 
 def save_imap_password(account: ImapAccount, password: str) -> str:

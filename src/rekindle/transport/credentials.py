@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from rekindle.errors import UserError
-from rekindle.sources.imap_fetch import KEYRING_SERVICE
+
+#: the keyring service under which Rekindle looks for passwords (user: ``user@host``)
+KEYRING_SERVICE = "rekindle"
 
 
 def keyring_secret(label: str) -> str | None:
