@@ -34,6 +34,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,6 @@ def baseline_scores(name: str, row: Row, rng: random.Random, now_ts: int) -> lis
         return [float(max(t for t, _ in d)) for d in row.direct]
     if name == "frequency":
         return [float(len(d)) for d in row.direct]
-    from datetime import UTC, datetime
-
     now = datetime.fromtimestamp(now_ts, UTC)
     out = []
     for d in row.direct:

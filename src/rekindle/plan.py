@@ -8,7 +8,7 @@ always give the same plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -87,7 +87,3 @@ def held_reason(
     if last_outreach is not None and (now - last_outreach).days < lock_days:
         return f"contacted on {last_outreach:%d %b %Y}"
     return None
-
-
-def stable_order(entries: Sequence[Candidate]) -> list[Candidate]:
-    return sorted(entries, key=lambda c: (-c.value, c.person_id))

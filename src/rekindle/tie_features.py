@@ -12,14 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from rekindle.ties import (
-    GROUP_THRESHOLD,
-    HALF_LIFE_DAYS,
-    SECONDS_PER_DAY,
-    Contact,
-    decayed_sums,
-    weight,
-)
+from rekindle.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact, decayed_with_peak
 
 #: contacts within this many days count as "lately" (for circles and group sightings)
 RECENT_DAYS = 45
@@ -109,7 +102,7 @@ def tie_features(
     meetings = len(personal) - len(emails)
     days = sorted({c.when.date() for c in personal})
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-    decayed, peak, peak_at = _decay_with_peak(personal, now)
+    decayed, peak, peak_at = decayed_with_peak(personal, now)
     high = max(n_in, n_out)
     return TieFeatures(
         personal=len(personal),
@@ -130,25 +123,6 @@ def tie_features(
         circles=circles,
         circle_people=circle_people,
     )
-
-
-def _decay_with_peak(
-    personal: Sequence[Contact], now: datetime
-) -> tuple[float, float, datetime | None]:
-    decayed, peak = decayed_sums(personal, now)
-    # when the peak was reached: replay the sum (cheap; personal contacts are few per person)
-    peak_at = None
-    running = 0.0
-    last: datetime | None = None
-    for c in personal:
-        if last is not None:
-            days = (c.when - last).total_seconds() / SECONDS_PER_DAY
-            running *= 0.5 ** (days / HALF_LIFE_DAYS)
-        running += weight(c)
-        if running >= peak - 1e-9:
-            peak_at = c.when
-        last = c.when
-    return decayed, peak, peak_at
 
 
 def _their_reply_hours(personal: Sequence[Contact]) -> float | None:

@@ -64,18 +64,28 @@ def decayed_sums(
     contacts: Sequence[Contact], now: datetime, half_life: float = HALF_LIFE_DAYS
 ) -> tuple[float, float]:
     """(the decayed sum at ``now``, its highest value at any contact: "formerly strong")."""
+    total, peak, _ = decayed_with_peak(contacts, now, half_life)
+    return total, peak
+
+
+def decayed_with_peak(
+    contacts: Sequence[Contact], now: datetime, half_life: float = HALF_LIFE_DAYS
+) -> tuple[float, float, datetime | None]:
+    """The decayed sum at ``now``, its peak, and when the peak was last reached."""
     total = 0.0
     peak = 0.0
+    peak_at: datetime | None = None
     last: datetime | None = None
     for c in contacts:
         if last is not None:
             total *= decay((c.when - last).total_seconds() / SECONDS_PER_DAY, half_life)
         total += weight(c)
-        peak = max(peak, total)
+        if total >= peak:
+            peak, peak_at = total, c.when
         last = c.when
     if last is not None:
         total *= decay((now - last).total_seconds() / SECONDS_PER_DAY, half_life)
-    return total, peak
+    return total, peak, peak_at
 
 
 def _reply_latencies(contacts: Sequence[Contact]) -> tuple[list[float], list[float]]:

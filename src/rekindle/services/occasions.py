@@ -128,7 +128,7 @@ def _met(
 
 def _facts(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, _Facts]:
     """Birthday (edit first, then the first record with one), country and connection date."""
-    edits = oq.edits_for(conn, ids, ("birthday", "country"))
+    edits = pq.edits_for(conn, ids, ("birthday", "country"))
     out: dict[int, _Facts] = {}
     for pid, rows in oq.record_data_for(conn, owner_id, ids).items():
         mine = edits.get(pid, {})

@@ -29,6 +29,7 @@ from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
+from rekindle.store.recall import last_subject
 from rekindle.store.settings import get_settings
 from rekindle.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.tiers import DEFAULT_CADENCE_DAYS, TIERS, Cadence, cadence_for, is_due
@@ -159,7 +160,7 @@ def compute_plan(
     delivered = oq.last_delivered(conn, owner_id)
     holds = eq.holds_in_force(conn, owner_id, now)
     awaiting = oq.awaiting_reply(conn, owner_id)
-    edits = eq.edits_by_person(conn, owner_id, ENGINE_EDITS)
+    edits = pq.edits_for(conn, ids, ENGINE_EDITS)
     tags = eq.tags_by_person(conn, owner_id)
     affiliations = eq.affiliations_by_person(conn, owner_id)
     me_id = pq.find_me(conn, owner_id)
@@ -228,11 +229,11 @@ def compute_plan(
         cadences[pid] = cadence_of(pid, f)
         if is_due(f, cadences[pid]):
             due_ids.append(pid)
-    reach = eq.reach_by_person(conn, owner_id)
-    subjects = eq.last_subjects(conn, due_ids)
     names = {str(k): v for k, v in people.items()}
 
     candidates: list[Candidate] = []
+    shared_of: dict[int, list[SharedAffiliation]] = {}
+    occasion_of: dict[int, Occasion | None] = {}
     held_examples: list[dict[str, Any]] = []
     held_count = 0
     for pid in due_ids:
@@ -249,10 +250,10 @@ def compute_plan(
             if len(held_examples) < 20:
                 held_examples.append({"person_id": pid, "name": people[pid], "why": held})
             continue
-        shared = shared_affiliations(
+        shared = shared_of[pid] = shared_affiliations(
             my_periods, [_period(a) for a in affiliations.get(pid, [])], now.date()
         )
-        occasion = _best_occasion(occasions.get(pid, []), now)
+        occasion = occasion_of[pid] = _best_occasion(occasions.get(pid, []), now)
         context = _context(shared, occasion, now, index, pid, terms, goal_text)
         s = score(f, opts.weights, context, names)
         org = _organisation(edits.get(pid, {}), affiliations.get(pid, []))
@@ -262,13 +263,14 @@ def compute_plan(
         candidates.append(Candidate(pid, people[pid], s, org, circles))
 
     chosen = select(candidates, opts.quota)
+    reach = eq.reach_by_person(conn, [c.person_id for c in chosen])
     suggestions = []
     for c in chosen:
         pid = c.person_id
         f = features[pid]
         e = edits.get(pid, {})
         r = reach.get(pid, {})
-        last = subjects.get(pid)
+        last = last_subject(conn, pid)
         medium = choose_medium(
             f,
             cadences[pid].tier,
@@ -277,13 +279,11 @@ def compute_plan(
                 linkedin="linkedin" in r,
                 phone="phone" in r,
                 preferred=e.get("medium"),
-                last_two_way_channel=last[2] if last else None,
+                last_two_way_channel=last.channel if last else None,
             ),
         )
-        occasion = _best_occasion(occasions.get(pid, []), now)
-        shared = shared_affiliations(
-            my_periods, [_period(a) for a in affiliations.get(pid, [])], now.date()
-        )
+        occasion = occasion_of[pid]
+        shared = shared_of[pid]
         suggestions.append(
             Suggestion(
                 person_id=pid,
@@ -446,7 +446,7 @@ def opener(
     name: str,
     occasion: Occasion | None,
     shared: list[SharedAffiliation],
-    last: tuple[str, datetime, str] | None,
+    last: Any | None,
     f: TieFeatures,
 ) -> str:
     """A one-line idea to open with: their news first, then what you shared, then the thread."""
@@ -467,8 +467,9 @@ def opener(
         return (
             f"Recall your time together at {shared[0].organisation}{years} and ask how {first} is."
         )
-    if last is not None and last[0].strip():
-        return f"Pick up from \u201c{last[0].strip()[:80]}\u201d ({last[1]:%b %Y}) and ask how it turned out."
+    if last is not None and last.subject.strip():
+        subject = last.subject.strip()[:80]
+        return f"Pick up from \u201c{subject}\u201d ({last.occurred_at:%b %Y}) and ask how it turned out."
     if f.personal:
         return f"Say it has been a while, and ask {first} what they are working on now."
     return f"Introduce yourself again, say where you met, and ask what {first} is up to."

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from rekindle.store.schema import (
     affiliation,
@@ -16,7 +16,6 @@ from rekindle.store.schema import (
     interaction_person,
     note,
     person,
-    person_edit,
     tag,
 )
 from rekindle.store.schema_engine import goal, person_hold, plan_entry
@@ -163,15 +162,6 @@ def active_people(conn: Connection, owner_id: int) -> dict[int, str]:
     return {int(r.id): r.display_name for r in rows}
 
 
-def people_with_history(conn: Connection, owner_id: int) -> list[int]:
-    rows = conn.execute(
-        select(interaction_person.c.person_id)
-        .where(interaction_person.c.owner_id == owner_id)
-        .distinct()
-    )
-    return sorted(int(r[0]) for r in rows)
-
-
 def affiliations_by_person(conn: Connection, owner_id: int) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
     for r in conn.execute(
@@ -205,62 +195,19 @@ def notes_by_person(conn: Connection, owner_id: int) -> dict[int, list[str]]:
     return out
 
 
-def edits_by_person(
-    conn: Connection, owner_id: int, fields: Sequence[str]
-) -> dict[int, dict[str, str]]:
-    out: dict[int, dict[str, str]] = defaultdict(dict)
-    for r in conn.execute(
-        select(person_edit.c.person_id, person_edit.c.field, person_edit.c.value).where(
-            person_edit.c.owner_id == owner_id, person_edit.c.field.in_(list(fields))
-        )
-    ):
-        out[int(r.person_id)][r.field] = r.value
-    return out
-
-
-def reach_by_person(conn: Connection, owner_id: int) -> dict[int, dict[str, Any]]:
-    """Per person: their identity kinds (email, phone, url with service) and first values."""
+def reach_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Per person: their identity kinds (email, phone, linkedin for a LinkedIn URL) and the
+    first value of each."""
     out: dict[int, dict[str, Any]] = defaultdict(dict)
+    if not person_ids:
+        return out
     for r in conn.execute(
         select(identity.c.person_id, identity.c.kind, identity.c.value, identity.c.service)
-        .where(identity.c.owner_id == owner_id)
+        .where(identity.c.person_id.in_(list(person_ids)))
         .order_by(identity.c.id)
     ):
-        key = (
-            "linkedin"
-            if r.kind == "url" and (r.service == "linkedin" or "linkedin.com/" in r.value)
-            else r.kind
-        )
-        out[int(r.person_id)].setdefault(key, r.value)
-    return out
-
-
-def last_subjects(
-    conn: Connection, person_ids: Sequence[int]
-) -> dict[int, tuple[str, datetime, str]]:
-    """Per person, the subject, time and channel of their newest interaction with a subject."""
-    out: dict[int, tuple[str, datetime, str]] = {}
-    for start in range(0, len(person_ids), 500):
-        chunk = list(person_ids[start : start + 500])
-        rows = conn.execute(
-            select(
-                interaction_person.c.person_id,
-                interaction.c.subject,
-                interaction.c.occurred_at,
-                interaction.c.channel,
-            )
-            .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
-            .where(
-                and_(
-                    interaction_person.c.person_id.in_(chunk),
-                    interaction.c.subject.is_not(None),
-                    interaction.c.subject != "",
-                )
-            )
-            .order_by(interaction.c.occurred_at)
-        )
-        for pid, subject, at, channel in rows:
-            out[int(pid)] = (subject, at, channel)
+        linkedin = r.kind == "url" and (r.service == "linkedin" or "linkedin.com/" in r.value)
+        out[int(r.person_id)].setdefault("linkedin" if linkedin else r.kind, r.value)
     return out
 
 

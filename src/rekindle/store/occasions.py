@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, or_, select, update
 
 from rekindle.occasions import Occasion
-from rekindle.store.schema import affiliation, identity, person, person_edit, source_record
+from rekindle.store.schema import affiliation, identity, person, source_record
 from rekindle.store.schema_engine import occasion
 from rekindle.store.schema_history import message, message_address, tie_stats
 
@@ -109,20 +109,6 @@ def set_handled(
 
 
 # --- the facts computed occasions come from ----------------------------------------------------
-
-
-def edits_for(
-    conn: Connection, person_ids: Sequence[int], fields: Sequence[str]
-) -> dict[int, dict[str, str]]:
-    out: dict[int, dict[str, str]] = {}
-    for chunk in _chunks(person_ids):
-        for r in conn.execute(
-            select(person_edit.c.person_id, person_edit.c.field, person_edit.c.value).where(
-                person_edit.c.person_id.in_(chunk), person_edit.c.field.in_(list(fields))
-            )
-        ):
-            out.setdefault(r.person_id, {})[r.field] = r.value
-    return out
 
 
 def record_data_for(

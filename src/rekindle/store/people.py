@@ -104,6 +104,23 @@ def edits_of(conn: Connection, person_id: int) -> dict[str, str]:
     return {r.field: r.value for r in rows}
 
 
+def edits_for(
+    conn: Connection, person_ids: Sequence[int], fields: Sequence[str]
+) -> dict[int, dict[str, str]]:
+    """The edits of these fields for many people at once (500 ids a query)."""
+    out: dict[int, dict[str, str]] = {}
+    ids = list(person_ids)
+    for start in range(0, len(ids), 500):
+        for r in conn.execute(
+            select(person_edit.c.person_id, person_edit.c.field, person_edit.c.value).where(
+                person_edit.c.person_id.in_(ids[start : start + 500]),
+                person_edit.c.field.in_(list(fields)),
+            )
+        ):
+            out.setdefault(r.person_id, {})[r.field] = r.value
+    return out
+
+
 def set_edit(
     conn: Connection, owner_id: int, person_id: int, field: str, value: str | None, now: datetime
 ) -> None:

@@ -18,7 +18,12 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
     Bulk mail never becomes an interaction, so this is a real exchange.
     """
     return conn.execute(
-        select(interaction.c.subject, interaction.c.occurred_at, interaction.c.direction)
+        select(
+            interaction.c.subject,
+            interaction.c.occurred_at,
+            interaction.c.direction,
+            interaction.c.channel,
+        )
         .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
         .where(
             interaction_person.c.person_id == person_id,
