@@ -135,3 +135,27 @@ def test_adding_my_address_later_rebuilds(store: Store) -> None:
     rebuilt = history.rebuild(store, now=NOW)
     assert rebuilt.counts.new_people == 1 and rebuilt.counts.interactions == 5
     assert people_svc.show(store, "alice@a.com").interactions == 5
+
+
+def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
+    """Tie statistics of many people read every interaction in one streamed pass: the same
+    contacts, co-participants included, as reading them person by person."""
+    me_svc.add_address(store, ME)
+    friends = ["ann@a.com", "ben@b.com", "cat@c.com", "dan@d.com"]
+    items = [msg(n, ME, [f], days=n) for n, f in enumerate(friends)]
+    items += [msg(10 + n, f, [ME], days=10 + n) for n, f in enumerate(friends)]
+    items += [
+        msg(20, ME, friends[:3], days=20, subject="trio"),
+        msg(21, "ben@b.com", [ME], cc=["ann@a.com"], days=21, subject="Re: trio"),
+        msg(22, ME, friends, days=22, subject="all four", cc=["x@y.com"]),  # 5: group mail
+    ]
+    report = sync(store, items)
+    assert report.counts.new_people == 4
+    with store.read() as conn:
+        everyone = dict(tq.contacts_of_everyone(conn, store.owner_id, 4))
+        one_by_one = tq.contacts_by_person(conn, sorted(everyone), 4)
+        all_co = tq.contacts_by_person(conn, sorted(everyone))
+    assert everyone == one_by_one and len(everyone) == 4
+    ann = everyone[min(everyone)]
+    assert sorted(len(c.co) for c in ann) == [0, 0, 0, 1, 2]  # the 5-address mail gets none
+    assert max(len(c.co) for c in all_co[min(everyone)]) == 3

@@ -12,7 +12,7 @@ import pytest
 from rekindle.history_records import MessageRecord
 from rekindle.records import RecordError
 from rekindle.sources import mbox as mbox_module
-from rekindle.sources.mbox import MboxMark, mark_matches, read_mbox
+from rekindle.sources.mbox import MboxMark, envelope_after, mark_matches, read_mbox
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mail"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -213,3 +213,38 @@ def test_many_crlf_messages_are_quick(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 5.0
     assert len(found) == 4000
     assert all(r.subject and "\r" not in r.subject for r in found)
+
+
+def _box_with_from_lines(path: Path, n: int) -> None:
+    """Messages whose bodies hold unquoted "From " lines (none of them an envelope)."""
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(
+                f"From x{i} Mon Jan 01 10:00:00 2024\nFrom: a{i}@example.com\nTo: me@example.org\n"
+                f"Message-ID: <{i}@x>\nSubject: n{i}\n\n"
+                f"From the desk of a{i}: see you at 10:00 in 2024\n{'body ' * (i % 50)}\n\n"
+            )
+
+
+def test_two_stretches_split_at_an_envelope_read_like_one(tmp_path: Path) -> None:
+    box = tmp_path / "box.mbox"
+    _box_with_from_lines(box, 400)
+    whole = [i for i in read_mbox(box) if isinstance(i, MessageRecord)]
+    split = envelope_after(box, box.stat().st_size // 2)
+    assert split is not None and box.read_bytes()[split : split + 5] == b"From "
+    first = list(read_mbox(box, stop_offset=split))
+    assert first[-1] == MboxMark(split, first[-1].tail_hash)
+    second = list(read_mbox(box, start_offset=split))
+    halves = [i for i in first + second if isinstance(i, MessageRecord)]
+    assert halves == whole and len(whole) == 400
+    assert envelope_after(box, box.stat().st_size) is None
+
+
+def test_a_stop_inside_a_message_reads_on_to_the_end(tmp_path: Path) -> None:
+    box = tmp_path / "box.mbox"
+    _box_with_from_lines(box, 50)
+    data = box.read_bytes()
+    inside = data.index(b"From the desk of a20")  # a "From " line in a body
+    items = list(read_mbox(box, stop_offset=inside))
+    assert sum(isinstance(i, MessageRecord) for i in items) == 50
+    assert items[-1].offset == len(data)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rekindle.history_records import MessageRecord
-from rekindle.services.reader_process import read_in_child
+from rekindle.services.reader_process import Handover, read_in_child, read_in_parts
 from rekindle.sources.mbox import MboxMark, read_mbox
 
 
@@ -83,7 +83,7 @@ def test_stopping_early_ends_the_child(tmp_path: Path) -> None:
 _PARENT = """
 import sys, time
 from pathlib import Path
-from rekindle.services.reader_process import read_in_child
+from rekindle.services.reader_process import Handover, read_in_child, read_in_parts
 
 def endless(pid_file):
     import os
@@ -122,3 +122,30 @@ def test_a_killed_parent_leaves_no_reader_behind(tmp_path: Path) -> None:
         time.sleep(0.05)
     os.kill(child, signal.SIGKILL)
     pytest.fail("the reader process outlived its killed parent")
+
+
+def _part(items: list[object]) -> Iterator[object]:
+    yield from items
+
+
+def test_parts_read_at_once_come_in_order() -> None:
+    parts = [
+        lambda: _part([*range(0, 300), Handover(True)]),
+        lambda: _part([*range(300, 700), Handover(True)]),
+        lambda: _part(list(range(700, 1000))),
+    ]
+    assert list(read_in_parts(parts, batch=7)) == list(range(1000))
+    assert list(read_in_parts([lambda: _part([1, Handover(True)])])) == [1]
+
+
+def test_a_part_that_did_not_hand_over_ends_the_reading() -> None:
+    parts = [lambda: _part([1, 2, Handover(False)]), lambda: _part([3, 4])]
+    assert list(read_in_parts(parts)) == [1, 2]
+
+
+def test_an_error_in_a_later_part_is_raised_here() -> None:
+    got: list[int] = []
+    with pytest.raises(ValueError, match="bad archive"):
+        for item in read_in_parts([lambda: _part([0, Handover(True)]), _failing], batch=1):
+            got.append(item)
+    assert got == [0, 1]

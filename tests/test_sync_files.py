@@ -12,7 +12,7 @@ from rekindle.errors import ImportFileError
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services import timeline
-from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
+from rekindle.services.sync_files import SPLIT_FROM, sync_calendar_path, sync_mail_path
 from rekindle.store import Store
 from tests.conftest import CORPORA, FIXTURES
 from tests.test_importing import people_count
@@ -34,9 +34,11 @@ def test_gmail_takeout_mbox_and_resync(store: Store, tmp_path: Path) -> None:
     assert again.counts.read == 0 and again.note and "unchanged" in again.note
     # the archive grows: only the new message is read
     with box.open("ab") as fh:
-        fh.write(b"\nFrom 1 Mon Jan 01 10:00:00 +0000 2024\nFrom: Ana Costa <ana.costa@example.com>\n"
-                 b"To: robin@example.org\nDate: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <later@x>\n"
-                 b"Subject: happy new year\n\nhi\n")
+        fh.write(
+            b"\nFrom 1 Mon Jan 01 10:00:00 +0000 2024\nFrom: Ana Costa <ana.costa@example.com>\n"
+            b"To: robin@example.org\nDate: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <later@x>\n"
+            b"Subject: happy new year\n\nhi\n"
+        )
     third = sync_mail_path(store, box, now=NOW)
     assert third.counts.read == 1 and third.counts.new == 1
     assert people_svc.show(store, "ana.costa@example.com").interactions == 3
@@ -48,7 +50,9 @@ def test_rewritten_mbox_is_read_again_without_duplicates(store: Store, tmp_path:
     shutil.copy(MAIL / "gmail-takeout-envelope.mbox", box)
     first = sync_mail_path(store, box, now=NOW)
     data = box.read_bytes()
-    box.write_bytes(b"From x Mon Jan 01 10:00:00 2024\nFrom: a@b.c\nSubject: new first\n\nx\n" + data)
+    box.write_bytes(
+        b"From x Mon Jan 01 10:00:00 2024\nFrom: a@b.c\nSubject: new first\n\nx\n" + data
+    )
     again = sync_mail_path(store, box, now=NOW)
     assert again.counts.read == first.counts.read + 1
     assert again.counts.duplicates == first.counts.read and again.counts.new == 1
@@ -122,3 +126,32 @@ def test_enron_mailbox_end_to_end(sqlite_store: Store) -> None:
     dormant = timeline.dormant_people(store, NOW)
     assert dormant and all(d["silent_days"] > 365 * 20 for d in dormant)
     assert sync_mail_path(store, CORPORA / "enron-mailbox" / "allen-p", now=NOW).counts.read == 0
+
+
+def test_a_large_mbox_read_in_two_halves_stores_every_message_once(
+    store: Store, tmp_path: Path
+) -> None:
+    """Past SPLIT_FROM bytes two child processes read the halves; the result is the same."""
+    me_svc.add_address(store, "robin@example.org")
+    box = tmp_path / "big.mbox"
+    padding = "x" * 76 + "\n"
+    n = 240
+    with box.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            who = f"friend{i // 2 % 12}@example.com"
+            mine = i % 2 == 0
+            fh.write(
+                f"From x Mon Jan 01 10:00:00 2024\nFrom: {'robin@example.org' if mine else who}\n"
+                f"To: {who if mine else 'robin@example.org'}\n"
+                f"Date: Mon, 01 Jan 2024 {i % 24:02d}:{i % 60:02d}:00 +0000\n"
+                f"Message-ID: <{i % 200}@x>\nSubject: n{i}\n\n"
+                "From the desk of robin: lunch at 10:00 in 2024?\n" + padding * 4000 + "\n"
+            )
+    assert box.stat().st_size >= SPLIT_FROM
+    first = sync_mail_path(store, box, now=NOW)
+    assert first.counts.read == n and first.counts.new == 200 and first.counts.duplicates == 40
+    assert first.counts.new_people == 12 and first.counts.interactions == 200
+    expected = sum(1 for i in range(200) if i // 2 % 12 == 3)
+    assert people_svc.show(store, "friend3@example.com").interactions == expected
+    again = sync_mail_path(store, box, now=NOW)
+    assert again.counts.read == 0

@@ -78,12 +78,19 @@ def held_reason(
     last_outreach: datetime | None,
     now: datetime,
     lock_days: int,
+    teammate: tuple[str, datetime] | None = None,
 ) -> str | None:
-    """Why a person may not be suggested now, or None."""
+    """Why a person may not be suggested now, or None.
+
+    ``teammate`` is (their name, when) of a sharing teammate's newest outreach to the person:
+    the duplicate-outreach lock holds across the team.
+    """
     if hold:
         return hold
     if awaiting_since is not None:
         return f"awaiting a reply since {awaiting_since:%d %b %Y}"
     if last_outreach is not None and (now - last_outreach).days < lock_days:
         return f"contacted on {last_outreach:%d %b %Y}"
+    if teammate is not None and (now - teammate[1]).days < lock_days:
+        return f"{teammate[0]} (your team) reached out on {teammate[1]:%d %b %Y}"
     return None

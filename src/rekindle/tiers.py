@@ -15,7 +15,7 @@ TIERS = ("close", "regular", "occasional", "dormant")
 DEFAULT_CADENCE_DAYS = {"close": 30, "regular": 90, "occasional": 180, "dormant": 365}
 
 #: the peak decayed strength (about one 1:1 exchange counts 1-2) that makes each tier
-_PEAK_FOR = (("close", 20.0), ("regular", 8.0), ("occasional", 3.0))
+PEAK_FOR = (("close", 20.0), ("regular", 8.0), ("occasional", 3.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +27,12 @@ class Cadence:
 
 def infer_tier(f: TieFeatures) -> str:
     """The tier the history suggests: how strong the tie was at its best."""
-    for tier, peak in _PEAK_FOR:
-        if f.peak >= peak:
+    return tier_for_peak(f.peak)
+
+
+def tier_for_peak(peak: float) -> str:
+    for tier, least in PEAK_FOR:
+        if peak >= least:
             return tier
     return "dormant"
 

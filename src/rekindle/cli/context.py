@@ -19,12 +19,13 @@ err_console = Console(stderr=True, highlight=False)
 @dataclass
 class Context:
     db: str | None = None
+    user: str | None = None
     debug: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, self.user)
         return self._store
 
     def region(self) -> str | None:

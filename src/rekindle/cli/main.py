@@ -18,6 +18,7 @@ from rekindle.cli import (
     exporting,
     history,
     importing,
+    insights,
     me,
     merging,
     occasions,
@@ -26,6 +27,7 @@ from rekindle.cli import (
     plan,
     serve,
     sync,
+    users,
 )
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import AmbiguousError, RekindleError
@@ -56,12 +58,21 @@ def main(
             envvar=None,
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            envvar="REKINDLE_USER",
+            help="Work on this team account's data (a shared database of `rekindle serve --team`). Default: your own, local data.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     STATE.db = db
+    STATE.user = user
     STATE.debug = debug
 
 
@@ -78,9 +89,11 @@ for module in (
     delivery,
     merging,
     exporting,
+    insights,
     me,
     doctor,
     serve,
+    users,
 ):
     module.register(app)
 

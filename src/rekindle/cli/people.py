@@ -2,54 +2,83 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.services import people as svc
-from rekindle.services import timeline
+from rekindle.services import people_filters as filters_svc
 from rekindle.services.people import PersonView
 
 
 def people_command(
     query: Annotated[
-        str | None, typer.Argument(help="Search names, addresses, organisations, titles and tags.")
+        str | None,
+        typer.Argument(
+            help="Search names, addresses, organisations, titles and tags (any part, any case; "
+            "on SQLite one or two characters search names only)."
+        ),
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            "--tier",
+            help="Only this tier: close, regular, occasional or dormant (your edit, else the "
+            "strongest the tie ever was, as the plan decides it).",
+        ),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Only people whose current organisation contains this."),
+    ] = None,
+    silent_for: Annotated[
+        str | None,
+        typer.Option(
+            "--silent-for",
+            help="Only people whose last contact is longer ago than this: 6m, 1y, 2y, 5y, 90d.",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 50,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many rows.")] = 0,
     sort: Annotated[
         str,
         typer.Option(
             "--sort",
-            help="name, or dormant: formerly strong ties gone quiet, longest silent first.",
+            help="name; last (last contact, latest first); strength (strongest now first); "
+            "or dormant: formerly strong ties gone quiet, longest silent first.",
         ),
     ] = "name",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List or search people."""
-    if sort == "dormant":
-        _print_dormant(limit, as_json)
-        return
-    if sort != "name":
-        raise typer.BadParameter("choose name or dormant", param_hint="--sort")
-    rows = svc.list_people(STATE.store(), query, tag, limit or None, offset)
+    """List or search people; the filters combine."""
+    if sort not in filters_svc.SORTS:
+        raise typer.BadParameter("choose " + ", ".join(filters_svc.SORTS), param_hint="--sort")
+    filters = filters_svc.PeopleFilters(
+        query or "", tag or "", (tier or "").lower(), org or "", silent_for or "", sort
+    )
+    rows = filters_svc.find_people(STATE.store(), filters, limit=limit or None, offset=offset)
     if as_json:
         print_json(rows)
         return
+    if sort == "dormant":
+        _print_dormant(rows)
+        return
     table = Table(show_edge=False, header_style="bold")
-    for col in ("id", "name", "organisation", "title", "email", "phone"):
+    for col in ("id", "name", "tier", "organisation", "title", "email", "phone", "last contact"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             str(r["id"]),
             safe(r["name"]),
+            r["tier"],
             safe(r["organisation"] or ""),
             safe(r["title"] or ""),
             safe(r["email"] or ""),
             safe(r["phone"] or ""),
+            f"{r['last_contact']:%Y-%m-%d}" if r["last_contact"] else "",
         )
     console.print(table)
     console.print(
@@ -57,11 +86,7 @@ def people_command(
     )
 
 
-def _print_dormant(limit: int, as_json: bool) -> None:
-    rows = timeline.dormant_people(STATE.store(), limit=limit or None)
-    if as_json:
-        print_json(rows)
-        return
+def _print_dormant(rows: list[dict[str, Any]]) -> None:
     table = Table(
         show_edge=False,
         header_style="bold",
@@ -143,15 +168,19 @@ def show_command(
 ) -> None:
     """Show one person: identities, affiliations, tags, notes, and which records and rules made them."""
     from rekindle.services.outcomes import ledger
+    from rekindle.services.team import signals_for
 
     view = svc.show(STATE.store(), person, STATE.region())
     given = ledger(STATE.store(), str(view.id))
+    team = signals_for(STATE.store(), view.id)
     if as_json:
-        print_json({**view.as_json(), "ledger": given.as_json()})
+        print_json({**view.as_json(), "ledger": given.as_json(), "team": team.as_json()})
         return
     print_person(view)
     for line in given.lines():
         console.print(f"  ledger   {safe(line)}")
+    for line in team.lines():
+        console.print(f"  team     {safe(line)}")
 
 
 def edit_command(

@@ -186,8 +186,41 @@ def goal_clear() -> None:
     console.print("no goal now")
 
 
+def why_command(
+    person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Why a person ranks where they do: tier, cadence, guards, every scored part, the medium."""
+    from rekindle.services.why import why
+
+    w = why(STATE.store(), person, region=STATE.region())
+    if as_json:
+        print_json(w.as_json())
+        return
+    silent = f"silent {w.silent_days} days, " if w.silent_days is not None else ""
+    console.print(f"[bold]{safe(w.name)}[/bold]  #{w.person_id}")
+    console.print(
+        f"  {w.tier} tie, check in every {w.cadence_days} days ({safe(w.cadence_why)}); "
+        f"{silent}{'due' if w.due else 'not due yet'}"
+    )
+    if w.held:
+        console.print(f"  held back: {safe(w.held)}")
+    if w.in_plan:
+        console.print(f"  in the plan for {w.in_plan}")
+    console.print(f"  score {w.total:.3f} =")
+    for p in w.parts:
+        reason = f"  {safe(p['reason'])}" if p["reason"] else ""
+        console.print(
+            f"    {p['name']:12} {p['value']:.2f} × {p['weight']:.2f} = {p['contribution']:.3f}{reason}"
+        )
+    if w.occasion:
+        console.print(f"  occasion: {safe(w.occasion)}")
+    console.print(f"  medium: {w.medium} ({safe(w.medium_why)})")
+
+
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan_command)
+    app.command("why")(why_command)
     app.command("done")(done_command)
     app.command("snooze")(snooze_command)
     app.command("dismiss")(dismiss_command)

@@ -10,6 +10,7 @@ import typer
 
 from rekindle.cli.context import STATE, console, safe
 from rekindle.errors import UserError
+from rekindle.services import accounts
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -23,8 +24,24 @@ def serve_command(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in your browser.")
     ] = False,
+    team: Annotated[
+        bool,
+        typer.Option(
+            "--team",
+            help="Serve a team: every page needs a login (`rekindle user add`), and each account sees only its own data. Use with --db postgresql://….",
+        ),
+    ] = False,
+    certfile: Annotated[
+        str | None, typer.Option(help="TLS certificate (PEM), to serve https directly.")
+    ] = None,
+    keyfile: Annotated[
+        str | None, typer.Option(help="TLS private key (PEM) for --certfile.")
+    ] = None,
 ) -> None:
-    """Serve this week's plan, people, drafting and import as a web page on localhost."""
+    """Serve this week's plan, people, drafting and import as a web page on localhost.
+
+    With --team, a small multi-user server: sign-in with argon2-hashed passwords, session
+    cookies, CSRF tokens on every form, and a login throttle."""
     try:
         import uvicorn
 
@@ -35,20 +52,45 @@ def serve_command(
         ) from None
     if not 0 < port < 65536:
         raise UserError(f"port {port} is not a port number")
+    if bool(certfile) != bool(keyfile):
+        raise UserError("--certfile and --keyfile go together")
     store = STATE.store()
+    store.update_statistics()
     extra = () if host in LOOPBACK else (host, "*")
-    if host not in LOOPBACK:
+    if team:
+        users = [a for a, _ in accounts.list_users(store) if a.can_sign_in]
+        if not users:
+            raise UserError(
+                "no account can sign in yet",
+                hint="create one first: rekindle --db … user add NAME --admin",
+            )
+        if host not in LOOPBACK and not certfile:
+            console.print(
+                f"[yellow]warning:[/yellow] listening on {safe(host)} over plain http: "
+                "passwords and session cookies cross the network in clear unless an https "
+                "proxy is in front (or use --certfile/--keyfile)"
+            )
+    elif host not in LOOPBACK:
         console.print(
             f"[yellow]warning:[/yellow] listening on {safe(host)}: anyone who can reach this "
-            "machine can read your contacts; there is no login"
+            "machine can read your contacts; there is no login (--team adds one)"
         )
-    app = create_app(store, allowed_hosts=extra)
+    app = create_app(store, allowed_hosts=extra, team=team)
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    console.print(f"Rekindle on {url} ({safe(store.location.describe())}); Ctrl-C stops it")
+    url = f"{'https' if certfile else 'http'}://{shown}:{port}/"
+    mode = "team server" if team else "Rekindle"
+    console.print(f"{mode} on {url} ({safe(store.location.describe())}); Ctrl-C stops it")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -170,3 +170,35 @@ def thanks_due(store: Store, now: datetime | None = None) -> list[ThanksDue]:
                 ),
             )
     return list(found.values())
+
+
+def next_due(store: Store, now: datetime | None = None) -> tuple[datetime, str] | None:
+    """When the next follow-up falls due after ``now``, and for whom (None: nothing waits)."""
+    now = now or utcnow()
+    with store.read() as conn:
+        days = follow_up_days(conn, store.owner_id)
+        upcoming = [
+            (row.follow_up_due or row.sent_at + timedelta(days=days), row.display_name)
+            for row in oq.open_sends(conn, store.owner_id)
+            if row.followed_up_at is None and row.medium in FOLLOW_UP_MEDIA
+        ]
+    later = [(due, name) for due, name in upcoming if due > now]
+    return min(later, key=lambda found: found[0]) if later else None
+
+
+def revise(store: Store, draft_id: int, subject: str | None, body: str) -> None:
+    """Keep your edits to a follow-up draft (it stays the one follow-up of its message)."""
+    if not body.strip():
+        raise UserError("the follow-up is empty", hint="write a line or two, or skip it")
+    with store.begin() as conn:
+        row = oq.get_outreach(conn, store.owner_id, draft_id)
+        if row is None or row.parent_id is None or row.intent != FOLLOW_UP:
+            raise UserError(
+                f"#{draft_id} is not a follow-up draft", hint="`rekindle followups` lists them"
+            )
+        if row.status != "draft":
+            raise UserError(
+                f"follow-up #{draft_id} is {row.status} already; nothing was changed",
+                hint="one follow-up per message, never a second",
+            )
+        oq.update_outreach(conn, store.owner_id, draft_id, subject=subject, body=body.strip())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection
@@ -28,7 +29,7 @@ from rekindle.services.mail_ingest import (
     rederive_all,
 )
 from rekindle.services.outreach import note_replies
-from rekindle.services.reader_process import read_in_child
+from rekindle.services.reader_process import read_in_parts
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store
 from rekindle.store import mail as mq
@@ -139,15 +140,16 @@ def ingest(
     persist: Callable[[Connection, int, dict[str, Any]], None] | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
-    in_child: Callable[[dict[str, Any]], bool] | None = None,
+    in_children: Callable[[dict[str, Any]], list[Callable[[], Iterable[Any]]] | None] | None = None,
 ) -> SyncReport:
     """Run a reader and store what it yields, batch by batch, with its state.
 
     ``items(state)`` starts the reader from the saved ``state``; ``on_item(item, state)``
     updates the state as items pass (a byte offset, a UID); ``persist(conn, source_id, state)``
     writes anything that is not plain state (Maildir file names). Every batch commits messages
-    and state together. When ``in_child(state)`` says so, the reader runs in a child process
-    that also prepares each message for storing, while this process stores them.
+    and state together. When ``in_children(state)`` gives the reader's parts (readers of
+    consecutive stretches of the archive), they run in child processes that also prepare each
+    message for storing, while this process stores them.
     """
     now = now or utcnow()
     report = SyncReport(kind=kind, locator=locator)
@@ -155,8 +157,10 @@ def ingest(
         source_id, state = mq.ensure_source(conn, store.owner_id, kind, locator)
         report.resumed = bool(state)
         collector = MessageStore(conn, store.owner_id, report.counts)
-    if in_child is not None and in_child(state):
-        stream = iter(read_in_child(lambda: _prepared(items(state), collector.prepare)))
+    parts = in_children(state) if in_children is not None else None
+    if parts:
+        prepare = collector.prepare
+        stream = iter(read_in_parts([partial(_prepared, part, prepare) for part in parts]))
     else:
         stream = iter(items(state))
     exhausted = False
@@ -190,10 +194,10 @@ def ingest(
 
 
 def _prepared(
-    items: Iterable[Any], prepare: Callable[[MessageRecord], PreparedMessage]
+    items: Callable[[], Iterable[Any]], prepare: Callable[[MessageRecord], PreparedMessage]
 ) -> Iterator[Any]:
     """The reader's items with each message prepared for storing (records stay in place)."""
-    for raw in items:
+    for raw in items():
         if isinstance(raw, Positioned) and isinstance(raw.record, MessageRecord):
             yield Positioned(prepare(raw.record), raw.position)
         elif isinstance(raw, MessageRecord):

@@ -94,7 +94,13 @@ def _one(conn: Connection, owner_id: int, ref: str, ids: list[int]) -> int:
     return int(active[0].id)
 
 
-def person_view(conn: Connection, owner_id: int, person_id: int) -> PersonView:
+def person_view(
+    conn: Connection,
+    owner_id: int,
+    person_id: int,
+    span: tuple[datetime | None, datetime | None, int] | None = None,
+) -> PersonView:
+    """The person; ``span`` (first and last contact, interactions) when already read."""
     row = pq.get_person(conn, owner_id, person_id)
     if row is None:
         raise NotFoundError(f"no person with id {person_id}")
@@ -115,7 +121,7 @@ def person_view(conn: Connection, owner_id: int, person_id: int) -> PersonView:
         if not birthday and data.get("birthday"):
             birthday = data["birthday"]
         related.extend(list(p) for p in data.get("related", []) if list(p) not in related)
-    first, last, count = history.contact_span(conn, person_id)
+    first, last, count = span if span is not None else history.contact_span(conn, person_id)
     return PersonView(
         id=person_id,
         name=row.display_name,

@@ -9,6 +9,7 @@ plan within the week shows the same people (``refresh`` recomputes it).
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,15 +19,24 @@ from sqlalchemy import Connection
 from rekindle.errors import UserError
 from rekindle.goal_match import GoalIndex, goal_terms
 from rekindle.medium import Reach, choose_medium
-from rekindle.occasions import Occasion, timing_strength
+from rekindle.occasions import Occasion
 from rekindle.plan import FREQUENCIES, Candidate, held_reason, period_of, select
-from rekindle.scoring import PARTS, Context, Weights, default_weights, rank_value, score
+from rekindle.scoring import PARTS, Weights, default_weights, rank_value, score
 from rekindle.services.occasions import occasions_for
-from rekindle.shared_context import Period, SharedAffiliation, shared_affiliations
+from rekindle.services.suggestion_parts import (
+    affiliation_period,
+    best_occasion,
+    hold_words,
+    opener,
+    organisation_of,
+    score_context,
+)
+from rekindle.shared_context import SharedAffiliation, shared_affiliations
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
+from rekindle.store import team as team_q
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
@@ -40,6 +50,8 @@ DEFAULT_QUOTA = 3
 #: an occasion, a goal match or a shared affiliation)
 PRESELECT = 400
 DEFAULT_LOCK_DAYS = 30
+#: one plan computation at a time in this process
+_PLANNING = threading.Lock()
 #: person edits the engine reads
 ENGINE_EDITS = ("tier", "cadence", "medium", "organisation", "title")
 
@@ -129,6 +141,33 @@ def weekly_plan(
     now = now or utcnow()
     if quota is not None and quota < 0:
         raise UserError("--count must be 0 or more")
+    if not refresh and goal is None:
+        with store.read() as conn:
+            found = _stored_plan(conn, store.owner_id, now, quota)
+        if found is not None:
+            return found
+    # the week's first visit computes the plan (seconds on a large network): the visits that
+    # come meanwhile wait for it and read it, instead of computing it again alongside
+    with _PLANNING:
+        return _plan(store, now, quota, goal, refresh)
+
+
+def _stored_plan(conn: Connection, owner_id: int, now: datetime, quota: int | None) -> Plan | None:
+    """The period's stored plan for the active goal, if there is one."""
+    opts = options(get_settings(conn, owner_id), quota)
+    period = period_of(now, opts.frequency)
+    active = eq.active_goal(conn, owner_id)
+    goal_id = active.id if active is not None else None
+    stored = eq.plan_entries(conn, owner_id, period)
+    if not stored or any(e.goal_id != goal_id for e in stored):
+        return None
+    if quota is not None and quota != len(stored):
+        return None
+    goal_text = active.text if active is not None else None
+    return _from_stored(conn, owner_id, period, goal_text, stored, now, opts)
+
+
+def _plan(store: Store, now: datetime, quota: int | None, goal: str | None, refresh: bool) -> Plan:
     with store.begin() as conn:
         opts = options(get_settings(conn, store.owner_id), quota)
         period = period_of(now, opts.frequency)
@@ -164,7 +203,7 @@ def compute_plan(
     tags = eq.tags_by_person(conn, owner_id)
     affiliations = eq.affiliations_by_person(conn, owner_id)
     me_id = pq.find_me(conn, owner_id)
-    my_periods = [_period(a) for a in affiliations.get(me_id or -1, [])]
+    my_periods = [affiliation_period(a) for a in affiliations.get(me_id or -1, [])]
     terms = goal_terms(goal_text or "")
     index = None
     if terms:
@@ -236,14 +275,19 @@ def compute_plan(
     occasion_of: dict[int, Occasion | None] = {}
     held_examples: list[dict[str, Any]] = []
     held_count = 0
+    by_team = team_q.teammate_outreach(
+        conn, owner_id, due_ids, now - timedelta(days=opts.lock_days)
+    )
     for pid in due_ids:
         f = features[pid]
+        mate = by_team.get(pid)
         held = held_reason(
-            hold=_hold_words(holds.get(pid)),
+            hold=hold_words(holds.get(pid)),
             awaiting_since=awaiting.get(pid),
             last_outreach=delivered.get(pid),
             now=now,
             lock_days=opts.lock_days,
+            teammate=(mate.teammate, mate.at) if mate else None,
         )
         if held:
             held_count += 1
@@ -251,12 +295,12 @@ def compute_plan(
                 held_examples.append({"person_id": pid, "name": people[pid], "why": held})
             continue
         shared = shared_of[pid] = shared_affiliations(
-            my_periods, [_period(a) for a in affiliations.get(pid, [])], now.date()
+            my_periods, [affiliation_period(a) for a in affiliations.get(pid, [])], now.date()
         )
-        occasion = occasion_of[pid] = _best_occasion(occasions.get(pid, []), now)
-        context = _context(shared, occasion, now, index, pid, terms, goal_text)
+        occasion = occasion_of[pid] = best_occasion(occasions.get(pid, []), now)
+        context = score_context(shared, occasion, now, index, pid, terms, goal_text)
         s = score(f, opts.weights, context, names)
-        org = _organisation(edits.get(pid, {}), affiliations.get(pid, []))
+        org = organisation_of(edits.get(pid, {}), affiliations.get(pid, []))
         circles = frozenset(
             [*(f"tag:{t}" for t in tags.get(pid, ())), *(f"with:{p}" for p in f.circle_people)]
         )
@@ -325,15 +369,21 @@ def _from_stored(
 ) -> Plan:
     holds = eq.holds_in_force(conn, owner_id, now)
     delivered = oq.last_delivered(conn, owner_id)
+    by_team = team_q.teammate_outreach(
+        conn, owner_id, [e.person_id for e in stored], now - timedelta(days=opts.lock_days)
+    )
     suggestions = []
     for entry in stored:
         data = json.loads(entry.detail)
         s = Suggestion(**data)
         when = delivered.get(entry.person_id)
+        mate = by_team.get(entry.person_id)
         if when is not None and when >= entry.created_at:
             s.status = f"done {when:%d %b}"
         elif entry.person_id in holds:
-            s.status = _hold_words(holds[entry.person_id]) or "held"
+            s.status = hold_words(holds[entry.person_id]) or "held"
+        elif mate is not None:
+            s.status = f"{mate.teammate} (your team) reached out on {mate.at:%d %b}"
         suggestions.append(s)
     return Plan(
         period=period,
@@ -374,109 +424,3 @@ def _rough_features(stats: Any | None, delivered: datetime | None, now: datetime
         circles=0.0,
         circle_people=(),
     )
-
-
-def _hold_words(hold: Any | None) -> str | None:
-    if hold is None:
-        return None
-    until = f" until {hold.until:%d %b %Y}" if hold.until else ""
-    words = {
-        "snoozed": f"snoozed{until}",
-        "dismissed": f"dismissed{until}",
-        "declined": f"declined; door kept open{until}",
-        "never": "marked do-not-contact",
-    }
-    return words.get(hold.kind, f"{hold.kind}{until}")
-
-
-def _period(a: Any) -> Period:
-    return Period(a.organisation, a.title, a.kind, a.start_date, a.end_date)
-
-
-def _organisation(edits: dict[str, str], affiliations: list[Any]) -> str | None:
-    if edits.get("organisation"):
-        return edits["organisation"]
-    current = [a for a in affiliations if a.kind == "work"]
-    return current[0].organisation if current else None
-
-
-def _best_occasion(found: list[Occasion], now: datetime) -> Occasion | None:
-    live = [(timing_strength(o, now.date()), o) for o in found if not o.handled]
-    live = [(s, o) for s, o in live if s > 0]
-    if not live:
-        return None
-    return max(live, key=lambda so: (so[0], so[1].is_life_event, so[1].key))[1]
-
-
-def _context(
-    shared: list[SharedAffiliation],
-    occasion: Occasion | None,
-    now: datetime,
-    index: GoalIndex | None,
-    pid: int,
-    terms: list[str],
-    goal_text: str | None,
-) -> Context:
-    shared_value = 0.0
-    shared_reason = ""
-    if shared:
-        first = shared[0]
-        shared_value = 1.0 if first.start_year else 0.6
-        years = f" {first.years}" if first.years else ""
-        shared_reason = f"you were both at {first.organisation}{years}"
-    goal_value = 0.0
-    goal_reason = ""
-    if index is not None and terms:
-        m = index.match(pid, terms)
-        goal_value = m.value
-        if m.matched:
-            goal_reason = f"fits your goal \u201c{goal_text}\u201d ({', '.join(m.matched)})"
-    timing = timing_strength(occasion, now.date()) if occasion else 0.0
-    return Context(
-        shared=shared_value,
-        shared_reason=shared_reason,
-        goal=goal_value,
-        goal_reason=goal_reason,
-        timing=timing,
-        timing_reason=occasion.detail if occasion else "",
-    )
-
-
-def opener(
-    name: str,
-    occasion: Occasion | None,
-    shared: list[SharedAffiliation],
-    last: Any | None,
-    f: TieFeatures,
-) -> str:
-    """A one-line idea to open with: their news first, then what you shared, then the thread."""
-    first = name.split()[0] if name.strip() else "them"
-    news = _without_source(occasion.detail) if occasion is not None else ""
-    if occasion is not None and occasion.kind == "moved":
-        return f"Ask {first} how the move is going ({news})."
-    if occasion is not None and occasion.kind == "new-email-domain":
-        return f"Ask {first} about what looks like a new place of work ({news})."
-    if occasion is not None and occasion.is_life_event:
-        return f"Congratulate {first}: {news}."
-    if occasion is not None and occasion.kind == "birthday":
-        return f"Wish {first} a happy birthday, and ask what the year has brought."
-    if occasion is not None:
-        return f"Use the moment ({news}) for a warm note to {first}."
-    if shared:
-        years = f" ({shared[0].years})" if shared[0].years else ""
-        return (
-            f"Recall your time together at {shared[0].organisation}{years} and ask how {first} is."
-        )
-    if last is not None and last.subject.strip():
-        subject = last.subject.strip()[:80]
-        return f"Pick up from \u201c{subject}\u201d ({last.occurred_at:%b %Y}) and ask how it turned out."
-    if f.personal:
-        return f"Say it has been a while, and ask {first} what they are working on now."
-    return f"Introduce yourself again, say where you met, and ask what {first} is up to."
-
-
-def _without_source(detail: str) -> str:
-    """'started at Acme (LinkedIn export, 2 Nov 2026)' -> 'started at Acme'."""
-    if detail.endswith(")") and " (" in detail:
-        return detail[: detail.rindex(" (")]
-    return detail

@@ -10,9 +10,14 @@ the reader is raised again in the parent; if the parent stops early, or dies, th
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -58,9 +63,103 @@ def read_in_child(make: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
     child.start()
     send.close()
     try:
+        yield from _received(receive, child)
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _received(receive: Connection, child: BaseProcess) -> Iterator[T]:
+    while True:
+        try:
+            kind, payload = receive.recv()
+        except EOFError:
+            raise ReaderProcessError(
+                f"the reader process ended unexpectedly (exit code {child.exitcode})"
+            ) from None
+        if kind == "items":
+            yield from payload
+        elif kind == "error":
+            raise payload
+        else:
+            return
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """A part's last item: whether the next part takes over where this one stopped (else this
+    part read on to the end, and the next parts are not used)."""
+
+    ok: bool
+
+
+def read_in_parts(
+    makers: Sequence[Callable[[], Iterable[T]]], *, batch: int = BATCH
+) -> Iterator[T]:
+    """Yield what each ``make()`` yields, part after part, all parts read at once by as many
+    forked children: the first sends through a pipe, the others write to a temporary spool file
+    that is read once the parts before it are done (so memory stays bounded). A part may end
+    with a :class:`Handover` (not yielded); one that is not ``ok`` ends the reading."""
+    if len(makers) <= 1:
+        yield from (i for i in read_in_child(makers[0], batch=batch) if not isinstance(i, Handover))
+        return
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="rekindle-read-") as tmp:
+        spools = [Path(tmp) / f"part{n}" for n in range(1, len(makers))]
+        later = [
+            context.Process(target=_spool, args=(make, path, batch), daemon=True)
+            for make, path in zip(makers[1:], spools, strict=True)
+        ]
+        for child in later:
+            child.start()
+        try:
+            parts: list[Iterator[T]] = [read_in_child(makers[0], batch=batch)]
+            parts += [_spooled(child, path) for child, path in zip(later, spools, strict=True)]
+            for part in parts:
+                handover = Handover(False)
+                for item in part:
+                    if isinstance(item, Handover):
+                        handover = item
+                    else:
+                        yield item
+                if not handover.ok:
+                    return
+        finally:
+            for child in later:
+                if child.is_alive():
+                    child.terminate()
+                child.join()
+
+
+def _spool(make: Callable[[], Iterable[object]], path: Path, batch: int) -> None:
+    with path.open("wb") as fh:
+        try:
+            items: list[object] = []
+            for item in make():
+                items.append(item)
+                if len(items) >= batch:
+                    pickle.dump(("items", items), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    items = []
+            pickle.dump(("items", items), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(("done", None), fh)
+        except KeyboardInterrupt:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed over to the parent
+            try:
+                pickle.dump(("error", exc), fh)
+            except Exception:  # noqa: BLE001 - the exception itself may not pickle
+                pickle.dump(("error", ReaderProcessError(traceback.format_exc())), fh)
+
+
+def _spooled(child: BaseProcess, path: Path) -> Iterator[T]:
+    """The items a spooling child wrote, once it is done."""
+    child.join()
+    with path.open("rb") as fh:
         while True:
             try:
-                kind, payload = receive.recv()
+                kind, payload = pickle.load(fh)
             except EOFError:
                 raise ReaderProcessError(
                     f"the reader process ended unexpectedly (exit code {child.exitcode})"
@@ -71,8 +170,3 @@ def read_in_child(make: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
                 raise payload
             else:
                 return
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.terminate()
-        child.join()

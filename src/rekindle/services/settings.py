@@ -62,6 +62,12 @@ SETTINGS = {
             "IMAP account whose Drafts folder `rekindle send --drafts` fills, imaps://user@host",
             None,
         ),
+        Setting(
+            "sync.imap",
+            "IMAP account and folders the web page's mail sync reads, "
+            "imaps://user@host[/INBOX,Sent] (as `rekindle sync mail` takes it)",
+            None,
+        ),
         Setting("followup.days", "days after a send without reply before the one follow-up", "10"),
         *(
             Setting(f"cadence.{tier}", f"check-in cadence of {tier} ties, in days", str(days))
@@ -111,7 +117,7 @@ def _check(key: str, value: str) -> str:
         return "yes" if low in ("yes", "true", "1") else "no"
     if key.startswith("llm."):
         return _check_llm(key, value.strip())
-    if key.startswith(("smtp.", "drafts.", "followup.")):
+    if key.startswith(("smtp.", "drafts.", "followup.", "sync.")):
         return _check_delivery(key, value.strip())
     return value
 
@@ -125,7 +131,7 @@ def _check_delivery(key: str, value: str) -> str:
         raise UserError("smtp.security takes starttls, tls or none")
     if key == "smtp.from" and "@" not in value:
         raise UserError(f"{value!r} is not an email address")
-    if key == "drafts.imap":
+    if key in ("drafts.imap", "sync.imap"):
         if ":" in value.partition("://")[2].partition("@")[0]:
             raise UserError(
                 "the IMAP address must not contain the password",

@@ -8,7 +8,7 @@ and only new or changed events are written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,14 @@ from rekindle.mail_rules import GROUP_LIMIT, classify_meeting, person_name
 from rekindle.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
 from rekindle.services.history import Positioned, Progress, SyncReport, finish_sync, ingest
 from rekindle.services.importing import add_contacts_in
+from rekindle.services.reader_process import Handover
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import check_readable
 from rekindle.sources.base import read_head
 from rekindle.sources.ics import read_ics, sniff_ics
 from rekindle.sources.linkedin_messages import read_linkedin_messages
 from rekindle.sources.maildir import maildir_key, read_eml, read_maildir, sniff_mail
-from rekindle.sources.mbox import MboxMark, mark_matches, read_mbox
+from rekindle.sources.mbox import MboxMark, envelope_after, mark_matches, read_mbox
 from rekindle.store import Store
 from rekindle.store import mail as mq
 from rekindle.store.database import utcnow
@@ -37,6 +38,8 @@ from rekindle.store.settings import get_settings
 MARK_EVERY = 500
 #: an mbox with at least this many bytes left to read is parsed in a child process
 IN_CHILD_FROM = 16 << 20
+#: an mbox with at least this many bytes left is parsed in two halves by two child processes
+SPLIT_FROM = 64 << 20
 MAIL_FORMATS = (
     "an mbox file, a Maildir, an .eml file or folder of them, a LinkedIn export or messages.csv"
 )
@@ -86,30 +89,61 @@ def sync_mail_path(
 def _sync_mbox(
     store: Store, path: Path, locator: str, progress: Progress | None, now: datetime
 ) -> SyncReport:
-    def items(state: dict[str, Any]) -> Iterator[Any]:
-        start = 0
+    def start_of(state: dict[str, Any]) -> int:
         if state.get("offset"):
             mark = MboxMark(int(state["offset"]), str(state.get("tail_hash", "")))
-            start = mark.offset if mark_matches(path, mark) else 0
+            return mark.offset if mark_matches(path, mark) else 0
+        return 0
+
+    def stretch(start: int, stop: int | None = None) -> Iterator[Any]:
         if start and start >= path.stat().st_size:
             return
-        for item in read_mbox(path, start_offset=start, now=now, mark_every=MARK_EVERY):
+        for item in read_mbox(
+            path, start_offset=start, now=now, mark_every=MARK_EVERY, stop_offset=stop
+        ):
             yield Positioned(None, item) if isinstance(item, MboxMark) else item
 
-    def large(state: dict[str, Any]) -> bool:
-        """Much left to read: parse in a child process while this one stores."""
-        return path.stat().st_size - int(state.get("offset") or 0) >= IN_CHILD_FROM
+    def items(state: dict[str, Any]) -> Iterator[Any]:
+        return stretch(start_of(state))
+
+    def children(state: dict[str, Any]) -> list[Callable[[], Iterable[Any]]] | None:
+        """Much left to read: parse in child processes while this one stores (in two halves,
+        one child each, when there is a lot)."""
+        start, size = start_of(state), path.stat().st_size
+        if size - start < IN_CHILD_FROM:
+            return None
+        split = envelope_after(path, (start + size) // 2) if size - start >= SPLIT_FROM else None
+        if split is None:
+            return [lambda: stretch(start)]
+        return [lambda: _handing_over(stretch(start, split), split), lambda: stretch(split)]
 
     def on_item(item: Any, state: dict[str, Any]) -> None:
         if isinstance(item, MboxMark):
             state["offset"], state["tail_hash"] = item.offset, item.tail_hash
 
     report = ingest(
-        store, "mbox", locator, items, on_item=on_item, progress=progress, now=now, in_child=large
+        store,
+        "mbox",
+        locator,
+        items,
+        on_item=on_item,
+        progress=progress,
+        now=now,
+        in_children=children,
     )
     if report.counts.read == 0:
         report.note = "the archive is unchanged since the last sync"
     return report
+
+
+def _handing_over(items: Iterator[Any], split: int) -> Iterator[Any]:
+    """A first stretch's items, then whether it ended at ``split`` (the next one's start)."""
+    last = None
+    for item in items:
+        if isinstance(item, Positioned) and isinstance(item.position, MboxMark):
+            last = item.position.offset
+        yield item
+    yield Handover(last == split)
 
 
 def _sync_files(

@@ -8,18 +8,36 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from rekindle.store import ties as tq
-from rekindle.ties import compute_tie
+from rekindle.ties import GROUP_THRESHOLD, TieStats, compute_tie
 
 #: persons whose interactions are read and whose statistics are written at a time
 BATCH = 500
+#: from this many people on, everyone's interactions are read in one pass instead
+EVERYONE_FROM = 2000
 
 
 def refresh_ties(conn: Connection, owner_id: int, person_ids: Iterable[int], now: datetime) -> int:
     """Recompute the tie statistics of these people, a batch at a time (memory stays bounded
     however long the history)."""
     ids = sorted(set(person_ids))
+    if len(ids) > EVERYONE_FROM:
+        return _refresh_everyone(conn, owner_id, set(ids), now)
     for start in range(0, len(ids), BATCH):
-        contacts = tq.contacts_by_person(conn, ids[start : start + BATCH])
+        # co-participants count only on small group mail (embeddedness): none read for the rest
+        contacts = tq.contacts_by_person(conn, ids[start : start + BATCH], GROUP_THRESHOLD)
         stats = {pid: compute_tie(cs, now) for pid, cs in contacts.items()}
         tq.save_stats(conn, owner_id, stats, now)
+    return len(ids)
+
+
+def _refresh_everyone(conn: Connection, owner_id: int, ids: set[int], now: datetime) -> int:
+    """One streamed pass over the owner's interactions in person order (a lookup per person
+    costs more when most people are concerned); statistics are written once it is over."""
+    stats: dict[int, TieStats] = {}
+    for pid, contacts in tq.contacts_of_everyone(conn, owner_id, GROUP_THRESHOLD):
+        if pid in ids:
+            stats[pid] = compute_tie(contacts, now)
+    for pid in ids - stats.keys():
+        stats[pid] = compute_tie([], now)
+    tq.save_stats(conn, owner_id, stats, now)
     return len(ids)

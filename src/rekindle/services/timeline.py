@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from rekindle.services.people import resolve_person
 from rekindle.store import Store, history
 from rekindle.store import mail as mq
@@ -46,21 +48,42 @@ class Timeline:
 
 def timeline(store: Store, ref: str, limit: int | None = 50, region: str | None = None) -> Timeline:
     with store.read() as conn:
-        pid = resolve_person(conn, store.owner_id, ref, region)
-        row = pq.get_person(conn, store.owner_id, pid)
-        assert row is not None
-        stats = tq.stats_of(conn, pid)
-        events = [
-            {
-                "when": i.occurred_at,
-                "channel": i.channel,
-                "direction": i.direction,
-                "subject": i.subject,
-                "group_size": i.group_size,
-                "source": i.source,
-            }
-            for i in history.interactions_of(conn, pid, limit)
-        ]
+        return timeline_of(
+            conn, store.owner_id, resolve_person(conn, store.owner_id, ref, region), limit
+        )
+
+
+def timeline_of(
+    conn: Connection, owner_id: int, pid: int, limit: int | None = 50, offset: int = 0
+) -> Timeline:
+    """The tie statistics and the latest ``limit`` interactions (after ``offset``) of ``pid``."""
+    return _timeline(conn, owner_id, pid, history.interactions_of(conn, pid, limit, offset))
+
+
+def timeline_page(
+    conn: Connection, owner_id: int, pid: int, limit: int, offset: int = 0
+) -> tuple[Timeline, tuple[datetime | None, datetime | None, int]]:
+    """One page of the timeline, with the first and last contact and the number of
+    interactions, read together."""
+    rows, span = history.history_page(conn, pid, limit, offset)
+    return _timeline(conn, owner_id, pid, rows), span
+
+
+def _timeline(conn: Connection, owner_id: int, pid: int, interactions: list[Any]) -> Timeline:
+    row = pq.get_person(conn, owner_id, pid)
+    assert row is not None
+    stats = tq.stats_of(conn, pid)
+    events = [
+        {
+            "when": i.occurred_at,
+            "channel": i.channel,
+            "direction": i.direction,
+            "subject": i.subject,
+            "group_size": i.group_size,
+            "source": i.source,
+        }
+        for i in interactions
+    ]
     return Timeline(
         pid,
         row.display_name,

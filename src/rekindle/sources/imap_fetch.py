@@ -335,6 +335,27 @@ def _connect(
     return client
 
 
+def fetch_folder_names(
+    account: ImapAccount,
+    password: str,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    timeout: float = 15.0,
+) -> list[str]:
+    """Log in and list the folders (a connection check); a clear error otherwise."""
+    _check_plain(account)
+    try:
+        client = _connect(account, password, ssl_context, timeout)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise _connect_error(account, exc, timeout) from exc
+    try:
+        return [name for _, _, name in client.list_folders()]
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise _connect_error(account, exc, timeout) from exc
+    finally:
+        _close(client)
+
+
 def _fetch_folder(client: IMAPClient, folder: str, run: _Run) -> Iterator[FetchItem]:
     run.folder = folder
     try:

@@ -184,9 +184,14 @@ def read_mbox(
     now: datetime | None = None,
     source: str = "mbox",
     mark_every: int = MARK_EVERY,
+    stop_offset: int | None = None,
 ) -> Iterator[MessageRecord | RecordError | MboxMark]:
     """Every message of ``path`` from ``start_offset`` (a previous :class:`MboxMark` offset),
     as a record located ``<name>@<offset of its envelope line>``, with marks in between.
+
+    With ``stop_offset`` (an :func:`envelope_after` offset) the reading ends where a message
+    starts at exactly that offset, with a last mark there; if no message starts there, the
+    offset lay inside one and the reading goes on to the end of the file.
 
     Never raises for bad content: a file without any envelope yields one
     ``RecordError("not an mbox")``; bytes before the first envelope are reported and skipped.
@@ -201,7 +206,21 @@ def read_mbox(
         yield RecordError(source, path.name, f"cannot be read: {exc.strerror or exc}")
         return
     with fh:
-        yield from _scan(fh, path, max(0, start_offset), now, source, max(1, mark_every))
+        yield from _scan(
+            fh, path, max(0, start_offset), now, source, max(1, mark_every), stop_offset
+        )
+
+
+def envelope_after(path: Path, offset: int) -> int | None:
+    """The offset of the first envelope line at or after ``offset`` (as a reading from the
+    start judges it), or None when none follows: where a reading can be split in two."""
+    with Path(path).open("rb", buffering=0) as fh:
+        start = max(0, offset - 1)  # the newline before a "From " at ``offset``
+        fh.seek(start)
+        s = _Stream(fh, start)
+        s.fill()
+        env = _next_envelope(s, first=False, at_start=False)
+        return None if env < 0 else s.base + env
 
 
 def _mark(s: _Stream, fh: BinaryIO, offset: int) -> MboxMark:
@@ -216,7 +235,13 @@ def _mark(s: _Stream, fh: BinaryIO, offset: int) -> MboxMark:
 
 
 def _scan(
-    fh: BinaryIO, path: Path, start: int, now: datetime, source: str, mark_every: int
+    fh: BinaryIO,
+    path: Path,
+    start: int,
+    now: datetime,
+    source: str,
+    mark_every: int,
+    stop: int | None = None,
 ) -> Iterator[MessageRecord | RecordError | MboxMark]:
     name, folder = path.name, path.stem
     fh.seek(start)
@@ -265,6 +290,8 @@ def _scan(
         if env < 0:
             break
         at = end
+        if at == stop:
+            break
         if count % mark_every == 0:
             yield _mark(s, fh, at)
     yield _mark(s, fh, end if complete else at)

@@ -18,6 +18,9 @@ from rekindle.store.schema import owner
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCAL_OWNER = "local"
+#: SQLite connections kept open (the web server runs requests on up to 40 threads)
+POOL_SIZE = 20
+MMAP_BYTES = 1 << 30
 
 
 def utcnow() -> datetime:
@@ -25,6 +28,10 @@ def utcnow() -> datetime:
 
 
 def _sqlite_engine(url: str, **kw: Any) -> Engine:
+    # as many pooled connections as the web server's worker threads use at once: a connection
+    # opened past the pool is closed again after one request, its cache and pragmas wasted
+    kw.setdefault("pool_size", POOL_SIZE)
+    kw.setdefault("max_overflow", POOL_SIZE)
     engine = create_engine(url, **kw)
 
     @event.listens_for(engine, "connect")
@@ -37,6 +44,9 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA cache_size=-65536")
+        # read through a shared memory map: every pooled connection sees the same pages
+        # instead of warming a private cache of its own
+        cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -89,8 +99,30 @@ def migrate(engine: Engine) -> None:
         if current_revision(conn) == head_revision():
             return
     with engine.connect() as conn:
-        command.upgrade(_alembic_config(conn), "head")
-        conn.commit()
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # a migration that rebuilds a table (Alembic's batch mode on SQLite) drops it; with
+            # foreign keys on, dropping a table others reference would cascade to their rows
+            _driver(conn).execute("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(_alembic_config(conn), "head")
+            conn.commit()
+        finally:
+            if sqlite:
+                _driver(conn).execute("PRAGMA foreign_keys=ON")
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            conn.rollback()
+            if broken:
+                raise UserError(
+                    f"the schema upgrade left {len(broken)} rows pointing nowhere",
+                    hint="restore the database from its backup and report it",
+                )
+
+
+def _driver(conn: Connection) -> Any:
+    """The DBAPI connection under ``conn`` (PRAGMAs that must run outside a transaction)."""
+    return conn.connection.dbapi_connection
 
 
 @dataclass
@@ -115,6 +147,17 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def update_statistics(self) -> None:
+        """Tell SQLite's query planner how large the tables are and how selective the indexes
+        (``ANALYZE``, sampled: milliseconds on millions of rows). Without statistics it takes
+        every indexed equality for a narrow one, ``owner_id = ?`` included, and walks all the
+        people instead of the few a search found. PostgreSQL keeps its own up to date."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+
 
 def ensure_owner(conn: Connection, username: str) -> int:
     found = conn.execute(select(owner.c.id).where(owner.c.username == username)).scalar()
@@ -128,14 +171,27 @@ def ensure_owner(conn: Connection, username: str) -> int:
     return int(pk[0])
 
 
-def open_store(db: str | None = None, username: str = LOCAL_OWNER) -> Store:
-    """Open (creating and migrating as needed) the database named by ``db`` or the defaults."""
+def open_store(db: str | None = None, username: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the database named by ``db`` or the defaults.
+
+    The data is the local owner's, or ``username``'s: a team account, which must exist.
+    """
     location = resolve_location(db)
     engine = make_engine(location)
     try:
         migrate(engine)
         with engine.begin() as conn:
-            owner_id = ensure_owner(conn, username)
+            if username is None or username == LOCAL_OWNER:
+                owner_id = ensure_owner(conn, LOCAL_OWNER)
+            else:
+                found = conn.execute(select(owner.c.id).where(owner.c.username == username))
+                owner_id = found.scalar() or 0
+        if not owner_id:
+            engine.dispose()
+            raise UserError(
+                f"no account named {username!r} in {location.describe()}",
+                hint="`rekindle user list` shows the accounts; `rekindle user add` creates one",
+            )
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

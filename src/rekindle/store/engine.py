@@ -162,6 +162,18 @@ def active_people(conn: Connection, owner_id: int) -> dict[int, str]:
     return {int(r.id): r.display_name for r in rows}
 
 
+def names_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict[int, str]:
+    """The display names of a few people (the owner's only)."""
+    if not person_ids:
+        return {}
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name).where(
+            person.c.owner_id == owner_id, person.c.id.in_(list(person_ids))
+        )
+    )
+    return {int(r.id): r.display_name for r in rows}
+
+
 def affiliations_by_person(conn: Connection, owner_id: int) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
     for r in conn.execute(

@@ -68,17 +68,63 @@ def insert_interaction(
     return interaction_id
 
 
-def interactions_of(conn: Connection, person_id: int, limit: int | None = None) -> list[Any]:
-    stmt = (
-        select(interaction)
+def interactions_of(
+    conn: Connection, person_id: int, limit: int | None = None, offset: int = 0
+) -> list[Any]:
+    """A person's interactions, the latest first (``limit`` of them after skipping ``offset``):
+    the ids and times from the indexes, then only the rows shown."""
+    latest = (
+        select(interaction.c.id, interaction.c.occurred_at)
         .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
         .where(interaction_person.c.person_id == person_id)
         .distinct()
         .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
     )
     if limit is not None:
-        stmt = stmt.limit(limit)
+        latest = latest.limit(limit)
+    if offset:
+        latest = latest.offset(offset)
+    chosen = latest.subquery()
+    stmt = (
+        select(interaction)
+        .join(chosen, chosen.c.id == interaction.c.id)
+        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+    )
     return list(conn.execute(stmt))
+
+
+def history_page(
+    conn: Connection, person_id: int, limit: int, offset: int = 0
+) -> tuple[list[Any], tuple[datetime | None, datetime | None, int]]:
+    """One page of a person's interactions (the latest first) and, from the same pass over
+    their index entries, the first and last contact and how many interactions there are."""
+    mine = (
+        select(interaction.c.id, interaction.c.occurred_at)
+        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
+        .where(interaction_person.c.person_id == person_id)
+        .distinct()
+        .subquery("mine")
+    )
+    page = (
+        select(
+            mine.c.id,
+            func.count().over().label("span_count"),
+            func.min(mine.c.occurred_at).over().label("span_first"),
+            func.max(mine.c.occurred_at).over().label("span_last"),
+        )
+        .order_by(mine.c.occurred_at.desc(), mine.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    rows = conn.execute(
+        select(interaction, page.c.span_count, page.c.span_first, page.c.span_last)
+        .join(page, page.c.id == interaction.c.id)
+        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+    ).all()
+    if not rows:  # no history, or a page past its end
+        return [], contact_span(conn, person_id)
+    return list(rows), (rows[0].span_first, rows[0].span_last, int(rows[0].span_count))
 
 
 def contact_span(conn: Connection, person_id: int) -> tuple[datetime | None, datetime | None, int]:

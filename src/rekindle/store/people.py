@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
 
+from rekindle.store import search
 from rekindle.store.schema import (
     affiliation,
     identity,
@@ -197,7 +198,7 @@ def notes_of(conn: Connection, person_id: int) -> list[Any]:
     )
 
 
-def _active(owner_id: int) -> Any:
+def active_person(owner_id: int) -> Any:
     return and_(
         person.c.owner_id == owner_id, person.c.merged_into.is_(None), person.c.is_me.is_(False)
     )
@@ -205,7 +206,9 @@ def _active(owner_id: int) -> Any:
 
 def count_people(conn: Connection, owner_id: int) -> int:
     return int(
-        conn.execute(select(func.count()).select_from(person).where(_active(owner_id))).scalar()
+        conn.execute(
+            select(func.count()).select_from(person).where(active_person(owner_id))
+        ).scalar()
         or 0
     )
 
@@ -218,44 +221,75 @@ def search_people(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[Any]:
-    """Active people whose name, identity, organisation, title or tag contains ``query``."""
-    stmt = select(person.c.id, person.c.display_name, person.c.status).where(_active(owner_id))
-    if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(person.c.display_name).like(like),
-                person.c.id.in_(
-                    select(identity.c.person_id).where(
-                        identity.c.owner_id == owner_id, func.lower(identity.c.display).like(like)
-                    )
-                ),
-                person.c.id.in_(
-                    select(affiliation.c.person_id).where(
-                        affiliation.c.owner_id == owner_id,
-                        or_(
-                            func.lower(affiliation.c.organisation).like(like),
-                            func.lower(affiliation.c.title).like(like),
-                        ),
-                    )
-                ),
-                person.c.id.in_(
-                    select(tag.c.person_id).where(
-                        tag.c.owner_id == owner_id, func.lower(tag.c.name).like(like)
-                    )
-                ),
-            )
-        )
+    """Active people whose name, identity, organisation, title or tag contains ``query``,
+    in name order.
+
+    On SQLite the trigram index finds them (:mod:`rekindle.store.search`); a query shorter
+    than three characters, which no trigram can find, matches names only there.
+    """
+    stmt = select(person.c.id, person.c.display_name, person.c.status).where(
+        active_person(owner_id)
+    )
     if tag_name:
         stmt = stmt.where(
             person.c.id.in_(
                 select(tag.c.person_id).where(tag.c.owner_id == owner_id, tag.c.name == tag_name)
             )
         )
+    if query and search.uses_index(conn, query):
+        return _indexed_search(conn, stmt, query, limit, offset)
+    if query:
+        stmt = stmt.where(matches_query(conn, owner_id, query))
     stmt = stmt.order_by(person.c.sort_name, person.c.display_name, person.c.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(conn.execute(stmt))
+
+
+def matches_query(conn: Connection, owner_id: int, query: str) -> Any:
+    """The condition: the name, an identity, an organisation, a title or a tag contains it
+    (from the trigram index where there is one; a short query matches names only there)."""
+    if search.uses_index(conn, query):
+        return person.c.id.in_(search.indexed_matches(query))
+    if conn.dialect.name == "sqlite" and len(query) < search.MIN_INDEXED:
+        return search.name_contains(query)
+    return search.scanned_matches(owner_id, query)
+
+
+#: above this many matches a search walks the people in name order instead of sorting them all
+_WALK_ABOVE = 500
+
+
+def _indexed_search(
+    conn: Connection, stmt: Any, query: str, limit: int | None, offset: int
+) -> list[Any]:
+    """The matching ids from the index, then the rows in name order.
+
+    A few matches are read by primary key and sorted here. Many (a common fragment such as
+    ``mar``) are met soon when walking everyone in name order, so the walk goes a thousand
+    people at a time and stops when the page is full."""
+    ids = {int(r[0]) for r in conn.execute(search.indexed_matches(query))}
+    ordered = stmt.add_columns(person.c.sort_name)
+    if len(ids) <= _WALK_ABOVE or limit is None:
+        found: list[Any] = []
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 900):
+            found.extend(conn.execute(ordered.where(person.c.id.in_(wanted[start : start + 900]))))
+        found.sort(key=lambda r: (r.sort_name, r.display_name, r.id))
+        return found[offset : offset + limit if limit is not None else None]
+    keys = (person.c.sort_name, person.c.display_name, person.c.id)
+    page: list[Any] = []
+    after = None
+    while len(page) < offset + limit:
+        batch = ordered.order_by(*keys).limit(1000)
+        if after is not None:
+            batch = batch.where(tuple_(*keys) > tuple_(*after))
+        rows = list(conn.execute(batch))
+        page.extend(r for r in rows if r.id in ids)
+        if len(rows) < 1000:
+            break
+        after = (rows[-1].sort_name, rows[-1].display_name, rows[-1].id)
+    return page[offset : offset + limit]
 
 
 def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
@@ -263,7 +297,7 @@ def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
     exact = list(
         conn.execute(
             select(person.c.id, person.c.display_name)
-            .where(_active(owner_id), func.lower(person.c.display_name) == name.lower())
+            .where(active_person(owner_id), func.lower(person.c.display_name) == name.lower())
             .order_by(person.c.id)
         )
     )
@@ -272,7 +306,9 @@ def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
     return list(
         conn.execute(
             select(person.c.id, person.c.display_name)
-            .where(_active(owner_id), func.lower(person.c.display_name).like(f"%{name.lower()}%"))
+            .where(
+                active_person(owner_id), func.lower(person.c.display_name).like(f"%{name.lower()}%")
+            )
             .order_by(person.c.sort_name, person.c.id)
             .limit(50)
         )
@@ -319,7 +355,9 @@ def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str
 def all_person_ids(conn: Connection, owner_id: int) -> list[int]:
     return [
         r.id
-        for r in conn.execute(select(person.c.id).where(_active(owner_id)).order_by(person.c.id))
+        for r in conn.execute(
+            select(person.c.id).where(active_person(owner_id)).order_by(person.c.id)
+        )
     ]
 
 

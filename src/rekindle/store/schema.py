@@ -65,6 +65,12 @@ owner = Table(
     Column("display_name", String(200)),
     Column("password_hash", String(400)),
     Column("created_at", UtcDateTime(), nullable=False),
+    # team mode (migration 0005): may create accounts; shares the two teammate signals;
+    # the SHA-256 of the calendar feed's secret token
+    Column("is_admin", Boolean, nullable=False, default=False, server_default="0"),
+    Column("share_signals", Boolean, nullable=False, default=False, server_default="0"),
+    Column("feed_token_hash", String(64)),
+    Index("uq_owner_feed_token_hash", "feed_token_hash", unique=True),
 )
 
 setting = Table(
@@ -238,6 +244,7 @@ interaction = Table(
     Column("import_id", Integer, ForeignKey("import_run.id", ondelete="SET NULL")),
     UniqueConstraint("owner_id", "source", "natural_key", name="uq_interaction_key"),
     Index("ix_interaction_owner_time", "owner_id", "occurred_at"),
+    Index("ix_interaction_id_time", "id", "occurred_at"),
 )
 
 interaction_person = Table(
@@ -260,3 +267,4 @@ interaction_person = Table(
 # the history and engine tables register themselves on the same metadata
 from rekindle.store import schema_engine as _engine  # noqa: E402,F401
 from rekindle.store import schema_history as _history  # noqa: E402,F401
+from rekindle.store import schema_team as _team  # noqa: E402,F401

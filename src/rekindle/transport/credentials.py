@@ -13,6 +13,8 @@ from rekindle.errors import UserError
 
 #: the keyring service under which Rekindle looks for passwords (user: ``user@host``)
 KEYRING_SERVICE = "rekindle"
+#: set (to anything) in the environment given: the keyring is not asked
+NO_KEYRING_ENV = "REKINDLE_NO_KEYRING"
 
 
 def keyring_secret(label: str) -> str | None:
@@ -38,7 +40,7 @@ def resolve_secret(
     """``env[env_name]``, else the keyring entry for ``label``, else ``prompt``; or a user error."""
     if env.get(env_name):
         return env[env_name]
-    stored = keyring_secret(label)
+    stored = None if env.get(NO_KEYRING_ENV) else keyring_secret(label)
     if stored:
         return stored
     if prompt is not None:

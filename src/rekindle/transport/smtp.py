@@ -111,6 +111,28 @@ def send_email(
             client.close()
 
 
+def check_login(
+    account: SmtpAccount, password: str | None, *, ssl_context: ssl.SSLContext | None = None
+) -> str:
+    """Connect, say hello (STARTTLS, login) and leave without sending; the server's name."""
+    check_account(account)
+    context = ssl_context or ssl.create_default_context()
+    try:
+        client = _connect(account, context)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise _connect_error(account, exc) from exc
+    try:
+        _hello(client, account, password, context)
+        return str(
+            client.ehlo_resp.decode("utf-8", "replace").split()[0] if client.ehlo_resp else ""
+        )
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+
+
 def _hello(
     client: smtplib.SMTP, account: SmtpAccount, password: str | None, context: ssl.SSLContext
 ) -> None:

@@ -12,11 +12,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,8 +23,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rekindle.errors import AmbiguousError, NotFoundError, RekindleError
 from rekindle.store import Store, open_store
 from rekindle.store.database import utcnow
+from rekindle.web.auth import LoginRequired, gate, login_url, throttles
 from rekindle.web.deps import HERE, is_htmx, render
-from rekindle.web.routers import compose, imports, people, person, plan, settings
+from rekindle.web.guard import SECURITY_HEADERS, Guard
+from rekindle.web.routers import (
+    account,
+    calendar,
+    compose,
+    delivery,
+    followups,
+    imports,
+    insights,
+    mail_accounts,
+    people,
+    person,
+    plan,
+    settings,
+)
 
 log = logging.getLogger("rekindle.web")
 
@@ -33,16 +47,6 @@ log = logging.getLogger("rekindle.web")
 DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 Next = Callable[[Request], Awaitable[Response]]
 
@@ -54,8 +58,13 @@ def create_app(
     now_fn: Callable[[], datetime] = utcnow,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     allowed_hosts: Iterable[str] = (),
+    team: bool = False,
 ) -> FastAPI:
-    """The app over ``store`` (or the database ``db`` names, opened at start-up)."""
+    """The app over ``store`` (or the database ``db`` names, opened at start-up).
+
+    ``team=True`` is the multi-user server: every page needs a signed-in account, whose
+    data alone it shows (see :mod:`rekindle.web.auth`).
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,28 +83,26 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(gate)],
     )
     app.state.store = store
+    app.state.team = team
+    app.state.throttles = throttles()
     app.state.now_fn = now_fn
     app.state.max_upload_bytes = max_upload_bytes
     hosts = {*LOOPBACK_HOSTS, "testserver", *allowed_hosts}
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Next) -> Response:
-        """Refuse other hosts (DNS rebinding) and cross-site form posts; add the headers."""
-        if _host_name(request.headers.get("host", "")) not in hosts and "*" not in hosts:
-            return _secured(PlainTextResponse("unknown host", status_code=400))
-        if request.method not in ("GET", "HEAD", "OPTIONS") and _cross_site(request):
-            return _secured(PlainTextResponse("cross-site request refused", status_code=403))
-        response = await call_next(request)
-        return _secured(response)
+    app.add_middleware(Guard, hosts=hosts)
 
     for handler_type, handler in _handlers():
         app.add_exception_handler(handler_type, handler)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for router in (plan, people, person, compose, imports, settings):
+    routers = (plan, people, person, compose, delivery, followups, calendar, insights, imports)
+    for router in (*routers, settings, mail_accounts):
         app.include_router(router.router)
+    if team:
+        app.include_router(account.router)
     return app
 
 
@@ -103,24 +110,6 @@ def _secured(response: Response) -> Response:
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
     return response
-
-
-def _host_name(header: str) -> str:
-    """'127.0.0.1:8765' -> '127.0.0.1'; '[::1]:8765' -> '[::1]'."""
-    if header.startswith("["):
-        return header.split("]", 1)[0] + "]"
-    return header.rsplit(":", 1)[0]
-
-
-def _cross_site(request: Request) -> bool:
-    """A form posted from another site (or another port of this machine) is refused."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site not in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    if origin is None:
-        return False  # not a browser (curl, scripts): nothing to forge
-    return origin == "null" or urlsplit(origin).netloc != request.headers.get("host", "")
 
 
 def _error_page(request: Request, status: int, message: str, hint: str | None = None) -> Response:
@@ -163,7 +152,15 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         )
         return _secured(page)
 
+    async def login_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        target = login_url(exc.path if request.method == "GET" else "/")
+        if is_htmx(request):
+            return _secured(Response(status_code=401, headers={"HX-Redirect": target}))
+        return _secured(RedirectResponse(target, status_code=303))
+
     return [
+        (LoginRequired, login_required),
         (RekindleError, rekindle_error),
         (StarletteHTTPException, http_error),
         (RequestValidationError, invalid),

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from rekindle.store import Store
+from rekindle.web.auth import CSRF_FIELD, LoginRequired
 
 HERE = Path(__file__).parent
 #: the vendored htmx (npm package htmx.org, dist/htmx.min.js); change both together
@@ -36,11 +40,27 @@ def _date(value: Any, fmt: str = "%d %b %Y") -> str:
     return str(value.strftime(fmt))
 
 
+@pass_context
+def _csrf_field(context: Context) -> Markup:
+    """The hidden CSRF field every POST form carries (empty in single-user mode)."""
+    token = context.get("csrf_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
+
+
 env.filters["date"] = _date
+env.globals["csrf_field"] = _csrf_field
 
 
 def get_store(request: Request) -> Store:
+    """The store of whoever is asking: in team mode, the signed-in account's data only."""
     store: Store = request.app.state.store
+    if getattr(request.app.state, "team", False):
+        user = getattr(request.state, "user", None)
+        if user is None:  # fail closed: no session, no data
+            raise LoginRequired(request.url.path)
+        return replace(store, owner_id=user.owner_id)
     return store
 
 
@@ -51,6 +71,11 @@ def get_now(request: Request) -> datetime:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def shared_server(request: Request) -> bool:
+    """A team server: its environment and keyring are its operator's, not a teammate's."""
+    return bool(getattr(request.app.state, "team", False))
 
 
 def is_htmx(request: Request) -> bool:
@@ -65,7 +90,14 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a page or a fragment; every page knows the path it is on (for the nav)."""
-    values = {"path": request.url.path, "htmx_version": HTMX_VERSION, **(context or {})}
+    values = {
+        "path": request.url.path,
+        "htmx_version": HTMX_VERSION,
+        "team": getattr(request.app.state, "team", False),
+        "user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "csrf", None),
+        **(context or {}),
+    }
     html = env.get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
 

@@ -16,6 +16,8 @@ from typing import IO, Any
 from fastapi import HTTPException, Request
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from rekindle.web.auth import CSRF_FIELD, check_csrf
+
 #: small form fields (the kind of import, a CSRF-free checkbox) are at most this long
 MAX_FIELD = 4096
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}$")
@@ -77,6 +79,7 @@ async def receive_upload(request: Request, data_dir: Path, limit: int) -> Upload
         _, options = parse_options_header(state["headers"].get(b"content-disposition", b""))
         state["name"] = options.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in options and upload.path is None:
+            _check_token(request, upload)
             upload.filename = options[b"filename"].decode("utf-8", "replace")
             upload.path = folder / (secrets.token_hex(12) + safe_suffix(upload.filename))
             state["out"] = open(upload.path, "xb")  # noqa: SIM115 - closed in on_part_end
@@ -134,7 +137,19 @@ async def receive_upload(request: Request, data_dir: Path, limit: int) -> Upload
     if too_big:
         upload.discard()
         raise HTTPException(413, f"the file is larger than the limit of {_size(limit)}")
+    try:
+        _check_token(request, upload)
+    except HTTPException:
+        upload.discard()
+        raise
     return upload
+
+
+def _check_token(request: Request, upload: Upload) -> None:
+    """Team mode: the form's CSRF token must come before the file, and match the session."""
+    expected = getattr(request.state, "csrf_pending", None)
+    if expected is not None:
+        check_csrf(upload.fields.get(CSRF_FIELD), expected)
 
 
 def _close(state: dict[str, Any]) -> None:

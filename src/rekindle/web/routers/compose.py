@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,7 +15,9 @@ from rekindle.errors import UserError
 from rekindle.services import outreach as outreach_svc
 from rekindle.services.drafting import DraftRequest, check_text, draft_for, facts_for
 from rekindle.services.people import MEDIA
-from rekindle.web.deps import NowDep, StoreDep, done, render
+from rekindle.store import Store
+from rekindle.web.deps import NowDep, StoreDep, done, render, shared_server
+from rekindle.web.mail_status import mail_status
 
 router = APIRouter(tags=["compose"])
 
@@ -70,6 +73,7 @@ def compose(
             "about": about,
             "findings": result.findings,
             "link": open_link(medium, text, result.facts),
+            "mail": mail_status(store, shared_server(request)),
         },
     )
 
@@ -95,6 +99,19 @@ def check(
     )
 
 
+def save_text(
+    store: Store, person_id: int, text: str, intent: str, medium: str, now: datetime
+) -> tuple[int, int]:
+    """Keep the text as a draft in the log: (person id, outreach id)."""
+    _check_choice(intent, medium)
+    subject, body = split_subject(text)
+    if not body.strip():
+        raise UserError("the message is empty")
+    pid, _ = facts_for(store, str(person_id), now=now)
+    draft = Draft(intent=intent, medium=medium, variant=0, body=body, subject=subject)
+    return pid, outreach_svc.save_draft(store, pid, draft, now=now)
+
+
 @router.post("/compose/{person_id}/save")
 def save(
     request: Request,
@@ -108,13 +125,7 @@ def save(
     force: Annotated[bool, Form()] = False,
 ) -> Response:
     """Save to Drafts, or save and mark sent (you sent it from your own mail or phone)."""
-    _check_choice(intent, medium)
-    subject, body = split_subject(text)
-    if not body.strip():
-        raise UserError("the message is empty")
-    pid, _ = facts_for(store, str(person_id), now=now)
-    draft = Draft(intent=intent, medium=medium, variant=0, body=body, subject=subject)
-    outreach_id = outreach_svc.save_draft(store, pid, draft, now=now)
+    pid, outreach_id = save_text(store, person_id, text, intent, medium, now)
     sent = None
     if action == "sent":
         try:

@@ -1,8 +1,8 @@
-"""People: search, filter by tag, sort by name or dormancy, pages, and tag many at once."""
+"""People: search; filter by tag, tier, organisation and silence; sort; pages; tag many at once."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -10,13 +10,13 @@ from fastapi.responses import Response
 
 from rekindle.errors import UserError
 from rekindle.services import people as people_svc
-from rekindle.services.timeline import dormant_people
+from rekindle.services.people_filters import SILENCES, SORTS, PeopleFilters, find_people
+from rekindle.tiers import TIERS
 from rekindle.web.deps import NowDep, StoreDep, done, render
 
 router = APIRouter(tags=["people"])
 
 PAGE_SIZE = 50
-SORTS = {"name": "name", "dormant": "formerly strong, now quiet"}
 
 
 @router.get("/people")
@@ -26,34 +26,33 @@ def list_people(
     now: NowDep,
     q: str = "",
     tag: str = "",
+    tier: str = "",
+    org: str = "",
+    silent: str = "",
     sort: str = "name",
     page: int = 1,
 ) -> Response:
+    """Every filter and the sort live in the URL, so paging and sorting keep them."""
     page = max(page, 1)
     sort = sort if sort in SORTS else "name"
-    offset = (page - 1) * PAGE_SIZE
-    rows: list[dict[str, Any]]
-    if sort == "dormant":
-        found = dormant_people(store, now, limit=None)
-        needle = q.strip().lower()
-        if needle:
-            found = [r for r in found if needle in r["name"].lower()]
-        rows = found[offset : offset + PAGE_SIZE + 1]
-    else:
-        rows = people_svc.list_people(
-            store, q.strip() or None, tag.strip() or None, PAGE_SIZE + 1, offset
-        )
+    filters = PeopleFilters(q, tag, tier, org, silent, sort)
+    rows = find_people(store, filters, now, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     more = len(rows) > PAGE_SIZE
-    query = {"q": q, "tag": tag, "sort": sort}
+    query = {
+        k: v
+        for k, v in {"q": q, "tag": tag, "tier": tier, "org": org, "silent": silent}.items()
+        if v
+    }
+    query["sort"] = sort
     return render(
         request,
         "people.html",
         {
             "rows": rows[:PAGE_SIZE],
-            "q": q,
-            "tag": tag,
-            "sort": sort,
+            "f": filters,
             "sorts": SORTS,
+            "tiers": TIERS,
+            "silences": SILENCES,
             "page": page,
             "prev_url": f"/people?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
             "next_url": f"/people?{urlencode({**query, 'page': page + 1})}" if more else None,

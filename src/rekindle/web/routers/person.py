@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from rekindle.services import merging, plan_actions
-from rekindle.services import outreach as outreach_svc
+from rekindle.services import merging, plan_actions, team
 from rekindle.services import people as people_svc
 from rekindle.services.people import EDIT_FIELDS, MEDIA, TIERS
-from rekindle.services.timeline import STAT_FIELDS, timeline
-from rekindle.web.deps import NowDep, StoreDep, done, render
+from rekindle.services.person_page import person_page
+from rekindle.services.timeline import STAT_FIELDS
+from rekindle.services.why import why
+from rekindle.web.deps import NowDep, StoreDep, done, is_htmx, render
 
 router = APIRouter(tags=["person"])
 
@@ -21,24 +22,38 @@ PAGE_EDITS = ("name", "organisation", "title", "birthday", "tier", "cadence", "m
 
 
 @router.get("/people/{person_id}")
-def show(request: Request, person_id: int, store: StoreDep) -> Response:
-    view = people_svc.show(store, str(person_id))
-    if view.id != person_id:  # merged into someone else: their page
-        return RedirectResponse(f"/people/{view.id}", status_code=307)
-    history = timeline(store, str(person_id), limit=100)
+def show(request: Request, person_id: int, store: StoreDep, now: NowDep, page: int = 1) -> Response:
+    found = person_page(store, person_id, page)
+    if found.view is None:  # merged into someone else: their page
+        return RedirectResponse(f"/people/{found.person_id}", status_code=307)
+    here = f"/people/{person_id}"
     return render(
         request,
         "person.html",
         {
-            "p": view,
-            "history": history,
+            "p": found.view,
+            "history": found.history,
             "stat_fields": STAT_FIELDS,
-            "log": outreach_svc.list_log(store, str(person_id), limit=100),
+            "log": found.log,
+            "page": found.page,
+            "newer_url": f"{here}?page={found.page - 1}#h-timeline" if found.page > 1 else None,
+            "older_url": f"{here}?page={found.page + 1}#h-timeline" if found.older else None,
             "edit_fields": PAGE_EDITS,
             "tiers": TIERS,
             "media": MEDIA,
+            "team_signals": team.signals_for(store, found.person_id, now),
+            "ledger": found.ledger,
         },
     )
+
+
+@router.get("/people/{person_id}/why")
+def why_page(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
+    """How the plan reads this tie (loaded when "Why" is opened; a page of its own without JS)."""
+    explained = why(store, str(person_id), now)
+    if is_htmx(request):
+        return render(request, "_why.html", {"w": explained})
+    return render(request, "why.html", {"w": explained})
 
 
 def _back(person_id: int) -> str:

@@ -13,6 +13,8 @@ from rekindle.services import settings as settings_svc
 from rekindle.web.deps import NowDep, StoreDep, done, render
 
 router = APIRouter(tags=["settings"])
+#: the mail accounts have their own page (Settings → Mail accounts)
+ACCOUNT_KEYS = ("smtp.", "drafts.imap", "sync.imap")
 
 
 @router.get("/settings")
@@ -26,7 +28,9 @@ def page(request: Request, store: StoreDep, saved: str = "") -> Response:
             "goals": plan_actions.goals(store),
             "values": values,
             "settings": [
-                (key, settings_svc.help_for(key), values.get(key) or "") for key in values
+                (key, settings_svc.help_for(key), values.get(key) or "")
+                for key in values
+                if not key.startswith(ACCOUNT_KEYS)
             ],
             "saved": saved == "1",
         },

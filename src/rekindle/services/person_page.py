@@ -1,0 +1,56 @@
+"""Everything the Person page shows, read in one go on one connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rekindle.services.outcomes import ledger_for
+from rekindle.services.outreach import as_dict
+from rekindle.services.people import PersonView, person_view, resolve_person
+from rekindle.services.timeline import Timeline, timeline_page
+from rekindle.store import Store
+from rekindle.store import outreach as oq
+
+#: interactions on one page of the timeline; outreach entries shown
+PAGE_SIZE = 50
+LOG_LIMIT = 100
+
+
+@dataclass
+class PersonPage:
+    """``person_id`` is where the asked-for id leads (someone else once it was merged away);
+    the rest is only filled in for the person asked for. ``older`` says whether the timeline
+    goes on past this page."""
+
+    person_id: int
+    view: PersonView | None = None
+    history: Timeline | None = None
+    log: list[dict[str, Any]] | None = None
+    page: int = 1
+    older: bool = False
+    ledger: list[str] | None = None
+
+
+def person_page(store: Store, person_id: int, page: int = 1) -> PersonPage:
+    """The person, one page of their timeline (the latest first) and their outreach; just
+    the id they were merged into if they were."""
+    page = max(page, 1)
+    with store.read() as conn:
+        pid = resolve_person(conn, store.owner_id, str(person_id))
+        if pid != person_id:
+            return PersonPage(pid)
+        history, span = timeline_page(
+            conn, store.owner_id, pid, PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        )
+        older = len(history.events) > PAGE_SIZE
+        del history.events[PAGE_SIZE:]
+        return PersonPage(
+            pid,
+            person_view(conn, store.owner_id, pid, span),
+            history,
+            [as_dict(r) for r in oq.list_outreach(conn, store.owner_id, pid, None, LOG_LIMIT)],
+            page,
+            older,
+            ledger_for(conn, store.owner_id, pid).lines(),
+        )

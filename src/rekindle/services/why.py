@@ -1,0 +1,149 @@
+"""Why one person ranks where they do: the engine's reading of a single tie.
+
+The same pieces as :mod:`rekindle.services.plan` (features, tier and cadence, the guards, the
+scored parts with their reasons, the medium), for one person, without ranking anyone else. The
+goal part needs the whole network's word weights, so it is scored when the plan is made; the
+plan's own figures are shown when the person is in this period's plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from rekindle.medium import Reach, choose_medium
+from rekindle.plan import held_reason, period_of
+from rekindle.scoring import score
+from rekindle.services.occasions import occasions_for
+from rekindle.services.people import resolve_person
+from rekindle.services.plan import ENGINE_EDITS, options
+from rekindle.services.suggestion_parts import (
+    affiliation_period,
+    best_occasion,
+    hold_words,
+    score_context,
+)
+from rekindle.shared_context import shared_affiliations
+from rekindle.store import Store
+from rekindle.store import engine as eq
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store import team as team_q
+from rekindle.store import ties as tq
+from rekindle.store.database import utcnow
+from rekindle.store.recall import last_subject
+from rekindle.store.settings import get_settings
+from rekindle.tie_features import RECENT_DAYS, tie_features
+from rekindle.tiers import cadence_for, is_due
+from rekindle.ties import GROUP_THRESHOLD, Contact
+
+
+@dataclass
+class Why:
+    person_id: int
+    name: str
+    tier: str
+    cadence_days: int
+    cadence_why: str
+    silent_days: int | None
+    due: bool
+    held: str | None
+    total: float
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    occasion: str | None = None
+    medium: str = "email"
+    medium_why: str = ""
+    in_plan: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def why(store: Store, ref: str, now: datetime | None = None, region: str | None = None) -> Why:
+    now = now or utcnow()
+    owner = store.owner_id
+    with store.read() as conn:
+        pid = resolve_person(conn, owner, ref, region)
+        opts = options(get_settings(conn, owner))
+        contacts = tq.contacts_by_person(conn, [pid]).get(pid, [])
+        delivered = oq.last_delivered_to(conn, owner, pid)
+        if delivered is not None:
+            contacts = [*contacts, Contact(delivered, "out", "outreach")]
+        recent = eq.recent_personal_counts(
+            conn, owner, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+        )
+        f = tie_features(contacts, now, recent)
+        edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
+        cadence = cadence_for(
+            f,
+            person_tier=edits.get("tier"),
+            person_days=int(edits["cadence"]) if edits.get("cadence", "").isdigit() else None,
+            tags=pq.tags_of(conn, pid),
+            tag_days=opts.tag_days,
+            tier_days=opts.tier_days,
+        )
+        mate = team_q.teammate_outreach(
+            conn, owner, [pid], now - timedelta(days=opts.lock_days)
+        ).get(pid)
+        held = held_reason(
+            hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid)),
+            awaiting_since=oq.awaiting_reply(conn, owner).get(pid),
+            last_outreach=delivered,
+            now=now,
+            lock_days=opts.lock_days,
+            teammate=(mate.teammate, mate.at) if mate else None,
+        )
+        me_id = pq.find_me(conn, owner)
+        mine = [affiliation_period(a) for a in pq.affiliations_of(conn, me_id)] if me_id else []
+        shared = shared_affiliations(
+            mine, [affiliation_period(a) for a in pq.affiliations_of(conn, pid)], now.date()
+        )
+        occasion = best_occasion(occasions_for(conn, owner, [pid], now.date()).get(pid, []), now)
+        context = score_context(shared, occasion, now, None, pid, [], None)
+        names = eq.names_of(conn, owner, [int(k) for k in f.circle_people if str(k).isdigit()])
+        s = score(f, opts.weights, context, {str(k): v for k, v in names.items()})
+        reach = eq.reach_by_person(conn, [pid]).get(pid, {})
+        last = last_subject(conn, pid)
+        medium = choose_medium(
+            f,
+            cadence.tier,
+            Reach(
+                email="email" in reach,
+                linkedin="linkedin" in reach,
+                phone="phone" in reach,
+                preferred=edits.get("medium"),
+                last_two_way_channel=last.channel if last else None,
+            ),
+        )
+        period = period_of(now, opts.frequency)
+        planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
+        name = eq.names_of(conn, owner, [pid]).get(pid, "")
+    return Why(
+        person_id=pid,
+        name=name,
+        tier=cadence.tier,
+        cadence_days=cadence.days,
+        cadence_why=cadence.why,
+        silent_days=int(f.silence_days) if f.silence_days is not None else None,
+        due=is_due(f, cadence),
+        held=held,
+        total=round(s.total, 4),
+        parts=[
+            {
+                "name": p.name,
+                "value": p.value,
+                "weight": p.weight,
+                "contribution": round(p.contribution, 4),
+                "reason": p.reason,
+            }
+            for p in s.parts
+            if p.name != "goal"
+        ],
+        reasons=s.reasons(3),
+        occasion=occasion.detail if occasion else None,
+        medium=medium.medium,
+        medium_why=medium.why,
+        in_plan=period if planned else None,
+    )

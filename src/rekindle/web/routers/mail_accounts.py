@@ -1,0 +1,110 @@
+"""Settings → Mail accounts: the IMAP account (sync, Drafts folder) and SMTP (sending), and a
+button that tests each. A password typed here serves that one test and is kept nowhere."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from rekindle.errors import UserError
+from rekindle.services import mail_accounts as accounts
+from rekindle.services import settings as settings_svc
+from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.store import Store
+from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV
+from rekindle.web.deps import StoreDep, done, is_htmx, render, shared_server
+
+router = APIRouter(tags=["accounts"])
+
+
+def _context(store: Store, shared: bool = False, **extra: Any) -> dict[str, Any]:
+    values = settings_svc.current(store)
+    imap = accounts.imap_form(store)
+    smtp_user = values.get("smtp.username") or ""
+    return {
+        "imap": imap,
+        "imap_securities": accounts.IMAP_SECURITIES,
+        "imap_secret": bool(imap.host)
+        and accounts.has_secret(IMAP_PASSWORD_ENV, f"{imap.user}@{imap.host}", shared),
+        "smtp": {
+            "host": values.get("smtp.host") or "",
+            "port": values.get("smtp.port") or "",
+            "security": values.get("smtp.security") or "starttls",
+            "user": smtp_user,
+            "sender": values.get("smtp.from") or "",
+        },
+        "smtp_securities": accounts.SMTP_SECURITIES,
+        "smtp_secret": bool(smtp_user)
+        and accounts.has_secret(
+            SMTP_PASSWORD_ENV, f"{smtp_user}@{values.get('smtp.host')}", shared
+        ),
+        "imap_env": IMAP_PASSWORD_ENV,
+        "smtp_env": SMTP_PASSWORD_ENV,
+        **extra,
+    }
+
+
+@router.get("/settings/accounts")
+def page(request: Request, store: StoreDep, saved: str = "") -> Response:
+    return render(
+        request, "mail_accounts.html", _context(store, shared_server(request), saved=saved)
+    )
+
+
+@router.post("/settings/accounts/imap")
+def save_imap(
+    request: Request,
+    store: StoreDep,
+    host: Annotated[str, Form()] = "",
+    port: Annotated[str, Form()] = "",
+    security: Annotated[str, Form()] = "ssl",
+    user: Annotated[str, Form()] = "",
+    folders: Annotated[str, Form()] = "",
+    drafts: Annotated[str, Form()] = "",
+) -> Response:
+    accounts.save_imap(store, host, port, security, user, folders, drafts)
+    return done(request, "/settings/accounts?saved=imap")
+
+
+@router.post("/settings/accounts/smtp")
+def save_smtp(
+    request: Request,
+    store: StoreDep,
+    host: Annotated[str, Form()] = "",
+    port: Annotated[str, Form()] = "",
+    security: Annotated[str, Form()] = "starttls",
+    user: Annotated[str, Form()] = "",
+    sender: Annotated[str, Form()] = "",
+) -> Response:
+    if security not in accounts.SMTP_SECURITIES:
+        raise UserError(f"no SMTP security {security!r}", hint=", ".join(accounts.SMTP_SECURITIES))
+    accounts.save_smtp(store, host, port, security, user, sender)
+    return done(request, "/settings/accounts?saved=smtp")
+
+
+@router.post("/settings/accounts/{which}/test")
+async def test(
+    request: Request,
+    store: StoreDep,
+    which: str,
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    """Log in (and out) with the saved account; the outcome in words, success or not."""
+    if which not in ("imap", "smtp"):
+        raise UserError(f"no account {which!r}", hint="imap or smtp")
+    check = accounts.check_imap if which == "imap" else accounts.check_smtp
+    try:
+        outcome = await run_in_threadpool(
+            lambda: check(store, password, shared=shared_server(request))
+        )
+        result = {"which": which, "ok": True, "message": outcome, "hint": None}
+    except UserError as exc:
+        result = {"which": which, "ok": False, "message": exc.message, "hint": exc.hint}
+    if is_htmx(request):
+        return render(request, "_mail_account_test.html", {"result": result})
+    return render(
+        request, "mail_accounts.html", _context(store, shared_server(request), result=result)
+    )

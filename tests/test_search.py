@@ -1,0 +1,139 @@
+"""People search: what it finds, in what order, and that its index follows every change.
+
+On SQLite the search reads a trigram index kept by triggers (migration 0006); on PostgreSQL
+it scans. Both must give the same answers, so every test runs on both.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
+from rekindle.services import people as people_svc
+from rekindle.services.importing import import_items
+from rekindle.store import Store
+from rekindle.store import people as pq
+
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+def contact(
+    key: str, name: str, email: str, org: str = "", title: str = "", tags=()
+) -> ContactRecord:
+    family = name.split()[-1]
+    return ContactRecord(
+        source="test",
+        locator=f"test:{key}",
+        payload=key,
+        source_id=key,
+        full_name=name,
+        given_name=name.split()[0],
+        family_name=family,
+        identities=[RawIdentity("email", email)],
+        affiliations=[AffiliationRecord(org, title or None)] if org else [],
+        tags=list(tags),
+    )
+
+
+def names(store: Store, query: str, limit: int | None = None, offset: int = 0) -> list[str]:
+    return [r["name"] for r in people_svc.list_people(store, query, None, limit, offset)]
+
+
+def load(store: Store) -> None:
+    import_items(
+        store,
+        [
+            contact("1", "Mathieu Leroy", "mleroy@bramble.dev", "Bramble Software", "Designer"),
+            contact("2", "Ana Smithson", "ana@costa.example", "Quantum Labs", tags=["climbing"]),
+            contact("3", "Bob Jones", "bob@smithworks.example", tags=["Board-Games"]),
+            contact("4", "Zoë Ødegaard", "zoe@example.org", "Fjord Partners"),
+        ],
+        "test",
+        "test",
+        now=NOW,
+    )
+
+
+def test_search_finds_names_addresses_organisations_titles_and_tags_in_any_case(
+    store: Store,
+) -> None:
+    load(store)
+    assert names(store, "leroy") == ["Mathieu Leroy"]
+    assert names(store, "SMITH") == ["Bob Jones", "Ana Smithson"]  # address, name; name order
+    assert names(store, "bramble.dev") == ["Mathieu Leroy"]
+    assert names(store, "quantum lab") == ["Ana Smithson"]
+    assert names(store, "design") == ["Mathieu Leroy"]  # a title
+    assert names(store, "board-g") == ["Bob Jones"]  # a tag, with its punctuation
+    assert names(store, "Fjord") == ["Zoë Ødegaard"]
+    assert names(store, "nobody-here") == []
+
+
+def test_search_characters_are_literal(store: Store) -> None:
+    load(store)
+    assert names(store, '"%_') == []  # quotes and wildcards match themselves, nothing here
+    assert names(store, "a%s") == []
+    assert names(store, "<script>") == []
+
+
+def test_the_index_follows_renames_tag_changes_and_reimports(store: Store) -> None:
+    load(store)
+    bob = people_svc.show(store, "bob@smithworks.example").id
+    people_svc.edit(store, str(bob), {"name": "Roberto Jonas"}, [], [], now=NOW)
+    assert names(store, "roberto") == ["Roberto Jonas"]
+    assert names(store, "bob jones") == []
+    people_svc.tag(store, [str(bob)], ["sailing"], ["Board-Games"])
+    assert names(store, "sailing") == ["Roberto Jonas"]
+    assert names(store, "board-g") == []
+    moved = contact("1", "Mathieu Leroy", "mathieu@newco.example", "Newco Robotics", "CTO")
+    import_items(store, [moved], "test", "test", now=NOW)
+    assert names(store, "newco") == ["Mathieu Leroy"]
+    assert names(store, "bramble") == []
+
+
+def test_short_queries_find_names(store: Store) -> None:
+    load(store)
+    assert names(store, "bo") == ["Bob Jones"]
+    assert names(store, "ZO") == ["Zoë Ødegaard"]
+
+
+def test_many_matches_come_in_name_order_page_by_page(store: Store) -> None:
+    """Past a few hundred matches SQLite walks everyone in name order: same answer."""
+    people = [contact(f"c{i}", f"Crowd {i:04d}", f"c{i}@crowd.example") for i in range(700)] + [
+        contact(f"o{i}", f"Other {i:04d}", f"o{i}@else.example") for i in range(300)
+    ]
+    import_items(store, people[::-1], "test", "test", now=NOW)
+    expected = [f"Crowd {i:04d}" for i in range(700)]
+    assert names(store, "crowd.example", 51) == expected[:51]
+    assert names(store, "crowd.example", 51, 650) == expected[650:]
+    assert names(store, "crowd.example") == expected  # no limit: all of them
+    assert names(store, "else.example", 10, 5) == [f"Other {i:04d}" for i in range(5, 15)]
+
+
+def test_search_stays_with_its_owner(store: Store) -> None:
+    load(store)
+    with store.begin() as conn:
+        assert pq.search_people(conn, store.owner_id + 1, "leroy") == []
+
+
+def test_planner_statistics_leave_the_answers_alone(store: Store) -> None:
+    load(store)
+    before = names(store, "smith")
+    store.update_statistics()  # what `rekindle serve` does when it starts
+    assert names(store, "smith") == before == ["Bob Jones", "Ana Smithson"]
+    if store.engine.dialect.name == "sqlite":
+        with store.read() as conn:
+            analysed = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar()
+        assert analysed
+
+
+def test_an_sqlite_without_the_trigram_index_scans_instead(sqlite_store: Store) -> None:
+    """What an SQLite older than 3.34 (or without FTS5) gets from migration 0006."""
+    load(sqlite_store)
+    with sqlite_store.begin() as conn:
+        for table in ("person", "identity", "affiliation", "tag"):
+            for suffix in ("ai", "ad", "au"):
+                conn.exec_driver_sql(f"DROP TRIGGER {table}_fts_{suffix}")
+            conn.exec_driver_sql(f"DROP TABLE {table}_fts")
+    assert names(sqlite_store, "SMITH") == ["Bob Jones", "Ana Smithson"]
+    assert names(sqlite_store, "quantum lab") == ["Ana Smithson"]
+    assert names(sqlite_store, "bo") == ["Bob Jones"]

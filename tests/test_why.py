@@ -1,0 +1,79 @@
+"""`rekindle why`: one person's reading by the engine agrees with the plan's."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rekindle.services import plan_actions
+from rekindle.services.demo import load_sample
+from rekindle.services.plan import weekly_plan
+from rekindle.services.why import why
+from rekindle.store import Store
+from tests.test_cli import rekindle
+
+NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+def test_why_gives_the_plans_score_reasons_and_medium(store: Store) -> None:
+    load_sample(store, now=NOW)
+    plan = weekly_plan(store, NOW, refresh=True)
+    assert plan.suggestions
+    for s in plan.suggestions:
+        w = why(store, str(s.person_id), NOW)
+        assert (w.name, w.tier, w.cadence_days) == (s.name, s.tier, s.cadence_days)
+        assert w.due and w.held is None and w.in_plan == plan.period
+        assert w.total == s.score  # no goal set: the same parts, the same weights
+        assert w.reasons == s.reasons
+        assert (w.medium, w.medium_why) == (s.medium, s.medium_why)
+        assert {p["name"]: p["contribution"] for p in w.parts} == {
+            k: v for k, v in s.parts.items() if k != "goal"
+        }
+
+
+def test_why_names_the_guard_that_holds_someone_back(store: Store) -> None:
+    load_sample(store, now=NOW)
+    first = weekly_plan(store, NOW, refresh=True).suggestions[0]
+    plan_actions.snooze(store, str(first.person_id), "3m", now=NOW)
+    w = why(store, str(first.person_id), NOW)
+    assert w.held is not None and w.held.startswith("snoozed until 14 Feb 2027")
+    assert w.in_plan == weekly_plan(store, NOW).period  # still in this week's stored plan
+
+
+def test_why_from_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "why.db"
+    rekindle("demo", db=db)
+    missing = rekindle("why", "nobody@nowhere.example", db=db, check=False)
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr
+    listed = rekindle("plan", "--json", db=db).stdout
+    first = json.loads(listed)["suggestions"][0]
+    shown = rekindle("why", str(first["person_id"]), db=db).stdout
+    assert first["name"] in shown and "score" in shown and "medium:" in shown
+    data = json.loads(rekindle("why", str(first["person_id"]), "--json", db=db).stdout)
+    assert data["tier"] == first["tier"] and data["medium"] == first["medium"]
+
+
+def test_the_person_page_opens_the_why_and_shows_the_value_ledger(
+    store: Store, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from rekindle.services import outreach as outreach_svc
+    from rekindle.web.app import create_app
+    from tests.test_web import NOW as WEB_NOW
+    from tests.test_web import load_network
+
+    ana = load_network(store, tmp_path)
+    outreach_svc.log_outreach(store, str(ana), "call", intent="share", now=WEB_NOW)
+    with TestClient(create_app(store, now_fn=lambda: WEB_NOW)) as client:
+        page = client.get(f"/people/{ana}").text
+        assert f'hx-get="/people/{ana}/why"' in page and "Why the plan sees them so" in page
+        assert "Value ledger: gave: resources shared (1)" in page
+        fragment = client.get(f"/people/{ana}/why", headers={"HX-Request": "true"}).text
+        explained = why(store, str(ana), WEB_NOW)
+        assert "<html" not in fragment and f"Score {explained.total:.3f}" in fragment
+        for part in explained.parts:
+            assert f'<th scope="row">{part["name"]}</th>' in fragment
+        full = client.get(f"/people/{ana}/why").text
+        assert "<h1>Why the plan sees" in full and "Ana Costa" in full
