@@ -8,11 +8,12 @@ from alembic.runtime.migration import MigrationContext
 from rekindle.store import Store, open_store
 from rekindle.store.database import current_revision, head_revision
 from rekindle.store.schema import metadata
+from rekindle.store.search import SQLITE_ONLY_PREFIX
 
 
 def _not_search_index(name: str | None, type_: str, parent: object) -> bool:
-    """SQLite's full-text tables (migration 0006) are not part of the queried schema."""
-    return not (type_ == "table" and name is not None and "_fts" in name)
+    """SQLite's search tables (migration 0007) are not part of the queried schema."""
+    return not (type_ == "table" and name is not None and name.startswith(SQLITE_ONLY_PREFIX))
 
 
 def test_migrated_schema_matches_the_tables(store: Store) -> None:

@@ -9,10 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
+from sqlalchemy import func, select, update
+
+from rekindle.services import merging
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
 from rekindle.store import Store
 from rekindle.store import people as pq
+from rekindle.store import search
+from rekindle.store.schema import person
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -127,13 +132,55 @@ def test_planner_statistics_leave_the_answers_alone(store: Store) -> None:
 
 
 def test_an_sqlite_without_the_trigram_index_scans_instead(sqlite_store: Store) -> None:
-    """What an SQLite older than 3.34 (or without FTS5) gets from migration 0006."""
+    """What an SQLite older than 3.34 (or without FTS5) gets from migration 0007."""
     load(sqlite_store)
-    with sqlite_store.begin() as conn:
+    with sqlite_store.engine.begin() as conn:
         for table in ("person", "identity", "affiliation", "tag"):
             for suffix in ("ai", "ad", "au"):
-                conn.exec_driver_sql(f"DROP TRIGGER {table}_fts_{suffix}")
-            conn.exec_driver_sql(f"DROP TABLE {table}_fts")
+                conn.exec_driver_sql(f"DROP TRIGGER {table}_search_{suffix}")
+        conn.exec_driver_sql("DROP TABLE search_index")
+        conn.exec_driver_sql("DROP TABLE search_stale")
+    sqlite_store.engine.dispose()  # the pooled connections remember the index
     assert names(sqlite_store, "SMITH") == ["Bob Jones", "Ana Smithson"]
     assert names(sqlite_store, "quantum lab") == ["Ana Smithson"]
     assert names(sqlite_store, "bo") == ["Bob Jones"]
+
+
+def test_each_write_leaves_every_search_document_current(sqlite_store: Store) -> None:
+    """Imports, edits, tags and merges note whom they changed; the notes are gone by commit."""
+    load(sqlite_store)
+    ana = people_svc.show(sqlite_store, "ana@costa.example").id
+    bob = people_svc.show(sqlite_store, "bob@smithworks.example").id
+    people_svc.tag(sqlite_store, [str(ana)], ["kayaking"], [])
+    merging.merge(sqlite_store, str(ana), str(bob))
+    with sqlite_store.read() as conn:
+        assert conn.execute(select(search.search_stale)).all() == []
+        index = search.search_index.c
+        docs = {r.rowid: r.doc for r in conn.execute(select(index.rowid, index.doc))}
+    assert "bob@smithworks.example" not in docs[bob]  # merged away: the survivor has it
+    survivor = people_svc.show(sqlite_store, str(ana)).name
+    assert docs[ana].splitlines()[0] == survivor
+    for text in ("bob@smithworks.example", "Quantum Labs", "Board-Games", "kayaking"):
+        assert text in docs[ana].splitlines()
+    assert names(sqlite_store, "smithworks") == [survivor]
+
+
+def test_a_write_that_skips_the_refresh_hides_nobody(sqlite_store: Store) -> None:
+    """Rows changed outside ``Store.begin`` leave stale documents; search checks those people
+    on their rows until the next write rebuilds them."""
+    load(sqlite_store)
+    with sqlite_store.engine.begin() as conn:  # not Store.begin: no refresh
+        conn.execute(
+            update(person)
+            .where(person.c.display_name == "Bob Jones")
+            .values(display_name="Roberto Jonas")
+        )
+        assert conn.execute(select(func.count()).select_from(search.search_stale)).scalar() == 1
+    assert names(sqlite_store, "roberto") == ["Roberto Jonas"]
+    assert names(sqlite_store, "bob jones") == []
+    assert names(sqlite_store, "smithworks") == ["Roberto Jonas"]
+    with sqlite_store.begin():
+        pass  # the next write rebuilds the document
+    with sqlite_store.read() as conn:
+        assert conn.execute(select(search.search_stale)).all() == []
+    assert names(sqlite_store, "roberto") == ["Roberto Jonas"]

@@ -265,3 +265,19 @@ def test_pages_have_labels_and_no_inline_script_or_style(client: TestClient, ana
         assert '<html lang="en">' in html and 'name="viewport"' in html
         for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html):
             assert f'for="{field_id}"' in html or 'aria-label="' in html, (url, field_id)
+
+
+def test_the_thread_pool_is_as_large_as_asked(store: Store) -> None:
+    """``rekindle serve --threads``: the pool that runs the page handlers, set at start-up."""
+    from anyio import to_thread
+
+    def pool_size() -> float:
+        return to_thread.current_default_thread_limiter().total_tokens
+
+    with TestClient(create_app(store, now_fn=lambda: NOW, threads=3)) as c:
+        assert c.portal is not None
+        assert c.portal.call(pool_size) == 3
+        assert c.get("/people").status_code == 200
+    with TestClient(create_app(store, now_fn=lambda: NOW)) as c:
+        assert c.portal is not None
+        assert c.portal.call(pool_size) == 40  # the framework's own default

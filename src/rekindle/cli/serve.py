@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import webbrowser
 from typing import Annotated
@@ -13,6 +14,12 @@ from rekindle.errors import UserError
 from rekindle.services import accounts
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+#: how many requests a server handles at once (see --threads)
+SQLITE_THREADS = 2
+SERVER_THREADS = 20
+SWITCH_INTERVAL_S = 0.001
 
 
 def serve_command(
@@ -36,6 +43,13 @@ def serve_command(
     ] = None,
     keyfile: Annotated[
         str | None, typer.Option(help="TLS private key (PEM) for --certfile.")
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Requests handled at once. Default: {SQLITE_THREADS} on SQLite (pages are CPU work there, and a few threads serve more of them than many), {SERVER_THREADS} on PostgreSQL.",
+            min=1,
+        ),
     ] = None,
 ) -> None:
     """Serve this week's plan, people, drafting and import as a web page on localhost.
@@ -75,7 +89,11 @@ def serve_command(
             f"[yellow]warning:[/yellow] listening on {safe(host)}: anyone who can reach this "
             "machine can read your contacts; there is no login (--team adds one)"
         )
-    app = create_app(store, allowed_hosts=extra, team=team)
+    if threads is None:
+        threads = SQLITE_THREADS if store.engine.dialect.name == "sqlite" else SERVER_THREADS
+    # a thread back from SQLite waits for the GIL at most this long (the default is 5 ms)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    app = create_app(store, allowed_hosts=extra, team=team, threads=threads)
     shown = f"[{host}]" if ":" in host else host
     url = f"{'https' if certfile else 'http'}://{shown}:{port}/"
     mode = "team server" if team else "Rekindle"

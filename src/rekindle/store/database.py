@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from rekindle.config import Location, resolve_location
 from rekindle.errors import UserError
 from rekindle.store.schema import owner
+from rekindle.store.search import refresh_stale
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCAL_OWNER = "local"
@@ -135,9 +136,11 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error. The
+        search documents of the people it changed are rebuilt just before it commits."""
         with self.engine.begin() as conn:
             yield conn
+            refresh_stale(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -96,35 +96,26 @@ def interactions_of(
 def history_page(
     conn: Connection, person_id: int, limit: int, offset: int = 0
 ) -> tuple[list[Any], tuple[datetime | None, datetime | None, int]]:
-    """One page of a person's interactions (the latest first) and, from the same pass over
-    their index entries, the first and last contact and how many interactions there are."""
-    mine = (
+    """One page of a person's interactions (the latest first), and their first and last
+    contact and how many interactions there are. Two passes over their index entries: the
+    page stops sorting at its end, and the span needs no sort at all (one pass computing
+    both, with window functions, sorted every entry and took half as long again)."""
+    page = (
         select(interaction.c.id, interaction.c.occurred_at)
         .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
         .where(interaction_person.c.person_id == person_id)
         .distinct()
-        .subquery("mine")
-    )
-    page = (
-        select(
-            mine.c.id,
-            func.count().over().label("span_count"),
-            func.min(mine.c.occurred_at).over().label("span_first"),
-            func.max(mine.c.occurred_at).over().label("span_last"),
-        )
-        .order_by(mine.c.occurred_at.desc(), mine.c.id.desc())
+        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
         .limit(limit)
         .offset(offset)
         .subquery("page")
     )
     rows = conn.execute(
-        select(interaction, page.c.span_count, page.c.span_first, page.c.span_last)
+        select(interaction)
         .join(page, page.c.id == interaction.c.id)
         .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
     ).all()
-    if not rows:  # no history, or a page past its end
-        return [], contact_span(conn, person_id)
-    return list(rows), (rows[0].span_first, rows[0].span_last, int(rows[0].span_count))
+    return list(rows), contact_span(conn, person_id)
 
 
 def contact_span(conn: Connection, person_id: int) -> tuple[datetime | None, datetime | None, int]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from rekindle.store import search
 from rekindle.store.schema import (
@@ -236,8 +236,6 @@ def search_people(
                 select(tag.c.person_id).where(tag.c.owner_id == owner_id, tag.c.name == tag_name)
             )
         )
-    if query and search.uses_index(conn, query):
-        return _indexed_search(conn, stmt, query, limit, offset)
     if query:
         stmt = stmt.where(matches_query(conn, owner_id, query))
     stmt = stmt.order_by(person.c.sort_name, person.c.display_name, person.c.id).offset(offset)
@@ -250,46 +248,13 @@ def matches_query(conn: Connection, owner_id: int, query: str) -> Any:
     """The condition: the name, an identity, an organisation, a title or a tag contains it
     (from the trigram index where there is one; a short query matches names only there)."""
     if search.uses_index(conn, query):
-        return person.c.id.in_(search.indexed_matches(query))
+        among, stale = search.matching(conn, query)
+        if not stale:
+            return among
+        return and_(among, or_(person.c.id.not_in(stale), search.scanned_matches(owner_id, query)))
     if conn.dialect.name == "sqlite" and len(query) < search.MIN_INDEXED:
         return search.name_contains(query)
     return search.scanned_matches(owner_id, query)
-
-
-#: above this many matches a search walks the people in name order instead of sorting them all
-_WALK_ABOVE = 500
-
-
-def _indexed_search(
-    conn: Connection, stmt: Any, query: str, limit: int | None, offset: int
-) -> list[Any]:
-    """The matching ids from the index, then the rows in name order.
-
-    A few matches are read by primary key and sorted here. Many (a common fragment such as
-    ``mar``) are met soon when walking everyone in name order, so the walk goes a thousand
-    people at a time and stops when the page is full."""
-    ids = {int(r[0]) for r in conn.execute(search.indexed_matches(query))}
-    ordered = stmt.add_columns(person.c.sort_name)
-    if len(ids) <= _WALK_ABOVE or limit is None:
-        found: list[Any] = []
-        wanted = sorted(ids)
-        for start in range(0, len(wanted), 900):
-            found.extend(conn.execute(ordered.where(person.c.id.in_(wanted[start : start + 900]))))
-        found.sort(key=lambda r: (r.sort_name, r.display_name, r.id))
-        return found[offset : offset + limit if limit is not None else None]
-    keys = (person.c.sort_name, person.c.display_name, person.c.id)
-    page: list[Any] = []
-    after = None
-    while len(page) < offset + limit:
-        batch = ordered.order_by(*keys).limit(1000)
-        if after is not None:
-            batch = batch.where(tuple_(*keys) > tuple_(*after))
-        rows = list(conn.execute(batch))
-        page.extend(r for r in rows if r.id in ids)
-        if len(rows) < 1000:
-            break
-        after = (rows[-1].sort_name, rows[-1].display_name, rows[-1].id)
-    return page[offset : offset + limit]
 
 
 def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
@@ -59,8 +60,11 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
     allowed_hosts: Iterable[str] = (),
     team: bool = False,
+    threads: int | None = None,
 ) -> FastAPI:
     """The app over ``store`` (or the database ``db`` names, opened at start-up).
+
+    ``threads``: how many requests are handled at once (the thread pool's size).
 
     ``team=True`` is the multi-user server: every page needs a signed-in account, whose
     data alone it shows (see :mod:`rekindle.web.auth`).
@@ -69,6 +73,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = None
+        if threads is not None:
+            # the pool that runs the page handlers (the default is 40): on SQLite they are
+            # CPU work under one GIL, and a few threads serve more pages than many
+            to_thread.current_default_thread_limiter().total_tokens = threads
         if getattr(app.state, "store", None) is None:
             opened = app.state.store = open_store(db)
         try:

@@ -70,6 +70,11 @@ def upgrade() -> None:
         batch_op.create_index("ix_interaction_id_time", ["id", "occurred_at"], unique=False)
     if op.get_bind().dialect.name != "sqlite" or not has_trigram_search():
         return  # searches scan, as before
+    create_indexes()
+
+
+def create_indexes() -> None:
+    """The full-text tables, filled, and their triggers (also migration 0007's downgrade)."""
     for table, columns in SEARCHED.items():
         fts = f"{table}_fts"
         op.execute(
