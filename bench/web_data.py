@@ -213,8 +213,8 @@ def _store_interactions(
         with store.begin() as conn:
             ids = bulk.insert_rows_returning_ids(conn, interaction, _INTERACTION_COLUMNS, rows)
             links = [
-                (iid, store.owner_id, pid, kind, value)
-                for iid, found in zip(ids, who, strict=True)
+                (iid, store.owner_id, pid, kind, value, row[3])
+                for iid, row, found in zip(ids, rows, who, strict=True)
                 for pid, kind, value in found
             ]
             bulk.insert_rows(conn, interaction_person, _LINK_COLUMNS, links)
@@ -236,7 +236,14 @@ _INTERACTION_COLUMNS = (
     "owner_id", "source", "natural_key", "occurred_at", "channel", "direction", "subject",
     "thread", "group_size", "import_id",
 )  # fmt: skip
-_LINK_COLUMNS = ("interaction_id", "owner_id", "person_id", "identity_kind", "identity_value")
+_LINK_COLUMNS = (
+    "interaction_id",
+    "owner_id",
+    "person_id",
+    "identity_kind",
+    "identity_value",
+    "occurred_at",
+)
 
 
 def ensure_database(

@@ -83,3 +83,81 @@ def test_upgrading_a_populated_database_keeps_every_row(db_url: str) -> None:
             assert conn.execute(select(func.count()).select_from(identity)).scalar() > 0
     finally:
         upgraded.close()
+
+
+def test_upgrading_history_copies_each_interactions_time_and_indexes_the_people(
+    db_url: str,
+) -> None:
+    """People and interactions stored before migrations 0007 and 0008: afterwards the search
+    finds the people, and each link carries its interaction's time for the Person page."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from rekindle.config import resolve_location
+    from rekindle.services import people as people_svc
+    from rekindle.store.database import _alembic_config, make_engine, migrate
+    from rekindle.store.history import history_page
+    from rekindle.store.schema import interaction_person
+
+    engine = make_engine(resolve_location(db_url))
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn), "0006")
+        conn.commit()
+    at = ["2025-03-01 10:00:00", "2026-06-02 09:30:00"]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO owner (username, display_name, created_at) VALUES ('local', 'local', :t)"
+            ),
+            {"t": at[0]},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO person (owner_id, display_name, sort_name, is_me, status, created_at, updated_at) "
+                "VALUES (1, 'Ingrid Halvorsen', 'halvorsen ingrid', false, 'active', :t, :t)"
+            ),
+            {"t": at[0]},
+        )
+        pid = conn.execute(text("SELECT id FROM person")).scalar()
+        for n, when in enumerate(at):
+            conn.execute(
+                text(
+                    "INSERT INTO interaction (owner_id, source, natural_key, occurred_at, channel, direction, group_size) "
+                    "VALUES (1, 'mbox', :k, :t, 'email', 'in', 1)"
+                ),
+                {"k": f"m{n}", "t": when},
+            )
+            iid = conn.execute(text("SELECT max(id) FROM interaction")).scalar()
+            for value in ("ingrid@example.no", "ingrid.h@example.no"):  # two of her addresses
+                conn.execute(
+                    text(
+                        "INSERT INTO interaction_person (interaction_id, owner_id, person_id, identity_kind, identity_value) "
+                        "VALUES (:i, 1, :p, 'email', :v)"
+                    ),
+                    {"i": iid, "p": pid, "v": value},
+                )
+    migrate(engine)
+    engine.dispose()
+    upgraded = open_store(db_url)
+    try:
+        with upgraded.read() as conn:
+            times = (
+                conn.execute(
+                    select(interaction_person.c.occurred_at).order_by(
+                        interaction_person.c.occurred_at
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            rows, (first, last, count) = history_page(conn, pid, 50)
+        expected = [datetime.fromisoformat(t).replace(tzinfo=UTC) for t in at]
+        assert times == [expected[0], expected[0], expected[1], expected[1]]
+        assert [r.occurred_at for r in rows] == expected[::-1]  # latest first, once each
+        assert (first, last, count) == (expected[0], expected[1], 2)
+        found = people_svc.list_people(upgraded, "halvors", None, None, 0)
+        assert [p["name"] for p in found] == ["Ingrid Halvorsen"]
+    finally:
+        upgraded.close()

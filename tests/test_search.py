@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
 from sqlalchemy import func, select, update
 
+from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
 from rekindle.services import merging
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
-from rekindle.store import Store
+from rekindle.store import Store, search
 from rekindle.store import people as pq
-from rekindle.store import search
 from rekindle.store.schema import person
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

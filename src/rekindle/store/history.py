@@ -60,6 +60,7 @@ def insert_interaction(
             "person_id": pid,
             "identity_kind": kind,
             "identity_value": value,
+            "occurred_at": occurred_at,
         }
         for pid, kind, value in dict.fromkeys(participants)
     ]
@@ -72,13 +73,13 @@ def interactions_of(
     conn: Connection, person_id: int, limit: int | None = None, offset: int = 0
 ) -> list[Any]:
     """A person's interactions, the latest first (``limit`` of them after skipping ``offset``):
-    the ids and times from the indexes, then only the rows shown."""
+    the ids from ``ix_interaction_person_time`` alone, then only the rows shown."""
+    link = interaction_person.c
     latest = (
-        select(interaction.c.id, interaction.c.occurred_at)
-        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
-        .where(interaction_person.c.person_id == person_id)
-        .distinct()
-        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+        select(link.interaction_id.label("id"), link.occurred_at)
+        .where(link.person_id == person_id)
+        .distinct()  # one row per interaction, however many of their addresses it had
+        .order_by(link.occurred_at.desc(), link.interaction_id.desc())
     )
     if limit is not None:
         latest = latest.limit(limit)
@@ -97,37 +98,19 @@ def history_page(
     conn: Connection, person_id: int, limit: int, offset: int = 0
 ) -> tuple[list[Any], tuple[datetime | None, datetime | None, int]]:
     """One page of a person's interactions (the latest first), and their first and last
-    contact and how many interactions there are. Two passes over their index entries: the
-    page stops sorting at its end, and the span needs no sort at all (one pass computing
-    both, with window functions, sorted every entry and took half as long again)."""
-    page = (
-        select(interaction.c.id, interaction.c.occurred_at)
-        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
-        .where(interaction_person.c.person_id == person_id)
-        .distinct()
-        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-        .subquery("page")
-    )
-    rows = conn.execute(
-        select(interaction)
-        .join(page, page.c.id == interaction.c.id)
-        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
-    ).all()
-    return list(rows), contact_span(conn, person_id)
+    contact and how many interactions there are: both from the same index entries."""
+    return interactions_of(conn, person_id, limit, offset), contact_span(conn, person_id)
 
 
 def contact_span(conn: Connection, person_id: int) -> tuple[datetime | None, datetime | None, int]:
     """First and last interaction with a person, and how many there were."""
+    link = interaction_person.c
     row = conn.execute(
         select(
-            func.min(interaction.c.occurred_at),
-            func.max(interaction.c.occurred_at),
-            func.count(func.distinct(interaction.c.id)),
-        )
-        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
-        .where(interaction_person.c.person_id == person_id)
+            func.min(link.occurred_at),
+            func.max(link.occurred_at),
+            func.count(func.distinct(link.interaction_id)),
+        ).where(link.person_id == person_id)
     ).one()
     return row[0], row[1], int(row[2] or 0)
 

@@ -351,14 +351,21 @@ def insert_interactions(
         conn, interaction, ("owner_id", *InteractionRow._fields), [(owner_id, *r) for r in rows]
     )
     links = [
-        (interaction_id, owner_id, pid, kind, value)
-        for interaction_id, people in zip(ids, participants, strict=True)
+        (interaction_id, owner_id, pid, kind, value, row.occurred_at)
+        for interaction_id, row, people in zip(ids, rows, participants, strict=True)
         for pid, kind, value in dict.fromkeys(people)
     ]
     bulk.insert_rows(conn, interaction_person, _LINK_COLUMNS, links)
 
 
-_LINK_COLUMNS = ("interaction_id", "owner_id", "person_id", "identity_kind", "identity_value")
+_LINK_COLUMNS = (
+    "interaction_id",
+    "owner_id",
+    "person_id",
+    "identity_kind",
+    "identity_value",
+    "occurred_at",
+)
 
 
 def upsert_meeting(

@@ -257,10 +257,15 @@ interaction_person = Table(
     person_column(),
     Column("identity_kind", String(20), nullable=False),
     Column("identity_value", String(500), nullable=False),
+    # the interaction's own time, copied: a person's latest interactions and their span come
+    # from this table's index alone (migration 0008)
+    Column("occurred_at", UtcDateTime(), nullable=False),
     UniqueConstraint(
         "interaction_id", "identity_kind", "identity_value", name="uq_interaction_person"
     ),
+    # tie statistics stream every link in (person, interaction) order
     Index("ix_interaction_person_person", "person_id", "interaction_id"),
+    Index("ix_interaction_person_time", "person_id", "occurred_at", "interaction_id"),
 )
 
 
