@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -161,3 +163,30 @@ def test_upgrading_history_copies_each_interactions_time_and_indexes_the_people(
         assert [p["name"] for p in found] == ["Ingrid Halvorsen"]
     finally:
         upgraded.close()
+
+
+def test_the_cli_says_when_it_upgrades_an_older_database(tmp_path: Path) -> None:
+    """Upgrading a long history takes a while: the CLI says so first, on stderr, and only
+    for a database an older version made."""
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    from rekindle.config import resolve_location
+    from rekindle.store.database import _alembic_config, make_engine
+
+    def people(db: object) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "rekindle", "--db", str(db), "people"]
+        return subprocess.run(cmd, capture_output=True, text=True, check=True)
+
+    older = tmp_path / "older.db"
+    engine = make_engine(resolve_location(str(older)))
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn), "0007")
+        conn.commit()
+    engine.dispose()
+    first = people(older)
+    assert f"Upgrading the database from schema 0007 to {head_revision()}" in first.stderr
+    assert "Upgrading" not in people(older).stderr  # once
+    assert "Upgrading" not in people(tmp_path / "new.db").stderr  # a new one is just created

@@ -25,7 +25,7 @@ class Context:
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.db, self.user)
+            self._store = open_store(self.db, self.user, on_upgrade=_say_upgrading)
         return self._store
 
     def region(self) -> str | None:
@@ -35,6 +35,13 @@ class Context:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _say_upgrading(found: str, head: str) -> None:
+    err_console.print(
+        f"Upgrading the database from schema {found} to {head}: once, and a minute or so "
+        "for a long mail history…"
+    )
 
 
 STATE = Context()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,13 +92,23 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration; each migration runs in a transaction."""
+#: told (from revision, to revision) before an existing database's schema is upgraded
+Upgrading = Callable[[str, str], None]
+
+
+def migrate(engine: Engine, on_upgrade: Upgrading | None = None) -> None:
+    """Bring the schema to the newest migration; each migration runs in a transaction.
+    ``on_upgrade`` hears of it first when a database made by an older version is upgraded
+    (a new one is just created)."""
     from alembic import command
 
     with engine.connect() as conn:
-        if current_revision(conn) == head_revision():
-            return
+        found = current_revision(conn)
+    head = head_revision()
+    if found == head:
+        return
+    if found is not None and on_upgrade is not None:
+        on_upgrade(found, head)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
@@ -174,15 +184,18 @@ def ensure_owner(conn: Connection, username: str) -> int:
     return int(pk[0])
 
 
-def open_store(db: str | None = None, username: str | None = None) -> Store:
+def open_store(
+    db: str | None = None, username: str | None = None, on_upgrade: Upgrading | None = None
+) -> Store:
     """Open (creating and migrating as needed) the database named by ``db`` or the defaults.
 
     The data is the local owner's, or ``username``'s: a team account, which must exist.
+    ``on_upgrade`` is told before an older database's schema is upgraded.
     """
     location = resolve_location(db)
     engine = make_engine(location)
     try:
-        migrate(engine)
+        migrate(engine, on_upgrade)
         with engine.begin() as conn:
             if username is None or username == LOCAL_OWNER:
                 owner_id = ensure_owner(conn, LOCAL_OWNER)
