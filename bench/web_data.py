@@ -33,6 +33,7 @@ from rekindle.sample import generate_network
 from rekindle.services.importing import import_items
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store, bulk, open_store
+from rekindle.store.mail import LINK_COLUMNS
 from rekindle.store.schema import identity, import_run, interaction, interaction_person, person
 
 OUT = Path(__file__).parent / "out"
@@ -217,7 +218,7 @@ def _store_interactions(
                 for iid, row, found in zip(ids, rows, who, strict=True)
                 for pid, kind, value in found
             ]
-            bulk.insert_rows(conn, interaction_person, _LINK_COLUMNS, links)
+            bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, links)
         persons.update(link[2] for link in links)
         count += len(rows)
         batch.clear()
@@ -236,14 +237,6 @@ _INTERACTION_COLUMNS = (
     "owner_id", "source", "natural_key", "occurred_at", "channel", "direction", "subject",
     "thread", "group_size", "import_id",
 )  # fmt: skip
-_LINK_COLUMNS = (
-    "interaction_id",
-    "owner_id",
-    "person_id",
-    "identity_kind",
-    "identity_value",
-    "occurred_at",
-)
 
 
 def ensure_database(

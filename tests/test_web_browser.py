@@ -85,13 +85,20 @@ def team_server(tmp_path: Path) -> Iterator[tuple[str, Store]]:
     yield from _serve(tmp_path, team=True)
 
 
-def _serve(tmp_path: Path, team: bool) -> Iterator[tuple[str, Store]]:
+def _serve(
+    tmp_path: Path, team: bool, job_grace: float | None = None
+) -> Iterator[tuple[str, Store]]:
+    """``job_grace``: how long an import job's page waits for it to end before the progress
+    bar (the app's default when not given)."""
     import uvicorn
 
     store = open_store(str(tmp_path / "rekindle.db"))
     port = _free_port()
+    app = create_app(store, now_fn=lambda: CLOCK["now"], team=team)
+    if job_grace is not None:
+        app.state.job_grace = job_grace
     config = uvicorn.Config(
-        create_app(store, now_fn=lambda: CLOCK["now"], team=team),
+        app,
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -239,7 +246,9 @@ def test_import_plan_person_draft_checks_and_mark_sent(
     page.get_by_text("Snoozed Johnny Appleseed until", exact=False).wait_for()
     # a small phone's screen: nothing wider than the screen
     ana = people_svc.show(store, "ana.costa@example.com").id
-    assert_fits(page, base, ("/", "/people", f"/people/{ana}", "/followups", "/import", "/settings"))
+    assert_fits(
+        page, base, ("/", "/people", f"/people/{ana}", "/followups", "/import", "/settings")
+    )
     assert page.problems == []
 
 

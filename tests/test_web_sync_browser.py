@@ -4,8 +4,6 @@ asks in place, then sends through a real SMTP server (see tests/test_web_browser
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +15,10 @@ from rekindle.services import outreach as outreach_svc
 from rekindle.services import people as people_svc
 from rekindle.services import settings as settings_svc
 from rekindle.services.importing import import_path
-from rekindle.store import Store, open_store
-from rekindle.web.app import create_app
+from rekindle.store import Store
 from tests.conftest import FIXTURES
 from tests.smtp_server import running_smtp
-from tests.test_web_browser import NOW, _free_port, _page, assert_fits, browser  # noqa: F401 - a fixture
+from tests.test_web_browser import NOW, _page, _serve, assert_fits, browser  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -29,26 +26,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Store]]:
     """The app under uvicorn, answering every sync with the progress bar at once."""
-    import uvicorn
-
-    store = open_store(str(tmp_path / "rekindle.db"))
-    app = create_app(store, now_fn=lambda: NOW)
-    app.state.job_grace = 0
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", store
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        store.close()
+    yield from _serve(tmp_path, team=False, job_grace=0)
 
 
 def test_path_sync_progress_and_send_from_compose(

@@ -355,10 +355,11 @@ def insert_interactions(
         for interaction_id, row, people in zip(ids, rows, participants, strict=True)
         for pid, kind, value in dict.fromkeys(people)
     ]
-    bulk.insert_rows(conn, interaction_person, _LINK_COLUMNS, links)
+    bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, links)
 
 
-_LINK_COLUMNS = (
+#: the columns of ``interaction_person`` a bulk insert fills, in the order of its tuples
+LINK_COLUMNS = (
     "interaction_id",
     "owner_id",
     "person_id",
