@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from rekindle.store.schema import affiliation, identity, source_record, tag
 
@@ -211,14 +211,18 @@ def add_identity(conn: Connection, owner_id: int, person_id: int, row: IdentityR
         )
 
 
-def records_of(conn: Connection, owner_id: int, person_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(source_record)
-            .where(source_record.c.owner_id == owner_id, source_record.c.person_id == person_id)
-            .order_by(source_record.c.first_seen, source_record.c.id)
-        )
+_RECORDS = (  # built once: the Person page reads it every time
+    select(source_record)
+    .where(
+        source_record.c.owner_id == bindparam("owner_id"),
+        source_record.c.person_id == bindparam("person_id"),
     )
+    .order_by(source_record.c.first_seen, source_record.c.id)
+)
+
+
+def records_of(conn: Connection, owner_id: int, person_id: int) -> list[Any]:
+    return list(conn.execute(_RECORDS, {"owner_id": owner_id, "person_id": person_id}))
 
 
 def record_data(row: Any) -> dict[str, Any]:

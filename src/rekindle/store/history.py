@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from rekindle.store.schema import interaction, interaction_person
 
@@ -69,29 +69,42 @@ def insert_interaction(
     return interaction_id
 
 
-def interactions_of(
-    conn: Connection, person_id: int, limit: int | None = None, offset: int = 0
-) -> list[Any]:
-    """A person's interactions, the latest first (``limit`` of them after skipping ``offset``):
-    the ids from ``ix_interaction_person_time`` alone, then only the rows shown."""
+def _latest(limited: bool) -> Any:
+    """A person's interactions, the latest first: the ids from ``ix_interaction_person_time``
+    alone, then only the rows shown. Built once (for each of with and without a limit)."""
     link = interaction_person.c
     latest = (
         select(link.interaction_id.label("id"), link.occurred_at)
-        .where(link.person_id == person_id)
+        .where(link.person_id == bindparam("person_id"))
         .distinct()  # one row per interaction, however many of their addresses it had
         .order_by(link.occurred_at.desc(), link.interaction_id.desc())
     )
-    if limit is not None:
-        latest = latest.limit(limit)
-    if offset:
-        latest = latest.offset(offset)
+    if limited:
+        latest = latest.limit(bindparam("limit")).offset(bindparam("offset"))
     chosen = latest.subquery()
-    stmt = (
+    return (
         select(interaction)
         .join(chosen, chosen.c.id == interaction.c.id)
         .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
     )
-    return list(conn.execute(stmt))
+
+
+_LATEST = {limited: _latest(limited) for limited in (True, False)}
+_SPAN = select(
+    func.min(interaction_person.c.occurred_at),
+    func.max(interaction_person.c.occurred_at),
+    func.count(func.distinct(interaction_person.c.interaction_id)),
+).where(interaction_person.c.person_id == bindparam("person_id"))
+
+
+def interactions_of(
+    conn: Connection, person_id: int, limit: int | None = None, offset: int = 0
+) -> list[Any]:
+    """A person's interactions, the latest first (``limit`` of them after skipping ``offset``)."""
+    if limit is None:  # all of them
+        return list(conn.execute(_LATEST[False], {"person_id": person_id}))[offset:]
+    params = {"person_id": person_id, "limit": limit, "offset": offset}
+    return list(conn.execute(_LATEST[True], params))
 
 
 def history_page(
@@ -104,14 +117,7 @@ def history_page(
 
 def contact_span(conn: Connection, person_id: int) -> tuple[datetime | None, datetime | None, int]:
     """First and last interaction with a person, and how many there were."""
-    link = interaction_person.c
-    row = conn.execute(
-        select(
-            func.min(link.occurred_at),
-            func.max(link.occurred_at),
-            func.count(func.distinct(link.interaction_id)),
-        ).where(link.person_id == person_id)
-    ).one()
+    row = conn.execute(_SPAN, {"person_id": person_id}).one()
     return row[0], row[1], int(row[2] or 0)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from rekindle.store.schema import (
     affiliation,
@@ -179,18 +179,21 @@ def split_record(conn: Connection, owner_id: int, record_id: int, new_person: in
     return int(rec.person_id)
 
 
-def events_for(conn: Connection, owner_id: int, person_id: int) -> list[MergeEvent]:
-    rows = conn.execute(
-        select(merge_event)
-        .where(
-            merge_event.c.owner_id == owner_id,
-            or_(
-                merge_event.c.into_person_id == person_id,
-                merge_event.c.absorbed_person_id == person_id,
-            ),
-        )
-        .order_by(merge_event.c.id)
+_EVENTS = (  # built once: the Person page reads it every time
+    select(merge_event)
+    .where(
+        merge_event.c.owner_id == bindparam("owner_id"),
+        or_(
+            merge_event.c.into_person_id == bindparam("person_id"),
+            merge_event.c.absorbed_person_id == bindparam("person_id"),
+        ),
     )
+    .order_by(merge_event.c.id)
+)
+
+
+def events_for(conn: Connection, owner_id: int, person_id: int) -> list[MergeEvent]:
+    rows = conn.execute(_EVENTS, {"owner_id": owner_id, "person_id": person_id})
     return [_event(r) for r in rows]
 
 

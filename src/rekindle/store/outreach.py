@@ -71,15 +71,19 @@ def update_outreach(conn: Connection, owner_id: int, outreach_id: int, **values:
     )
 
 
+_OUTREACH_OF = (  # built once: the Person page reads it every time
+    select(outreach)
+    .where(
+        outreach.c.owner_id == bindparam("owner_id"),
+        outreach.c.person_id == bindparam("person_id"),
+    )
+    .order_by(outreach.c.created_at.desc(), outreach.c.id.desc())
+)
+
+
 def outreach_of(conn: Connection, owner_id: int, person_id: int) -> list[Any]:
     """A person's outreach, newest first."""
-    return list(
-        conn.execute(
-            select(outreach)
-            .where(outreach.c.owner_id == owner_id, outreach.c.person_id == person_id)
-            .order_by(outreach.c.created_at.desc(), outreach.c.id.desc())
-        )
-    )
+    return list(conn.execute(_OUTREACH_OF, {"owner_id": owner_id, "person_id": person_id}))
 
 
 def last_delivered(conn: Connection, owner_id: int) -> dict[int, datetime]:

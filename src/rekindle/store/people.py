@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from rekindle.store import search
 from rekindle.store.schema import (
@@ -82,10 +82,34 @@ def find_me(conn: Connection, owner_id: int) -> int | None:
     return int(found) if found is not None else None
 
 
+# The look-ups every Person page makes are built once, with bind parameters: building a Core
+# statement costs several times what running such a small query does.
+_PERSON = select(person).where(
+    person.c.owner_id == bindparam("owner_id"), person.c.id == bindparam("person_id")
+)
+_EDITS = select(person_edit.c.field, person_edit.c.value).where(
+    person_edit.c.person_id == bindparam("person_id")
+)
+_IDENTITIES = (
+    select(identity)
+    .where(identity.c.person_id == bindparam("person_id"))
+    .order_by(identity.c.kind, identity.c.id)
+)
+_AFFILIATIONS = (
+    select(affiliation)
+    .where(affiliation.c.person_id == bindparam("person_id"))
+    .order_by(affiliation.c.start_date.desc().nulls_first(), affiliation.c.id)
+)
+_TAGS = select(tag.c.name).where(tag.c.person_id == bindparam("person_id")).distinct()
+_NOTES = (
+    select(note)
+    .where(note.c.person_id == bindparam("person_id"))
+    .order_by(note.c.created_at, note.c.id)
+)
+
+
 def get_person(conn: Connection, owner_id: int, person_id: int) -> Any | None:
-    return conn.execute(
-        select(person).where(person.c.owner_id == owner_id, person.c.id == person_id)
-    ).first()
+    return conn.execute(_PERSON, {"owner_id": owner_id, "person_id": person_id}).first()
 
 
 def set_names(
@@ -99,10 +123,7 @@ def set_names(
 
 
 def edits_of(conn: Connection, person_id: int) -> dict[str, str]:
-    rows = conn.execute(
-        select(person_edit.c.field, person_edit.c.value).where(person_edit.c.person_id == person_id)
-    )
-    return {r.field: r.value for r in rows}
+    return {r.field: r.value for r in conn.execute(_EDITS, {"person_id": person_id})}
 
 
 def edits_for(
@@ -166,36 +187,19 @@ def add_note(conn: Connection, owner_id: int, person_id: int, body: str, now: da
 
 
 def identities_of(conn: Connection, person_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(identity)
-            .where(identity.c.person_id == person_id)
-            .order_by(identity.c.kind, identity.c.id)
-        )
-    )
+    return list(conn.execute(_IDENTITIES, {"person_id": person_id}))
 
 
 def affiliations_of(conn: Connection, person_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(affiliation)
-            .where(affiliation.c.person_id == person_id)
-            .order_by(affiliation.c.start_date.desc().nulls_first(), affiliation.c.id)
-        )
-    )
+    return list(conn.execute(_AFFILIATIONS, {"person_id": person_id}))
 
 
 def tags_of(conn: Connection, person_id: int) -> list[str]:
-    rows = conn.execute(select(tag.c.name).where(tag.c.person_id == person_id).distinct())
-    return sorted(r.name for r in rows)
+    return sorted(r.name for r in conn.execute(_TAGS, {"person_id": person_id}))
 
 
 def notes_of(conn: Connection, person_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            select(note).where(note.c.person_id == person_id).order_by(note.c.created_at, note.c.id)
-        )
-    )
+    return list(conn.execute(_NOTES, {"person_id": person_id}))
 
 
 def active_person(owner_id: int) -> Any:
@@ -280,6 +284,30 @@ def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
     )
 
 
+_FIRST_REACH = (  # built once, as is the next: every People page reads them
+    select(identity.c.person_id, identity.c.kind, identity.c.display)
+    .where(
+        identity.c.person_id.in_(bindparam("ids", expanding=True)),
+        identity.c.kind.in_(("email", "phone")),
+    )
+    .order_by(identity.c.id)
+)
+_CURRENT_ROLE = (
+    select(
+        affiliation.c.person_id,
+        affiliation.c.organisation,
+        affiliation.c.title,
+        affiliation.c.end_date,
+    )
+    .where(affiliation.c.person_id.in_(bindparam("ids", expanding=True)))
+    .order_by(
+        affiliation.c.end_date.is_not(None),
+        affiliation.c.start_date.desc().nulls_last(),
+        affiliation.c.id,
+    )
+)
+
+
 def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """First email, phone and current organisation/title of each person, in two queries."""
     out: dict[int, dict[str, Any]] = {
@@ -289,28 +317,11 @@ def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str
     if not person_ids:
         return out
     for chunk_start in range(0, len(person_ids), 500):
-        chunk = list(person_ids[chunk_start : chunk_start + 500])
-        for r in conn.execute(
-            select(identity.c.person_id, identity.c.kind, identity.c.display)
-            .where(identity.c.person_id.in_(chunk), identity.c.kind.in_(("email", "phone")))
-            .order_by(identity.c.id)
-        ):
+        chunk = {"ids": list(person_ids[chunk_start : chunk_start + 500])}
+        for r in conn.execute(_FIRST_REACH, chunk):
             if out[r.person_id][r.kind] is None:
                 out[r.person_id][r.kind] = r.display
-        for a in conn.execute(
-            select(
-                affiliation.c.person_id,
-                affiliation.c.organisation,
-                affiliation.c.title,
-                affiliation.c.end_date,
-            )
-            .where(affiliation.c.person_id.in_(chunk))
-            .order_by(
-                affiliation.c.end_date.is_not(None),
-                affiliation.c.start_date.desc().nulls_last(),
-                affiliation.c.id,
-            )
-        ):
+        for a in conn.execute(_CURRENT_ROLE, chunk):
             if out[a.person_id]["organisation"] is None:
                 out[a.person_id]["organisation"] = a.organisation
                 out[a.person_id]["title"] = a.title

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import Connection, and_, bindparam, func, select, tuple_
 
 from rekindle.store.outreach import DELIVERED
 from rekindle.store.schema import identity, owner, person
@@ -46,9 +46,11 @@ class TeammateTie:
     last_contact: datetime | None
 
 
+_SHARES = select(owner.c.share_signals).where(owner.c.id == bindparam("owner_id"))  # built once
+
+
 def shares_signals(conn: Connection, owner_id: int) -> bool:
-    found = conn.execute(select(owner.c.share_signals).where(owner.c.id == owner_id)).scalar()
-    return bool(found)
+    return bool(conn.execute(_SHARES, {"owner_id": owner_id}).scalar())
 
 
 def sharing_teammates(conn: Connection, owner_id: int) -> list[Teammate]:

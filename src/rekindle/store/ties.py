@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
@@ -142,8 +142,11 @@ def save_stats(conn: Connection, owner_id: int, stats: dict[int, TieStats], now:
     bulk.insert_rows(conn, tie_stats, ("person_id", "owner_id", "computed_at", *_STAT_FIELDS), rows)
 
 
+_STATS = select(tie_stats).where(tie_stats.c.person_id == bindparam("person_id"))  # built once
+
+
 def stats_of(conn: Connection, person_id: int) -> Any | None:
-    return conn.execute(select(tie_stats).where(tie_stats.c.person_id == person_id)).first()
+    return conn.execute(_STATS, {"person_id": person_id}).first()
 
 
 def dormant(conn: Connection, owner_id: int, limit: int | None = None) -> list[Any]:

@@ -26,6 +26,8 @@ env = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # the templates ship with the package: no need to look at their files on every render
+    auto_reload=False,
 )
 
 
