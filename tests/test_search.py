@@ -183,3 +183,25 @@ def test_a_write_that_skips_the_refresh_hides_nobody(sqlite_store: Store) -> Non
     with sqlite_store.read() as conn:
         assert conn.execute(select(search.search_stale)).all() == []
     assert names(sqlite_store, "roberto") == ["Roberto Jonas"]
+
+
+def test_a_statement_built_once_serves_each_owner_with_their_own_people(store: Store) -> None:
+    """People pages reuse one statement per combination of filters: every value, the owner's
+    id above all, is a parameter, never a constant frozen into the first one built."""
+    from rekindle.store.people_filters import PeopleQuery, filter_people
+
+    load(store)
+    people_svc.tag(store, [str(people_svc.show(store, "mleroy@bramble.dev").id)], ["designers"], [])
+    asks = [
+        PeopleQuery(text="leroy"),
+        PeopleQuery(text="ro"),  # names only (SQLite) or a scan
+        PeopleQuery(text="bramble", tag="designers", organisation="bramble"),
+        PeopleQuery(tag="designers"),
+    ]
+    with store.read() as conn:
+        for want in asks:
+            other = filter_people(conn, store.owner_id + 1, want, 50)  # built for another owner
+            mine = filter_people(conn, store.owner_id, want, 50)
+            again = filter_people(conn, store.owner_id + 1, want, 50)
+            assert other == again == []
+            assert [r.display_name for r in mine] == ["Mathieu Leroy"], want

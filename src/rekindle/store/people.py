@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from rekindle.store import search
 from rekindle.store.schema import (
@@ -202,7 +202,8 @@ def notes_of(conn: Connection, person_id: int) -> list[Any]:
     return list(conn.execute(_NOTES, {"person_id": person_id}))
 
 
-def active_person(owner_id: int) -> Any:
+def active_person(owner_id: Any) -> Any:
+    """Not merged away, not "me", of this owner (an id, or a bind parameter for one)."""
     return and_(
         person.c.owner_id == owner_id, person.c.merged_into.is_(None), person.c.is_me.is_(False)
     )
@@ -240,25 +241,15 @@ def search_people(
                 select(tag.c.person_id).where(tag.c.owner_id == owner_id, tag.c.name == tag_name)
             )
         )
-    if query:
-        stmt = stmt.where(matches_query(conn, owner_id, query))
+    values: dict[str, Any] = {"owner_id": owner_id}
+    if query:  # the name, an identity, an organisation, a title or a tag contains it
+        kind, found = search.text_filter(conn, query)
+        stmt = stmt.where(search.condition(kind))
+        values.update(found)
     stmt = stmt.order_by(person.c.sort_name, person.c.display_name, person.c.id).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return list(conn.execute(stmt))
-
-
-def matches_query(conn: Connection, owner_id: int, query: str) -> Any:
-    """The condition: the name, an identity, an organisation, a title or a tag contains it
-    (from the trigram index where there is one; a short query matches names only there)."""
-    if search.uses_index(conn, query):
-        among, stale = search.matching(conn, query)
-        if not stale:
-            return among
-        return and_(among, or_(person.c.id.not_in(stale), search.scanned_matches(owner_id, query)))
-    if conn.dialect.name == "sqlite" and len(query) < search.MIN_INDEXED:
-        return search.name_contains(query)
-    return search.scanned_matches(owner_id, query)
+    return list(conn.execute(stmt, values))
 
 
 def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select
 
-from rekindle.store.people import active_person, matches_query
+from rekindle.store import search
+from rekindle.store.people import active_person
 from rekindle.store.schema import affiliation, person, person_edit, tag
 from rekindle.store.schema_history import tie_stats
+from rekindle.store.search import like_pattern
 from rekindle.tiers import PEAK_FOR, TIERS
 
 SORTS = ("name", "last", "strength", "dormant")
@@ -39,7 +42,55 @@ class PeopleQuery:
 def filter_people(
     conn: Connection, owner_id: int, want: PeopleQuery, limit: int | None, offset: int = 0
 ) -> list[Any]:
-    """One page of active people matching every filter, with their tier and tie figures."""
+    """One page of active people matching every filter, with their tier and tie figures.
+
+    The statement depends only on which filters are set (and how the text is matched); the
+    values go in as parameters. So each kind of page is built once: building this statement
+    cost four times what running it does."""
+    values: dict[str, Any] = {"owner_id": owner_id, "offset": offset, "limit": limit}
+    text_kind = None
+    if want.text:
+        text_kind, found = search.text_filter(conn, want.text)
+        values.update(found)
+    if want.tag:
+        values["tag"] = want.tag
+    if want.tier:
+        values["tier"] = want.tier
+    if want.organisation:
+        values["organisation"] = like_pattern(want.organisation)
+        values["today"] = want.today
+    if want.silent_before is not None:
+        values["silent_before"] = want.silent_before
+    if want.strong_from is not None:
+        values["strong_from"] = want.strong_from
+    stmt = _statement(
+        text_kind,
+        bool(want.tag),
+        bool(want.tier),
+        bool(want.organisation),
+        bool(want.organisation) and want.today is not None,
+        want.silent_before is not None,
+        want.strong_from is not None,
+        want.sort,
+        limit is not None,
+    )
+    return list(conn.execute(stmt, values))
+
+
+@lru_cache(maxsize=256)
+def _statement(
+    text_kind: str | None,
+    tagged: bool,
+    tiered: bool,
+    at_organisation: bool,
+    current_only: bool,
+    silent: bool,
+    strong: bool,
+    sort: str,
+    limited: bool,
+) -> Any:
+    """The statement for one combination of filters, with bind parameters for every value."""
+    owner_id: Any = bindparam("owner_id")
     tier_edit = person_edit.alias("tier_edit")
     peak = func.coalesce(tie_stats.c.peak_decayed, 0.0)
     inferred = case(*((peak >= value, literal(name)) for name, value in PEAK_FOR), else_="dormant")
@@ -65,49 +116,51 @@ def filter_people(
         )
         .where(active_person(owner_id))
     )
-    if want.text:
-        stmt = stmt.where(matches_query(conn, owner_id, want.text))
-    if want.tag:
+    if text_kind is not None:
+        stmt = stmt.where(search.condition(text_kind))
+    if tagged:
         stmt = stmt.where(
             person.c.id.in_(
-                select(tag.c.person_id).where(tag.c.owner_id == owner_id, tag.c.name == want.tag)
+                select(tag.c.person_id).where(
+                    tag.c.owner_id == owner_id, tag.c.name == bindparam("tag")
+                )
             )
         )
-    if want.tier:
-        stmt = stmt.where(tier == want.tier)
-    if want.organisation:
-        stmt = stmt.where(_works_at(owner_id, want.organisation, want.today))
-    if want.silent_before is not None:
-        stmt = stmt.where(tie_stats.c.last_contact < want.silent_before)
-    if want.strong_from is not None:
-        stmt = stmt.where(tie_stats.c.peak_decayed >= want.strong_from)
-    stmt = stmt.order_by(*_order(want.sort)).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(conn.execute(stmt))
+    if tiered:
+        stmt = stmt.where(tier == bindparam("tier"))
+    if at_organisation:
+        stmt = stmt.where(_works_at(current_only))
+    if silent:
+        stmt = stmt.where(tie_stats.c.last_contact < bindparam("silent_before"))
+    if strong:
+        stmt = stmt.where(tie_stats.c.peak_decayed >= bindparam("strong_from"))
+    stmt = stmt.order_by(*_order(sort)).offset(bindparam("offset"))
+    if limited:
+        stmt = stmt.limit(bindparam("limit"))
+    return stmt
 
 
-def _works_at(owner_id: int, needle: str, today: date | None) -> Any:
-    """Their organisation edit, or a current affiliation (no end, or ending after today),
-    contains ``needle`` (case-insensitive; % and _ are plain characters)."""
-    text = needle.lower()
+def _works_at(current_only: bool) -> Any:
+    """Their organisation edit, or a current affiliation (no end, or ending after ``today``
+    when given), contains the ``organisation`` parameter's text (any case)."""
+    owner_id: Any = bindparam("owner_id")
     current: Any = affiliation.c.end_date.is_(None)
-    if today is not None:
-        current = or_(current, affiliation.c.end_date >= today)
+    if current_only:
+        current = or_(current, affiliation.c.end_date >= bindparam("today"))
     org_edit = person_edit.alias("org_edit")
     return or_(
         person.c.id.in_(
             select(affiliation.c.person_id).where(
                 affiliation.c.owner_id == owner_id,
                 current,
-                func.lower(affiliation.c.organisation).contains(text, autoescape=True),
+                func.lower(affiliation.c.organisation).like(bindparam("organisation"), escape="/"),
             )
         ),
         person.c.id.in_(
             select(org_edit.c.person_id).where(
                 org_edit.c.owner_id == owner_id,
                 org_edit.c.field == "organisation",
-                func.lower(org_edit.c.value).contains(text, autoescape=True),
+                func.lower(org_edit.c.value).like(bindparam("organisation"), escape="/"),
             )
         ),
     )

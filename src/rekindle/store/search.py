@@ -20,6 +20,8 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -65,22 +67,64 @@ def uses_index(conn: Connection, query: str) -> bool:
     return len(query) >= MIN_INDEXED and has_index(conn)
 
 
-def matching(conn: Connection, query: str) -> tuple[Any, list[int]]:
-    """The condition ``person.id`` matches ``query`` (any case) in the index, and the ids of
-    people whose document is stale (a write that bypassed :func:`refresh_stale`), for the
-    caller to check on their rows: an index that lags never hides anyone.
+def text_filter(conn: Connection, query: str) -> tuple[str, dict[str, Any]]:
+    """How ``query`` is matched here: the kind of condition (:func:`condition` builds it) and
+    the values of its parameters. Looking it up may read the index, never the people.
 
-    Up to :data:`FEW_MATCHES` matches are listed, and the planner reads them by key and sorts
-    them. More stay a subquery, and the planner walks the people in name order, stopping once
-    a page is full: a common fragment such as ``mar`` meets its matches soon."""
+    - ``ids``: up to :data:`FEW_MATCHES` people the index found, listed; the planner reads
+      them by key and sorts them.
+    - ``indexed``: more; the condition stays a subquery on the index, and the planner walks
+      the people in name order, stopping once a page is full (a common fragment such as
+      ``mar`` meets its matches soon).
+    - ``lagging``: some documents are stale (a write that bypassed :func:`refresh_stale`):
+      those people are checked on their rows, so an index that lags never hides anyone.
+    - ``name``: a query too short for trigrams matches names only (SQLite).
+    - ``scan``: no index (PostgreSQL, an old SQLite): every searched column is scanned.
+    """
+    pattern = like_pattern(query)
+    if not uses_index(conn, query):
+        short = conn.dialect.name == "sqlite" and len(query) < MIN_INDEXED
+        return ("name" if short else "scan"), {"pattern": pattern}
     phrase = '"' + query.replace('"', '""') + '"'  # the whole query, as one literal string
-    found = select(search_index.c.rowid).where(search_index.c.doc.match(phrase))
-    stale = [int(r[0]) for r in conn.execute(select(search_stale.c.person_id))]
-    ids = [int(r[0]) for r in conn.execute(found.limit(FEW_MATCHES + 1))]
+    stale = [int(r[0]) for r in conn.execute(_STALE)]
+    if stale:
+        return "lagging", {"phrase": phrase, "stale": stale, "pattern": pattern}
+    ids = [int(r[0]) for r in conn.execute(_FOUND_FEW, {"phrase": phrase})]
     if len(ids) <= FEW_MATCHES:
-        return person.c.id.in_(sorted({*ids, *stale})), stale
-    # ``id + 0`` is no key to look rows up by: the planner walks the people in name order
-    return (person.c.id + 0).in_(found.union(select(search_stale.c.person_id))), stale
+        return "ids", {"match_ids": ids}
+    return "indexed", {"phrase": phrase}
+
+
+def condition(kind: str) -> Any:
+    """The condition on ``person`` for a :func:`text_filter` kind, with bind parameters only
+    (``owner_id`` among them), so that a statement built with it serves every search."""
+    if kind == "ids":
+        return person.c.id.in_(bindparam("match_ids", expanding=True))
+    found = _found().union(select(search_stale.c.person_id))
+    if kind == "indexed":
+        # ``id + 0`` is no key to look rows up by: the planner walks the people in name order
+        return (person.c.id + 0).in_(found)
+    if kind == "lagging":
+        fresh = person.c.id.not_in(bindparam("stale", expanding=True))
+        return and_(person.c.id.in_(found), or_(fresh, scanned_matches()))
+    if kind == "name":
+        return _contains(person.c.display_name)
+    return scanned_matches()
+
+
+def _found() -> Any:
+    return select(search_index.c.rowid).where(search_index.c.doc.match(bindparam("phrase")))
+
+
+_STALE = select(search_stale.c.person_id)
+_FOUND_FEW = _found().limit(FEW_MATCHES + 1)
+
+
+def like_pattern(text: str) -> str:
+    """The LIKE pattern (escape character ``/``) for "contains ``text``", in lower case: ``%``
+    and ``_`` in it are plain characters."""
+    escaped = text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
 def refresh_stale(conn: Connection) -> None:
@@ -125,35 +169,29 @@ def _document() -> Any:
     )
 
 
-def name_contains(query: str) -> Any:
-    """The person's name contains ``query`` (any case; ``%`` and ``_`` are plain characters)."""
-    return _contains(person.c.display_name, query)
+def _contains(column: Any) -> Any:
+    """``column`` contains the ``pattern`` parameter's text, in any case."""
+    return func.lower(column).like(bindparam("pattern"), escape="/")
 
 
-def _contains(column: Any, query: str) -> Any:
-    return func.lower(column).contains(query.lower(), autoescape=True)
-
-
-def scanned_matches(owner_id: int, query: str) -> Any:
-    """The same condition on the tables themselves (PostgreSQL, short queries, and the people
-    whose document is stale)."""
+def scanned_matches() -> Any:
+    """The name, an identity, an organisation, a title or a tag contains the ``pattern``
+    parameter's text, read from the tables themselves."""
+    owner_id: Any = bindparam("owner_id")
     return or_(
-        _contains(person.c.display_name, query),
+        _contains(person.c.display_name),
         person.c.id.in_(
             select(identity.c.person_id).where(
-                identity.c.owner_id == owner_id, _contains(identity.c.display, query)
+                identity.c.owner_id == owner_id, _contains(identity.c.display)
             )
         ),
         person.c.id.in_(
             select(affiliation.c.person_id).where(
                 affiliation.c.owner_id == owner_id,
-                or_(
-                    _contains(affiliation.c.organisation, query),
-                    _contains(affiliation.c.title, query),
-                ),
+                or_(_contains(affiliation.c.organisation), _contains(affiliation.c.title)),
             )
         ),
         person.c.id.in_(
-            select(tag.c.person_id).where(tag.c.owner_id == owner_id, _contains(tag.c.name, query))
+            select(tag.c.person_id).where(tag.c.owner_id == owner_id, _contains(tag.c.name))
         ),
     )
