@@ -205,3 +205,35 @@ def test_a_statement_built_once_serves_each_owner_with_their_own_people(store: S
             again = filter_people(conn, store.owner_id + 1, want, 50)
             assert other == again == []
             assert [r.display_name for r in mine] == ["Mathieu Leroy"], want
+
+
+def test_each_listed_person_shows_their_first_address_and_current_role(store: Store) -> None:
+    """A listing shows the first email and phone on record and the current role (else the
+    latest begun), whatever order the rows were stored in."""
+    from datetime import date
+
+    moved = contact("m", "Maria Okafor", "maria@first.example")
+    moved.identities += [
+        RawIdentity("email", "maria@second.example"),
+        RawIdentity("phone", "+44 20 7946 0958"),
+    ]
+    moved.affiliations = [
+        AffiliationRecord("Newco", "CTO", start=date(2021, 3, 1)),
+        AffiliationRecord("Oldco", "Engineer", start=date(2015, 1, 1), end=date(2019, 6, 30)),
+    ]
+    left = contact("l", "Lars Berg", "lars@example.se")
+    left.affiliations = [
+        AffiliationRecord("Firstco", "Intern", start=date(2010, 1, 1), end=date(2011, 1, 1)),
+        AffiliationRecord("Secondco", "Analyst", start=date(2012, 1, 1), end=date(2016, 1, 1)),
+    ]
+    import_items(store, [moved, left], "test", "test", now=NOW)
+    maria = people_svc.show(store, "maria@first.example").id
+    lars = people_svc.show(store, "lars@example.se").id
+    with store.read() as conn:
+        seen = pq.summaries(conn, [maria, lars, 999_999])
+    assert seen[maria]["email"] == "maria@first.example"
+    assert seen[maria]["phone"] and seen[maria]["phone"].endswith("7946 0958")
+    assert (seen[maria]["organisation"], seen[maria]["title"]) == ("Newco", "CTO")
+    assert (seen[lars]["organisation"], seen[lars]["title"]) == ("Secondco", "Analyst")
+    assert seen[lars]["phone"] is None
+    assert seen[999_999] == {"email": None, "phone": None, "organisation": None, "title": None}
