@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 #: items sent per message through the pipe (pickling one list beats pickling each item)
@@ -72,9 +72,15 @@ def read_in_child(make: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
 
 
 def _received(receive: Connection, child: BaseProcess) -> Iterator[T]:
+    return _unpacked(receive.recv, child)
+
+
+def _unpacked(next_message: Callable[[], Any], child: BaseProcess) -> Iterator[T]:
+    """The items of a child's messages (from its pipe or its spool file) up to its end mark;
+    the error it sent, raised here; a clear error if it died before the end."""
     while True:
         try:
-            kind, payload = receive.recv()
+            kind, payload = next_message()
         except EOFError:
             raise ReaderProcessError(
                 f"the reader process ended unexpectedly (exit code {child.exitcode})"
@@ -157,16 +163,4 @@ def _spooled(child: BaseProcess, path: Path) -> Iterator[T]:
     """The items a spooling child wrote, once it is done."""
     child.join()
     with path.open("rb") as fh:
-        while True:
-            try:
-                kind, payload = pickle.load(fh)
-            except EOFError:
-                raise ReaderProcessError(
-                    f"the reader process ended unexpectedly (exit code {child.exitcode})"
-                ) from None
-            if kind == "items":
-                yield from payload
-            elif kind == "error":
-                raise payload
-            else:
-                return
+        yield from _unpacked(lambda: pickle.load(fh), child)
