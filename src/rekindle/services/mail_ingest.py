@@ -9,11 +9,11 @@ message stored since the last derivation, whichever run stored it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 
@@ -28,19 +28,15 @@ from rekindle.mail_rules import (
 )
 from rekindle.records import ContactRecord, RawIdentity
 from rekindle.store import mail as mq
+from rekindle.store.mail_derive import Selection, derive_messages, identity_kind
 from rekindle.store.settings import get_settings, put_setting
 
 DERIVED_UPTO = "history.derived_upto"
-
-#: what deriving an interaction needs of a message: key, time, direction, others, subject, thread
-Derivable = tuple[str, datetime | None, str | None, tuple[str, ...], str | None, str | None]
 
 #: stores contact records in the given transaction and returns how many new people it made
 AddContacts = Callable[[Connection, list[ContactRecord]], int]
 #: new messages written per committed batch (a killed sync loses at most this many)
 CHUNK = 20000
-#: messages read back, and interactions written, at a time while deriving
-DERIVE_CHUNK = 5000
 
 
 @dataclass
@@ -67,10 +63,6 @@ def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str]]:
             if key:
                 rows.append((role, key[:500], a.name[:500]))
     return rows
-
-
-def identity_kind(address: str) -> Literal["email", "url"]:
-    return "url" if address.startswith(("http://", "https://")) else "email"
 
 
 class PreparedMessage(NamedTuple):
@@ -182,8 +174,9 @@ def derive(
     exchange become people when ``create_people`` (through ``add_contacts``, the contact import
     path, so they meet the same identity rules). ``fresh_from`` is the id of the first message
     the calling run stored (None when it stored none): those messages have never been
-    derived, so their interactions are written without first deleting older ones. Messages
-    are read back a chunk at a time, so memory stays bounded whatever the archive's size.
+    derived, so their interactions are written without first deleting older ones. The
+    database does the work (:mod:`rekindle.store.mail_derive`): nothing is read back, so memory
+    stays bounded whatever the archive's size.
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
     max_id = mq.last_message_id(conn, owner_id)
@@ -217,83 +210,25 @@ def derive(
                 ],
             )
             emails = mq.email_map(conn, owner_id)
-    writer = _InteractionWriter(conn, owner_id, emails)
-    chunks = partial(mq.personal_message_chunks, conn, owner_id, size=DERIVE_CHUNK)
+    derive_them = partial(derive_messages, conn, owner_id, {*mine, ME_PLACEHOLDER}, emails)
+    written, persons = 0, set[int]()
     if fresh_from is not None and not everything:
         # older messages to (re)derive: those an interrupted run stored, and older mail of the
         # people created just now; then this run's own messages, never derived before
-        writer.write(_derivable(chunks(above=upto, below=fresh_from), mine), replace=True)
+        steps = [(Selection(above=upto, below=fresh_from), True)]
         if upto and fresh_addrs:
-            writer.write(_derivable(chunks(fresh_addrs, below=upto + 1), mine), replace=True)
-        writer.write(_derivable(chunks(above=fresh_from - 1), mine), replace=False)
+            steps.append((Selection(below=upto + 1, addresses=fresh_addrs), True))
+        steps.append((Selection(above=fresh_from - 1), False))
     else:
         people_addrs = [a for a in touched if a in emails]
         whole = everything or upto == 0 or len(people_addrs) > 2000
-        writer.write(_derivable(chunks() if whole else chunks(people_addrs), mine), replace=True)
+        steps = [(Selection() if whole else Selection(addresses=people_addrs), True)]
+    for selection, replace in steps:
+        n, found = derive_them(selection, replace=replace)
+        written += n
+        persons |= found
     put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
-    return writer.written, created, writer.persons
-
-
-class _InteractionWriter:
-    """Turns :data:`Derivable` messages into interactions with the known people on them."""
-
-    def __init__(self, conn: Connection, owner_id: int, emails: dict[str, int]) -> None:
-        self.conn, self.owner, self.emails = conn, owner_id, emails
-        self.written = 0
-        self.persons: set[int] = set()
-
-    def write(self, items: Iterable[Derivable], replace: bool) -> None:
-        emails = self.emails
-        rows: list[mq.InteractionRow] = []
-        parts: list[list[tuple[int, str, str]]] = []
-        for key, when, direction, others, subject, thread in items:
-            people: list[tuple[int, str, str]] = [
-                (emails[a], identity_kind(a), a) for a in others if a in emails
-            ]
-            if not people or when is None or direction is None:
-                continue
-            rows.append(
-                mq.InteractionRow(
-                    "mail", key, when, "email", direction, subject, thread, len(others), None
-                )
-            )
-            parts.append(people)
-            self.persons.update(p for p, _, _ in people)
-            if len(rows) >= DERIVE_CHUNK:
-                self._flush(rows, parts, replace)
-                rows, parts = [], []
-        self._flush(rows, parts, replace)
-
-    def _flush(
-        self,
-        rows: list[mq.InteractionRow],
-        parts: list[list[tuple[int, str, str]]],
-        replace: bool,
-    ) -> None:
-        if replace:
-            mq.delete_derived(self.conn, self.owner, ["mail"], [r.natural_key for r in rows])
-        mq.insert_interactions(self.conn, self.owner, rows, parts)
-        self.written += len(rows)
-
-
-def _derivable(chunks: Iterable[list[mq.PersonalMessage]], mine: set[str]) -> Iterator[Derivable]:
-    """Stored messages as :data:`Derivable` tuples: the others on them as
-    :func:`~rekindle.mail_rules.classify_message` names them."""
-    mine = {*mine, ME_PLACEHOLDER}
-    for chunk in chunks:
-        for m, roles in chunk:
-            rcpts = [a for role, a in roles if role != "from" and a not in mine]
-            if m.direction != "out":
-                sender = next((a for role, a in roles if role == "from"), None)
-                rcpts = [sender, *rcpts] if sender else []
-            yield (
-                m.key,
-                m.occurred_at,
-                m.direction,
-                tuple(dict.fromkeys(rcpts)),
-                m.subject,
-                m.thread,
-            )
+    return written, created, persons
 
 
 def rederive_all(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, String, bindparam, delete, select, type_coerce
 
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
@@ -60,72 +60,107 @@ def _co_participants(
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def contacts_of_everyone(
-    conn: Connection, owner_id: int, co_up_to: int | None = None
-) -> Iterator[tuple[int, list[Contact]]]:
-    """Like :func:`contacts_by_person` for every person of the owner who has interactions, one
-    person at a time in id order: two streamed reads in index order instead of a lookup per
-    person (memory holds one person's contacts)."""
+def contacts_of_everyone(conn: Connection, owner_id: int) -> Iterator[tuple[int, list[Contact]]]:
+    """Every person of the owner who has interactions with their contacts (without
+    co-participants: :func:`co_people_of_everyone` gives those), one person at a time in id
+    order and each person's in time order: one streamed read along the (person, time) index
+    instead of a lookup per person (memory holds one person's contacts). Times are read as
+    the driver gives them and converted once per distinct value."""
+    people = select(person.c.id).where(person.c.owner_id == owner_id)
     rows = conn.execution_options(stream_results=True, yield_per=10000).execute(
-        _contact_rows()
-        .where(interaction_person.c.owner_id == owner_id)
-        .order_by(interaction_person.c.person_id, interaction.c.id)
+        select(
+            interaction_person.c.person_id,
+            interaction_person.c.interaction_id,
+            type_coerce(interaction_person.c.occurred_at, _RAW),
+            interaction.c.direction,
+            interaction.c.channel,
+            interaction.c.group_size,
+            interaction.c.thread,
+        )
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(interaction_person.c.person_id.in_(people))
+        .order_by(
+            interaction_person.c.person_id,
+            interaction_person.c.occurred_at,
+            interaction_person.c.interaction_id,
+        )
     )
-    co_rows = _co_stream(conn, owner_id, co_up_to)
-    pending = next(co_rows, None)
-    nobody: frozenset[str] = frozenset()
     current: int | None = None
     contacts: list[Contact] = []
     last_iid = None
-    for pid, iid, when, direction, channel, group_size, thread in rows:
+    when_of = _Times()
+    for pid, iid, raw_when, direction, channel, group_size, thread in rows:
         if pid != current:
             if current is not None:
                 yield current, contacts
             current, contacts, last_iid = pid, [], None
-        if iid == last_iid:  # one person on it under two addresses
+        if iid == last_iid:  # one person on it under two addresses (the same time: adjacent)
             continue
         last_iid = iid
-        while pending is not None and pending[0] < (pid, iid):
-            pending = next(co_rows, None)
-        co = nobody
-        if pending is not None and pending[0] == (pid, iid):
-            co = pending[1]
-        contacts.append(Contact(when, direction, channel, group_size, thread, co))
+        contacts.append(Contact(when_of(raw_when), direction, channel, group_size, thread))
     if current is not None:
         yield current, contacts
 
 
-def _co_stream(
-    conn: Connection, owner_id: int, co_up_to: int | None
-) -> Iterator[tuple[tuple[int, int], frozenset[str]]]:
-    """((person, interaction), the other persons on it) in that order, for interactions with
-    more than one other (at most ``co_up_to``, when given)."""
-    mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
-    stmt = (
-        select(mine.c.person_id, mine.c.interaction_id, theirs.c.person_id)
-        .join(theirs, theirs.c.interaction_id == mine.c.interaction_id)
-        .join(interaction, interaction.c.id == mine.c.interaction_id)
+def co_people_of_everyone(
+    conn: Connection, owner_id: int, up_to: int, until: datetime
+) -> dict[int, set[str]]:
+    """Person → the other persons they were on small group interactions with (more than one
+    other, at most ``up_to``) until ``until``: what embeddedness counts. One read of those
+    interactions' links; memory holds a set per person, not the history."""
+    rows = conn.execution_options(stream_results=True, yield_per=10000).execute(
+        select(interaction_person.c.interaction_id, interaction_person.c.person_id)
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
         .where(
-            mine.c.owner_id == owner_id,
-            theirs.c.person_id != mine.c.person_id,
+            interaction.c.owner_id == owner_id,
             interaction.c.group_size > 1,
+            interaction.c.group_size <= up_to,
+            interaction.c.occurred_at <= until,
         )
-        .order_by(mine.c.person_id, mine.c.interaction_id)
+        .order_by(interaction_person.c.interaction_id)
     )
-    if co_up_to is not None:
-        stmt = stmt.where(interaction.c.group_size <= co_up_to)
-    key: tuple[int, int] | None = None
-    others: set[str] = set()
-    for pid, iid, other in conn.execution_options(stream_results=True, yield_per=10000).execute(
-        stmt
-    ):
-        if (pid, iid) != key:
-            if key is not None:
-                yield key, frozenset(others)
-            key, others = (pid, iid), set()
-        others.add(str(other))
-    if key is not None:
-        yield key, frozenset(others)
+    out: dict[int, set[str]] = {}
+    current: int | None = None
+    on_it: set[int] = set()
+    for iid, pid in rows:
+        if iid != current:
+            _pair_up(on_it, out)
+            current, on_it = iid, set()
+        on_it.add(pid)
+    _pair_up(on_it, out)
+    return out
+
+
+def _pair_up(on_it: set[int], out: dict[int, set[str]]) -> None:
+    if len(on_it) < 2:
+        return
+    names = {pid: str(pid) for pid in on_it}
+    for pid in on_it:
+        out.setdefault(pid, set()).update(n for other, n in names.items() if other != pid)
+
+
+#: a datetime column read as the driver gives it (SQLite: text; PostgreSQL: a datetime)
+_RAW = String()
+
+
+class _Times(dict[Any, datetime]):
+    """Raw stored times to aware UTC datetimes, each distinct value converted once."""
+
+    def __call__(self, raw: Any) -> datetime:
+        try:
+            return self[raw]
+        except KeyError:
+            pass
+        if len(self) > 100_000:
+            self.clear()
+        when = _aware(raw)
+        self[raw] = when
+        return when
+
+
+def _aware(raw: Any) -> datetime:
+    when = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 _STAT_FIELDS = tuple(f.name for f in fields(TieStats))
