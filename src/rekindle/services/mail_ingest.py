@@ -9,11 +9,11 @@ message stored since the last derivation, whichever run stored it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
@@ -49,9 +49,9 @@ class MailCounts:
     new_people: int = 0
 
 
-def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str]]:
+def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str | None]]:
     """(role, address key, display name) of everyone on a message that can be matched."""
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str | None]] = []
     for role, addrs in (
         ("from", [msg.sender] if msg.sender else []),
         ("to", msg.to),
@@ -61,26 +61,35 @@ def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str]]:
         for a in addrs:
             key = address_key(a)
             if key:
-                rows.append((role, key[:500], a.name[:500]))
+                rows.append((role, key[:500], a.name[:500] or None))
     return rows
 
 
 class PreparedMessage(NamedTuple):
     """A message as it will be stored, worked out without the database (so a reader's child
-    process can do it): its row, its addresses and why it is no interaction (None when it is
-    one)."""
+    process can do it): its row as the driver takes it (:func:`mq.message_converter`), its
+    natural key and fingerprint (to tell duplicates), its addresses (role, address key,
+    name) and why it is no interaction (None when it is one)."""
 
-    row: mq.MessageRow
-    addresses: list[tuple[str, str, str]]
+    row: Sequence[Any]
+    key: str
+    fingerprint: str
+    addresses: list[tuple[str, str, str | None]]
     skip: str | None
 
 
-def prepare_message(msg: MessageRecord, owner_id: int, mine: set[str]) -> PreparedMessage:
+def prepare_message(
+    msg: MessageRecord,
+    owner_id: int,
+    mine: set[str],
+    convert: Callable[[mq.MessageRow], Sequence[Any]] = tuple,
+) -> PreparedMessage:
     facts = classify_message(msg, mine)
+    key, fingerprint = msg.key()[:600], msg.fingerprint()
     row = mq.MessageRow(
         owner_id=owner_id,
-        key=msg.key()[:600],
-        fingerprint=msg.fingerprint(),
+        key=key,
+        fingerprint=fingerprint,
         occurred_at=msg.date,
         date_problem=msg.date_problem,
         sender=(address_key(msg.sender) or None) if msg.sender else None,
@@ -95,7 +104,7 @@ def prepare_message(msg: MessageRecord, owner_id: int, mine: set[str]) -> Prepar
         source=msg.source,
         locator=msg.locator,
     )
-    return PreparedMessage(row, _address_rows(msg), facts.skip)
+    return PreparedMessage(convert(row), key, fingerprint, _address_rows(msg), facts.skip)
 
 
 class MessageStore:
@@ -107,12 +116,14 @@ class MessageStore:
         self.owner = owner_id
         self.counts = counts
         self.mine = mq.my_addresses(conn, owner_id)
+        #: rows go to the driver as they are (converted where they were prepared)
+        self._convert = mq.message_converter(conn)
         self._pending: list[PreparedMessage] = []
         #: the id of the first message this run stored (None while it stored none)
         self.first_id: int | None = None
 
     def prepare(self, msg: MessageRecord) -> PreparedMessage:
-        return prepare_message(msg, self.owner, self.mine)
+        return prepare_message(msg, self.owner, self.mine, self._convert)
 
     def add(self, msg: MessageRecord | PreparedMessage) -> None:
         """Take a message (or one :meth:`prepare` made) for the next flush."""
@@ -126,28 +137,29 @@ class MessageStore:
     def flush(self, conn: Connection) -> None:
         """Write the new messages added since the last flush, in the caller's transaction."""
         batch, self._pending = self._pending, []
-        keys = mq.stored_keys(conn, self.owner, [p.row.key for p in batch])
-        prints = mq.stored_prints(conn, self.owner, [p.row.fingerprint for p in batch])
-        rows: list[mq.MessageRow] = []
-        addrs: list[list[tuple[str, str, str]]] = []
+        keys = mq.stored_keys(conn, self.owner, [p.key for p in batch])
+        prints = mq.stored_prints(conn, self.owner, [p.fingerprint for p in batch])
+        rows: list[Sequence[Any]] = []
+        addrs: list[list[tuple[str, str, str | None]]] = []
         for p in batch:
-            if p.row.key in keys or p.row.fingerprint in prints:
+            if p.key in keys or p.fingerprint in prints:
                 self.counts.duplicates += 1
                 continue
-            keys.add(p.row.key)
-            prints.add(p.row.fingerprint)
+            keys.add(p.key)
+            prints.add(p.fingerprint)
             if p.skip:
                 self.counts.skipped[p.skip] += 1
             self.counts.new += 1
             rows.append(p.row)
             addrs.append(p.addresses)
-        ids = mq.insert_messages(conn, rows)
+        ids = mq.insert_messages(conn, rows, converted=True)
         if ids and self.first_id is None:
             self.first_id = ids[0]
+        owner = self.owner
         mq.insert_addresses(
             conn,
             [
-                mq.AddressRow(mid, self.owner, role, key, name or None)
+                (mid, owner, role, key, name)
                 for mid, message_addrs in zip(ids, addrs, strict=True)
                 for role, key, name in message_addrs
             ],

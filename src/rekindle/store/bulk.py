@@ -57,18 +57,50 @@ def _converted(rows: Sequence[Row], processors: _Processors) -> Sequence[Row]:
     return out
 
 
+def converter(conn: Connection, table: Table, columns: Sequence[str]) -> Callable[[Row], Row]:
+    """A function that turns a row into the values the driver takes, so that the work can be
+    done ahead (in a reader's child process); rows it made are inserted with
+    ``converted=True``. On SQLite it applies the columns' bind processors; elsewhere rows
+    stay as they are (their inserts go through Core, which converts them)."""
+    if conn.dialect.name != "sqlite":
+        return tuple
+    _, processors = _prepared(conn, table, tuple(columns))
+
+    def convert(row: Row) -> Row:
+        values = list(row)
+        for i, process in processors:
+            values[i] = process(values[i])
+        return tuple(values)
+
+    return convert
+
+
 def insert_rows(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    converted: bool = False,
 ) -> None:
-    """INSERT every row (a tuple of values in ``columns`` order) with one executemany."""
+    """INSERT every row (a tuple of values in ``columns`` order) with one executemany.
+    ``converted``: the rows come from :func:`converter`."""
     if not rows:
         return
     sql, processors = _prepared(conn, table, tuple(columns))
-    conn.exec_driver_sql(sql, list(_converted(rows, processors)))
+    if converted and conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(sql, list(rows))
+    else:
+        conn.exec_driver_sql(sql, list(_converted(rows, processors)))
 
 
 def insert_rows_returning_ids(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    *,
+    converted: bool = False,
 ) -> list[int]:
     """INSERT every row and return the new integer primary keys, in the rows' order.
 
@@ -85,7 +117,7 @@ def insert_rows_returning_ids(
             [dict(zip(names, row, strict=True)) for row in rows],
         )
         return [int(r[0]) for r in result]
-    insert_rows(conn, table, columns, rows)
+    insert_rows(conn, table, columns, rows, converted=converted)
     last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
     first = last - len(rows) + 1
     found = conn.execute(

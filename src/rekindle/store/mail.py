@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -105,12 +105,23 @@ def _stored(conn: Connection, owner_id: int, column: Any, values: Sequence[str])
     return found
 
 
-def insert_messages(conn: Connection, rows: Sequence[MessageRow]) -> list[int]:
-    """Store messages; their new ids in the rows' order."""
-    return bulk.insert_rows_returning_ids(conn, message, MessageRow._fields, rows)
+def message_converter(conn: Connection) -> Callable[[MessageRow], Sequence[Any]]:
+    """Turns a message row into the values the driver takes (see :func:`bulk.converter`)."""
+    return bulk.converter(conn, message, MessageRow._fields)
 
 
-def insert_addresses(conn: Connection, rows: Sequence[AddressRow]) -> None:
+def insert_messages(
+    conn: Connection, rows: Sequence[Sequence[Any]], *, converted: bool = False
+) -> list[int]:
+    """Store messages (:class:`MessageRow` values, or what :func:`message_converter` made of
+    them with ``converted``); their new ids in the rows' order."""
+    return bulk.insert_rows_returning_ids(
+        conn, message, MessageRow._fields, rows, converted=converted
+    )
+
+
+def insert_addresses(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Store :class:`AddressRow` values (plain tuples in its field order will do)."""
     bulk.insert_rows(conn, message_address, AddressRow._fields, rows)
 
 

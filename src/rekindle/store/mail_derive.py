@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import (
     Column,
@@ -63,7 +64,7 @@ picked_address = Table(
 )
 
 
-def identity_kind(address: str) -> str:
+def identity_kind(address: str) -> Literal["email", "url"]:
     return "url" if address.startswith(("http://", "https://")) else "email"
 
 
