@@ -28,7 +28,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _sqlite_engine(url: str, **kw: Any) -> Engine:
+def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
     # as many pooled connections as the web server's worker threads use at once: a connection
     # opened past the pool is closed again after one request, its cache and pragmas wasted
     kw.setdefault("pool_size", POOL_SIZE)
@@ -45,9 +45,12 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA cache_size=-65536")
-        # read through a shared memory map: every pooled connection sees the same pages
-        # instead of warming a private cache of its own
-        cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        if memory_map:
+            # read through a shared memory map: every pooled connection sees the same pages
+            # instead of warming a private cache of its own (the web server's threads); a
+            # one-shot command does without, or the mapped pages of a large database would
+            # count as its memory (a mail sync stays under its bound)
+            cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -57,14 +60,14 @@ def _sqlite_engine(url: str, **kw: Any) -> Engine:
     return engine
 
 
-def make_engine(location: Location) -> Engine:
+def make_engine(location: Location, memory_map: bool = False) -> Engine:
     if location.is_sqlite:
         db_path = Path(location.url.removeprefix("sqlite:///"))
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot create the data directory {db_path.parent}: {exc}") from None
-        return _sqlite_engine(location.url)
+        return _sqlite_engine(location.url, memory_map)
     return create_engine(location.url, pool_pre_ping=True)
 
 
@@ -185,15 +188,20 @@ def ensure_owner(conn: Connection, username: str) -> int:
 
 
 def open_store(
-    db: str | None = None, username: str | None = None, on_upgrade: Upgrading | None = None
+    db: str | None = None,
+    username: str | None = None,
+    on_upgrade: Upgrading | None = None,
+    *,
+    memory_map: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the database named by ``db`` or the defaults.
 
     The data is the local owner's, or ``username``'s: a team account, which must exist.
-    ``on_upgrade`` is told before an older database's schema is upgraded.
+    ``on_upgrade`` is told before an older database's schema is upgraded. ``memory_map``:
+    SQLite connections read through a shared memory map (for the web server's threads).
     """
     location = resolve_location(db)
-    engine = make_engine(location)
+    engine = make_engine(location, memory_map)
     try:
         migrate(engine, on_upgrade)
         with engine.begin() as conn:

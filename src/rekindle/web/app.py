@@ -78,7 +78,7 @@ def create_app(
             # CPU work under one GIL, and a few threads serve more pages than many
             to_thread.current_default_thread_limiter().total_tokens = threads
         if getattr(app.state, "store", None) is None:
-            opened = app.state.store = open_store(db)
+            opened = app.state.store = open_store(db, memory_map=True)
         try:
             yield
         finally:
