@@ -157,7 +157,7 @@ def my_addresses(conn: Connection, owner_id: int) -> set[str]:
     return {r.value for r in rows}
 
 
-def _owned(conn: Connection, table: Table, owner_id: int) -> ColumnElement[bool]:
+def owned_by(conn: Connection, table: Table, owner_id: int) -> ColumnElement[bool]:
     """``owner_id = ?``. SQLite keeps no statistics and would walk an index that starts with
     owner_id (in fingerprint or address order, hopping all over the table) although nearly
     every row is the one owner's; ``owner_id + 0`` makes it read the table in id order instead.
@@ -169,7 +169,7 @@ def _owned(conn: Connection, table: Table, owner_id: int) -> ColumnElement[bool]
 
 def _personal(conn: Connection, owner_id: int) -> Any:
     return and_(
-        _owned(conn, message, owner_id),
+        owned_by(conn, message, owner_id),
         message.c.bulk.is_(None),
         message.c.bounce.is_(False),
         message.c.occurred_at.is_not(None),
@@ -217,7 +217,7 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
 def last_message_id(conn: Connection, owner_id: int) -> int:
     found = conn.execute(
         select(message.c.id)
-        .where(_owned(conn, message, owner_id))
+        .where(owned_by(conn, message, owner_id))
         .order_by(message.c.id.desc())
         .limit(1)
     ).scalar()
@@ -230,7 +230,7 @@ def addresses_above(conn: Connection, owner_id: int, message_id: int) -> set[str
         conn.execute(
             select(message_address.c.address)
             .where(
-                _owned(conn, message_address, owner_id),
+                owned_by(conn, message_address, owner_id),
                 message_address.c.message_id > message_id,
             )
             .distinct()

@@ -35,6 +35,7 @@ from sqlalchemy import (
     select,
 )
 
+from rekindle.store.mail import owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
 
@@ -124,7 +125,7 @@ def derive_messages(
         )
         if selection.addresses is not None:
             _pick_by_address(conn, owner_id, selection.addresses)
-        picked = _picked(owner_id, selection)
+        picked = _picked(conn, owner_id, selection)
         if replace:
             conn.execute(
                 delete(interaction).where(
@@ -178,27 +179,30 @@ def derive_messages(
             )
         )
         written = _mail_interactions(conn, owner_id) - before
+        # each message's new interaction by its key; the messages are read in id order
+        interaction_of = (
+            select(interaction.c.id)
+            .where(
+                interaction.c.owner_id == message.c.owner_id,
+                interaction.c.source == "mail",
+                interaction.c.natural_key == message.c.key,
+            )
+            .scalar_subquery()
+        )
         links = (
             select(
-                interaction.c.id,
-                interaction.c.owner_id,
+                interaction_of,
+                message.c.owner_id,
                 known_address.c.person_id,
                 known_address.c.kind,
                 message_address.c.address,
-                interaction.c.occurred_at,
+                message.c.occurred_at,
             )
             .distinct()
             .select_from(
-                message.join(
-                    interaction,
-                    and_(
-                        interaction.c.owner_id == message.c.owner_id,
-                        interaction.c.source == "mail",
-                        interaction.c.natural_key == message.c.key,
-                    ),
+                message.join(message_address, message_address.c.message_id == message.c.id).join(
+                    known_address, known_address.c.address == message_address.c.address
                 )
-                .join(message_address, message_address.c.message_id == message.c.id)
-                .join(known_address, known_address.c.address == message_address.c.address)
             )
             .where(picked, other)
         )
@@ -224,7 +228,7 @@ def derive_messages(
                         message_address, message_address.c.message_id == message.c.id
                     ).join(known_address, known_address.c.address == message_address.c.address)
                 )
-                .where(picked, other, with_people)
+                .where(picked, other)
             ).scalars()
         )
     return written, persons
@@ -242,11 +246,11 @@ def _mail_interactions(conn: Connection, owner_id: int) -> int:
     )
 
 
-def _picked(owner_id: int, selection: Selection) -> ColumnElement[bool]:
+def _picked(conn: Connection, owner_id: int, selection: Selection) -> ColumnElement[bool]:
     """The selected messages that are personal (not bulk, not a bounce, dated, with a
-    direction; a received one with a sender)."""
+    direction; a received one with a sender); SQLite reads them in id order."""
     clauses = [
-        message.c.owner_id == owner_id,
+        owned_by(conn, message, owner_id),
         message.c.bulk.is_(None),
         message.c.bounce.is_(False),
         message.c.occurred_at.is_not(None),
