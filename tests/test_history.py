@@ -140,9 +140,9 @@ def test_adding_my_address_later_rebuilds(store: Store) -> None:
 
 
 def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
-    """Tie statistics of many people read every interaction in one streamed pass, and the
-    co-participants of small group mail in another: the same contacts and the same
-    co-participants as reading them person by person."""
+    """Tie statistics of many people read every interaction in one streamed pass, and count
+    the co-participants of small group mail in one query: the same contacts and the same
+    embeddedness as reading them person by person."""
     me_svc.add_address(store, ME)
     friends = ["ann@a.com", "ben@b.com", "cat@c.com", "dan@d.com"]
     items = [msg(n, ME, [f], days=n) for n, f in enumerate(friends)]
@@ -156,17 +156,17 @@ def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
     assert report.counts.new_people == 4
     with store.read() as conn:
         everyone = dict(tq.contacts_of_everyone(conn, store.owner_id))
-        co_people = tq.co_people_of_everyone(conn, store.owner_id, 4, NOW)
+        embedded = tq.embeddedness_of_everyone(conn, store.owner_id, 4, NOW)
         one_by_one = tq.contacts_by_person(conn, sorted(everyone), 4)
         all_co = tq.contacts_by_person(conn, sorted(everyone))
     assert len(everyone) == 4
     for pid, contacts in one_by_one.items():
         by_time = sorted(contacts, key=lambda c: c.when)
         assert everyone[pid] == [replace(c, co=frozenset()) for c in by_time]
-        assert co_people.get(pid, set()) == set().union(*(c.co for c in contacts))
+        assert embedded.get(pid, 0) == len(set().union(*(c.co for c in contacts)))
     ann = one_by_one[min(everyone)]
     assert sorted(len(c.co) for c in ann) == [0, 0, 0, 1, 2]  # the 5-address mail gets none
-    assert co_people[min(everyone)] == {str(p) for p in sorted(everyone)[1:3]}
+    assert embedded[min(everyone)] == 2  # ben and cat, on the trio mails
     assert max(len(c.co) for c in all_co[min(everyone)]) == 3
-    ties = {pid: compute_tie(everyone[pid], NOW, co_people=co_people.get(pid, set())) for pid in everyone}
+    ties = {pid: compute_tie(everyone[pid], NOW, embeddedness=embedded.get(pid, 0)) for pid in everyone}
     assert ties == {pid: compute_tie(cs, NOW) for pid, cs in one_by_one.items()}

@@ -6,7 +6,7 @@ in), so the same history gives the same numbers everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
@@ -107,11 +107,10 @@ def _reply_latencies(contacts: Sequence[Contact]) -> tuple[list[float], list[flo
 
 
 def compute_tie(
-    contacts: Iterable[Contact], now: datetime, *, co_people: Collection[str] | None = None
+    contacts: Iterable[Contact], now: datetime, *, embeddedness: int | None = None
 ) -> TieStats:
     """The statistics of one tie at ``now``. Embeddedness counts the other people on the
-    tie's small group contacts: their ``co``, or ``co_people`` when the caller read those
-    apart (they are then the only ones counted)."""
+    tie's small group contacts (their ``co``), unless the caller counted them apart."""
     events = sorted((c for c in contacts if c.when <= now), key=lambda c: c.when)
     if not events:
         return TieStats(None, None, None, 0, 0, 0, 0.0, 0.0, None, None, None, 0, 0.0, 0.0)
@@ -130,7 +129,7 @@ def compute_tie(
     days = sorted({c.when.date() for c in events})
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
     co: set[str] = set()
-    if co_people is None:
+    if embeddedness is None:
         for c in events:
             if c.group_size <= GROUP_THRESHOLD:
                 co |= c.co
@@ -147,7 +146,7 @@ def compute_tie(
         reply_latency_in_h=round(median(theirs), 2) if theirs else None,
         reply_latency_out_h=round(median(mine), 2) if mine else None,
         median_gap_days=float(median(gaps)) if gaps else None,
-        embeddedness=len(co) if co_people is None else len(co_people),
+        embeddedness=len(co) if embeddedness is None else embeddedness,
         decayed_sum=round(total, 4),
         peak_decayed=round(peak, 4),
     )

@@ -34,10 +34,10 @@ def _refresh_everyone(conn: Connection, owner_id: int, ids: set[int], now: datet
     """One streamed pass over the owner's interactions in person order (a lookup per person
     costs more when most people are concerned); statistics are written once it is over."""
     stats: dict[int, TieStats] = {}
-    co = tq.co_people_of_everyone(conn, owner_id, GROUP_THRESHOLD, now)
+    embedded = tq.embeddedness_of_everyone(conn, owner_id, GROUP_THRESHOLD, now)
     for pid, contacts in tq.contacts_of_everyone(conn, owner_id):
         if pid in ids:
-            stats[pid] = compute_tie(contacts, now, co_people=co.get(pid, set()))
+            stats[pid] = compute_tie(contacts, now, embeddedness=embedded.get(pid, 0))
     for pid in ids - stats.keys():
         stats[pid] = compute_tie([], now)
     tq.save_stats(conn, owner_id, stats, now)

@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, bindparam, delete, select, type_coerce
+from sqlalchemy import Connection, String, and_, bindparam, delete, func, select, type_coerce
 
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
@@ -88,78 +88,58 @@ def contacts_of_everyone(conn: Connection, owner_id: int) -> Iterator[tuple[int,
     current: int | None = None
     contacts: list[Contact] = []
     last_iid = None
-    when_of = _Times()
-    for pid, iid, raw_when, direction, channel, group_size, thread in rows:
-        if pid != current:
-            if current is not None:
-                yield current, contacts
-            current, contacts, last_iid = pid, [], None
-        if iid == last_iid:  # one person on it under two addresses (the same time: adjacent)
-            continue
-        last_iid = iid
-        contacts.append(Contact(when_of(raw_when), direction, channel, group_size, thread))
+    for part in rows.partitions():
+        for pid, iid, raw_when, direction, channel, group_size, thread in part:
+            if pid != current:
+                if current is not None:
+                    yield current, contacts
+                current, contacts, last_iid = pid, [], None
+            if iid == last_iid:  # one person on it under two addresses (the same time: adjacent)
+                continue
+            last_iid = iid
+            when = raw_when if isinstance(raw_when, datetime) else _from_text(raw_when)
+            contacts.append(Contact(_utc(when), direction, channel, group_size, thread))
     if current is not None:
         yield current, contacts
 
 
-def co_people_of_everyone(
+def embeddedness_of_everyone(
     conn: Connection, owner_id: int, up_to: int, until: datetime
-) -> dict[int, set[str]]:
-    """Person → the other persons they were on small group interactions with (more than one
-    other, at most ``up_to``) until ``until``: what embeddedness counts. One read of those
-    interactions' links; memory holds a set per person, not the history."""
-    rows = conn.execution_options(stream_results=True, yield_per=10000).execute(
-        select(interaction_person.c.interaction_id, interaction_person.c.person_id)
-        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+) -> dict[int, int]:
+    """Person → how many other persons they were on small group interactions with (more than
+    one other, at most ``up_to``) until ``until``: counted by the database, a person at a time
+    along the (person, time) index, so memory does not grow with the history."""
+    mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
+    rows = conn.execute(
+        select(mine.c.person_id, func.count(func.distinct(theirs.c.person_id)))
+        .select_from(
+            mine.join(interaction, interaction.c.id == mine.c.interaction_id).join(
+                theirs,
+                and_(
+                    theirs.c.interaction_id == mine.c.interaction_id,
+                    theirs.c.person_id != mine.c.person_id,
+                ),
+            )
+        )
         .where(
-            interaction.c.owner_id == owner_id,
+            mine.c.person_id.in_(select(person.c.id).where(person.c.owner_id == owner_id)),
             interaction.c.group_size > 1,
             interaction.c.group_size <= up_to,
             interaction.c.occurred_at <= until,
         )
-        .order_by(interaction_person.c.interaction_id)
+        .group_by(mine.c.person_id)
     )
-    out: dict[int, set[str]] = {}
-    current: int | None = None
-    on_it: set[int] = set()
-    for iid, pid in rows:
-        if iid != current:
-            _pair_up(on_it, out)
-            current, on_it = iid, set()
-        on_it.add(pid)
-    _pair_up(on_it, out)
-    return out
-
-
-def _pair_up(on_it: set[int], out: dict[int, set[str]]) -> None:
-    if len(on_it) < 2:
-        return
-    names = {pid: str(pid) for pid in on_it}
-    for pid in on_it:
-        out.setdefault(pid, set()).update(n for other, n in names.items() if other != pid)
+    return {int(pid): int(n) for pid, n in rows}
 
 
 #: a datetime column read as the driver gives it (SQLite: text; PostgreSQL: a datetime)
 _RAW = String()
 
 
-class _Times(dict[Any, datetime]):
-    """Raw stored times to aware UTC datetimes, each distinct value converted once."""
-
-    def __call__(self, raw: Any) -> datetime:
-        try:
-            return self[raw]
-        except KeyError:
-            pass
-        if len(self) > 100_000:
-            self.clear()
-        when = _aware(raw)
-        self[raw] = when
-        return when
+_from_text = datetime.fromisoformat
 
 
-def _aware(raw: Any) -> datetime:
-    when = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
