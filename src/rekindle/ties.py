@@ -76,13 +76,21 @@ def decayed_with_peak(
     peak = 0.0
     peak_at: datetime | None = None
     last: datetime | None = None
+    # decay() and weight() written out: this loop runs over every contact of every person
     for c in contacts:
+        when = c.when
         if last is not None:
-            total *= decay((c.when - last).total_seconds() / SECONDS_PER_DAY, half_life)
-        total += weight(c)
+            days = (when - last).total_seconds() / SECONDS_PER_DAY
+            total *= float(0.5 ** (max(days, 0.0) / half_life))
+        if c.channel == "meeting":
+            total += 2.0 if c.group_size <= GROUP_THRESHOLD else 1.0
+        else:
+            total += (2.0 if c.direction == "out" else 1.0) * (
+                0.5 if c.group_size > GROUP_THRESHOLD else 1.0
+            )
         if total >= peak:
-            peak, peak_at = total, c.when
-        last = c.when
+            peak, peak_at = total, when
+        last = when
     if last is not None:
         total *= decay((now - last).total_seconds() / SECONDS_PER_DAY, half_life)
     return total, peak, peak_at
@@ -114,17 +122,29 @@ def compute_tie(
     events = sorted((c for c in contacts if c.when <= now), key=lambda c: c.when)
     if not events:
         return TieStats(None, None, None, 0, 0, 0, 0.0, 0.0, None, None, None, 0, 0.0, 0.0)
-    emails = [c for c in events if c.channel == "email"]
-    n_in = sum(1 for c in emails if c.direction == "in")
-    n_out = sum(1 for c in emails if c.direction == "out")
-    meetings = sum(1 for c in events if c.channel == "meeting")
-    last_in = max((c.when for c in events if c.direction in ("in", "both")), default=None)
-    last_out = max((c.when for c in events if c.direction in ("out", "both")), default=None)
+    n_in = n_out = meetings = one_to_one = 0
+    last_in: datetime | None = None
+    last_out: datetime | None = None
+    for c in events:  # in time order: the last seen each way is the latest
+        direction = c.direction
+        if c.channel == "email":
+            if direction == "in":
+                n_in += 1
+            elif direction == "out":
+                n_out += 1
+        elif c.channel == "meeting":
+            meetings += 1
+        if direction == "in" or direction == "both":
+            last_in = c.when
+        if direction == "out" or direction == "both":
+            last_out = c.when
+        if c.group_size <= 1:
+            one_to_one += 1
     last_two_way = min(last_in, last_out) if last_in and last_out else None
     reciprocity = (
         min(n_in, n_out) / max(n_in, n_out) if max(n_in, n_out) else (1.0 if meetings else 0.0)
     )
-    one_to_one = sum(1 for c in events if c.group_size <= 1) / len(events)
+    share_one_to_one = one_to_one / len(events)
     theirs, mine = _reply_latencies(events)
     days = sorted({c.when.date() for c in events})
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
@@ -142,7 +162,7 @@ def compute_tie(
         messages_out=n_out,
         meetings=meetings,
         reciprocity=round(reciprocity, 4),
-        one_to_one_share=round(one_to_one, 4),
+        one_to_one_share=round(share_one_to_one, 4),
         reply_latency_in_h=round(median(theirs), 2) if theirs else None,
         reply_latency_out_h=round(median(mine), 2) if mine else None,
         median_gap_days=float(median(gaps)) if gaps else None,
