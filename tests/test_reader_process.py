@@ -124,6 +124,66 @@ def test_a_killed_parent_leaves_no_reader_behind(tmp_path: Path) -> None:
     pytest.fail("the reader process outlived its killed parent")
 
 
+_PARTS_PARENT = """
+import os, sys, time
+from pathlib import Path
+from rekindle.services.reader_process import read_in_parts
+
+def part(pid_dir, endless):
+    Path(pid_dir, str(os.getpid())).write_text("")
+    yield "first"
+    while endless:
+        time.sleep(0.001)
+        yield "x" * 1000
+
+items = read_in_parts(
+    [lambda: part(sys.argv[1], False), lambda: part(sys.argv[1], True), lambda: part(sys.argv[1], True)],
+    batch=10,
+)
+next(items)
+print("reading", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_killed_parent_leaves_no_spooling_reader_nor_spool_behind(tmp_path: Path) -> None:
+    pids, spools = tmp_path / "pids", tmp_path / "tmp"
+    pids.mkdir()
+    spools.mkdir()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARTS_PARENT, str(pids)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(spools)},
+    )
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "reading"
+        assert any(spools.iterdir())  # the parts are being spooled there
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = [w for w in workers if _running(w)]
+        if not alive and not any(spools.iterdir()):
+            return
+        time.sleep(0.05)
+    for w in workers:
+        if _running(w):
+            os.kill(w, signal.SIGKILL)
+    pytest.fail("a spooling reader outlived its killed parent, or its spool stayed")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
 def _part(items: list[object]) -> Iterator[object]:
     yield from items
 

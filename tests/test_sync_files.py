@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rekindle.errors import ImportFileError
+from rekindle.services import history, sync_files, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
-from rekindle.services import timeline
 from rekindle.services.sync_files import SPLIT_FROM, sync_calendar_path, sync_mail_path
 from rekindle.store import Store
 from tests.conftest import CORPORA, FIXTURES
@@ -128,10 +129,21 @@ def test_enron_mailbox_end_to_end(sqlite_store: Store) -> None:
     assert sync_mail_path(store, CORPORA / "enron-mailbox" / "allen-p", now=NOW).counts.read == 0
 
 
-def test_a_large_mbox_read_in_two_halves_stores_every_message_once(
-    store: Store, tmp_path: Path
+@pytest.mark.parametrize("part_mb", [32, 7])
+def test_a_large_mbox_read_in_parts_stores_every_message_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part_mb: int
 ) -> None:
-    """Past SPLIT_FROM bytes two child processes read the halves; the result is the same."""
+    """Past SPLIT_FROM bytes two child processes read the archive in parts (two, or eleven
+    shared out in turn); the result is the same, duplicates across parts included."""
+    monkeypatch.setattr(sync_files, "PART_BYTES", part_mb << 20)
+    parts_read: list[int] = []
+    real_read_in_parts = history.read_in_parts
+
+    def counting(makers: Any, **kw: Any) -> Any:
+        parts_read.append(len(makers))
+        return real_read_in_parts(makers, **kw)
+
+    monkeypatch.setattr(history, "read_in_parts", counting)
     me_svc.add_address(store, "robin@example.org")
     box = tmp_path / "big.mbox"
     padding = "x" * 76 + "\n"
@@ -149,6 +161,7 @@ def test_a_large_mbox_read_in_two_halves_stores_every_message_once(
             )
     assert box.stat().st_size >= SPLIT_FROM
     first = sync_mail_path(store, box, now=NOW)
+    assert parts_read == [box.stat().st_size // (part_mb << 20)]
     assert first.counts.read == n and first.counts.new == 200 and first.counts.duplicates == 40
     assert first.counts.new_people == 12 and first.counts.interactions == 200
     expected = sum(1 for i in range(200) if i // 2 % 12 == 3)

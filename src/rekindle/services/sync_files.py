@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,11 @@ from rekindle.store.settings import get_settings
 MARK_EVERY = 500
 #: an mbox with at least this many bytes left to read is parsed in a child process
 IN_CHILD_FROM = 16 << 20
-#: an mbox with at least this many bytes left is parsed in two halves by two child processes
+#: an mbox with at least this many bytes left is parsed in parts by two child processes, parts
+#: of about PART_BYTES (at most MAX_PARTS): the more parts, the less either core waits at the end
 SPLIT_FROM = 64 << 20
+PART_BYTES = 32 << 20
+MAX_PARTS = 64
 MAIL_FORMATS = (
     "an mbox file, a Maildir, an .eml file or folder of them, a LinkedIn export or messages.csv"
 )
@@ -106,16 +110,31 @@ def _sync_mbox(
     def items(state: dict[str, Any]) -> Iterator[Any]:
         return stretch(start_of(state))
 
+    def handing_over(begin: int, end: int) -> Iterator[Any]:
+        return _handing_over(stretch(begin, end), end)
+
     def children(state: dict[str, Any]) -> list[Callable[[], Iterable[Any]]] | None:
-        """Much left to read: parse in child processes while this one stores (in two halves,
-        one child each, when there is a lot)."""
+        """Much left to read: parse in child processes while this one stores (in parts cut at
+        envelope lines, which two children read ahead, when there is a lot)."""
         start, size = start_of(state), path.stat().st_size
-        if size - start < IN_CHILD_FROM:
+        left = size - start
+        if left < IN_CHILD_FROM:
             return None
-        split = envelope_after(path, (start + size) // 2) if size - start >= SPLIT_FROM else None
-        if split is None:
-            return [lambda: stretch(start)]
-        return [lambda: _handing_over(stretch(start, split), split), lambda: stretch(split)]
+        count = min(MAX_PARTS, left // PART_BYTES) if left >= SPLIT_FROM else 1
+        cuts = sorted(
+            {
+                cut
+                for i in range(1, count)
+                if (cut := envelope_after(path, start + i * left // count)) is not None
+                and start < cut < size
+            }
+        )
+        bounds = [start, *cuts]
+        parts: list[Callable[[], Iterable[Any]]] = [
+            partial(handing_over, begin, end)
+            for begin, end in zip(bounds, bounds[1:], strict=False)
+        ]
+        return [*parts, partial(stretch, bounds[-1])]
 
     def on_item(item: Any, state: dict[str, Any]) -> None:
         if isinstance(item, MboxMark):
