@@ -168,3 +168,30 @@ def test_a_large_mbox_read_in_parts_stores_every_message_once(
     assert people_svc.show(store, "friend3@example.com").interactions == expected
     again = sync_mail_path(store, box, now=NOW)
     assert again.counts.read == 0
+
+
+def test_progress_tells_the_share_read_then_the_stages(store: Store, tmp_path: Path) -> None:
+    """A long sync says how much of the archive it read, then what it does after reading."""
+    me_svc.add_address(store, "robin@example.org")
+    box = tmp_path / "box.mbox"
+    with box.open("w", encoding="utf-8") as fh:
+        for i in range(2500):
+            mine = i % 2 == 0
+            fh.write(
+                f"From x Mon Jan 01 10:00:00 2024\n"
+                f"From: {'robin@example.org' if mine else 'kim@example.com'}\n"
+                f"To: {'kim@example.com' if mine else 'robin@example.org'}\n"
+                f"Date: Mon, 01 Jan 2024 10:00:{i % 60:02d} +0000\nMessage-ID: <{i}@x>\n\nhi\n\n"
+            )
+    heard: list[tuple[int, float | None, str | None]] = []
+    sync_mail_path(
+        store, box, progress=lambda n, share=None, stage=None: heard.append((n, share, stage)), now=NOW
+    )
+    reading = [h for h in heard if h[2] is None]
+    assert [n for n, _, _ in reading] == [1000, 2000]
+    shares = [s for _, s, _ in reading]
+    assert all(s is not None and 0 < s < 1 for s in shares) and shares == sorted(shares)
+    assert [h for h in heard if h[2] is not None] == [
+        (2500, None, history.DERIVING),
+        (2500, None, history.TIES),
+    ]

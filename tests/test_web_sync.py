@@ -201,3 +201,35 @@ def test_the_imap_account_syncs_with_a_typed_password(
         assert "IMAP login failed" in wrong.text and 'role="alert"' in wrong.text
         assert server.password not in done.text + wrong.text
     assert people_svc.show(store, "grace@navy.mil").interactions == 2
+
+
+def test_the_progress_fragment_shows_the_share_read_then_the_stage(
+    client: TestClient, store: Store
+) -> None:
+    """While a long sync reads, the bar fills with the share of the archive read; afterwards
+    the line says what the sync is doing (the same callback the CLI's line gets)."""
+    client.get("/import")  # the app makes its job registry on first use
+    jobs: Jobs = client.app.state.jobs  # type: ignore[attr-defined]
+    read, derived, finish = threading.Event(), threading.Event(), threading.Event()
+
+    def work(progress: Callable[..., None]) -> dict[str, str]:
+        progress(1200, 0.4)
+        read.wait(30)
+        progress(3000, None, "learning who you talked to")
+        derived.wait(30)
+        finish.set()
+        return {"summary": "done"}
+
+    job = jobs.start(store.owner_id, "big.mbox", "messages", work)
+    reading = client.get(f"/import/jobs/{job.id}", headers=HX).text
+    assert '<progress aria-label="Reading big.mbox" value="0.400" max="1">' in reading
+    assert "1,200 messages read (40% of the archive)…" in reading
+    read.set()
+    deadline = time.monotonic() + 30
+    while job.stage is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    after = client.get(f"/import/jobs/{job.id}", headers=HX).text
+    assert "3,000 messages read; learning who you talked to…" in after
+    assert 'value="0.400"' not in after  # the bar no longer claims a share
+    derived.set()
+    assert finish.wait(30) and job.finished.wait(30)

@@ -44,9 +44,14 @@ class _Bar:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(None, None, None)
 
-    def __call__(self, n: int) -> None:
+    def __call__(self, n: int, share: float | None = None, stage: str | None = None) -> None:
         if time.monotonic() - self.started > 1.0:
-            self.progress.update(self.task, description=f"{self.what}: {n} read", visible=True)
+            text = f"{self.what}: {n:,} read"
+            if stage:
+                text += f"; {stage}…"
+            elif share is not None:
+                text += f" ({share:.0%} of the archive)"
+            self.progress.update(self.task, description=text, visible=True)
 
 
 def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:

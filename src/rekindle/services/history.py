@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -38,7 +38,20 @@ from rekindle.store.settings import get_settings
 
 #: the reader's position, updated as items pass and saved with every committed batch
 StateUpdate = Callable[[Any, dict[str, Any]], None]
-Progress = Callable[[int], None]
+
+
+class Progress(Protocol):
+    """Told how far a sync got: the messages (or events) read so far, the share of the
+    archive read where it is known, and the stage once reading is over."""
+
+    def __call__(
+        self, read: int, share: float | None = None, stage: str | None = None, /
+    ) -> None: ...
+
+
+#: the stages after reading, as a progress line names them
+DERIVING = "learning who you talked to"
+TIES = "updating tie statistics"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +118,13 @@ def finish_sync(
     report: SyncReport | None = None,
     everything: bool = False,
     collector: MessageStore | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Derive interactions for new messages, refresh the tie statistics they touch and note
     people who lately started writing from a new work domain (a life event)."""
+    read = report.counts.read if report is not None else 0
+    if progress is not None:
+        progress(read, None, DERIVING)
     add = _adder(owner_id, now)
     if everything:
         written, created, persons = rederive_all(conn, owner_id, now, add_contacts=add)
@@ -119,6 +136,8 @@ def finish_sync(
             add_contacts=add,
             fresh_from=collector.first_id if collector is not None else None,
         )
+    if progress is not None and persons:
+        progress(read, None, TIES)
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
     replies = note_replies(conn, owner_id, now)
     events = detect_mail_domains(conn, owner_id, persons, now) if persons else 0
@@ -141,6 +160,7 @@ def ingest(
     progress: Progress | None = None,
     now: datetime | None = None,
     in_children: Callable[[dict[str, Any]], list[Callable[[], Iterable[Any]]] | None] | None = None,
+    share: Callable[[dict[str, Any]], float | None] | None = None,
 ) -> SyncReport:
     """Run a reader and store what it yields, batch by batch, with its state.
 
@@ -149,7 +169,8 @@ def ingest(
     writes anything that is not plain state (Maildir file names). Every batch commits messages
     and state together. When ``in_children(state)`` gives the reader's parts (readers of
     consecutive stretches of the archive), they run in child processes that also prepare each
-    message for storing, while this process stores them.
+    message for storing, while this process stores them. ``share(state)`` tells ``progress``
+    how much of the archive is read.
     """
     now = now or utcnow()
     report = SyncReport(kind=kind, locator=locator)
@@ -180,7 +201,7 @@ def ingest(
                 if on_item is not None:
                     on_item(raw.position if isinstance(raw, Positioned) else item, state)
                 if progress is not None and seen % 1000 == 0:
-                    progress(seen)
+                    progress(seen, share(state) if share is not None else None)
                 if collector.pending >= CHUNK:
                     exhausted = False
                     break
@@ -189,7 +210,7 @@ def ingest(
                 persist(conn, source_id, state)
             mq.save_source(conn, source_id, state, _counts(report), now)
     with store.begin() as conn:
-        finish_sync(conn, store.owner_id, now, report, collector=collector)
+        finish_sync(conn, store.owner_id, now, report, collector=collector, progress=progress)
     return report
 
 

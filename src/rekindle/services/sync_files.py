@@ -140,6 +140,11 @@ def _sync_mbox(
         if isinstance(item, MboxMark):
             state["offset"], state["tail_hash"] = item.offset, item.tail_hash
 
+    size = path.stat().st_size
+
+    def share(state: dict[str, Any]) -> float | None:
+        return min(1.0, int(state.get("offset") or 0) / size) if size else None
+
     report = ingest(
         store,
         "mbox",
@@ -149,6 +154,7 @@ def _sync_mbox(
         progress=progress,
         now=now,
         in_children=children,
+        share=share,
     )
     if report.counts.read == 0:
         report.note = "the archive is unchanged since the last sync"
@@ -235,7 +241,7 @@ def sync_calendar_path(
         )
         if touched:
             refresh_ties(conn, store.owner_id, touched, now)
-        finish_sync(conn, store.owner_id, now, report)
+        finish_sync(conn, store.owner_id, now, report, progress=progress)
     return report
 
 

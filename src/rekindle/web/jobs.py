@@ -1,7 +1,8 @@
 """Background imports and syncs: one at a time per owner, each under a random id.
 
 A job runs a service call in a thread and keeps what the page shows: how many records were
-read so far (the same progress callback the CLI's spinner gets), then the report or the error.
+read so far, how much of the archive and the stage after reading (the same progress callback
+the CLI's progress line gets), then the report or the error.
 The registry lives in the app (``app.state.jobs``) and forgets the oldest finished jobs.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from fastapi import Request
 
 from rekindle.errors import RekindleError, UserError
+from rekindle.services.history import Progress
 
 log = logging.getLogger("rekindle.web.jobs")
 
@@ -24,7 +26,7 @@ log = logging.getLogger("rekindle.web.jobs")
 KEEP_FINISHED = 20
 _CREATE = threading.Lock()
 
-Work = Callable[[Callable[[int], None]], Any]
+Work = Callable[[Progress], Any]
 
 
 @dataclass
@@ -35,6 +37,10 @@ class Job:
     unit: str
     state: str = "running"  # running, done, failed
     read: int = 0
+    #: how much of the archive is read (0..1), when known
+    share: float | None = None
+    #: what the sync does once reading is over ("learning who you talked to", …)
+    stage: str | None = None
     report: Any = None
     error: str | None = None
     hint: str | None = None
@@ -44,8 +50,11 @@ class Job:
     def running(self) -> bool:
         return self.state == "running"
 
-    def progress(self, n: int) -> None:
+    def progress(self, n: int, share: float | None = None, stage: str | None = None) -> None:
         self.read = n
+        if share is not None:
+            self.share = share
+        self.stage = stage
 
 
 class Jobs:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from rekindle.errors import RekindleError, UserError
 from rekindle.services import mail_accounts as accounts
 from rekindle.services import settings
+from rekindle.services.history import Progress
 from rekindle.services.importing import import_path
 from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
 from rekindle.services.sync_imap import sync_imap
@@ -39,7 +40,7 @@ PATH_KINDS = {
 UNITS = {"contacts": "contacts", "mail": "messages", "calendar": "events", "imap": "messages"}
 #: seconds a request waits for its job before answering with the progress bar instead
 GRACE_SECONDS = 1.0
-Work = Callable[[Callable[[int], None]], dict[str, Any]]
+Work = Callable[[Progress], dict[str, Any]]
 
 
 def _limit(request: Request) -> int:
@@ -93,7 +94,7 @@ async def upload(request: Request, store: StoreDep, now: NowDep) -> Response:
         """Messages name the file as the user knows it, never the stored upload's path."""
         return text.replace(str(path), name).replace(path.name, name)
 
-    def work(progress: Callable[[int], None]) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any]:
         try:
             return _report(_run(store, kind, path, progress, now), shown)
         except RekindleError as exc:
@@ -132,7 +133,7 @@ def sync_path(
         exc.hint = exc.hint or "give the full path of a file or folder this machine can read"
         raise
 
-    def work(progress: Callable[[int], None]) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any]:
         return _report(_run(store, kind, target, progress, now), str)
 
     return _start(request, store, str(target), kind, work)
@@ -157,7 +158,7 @@ def sync_account(
         )
     env = accounts.secret_env(IMAP_PASSWORD_ENV, password, shared)
 
-    def work(progress: Callable[[int], None]) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any]:
         return _report(sync_imap(store, url, progress=progress, env=env, now=now), str)
 
     return _start(request, store, f"{account.label} (IMAP)", "imap", work)
@@ -174,9 +175,7 @@ def job_page(request: Request, store: StoreDep, job_id: str) -> Response:
     return render(request, "import.html", {**_page_context(request, store), **context})
 
 
-def _run(
-    store: Store, kind: str, path: Path, progress: Callable[[int], None], now: datetime
-) -> Any:
+def _run(store: Store, kind: str, path: Path, progress: Progress, now: datetime) -> Any:
     if kind == "contacts":
         return import_path(store, path, region=settings.region(store), progress=progress, now=now)
     if kind == "mail":
@@ -226,6 +225,8 @@ def _job_context(job: Job, running: bool = False) -> dict[str, Any]:
         "running": state == "running",
         "state": state,
         "read": 0 if running else job.read,
+        "share": None if running else job.share,
+        "stage": None if running else job.stage,
         "error": job.error,
         "hint": job.hint,
     }
