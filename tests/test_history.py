@@ -16,7 +16,9 @@ from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
 from rekindle.store import Store
+from rekindle.store import mail as mq
 from rekindle.store import ties as tq
+from rekindle.store.mail_derive import Selection, derive_messages
 from rekindle.store.schema import interaction
 from rekindle.store.schema_history import message
 from rekindle.ties import compute_tie
@@ -170,3 +172,48 @@ def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
     assert max(len(c.co) for c in all_co[min(everyone)]) == 3
     ties = {pid: compute_tie(everyone[pid], NOW, embeddedness=embedded.get(pid, 0)) for pid in everyone}
     assert ties == {pid: compute_tie(cs, NOW) for pid, cs in one_by_one.items()}
+
+
+def test_deriving_picks_messages_by_range_or_by_the_addresses_on_them(store: Store) -> None:
+    """The set-based derivation: a range of ids, or the messages naming some addresses; a
+    message is an interaction with the known people among its others, group size counted
+    over everyone else on it, the sender only on mail I received."""
+    me_svc.add_address(store, ME)
+    report = sync(store, mailbox())
+    assert report.counts.interactions == 5
+    with store.begin() as conn:
+        mine, people = mq.my_addresses(conn, store.owner_id), mq.email_map(conn, store.owner_id)
+        alice = people["alice@a.com"]
+        ids = sorted(conn.execute(select(message.c.id)).scalars())
+        mq.delete_derived(conn, store.owner_id, ["mail"])
+        # a range: messages 1-2 only (the first exchange)
+        written, persons = derive_messages(
+            conn, store.owner_id, mine, people, Selection(below=ids[2]), replace=False
+        )
+        assert (written, persons) == (2, {alice})
+        # by address: everything naming alice, again (replace: no duplicates)
+        written, persons = derive_messages(
+            conn, store.owner_id, mine, people, Selection(addresses=["alice@a.com"]), replace=True
+        )
+        assert (written, persons) == (5, {alice})
+        # nobody known on carol's or dave's mail: nothing written
+        written, persons = derive_messages(
+            conn,
+            store.owner_id,
+            mine,
+            people,
+            Selection(addresses=["carol@c.com", "dave@d.com"]),
+            replace=True,
+        )
+        assert (written, persons) == (0, set())
+        rows = conn.execute(
+            select(interaction.c.subject, interaction.c.direction, interaction.c.group_size)
+            .order_by(interaction.c.occurred_at)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("lunch?", "out", 1),
+        ("Re: lunch?", "in", 1),
+        ("party", "out", 5),
+        ("long time", "in", 1),
+        ("Re: long time", "out", 1),
+    ]

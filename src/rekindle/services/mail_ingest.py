@@ -19,7 +19,6 @@ from sqlalchemy import Connection
 
 from rekindle.history_records import MessageRecord
 from rekindle.mail_rules import (
-    ME_PLACEHOLDER,
     address_key,
     classify_message,
     in_sent_folder,
@@ -222,7 +221,7 @@ def derive(
                 ],
             )
             emails = mq.email_map(conn, owner_id)
-    derive_them = partial(derive_messages, conn, owner_id, {*mine, ME_PLACEHOLDER}, emails)
+    derive_them = partial(derive_messages, conn, owner_id, mine, emails)
     written, persons = 0, set[int]()
     if fresh_from is not None and not everything:
         # older messages to (re)derive: those an interrupted run stored, and older mail of the

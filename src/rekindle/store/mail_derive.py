@@ -35,6 +35,7 @@ from sqlalchemy import (
     select,
 )
 
+from rekindle.mail_rules import ME_PLACEHOLDER
 from rekindle.store.mail import owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
@@ -107,11 +108,13 @@ def derive_messages(
 ) -> tuple[int, set[int]]:
     """Write the interactions of the selected messages with the people on them.
 
-    ``mine`` are my own addresses (never a participant), ``people`` maps every known address to
+    ``mine`` are my own addresses (never a participant, nor is the placeholder some readers
+    put for me), ``people`` maps every known address to
     its person. With ``replace``, the selected messages' earlier interactions go first (their
     people may have changed); without it they must have none. Returns (interactions written,
     persons on them).
     """
+    mine = {*mine, ME_PLACEHOLDER}
     tables = [known_address] + ([picked_message, picked_address] if selection.addresses else [])
     with _temporary(conn, *tables):
         _insert_all(
