@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -236,80 +236,6 @@ def addresses_above(conn: Connection, owner_id: int, message_id: int) -> set[str
             .distinct()
         ).scalars()
     )
-
-
-#: a stored personal message as derivation reads it, with its (role, address) pairs
-PersonalMessage = tuple[Any, list[tuple[str, str]]]
-
-
-def personal_message_chunks(
-    conn: Connection,
-    owner_id: int,
-    addresses: Sequence[str] | None = None,
-    *,
-    above: int | None = None,
-    below: int | None = None,
-    size: int = 5000,
-) -> Iterator[list[PersonalMessage]]:
-    """Personal messages with a direction, in id order, ``size`` at a time (memory stays
-    bounded), each with the addresses on it; optionally only those that name one of
-    ``addresses`` and whose id lies strictly between ``above`` and ``below``."""
-    stmt = select(
-        message.c.id,
-        message.c.key,
-        message.c.occurred_at,
-        message.c.direction,
-        message.c.subject,
-        message.c.thread,
-    ).where(_personal(conn, owner_id), message.c.direction.is_not(None))
-    if below is not None:
-        stmt = stmt.where(message.c.id < below)
-    if addresses is not None:
-        ids = select(message_address.c.message_id).where(
-            message_address.c.owner_id == owner_id, message_address.c.address.in_(list(addresses))
-        )
-        stmt = stmt.where(message.c.id.in_(ids))
-    last = above or 0
-    while True:
-        rows = list(
-            conn.execute(stmt.where(message.c.id > last).order_by(message.c.id).limit(size))
-        )
-        if not rows:
-            return
-        if addresses is None:  # a dense run of ids: one range read
-            addrs = _addresses_between(conn, rows[0].id, rows[-1].id)
-        else:
-            addrs = _addresses_of(conn, [r.id for r in rows])
-        yield [(r, addrs.get(r.id, [])) for r in rows]
-        if len(rows) < size:
-            return
-        last = rows[-1].id
-
-
-def _addresses_between(conn: Connection, first: int, last: int) -> dict[int, list[tuple[str, str]]]:
-    out: dict[int, list[tuple[str, str]]] = {}
-    rows = conn.execute(
-        select(
-            message_address.c.message_id, message_address.c.role, message_address.c.address
-        ).where(message_address.c.message_id.between(first, last))
-    ).all()
-    for message_id, role, address in rows:
-        out.setdefault(message_id, []).append((role, address))
-    return out
-
-
-def _addresses_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    out: dict[int, list[tuple[str, str]]] = {}
-    for start in range(0, len(message_ids), 900):
-        chunk = list(message_ids[start : start + 900])
-        rows = conn.execute(
-            select(
-                message_address.c.message_id, message_address.c.role, message_address.c.address
-            ).where(message_address.c.message_id.in_(chunk))
-        ).all()
-        for message_id, role, address in rows:
-            out.setdefault(message_id, []).append((role, address))
-    return out
 
 
 def set_directions(conn: Connection, owner_id: int, mine: set[str]) -> None:

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 from rekindle.mail_rules import ME_PLACEHOLDER
-from rekindle.store.mail import owned_by
+from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
 
@@ -209,19 +209,7 @@ def derive_messages(
             )
             .where(picked, other)
         )
-        conn.execute(
-            insert(interaction_person).from_select(
-                [
-                    "interaction_id",
-                    "owner_id",
-                    "person_id",
-                    "identity_kind",
-                    "identity_value",
-                    "occurred_at",
-                ],
-                links,
-            )
-        )
+        conn.execute(insert(interaction_person).from_select(LINK_COLUMNS, links))
         persons = set(
             conn.execute(
                 select(known_address.c.person_id)
