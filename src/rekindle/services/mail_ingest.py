@@ -81,8 +81,10 @@ def prepare_message(
     msg: MessageRecord,
     owner_id: int,
     mine: set[str],
-    convert: Callable[[mq.MessageRow], Sequence[Any]] = tuple,
+    convert: Callable[[mq.MessageRow], Sequence[Any]],
 ) -> PreparedMessage:
+    """The message as :class:`MessageStore` stores it; ``convert`` is that store's
+    :func:`mq.message_converter` (its database's value formats)."""
     facts = classify_message(msg, mine)
     key, fingerprint = msg.key()[:600], msg.fingerprint()
     row = mq.MessageRow(
