@@ -195,3 +195,40 @@ def test_progress_tells_the_share_read_then_the_stages(store: Store, tmp_path: P
         (2500, None, history.DERIVING),
         (2500, None, history.TIES),
     ]
+
+
+def _write_maildir_messages(root: Path, first: int, count: int) -> None:
+    (root / "cur").mkdir(parents=True, exist_ok=True)
+    for i in range(first, first + count):
+        (root / "cur" / f"{i:06d}.host:2,S").write_text(
+            f"From: kim@example.com\nTo: robin@example.org\n"
+            f"Date: Mon, 01 Jan 2024 10:{i % 60:02d}:00 +0000\nMessage-ID: <m{i}@x>\n\nhi\n"
+        )
+
+
+def test_maildir_progress_tells_the_share_of_the_new_files(store: Store, tmp_path: Path) -> None:
+    """A Maildir sync measures its share against the files it has not read yet: the first sync
+    against all of them, a later one against the new ones only."""
+    me_svc.add_address(store, "robin@example.org")
+    root = tmp_path / "Maildir"
+    _write_maildir_messages(root, 0, 2500)
+    (root / "new").mkdir()
+    (root / "tmp").mkdir()
+    (root / "tmp" / "half-delivered").write_text("From: x@example.com\n")
+    heard: list[tuple[int, float | None]] = []
+
+    def progress(n: int, share: float | None = None, stage: str | None = None) -> None:
+        if stage is None:
+            heard.append((n, share))
+
+    sync_mail_path(store, root, progress=progress, now=NOW)
+    assert heard == [(1000, 1000 / 2500), (2000, 2000 / 2500)]
+    _write_maildir_messages(root, 2500, 4000)
+    heard.clear()
+    again = sync_mail_path(store, root, progress=progress, now=NOW)
+    assert again.counts.read == 4000
+    assert heard == [(n, n / 4000) for n in (1000, 2000, 3000, 4000)]
+    heard.clear()
+    unchanged = sync_mail_path(store, root, progress=progress, now=NOW)
+    assert unchanged.counts.read == 0 and heard == []
+    assert unchanged.note == "no new files since the last sync"

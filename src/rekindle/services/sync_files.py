@@ -28,7 +28,13 @@ from rekindle.sources import check_readable
 from rekindle.sources.base import read_head
 from rekindle.sources.ics import read_ics, sniff_ics
 from rekindle.sources.linkedin_messages import read_linkedin_messages
-from rekindle.sources.maildir import maildir_key, read_eml, read_maildir, sniff_mail
+from rekindle.sources.maildir import (
+    count_files,
+    maildir_key,
+    read_eml,
+    read_maildir,
+    sniff_mail,
+)
 from rekindle.sources.mbox import MboxMark, envelope_after, mark_matches, read_mbox
 from rekindle.store import Store
 from rekindle.store import mail as mq
@@ -176,8 +182,11 @@ def _sync_files(
 ) -> SyncReport:
     new_names: list[str] = []
     known: set[str] = set()
+    total = done = 0
 
     def items(state: dict[str, Any]) -> Iterator[Any]:
+        if not total:  # nothing new: the folders are not walked twice
+            return
         reader = read_maildir if kind == "maildir" else read_eml
         for item in reader(path, seen=lambda name: name in known, now=now):
             if isinstance(item, RecordError | NoticeRecord):
@@ -186,8 +195,13 @@ def _sync_files(
             yield Positioned(item, maildir_key(item.locator))
 
     def on_item(name: Any, state: dict[str, Any]) -> None:
+        nonlocal done
+        done += 1
         if isinstance(name, str):
             new_names.append(name)
+
+    def share(state: dict[str, Any]) -> float | None:
+        return min(1.0, done / total) if total else None
 
     def persist(conn: Connection, source_id: int, state: dict[str, Any]) -> None:
         mq.add_seen(conn, source_id, [n for n in dict.fromkeys(new_names) if n not in known])
@@ -197,8 +211,17 @@ def _sync_files(
     with store.begin() as conn:
         source_id, _ = mq.ensure_source(conn, store.owner_id, kind, locator)
         known.update(mq.seen_names(conn, source_id))
+    total = count_files(path, maildir=kind == "maildir", seen=known.__contains__)
     report = ingest(
-        store, kind, locator, items, on_item=on_item, persist=persist, progress=progress, now=now
+        store,
+        kind,
+        locator,
+        items,
+        on_item=on_item,
+        persist=persist,
+        progress=progress,
+        now=now,
+        share=share,
     )
     if report.counts.read == 0:
         report.note = "no new files since the last sync"

@@ -162,6 +162,18 @@ def read_maildir(
     yield from _read_files(root, True, "maildir", seen, now or datetime.now(UTC))
 
 
+def count_files(path: Path, *, maildir: bool, seen: Seen | None = None) -> int:
+    """How many message files a read of ``path`` opens (:func:`read_maildir` when ``maildir``,
+    else :func:`read_eml`): the files ``seen`` accepts are not counted. Only names are listed,
+    so a sync can tell what share it has read."""
+    root = Path(path)
+    if not root.is_dir():
+        return 1
+    return sum(
+        1 for _, rel, _ in _walk(root, maildir) if seen is None or not seen(maildir_key(rel))
+    )
+
+
 def read_eml(
     path: Path, *, seen: Seen | None = None, now: datetime | None = None
 ) -> Iterator[MessageRecord | RecordError]:
