@@ -13,6 +13,7 @@ from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
     FetchItem,
+    FetchPlan,
     FetchProblem,
     FetchProgress,
     FolderState,
@@ -148,6 +149,21 @@ def test_incremental_fetch_returns_only_new_messages(server: DovecotServer) -> N
     assert messages(third) == [] and progress == []
 
 
+def test_the_plan_counts_the_new_messages_of_every_folder_first(server: DovecotServer) -> None:
+    """Before any folder is fetched, one plan tells how many new messages all of them hold:
+    what a progress bar measures against (a folder that cannot be opened counts none)."""
+    left, right = folder_with(server, "Planned-A", 4), folder_with(server, "Planned-B", 2)
+    state: dict[str, FolderState] = {}
+    items, _ = sync(account(server, left, "No Such Folder", right), state)
+    assert items[0] == FetchPlan((left, "No Such Folder", right), 6)
+    assert [i for i in items if isinstance(i, FetchPlan)] == [items[0]]
+    server.append(right, [message(right, i) for i in range(2, 5)])
+    items, _ = sync(account(server, left, right), state)
+    assert items[0] == FetchPlan((left, right), 3) and len(messages(items)) == 3
+    items, _ = sync(account(server, left, right), state)
+    assert items[0] == FetchPlan((left, right), 0) and messages(items) == []
+
+
 def test_uidvalidity_change_refetches_everything(server: DovecotServer) -> None:
     folder = folder_with(server, "Rebuilt", 3)
     state: dict[str, FolderState] = {}
@@ -186,6 +202,7 @@ def test_dropped_connection_resumes_without_loss(server: DovecotServer, how: str
     assert subjects(items) == [f"{folder} note {i}" for i in range(23)]
     assert progress[-1].reconnects == 2 and progress[-1].fetched == 23
     assert len([i for i in items if isinstance(i, FetchedFolder)]) == 1
+    assert [i for i in items if isinstance(i, FetchPlan)] == [FetchPlan((folder,), 23)]
 
 
 def test_server_gone_stops_with_how_far_it_got(server: DovecotServer) -> None:

@@ -62,6 +62,29 @@ def test_first_sync_incremental_and_reply(store: Store, dovecot: DovecotServer) 
     assert people_svc.show(store, "grace@navy.mil").interactions == 3
 
 
+def test_progress_tells_the_share_of_the_new_mail(store: Store, dovecot: DovecotServer) -> None:
+    """The share is of the new messages in every chosen folder, counted before the first."""
+    me_svc.add_address(store, ME)
+    dovecot.append("INBOX", [mail(100 + i, "Ada <ada@example.org>", ME, "hi") for i in range(2400)])
+    heard: list[tuple[int, float | None]] = []
+
+    def progress(n: int, share: float | None = None, stage: str | None = None) -> None:
+        if stage is None:
+            heard.append((n, share))
+
+    report = sync_imap(
+        store,
+        url(dovecot),
+        env={"REKINDLE_IMAP_PASSWORD": dovecot.password},
+        progress=progress,
+        now=NOW,
+    )
+    assert report.counts.read == 2404
+    assert [n for n, _ in heard] == [1000, 2000]
+    # every item counts as read, the folder announcements too: one came before these messages
+    assert [share for _, share in heard] == [999 / 2404, 1999 / 2404]
+
+
 def test_uidvalidity_change_refetches_without_duplicates(store: Store, dovecot: DovecotServer) -> None:
     me_svc.add_address(store, ME)
     env = {"REKINDLE_IMAP_PASSWORD": dovecot.password}

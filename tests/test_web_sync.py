@@ -223,7 +223,7 @@ def test_the_progress_fragment_shows_the_share_read_then_the_stage(
     job = jobs.start(store.owner_id, "big.mbox", "messages", work)
     reading = client.get(f"/import/jobs/{job.id}", headers=HX).text
     assert '<progress aria-label="Reading big.mbox" value="0.400" max="1">' in reading
-    assert "1,200 messages read (40% of the archive)…" in reading
+    assert "1,200 messages read (40%)…" in reading
     read.set()
     deadline = time.monotonic() + 30
     while job.stage is None and time.monotonic() < deadline:

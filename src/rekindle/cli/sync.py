@@ -50,7 +50,7 @@ class _Bar:
             if stage:
                 text += f"; {stage}…"
             elif share is not None:
-                text += f" ({share:.0%} of the archive)"
+                text += f" ({share:.0%})"
             self.progress.update(self.task, description=text, visible=True)
 
 

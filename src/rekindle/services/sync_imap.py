@@ -15,6 +15,7 @@ from rekindle.services.history import Positioned, Progress, SyncReport, ingest
 from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
+    FetchPlan,
     FetchProblem,
     FolderState,
     fetch_headers,
@@ -46,10 +47,15 @@ def sync_imap(
         account.folders or ["(default folders)"]
     )
 
+    new = taken = 0
+
     def items(state: dict[str, Any]) -> Iterator[Positioned]:
+        nonlocal new
         folders = {name: FolderState(**fs) for name, fs in state.get("folders", {}).items()}
         for item in fetch_headers(account, password, folders, ssl_context=ssl_context):
-            if isinstance(item, FetchedMessage):
+            if isinstance(item, FetchPlan):
+                new = item.new
+            elif isinstance(item, FetchedMessage):
                 parsed = parse_header_block(
                     item.header_bytes, "imap", item.locator, item.folder, now=now, size=item.size
                 )
@@ -68,15 +74,22 @@ def sync_imap(
                 yield Positioned(None, item)
 
     def on_item(raw: Any, state: dict[str, Any]) -> None:
+        nonlocal taken
         folders = state.setdefault("folders", {})
         if isinstance(raw, FetchedFolder):
             if raw.reset or raw.name not in folders:
                 folders[raw.name] = {"uidvalidity": raw.uidvalidity, "last_uid": 0}
         elif isinstance(raw, FetchedMessage):
+            taken += 1
             current = folders.get(raw.folder, {"uidvalidity": raw.uidvalidity, "last_uid": 0})
             folders[raw.folder] = {
                 "uidvalidity": raw.uidvalidity,
                 "last_uid": max(current["last_uid"], raw.uid),
             }
 
-    return ingest(store, "imap", locator, items, on_item=on_item, progress=progress, now=now)
+    def share(state: dict[str, Any]) -> float | None:
+        return min(1.0, taken / new) if new else None
+
+    return ingest(
+        store, "imap", locator, items, on_item=on_item, progress=progress, now=now, share=share
+    )

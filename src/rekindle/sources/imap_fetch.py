@@ -5,7 +5,8 @@ bytes into records (the offline twin reads the same headers from mbox or Maildir
 Folders are opened with EXAMINE and headers fetched with ``BODY.PEEK``, so nothing on the
 server changes and no body is ever downloaded.
 
-:func:`fetch_headers` yields, per folder, one :class:`FetchedFolder` (``reset=True`` when the
+:func:`fetch_headers` yields first one :class:`FetchPlan` (how many new messages the chosen
+folders hold), then, per folder, one :class:`FetchedFolder` (``reset=True`` when the
 server's UIDVALIDITY no longer matches the stored one: drop that folder's state and take
 everything again), then a :class:`FetchedMessage` per new UID, or a :class:`FetchProblem` when
 the folder cannot be read. After each batch ``on_progress`` receives a :class:`FetchProgress`
@@ -82,6 +83,16 @@ class FetchedFolder:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchPlan:
+    """Yielded once, before the first folder: the chosen folders and how many new messages
+    they hold (what a progress bar measures against; mail arriving meanwhile waits for the
+    next run)."""
+
+    folders: tuple[str, ...]
+    new: int
+
+
+@dataclass(frozen=True, slots=True)
 class FetchedMessage:
     """The selected header fields of one message (never its body) and its size in bytes."""
 
@@ -121,7 +132,7 @@ class FetchProgress:
     reconnects: int
 
 
-FetchItem = FetchedFolder | FetchedMessage | FetchProblem
+FetchItem = FetchPlan | FetchedFolder | FetchedMessage | FetchProblem
 
 
 def parse_imap_url(url: str) -> ImapAccount:
@@ -238,6 +249,7 @@ class _Run:
     gmail: bool = False
     fetched: int = 0
     reconnects: int = 0
+    planned: bool = False
     folder: str | None = None
     announced: dict[str, int] = field(default_factory=dict)
     done: dict[str, int] = field(default_factory=dict)
@@ -279,6 +291,9 @@ def fetch_headers(
             run.gmail = client.has_capability("X-GM-EXT-1")
             if folders is None:
                 folders = choose_folders(client.list_folders())
+            if not run.planned:
+                run.planned = True
+                yield FetchPlan(tuple(folders), _count_new(client, folders, run.progress))
             for folder in folders:
                 if folder not in finished:
                     yield from _fetch_folder(client, folder, run)
@@ -356,18 +371,41 @@ def fetch_folder_names(
         _close(client)
 
 
+def _new_uids(
+    client: IMAPClient, folder: str, known: FolderState | None
+) -> tuple[Mapping[bytes, Any], bool, int, list[int]]:
+    """Open ``folder`` read-only: (its SELECT response, whether its UIDVALIDITY changed since
+    ``known``, the last UID already taken, the UIDs of the messages to take, in order)."""
+    info = client.select_folder(folder, readonly=True)
+    validity = int(info[b"UIDVALIDITY"])
+    reset = known is not None and known.uidvalidity != validity
+    last = 0 if known is None or reset else known.last_uid
+    uidnext = info.get(b"UIDNEXT")
+    uids: list[int] = []
+    if uidnext is None or int(uidnext) > last + 1:  # a folder with nothing new is not searched
+        uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
+    return info, reset, last, uids
+
+
+def _count_new(client: IMAPClient, folders: Sequence[str], known: Mapping[str, FolderState]) -> int:
+    """How many messages the folders hold that ``known`` has not taken (a folder that cannot
+    be opened counts none: the fetch reports it)."""
+    total = 0
+    for folder in folders:
+        try:
+            total += len(_new_uids(client, folder, known.get(folder))[3])
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error:
+            continue
+    return total
+
+
 def _fetch_folder(client: IMAPClient, folder: str, run: _Run) -> Iterator[FetchItem]:
     run.folder = folder
     try:
-        info = client.select_folder(folder, readonly=True)
+        info, reset, last, uids = _new_uids(client, folder, run.progress.get(folder))
         validity = int(info[b"UIDVALIDITY"])
-        known = run.progress.get(folder)
-        reset = known is not None and known.uidvalidity != validity
-        last = 0 if known is None or reset else known.last_uid
-        uidnext = info.get(b"UIDNEXT")
-        uids: list[int] = []
-        if uidnext is None or int(uidnext) > last + 1:
-            uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
     except imaplib.IMAP4.abort:
         raise
     except imaplib.IMAP4.error as exc:
