@@ -365,36 +365,3 @@ def frequent_sent_senders(
         )
         out.append((r.sender, int(r.n), int(total)))
     return out
-
-
-def frequent_profile_urls(
-    conn: Connection, owner_id: int, limit: int = 2
-) -> list[tuple[str, int, int]]:
-    """Profile URLs on the most messages (the user is on every LinkedIn conversation)."""
-    total = (
-        conn.execute(
-            select(func.count())
-            .select_from(message)
-            .where(message.c.owner_id == owner_id, message.c.source == "linkedin-messages")
-        ).scalar()
-        or 0
-    )
-    rows = conn.execute(
-        select(
-            message_address.c.address,
-            func.count(func.distinct(message_address.c.message_id)).label("n"),
-        )
-        .join(message, message.c.id == message_address.c.message_id)
-        .where(
-            message.c.owner_id == owner_id,
-            message.c.source == "linkedin-messages",
-            message_address.c.address.like("http%"),
-        )
-        .group_by(message_address.c.address)
-        .order_by(
-            func.count(func.distinct(message_address.c.message_id)).desc(),
-            message_address.c.address,
-        )
-        .limit(limit)
-    )
-    return [(r.address, int(r.n), int(total)) for r in rows]
