@@ -71,6 +71,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
+    STATE.close()  # a store left open by an earlier command run in this process is not this one's
     STATE.db = db
     STATE.user = user
     STATE.debug = debug
