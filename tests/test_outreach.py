@@ -14,10 +14,13 @@ from rekindle.services import drafting, merging, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import outreach as svc
 from rekindle.services.importing import import_path
+from rekindle.services.suggestion_parts import opener
 from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store
 from rekindle.store import outreach as oq
+from rekindle.store.recall import last_subject
 from rekindle.store.settings import put_setting
+from rekindle.tie_features import tie_features
 from tests.conftest import FIXTURES
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -98,6 +101,28 @@ def test_facts_come_from_the_store(people: Store, tmp_path: Path) -> None:
     assert facts.gap == "over eight years" and facts.long_gap
     assert "Annie" in facts.other_names
     assert facts.value_first == 0 and not facts.once_warm
+
+
+def test_a_bare_re_is_no_thread_to_recall(people: Store, tmp_path: Path) -> None:
+    """Later mail whose subject is only "Re:" or "RE: FW:" has nothing to recall: drafts
+    and the plan's opener go back to the last subject with words in it (the opener without its
+    "Re:")."""
+    box = tmp_path / "inbox.mbox"
+    shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
+    with box.open("a", encoding="utf-8") as fh:
+        for day, subject in ((20, "Re:"), (21, "RE: FW: ")):
+            fh.write(
+                f"\nFrom x Mon Sep {day} 10:00:00 2016\nFrom: Ana Costa <ana.costa@example.com>\n"
+                f"To: robin@example.org\nDate: Tue, {day} Sep 2016 10:00:00 +0000\n"
+                f"Message-ID: <bare-{day}@x>\nSubject: {subject}\n\nsee attached\n"
+            )
+    sync_mail_path(people, box)
+    _, facts = drafting.facts_for(people, "Ana", now=NOW)
+    assert facts.last_thread is not None and facts.last_thread.subject == "Re: Lunch next week?"
+    with people.read() as conn:
+        last = last_subject(conn, int(drafting.facts_for(people, "Ana", now=NOW)[0]))
+    said = opener("Ana Costa", None, [], last, tie_features([], NOW))
+    assert said == "Pick up from \u201cLunch next week?\u201d (Sep 2016) and ask how it turned out."
 
 
 def test_a_draft_for_ana_passes_the_checks(people: Store, tmp_path: Path) -> None:

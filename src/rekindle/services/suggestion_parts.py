@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rekindle.draft_facts import clean_subject
 from rekindle.goal_match import GoalIndex
 from rekindle.occasions import Occasion, timing_strength
 from rekindle.scoring import Context
@@ -104,8 +105,8 @@ def opener(
         return (
             f"Recall your time together at {shared[0].organisation}{years} and ask how {first} is."
         )
-    if last is not None and last.subject.strip():
-        subject = last.subject.strip()[:80]
+    subject = clean_subject(last.subject)[:80] if last is not None else ""
+    if last is not None and subject:
         return f"Pick up from \u201c{subject}\u201d ({last.occurred_at:%b %Y}) and ask how it turned out."
     if f.personal:
         return f"Say it has been a while, and ask {first} what they are working on now."

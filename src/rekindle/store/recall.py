@@ -6,18 +6,22 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from rekindle.draft_facts import clean_subject
 from rekindle.store.schema import interaction, interaction_person
 
 #: interactions written by the outreach log; their "subject" is ours, not a shared thread
 LOG_SOURCE = "outreach"
+#: the newest subjects looked through for one with words in it (past bare "Re:" and the like)
+LOOK_BACK = 50
 
 
 def last_subject(conn: Connection, person_id: int) -> Any | None:
-    """The newest interaction with a person that has a subject (either direction), or None.
+    """The newest interaction with a person whose subject says something once its "Re:" and
+    "Fwd:" prefixes are gone (either direction), or None.
 
     Bulk mail never becomes an interaction, so this is a real exchange.
     """
-    return conn.execute(
+    rows = conn.execute(
         select(
             interaction.c.subject,
             interaction.c.occurred_at,
@@ -32,5 +36,6 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
             interaction.c.source != LOG_SOURCE,
         )
         .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
-        .limit(1)
-    ).first()
+        .limit(LOOK_BACK)
+    )
+    return next((row for row in rows if clean_subject(row.subject)), None)
