@@ -125,6 +125,14 @@ def test_unknown_person_and_ambiguous_name(db: Path, tmp_path: Path) -> None:
     assert "Traceback" not in twins.stderr
 
 
+def test_numbers_out_of_range_are_one_clear_line(db: Path, vcf: Path) -> None:
+    rekindle("import", str(vcf), db=db)
+    for args in (("show", "9" * 25), ("outreach", "show", "9" * 25), ("snooze", "1", "99999999y")):
+        ran = rekindle(*args, db=db, check=False)
+        assert ran.returncode == 1, args
+        assert ran.stderr.strip() == "error: a number given is out of range", args
+
+
 def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "rekindle", "--db", "postgresql://nobody@127.0.0.1:1/none", "people"],

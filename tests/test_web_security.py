@@ -168,3 +168,17 @@ def test_other_sites_cannot_post_and_other_hosts_are_refused(
         assert refused.status_code == 403, headers
     rebinding = client.get("/", headers={"Host": "attacker.example:8765"})
     assert rebinding.status_code == 400
+
+
+def test_numbers_beyond_the_database_are_a_clear_error(client: TestClient, mallory: int) -> None:
+    """An id or a page too large for a 64-bit integer is refused in words, not a 500 (SQLite:
+    the driver cannot convert it; PostgreSQL: the server refuses it)."""
+    big = "9" * 25
+    for path in (f"/people/{big}", f"/compose/{big}", f"/people/{big}/why", f"/people?page={big}"):
+        page = client.get(path)
+        assert page.status_code == 400, path
+        assert "out of range" in page.text and "internal" not in page.text
+    for path, form in ((f"/plan/{big}/snooze", {"until": "2w"}), (f"/people/{big}/note", {"body": "x"})):
+        sent = client.post(path, data=form)
+        assert sent.status_code == 400, path
+    assert client.get(f"/people/{mallory}").status_code == 200

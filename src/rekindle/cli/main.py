@@ -7,7 +7,7 @@ import traceback
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from rekindle import __version__
 from rekindle.cli import (
@@ -31,6 +31,7 @@ from rekindle.cli import (
 )
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import AmbiguousError, RekindleError
+from rekindle.store.database import driver_message
 
 app = typer.Typer(
     name="rekindle",
@@ -132,14 +133,25 @@ def run() -> None:
         if exc.hint:
             err_console.print(f"[dim]hint: {safe(exc.hint)}[/dim]")
         sys.exit(1)
+    except DataError as exc:  # PostgreSQL: a value it cannot hold, like an id beyond its integers
+        if debug:
+            traceback.print_exc()
+        err_console.print(
+            f"[red]error:[/red] the database refused a value: {safe(driver_message(exc))}"
+        )
+        sys.exit(1)
     except SQLAlchemyError as exc:
         if debug:
             traceback.print_exc()
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        err_console.print(f"[red]database error:[/red] {safe(first)}")
+        err_console.print(f"[red]database error:[/red] {safe(driver_message(exc))}")
         err_console.print(
             "[dim]hint: `rekindle doctor` checks the database; --debug shows details[/dim]"
         )
+        sys.exit(1)
+    except OverflowError:  # an id, a page or a duration beyond what a database or a date holds
+        if debug:
+            traceback.print_exc()
+        err_console.print("[red]error:[/red] a number given is out of range")
         sys.exit(1)
     except OSError as exc:
         if debug:

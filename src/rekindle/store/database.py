@@ -227,3 +227,9 @@ def open_store(
         engine.dispose()
         raise UserError(f"database error on {location.describe()}: {exc}") from None
     return Store(engine=engine, location=location, owner_id=owner_id)
+
+
+def driver_message(exc: BaseException) -> str:
+    """The first line of what the database driver said (a SQLAlchemy error wraps it)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -18,12 +18,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rekindle.errors import AmbiguousError, NotFoundError, RekindleError
 from rekindle.store import Store, open_store
-from rekindle.store.database import utcnow
+from rekindle.store.database import driver_message, utcnow
 from rekindle.web.auth import LoginRequired, gate, login_url, throttles
 from rekindle.web.deps import HERE, is_htmx, render
 from rekindle.web.guard import SECURITY_HEADERS, Guard
@@ -149,6 +149,16 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors()[:5])
         return _error_page(request, 422, f"some of what was sent is not valid: {fields}")
 
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        """An id, a page or a duration beyond what a database or a date holds."""
+        log.info("out of range on %s", request.url.path, exc_info=exc)
+        return _error_page(request, 400, "a number in the request is out of range")
+
+    async def refused_value(request: Request, exc: Exception) -> Response:
+        """A value the database cannot hold (PostgreSQL: an id beyond its integers)."""
+        log.info("value refused on %s", request.url.path, exc_info=exc)
+        return _error_page(request, 400, f"the database refused a value: {driver_message(exc)}")
+
     async def database_error(request: Request, exc: Exception) -> Response:
         log.exception("database error on %s", request.url.path)
         return _error_page(request, 500, "database error", "`rekindle doctor` checks the database")
@@ -172,6 +182,8 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         (RekindleError, rekindle_error),
         (StarletteHTTPException, http_error),
         (RequestValidationError, invalid),
+        (OverflowError, out_of_range),
+        (DataError, refused_value),
         (SQLAlchemyError, database_error),
         (Exception, internal),
     ]
