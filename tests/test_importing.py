@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from rekindle.errors import StrictImportError
+from rekindle.errors import StrictImportError, UserError
 from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity, RecordError
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
@@ -81,6 +81,27 @@ def test_changed_record_updates_in_place_and_user_edits_win(store: Store) -> Non
     assert view.name == "Ally Smith"  # the user's edit survives the re-import
     assert [a["organisation"] for a in view.affiliations] == ["Globex"]
     assert len(view.records) == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("1970-02-30", "is not a date"),
+        ("0000-00-00", "is not a date"),
+        ("--13-45", "is not a date"),
+        ("0000-01-01", "is not a year of birth"),
+        ("2027-01-01", "is not a year of birth"),
+        ("2026-11-02", "is in the future"),
+        ("someday", "is not a date"),
+    ],
+)
+def test_an_edited_birthday_is_a_real_day_in_the_past(store: Store, given: str, problem: str) -> None:
+    import_items(store, [contact(1, "Alice Smith", "alice@example.com")], "t", "test", now=NOW)
+    with pytest.raises(UserError, match=problem):
+        people_svc.edit(store, "alice@example.com", {"birthday": given}, [], [], now=NOW)
+    assert people_svc.show(store, "alice@example.com").birthday is None
+    for fine in ("2024-02-29", "--02-29", "1990-07-14", "2026-11-01"):
+        assert people_svc.edit(store, "alice@example.com", {"birthday": fine}, [], [], now=NOW).birthday == fine
 
 
 def test_bad_records_are_reported_and_good_ones_imported(store: Store) -> None:

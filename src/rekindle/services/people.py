@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -220,7 +220,7 @@ def edit(
             if fld not in EDIT_FIELDS:
                 raise UserError(f"cannot edit {fld!r}", hint="editable: " + ", ".join(EDIT_FIELDS))
             if fld == "birthday" and value:
-                value = _parse_birthday(value)
+                value = _parse_birthday(value, now.date())
             if fld == "tier" and value and value.strip().lower() not in TIERS:
                 raise UserError(f"no tier {value!r}", hint="tiers: " + ", ".join(TIERS))
             if fld == "cadence" and value and not (value.strip().isdigit() and int(value) > 0):
@@ -247,13 +247,24 @@ def edit(
         return person_view(conn, store.owner_id, pid)
 
 
-def _parse_birthday(text: str) -> str:
+#: the earliest year of birth taken (anyone older is a typo)
+EARLIEST_BIRTH_YEAR = 1880
+
+
+def _parse_birthday(text: str, today: date) -> str:
+    """A birthday as ``YYYY-MM-DD`` or ``--MM-DD``: a day that exists (29 February only
+    without a year or in a leap year), not in the future."""
+    hint = "use YYYY-MM-DD, or --MM-DD without a year"
     try:
-        return PartialDate.from_iso(text.strip()).iso()
+        found = PartialDate.from_iso(text.strip())
+        date(found.year or 2000, found.month, found.day)  # 2000 is a leap year
     except ValueError:
-        raise UserError(
-            f"birthday {text!r} is not a date", hint="use YYYY-MM-DD, or --MM-DD without a year"
-        ) from None
+        raise UserError(f"birthday {text!r} is not a date", hint=hint) from None
+    if found.year is not None and not EARLIEST_BIRTH_YEAR <= found.year <= today.year:
+        raise UserError(f"birthday {text!r} is not a year of birth", hint=hint)
+    if found.year is not None and date(found.year, found.month, found.day) > today:
+        raise UserError(f"birthday {text!r} is in the future", hint=hint)
+    return found.iso()
 
 
 def tag(
