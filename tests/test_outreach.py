@@ -103,10 +103,10 @@ def test_facts_come_from_the_store(people: Store, tmp_path: Path) -> None:
     assert facts.value_first == 0 and not facts.once_warm
 
 
-def test_a_bare_re_is_no_thread_to_recall(people: Store, tmp_path: Path) -> None:
-    """Later mail whose subject is only "Re:" or "RE: FW:" has nothing to recall: drafts
-    and the plan's opener go back to the last subject with words in it (the opener without its
-    "Re:")."""
+def test_a_bare_re_or_a_crowd_is_no_thread_to_recall(people: Store, tmp_path: Path) -> None:
+    """Later mail whose subject is only "Re:" or "RE: FW:", or that went to seven people, is
+    not a thread you shared: drafts and the plan's opener go back to the last subject with
+    words in it (the opener without its "Re:")."""
     box = tmp_path / "inbox.mbox"
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
     with box.open("a", encoding="utf-8") as fh:
@@ -116,6 +116,12 @@ def test_a_bare_re_is_no_thread_to_recall(people: Store, tmp_path: Path) -> None
                 f"To: robin@example.org\nDate: Tue, {day} Sep 2016 10:00:00 +0000\n"
                 f"Message-ID: <bare-{day}@x>\nSubject: {subject}\n\nsee attached\n"
             )
+        crowd = ", ".join(f"p{i}@example.com" for i in range(6))
+        fh.write(
+            "\nFrom x Thu Sep 22 10:00:00 2016\nFrom: robin@example.org\n"
+            f"To: ana.costa@example.com, {crowd}\nDate: Thu, 22 Sep 2016 10:00:00 +0000\n"
+            "Message-ID: <crowd@x>\nSubject: All hands on Friday\n\nbe there\n"
+        )
     sync_mail_path(people, box)
     _, facts = drafting.facts_for(people, "Ana", now=NOW)
     assert facts.last_thread is not None and facts.last_thread.subject == "Re: Lunch next week?"

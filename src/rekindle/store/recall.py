@@ -1,4 +1,4 @@
-"""What a draft may recall from the history: the newest exchange with a subject."""
+"""What a draft may recall from the history: the newest personal exchange with a subject."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, select
 
 from rekindle.draft_facts import clean_subject
 from rekindle.store.schema import interaction, interaction_person
+from rekindle.ties import GROUP_THRESHOLD
 
 #: interactions written by the outreach log; their "subject" is ours, not a shared thread
 LOG_SOURCE = "outreach"
@@ -16,8 +17,9 @@ LOOK_BACK = 50
 
 
 def last_subject(conn: Connection, person_id: int) -> Any | None:
-    """The newest interaction with a person whose subject says something once its "Re:" and
-    "Fwd:" prefixes are gone (either direction), or None.
+    """The newest personal interaction with a person (either direction; at most
+    ``GROUP_THRESHOLD`` others on it, so not an announcement to seventy people) whose subject
+    says something once its "Re:" and "Fwd:" prefixes are gone, or None.
 
     Bulk mail never becomes an interaction, so this is a real exchange.
     """
@@ -34,6 +36,7 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
             interaction.c.subject.is_not(None),
             func.trim(interaction.c.subject) != "",
             interaction.c.source != LOG_SOURCE,
+            interaction.c.group_size <= GROUP_THRESHOLD,
         )
         .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
         .limit(LOOK_BACK)
