@@ -91,7 +91,7 @@ def test_from_the_plan_to_a_reply(cli: Cli, tmp_path: Path) -> None:  # noqa: F8
         ),
         encoding="utf-8",
     )
-    assert "1 replies to your outreach" in cli("sync", "mail", str(box)).stdout
+    assert "1 reply to your outreach" in cli("sync", "mail", str(box)).stdout
     shown = json.loads(cli("outreach", "show", str(oid), "--json").stdout)
     assert shown["status"] == "replied"
     thanks = cli("followups").stdout

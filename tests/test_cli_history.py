@@ -16,7 +16,7 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
     rekindle("me", "add-address", "robin@example.org", db=db)
     out = rekindle("sync", "mail", str(box), db=db).stdout
-    assert "messages read" in out and "1 new people" in out
+    assert "messages read" in out and "1 new person" in out
     again = rekindle("sync", "mail", str(box), db=db).stdout
     assert "nothing new" in again
     hist = json.loads(rekindle("history", "ana.costa@example.com", "--json", db=db).stdout)
@@ -34,7 +34,7 @@ def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)
     out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
-    assert "1 interactions" in out
+    assert "1 interaction," in out
     rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
     assert suggested[0]["address"] == "https://www.linkedin.com/in/me-myself"

@@ -255,7 +255,7 @@ def test_replies_are_found_on_the_next_sync(people: Store, tmp_path: Path) -> No
     box = tmp_path / "inbox.mbox"
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
     report = sync_mail_path(people, box, now=NOW + timedelta(days=1))
-    assert report.replies == 1 and "1 replies to your outreach" in report.summary()
+    assert report.replies == 1 and "1 reply to your outreach" in report.summary()
     replied = svc.show(people, early)
     assert replied["status"] == "replied"
     assert replied["replied_at"].startswith("2016-09-16T22:26:49")

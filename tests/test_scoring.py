@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rekindle.goal_match import GoalIndex, goal_terms, stem
 from rekindle.medium import Reach, choose_medium
+from rekindle.plural import counted
 from rekindle.scoring import Context, Weights, default_weights, dormancy, score, span_words
 from rekindle.tie_features import recent_partners, tie_features
 from rekindle.tiers import cadence_for, infer_tier, is_due
@@ -78,6 +79,20 @@ def test_reasons_name_dates_and_the_gap() -> None:
     assert texts["reciprocity"] == "both of you wrote (2 in, 3 out)"
     assert s.total == pytest.approx(sum(p.contribution for p in s.parts))
     assert len(s.reasons(3)) <= 3
+
+
+def test_reasons_count_one_in_the_singular() -> None:
+    one_day = [*talk(300.2, 300.1), Contact(day(300), "in", "meeting", 1, None)]
+    texts = {p.name: p.reason for p in score(tie_features(one_day, NOW), default_weights()).parts}
+    assert texts["strength"].startswith("2 messages and 1 meeting, last on")
+    assert texts["history"].startswith("in touch on 1 day from")
+
+
+def test_counted() -> None:
+    assert [counted(n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
+    assert counted(1204, "message") == "1,204 messages"
+    assert counted(1, "new person", "new people") == "1 new person"
+    assert counted(3, "reply", "replies") == "3 replies"
 
 
 def test_context_parts_add_their_reasons() -> None:

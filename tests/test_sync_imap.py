@@ -106,7 +106,7 @@ def test_cli_sync_imap(dovecot: DovecotServer, tmp_path: Path) -> None:
     subprocess.run([*run, "me", "add-address", ME], check=True, env=env, capture_output=True)
     out = subprocess.run([*run, "sync", "mail", url(dovecot)], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "4 messages read" in out.stdout and "1 new people" in out.stdout
+    assert "4 messages read" in out.stdout and "1 new person" in out.stdout
     bad = subprocess.run([*run, "sync", "mail", url(dovecot)], capture_output=True, text=True, timeout=120,
                          env={**env, "REKINDLE_IMAP_PASSWORD": "nope"}, stdin=subprocess.DEVNULL)
     assert bad.returncode == 1 and "IMAP login failed" in bad.stderr and "Traceback" not in bad.stderr

@@ -218,7 +218,7 @@ def test_import_page_syncs_mail_for_me(client: TestClient, store: Store) -> None
         headers=HX,
     )
     assert done.status_code == 200 and "<html" not in done.text
-    assert "3 messages read" in done.text and "1 new people" in done.text
+    assert "3 messages read" in done.text and "1 new person" in done.text
     assert people_svc.show(store, "ana.costa@example.com").interactions == 2
 
 

@@ -73,7 +73,7 @@ def test_a_path_sync_shows_progress_then_the_report(
     assert "0 messages read so far" in first.text and "<html" not in first.text
     done = poll(client, job)
     assert '<progress value="1" max="1"' in done.text
-    assert "3 messages read" in done.text and "1 new people" in done.text
+    assert "3 messages read" in done.text and "1 new person" in done.text
     assert "hx-trigger" not in done.text  # polling stops
     assert people_svc.show(store, "ana.costa@example.com").interactions == 2
     again = poll(client, started(client.post("/import/path", data={"path": str(box)}, headers=HX)))

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from rekindle.plural import counted
 from rekindle.tie_features import RECENT_DAYS, TieFeatures
 
 #: the parts read from the history (their weights are fitted) and those set by design
@@ -191,13 +192,13 @@ def span_words(days: float) -> str:
 def _tie_reasons(f: TieFeatures, names: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if f.personal and f.first and f.last:
-        talk = f"{f.messages_in + f.messages_out} messages"
+        talk = counted(f.messages_in + f.messages_out, "message")
         if f.meetings:
-            talk += f" and {f.meetings} meetings"
+            talk += f" and {counted(f.meetings, 'meeting')}"
         out["strength"] = f"{talk}, last on {f.last:%d %b %Y}"
         if f.peak_at is not None:
             out["history"] = (
-                f"in touch on {f.active_days} days from {month(f.first)} to {month(f.last)}, "
+                f"in touch on {counted(f.active_days, 'day')} from {month(f.first)} to {month(f.last)}, "
                 f"closest around {month(f.peak_at)}"
             )
     if f.circle_people:
@@ -205,7 +206,7 @@ def _tie_reasons(f: TieFeatures, names: Mapping[str, str]) -> dict[str, str]:
         out["circles"] = f"shared conversations with people you talk to now ({who})"
     if f.group_recent:
         out["sightings"] = (
-            f"on {f.group_recent} group messages with you in the last {RECENT_DAYS} days"
+            f"on {counted(f.group_recent, 'group message')} with you in the last {RECENT_DAYS} days"
         )
     if f.silence_days is not None:
         quiet = f"quiet for {span_words(f.silence_days)}"

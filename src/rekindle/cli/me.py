@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.plural import counted
 from rekindle.services import me as svc
 from rekindle.services import timeline
 
@@ -104,8 +105,8 @@ def _rebuild() -> None:
     if history.has_messages(STATE.store()):
         report = history.rebuild(STATE.store())
         console.print(
-            f"history re-derived: {report.counts.interactions} interactions, "
-            f"{report.counts.new_people} new people"
+            f"history re-derived: {counted(report.counts.interactions, 'interaction')}, "
+            f"{counted(report.counts.new_people, 'new person', 'new people')}"
         )
 
 

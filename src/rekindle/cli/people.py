@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.plural import counted
 from rekindle.services import people as svc
 from rekindle.services import people_filters as filters_svc
 from rekindle.services.people import PersonView
@@ -144,7 +145,7 @@ def print_person(view: PersonView) -> None:
         console.print(f"  note     {safe(note['text'])} [dim]({safe(note['source'])})[/dim]")
     if view.interactions:
         console.print(
-            f"  history  {view.interactions} interactions, "
+            f"  history  {counted(view.interactions, 'interaction')}, "
             f"{view.first_contact:%Y-%m-%d} – {view.last_contact:%Y-%m-%d}"
         )
     console.print("[bold]Records[/bold] [dim](why each one belongs here)[/dim]")

@@ -12,6 +12,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rekindle.cli.context import STATE, console, err_console, print_json, safe
+from rekindle.plural import counted
 from rekindle.services import history
 from rekindle.services.history import SyncReport
 
@@ -165,7 +166,8 @@ def sync_rebuild() -> None:
     """Derive every interaction again from the stored messages (after your addresses changed)."""
     report = history.rebuild(STATE.store())
     console.print(
-        f"{report.counts.interactions} interactions, {report.counts.new_people} new people"
+        f"{counted(report.counts.interactions, 'interaction')}, "
+        f"{counted(report.counts.new_people, 'new person', 'new people')}"
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 
 from rekindle.history_records import MessageRecord
+from rekindle.plural import counted
 from rekindle.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.life_events import detect_mail_domains
@@ -79,7 +80,7 @@ class SyncReport:
         c = self.counts
         if c.read == 0 and not self.errors:
             return f"nothing new in {self.locator}" + (f" ({self.note})" if self.note else "")
-        parts = [f"{c.read} messages read", f"{c.new} new"]
+        parts = [f"{counted(c.read, 'message')} read", f"{c.new} new"]
         if c.duplicates:
             parts.append(f"{c.duplicates} already known")
         skipped = sum(c.skipped.values())
@@ -88,13 +89,13 @@ class SyncReport:
             parts.append(f"{skipped} not interactions ({top})")
         if self.errors:
             parts.append(f"{len(self.errors)} unreadable")
-        line = ", ".join(parts) + f"; {c.interactions} interactions"
+        line = ", ".join(parts) + f"; {counted(c.interactions, 'interaction')}"
         if c.new_people:
-            line += f", {c.new_people} new people (two-way exchanges)"
+            line += f", {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
         if self.replies:
-            line += f"; {self.replies} replies to your outreach (`rekindle outreach`)"
+            line += f"; {counted(self.replies, 'reply', 'replies')} to your outreach (`rekindle outreach`)"
         if self.life_events:
-            line += f"; {self.life_events} life events (`rekindle occasions`)"
+            line += f"; {counted(self.life_events, 'life event')} (`rekindle occasions`)"
         return line
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rekindle.plural import counted
 from rekindle.records import NoticeRecord, RecordError
 
 
@@ -56,7 +57,7 @@ class ImportReport:
         if self.me:
             extras.append(f"{self.me} about you")
         if self.interactions:
-            extras.append(f"{self.interactions} interactions")
+            extras.append(counted(self.interactions, "interaction"))
         if self.life_events:
             extras.append(f"{self.life_events} life events (`rekindle occasions`)")
         if self.suggestions:

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from rekindle.plural import counted
 from rekindle.store import Store
 from rekindle.web.auth import CSRF_FIELD, LoginRequired
 
@@ -52,6 +53,7 @@ def _csrf_field(context: Context) -> Markup:
 
 
 env.filters["date"] = _date
+env.filters["counted"] = counted
 env.globals["csrf_field"] = _csrf_field
 
 
