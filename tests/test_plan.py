@@ -269,6 +269,10 @@ def test_cli_plan_and_actions(db_url: str) -> None:
     assert text.exit_code == 0 and first["name"] in text.output and "opener:" in text.output
     snoozed = runner.invoke(app, [*store_url, "snooze", str(first["person_id"]), "2w"])
     assert snoozed.exit_code == 0 and "snoozed until" in snoozed.output
+    shown = runner.invoke(app, [*store_url, "show", str(first["person_id"])])
+    assert f"#{first['person_id']} · snoozed until" in shown.output
+    held = json.loads(runner.invoke(app, [*store_url, "show", str(first["person_id"]), "--json"]).output)
+    assert held["hold"].startswith("snoozed until")
     bad = runner.invoke(app, [*store_url, "snooze", str(first["person_id"]), "later"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     refreshed = json.loads(runner.invoke(app, [*store_url, "plan", "--refresh", "--json"]).output)

@@ -86,6 +86,10 @@ def test_snooze_and_dismiss_without_javascript_redirect_back(
     page = client.get("/").text
     assert "snoozed until 30 Jan 2027" in page
     assert "dismissed until 30 Jan 2027" in page
+    # the Person page says it too, where it said "active"
+    assert f"#{ana} · snoozed until 30 Jan 2027" in client.get(f"/people/{ana}").text
+    client.post(f"/people/{ana}/resume")
+    assert f"#{ana} · active" in client.get(f"/people/{ana}").text
     bad = client.post(f"/plan/{ana}/snooze", data={"span": "soon"})
     assert bad.status_code == 400 and "is neither a length nor a date" in bad.text
 

@@ -116,8 +116,10 @@ def _print_dormant(rows: list[dict[str, Any]]) -> None:
         )
 
 
-def print_person(view: PersonView) -> None:
-    console.print(f"[bold]{safe(view.name)}[/bold]  [dim]#{view.id} · {safe(view.status)}[/dim]")
+def print_person(view: PersonView, hold: str | None = None) -> None:
+    """``hold``: what keeps them out of the plan now, shown instead of their status."""
+    status = hold or view.status
+    console.print(f"[bold]{safe(view.name)}[/bold]  [dim]#{view.id} · {safe(status)}[/dim]")
     if view.edits:
         console.print(
             "  [dim]your edits:[/dim] "
@@ -169,15 +171,18 @@ def show_command(
 ) -> None:
     """Show one person: identities, affiliations, tags, notes, and which records and rules made them."""
     from rekindle.services.outcomes import ledger
+    from rekindle.services.plan_actions import hold_in_force
     from rekindle.services.team import signals_for
 
     view = svc.show(STATE.store(), person, STATE.region())
     given = ledger(STATE.store(), str(view.id))
     team = signals_for(STATE.store(), view.id)
+    held = hold_in_force(STATE.store(), view.id)
     if as_json:
-        print_json({**view.as_json(), "ledger": given.as_json(), "team": team.as_json()})
+        data = {**view.as_json(), "ledger": given.as_json(), "team": team.as_json()}
+        print_json({**data, "hold": held})
         return
-    print_person(view)
+    print_person(view, held)
     for line in given.lines():
         console.print(f"  ledger   {safe(line)}")
     for line in team.lines():

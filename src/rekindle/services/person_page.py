@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from rekindle.services.outcomes import ledger_for
 from rekindle.services.outreach import as_dict
 from rekindle.services.people import PersonView, person_view, resolve_person
+from rekindle.services.suggestion_parts import hold_words
 from rekindle.services.timeline import Timeline, timeline_page
 from rekindle.store import Store
+from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 
 #: interactions on one page of the timeline; outreach entries shown
@@ -30,11 +33,13 @@ class PersonPage:
     page: int = 1
     older: bool = False
     ledger: list[str] | None = None
+    #: what keeps them out of the plan now, in words ("snoozed until 04 Jan 2027"), or None
+    hold: str | None = None
 
 
-def person_page(store: Store, person_id: int, page: int = 1) -> PersonPage:
-    """The person, one page of their timeline (the latest first) and their outreach; just
-    the id they were merged into if they were."""
+def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> PersonPage:
+    """The person, one page of their timeline (the latest first), their outreach and what
+    holds them out of the plan at ``now``; just the id they were merged into if they were."""
     page = max(page, 1)
     with store.read() as conn:
         pid = resolve_person(conn, store.owner_id, str(person_id))
@@ -53,4 +58,5 @@ def person_page(store: Store, person_id: int, page: int = 1) -> PersonPage:
             page,
             older,
             ledger_for(conn, store.owner_id, pid).lines(),
+            hold_words(eq.hold_of(conn, store.owner_id, pid, now)),
         )

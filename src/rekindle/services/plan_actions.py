@@ -9,6 +9,7 @@ from typing import Any
 from rekindle.errors import UserError
 from rekindle.services.outreach import DECLINED_DAYS, log_outreach
 from rekindle.services.people import resolve_person
+from rekindle.services.suggestion_parts import hold_words
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import people as pq
@@ -112,6 +113,12 @@ def never(
     store: Store, ref: str, reason: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     return hold(store, ref, "never", None, reason, now)
+
+
+def hold_in_force(store: Store, person_id: int, now: datetime | None = None) -> str | None:
+    """What keeps a person out of the plan now, in words ("snoozed until 04 Jan 2027")."""
+    with store.read() as conn:
+        return hold_words(eq.hold_of(conn, store.owner_id, person_id, now or utcnow()))
 
 
 def resume(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any]:

@@ -104,6 +104,21 @@ def holds_in_force(conn: Connection, owner_id: int, now: datetime) -> dict[int, 
     return {int(r.person_id): r for r in rows}
 
 
+def hold_of(conn: Connection, owner_id: int, person_id: int, now: datetime) -> Any | None:
+    """The hold that keeps one person out of the plan at ``now`` (None: nothing does)."""
+    return conn.execute(
+        select(person_hold)
+        .where(
+            person_hold.c.owner_id == owner_id,
+            person_hold.c.person_id == person_id,
+            person_hold.c.lifted_at.is_(None),
+            or_(person_hold.c.until.is_(None), person_hold.c.until > now),
+        )
+        .order_by(person_hold.c.id.desc())
+        .limit(1)
+    ).first()
+
+
 # --- the stored plan -------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from rekindle.services import merging, plan_actions, team
 from rekindle.services import people as people_svc
-from rekindle.services.people import EDIT_FIELDS, MEDIA, TIERS
+from rekindle.services.people import MEDIA, TIERS
 from rekindle.services.person_page import person_page
 from rekindle.services.timeline import STAT_FIELDS
 from rekindle.services.why import why
@@ -23,7 +23,7 @@ PAGE_EDITS = ("name", "organisation", "title", "birthday", "tier", "cadence", "m
 
 @router.get("/people/{person_id}")
 def show(request: Request, person_id: int, store: StoreDep, now: NowDep, page: int = 1) -> Response:
-    found = person_page(store, person_id, page)
+    found = person_page(store, person_id, now, page)
     if found.view is None:  # merged into someone else: their page
         return RedirectResponse(f"/people/{found.person_id}", status_code=307)
     here = f"/people/{person_id}"
@@ -43,6 +43,7 @@ def show(request: Request, person_id: int, store: StoreDep, now: NowDep, page: i
             "media": MEDIA,
             "team_signals": team.signals_for(store, found.person_id, now),
             "ledger": found.ledger,
+            "hold": found.hold,
         },
     )
 
@@ -94,8 +95,6 @@ def edit(
     field: Annotated[str, Form()],
     value: Annotated[str, Form()] = "",
 ) -> Response:
-    if field not in EDIT_FIELDS:
-        field = "?" + field  # the service refuses it with the list of fields
     people_svc.edit(store, str(person_id), {field: value.strip() or None}, [], [], now=now)
     return done(request, _back(person_id))
 
