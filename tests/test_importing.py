@@ -104,6 +104,40 @@ def test_an_edited_birthday_is_a_real_day_in_the_past(store: Store, given: str, 
         assert people_svc.edit(store, "alice@example.com", {"birthday": fine}, [], [], now=NOW).birthday == fine
 
 
+def test_a_person_shows_each_address_and_stint_once_however_many_records_hold_it(store: Store) -> None:
+    """Two sources agree on the address and phone and on the first job; the later one knows the
+    second job ended: the person shows each once, the job as ended."""
+    from datetime import date
+
+    first = contact(1, "Eric Davis", "eric@foxglove.com", source="a", phone="+1 617 555 8524")
+    first.affiliations = [
+        AffiliationRecord("Foxglove", "Analyst", start=date(2015, 10, 13), end=date(2021, 9, 9)),
+        AffiliationRecord("Parallax Bio", "CFO", start=date(2021, 10, 12)),
+    ]
+    first.note = "Shipped the launch together"
+    later = contact(2, "Eric Davis", "eric@foxglove.com", source="b", phone="+1 617 555 8524")
+    later.affiliations = [
+        AffiliationRecord("Foxglove", "Analyst", start=date(2015, 10, 13), end=date(2021, 9, 9)),
+        AffiliationRecord("parallax bio", "CFO", start=date(2021, 10, 12), end=date(2026, 11, 15)),
+        AffiliationRecord("Davis Labs", "Founder", start=date(2026, 11, 15)),
+    ]
+    later.note = "Shipped the launch together"
+    import_items(store, [first], "a", "test", now=NOW)
+    import_items(store, [later], "b", "test", now=NOW)
+    view = people_svc.show(store, "eric@foxglove.com")
+    assert len(view.records) == 2
+    assert [(i["kind"], i["key"]) for i in view.identities] == [
+        ("email", "eric@foxglove.com"),
+        ("phone", "+16175558524"),
+    ]
+    assert sorted((a["organisation"].casefold(), a["end"]) for a in view.affiliations) == [
+        ("davis labs", None),
+        ("foxglove", "2021-09-09"),
+        ("parallax bio", "2026-11-15"),
+    ]
+    assert [n["text"] for n in view.notes] == ["Shipped the launch together"]
+
+
 def test_bad_records_are_reported_and_good_ones_imported(store: Store) -> None:
     items = [contact(1, "Alice", "alice@example.com"), RecordError("test", "test.vcf:9", "no END:VCARD"),
              contact(2, "Bob", "bob@example.com")]

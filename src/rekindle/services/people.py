@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -114,7 +115,7 @@ def person_view(
     related: list[list[str]] = []
     for rec in records:
         data = q.record_data(rec)
-        if data.get("note"):
+        if data.get("note") and all(n["text"] != data["note"] for n in notes):
             notes.append(
                 {"source": f"{rec.source} ({rec.locator})", "text": data["note"], "at": None}
             )
@@ -127,7 +128,7 @@ def person_view(
         name=row.display_name,
         status=row.status,
         edits=edits,
-        identities=[
+        identities=_one_each(
             {
                 "kind": i.kind,
                 "value": i.display,
@@ -137,8 +138,8 @@ def person_view(
                 "from_record": i.source_record_id,
             }
             for i in pq.identities_of(conn, person_id)
-        ],
-        affiliations=[
+        ),
+        affiliations=_one_per_stint(
             {
                 "organisation": a.organisation,
                 "title": a.title,
@@ -149,7 +150,7 @@ def person_view(
                 "from_record": a.source_record_id,
             }
             for a in pq.affiliations_of(conn, person_id)
-        ],
+        ),
         tags=pq.tags_of(conn, person_id),
         notes=notes,
         birthday=birthday,
@@ -182,6 +183,26 @@ def person_view(
         interactions=count,
         related=related,
     )
+
+
+def _one_each(identities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An address or number that several records hold, once (as the first record has it)."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for i in identities:
+        seen.setdefault((i["kind"], i["key"]), i)
+    return list(seen.values())
+
+
+def _one_per_stint(affiliations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per stint (organisation, title, kind and start) that several records hold; of
+    an open one and an ended one, the ended one (a later record learnt that it ended)."""
+    stints: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for a in affiliations:
+        key = (a["organisation"].casefold(), (a["title"] or "").casefold(), a["kind"], a["start"])
+        kept = stints.setdefault(key, a)
+        if kept["end"] is None and a["end"] is not None:
+            stints[key] = a
+    return list(stints.values())
 
 
 def show(store: Store, ref: str, region: str | None = None) -> PersonView:
