@@ -101,7 +101,7 @@ def test_tier_sizes_and_dormancy_match_the_rules_person_by_person(store: Store) 
     dormancy: dict[str, int] = {}
     for pid in ids:
         row = stats.get(pid)
-        peak = row.peak_decayed if row is not None else 0.0
+        peak = row.peak_personal if row is not None else 0.0
         tier = (
             "regular"
             if pid == ids[0]

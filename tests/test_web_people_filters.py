@@ -54,7 +54,7 @@ def facts(store: Store, tmp_path: Path) -> dict[int, dict[str, Any]]:
     for pid in everyone:
         view = people_svc.show(store, str(pid))
         stats = timeline.timeline(store, str(pid), limit=1).stats or {}
-        peak = stats.get("peak_decayed") or 0.0
+        peak = stats.get("peak_personal") or 0.0
         tier = view.edits.get("tier") or next(
             (name for name, low in PEAK_FOR if peak >= low), "dormant"
         )
@@ -161,3 +161,48 @@ def test_bad_filters_are_one_line_errors_and_hostile_text_is_inert(
     assert "&lt;b&gt;Evil&lt;/b&gt; Corp" in page
     echoed = client.get('/people?org="><script>x</script>').text
     assert "<script>x" not in echoed and "&#34;&gt;&lt;script&gt;x" in echoed
+
+
+def test_the_listed_tier_is_the_one_the_plan_explains(store: Store) -> None:
+    """The People list's tier (from stored statistics, in SQL) and the one `rekindle why` gives
+    (from the history, as the plan decides) agree for everyone, group mail or not."""
+    from rekindle.services import people_filters
+    from rekindle.services.why import why
+
+    load_sample(store, now=NOW)
+    rows = people_filters.find_people(store, people_filters.PeopleFilters(), NOW, limit=None)
+    assert len(rows) > 100
+    disagree = {
+        r["id"]: (r["tier"], explained.tier)
+        for r in rows
+        if (explained := why(store, str(r["id"]), NOW)).tier != r["tier"]
+    }
+    assert disagree == {}
+
+
+def test_group_mail_does_not_raise_the_listed_tier_above_the_plans(
+    store: Store, tmp_path: Path
+) -> None:
+    """Kim and I wrote to each other a few times, and I copied Kim on ten announcements to six:
+    the plan counts personal contact for a tier, and so does the list."""
+    from rekindle.services import me as me_svc
+    from rekindle.services import people_filters
+    from rekindle.services.sync_files import sync_mail_path
+    from rekindle.services.why import why
+
+    me_svc.add_address(store, "robin@example.org")
+    crowd = ", ".join(f"p{i}@example.com" for i in range(5))
+    box = tmp_path / "box.mbox"
+    with box.open("w", encoding="utf-8") as fh:
+        mails = [("robin@example.org", "kim@example.com", 1)]
+        mails += [("kim@example.com", "robin@example.org", 2), ("kim@example.com", "robin@example.org", 3)]
+        mails += [("robin@example.org", f"kim@example.com, {crowd}", 4 + i) for i in range(10)]
+        for n, (sender, to, day) in enumerate(mails):
+            fh.write(
+                f"From x Mon Mar {day:02d} 10:00:00 2025\nFrom: {sender}\nTo: {to}\n"
+                f"Date: {day:02d} Mar 2025 10:00:00 +0000\nMessage-ID: <m{n}@x>\n\nhello\n\n"
+            )
+    sync_mail_path(store, box, now=NOW)
+    [kim] = people_filters.find_people(store, people_filters.PeopleFilters(text="kim"), NOW)
+    explained = why(store, str(kim["id"]), NOW)
+    assert explained.tier == "occasional" and kim["tier"] == explained.tier

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from rekindle.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact, decayed_with_peak
+from rekindle.ties import SECONDS_PER_DAY, Contact, decayed_with_peak, is_personal
 
 #: contacts within this many days count as "lately" (for circles and group sightings)
 RECENT_DAYS = 45
@@ -59,10 +59,6 @@ class TieFeatures:
     @property
     def two_way(self) -> bool:
         return self.meetings > 0 or (self.messages_in > 0 and self.messages_out > 0)
-
-
-def is_personal(c: Contact) -> bool:
-    return c.group_size <= GROUP_THRESHOLD
 
 
 def recent_partners(

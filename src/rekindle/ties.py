@@ -46,6 +46,13 @@ class TieStats:
     embeddedness: int
     decayed_sum: float
     peak_decayed: float
+    #: the peak of personal contact alone (1:1 and small group mail, meetings): what makes a tier
+    peak_personal: float
+
+
+def is_personal(c: Contact) -> bool:
+    """1:1 or small group contact (at most ``GROUP_THRESHOLD`` others), meetings included."""
+    return c.group_size <= GROUP_THRESHOLD
 
 
 def weight(c: Contact) -> float:
@@ -121,7 +128,7 @@ def compute_tie(
     tie's small group contacts (their ``co``), unless the caller counted them apart."""
     events = sorted((c for c in contacts if c.when <= now), key=lambda c: c.when)
     if not events:
-        return TieStats(None, None, None, 0, 0, 0, 0.0, 0.0, None, None, None, 0, 0.0, 0.0)
+        return TieStats(None, None, None, 0, 0, 0, 0.0, 0.0, None, None, None, 0, 0.0, 0.0, 0.0)
     n_in = n_out = meetings = one_to_one = 0
     last_in: datetime | None = None
     last_out: datetime | None = None
@@ -154,6 +161,7 @@ def compute_tie(
             if c.group_size <= GROUP_THRESHOLD:
                 co |= c.co
     total, peak = decayed_sums(events, now)
+    _, peak_personal = decayed_sums([c for c in events if is_personal(c)], now)
     return TieStats(
         first_contact=events[0].when,
         last_contact=events[-1].when,
@@ -169,4 +177,5 @@ def compute_tie(
         embeddedness=len(co) if embeddedness is None else embeddedness,
         decayed_sum=round(total, 4),
         peak_decayed=round(peak, 4),
+        peak_personal=round(peak_personal, 4),
     )

@@ -26,6 +26,7 @@ LABELS = {
     "embeddedness": "people in common",
     "decayed_sum": "strength now",
     "peak_decayed": "peak strength",
+    "peak_personal": "peak, personal contact",
 }
 
 

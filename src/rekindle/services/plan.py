@@ -414,7 +414,7 @@ def _rough_features(stats: Any | None, delivered: datetime | None, now: datetime
         last=last,
         active_days=0,
         decayed=stats.decayed_sum,
-        peak=stats.peak_decayed,
+        peak=stats.peak_personal if stats.peak_personal is not None else stats.peak_decayed,
         peak_at=None,
         silence_days=silence,
         usual_gap_days=None,

@@ -68,7 +68,7 @@ def signals_for(store: Store, person_id: int, now: datetime | None = None) -> Te
         knows=[
             TeamKnows(
                 t.teammate,
-                tier_for_peak(t.peak_decayed),
+                tier_for_peak(t.peak),
                 t.last_contact.year if t.last_contact else None,
             )
             for t in ties

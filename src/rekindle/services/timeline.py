@@ -35,6 +35,7 @@ STAT_FIELDS = (
     "embeddedness",
     "decayed_sum",
     "peak_decayed",
+    "peak_personal",
 )
 
 

@@ -249,6 +249,7 @@ def tie_summaries(conn: Connection, owner_id: int) -> dict[int, Any]:
             tie_stats.c.meetings,
             tie_stats.c.decayed_sum,
             tie_stats.c.peak_decayed,
+            tie_stats.c.peak_personal,
         ).where(tie_stats.c.owner_id == owner_id)
     )
     return {int(r.person_id): r for r in rows}

@@ -138,7 +138,7 @@ def people_by_tier(
         .where(person_edit.c.owner_id == owner_id, person_edit.c.field == "tier")
         .subquery()
     )
-    peak = func.coalesce(tie_stats.c.peak_decayed, 0.0)
+    peak = func.coalesce(tie_stats.c.peak_personal, tie_stats.c.peak_decayed, 0.0)
     inferred = case(*((peak >= at, literal(tier)) for tier, at in peaks), else_=literal(lowest))
     tier = func.coalesce(edit.c.value, inferred).label("tier")
     rows = conn.execute(

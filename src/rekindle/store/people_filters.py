@@ -1,8 +1,8 @@
 """People filtered and sorted in one query: by text, tag, tier, organisation and silence.
 
 The tier is computed in SQL the way the plan decides it (:func:`rekindle.tiers.cadence_for`):
-the person's own ``tier`` edit, else the tier their peak strength reached
-(:data:`rekindle.tiers.PEAK_FOR`). Silence and strength come from the stored tie statistics.
+the person's own ``tier`` edit, else the tier the peak strength of their personal contact
+reached (:data:`rekindle.tiers.PEAK_FOR`). Silence and strength come from the stored tie statistics.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _statement(
     """The statement for one combination of filters, with bind parameters for every value."""
     owner_id: Any = bindparam("owner_id")
     tier_edit = person_edit.alias("tier_edit")
-    peak = func.coalesce(tie_stats.c.peak_decayed, 0.0)
+    peak = func.coalesce(tie_stats.c.peak_personal, tie_stats.c.peak_decayed, 0.0)
     inferred = case(*((peak >= value, literal(name)) for name, value in PEAK_FOR), else_="dormant")
     tier = case((tier_edit.c.value.in_(TIERS), tier_edit.c.value), else_=inferred).label("tier")
     stmt = (

@@ -126,6 +126,8 @@ tie_stats = Table(
     Column("embeddedness", Integer, nullable=False, default=0),
     Column("decayed_sum", Float, nullable=False, default=0.0),
     Column("peak_decayed", Float, nullable=False, default=0.0),
+    #: the peak of personal contact alone (what tiers are made of; NULL: computed before it was)
+    Column("peak_personal", Float),
     Column("computed_at", UtcDateTime(), nullable=False),
     Index("ix_tie_stats_owner", "owner_id"),
 )

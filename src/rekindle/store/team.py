@@ -42,7 +42,8 @@ class TeammateOutreach:
 class TeammateTie:
     teammate: str
     decayed_sum: float
-    peak_decayed: float
+    #: the peak of personal contact (what makes a tier)
+    peak: float
     last_contact: datetime | None
 
 
@@ -155,11 +156,11 @@ def teammate_ties(conn: Connection, owner_id: int, person_id: int) -> list[Teamm
         row = conn.execute(
             select(
                 func.max(tie_stats.c.decayed_sum),
-                func.max(tie_stats.c.peak_decayed),
+                func.max(func.coalesce(tie_stats.c.peak_personal, tie_stats.c.peak_decayed)),
                 func.max(tie_stats.c.last_contact),
             ).where(tie_stats.c.owner_id == mate.owner_id, tie_stats.c.person_id.in_(list(linked)))
         ).first()
         decayed, peak, last = row if row is not None else (None, None, None)
         ties.append(TeammateTie(mate.name, float(decayed or 0.0), float(peak or 0.0), last))
-    ties.sort(key=lambda t: (-t.decayed_sum, -t.peak_decayed, t.teammate))
+    ties.sort(key=lambda t: (-t.decayed_sum, -t.peak, t.teammate))
     return ties
