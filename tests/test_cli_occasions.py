@@ -79,7 +79,7 @@ def test_reimport_with_a_new_job_shows_a_life_event(
     cli("import", str(path))
     card(path, "Globex", "Head of Product", far)
     out = cli("import", str(path))
-    assert "1 updated" in out and "1 life events" in out
+    assert "1 updated" in out and "1 life event " in out
     rows = json.loads(cli("occasions", "--json", "--days", "7"))
     assert [r["kind"] for r in rows] == ["new-job"]
     assert rows[0]["detail"].startswith("started as Head of Product at Globex (vCard, ")

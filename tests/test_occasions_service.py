@@ -74,7 +74,7 @@ def test_reimported_vcard_with_a_new_org_and_title_is_one_life_event(
     path.write_text(ALICE.format(org="Globex", title="Head of Product"), encoding="utf-8")
     second = import_path(store, path, now=T2)
     assert second.updated == 1 and second.life_events == 1
-    assert "1 life events" in second.summary()
+    assert "1 life event " in second.summary()
     alice = person_id(store, "alice@acme.com")
     assert stored(store) == [(alice, "new-job", "new-job:globex:2026-11-02")]
     with store.read() as conn:
@@ -289,7 +289,7 @@ def test_mail_from_a_new_work_domain_is_a_life_event(store: Store, tmp_path: Pat
     box.write_text(MBOX, encoding="utf-8")
     now = datetime(2026, 11, 25, tzinfo=UTC)
     report = sync_mail_path(store, box, now=now)
-    assert report.life_events == 1 and "1 life events" in report.summary()
+    assert report.life_events == 1 and "1 life event " in report.summary()
     pid = person_id(store, "ana@acme.com")
     with store.read() as conn:
         [event] = occasions_for(conn, store.owner_id, [pid], now.date(), holidays=False)[pid]

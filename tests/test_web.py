@@ -205,7 +205,7 @@ def test_import_page_uploads_contacts_and_reports_skipped_records(
         files={"file": ("end-without-begin.vcf", body, "text/vcard")},
     )
     assert done.status_code == 200
-    assert "1 contacts: 1 new" in done.text
+    assert "1 contact: 1 new" in done.text
     assert "end-without-begin.vcf:4: END:VCARD without BEGIN:VCARD" in done.text
     assert "uploads" not in done.text  # the stored name never shows
     assert list((store.location.data_dir / "uploads").iterdir()) == []  # read, then deleted

@@ -173,7 +173,7 @@ def test_import_plan_person_draft_checks_and_mark_sent(
     page.get_by_label("Contacts:").check()
     page.set_input_files("#file", str(FIXTURES / "vcard" / "apple-item-labels.vcf"))
     page.get_by_role("button", name="Import").click()
-    page.locator("#report").get_by_text("1 contacts: 1 new").wait_for()
+    page.locator("#report").get_by_text("1 contact: 1 new").wait_for()
     box = tmp_path / "All mail.mbox"
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
     page.get_by_label("Mail:").check()
@@ -260,7 +260,7 @@ def test_a_hostile_contact_stays_inert_in_the_browser(
     page.goto(f"{base}/import")
     page.set_input_files("#file", str(FIXTURES / "vcard" / "hostile-markup.vcf"))
     page.get_by_role("button", name="Import").click()
-    page.locator("#report").get_by_text("1 contacts: 1 new").wait_for()
+    page.locator("#report").get_by_text("1 contact: 1 new").wait_for()
     for url in ("/", "/people"):
         page.goto(base + url)
         page.get_by_text("<script>alert(1)</script>").first.wait_for()
@@ -305,7 +305,7 @@ def test_team_sign_in_own_data_only_and_sign_out(
     page.get_by_label("Contacts:").check()
     page.set_input_files("#file", str(FIXTURES / "vcard" / "apple-item-labels.vcf"))
     page.get_by_role("button", name="Import").click()
-    page.locator("#report").get_by_text("1 contacts: 1 new").wait_for()
+    page.locator("#report").get_by_text("1 contact: 1 new").wait_for()
     # an htmx action (its CSRF token is a header htmx adds): snooze him on the plan
     page.goto(f"{base}/")
     johnny = page.locator(".card", has_text="Johnny Appleseed")

@@ -130,7 +130,7 @@ def test_an_upload_name_never_chooses_where_it_is_written(
     done = client.post(
         "/import", data={"kind": "contacts"}, files={"file": (evil, HOSTILE.read_bytes())}
     )
-    assert done.status_code == 200 and "1 contacts: 1 new" in done.text
+    assert done.status_code == 200 and "1 contact: 1 new" in done.text
     assert not Path("/tmp/evil-upload.vcf").exists()
     assert not (tmp_path.parent / "evil-upload.vcf").exists()
     assert list((store.location.data_dir / "uploads").iterdir()) == []

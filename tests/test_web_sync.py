@@ -118,7 +118,7 @@ def test_an_upload_is_imported_as_a_job(client: TestClient, store: Store) -> Non
         )
     )
     done = poll(client, job)
-    assert "1 contacts: 1 new" in done.text
+    assert "1 contact: 1 new" in done.text
     assert "&lt;b&gt;cards&lt;/b&gt;.vcf:4: END:VCARD without BEGIN:VCARD" in done.text
     assert "<b>cards" not in done.text and "uploads" not in done.text
     assert list((store.location.data_dir / "uploads").iterdir()) == []  # read, then deleted

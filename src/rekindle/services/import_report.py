@@ -52,17 +52,18 @@ class ImportReport:
         if self.unchanged:
             parts.append(f"{self.unchanged} unchanged")
         parts.append(f"{self.skipped} skipped")
-        line = f"{self.contacts} contacts: " + ", ".join(parts)
+        line = f"{counted(self.contacts, 'contact')}: " + ", ".join(parts)
         extras = []
         if self.me:
             extras.append(f"{self.me} about you")
         if self.interactions:
             extras.append(counted(self.interactions, "interaction"))
         if self.life_events:
-            extras.append(f"{self.life_events} life events (`rekindle occasions`)")
+            extras.append(f"{counted(self.life_events, 'life event')} (`rekindle occasions`)")
         if self.suggestions:
             extras.append(
-                f"{self.suggestions} possible duplicates to review (`rekindle merge --review`)"
+                f"{counted(self.suggestions, 'possible duplicate')} to review "
+                "(`rekindle merge --review`)"
             )
         if extras:
             line += "; " + ", ".join(extras)
