@@ -182,3 +182,18 @@ def test_numbers_beyond_the_database_are_a_clear_error(client: TestClient, mallo
         sent = client.post(path, data=form)
         assert sent.status_code == 400, path
     assert client.get(f"/people/{mallory}").status_code == 200
+
+
+def test_command_spans_in_hints_are_code_and_stay_escaped(client: TestClient) -> None:
+    from rekindle.web.deps import env
+
+    spans = env.filters["code_spans"]
+    assert str(spans("run `rekindle people` <now>")) == (
+        "run <code>rekindle people</code> &lt;now&gt;"
+    )
+    assert str(spans("`<script>alert(1)</script>`")) == (
+        "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>"
+    )
+    missing = client.get("/people/999999")
+    assert missing.status_code == 404
+    assert "<code>rekindle people</code>" in missing.text and "`" not in missing.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -52,7 +53,16 @@ def _csrf_field(context: Context) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _code_spans(text: object) -> Markup:
+    """Plain words with their `command` spans as <code> (everything else escaped)."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(str(text)))))
+
+
 env.filters["date"] = _date
+env.filters["code_spans"] = _code_spans
 env.filters["counted"] = counted
 env.globals["csrf_field"] = _csrf_field
 
