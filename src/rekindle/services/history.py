@@ -80,15 +80,15 @@ class SyncReport:
         c = self.counts
         if c.read == 0 and not self.errors:
             return f"nothing new in {self.locator}" + (f" ({self.note})" if self.note else "")
-        parts = [f"{counted(c.read, 'message')} read", f"{c.new} new"]
+        parts = [f"{counted(c.read, 'message')} read", f"{c.new:,} new"]
         if c.duplicates:
-            parts.append(f"{c.duplicates} already known")
+            parts.append(f"{c.duplicates:,} already known")
         skipped = sum(c.skipped.values())
         if skipped:
-            top = ", ".join(f"{n} {why}" for why, n in c.skipped.most_common(3))
-            parts.append(f"{skipped} not interactions ({top})")
+            top = ", ".join(f"{n:,} {why}" for why, n in c.skipped.most_common(3))
+            parts.append(f"{skipped:,} not interactions ({top})")
         if self.errors:
-            parts.append(f"{len(self.errors)} unreadable")
+            parts.append(f"{len(self.errors):,} unreadable")
         line = ", ".join(parts) + f"; {counted(c.interactions, 'interaction')}"
         if c.new_people:
             line += f", {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
