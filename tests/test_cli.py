@@ -125,6 +125,16 @@ def test_unknown_person_and_ambiguous_name(db: Path, tmp_path: Path) -> None:
     assert "Traceback" not in twins.stderr
 
 
+def test_a_forced_encoding_that_does_not_fit_is_one_clear_line(db: Path, vcf: Path) -> None:
+    wrong = rekindle("import", str(vcf), "--encoding", "utf-16", db=db, check=False)
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert f"{vcf}: cannot be read as utf-16" in wrong.stderr and "nothing was imported" in wrong.stderr
+    unknown = rekindle("import", str(vcf), "--encoding", "bogus", db=db, check=False)
+    assert unknown.returncode == 1 and "no text encoding called 'bogus'" in unknown.stderr
+    assert json.loads(rekindle("people", "--json", db=db).stdout) == []
+    assert "2 new" in rekindle("import", str(vcf), "--encoding", "utf-8", db=db).stdout
+
+
 def test_numbers_out_of_range_are_one_clear_line(db: Path, vcf: Path) -> None:
     rekindle("import", str(vcf), db=db)
     for args in (("show", "9" * 25), ("outreach", "show", "9" * 25), ("snooze", "1", "99999999y")):

@@ -6,6 +6,7 @@ was. Re-importing the same file changes nothing. A bad record is reported and sk
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, update
 
-from rekindle.errors import StrictImportError
+from rekindle.errors import ImportFileError, StrictImportError, UserError
 from rekindle.identity import normalise_identities
 from rekindle.matching import Resolver, profile_from_record
 from rekindle.records import (
@@ -351,18 +352,34 @@ def import_path(
     now: datetime | None = None,
 ) -> ImportReport:
     """Import one file or export folder; see the module docstring for the guarantees."""
+    options = options or ImportOptions()
+    if options.encoding:
+        try:
+            codecs.lookup(options.encoding)
+        except LookupError:
+            raise UserError(
+                f"no text encoding called {options.encoding!r}",
+                hint="for example utf-8, utf-16, cp1252, latin-1; or leave it out to sniff it",
+            ) from None
     importer = get_importer(fmt) if fmt else detect(path)
-    items = importer.parse(path, options or ImportOptions())
-    return import_items(
-        store,
-        items,
-        str(path),
-        importer.name,
-        strict=strict,
-        region=region,
-        progress=progress,
-        now=now,
-    )
+    items = importer.parse(path, options)
+    try:
+        return import_items(
+            store,
+            items,
+            str(path),
+            importer.name,
+            strict=strict,
+            region=region,
+            progress=progress,
+            now=now,
+        )
+    except UnicodeError as exc:  # only a forced encoding fails so: a sniffed one falls back
+        raise ImportFileError(
+            f"{path}: cannot be read as {options.encoding or 'its text encoding'} ({exc}); "
+            "nothing was imported",
+            hint="leave out --encoding to let Rekindle sniff it",
+        ) from None
 
 
 def import_items(
