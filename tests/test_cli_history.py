@@ -28,13 +28,15 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
     assert isinstance(dormant, list)
     status = json.loads(rekindle("sync", "status", "--json", db=db).stdout)
     assert status[0]["kind"] == "mbox"
+    said = rekindle("sync", "status", db=db).stdout
+    assert "last run" in said and "nothing new" in said and "{" not in said  # the re-sync's run
 
 
 def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)
     out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
-    assert "1 interaction," in out
+    assert "1 event read" in out and "1 interaction," in out
     rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
     assert suggested[0]["address"] == "https://www.linkedin.com/in/me-myself"

@@ -156,8 +156,15 @@ def sync_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         )
     for r in rows:
         when = f"{r['last_sync_at']:%Y-%m-%d %H:%M}" if r["last_sync_at"] else "never"
+        said = {"duplicates": "already known", "errors": "unreadable"}
+        counts = ", ".join(
+            f"{r['counts'][key]:,} {said.get(key, key)}"
+            for key in ("read", "new", "duplicates", "errors")
+            if r["counts"].get(key)
+        )
         console.print(
-            f"  {r['kind']:8} {safe(r['locator'])}  [dim]last {when}; {safe(r['counts'])}[/dim]"
+            f"  {r['kind']:8} {safe(r['locator'])}  "
+            f"[dim]last run {when}: {safe(counts or 'nothing new')}[/dim]"
         )
 
 

@@ -80,7 +80,8 @@ class SyncReport:
         c = self.counts
         if c.read == 0 and not self.errors:
             return f"nothing new in {self.locator}" + (f" ({self.note})" if self.note else "")
-        parts = [f"{counted(c.read, 'message')} read", f"{c.new:,} new"]
+        unit = "event" if self.kind == "calendar" else "message"
+        parts = [f"{counted(c.read, unit)} read", f"{c.new:,} new"]
         if c.duplicates:
             parts.append(f"{c.duplicates:,} already known")
         skipped = sum(c.skipped.values())

@@ -198,7 +198,7 @@ def _get(conn: Connection, owner_id: int, outreach_id: int) -> Any:
     row = oq.get_outreach(conn, owner_id, outreach_id)
     if row is None:
         raise NotFoundError(
-            f"no outreach #{outreach_id}", hint="`rekindle outreach list` shows the log"
+            f"no outreach #{outreach_id}", hint="`rekindle outreach` lists the log"
         )
     return row
 
