@@ -138,6 +138,20 @@ def test_a_person_shows_each_address_and_stint_once_however_many_records_hold_it
     assert [n["text"] for n in view.notes] == ["Shipped the launch together"]
 
 
+def test_the_people_list_shows_your_edited_organisation_and_title(store: Store) -> None:
+    from rekindle.services import people_filters
+
+    import_items(store, [contact(1, "Alice Smith", "alice@example.com", org="Atlas Freight",
+                                 title="Clinical Lead")], "t", "test", now=NOW)
+    people_svc.edit(store, "alice@example.com", {"organisation": "Acme Corp", "title": "Boss"}, [], [],
+                    now=NOW)
+    [row] = people_filters.find_people(store, people_filters.PeopleFilters(), NOW)
+    assert (row["organisation"], row["title"]) == ("Acme Corp", "Boss")
+    people_svc.edit(store, "alice@example.com", {"title": None}, [], [], now=NOW)
+    [row] = people_filters.find_people(store, people_filters.PeopleFilters(), NOW)
+    assert (row["organisation"], row["title"]) == ("Acme Corp", "Clinical Lead")
+
+
 def test_bad_records_are_reported_and_good_ones_imported(store: Store) -> None:
     items = [contact(1, "Alice", "alice@example.com"), RecordError("test", "test.vcf:9", "no END:VCARD"),
              contact(2, "Bob", "bob@example.com")]

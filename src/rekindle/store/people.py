@@ -301,13 +301,21 @@ _SUMMARIES = select(
     _first(identity.c.display, identity, identity.c.kind == "phone", order=(identity.c.id,)).label(
         "phone"
     ),
-    _first(affiliation.c.organisation, affiliation, order=_ROLE_ORDER).label("organisation"),
-    _first(affiliation.c.title, affiliation, order=_ROLE_ORDER).label("title"),
+    # your edit wins over the current role's (edits are one row per person and field)
+    func.coalesce(
+        _first(person_edit.c.value, person_edit, person_edit.c.field == "organisation", order=()),
+        _first(affiliation.c.organisation, affiliation, order=_ROLE_ORDER),
+    ).label("organisation"),
+    func.coalesce(
+        _first(person_edit.c.value, person_edit, person_edit.c.field == "title", order=()),
+        _first(affiliation.c.title, affiliation, order=_ROLE_ORDER),
+    ).label("title"),
 ).where(person.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def summaries(conn: Connection, person_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """First email, phone and current organisation/title of each person, in one query."""
+    """First email, phone and organisation/title (yours if you edited them, else the current
+    role's) of each person, in one query."""
     out: dict[int, dict[str, Any]] = {
         pid: {"email": None, "phone": None, "organisation": None, "title": None}
         for pid in person_ids
