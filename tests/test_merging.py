@@ -78,3 +78,23 @@ def test_suggestion_review_accept_and_reject(store: Store) -> None:
     again = import_items(store, [contact(5, "Maria Garcia", "maria@acme.com", org="Acme", phone="+12125550123")],
                          "t", "test", now=NOW)
     assert again.suggestions == 0
+
+
+def test_a_suggestion_is_decided_once_and_an_unmerged_pair_stays_apart(store: Store) -> None:
+    """Accepting again, or after an unmerge kept the pair apart, changes nothing and says why."""
+    import_items(store, [
+        contact(1, "Katherine Johnson", "kjohnson@nasa.gov", org="NASA"),
+        contact(2, "Kate Johnson", "katej@gmail.com", org="NASA"),
+    ], "t", "test", now=NOW)
+    [kate] = merging.review(store)
+    merging.accept(store, kate.id)
+    with pytest.raises(UserError, match="was accepted already"):
+        merging.accept(store, kate.id)
+    kept = people_svc.show(store, "kjohnson@nasa.gov").id
+    merging.unmerge(store, str(kept))
+    assert people_count(store) == 2
+    before = snapshot(store)
+    for decide in (merging.accept, merging.reject):
+        with pytest.raises(UserError, match="kept apart"):
+            decide(store, kate.id)
+    assert snapshot(store) == before and people_count(store) == 2

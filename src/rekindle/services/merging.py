@@ -53,6 +53,8 @@ def accept(store: Store, suggestion_id: int, now: datetime | None = None) -> int
             raise NotFoundError(
                 f"no merge suggestion {suggestion_id}", hint="`rekindle merge --review` lists them"
             ) from None
+        except ValueError as decided:
+            raise _decided(suggestion_id, decided.args[0]) from None
         reasons = "; ".join(json.loads(row.reasons)) or row.rule
         event = merges.merge_persons(
             conn,
@@ -73,6 +75,22 @@ def reject(store: Store, suggestion_id: int) -> None:
             merges.set_suggestion_status(conn, store.owner_id, suggestion_id, "rejected")
         except LookupError:
             raise NotFoundError(f"no merge suggestion {suggestion_id}") from None
+        except ValueError as decided:
+            raise _decided(suggestion_id, decided.args[0]) from None
+
+
+def _decided(suggestion_id: int, row: Any) -> UserError:
+    """A suggestion can be decided once: what was decided, and how to change it."""
+    pair = f"{row.person_a} and {row.person_b}"
+    if row.status == "accepted":
+        return UserError(
+            f"suggestion {suggestion_id} was accepted already: {pair} are one person",
+            hint=f"`rekindle unmerge {row.person_a}` separates them",
+        )
+    return UserError(
+        f"suggestion {suggestion_id} was settled already: {pair} are kept apart",
+        hint=f"`rekindle merge {row.person_a} {row.person_b}` merges them if you are sure",
+    )
 
 
 def merge(

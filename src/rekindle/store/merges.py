@@ -308,6 +308,8 @@ def pending_suggestions(conn: Connection, owner_id: int) -> list[Any]:
 
 
 def set_suggestion_status(conn: Connection, owner_id: int, suggestion_id: int, status: str) -> Any:
+    """Decide a pending suggestion; returns it as it was. LookupError: no such suggestion;
+    ValueError: it was decided already (its row is the error's argument)."""
     row = conn.execute(
         select(merge_suggestion).where(
             merge_suggestion.c.owner_id == owner_id, merge_suggestion.c.id == suggestion_id
@@ -315,6 +317,8 @@ def set_suggestion_status(conn: Connection, owner_id: int, suggestion_id: int, s
     ).first()
     if row is None:
         raise LookupError(suggestion_id)
+    if row.status != "pending":
+        raise ValueError(row)
     conn.execute(
         update(merge_suggestion).where(merge_suggestion.c.id == suggestion_id).values(status=status)
     )
