@@ -135,6 +135,21 @@ def test_a_forced_encoding_that_does_not_fit_is_one_clear_line(db: Path, vcf: Pa
     assert "2 new" in rekindle("import", str(vcf), "--encoding", "utf-8", db=db).stdout
 
 
+def test_empty_values_and_unwritable_exports_are_one_clear_line(db: Path, vcf: Path, tmp_path: Path) -> None:
+    rekindle("import", str(vcf), db=db)
+    rekindle("goal", "set", "find a product role", db=db)
+    empty = rekindle("goal", "set", "  ", db=db, check=False)
+    assert empty.returncode == 1 and "the goal is empty" in empty.stderr
+    assert "find a product role" in rekindle("goal", db=db).stdout  # the goal is still there
+    name = rekindle("me", "set-name", "", db=db, check=False)
+    assert name.returncode == 1 and "the name is empty" in name.stderr
+    folder = rekindle("export", "csv", "-o", str(tmp_path), db=db, check=False)
+    assert folder.returncode == 1 and f"{tmp_path} is a folder" in folder.stderr
+    nowhere = rekindle("export", "csv", "-o", str(tmp_path / "no" / "x.csv"), db=db, check=False)
+    assert nowhere.returncode == 1 and f"{tmp_path / 'no'} does not exist" in nowhere.stderr
+    assert ".part" not in folder.stderr + nowhere.stderr
+
+
 def test_numbers_out_of_range_are_one_clear_line(db: Path, vcf: Path) -> None:
     rekindle("import", str(vcf), db=db)
     for args in (("show", "9" * 25), ("outreach", "show", "9" * 25), ("snooze", "1", "99999999y")):

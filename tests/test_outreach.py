@@ -222,6 +222,9 @@ def test_a_draft_does_not_lock_but_sending_it_does(people: Store) -> None:
     shown = svc.show(people, draft_id)
     assert shown["status"] == "draft" and shown["subject"] == result.draft.subject
     assert "Initech" in shown["body"]
+    with pytest.raises(UserError, match="in the future"):
+        svc.mark_sent(people, draft_id, at=NOW + timedelta(days=30), now=NOW)
+    assert svc.show(people, draft_id)["status"] == "draft"
     sent = svc.mark_sent(people, draft_id, message_id="<out-9@example.org>", now=NOW)
     assert sent.status == "sent"
     shown = svc.show(people, draft_id)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, err_console, safe
+from rekindle.errors import UserError
 from rekindle.services.exporting import FORMATS, export
 
 
@@ -27,6 +28,10 @@ def export_command(
     if output is None:
         count = export(STATE.store(), fmt, sys.stdout)
     else:
+        if output.is_dir():
+            raise UserError(f"{output} is a folder", hint="name the file to write, e.g. people.csv")
+        if not output.parent.is_dir():
+            raise UserError(f"{output.parent} does not exist", hint="create the folder first")
         tmp = output.with_name(output.name + ".part")
         with tmp.open("w", encoding="utf-8", newline="") as fh:
             count = export(STATE.store(), fmt, fh)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.errors import UserError
 from rekindle.plural import counted
 from rekindle.services import me as svc
 from rekindle.services import timeline
@@ -75,6 +76,8 @@ def set_name(
     name: Annotated[str, typer.Argument(help='Your name as drafts sign it, e.g. "Robin Example".')],
 ) -> None:
     """Set your own name (drafts greet with theirs and sign with yours)."""
+    if not name.strip():
+        raise UserError("the name is empty", hint='write it in quotes: "Robin Example"')
     svc.set_name(STATE.store(), name)
     console.print(f"your name: {safe(' '.join(name.split()))}")
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.errors import UserError
 from rekindle.services import plan as svc
 from rekindle.services import plan_actions as act
 
@@ -175,6 +176,8 @@ def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json"
 @goal_app.command("set")
 def goal_set(text: Annotated[str, typer.Argument(help="What you are working towards.")]) -> None:
     """Set your goal; plans rank people whose work, tags and notes fit it higher."""
+    if not text.strip():
+        raise UserError("the goal is empty", hint="`rekindle goal clear` forgets your goal")
     kept = act.set_goal(STATE.store(), text)
     console.print(f"goal: {safe(kept)}  [dim](`rekindle plan --refresh` to re-rank now)[/dim]")
 

@@ -148,10 +148,7 @@ def log_outreach(
     if medium not in LOG_MEDIA:
         raise UserError(f"unknown medium {medium!r}", hint="media: " + ", ".join(LOG_MEDIA))
     _check_intent(intent)
-    if at > now + timedelta(minutes=5):
-        raise UserError(
-            "that date is in the future", hint="log what happened; --at takes a past date"
-        )
+    _not_future(at, now)
     days = lock_days(store)
     with store.begin() as conn:
         pid = resolve_person(conn, store.owner_id, ref, region)
@@ -197,10 +194,16 @@ def save_draft(store: Store, person_id: int, draft: Draft, now: datetime | None 
 def _get(conn: Connection, owner_id: int, outreach_id: int) -> Any:
     row = oq.get_outreach(conn, owner_id, outreach_id)
     if row is None:
-        raise NotFoundError(
-            f"no outreach #{outreach_id}", hint="`rekindle outreach` lists the log"
-        )
+        raise NotFoundError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists the log")
     return row
+
+
+def _not_future(at: datetime, now: datetime) -> None:
+    """What is logged happened: a date past ``now`` (beyond a clock's few minutes) is refused."""
+    if at > now + timedelta(minutes=5):
+        raise UserError(
+            "that date is in the future", hint="log what happened; --at takes a past date"
+        )
 
 
 def mark_sent(
@@ -214,6 +217,7 @@ def mark_sent(
     """A saved draft went out (you sent it yourself): set sent, with a follow-up due date."""
     now = now or utcnow()
     at = at or now
+    _not_future(at, now)
     days = lock_days(store)
     with store.begin() as conn:
         row = _get(conn, store.owner_id, outreach_id)
