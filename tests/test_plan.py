@@ -309,3 +309,16 @@ def test_shortlist_keeps_the_best_and_every_context_match(
     top = plan_svc.weekly_plan(store, NOW, quota=1, goal="")
     monkeypatch.setattr(plan_svc, "PRESELECT", 1000)
     assert names(plan_svc.weekly_plan(store, NOW, quota=1, goal="")) == names(top)
+
+
+def test_a_draft_language_without_templates_is_refused(store: Store) -> None:
+    """Only a language the shipped or your own templates have (every draft failed after 'fr')."""
+    from rekindle.errors import UserError
+
+    with pytest.raises(UserError, match="no draft templates in 'fr'"):
+        settings_svc.change(store, "draft.language", "fr")
+    assert settings_svc.current(store)["draft.language"] == "en"
+    own = store.location.data_dir / "templates" / "fr"
+    own.mkdir(parents=True)
+    settings_svc.change(store, "draft.language", "fr")
+    assert settings_svc.current(store)["draft.language"] == "fr"

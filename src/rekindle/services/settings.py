@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from rekindle.draft_templates import TemplateSet
 from rekindle.errors import UserError
 from rekindle.scoring import PARTS
 from rekindle.store import Store
@@ -167,6 +168,18 @@ def change(store: Store, key: str, value: str | None) -> None:
     if key not in SETTINGS and not any(key.startswith(p) and key != p for p in PREFIXED):
         raise UserError(f"unknown setting {key!r}", hint="settings: " + ", ".join(SETTINGS))
     checked = _check(key, value) if value is not None else None
+    if key == "draft.language" and checked is not None:
+        # the user's own templates (<data dir>/templates) may add languages to the shipped ones
+        known = TemplateSet.with_user_root(store.location.data_dir / "templates").languages()
+        if checked.strip() not in known:
+            raise UserError(
+                f"no draft templates in {checked!r}",
+                hint="languages: "
+                + ", ".join(known)
+                + "; to add one, `rekindle templates copy` and "
+                "make a folder for it beside en",
+            )
+        checked = checked.strip()
     with store.begin() as conn:
         put_setting(conn, store.owner_id, key, checked)
 
