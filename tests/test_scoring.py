@@ -155,6 +155,10 @@ def test_tiers_from_peak_and_overrides() -> None:
     assert cadence_for(close).days == 30
     assert cadence_for(close, tier_days={"close": 14}).days == 14
     assert cadence_for(faint, person_tier="regular").tier == "regular"
+    # the explanation says where the cadence comes from, once (it is shown after the days)
+    assert cadence_for(close).why == "from the tier their history shows"
+    assert cadence_for(faint, person_tier="regular").why == "from the tier you set for them"
+    assert cadence_for(faint, person_days=45).why == "the cadence you set for them"
     assert cadence_for(faint, person_days=45).days == 45
     assert cadence_for(faint, tags=["mentor"], tag_days={"mentor": 60}).days == 60
     assert is_due(close, cadence_for(close))  # 40 days >= 30

@@ -22,6 +22,7 @@ PEAK_FOR = (("close", 20.0), ("regular", 8.0), ("occasional", 3.0))
 class Cadence:
     tier: str
     days: int
+    #: where the cadence comes from, in words ("from their tag")
     why: str
 
 
@@ -50,12 +51,12 @@ def cadence_for(
     tier = person_tier if person_tier in TIERS else infer_tier(f)
     days_by_tier = {**DEFAULT_CADENCE_DAYS, **(tier_days or {})}
     if person_days:
-        return Cadence(tier, person_days, f"every {person_days} days (set for them)")
+        return Cadence(tier, person_days, "the cadence you set for them")
     tagged = [(tag_days or {})[t] for t in tags if t in (tag_days or {})]
     if tagged:
-        return Cadence(tier, min(tagged), f"every {min(tagged)} days (their tag)")
-    how = "set for them" if person_tier in TIERS else "from your history"
-    return Cadence(tier, days_by_tier[tier], f"{tier} tie ({how}): every {days_by_tier[tier]} days")
+        return Cadence(tier, min(tagged), "from their tag")
+    how = "the tier you set for them" if person_tier in TIERS else "the tier their history shows"
+    return Cadence(tier, days_by_tier[tier], f"from {how}")
 
 
 def is_due(f: TieFeatures, cadence: Cadence) -> bool:
