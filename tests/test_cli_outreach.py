@@ -91,6 +91,8 @@ def test_draft_in_every_medium(cli: Cli) -> None:
 
 
 def test_check_a_message_you_wrote(cli: Cli, tmp_path: Path) -> None:
+    folder = cli("check", str(tmp_path), check=False)
+    assert folder.code == 1 and f"{tmp_path} is a folder" in folder.stderr
     mine = tmp_path / "mine.txt"
     mine.write_text("Subject: hello\n\nHi Maria, just checking in!\n", encoding="utf-8")
     ran = cli("check", str(mine), "--person", "Ana", check=False)

@@ -174,6 +174,10 @@ def _read(file: str) -> str:
     if file == "-":
         return sys.stdin.read()
     path = Path(file).expanduser()
+    if path.is_dir():
+        raise UserError(
+            f"{file} is a folder", hint="give the file with your message, or - for stdin"
+        )
     if not path.is_file():
         raise UserError(f"no such file: {file}")
     try:
