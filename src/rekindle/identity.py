@@ -160,11 +160,22 @@ def _phone(text: str, default_region: str | None) -> tuple[str, str] | None:
         number = _parse(cand, default_region)
         if number is not None:
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if number.italian_leading_zero and not _reads_back(e164):
+                continue
             shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
             return e164 + suffix, shown + (f" ext. {ext}" if ext else "")
     if default_region is None and not stripped.startswith("+"):
         return _NATIONAL + digits + suffix, digits + (f" ext. {ext}" if ext else "")
     return None
+
+
+def _reads_back(e164: str) -> bool:
+    """Whether a key with leading zeros reads back as itself: "+20 0000000000" loses a national
+    prefix "0" at every reading (no real number does; Italy's "+39 06..." keeps its zero)."""
+    again = _parse(e164, None)
+    return again is not None and (
+        phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164) == e164
+    )
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
