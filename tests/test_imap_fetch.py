@@ -9,6 +9,12 @@ from typing import Any
 import pytest
 
 from rekindle.errors import UserError
+from rekindle.sources.imap_account import (
+    ImapAccount,
+    parse_imap_url,
+    resolve_password,
+    save_imap_password,
+)
 from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
@@ -17,13 +23,9 @@ from rekindle.sources.imap_fetch import (
     FetchProblem,
     FetchProgress,
     FolderState,
-    ImapAccount,
     _message,
     choose_folders,
     fetch_headers,
-    parse_imap_url,
-    resolve_password,
-    save_imap_password,
 )
 from tests.imap_server import DovecotServer, free_port, running_dovecot
 

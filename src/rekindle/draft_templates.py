@@ -26,6 +26,13 @@ from rekindle.errors import UserError
 
 #: the templates shipped with Rekindle
 PACKAGE_ROOT = Path(__file__).resolve().parent / "data" / "templates"
+
+
+def user_root(data_dir: Path) -> Path:
+    """Where the user's own templates live: ``<data dir>/templates``."""
+    return data_dir / "templates"
+
+
 DEFAULT_LANGUAGE = "en"
 INTENTS = ("catch-up", "congratulate", "offer-help", "share", "invite", "thank", "ask")
 MEDIA = ("email", "linkedin", "sms", "call")

@@ -44,9 +44,8 @@ def me_show(
                 if f["already_yours"]
                 else f"  → `rekindle me add-address {safe(f['address'])}`"
             )
-            sent, total = f["in_sent_folders"], f["messages_from_it"]
-            why = f"{sent:,} {'message' if sent == 1 else 'messages'} from it in sent folders"
-            why += f", {total:,} in all"
+            why = f"{counted(f['in_sent_folders'], 'message')} from it in sent folders, "
+            why += f"{f['messages_from_it']:,} in all"
             console.print(f"  {safe(f['address'])}: {why}{mark}")
         return
     data = svc.view(STATE.store())

@@ -27,7 +27,7 @@ from rekindle.errors import UserError
 from rekindle.mail_compose import build_email, make_message_id
 from rekindle.services import outreach as log
 from rekindle.services.settings import current
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
 from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq

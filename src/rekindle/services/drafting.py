@@ -22,7 +22,7 @@ from rekindle.draft_facts import (
     news_words,
     value_first_since_reconnection,
 )
-from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults
+from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults, user_root
 from rekindle.drafting import Draft, render_draft, split_subject
 from rekindle.occasions import in_window
 from rekindle.services import settings
@@ -91,7 +91,7 @@ class DraftResult:
 
 def templates_root(store: Store) -> Path:
     """Where the user's own templates live: ``<data dir>/templates``."""
-    return store.location.data_dir / "templates"
+    return user_root(store.location.data_dir)
 
 
 def template_set(store: Store) -> TemplateSet:

@@ -17,8 +17,9 @@ from urllib.parse import quote
 from rekindle.errors import UserError
 from rekindle.services import settings
 from rekindle.services.delivery import smtp_account
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
-from rekindle.sources.imap_fetch import ImapAccount, fetch_folder_names, parse_imap_url
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import ImapAccount, parse_imap_url
+from rekindle.sources.imap_fetch import fetch_folder_names
 from rekindle.store import Store
 from rekindle.transport.credentials import NO_KEYRING_ENV, keyring_secret, resolve_secret
 from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from rekindle.draft_templates import TemplateSet
+from rekindle.draft_templates import TemplateSet, user_root
 from rekindle.errors import UserError
 from rekindle.scoring import PARTS
 from rekindle.store import Store
@@ -169,8 +169,8 @@ def change(store: Store, key: str, value: str | None) -> None:
         raise UserError(f"unknown setting {key!r}", hint="settings: " + ", ".join(SETTINGS))
     checked = _check(key, value) if value is not None else None
     if key == "draft.language" and checked is not None:
-        # the user's own templates (<data dir>/templates) may add languages to the shipped ones
-        known = TemplateSet.with_user_root(store.location.data_dir / "templates").languages()
+        # the user's own templates may add languages to the shipped ones
+        known = TemplateSet.with_user_root(user_root(store.location.data_dir)).languages()
         if checked.strip() not in known:
             raise UserError(
                 f"no draft templates in {checked!r}",

@@ -12,6 +12,7 @@ from typing import Any
 from rekindle.history_records import MessageRecord
 from rekindle.records import NoticeRecord
 from rekindle.services.history import Positioned, Progress, SyncReport, ingest
+from rekindle.sources.imap_account import parse_imap_url, resolve_password
 from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
@@ -19,8 +20,6 @@ from rekindle.sources.imap_fetch import (
     FetchProblem,
     FolderState,
     fetch_headers,
-    parse_imap_url,
-    resolve_password,
 )
 from rekindle.sources.mail_headers import parse_header_block
 from rekindle.store import Store

@@ -16,51 +16,27 @@ whose ``state`` is the caller's cue to commit, so a run cut short resumes where 
 from __future__ import annotations
 
 import imaplib
-import ipaddress
 import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
-from urllib.parse import unquote, urlsplit
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import CapabilityError, LoginError
 from imapclient.imapclient import SocketTimeout
 
 from rekindle.errors import UserError
-from rekindle.transport.credentials import KEYRING_SERVICE, resolve_secret
+from rekindle.sources.imap_account import PASSWORD_HINT, ImapAccount, check_plain
 
-SslMode = Literal["ssl", "starttls", "plain"]
-PASSWORD_ENV = "REKINDLE_IMAP_PASSWORD"
 HEADER_FIELDS = (
     "FROM TO CC BCC DATE MESSAGE-ID SUBJECT IN-REPLY-TO REFERENCES LIST-ID LIST-UNSUBSCRIBE "
     "PRECEDENCE AUTO-SUBMITTED CONTENT-TYPE RETURN-PATH X-GM-THRID"
 )
 HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({HEADER_FIELDS})]"
 SENT_NAMES = ("sent", "sent items", "sent messages", "sent mail", "inbox.sent", "inbox/sent")
-PASSWORD_HINT = (
-    f"Check the user name and password. Rekindle reads the password from {PASSWORD_ENV}, "
-    "then the system keyring, then asks; an app password may be needed (Gmail, iCloud)."
-)
-
-
-@dataclass(slots=True)
-class ImapAccount:
-    """Where to read mail. ``folders=None`` means the defaults (see :func:`choose_folders`)."""
-
-    host: str
-    user: str
-    port: int = 993
-    ssl: SslMode = "ssl"
-    folders: list[str] | None = None
-
-    @property
-    def label(self) -> str:
-        """``user@host``: how messages name the account, and its keyring user name."""
-        return f"{self.user}@{self.host}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,92 +111,6 @@ class FetchProgress:
 FetchItem = FetchPlan | FetchedFolder | FetchedMessage | FetchProblem
 
 
-def parse_imap_url(url: str) -> ImapAccount:
-    """``imaps://user@host[:993][/INBOX,Sent]`` (SSL) or ``imap://user@host[:143][/…]?starttls``.
-
-    ``imap://`` means STARTTLS unless ``?plain`` is given, which only a loopback host may use.
-    Folders are comma-separated and percent-decoded; none given means the defaults.
-    """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in ("imap", "imaps"):
-        raise UserError(
-            f"Not an IMAP address: {url!r}", hint="Write imaps://user@host or imap://user@host"
-        )
-    if parts.password is not None:
-        raise UserError(
-            "The IMAP address must not contain the password.",
-            hint=f"Set {PASSWORD_ENV}, store it in the keyring, or let Rekindle ask for it.",
-        )
-    options = {o.lower() for o in parts.query.split("&") if o}
-    unknown = options - {"ssl", "starttls", "plain"}
-    if unknown or len(options) > 1:
-        raise UserError(
-            f"Unknown IMAP option in {url!r}: ?{parts.query}",
-            hint="Use ?starttls (encrypt after connecting) or ?plain (localhost only).",
-        )
-    mode = cast(SslMode, options.pop() if options else "ssl" if scheme == "imaps" else "starttls")
-    if scheme == "imaps" and mode != "ssl":
-        raise UserError(f"imaps:// is always SSL; ?{mode} does not apply: {url!r}")
-    host, user = parts.hostname, unquote(parts.username or "")
-    if not host or not user:
-        raise UserError(f"The IMAP address needs a user and a host: {url!r}")
-    try:
-        port = parts.port or (993 if mode == "ssl" else 143)
-    except ValueError as exc:
-        raise UserError(f"Bad port in IMAP address {url!r}") from exc
-    path = parts.path[1:] if parts.path.startswith("/") else parts.path
-    folders = [unquote(f) for f in path.split(",") if f.strip()] or None
-    account = ImapAccount(host=host, user=user, port=port, ssl=mode, folders=folders)
-    _check_plain(account)
-    return account
-
-
-def _check_plain(account: ImapAccount) -> None:
-    if account.ssl != "plain":
-        return
-    try:
-        loopback = ipaddress.ip_address(account.host).is_loopback
-    except ValueError:
-        loopback = account.host.lower() == "localhost"
-    if not loopback:
-        raise UserError(
-            f"Refusing to send a password unencrypted to {account.host}.",
-            hint="Use imaps:// (SSL) or ?starttls; ?plain is only for this machine.",
-        )
-
-
-# -- passwords -------------------------------------------------------------------------------
-
-
-def resolve_password(
-    account: ImapAccount, *, env: Mapping[str, str], prompt: Callable[[str], str] | None
-) -> str:
-    """The password from ``REKINDLE_IMAP_PASSWORD``, else the system keyring, else ``prompt``."""
-    return resolve_secret(
-        env_name=PASSWORD_ENV, label=account.label, what="IMAP", env=env, prompt=prompt
-    )
-
-
-def save_imap_password(account: ImapAccount, password: str) -> str:
-    """Store the password in the system keyring; returns the backend's name."""
-    try:
-        import keyring
-    except ImportError as exc:
-        raise UserError(
-            "Cannot store the password: the keyring package is not installed.",
-            hint=f"pip install keyring, or set {PASSWORD_ENV} when running Rekindle.",
-        ) from exc
-    try:
-        keyring.set_password(KEYRING_SERVICE, account.label, password)
-    except Exception as exc:  # noqa: BLE001 - every backend failure means the same to the user
-        raise UserError(
-            f"Cannot store the password in the system keyring: {exc}",
-            hint=f"Set {PASSWORD_ENV} when running Rekindle instead.",
-        ) from exc
-    return type(keyring.get_keyring()).__name__
-
-
 # -- folders ---------------------------------------------------------------------------------
 
 
@@ -273,7 +163,7 @@ def fetch_headers(
     A connection lost mid-fetch is reopened up to ``retries`` times in a row (waiting
     ``backoff``, then twice as long…), resuming after the last message yielded.
     """
-    _check_plain(account)
+    check_plain(account)
     run = _Run(progress=dict(state), batch=max(1, batch), on_progress=on_progress)
     folders = list(account.folders) if account.folders else None
     finished: set[str] = set()
@@ -358,7 +248,7 @@ def fetch_folder_names(
     timeout: float = 15.0,
 ) -> list[str]:
     """Log in and list the folders (a connection check); a clear error otherwise."""
-    _check_plain(account)
+    check_plain(account)
     try:
         client = _connect(account, password, ssl_context, timeout)
     except (OSError, imaplib.IMAP4.error) as exc:

@@ -90,16 +90,19 @@ def lift_holds(conn: Connection, owner_id: int, person_id: int, now: datetime) -
     return int(result.rowcount or 0)
 
 
+def _in_force(owner_id: int, now: datetime) -> tuple[Any, ...]:
+    """The owner's holds neither lifted nor run out at ``now``."""
+    return (
+        person_hold.c.owner_id == owner_id,
+        person_hold.c.lifted_at.is_(None),
+        or_(person_hold.c.until.is_(None), person_hold.c.until > now),
+    )
+
+
 def holds_in_force(conn: Connection, owner_id: int, now: datetime) -> dict[int, Any]:
     """Per person, the hold that keeps them out of the plan at ``now``."""
     rows = conn.execute(
-        select(person_hold)
-        .where(
-            person_hold.c.owner_id == owner_id,
-            person_hold.c.lifted_at.is_(None),
-            or_(person_hold.c.until.is_(None), person_hold.c.until > now),
-        )
-        .order_by(person_hold.c.id)
+        select(person_hold).where(*_in_force(owner_id, now)).order_by(person_hold.c.id)
     )
     return {int(r.person_id): r for r in rows}
 
@@ -108,12 +111,7 @@ def hold_of(conn: Connection, owner_id: int, person_id: int, now: datetime) -> A
     """The hold that keeps one person out of the plan at ``now`` (None: nothing does)."""
     return conn.execute(
         select(person_hold)
-        .where(
-            person_hold.c.owner_id == owner_id,
-            person_hold.c.person_id == person_id,
-            person_hold.c.lifted_at.is_(None),
-            or_(person_hold.c.until.is_(None), person_hold.c.until > now),
-        )
+        .where(*_in_force(owner_id, now), person_hold.c.person_id == person_id)
         .order_by(person_hold.c.id.desc())
         .limit(1)
     ).first()

@@ -1,6 +1,6 @@
 """Passwords for delivery: from an environment variable, the system keyring, or a prompt.
 
-The same order as the IMAP sync (:mod:`rekindle.sources.imap_fetch`), and the same keyring
+The same order as the IMAP sync (:mod:`rekindle.sources.imap_account`), and the same keyring
 service ("rekindle", user ``user@host``). Rekindle never writes a password to its database or
 its settings.
 """

@@ -19,7 +19,7 @@ from imapclient.exceptions import CapabilityError, LoginError
 from imapclient.imapclient import SocketTimeout
 
 from rekindle.errors import UserError
-from rekindle.sources.imap_fetch import PASSWORD_HINT, ImapAccount, parse_imap_url
+from rekindle.sources.imap_account import PASSWORD_HINT, ImapAccount, parse_imap_url
 
 DRAFT_NAMES = ("drafts", "draft", "inbox.drafts", "inbox/drafts", "entwürfe", "brouillons")
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from rekindle.services import mail_accounts as accounts
 from rekindle.services import settings as settings_svc
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
-from rekindle.sources.imap_fetch import parse_imap_url
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import parse_imap_url
 from rekindle.store import Store
 
 

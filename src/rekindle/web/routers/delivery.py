@@ -16,7 +16,7 @@ from rekindle.errors import UserError
 from rekindle.services import delivery
 from rekindle.services import mail_accounts as accounts
 from rekindle.services import outreach as outreach_svc
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
 from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV
 from rekindle.web.deps import NowDep, StoreDep, done, is_htmx, render, shared_server
 from rekindle.web.routers.compose import save_text

@@ -20,7 +20,7 @@ from rekindle.services.importing import import_path
 from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
 from rekindle.services.sync_imap import sync_imap
 from rekindle.sources import check_readable
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
 from rekindle.store import Store
 from rekindle.web.deps import NowDep, StoreDep, is_htmx, render, shared_server
 from rekindle.web.jobs import Job, jobs_of

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from rekindle.errors import UserError
 from rekindle.services import mail_accounts as accounts
 from rekindle.services import settings as settings_svc
-from rekindle.sources.imap_fetch import PASSWORD_ENV as IMAP_PASSWORD_ENV
+from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
 from rekindle.store import Store
 from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV
 from rekindle.web.deps import StoreDep, done, is_htmx, render, shared_server
