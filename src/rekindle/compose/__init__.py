@@ -1,0 +1,1 @@
+"""What to write: drafts, their checks, templates, model prompts and the calendar feed (pure)."""

@@ -1,0 +1,1 @@
+"""Who a person is: names, addresses, phones and profile URLs, matching records and suggesting merges (pure)."""

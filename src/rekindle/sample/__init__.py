@@ -1,0 +1,1 @@
+"""The deterministic sample network behind `rekindle demo` and the benchmarks."""
