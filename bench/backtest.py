@@ -52,9 +52,9 @@ from backtest_metrics import (  # noqa: E402
     ranked_labels,
 )
 
-from rekindle.scoring import TIE_PARTS, Weights, default_weights, rank_value, tie_parts  # noqa: E402
-from rekindle.tie_features import TieFeatures, recent_partners, tie_features  # noqa: E402
-from rekindle.ties import Contact, decayed_sums  # noqa: E402
+from rekindle.engine.scoring import TIE_PARTS, Weights, default_weights, rank_value, tie_parts  # noqa: E402
+from rekindle.history.tie_features import TieFeatures, recent_partners, tie_features  # noqa: E402
+from rekindle.history.ties import Contact, decayed_sums  # noqa: E402
 
 DAY = 86400
 BASELINES = ("random", "recency", "frequency", "decayed365")

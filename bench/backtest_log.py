@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rekindle.ties import Contact
+from rekindle.history.ties import Contact
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from dedupe_data import generate  # noqa: E402
 
-from rekindle.matching import Resolver, profile_from_record  # noqa: E402
-from rekindle.records import ContactRecord  # noqa: E402
+from rekindle.identity.matching import Resolver, profile_from_record  # noqa: E402
+from rekindle.identity.records import ContactRecord  # noqa: E402
 
 TARGET_PRECISION = 0.995
 TARGET_RECALL = 0.95

@@ -18,7 +18,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
+from rekindle.identity.records import AffiliationRecord, ContactRecord, RawIdentity
 
 _MALE = """James John Robert Michael William David Richard Joseph Thomas Charles Christopher
 Daniel Matthew Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from sqlalchemy import select  # noqa: E402
 
+from rekindle.engine.tiers import PEAK_FOR, TIERS  # noqa: E402
 from rekindle.services import insights as svc  # noqa: E402
 from rekindle.store import Store, open_store  # noqa: E402
 from rekindle.store.bulk import insert_rows, insert_rows_returning_ids  # noqa: E402
@@ -38,7 +39,6 @@ from rekindle.store.schema import (  # noqa: E402
 )
 from rekindle.store.schema_engine import outreach  # noqa: E402
 from rekindle.store.schema_history import tie_stats  # noqa: E402
-from rekindle.tiers import PEAK_FOR, TIERS  # noqa: E402
 
 NOW = datetime(2026, 11, 18, 12, tzinfo=UTC)
 OUT = Path(__file__).resolve().parent / "out"

@@ -64,7 +64,7 @@ def part_raw_mbox(mbox: Path, **_: Any) -> int:
 
 
 def part_rekindle_mbox(mbox: Path, **_: Any) -> int:
-    from rekindle.history_records import MessageRecord
+    from rekindle.history.records import MessageRecord
     from rekindle.sources.mbox import read_mbox
 
     return sum(1 for item in read_mbox(mbox) if isinstance(item, MessageRecord))
@@ -118,7 +118,7 @@ def part_raw_maildir(maildir: Path, **_: Any) -> int:
 
 
 def part_rekindle_maildir(maildir: Path, **_: Any) -> int:
-    from rekindle.history_records import MessageRecord
+    from rekindle.history.records import MessageRecord
     from rekindle.sources.maildir import read_maildir
 
     return sum(1 for item in read_maildir(maildir) if isinstance(item, MessageRecord))

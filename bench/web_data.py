@@ -1,7 +1,7 @@
 """A large, realistic database for the web load benchmark (cached in ``bench/out/``).
 
 ``fill(db, people, interactions)`` stores the project's seeded sample network
-(:func:`rekindle.sample.generate_network`) scaled to ``people`` contacts and about
+(:func:`rekindle.sample.network.generate_network`) scaled to ``people`` contacts and about
 ``interactions`` interactions over ten years: identities and email addresses, affiliations
 (each contact also gets earlier jobs spread over a few hundred organisations, with a heavy
 tail), tags, close, regular, occasional and formerly strong ties with heavy-tailed rates, mail
@@ -27,9 +27,9 @@ from random import Random
 
 from sqlalchemy import select
 
-from rekindle.identity import normalise_identities
-from rekindle.records import AffiliationRecord, ContactRecord, InteractionRecord, Item
-from rekindle.sample import generate_network
+from rekindle.identity.identifiers import normalise_identities
+from rekindle.identity.records import AffiliationRecord, ContactRecord, InteractionRecord, Item
+from rekindle.sample.network import generate_network
 from rekindle.services.importing import import_items
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store, bulk, open_store

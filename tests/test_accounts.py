@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from rekindle.errors import NotFoundError, UserError
-from rekindle.login_throttle import LoginThrottle
 from rekindle.services import accounts
 from rekindle.services.importing import import_path
 from rekindle.store import Store
 from rekindle.store.schema import owner, person
 from rekindle.store.schema_team import web_session
+from rekindle.web.login_throttle import LoginThrottle
 from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import RecordError
+from rekindle.identity.records import RecordError
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.csv_table import (
     MAX_CELL,

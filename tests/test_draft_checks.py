@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rekindle.draft_checks import (
+from rekindle.compose.draft_checks import (
     CHECK_CODES,
     check_ask_too_soon,
     check_draft,
@@ -20,7 +20,7 @@ from rekindle.draft_checks import (
     check_placeholders,
     check_subject,
 )
-from rekindle.draft_facts import (
+from rekindle.compose.draft_facts import (
     DraftFacts,
     Thread,
     clean_subject,
@@ -28,7 +28,7 @@ from rekindle.draft_facts import (
     news_words,
     value_first_since_reconnection,
 )
-from rekindle.shared_context import SharedAffiliation
+from rekindle.engine.shared_context import SharedAffiliation
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 ANA = DraftFacts(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.draft_checks import check_draft, check_placeholders
-from rekindle.draft_facts import DraftFacts, Thread
-from rekindle.draft_templates import (
+from rekindle.compose.draft_checks import check_draft, check_placeholders
+from rekindle.compose.draft_facts import DraftFacts, Thread
+from rekindle.compose.draft_templates import (
     INTENTS,
     MEDIA,
     TemplateSet,
@@ -17,9 +17,14 @@ from rekindle.draft_templates import (
     shipped_names,
     template_name,
 )
-from rekindle.drafting import clip, render_draft, split_subject
+from rekindle.compose.drafting import clip, render_draft, split_subject
+from rekindle.engine.shared_context import (
+    Period,
+    SharedAffiliation,
+    organisation_key,
+    shared_affiliations,
+)
 from rekindle.errors import UserError
-from rekindle.shared_context import Period, SharedAffiliation, organisation_key, shared_affiliations
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 RICH = DraftFacts(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rekindle.gap_words import days_between, gap_between, gap_words, is_long_gap
+from rekindle.compose.gap_words import days_between, gap_between, gap_words, is_long_gap
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import ContactRecord, Item, PartialDate, RecordError
+from rekindle.identity.records import ContactRecord, Item, PartialDate, RecordError
 from rekindle.sources import detect
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.generic_csv import IMPORTER, parse, sniff

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from rekindle.history_records import Address, MessageRecord
+from rekindle.history.records import Address, MessageRecord
+from rekindle.history.ties import compute_tie
 from rekindle.services import history, mail_ingest
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
@@ -21,7 +22,6 @@ from rekindle.store import ties as tq
 from rekindle.store.mail_derive import Selection, derive_messages
 from rekindle.store.schema import interaction
 from rekindle.store.schema_history import message
-from rekindle.ties import compute_tie
 from tests.test_importing import contact, people_count
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.history_records import Address, MeetingRecord
-from rekindle.records import NoticeRecord, RecordError
+from rekindle.history.records import Address, MeetingRecord
+from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.sources import ics_recurrence
 from rekindle.sources.ics import parse_ics_bytes, read_ics, sniff_ics
 from rekindle.sources.ics_recurrence import MAX_OCCURRENCES, fast_forward, parse_rule

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.history_records import Address, MeetingRecord
-from rekindle.records import NoticeRecord, RecordError
+from rekindle.history.records import Address, MeetingRecord
+from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.sources.ics import read_ics
 from rekindle.sources.ics_recurrence import MAX_OCCURRENCES
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rekindle.identity import (
+from rekindle.identity.identifiers import (
     Identity,
     clean_email,
     format_phone,
@@ -16,7 +16,7 @@ from rekindle.identity import (
     normalise_phone,
     normalise_url,
 )
-from rekindle.records import RawIdentity
+from rekindle.identity.records import RawIdentity
 
 # -- email ---------------------------------------------------------------------------------
 

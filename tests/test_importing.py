@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rekindle.errors import StrictImportError, UserError
-from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity, RecordError
+from rekindle.identity.records import AffiliationRecord, ContactRecord, RawIdentity, RecordError
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
 from rekindle.store import Store

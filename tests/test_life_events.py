@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rekindle.life_events import base_domain, life_events_between, new_email_domain
+from rekindle.engine.life_events import base_domain, life_events_between, new_email_domain
 
 SEEN = date(2026, 11, 2)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import (
+from rekindle.identity.records import (
     ContactRecord,
     InteractionRecord,
     Item,

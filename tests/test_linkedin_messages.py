@@ -6,8 +6,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rekindle.history_records import Address, MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import Address, MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.linkedin_messages import ME, read_linkedin_messages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linkedin"

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from rekindle.compose.llm_client import completions_url, fetch_completion
+from rekindle.compose.llm_prompt import build_messages, clean_reply
 from rekindle.errors import UserError
-from rekindle.llm_client import completions_url, fetch_completion
-from rekindle.llm_prompt import build_messages, clean_reply
 from rekindle.services import drafting, settings
 from rekindle.services.llm_drafting import draft_with_model
 from rekindle.store import Store

@@ -16,8 +16,8 @@ from typing import TypeVar
 
 import pytest
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.maildir import read_eml, read_maildir, sniff_mail
 from rekindle.sources.mbox import MboxMark, read_mbox
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rekindle.history_records import Address, MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import Address, MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.mail_dates import parse_mail_date
 from rekindle.sources.mail_headers import parse_header_block
 from rekindle.sources.mail_values import (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources import maildir as maildir_module
 from rekindle.sources.maildir import maildir_key, read_eml, read_maildir, sniff_mail
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-import rekindle.suggest as suggest
-from rekindle.matching import (
+import rekindle.identity.suggest as suggest
+from rekindle.identity.matching import (
     Profile,
     Resolution,
     Resolver,
@@ -17,7 +17,7 @@ from rekindle.matching import (
     org_key,
     profile_from_record,
 )
-from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
+from rekindle.identity.records import AffiliationRecord, ContactRecord, RawIdentity
 
 
 def record(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources import mbox as mbox_module
 from rekindle.sources.mbox import MboxMark, envelope_after, mark_matches, read_mbox
 

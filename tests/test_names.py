@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rekindle.names import (
+from rekindle.identity.names import (
     PersonName,
     canonical_given,
     fold,

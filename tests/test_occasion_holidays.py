@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rekindle.occasion_holidays import country_code, greeting_days, holiday_occasions
+from rekindle.engine.occasion_holidays import country_code, greeting_days, holiday_occasions
 
 
 def test_uk_has_christmas_and_no_lunar_new_year() -> None:

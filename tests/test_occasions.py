@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rekindle.occasions import (
+from rekindle.engine.occasions import (
     WINDOWS,
     Occasion,
     birthday_occasion,
@@ -20,7 +20,7 @@ from rekindle.occasions import (
     timing_strength,
     work_anniversary,
 )
-from rekindle.records import PartialDate
+from rekindle.identity.records import PartialDate
 
 
 def test_year_less_birthday_is_this_years_and_keyed_by_year() -> None:

@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from rekindle.engine.occasions import timing_strength
 from rekindle.errors import NotFoundError, UserError
-from rekindle.occasions import timing_strength
-from rekindle.records import AddressRecord, AffiliationRecord, ContactRecord, InteractionRecord
-from rekindle.records import RawIdentity as Ident
-from rekindle.sample import UPDATE_SOURCE, generate_network
+from rekindle.identity.records import (
+    AddressRecord,
+    AffiliationRecord,
+    ContactRecord,
+    InteractionRecord,
+)
+from rekindle.identity.records import RawIdentity as Ident
+from rekindle.sample.network import UPDATE_SOURCE, generate_network
 from rekindle.services import me as me_svc
 from rekindle.services import settings
 from rekindle.services.importing import import_items, import_path

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rekindle.errors import NotFoundError, UserError
+from rekindle.history.tie_features import tie_features
 from rekindle.services import drafting, merging, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import outreach as svc
@@ -20,7 +21,6 @@ from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store.recall import last_subject
 from rekindle.store.settings import put_setting
-from rekindle.tie_features import tie_features
 from tests.conftest import FIXTURES
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
@@ -308,7 +308,7 @@ def test_log_errors_are_user_errors(people: Store) -> None:
 
 
 def test_their_news_comes_from_stored_life_events(people: Store) -> None:
-    from rekindle.occasions import Occasion
+    from rekindle.engine.occasions import Occasion
     from rekindle.store.occasions import save_occasion
 
     pid, _ = drafting.facts_for(people, "Ana", now=NOW)

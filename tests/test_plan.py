@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rekindle.cli.main import app
+from rekindle.engine.plan import Candidate, held_reason, period_of, select
+from rekindle.engine.scoring import Part, Score
 from rekindle.errors import UserError
-from rekindle.history_records import Address, MessageRecord
-from rekindle.plan import Candidate, held_reason, period_of, select
-from rekindle.scoring import Part, Score
+from rekindle.history.records import Address, MessageRecord
 from rekindle.services import history
 from rekindle.services import me as me_svc
 from rekindle.services import plan as plan_svc

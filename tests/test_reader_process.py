@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.history_records import MessageRecord
+from rekindle.history.records import MessageRecord
 from rekindle.services.reader_process import Handover, read_in_child, read_in_parts
 from rekindle.sources.mbox import MboxMark, read_mbox
 

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import phonenumbers
 import pytest
 
-from rekindle.records import ContactRecord, InteractionRecord
-from rekindle.sample import UPDATE_SOURCE, SampleNetwork, generate_network
+from rekindle.identity.records import ContactRecord, InteractionRecord
+from rekindle.sample.network import UPDATE_SOURCE, SampleNetwork, generate_network
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -49,7 +49,7 @@ def test_same_seed_and_now_give_identical_output(net, contacts, interactions):
 _DIGEST = """
 import hashlib
 from datetime import UTC, datetime
-from rekindle.sample import generate_network
+from rekindle.sample.network import generate_network
 net = generate_network(seed=5, people=200, now=datetime(2025, 6, 1, 12, tzinfo=UTC))
 digest = hashlib.sha256()
 for item in net.items():

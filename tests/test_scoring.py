@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rekindle.goal_match import GoalIndex, goal_terms, stem
-from rekindle.medium import Reach, choose_medium
+from rekindle.engine.goal_match import GoalIndex, goal_terms, stem
+from rekindle.engine.medium import Reach, choose_medium
+from rekindle.engine.scoring import Context, Weights, default_weights, dormancy, score, span_words
+from rekindle.engine.tiers import cadence_for, infer_tier, is_due
+from rekindle.history.tie_features import recent_partners, tie_features
+from rekindle.history.ties import Contact
 from rekindle.plural import counted
-from rekindle.scoring import Context, Weights, default_weights, dormancy, score, span_words
-from rekindle.tie_features import recent_partners, tie_features
-from rekindle.tiers import cadence_for, infer_tier, is_due
-from rekindle.ties import Contact
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
-from rekindle.records import AffiliationRecord, ContactRecord, RawIdentity
+from rekindle.identity.records import AffiliationRecord, ContactRecord, RawIdentity
 from rekindle.services import merging
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import ContactRecord, RecordError
+from rekindle.identity.records import ContactRecord, RecordError
 from rekindle.services.importing import import_path
 from rekindle.sources import ImportOptions, detect, importers
 from rekindle.store import Store

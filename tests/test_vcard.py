@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import ContactRecord, Item, NoticeRecord, PartialDate, RecordError
+from rekindle.identity.records import ContactRecord, Item, NoticeRecord, PartialDate, RecordError
 from rekindle.sources import get_importer
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.vcard import IMPORTER, parse_vcard_stream, sniff_vcard

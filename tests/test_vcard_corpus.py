@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.records import ContactRecord, Item, NoticeRecord, PartialDate, RecordError
+from rekindle.identity.records import ContactRecord, Item, NoticeRecord, PartialDate, RecordError
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.vcard import EXTENSIONS, IMPORTER
 

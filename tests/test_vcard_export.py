@@ -6,7 +6,7 @@ import io
 
 from rekindle.exporters.model import ExportPerson
 from rekindle.exporters.vcard import card_lines, escape_text, fold_line, write_vcards
-from rekindle.records import ContactRecord, PartialDate
+from rekindle.identity.records import ContactRecord, PartialDate
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.vcard import parse_vcard_stream
 

@@ -14,6 +14,8 @@ from typing import cast
 import pytest
 from fastapi.testclient import TestClient
 
+from rekindle.engine.tiers import TIERS, infer_tier
+from rekindle.history.tie_features import TieFeatures
 from rekindle.services import demo
 from rekindle.services import insights as svc
 from rekindle.services import outreach as log
@@ -23,8 +25,6 @@ from rekindle.store import Store, open_store
 from rekindle.store import engine as eq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
-from rekindle.tie_features import TieFeatures
-from rekindle.tiers import TIERS, infer_tier
 from rekindle.web.app import create_app
 from tests.test_cli import rekindle
 from tests.test_followups import sent

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from rekindle.engine.tiers import PEAK_FOR
 from rekindle.services import people as people_svc
 from rekindle.services import timeline
 from rekindle.services.demo import load_sample
 from rekindle.services.importing import import_path
 from rekindle.store import Store
-from rekindle.tiers import PEAK_FOR
 from rekindle.web.app import create_app
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

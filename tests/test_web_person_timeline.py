@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from rekindle.records import ContactRecord, InteractionRecord, RawIdentity
+from rekindle.identity.records import ContactRecord, InteractionRecord, RawIdentity
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
 from rekindle.services.person_page import PAGE_SIZE

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.compose.mail_compose import mailto_link, sms_link, tel_link
 from rekindle.errors import UserError
-from rekindle.mail_compose import mailto_link, sms_link, tel_link
 from rekindle.services import calendar_export, delivery, followups
 from rekindle.services.delivery import Outgoing
 from rekindle.transport.clipboard import copy_text

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.draft_checks import Finding
-from rekindle.draft_templates import INTENTS, MEDIA, PACKAGE_ROOT, shipped_names
+from rekindle.compose.draft_checks import Finding
+from rekindle.compose.draft_templates import INTENTS, MEDIA, PACKAGE_ROOT, shipped_names
 from rekindle.errors import UserError
 from rekindle.services import drafting as svc
 from rekindle.services import outreach as log_svc

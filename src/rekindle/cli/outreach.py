@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.engine.value_ledger import OUTCOMES
 from rekindle.errors import UserError
 from rekindle.services import outreach as svc
-from rekindle.value_ledger import OUTCOMES
 
 STATUSES = ("draft", "sending", "sent", "replied", "no-reply", "declined", "logged")
 

@@ -12,9 +12,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from rekindle.draft_facts import DraftFacts, clean_subject
-from rekindle.names import canonical_given, fold, formal_names, make_name
-from rekindle.shared_context import organisation_key
+from rekindle.compose.draft_facts import DraftFacts, clean_subject
+from rekindle.engine.shared_context import organisation_key
+from rekindle.identity.names import canonical_given, fold, formal_names, make_name
 
 #: the most a medium holds: characters for LinkedIn notes and texts, words for the rest
 CHAR_LIMITS = {"linkedin": 300, "sms": 320}

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rekindle.gap_words import days_between, gap_words, is_long_gap
-from rekindle.names import make_name
-from rekindle.shared_context import SharedAffiliation
+from rekindle.compose.gap_words import days_between, gap_words, is_long_gap
+from rekindle.engine.shared_context import SharedAffiliation
+from rekindle.identity.names import make_name
 
 #: intents that give before they take; an "ask" is the one that takes
 VALUE_FIRST_INTENTS = frozenset(

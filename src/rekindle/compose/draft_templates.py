@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from rekindle.errors import UserError
 
 #: the templates shipped with Rekindle
-PACKAGE_ROOT = Path(__file__).resolve().parent / "data" / "templates"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "data" / "templates"
 
 
 def user_root(data_dir: Path) -> Path:

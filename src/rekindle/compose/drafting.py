@@ -14,9 +14,9 @@ from typing import Any
 
 from jinja2 import TemplateNotFound, TemplateSyntaxError
 
-from rekindle.draft_checks import CHAR_LIMITS
-from rekindle.draft_facts import DraftFacts, clean_subject
-from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, template_name
+from rekindle.compose.draft_checks import CHAR_LIMITS
+from rekindle.compose.draft_facts import DraftFacts, clean_subject
+from rekindle.compose.draft_templates import DEFAULT_LANGUAGE, TemplateSet, template_name
 from rekindle.errors import UserError
 
 _MONTHS = [

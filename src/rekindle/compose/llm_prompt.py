@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from rekindle.draft_checks import CHAR_LIMITS, WORD_LIMITS
-from rekindle.draft_facts import DraftFacts, clean_subject
-from rekindle.drafting import month_year
+from rekindle.compose.draft_checks import CHAR_LIMITS, WORD_LIMITS
+from rekindle.compose.draft_facts import DraftFacts, clean_subject
+from rekindle.compose.drafting import month_year
 
 INTENT_WORDS = {
     "catch-up": "catch up, with no agenda",

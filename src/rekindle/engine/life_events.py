@@ -1,7 +1,7 @@
 """Life events found in data (pure): a new job, a new company, a new role, a move, a new
 email domain.
 
-Two versions of a contact's data (the dicts :func:`rekindle.records.contact_to_data` makes) are
+Two versions of a contact's data (the dicts :func:`rekindle.identity.records.contact_to_data` makes) are
 compared with :func:`life_events_between`; addresses a person has written from, with the date
 of their first message from each, go to :func:`new_email_domain`. Data that only fills in
 what was unknown (an organisation on a card that had none) is not an event.
@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from rekindle.matching import is_free_mail, org_key
-from rekindle.occasion_holidays import country_code
-from rekindle.occasions import (
+from rekindle.engine.occasion_holidays import country_code
+from rekindle.engine.occasions import (
     WINDOWS,
     Occasion,
     day_month_year,
@@ -24,6 +23,7 @@ from rekindle.occasions import (
     slug,
     source_label,
 )
+from rekindle.identity.matching import is_free_mail, org_key
 
 #: a "new" affiliation that started longer ago than this is old news the data caught up with
 STALE_AFTER_DAYS = 365

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rekindle.tie_features import TieFeatures
+from rekindle.history.tie_features import TieFeatures
 
 MEDIA = ("email", "linkedin", "call", "sms")
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import holidays
 
-from rekindle.occasions import END_OF_YEAR, WINDOWS, Occasion, day_month
+from rekindle.engine.occasions import END_OF_YEAR, WINDOWS, Occasion, day_month
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """Occasions: reasons to reach out now, and how strongly each one pulls on a given day (pure).
 
 An :class:`Occasion` is a dated reason to get in touch: a birthday, a round work or "since we
-met" anniversary, a holiday greeting (see :mod:`rekindle.occasion_holidays`) or a life event
-found in the data (see :mod:`rekindle.life_events`). ``today`` is always passed in, so the same
+met" anniversary, a holiday greeting (see :mod:`rekindle.engine.occasion_holidays`) or a life event
+found in the data (see :mod:`rekindle.engine.life_events`). ``today`` is always passed in, so the same
 data gives the same occasions everywhere.
 
 :func:`timing_strength` says how much an occasion pulls today: 0 outside its kind's window, up
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rekindle.matching import org_key
-from rekindle.records import PartialDate
+from rekindle.identity.matching import org_key
+from rekindle.identity.records import PartialDate
 
 #: computed on the fly from birthdays, affiliations, first contacts and the calendar
 COMPUTED_KINDS = frozenset({"birthday", "work-anniversary", "met-anniversary", "holiday"})

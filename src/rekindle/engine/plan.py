@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from rekindle.scoring import Score
+from rekindle.engine.scoring import Score
 
 #: how much a pick's similarity to those already picked costs (0 = plain top-N)
 DIVERSITY = 0.35

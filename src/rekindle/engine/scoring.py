@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
 from rekindle.plural import counted
-from rekindle.tie_features import RECENT_DAYS, TieFeatures
 
 #: the parts read from the history (their weights are fitted) and those set by design
 TIE_PARTS = ("strength", "history", "circles", "sightings", "dormancy", "reciprocity", "replies")

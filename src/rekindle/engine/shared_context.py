@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from rekindle.names import fold
+from rekindle.identity.names import fold
 
 #: legal-form words that do not tell two organisations apart
 _LEGAL_FORMS = frozenset(

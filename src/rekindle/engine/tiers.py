@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rekindle.tie_features import TieFeatures
+from rekindle.history.tie_features import TieFeatures
 
 TIERS = ("close", "regular", "occasional", "dormant")
 DEFAULT_CADENCE_DAYS = {"close": 30, "regular": 90, "occasional": 180, "dormant": 365}

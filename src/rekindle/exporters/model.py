@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rekindle.records import PartialDate
+from rekindle.identity.records import PartialDate
 
 
 @dataclass(slots=True)

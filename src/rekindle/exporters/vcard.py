@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from rekindle.exporters.model import ExportPerson
-from rekindle.records import PartialDate
+from rekindle.identity.records import PartialDate
 
 PRODID = "-//Rekindle//Rekindle export//EN"
 LINE_OCTETS = 75

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from rekindle.history_records import Address, MeetingRecord, MessageRecord
+from rekindle.history.records import Address, MeetingRecord, MessageRecord
 
 #: more than this many other people makes a message group mail
 GROUP_LIMIT = 4

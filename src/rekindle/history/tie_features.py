@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from rekindle.ties import SECONDS_PER_DAY, Contact, decayed_with_peak, is_personal
+from rekindle.history.ties import SECONDS_PER_DAY, Contact, decayed_with_peak, is_personal
 
 #: contacts within this many days count as "lately" (for circles and group sightings)
 RECENT_DAYS = 45

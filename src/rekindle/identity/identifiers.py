@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import phonenumbers
 
-from rekindle.records import IdentityKind, RawIdentity
+from rekindle.identity.records import IdentityKind, RawIdentity
 
 __all__ = [
     "Identity",

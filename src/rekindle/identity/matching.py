@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
-from rekindle.identity import Identity, email_parts, normalise_identities
-from rekindle.names import (
+from rekindle.identity.identifiers import Identity, email_parts, normalise_identities
+from rekindle.identity.names import (
     PersonName,
     fold,
     make_name,
@@ -35,7 +35,7 @@ from rekindle.names import (
     names_compatible,
     names_conflict,
 )
-from rekindle.records import ContactRecord
+from rekindle.identity.records import ContactRecord
 
 __all__ = [
     "Profile",
@@ -360,14 +360,14 @@ class Resolver:
         block_cap: int = 40,
         window: int = 6,
     ) -> list[Suggestion]:
-        """Pairs of persons that may be one, best first (see :mod:`rekindle.suggest`).
+        """Pairs of persons that may be one, best first (see :mod:`rekindle.identity.suggest`).
 
         Only pairs touching ``person_ids`` when given (after an import, the new persons).
         Scores below 0.6 are "possible" matches (a common name and nothing else); show
         them last, or raise ``min_score``. Blocks larger than ``block_cap`` are searched
         ``window`` neighbours either side in name order.
         """
-        from rekindle.suggest import find_suggestions
+        from rekindle.identity.suggest import find_suggestions
 
         return find_suggestions(
             self._profiles,

@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
-from rekindle.identity import email_parts, format_phone
-from rekindle.matching import (
+from rekindle.identity.identifiers import email_parts, format_phone
+from rekindle.identity.matching import (
     Profile,
     Suggestion,
     best_names,
@@ -35,7 +35,7 @@ from rekindle.matching import (
     is_role_address,
     names_contradict,
 )
-from rekindle.names import PersonName, canonical_given, formal_names, make_name
+from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
 
 __all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 

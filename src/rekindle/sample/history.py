@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from random import Random
 from typing import Literal
 
-from rekindle.records import InteractionRecord, RawIdentity
-from rekindle.sample_names import MEETINGS, SUBJECTS
-from rekindle.sample_people import DAY, SOURCE, Person
-from rekindle.sample_ties import MAX_THREAD, MIX, Circle, Phase, pick_members
+from rekindle.identity.records import InteractionRecord, RawIdentity
+from rekindle.sample.names import MEETINGS, SUBJECTS
+from rekindle.sample.people import DAY, SOURCE, Person
+from rekindle.sample.ties import MAX_THREAD, MIX, Circle, Phase, pick_members
 
 WINDOW = 91 * DAY
 _GAP = 1 / (9 * 3600)  # replies come after nine hours on average

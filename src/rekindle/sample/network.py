@@ -19,18 +19,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from random import Random
 
-from rekindle.records import ContactRecord, InteractionRecord, Item, MeRecord
-from rekindle.sample_history import stream
-from rekindle.sample_names import HOME_REGION
-from rekindle.sample_people import TIERS, YEAR, PeopleMaker, Person
-from rekindle.sample_records import (
+from rekindle.identity.records import ContactRecord, InteractionRecord, Item, MeRecord
+from rekindle.sample.history import stream
+from rekindle.sample.names import HOME_REGION
+from rekindle.sample.people import TIERS, YEAR, PeopleMaker, Person
+from rekindle.sample.records import (
     UPDATE_SOURCE,
     LifeEvent,
     build_contact,
     life_events,
     make_me,
 )
-from rekindle.sample_ties import Circle, draw_tie, make_circles, scale_for
+from rekindle.sample.ties import Circle, draw_tie, make_circles, scale_for
 
 __all__ = ["UPDATE_SOURCE", "SampleNetwork", "generate_network"]
 

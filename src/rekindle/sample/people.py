@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from itertools import accumulate
 from random import Random
 
-from rekindle.records import AffiliationRecord, PartialDate
-from rekindle.sample_names import (
+from rekindle.identity.records import AffiliationRecord, PartialDate
+from rekindle.sample.names import (
     COMPANIES,
     DEGREES,
     DEPARTMENTS,
@@ -28,7 +28,7 @@ from rekindle.sample_names import (
     TITLES,
     Company,
 )
-from rekindle.sample_regions import REGIONS, Region
+from rekindle.sample.regions import REGIONS, Region
 
 DAY = 86_400.0
 YEAR = 365.25 * DAY

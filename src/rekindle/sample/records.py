@@ -6,15 +6,15 @@ import json
 from dataclasses import dataclass, replace
 from random import Random
 
-from rekindle.records import AddressRecord, AffiliationRecord, ContactRecord, MeRecord
-from rekindle.records import RawIdentity as Ident
-from rekindle.sample_names import (
+from rekindle.identity.records import AddressRecord, AffiliationRecord, ContactRecord, MeRecord
+from rekindle.identity.records import RawIdentity as Ident
+from rekindle.sample.names import (
     CAREER_TRACKS,
     COMPANIES,
     DEGREES,
     UNIVERSITIES,
 )
-from rekindle.sample_people import (
+from rekindle.sample.people import (
     DAY,
     SOURCE,
     YEAR,
@@ -25,7 +25,7 @@ from rekindle.sample_people import (
     ascii_name,
     to_date,
 )
-from rekindle.sample_regions import REGIONS
+from rekindle.sample.regions import REGIONS
 
 UPDATE_SOURCE = "sample-update"
 _STEP_UP = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from random import Random
 
-from rekindle.sample_people import DAY, YEAR, Career, Person
+from rekindle.sample.people import DAY, YEAR, Career, Person
 
 Phase = tuple[float, float, float]  # start, end, episodes a day
 

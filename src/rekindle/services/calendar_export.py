@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from rekindle.calendar_feed import Reminder, build_calendar
+from rekindle.compose.calendar_feed import Reminder, build_calendar
 from rekindle.services.follow_up_rules import follow_up_days
 from rekindle.services.followups import FOLLOW_UP_MEDIA
 from rekindle.services.plan import weekly_plan

@@ -22,9 +22,9 @@ from typing import Any, cast
 
 from sqlalchemy import Connection
 
-from rekindle.drafting import reply_subject
+from rekindle.compose.drafting import reply_subject
+from rekindle.compose.mail_compose import build_email, make_message_id
 from rekindle.errors import UserError
-from rekindle.mail_compose import build_email, make_message_id
 from rekindle.services import outreach as log
 from rekindle.services.settings import current
 from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV

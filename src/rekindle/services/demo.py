@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rekindle.sample import generate_network
+from rekindle.sample.network import generate_network
 from rekindle.services.importing import ImportReport, import_items
 from rekindle.store import Store
 from rekindle.store import people as pq

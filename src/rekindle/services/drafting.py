@@ -14,22 +14,23 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.draft_checks import Finding, check_draft
-from rekindle.draft_facts import (
+from rekindle.compose.draft_checks import Finding, check_draft
+from rekindle.compose.draft_facts import (
     DraftFacts,
     Thread,
     first_name_of,
     news_words,
     value_first_since_reconnection,
 )
-from rekindle.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults, user_root
-from rekindle.drafting import Draft, render_draft, split_subject
-from rekindle.occasions import in_window
+from rekindle.compose.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults, user_root
+from rekindle.compose.drafting import Draft, render_draft, split_subject
+from rekindle.engine.occasions import in_window
+from rekindle.engine.shared_context import Period, shared_affiliations
+from rekindle.engine.value_ledger import LedgerEntry, ledger_of
 from rekindle.services import settings
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
 from rekindle.services.timeline import FORMERLY_STRONG
-from rekindle.shared_context import Period, shared_affiliations
 from rekindle.store import Store
 from rekindle.store import contacts as q
 from rekindle.store import outreach as oq
@@ -37,7 +38,6 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
-from rekindle.value_ledger import LedgerEntry, ledger_of
 
 #: life events a message may mention as their news
 NEWS_KINDS = ("new-job", "new-company", "new-role")

@@ -12,7 +12,7 @@ from rekindle.errors import UserError
 from rekindle.exporters.model import ExportPerson
 from rekindle.exporters.table import write_csv
 from rekindle.exporters.vcard import write_vcards
-from rekindle.records import PartialDate
+from rekindle.identity.records import PartialDate
 from rekindle.services.people import person_view
 from rekindle.store import Store
 from rekindle.store import contacts as q

@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.drafting import FOLLOW_UP, render_follow_up
+from rekindle.compose.drafting import FOLLOW_UP, render_follow_up
+from rekindle.engine.value_ledger import HELP_OUTCOMES, TALK_OUTCOMES
 from rekindle.errors import UserError
 from rekindle.services import drafting
 from rekindle.services.follow_up_rules import close_unanswered, closes_at, follow_up_days
 from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store.database import utcnow
-from rekindle.value_ledger import HELP_OUTCOMES, TALK_OUTCOMES
 
 #: media a follow-up can go by (a call is followed up by calling again, not by a reminder)
 FOLLOW_UP_MEDIA = ("email", "linkedin", "sms")

@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from rekindle.history_records import MessageRecord
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.plural import counted
-from rekindle.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.life_events import detect_mail_domains
 from rekindle.services.mail_ingest import (

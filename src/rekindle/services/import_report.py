@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.plural import counted
-from rekindle.records import NoticeRecord, RecordError
 
 
 @dataclass

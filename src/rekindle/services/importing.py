@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, update
 
 from rekindle.errors import ImportFileError, StrictImportError, UserError
-from rekindle.identity import normalise_identities
-from rekindle.matching import Resolver, profile_from_record
-from rekindle.records import (
+from rekindle.identity.identifiers import normalise_identities
+from rekindle.identity.matching import Resolver, profile_from_record
+from rekindle.identity.records import (
     AffiliationRecord,
     ContactRecord,
     InteractionRecord,

@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from rekindle.engine.tiers import PEAK_FOR, TIERS
 from rekindle.store import Store
 from rekindle.store import insights as iq
 from rekindle.store.database import utcnow
-from rekindle.tiers import PEAK_FOR, TIERS
 
 #: how many weeks the outreach-per-week figure covers (this week and the ones before)
 WEEKS = 26

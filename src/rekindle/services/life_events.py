@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.life_events import life_events_between, new_email_domain
-from rekindle.occasions import Occasion
+from rekindle.engine.life_events import life_events_between, new_email_domain
+from rekindle.engine.occasions import Occasion
 from rekindle.store import contacts as q
 from rekindle.store import occasions as oq
 

@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
-from rekindle.draft_checks import check_draft
-from rekindle.draft_templates import INTENTS, MEDIA
-from rekindle.drafting import Draft, split_subject
+from rekindle.compose.draft_checks import check_draft
+from rekindle.compose.draft_templates import INTENTS, MEDIA
+from rekindle.compose.drafting import Draft, split_subject
+from rekindle.compose.llm_client import fetch_completion
+from rekindle.compose.llm_prompt import build_messages, clean_reply
 from rekindle.errors import UserError
-from rekindle.llm_client import fetch_completion
-from rekindle.llm_prompt import build_messages, clean_reply
 from rekindle.services import settings
 from rekindle.services.drafting import DraftRequest, DraftResult, facts_for, ignored
 from rekindle.store import Store

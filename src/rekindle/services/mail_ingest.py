@@ -17,15 +17,15 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
-from rekindle.history_records import MessageRecord
-from rekindle.mail_rules import (
+from rekindle.history.mail_rules import (
     address_key,
     classify_message,
     in_sent_folder,
     person_name,
     thread_of,
 )
-from rekindle.records import ContactRecord, RawIdentity
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import ContactRecord, RawIdentity
 from rekindle.store import mail as mq
 from rekindle.store.mail_derive import Selection, derive_messages, identity_kind
 from rekindle.store.settings import get_settings, put_setting

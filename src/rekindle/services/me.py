@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from rekindle.errors import UserError
-from rekindle.identity import normalise_email, normalise_phone, normalise_url
+from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
 from rekindle.store import Store
 from rekindle.store import contacts as q
 from rekindle.store import people as pq

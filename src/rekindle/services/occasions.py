@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.errors import NotFoundError, UserError
-from rekindle.occasion_holidays import country_code, holiday_occasions
-from rekindle.occasions import (
+from rekindle.engine.occasion_holidays import country_code, holiday_occasions
+from rekindle.engine.occasions import (
     LIFE_EVENT_KINDS,
     Occasion,
     birthday_occasion,
@@ -26,7 +25,8 @@ from rekindle.occasions import (
     timing_strength,
     work_anniversary,
 )
-from rekindle.records import PartialDate
+from rekindle.errors import NotFoundError, UserError
+from rekindle.identity.records import PartialDate
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import occasions as oq

@@ -1,6 +1,6 @@
 """What came of an outreach, and the value ledger of a tie.
 
-An outcome is one of :data:`rekindle.value_ledger.OUTCOMES`. A reply, a call, a meeting, a
+An outcome is one of :data:`rekindle.engine.value_ledger.OUTCOMES`. A reply, a call, a meeting, a
 collaboration, an introduction or a referral marks the outreach replied and proposes a
 thank-you draft; "declined" closes it and keeps the door open (the plan's declined hold, for
 months; nothing is deleted).
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rekindle.engine.value_ledger import OUTCOMES, Ledger, LedgerEntry, ledger_of
 from rekindle.errors import UserError
 from rekindle.services import drafting
 from rekindle.services import outreach as log
@@ -20,7 +21,6 @@ from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
-from rekindle.value_ledger import OUTCOMES, Ledger, LedgerEntry, ledger_of
 
 #: media a thank-you draft may take (a call's thanks go by email)
 MEDIA = ("email", "linkedin", "sms")

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.draft_templates import INTENTS
-from rekindle.drafting import Draft
+from rekindle.compose.draft_templates import INTENTS
+from rekindle.compose.drafting import Draft
 from rekindle.errors import NotFoundError, UserError
 from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
 from rekindle.services.people import resolve_person

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
-from rekindle.identity import normalise_email, normalise_phone, normalise_url
-from rekindle.records import PartialDate
+from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
+from rekindle.identity.records import PartialDate
 from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q

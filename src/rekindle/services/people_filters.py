@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from rekindle.engine.tiers import TIERS
 from rekindle.errors import UserError
 from rekindle.services.timeline import DORMANT_DAYS, FORMERLY_STRONG
 from rekindle.store import Store
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
 from rekindle.store.people_filters import PeopleQuery, filter_people
-from rekindle.tiers import TIERS
 
 #: the sorts, in words
 SORTS = {

@@ -1,8 +1,8 @@
 """`rekindle plan`: this week's few people worth reconnecting with, each with reasons.
 
 Reads everyone's history, holds, outreach and facts in a handful of batched queries, scores
-each due person with :mod:`rekindle.scoring`, keeps out whoever is held back, picks a short
-diverse list with :mod:`rekindle.plan`, and stores it for the period so that re-running the
+each due person with :mod:`rekindle.engine.scoring`, keeps out whoever is held back, picks a short
+diverse list with :mod:`rekindle.engine.plan`, and stores it for the period so that re-running the
 plan within the week shows the same people (``refresh`` recomputes it).
 """
 
@@ -16,12 +16,16 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from rekindle.engine.goal_match import GoalIndex, goal_terms
+from rekindle.engine.medium import Reach, choose_medium
+from rekindle.engine.occasions import Occasion
+from rekindle.engine.plan import FREQUENCIES, Candidate, held_reason, period_of, select
+from rekindle.engine.scoring import PARTS, Weights, default_weights, rank_value, score
+from rekindle.engine.shared_context import SharedAffiliation, shared_affiliations
+from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS, TIERS, Cadence, cadence_for, is_due
 from rekindle.errors import UserError
-from rekindle.goal_match import GoalIndex, goal_terms
-from rekindle.medium import Reach, choose_medium
-from rekindle.occasions import Occasion
-from rekindle.plan import FREQUENCIES, Candidate, held_reason, period_of, select
-from rekindle.scoring import PARTS, Weights, default_weights, rank_value, score
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
+from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 from rekindle.services.occasions import occasions_for
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -31,7 +35,6 @@ from rekindle.services.suggestion_parts import (
     organisation_of,
     score_context,
 )
-from rekindle.shared_context import SharedAffiliation, shared_affiliations
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
@@ -41,9 +44,6 @@ from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
 from rekindle.store.settings import get_settings
-from rekindle.tie_features import RECENT_DAYS, TieFeatures, tie_features
-from rekindle.tiers import DEFAULT_CADENCE_DAYS, TIERS, Cadence, cadence_for, is_due
-from rekindle.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 
 DEFAULT_QUOTA = 3
 #: how many of the strongest due ties get their full features read (plus every person with

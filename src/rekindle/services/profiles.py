@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from rekindle.matching import Resolver, profile_from_record
-from rekindle.records import ContactRecord, RawIdentity, contact_from_data
+from rekindle.identity.matching import Resolver, profile_from_record
+from rekindle.identity.records import ContactRecord, RawIdentity, contact_from_data
 from rekindle.store import people as pq
 from rekindle.store.schema import identity, person, source_record
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from rekindle.draft_templates import TemplateSet, user_root
+from rekindle.compose.draft_templates import TemplateSet, user_root
+from rekindle.engine.scoring import PARTS
+from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS
 from rekindle.errors import UserError
-from rekindle.scoring import PARTS
 from rekindle.store import Store
 from rekindle.store.settings import get_settings, put_setting
-from rekindle.tiers import DEFAULT_CADENCE_DAYS
 
 
 @dataclass(frozen=True)

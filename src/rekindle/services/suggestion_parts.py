@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from rekindle.draft_facts import clean_subject
-from rekindle.goal_match import GoalIndex
-from rekindle.occasions import Occasion, timing_strength
-from rekindle.scoring import Context
-from rekindle.shared_context import Period, SharedAffiliation
-from rekindle.tie_features import TieFeatures
+from rekindle.compose.draft_facts import clean_subject
+from rekindle.engine.goal_match import GoalIndex
+from rekindle.engine.occasions import Occasion, timing_strength
+from rekindle.engine.scoring import Context
+from rekindle.engine.shared_context import Period, SharedAffiliation
+from rekindle.history.tie_features import TieFeatures
 
 
 def hold_words(hold: Any | None) -> str | None:

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import ImportFileError
-from rekindle.history_records import MeetingRecord
-from rekindle.mail_rules import GROUP_LIMIT, classify_meeting, person_name
-from rekindle.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
+from rekindle.history.mail_rules import GROUP_LIMIT, classify_meeting, person_name
+from rekindle.history.records import MeetingRecord
+from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
 from rekindle.services.history import Positioned, Progress, SyncReport, finish_sync, ingest
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.reader_process import Handover

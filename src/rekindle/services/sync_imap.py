@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import NoticeRecord
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import NoticeRecord
 from rekindle.services.history import Positioned, Progress, SyncReport, ingest
 from rekindle.sources.imap_account import parse_imap_url, resolve_password
 from rekindle.sources.imap_fetch import (

@@ -7,12 +7,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from rekindle.engine.tiers import tier_for_peak
 from rekindle.services.plan import options
 from rekindle.store import Store
 from rekindle.store import team as team_q
 from rekindle.store.database import utcnow
 from rekindle.store.settings import get_settings
-from rekindle.tiers import tier_for_peak
 
 
 @dataclass(frozen=True)

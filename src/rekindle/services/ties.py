@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from rekindle.history.ties import GROUP_THRESHOLD, TieStats, compute_tie
 from rekindle.store import ties as tq
-from rekindle.ties import GROUP_THRESHOLD, TieStats, compute_tie
 
 #: persons whose interactions are read and whose statistics are written at a time
 BATCH = 500

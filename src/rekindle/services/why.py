@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from rekindle.medium import Reach, choose_medium
-from rekindle.plan import held_reason, period_of
-from rekindle.scoring import score
+from rekindle.engine.medium import Reach, choose_medium
+from rekindle.engine.plan import held_reason, period_of
+from rekindle.engine.scoring import score
+from rekindle.engine.shared_context import shared_affiliations
+from rekindle.engine.tiers import cadence_for, is_due
+from rekindle.history.tie_features import RECENT_DAYS, tie_features
+from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import resolve_person
 from rekindle.services.plan import ENGINE_EDITS, options
@@ -24,7 +28,6 @@ from rekindle.services.suggestion_parts import (
     hold_words,
     score_context,
 )
-from rekindle.shared_context import shared_affiliations
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
@@ -34,9 +37,6 @@ from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
 from rekindle.store.settings import get_settings
-from rekindle.tie_features import RECENT_DAYS, tie_features
-from rekindle.tiers import cadence_for, is_due
-from rekindle.ties import GROUP_THRESHOLD, Contact
 
 
 @dataclass

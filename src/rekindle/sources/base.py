@@ -1,6 +1,6 @@
 """The importer contract, shared by every source module.
 
-An importer is a plain function that yields :data:`rekindle.records.Item` values. It reads
+An importer is a plain function that yields :data:`rekindle.identity.records.Item` values. It reads
 one file (or one folder, for exports that come as several files), never the database.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rekindle.records import Item
+from rekindle.identity.records import Item
 
 #: how many bytes of a file detection may look at
 SNIFF_BYTES = 64 * 1024

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from rekindle.records import ContactRecord, PartialDate, RawIdentity, RecordError
+from rekindle.identity.records import ContactRecord, PartialDate, RawIdentity, RecordError
 
 #: Google's separator for several values in one cell
 MULTI_SEP = " ::: "

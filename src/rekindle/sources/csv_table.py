@@ -23,7 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO
 
-from rekindle.records import RecordError
+from rekindle.identity.records import RecordError
 from rekindle.sources.base import BOMS, SNIFF_BYTES, ImportOptions
 
 #: a cell larger than this (in characters) makes its row a RecordError

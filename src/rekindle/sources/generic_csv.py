@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from rekindle.records import AffiliationRecord, ContactRecord, Item, RawIdentity, RecordError
+from rekindle.identity.records import (
+    AffiliationRecord,
+    ContactRecord,
+    Item,
+    RawIdentity,
+    RecordError,
+)
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_fields import (
     clean_text,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from rekindle.records import (
+from rekindle.identity.records import (
     AddressRecord,
     AffiliationRecord,
     ContactRecord,

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from icalendar import Calendar, Component
 
-from rekindle.history_records import MeetingRecord
-from rekindle.records import NoticeRecord, RecordError
+from rekindle.history.records import MeetingRecord
+from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.sources.csv_table import UTF8_FALLBACK
 from rekindle.sources.ics_events import SOURCE, parse_calendar_events
 from rekindle.sources.ics_time import Zones, as_aware

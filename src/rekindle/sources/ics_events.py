@@ -17,8 +17,8 @@ from typing import Any
 from icalendar import Component
 from icalendar.prop import vBroken
 
-from rekindle.history_records import Address, MeetingRecord
-from rekindle.records import NoticeRecord, RecordError
+from rekindle.history.records import Address, MeetingRecord
+from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.sources.ics_recurrence import (
     MAX_OCCURRENCES,
     RecurrenceIds,

@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from rekindle.records import Item, RecordError
+from rekindle.identity.records import Item, RecordError
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.csv_table import Opener, sniff_header_keys
 from rekindle.sources.linkedin_files import (

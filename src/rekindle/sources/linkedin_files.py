@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from rekindle.records import (
+from rekindle.identity.records import (
     AffiliationRecord,
     ContactRecord,
     InteractionRecord,

@@ -16,8 +16,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from rekindle.history_records import Address, MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import Address, MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.csv_table import CsvRow, HeaderNotFoundError, Opener, open_table
 from rekindle.sources.linkedin import parse_export_members

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from rekindle.history_records import Address, MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import Address, MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.mail_dates import check_date, parse_mail_date, received_date
 from rekindle.sources.mail_values import (
     decode_words,

@@ -10,7 +10,7 @@ import binascii
 import codecs
 import re
 
-from rekindle.history_records import Address
+from rekindle.history.records import Address
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 _CHARSET_ALIASES = {

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.mail_headers import MAX_HEADER, parse_header_block
 from rekindle.sources.mbox import find_blank
 

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from rekindle.history_records import MessageRecord
-from rekindle.records import RecordError
+from rekindle.history.records import MessageRecord
+from rekindle.identity.records import RecordError
 from rekindle.sources.mail_headers import MAX_HEADER, parse_header_block
 
 CHUNK = 4 << 20

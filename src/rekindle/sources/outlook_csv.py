@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from rekindle.records import (
+from rekindle.identity.records import (
     AddressRecord,
     AffiliationRecord,
     ContactRecord,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from rekindle.records import Item, NoticeRecord, RecordError
+from rekindle.identity.records import Item, NoticeRecord, RecordError
 from rekindle.sources.base import Importer, ImportOptions
 from rekindle.sources.vcard_fields import SOURCE, parse_card
 from rekindle.sources.vcard_lines import (

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rekindle.records import (
+from rekindle.identity.records import (
     AddressRecord,
     AffiliationRecord,
     ContactRecord,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import unquote_to_bytes
 
-from rekindle.records import PartialDate
+from rekindle.identity.records import PartialDate
 from rekindle.sources.vcard_lines import LogicalLine, PhysicalLine
 
 _NAME = re.compile(r"[A-Z0-9_/-]+")

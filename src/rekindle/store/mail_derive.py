@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 
-from rekindle.mail_rules import ME_PLACEHOLDER
+from rekindle.history.mail_rules import ME_PLACEHOLDER
 from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from rekindle.occasions import Occasion
+from rekindle.engine.occasions import Occasion
 from rekindle.store.schema import affiliation, identity, person, source_record
 from rekindle.store.schema_engine import occasion
 from rekindle.store.schema_history import message, message_address, tie_stats

@@ -1,8 +1,8 @@
 """People filtered and sorted in one query: by text, tag, tier, organisation and silence.
 
-The tier is computed in SQL the way the plan decides it (:func:`rekindle.tiers.cadence_for`):
+The tier is computed in SQL the way the plan decides it (:func:`rekindle.engine.tiers.cadence_for`):
 the person's own ``tier`` edit, else the tier the peak strength of their personal contact
-reached (:data:`rekindle.tiers.PEAK_FOR`). Silence and strength come from the stored tie statistics.
+reached (:data:`rekindle.engine.tiers.PEAK_FOR`). Silence and strength come from the stored tie statistics.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select
 
+from rekindle.engine.tiers import PEAK_FOR, TIERS
 from rekindle.store import search
 from rekindle.store.people import active_person
 from rekindle.store.schema import affiliation, person, person_edit, tag
 from rekindle.store.schema_history import tie_stats
 from rekindle.store.search import like_pattern
-from rekindle.tiers import PEAK_FOR, TIERS
 
 SORTS = ("name", "last", "strength", "dormant")
 

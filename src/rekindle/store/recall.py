@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from rekindle.draft_facts import clean_subject
+from rekindle.compose.draft_facts import clean_subject
+from rekindle.history.ties import GROUP_THRESHOLD
 from rekindle.store.schema import interaction, interaction_person
-from rekindle.ties import GROUP_THRESHOLD
 
 #: interactions written by the outreach log; their "subject" is ours, not a shared thread
 LOG_SOURCE = "outreach"

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, String, and_, bindparam, delete, func, select, type_coerce
 
+from rekindle.history.ties import Contact, TieStats
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
 from rekindle.store.schema_history import tie_stats
-from rekindle.ties import Contact, TieStats
 
 
 def contacts_by_person(

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from rekindle.login_throttle import LoginThrottle
 from rekindle.services import accounts
+from rekindle.web.login_throttle import LoginThrottle
 
 SESSION_COOKIE = "rekindle_session"
 #: the double-submit token of the login form (there is no session yet to hold one)

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rekindle.draft_templates import INTENTS
-from rekindle.drafting import Draft, split_subject
+from rekindle.compose.draft_templates import INTENTS
+from rekindle.compose.drafting import Draft, split_subject
 from rekindle.errors import UserError
 from rekindle.services import outreach as outreach_svc
 from rekindle.services.drafting import DraftRequest, check_text, draft_for, facts_for

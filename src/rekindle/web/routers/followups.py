@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rekindle.drafting import FOLLOW_UP, split_subject
+from rekindle.compose.drafting import FOLLOW_UP, split_subject
+from rekindle.engine.value_ledger import OUTCOMES
 from rekindle.services import followups, outcomes
 from rekindle.services import outreach as outreach_svc
 from rekindle.services.drafting import check_text, facts_for
 from rekindle.services.followups import DueFollowUp
 from rekindle.store import Store
-from rekindle.value_ledger import OUTCOMES
 from rekindle.web.deps import NowDep, StoreDep, done, is_htmx, render
 from rekindle.web.routers.compose import open_link
 

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from rekindle.engine.tiers import TIERS
 from rekindle.errors import UserError
 from rekindle.services import people as people_svc
 from rekindle.services.people_filters import SILENCES, SORTS, PeopleFilters, find_people
-from rekindle.tiers import TIERS
 from rekindle.web.deps import NowDep, StoreDep, done, render
 
 router = APIRouter(tags=["people"])
