@@ -1,61 +1,35 @@
-"""Table definitions for queries. Changes to them go through a numbered migration."""
+"""Table definitions for queries. Changes to them go through a numbered migration.
+
+This module holds the contact tables and, importing the history, engine and team table modules,
+puts every table on one ``metadata``; those modules build on :mod:`rekindle.store.schema_types`.
+"""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 
-metadata = MetaData()
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def owner_column() -> Column:
-    return Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), nullable=False)
-
-
-def person_column(nullable: bool = False) -> Column:
-    return Column(
-        "person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=nullable
-    )
-
+# the history, engine and team tables register themselves on the same metadata
+from rekindle.store import schema_engine as _engine  # noqa: F401
+from rekindle.store import schema_history as _history  # noqa: F401
+from rekindle.store import schema_team as _team  # noqa: F401
+from rekindle.store.schema_types import (  # noqa: F401  (re-exported to the table users)
+    UtcDateTime,
+    metadata,
+    owner_column,
+    person_column,
+)
 
 owner = Table(
     "owner",
@@ -269,7 +243,3 @@ interaction_person = Table(
 )
 
 
-# the history and engine tables register themselves on the same metadata
-from rekindle.store import schema_engine as _engine  # noqa: E402,F401
-from rekindle.store import schema_history as _history  # noqa: E402,F401
-from rekindle.store import schema_team as _team  # noqa: E402,F401

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rekindle.store.schema import UtcDateTime, metadata, owner_column, person_column
+from rekindle.store.schema_types import UtcDateTime, metadata, owner_column, person_column
 
 #: what the user is working towards; one is active at a time, older ones are kept
 goal = Table(

@@ -15,7 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from rekindle.store.schema import UtcDateTime, metadata, owner_column
+from rekindle.store.schema_types import UtcDateTime, metadata, owner_column
 
 sync_source = Table(
     "sync_source",

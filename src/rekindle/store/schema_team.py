@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Table
 
-from rekindle.store.schema import UtcDateTime, metadata, owner_column
+from rekindle.store.schema_types import UtcDateTime, metadata, owner_column
 
 #: a signed-in browser: only the SHA-256 of its cookie's token is kept, with its CSRF token
 web_session = Table(
