@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -252,16 +251,17 @@ def test_naive_now_is_refused():
         generate_network(now=datetime(2025, 1, 1))
 
 
-@pytest.mark.slow
-def test_a_million_interactions_stream_quickly():
-    started = time.perf_counter()
-    net = generate_network(seed=42, people=20_000, now=NOW, interactions_per_person=55)
-    assert sum(1 for _ in net.contacts) == 20_000
+def test_interactions_stream_lazily_at_scale():
+    # a million of them (20,000 people) feed bench/web_data.py, which times them; here the
+    # same generator at a tenth of the size: an iterator each time, nothing held in a list
+    net = generate_network(seed=42, people=2_000, now=NOW, interactions_per_person=55)
+    assert sum(1 for _ in net.contacts) == 2_000
+    stream = net.interactions
+    assert iter(stream) is stream
+    assert net.interactions is not stream  # afresh on each access
     count, last = 0, None
-    for rec in net.interactions:
+    for rec in stream:
         count += 1
         last = rec.when
-    elapsed = time.perf_counter() - started
-    assert count >= 1_000_000
+    assert count >= 100_000
     assert last is not None and last <= NOW
-    assert elapsed < 60, f"{count} interactions took {elapsed:.1f}s"
