@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from rekindle.store import Store, open_store
+# pytest-xdist hands its workers the terminal's COLUMNS, and rich fixes a console's width from
+# it when the CLI module is first imported: tests choose their width per run (COLUMNS in the
+# environment of the command they run) as they do in one process
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
+from rekindle.store import Store, open_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPORA = REPO.parent / "shared" / "corpora"
