@@ -97,31 +97,8 @@ def prepare(
     now = now or utcnow()
     settings = current(store)
     with store.read() as conn:
-        row = oq.get_outreach(conn, store.owner_id, outreach_id)
-        if row is None:
-            raise UserError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
-        if row.status not in ("draft", "sending"):
-            raise UserError(
-                f"outreach #{outreach_id} is {row.status} already; nothing is sent twice",
-                hint="`rekindle draft PERSON --save` makes a new draft",
-            )
-        log.check_follow_up(conn, store.owner_id, row)
-        person = pq.get_person(conn, store.owner_id, row.person_id)
-        reach = _reach(conn, row.person_id)
-        out = Outgoing(
-            outreach_id,
-            row.person_id,
-            person.display_name if person is not None else f"#{row.person_id}",
-            row.medium,
-            row.status,
-            row.subject,
-            row.body or "",
-            reach.get("email"),
-            reach.get("phone"),
-            reach.get("linkedin"),
-            row.message_id,
-            row.parent_id,
-        )
+        row = _unsent_draft(conn, store.owner_id, outreach_id)
+        out = _outgoing(conn, store.owner_id, row)
         if row.medium != "email":
             return out
         if not out.email:
@@ -132,16 +109,65 @@ def prepare(
             )
         parent = oq.get_outreach(conn, store.owner_id, row.parent_id) if row.parent_id else None
         name, address = _sender(conn, store.owner_id, settings)
+    _build_message(out, row.subject, parent, name, address, now, unsent)
+    return out
+
+
+def _unsent_draft(conn: Connection, owner_id: int, outreach_id: int) -> Any:
+    """The outreach row, if it is a draft that may go (not sent already, follow-up rules kept)."""
+    row = oq.get_outreach(conn, owner_id, outreach_id)
+    if row is None:
+        raise UserError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
+    if row.status not in ("draft", "sending"):
+        raise UserError(
+            f"outreach #{outreach_id} is {row.status} already; nothing is sent twice",
+            hint="`rekindle draft PERSON --save` makes a new draft",
+        )
+    log.check_follow_up(conn, owner_id, row)
+    return row
+
+
+def _outgoing(conn: Connection, owner_id: int, row: Any) -> Outgoing:
+    """What the draft says and where the person can be reached."""
+    person = pq.get_person(conn, owner_id, row.person_id)
+    reach = _reach(conn, row.person_id)
+    return Outgoing(
+        row.id,
+        row.person_id,
+        person.display_name if person is not None else f"#{row.person_id}",
+        row.medium,
+        row.status,
+        row.subject,
+        row.body or "",
+        reach.get("email"),
+        reach.get("phone"),
+        reach.get("linkedin"),
+        row.message_id,
+        row.parent_id,
+    )
+
+
+def _build_message(
+    out: Outgoing,
+    subject: str | None,
+    parent: Any,
+    name: str,
+    address: str,
+    now: datetime,
+    unsent: bool,
+) -> None:
+    """The MIME message of an email draft: its Message-ID, subject (a follow-up's is the
+    reply's) and threading headers."""
     out.message_id = out.message_id or make_message_id(address, secrets.token_hex(12))
-    subject = row.subject or (reply_subject(parent.subject) if parent is not None else "")
+    subject = subject or (reply_subject(parent.subject) if parent is not None else "")
     if not subject.strip():
-        raise UserError(f"draft #{outreach_id} has no subject", hint="an email needs one")
+        raise UserError(f"draft #{out.outreach_id} has no subject", hint="an email needs one")
     out.subject = subject
     out.message = build_email(
         sender_name=name,
         sender=address,
         to_name=out.person,
-        to=out.email,
+        to=out.email or "",
         subject=subject,
         body=out.body,
         message_id=out.message_id,
@@ -149,7 +175,6 @@ def prepare(
         in_reply_to=parent.message_id if parent is not None else None,
         unsent=unsent,
     )
-    return out
 
 
 def smtp_account(store: Store) -> SmtpAccount:
@@ -193,6 +218,30 @@ def send(
     built and checked (address, lock) and nothing is recorded or sent."""
     now = now or utcnow()
     out = prepare(store, outreach_id, now=now)
+    _check_sendable(store, out, force, now)
+    account = smtp_account(store)
+    if not confirm:
+        return out
+    password = None
+    if account.username:
+        password = resolve_secret(
+            env_name=PASSWORD_ENV,
+            label=account.label,
+            what="SMTP",
+            env=env if env is not None else dict(os.environ),
+            prompt=prompt,
+        )
+    _hand_over(store, out, account, password, ssl_context)
+    with store.begin() as conn:
+        row = oq.get_outreach(conn, store.owner_id, outreach_id)
+        log.record_sent(conn, store.owner_id, row, now, out.message_id, now)
+    out.status = "sent"
+    return out
+
+
+def _check_sendable(store: Store, out: Outgoing, force: bool, now: datetime) -> None:
+    """An email, not possibly sent already, to someone not written to too recently."""
+    outreach_id = out.outreach_id
     if out.medium != "email":
         raise UserError(
             f"#{outreach_id} is a {out.medium} draft; Rekindle sends email only",
@@ -211,19 +260,19 @@ def send(
             log.check_lock(
                 conn, store.owner_id, out.person_id, now, days, force, except_id=outreach_id
             )
-    account = smtp_account(store)
-    if not confirm:
-        return out
-    password = None
-    if account.username:
-        password = resolve_secret(
-            env_name=PASSWORD_ENV,
-            label=account.label,
-            what="SMTP",
-            env=env if env is not None else dict(os.environ),
-            prompt=prompt,
-        )
+
+
+def _hand_over(
+    store: Store,
+    out: Outgoing,
+    account: SmtpAccount,
+    password: str | None,
+    ssl_context: ssl.SSLContext | None,
+) -> None:
+    """Give the message to the SMTP server, marked "sending" meanwhile: a drop after the
+    hand-over may have sent it, so the draft stays marked and says so."""
     assert out.message is not None
+    outreach_id = out.outreach_id
     _mark(store, outreach_id, status="sending", message_id=out.message_id)
     try:
         send_email(account, password, out.message, ssl_context=ssl_context)
@@ -238,11 +287,6 @@ def send(
             f"`rekindle send {outreach_id} --yes --force` sends it again",
             maybe_sent=True,
         ) from exc
-    with store.begin() as conn:
-        row = oq.get_outreach(conn, store.owner_id, outreach_id)
-        log.record_sent(conn, store.owner_id, row, now, out.message_id, now)
-    out.status = "sent"
-    return out
 
 
 def write_eml(

@@ -74,41 +74,58 @@ def occasions_for(
     greetings: dict[tuple[str | None, str | None], list[Occasion]] = {}
     out: dict[int, list[Occasion]] = {}
     for pid in ids:
-        found: dict[str, Occasion] = {}
         f = facts.get(pid) or _Facts(None, None, None)
-        computed: list[Occasion | None] = []
-        if f.birthday:
-            computed.append(birthday_occasion(f.birthday[0], today, f.birthday[1]))
-        for a in affiliations.get(pid, []):
-            computed.append(
-                work_anniversary(a.organisation, a.start_date, today, a.end_date, a.source or "you")
-            )
-        computed.append(_met(firsts.get(pid), f.connected, today))
+        computed = _computed(f, affiliations.get(pid, []), firsts.get(pid), today)
         if holidays:
             pair = (mine, f.country)
             if pair not in greetings:
                 greetings[pair] = holiday_occasions([c for c in pair if c], today)
             computed.extend(greetings[pair])
-        for occ in computed:
-            if occ is not None and occ.key not in found:
-                found[occ.key] = occ
-        for row in stored.get(pid, []):
-            if row.key in found:
-                found[row.key] = replace(found[row.key], handled=row.handled_at is not None)
-            elif row.kind in LIFE_EVENT_KINDS:
-                found[row.key] = Occasion(
-                    row.kind,
-                    row.key,
-                    row.on_date,
-                    row.detail,
-                    row.source,
-                    row.handled_at is not None,
-                )
+        found = _with_stored(computed, stored.get(pid, []))
         out[pid] = sorted(
             (o for o in found.values() if -back <= (o.on_date - today).days <= ahead),
             key=lambda o: (o.on_date, o.kind, o.key),
         )
     return out
+
+
+def _computed(
+    f: _Facts, affiliations: Sequence[Any], first: datetime | None, today: date
+) -> list[Occasion | None]:
+    """The occasions a person's facts give: birthday, work anniversaries, since you met."""
+    computed: list[Occasion | None] = []
+    if f.birthday:
+        computed.append(birthday_occasion(f.birthday[0], today, f.birthday[1]))
+    for a in affiliations:
+        computed.append(
+            work_anniversary(a.organisation, a.start_date, today, a.end_date, a.source or "you")
+        )
+    computed.append(_met(first, f.connected, today))
+    return computed
+
+
+def _with_stored(
+    computed: Sequence[Occasion | None], stored: Sequence[Any]
+) -> dict[str, Occasion]:
+    """One occasion a key: the computed ones marked handled where a stored row says so, and
+    the stored life events (a new job, a move) that nothing computes."""
+    found: dict[str, Occasion] = {}
+    for occ in computed:
+        if occ is not None and occ.key not in found:
+            found[occ.key] = occ
+    for row in stored:
+        if row.key in found:
+            found[row.key] = replace(found[row.key], handled=row.handled_at is not None)
+        elif row.kind in LIFE_EVENT_KINDS:
+            found[row.key] = Occasion(
+                row.kind,
+                row.key,
+                row.on_date,
+                row.detail,
+                row.source,
+                row.handled_at is not None,
+            )
+    return found
 
 
 def _met(
