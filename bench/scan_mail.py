@@ -7,7 +7,7 @@ Maildir twin (see ``mail_corpus.py``), then times, each part in its own subproce
 peak RSS is its own:
 
 * rekindle full sync (parse + store) into a fresh SQLite database, through
-  ``rekindle.services.history.sync_for_bench``, and a re-sync of the unchanged mbox (run it with
+  ``rekindle.services.sync_files.sync_for_bench``, and a re-sync of the unchanged mbox (run it with
   the project's interpreter, ``.venv/bin/python``: without the installed project it stops);
 * the standard library: ``mailbox.mbox`` with ``BytesHeaderParser(policy=email.policy.default)``
   on each message's bytes, reading the headers the history uses (addresses and date parsed);
@@ -46,7 +46,7 @@ TARGET_RESYNC_SHARE = 0.05
 def _check_store() -> str | None:
     """Why the full sync cannot run here (None: it can)."""
     try:
-        from rekindle.services.history import sync_for_bench  # noqa: F401
+        from rekindle.services.sync_files import sync_for_bench  # noqa: F401
     except ImportError as err:
         return f"{err}; run this with the project's interpreter (.venv/bin/python)"
     return None
@@ -71,7 +71,7 @@ def part_rekindle_mbox(mbox: Path, **_: Any) -> int:
 
 
 def part_rekindle_sync(mbox: Path, db: Path, **_: Any) -> int:
-    from rekindle.services.history import sync_for_bench
+    from rekindle.services.sync_files import sync_for_bench
 
     return int(sync_for_bench(db, mbox))
 

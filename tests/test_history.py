@@ -105,6 +105,30 @@ def test_resync_and_duplicates_count_once(store: Store) -> None:
         assert conn.execute(select(func.count()).select_from(interaction)).scalar() == 5
 
 
+def test_a_first_sync_tells_duplicates_across_its_batches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a first sync only keys this run may have stored are looked up: the same message
+    again (same Message-ID, or same fingerprint under another id) in a later batch is still
+    one message, and so is one another run stored meanwhile."""
+    monkeypatch.setattr(history, "CHUNK", 2)
+    me_svc.add_address(store, ME)
+    box = mailbox()
+    copy = msg(101, ME, ["alice@a.com"], subject="lunch?", mid="<other-id@test>")  # = box[0]
+    other = msg(200, ME, ["zed@z.com"], days=500)
+
+    def reader(state: dict[str, Any]) -> Iterator[Any]:
+        yield from box
+        yield from (box[1], copy, box[7])
+        sync(store, [other], "another-box")  # another run, between two batches
+        yield other
+
+    report = history.ingest(store, "test", "box", reader, now=NOW)
+    assert report.counts.new == 9 and report.counts.duplicates == 4
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(message)).scalar() == 10
+
+
 def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     me_svc.add_address(store, ME)
     monkeypatch.setattr(mail_ingest, "CHUNK", 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from rekindle.identity.records import RecordError
 from rekindle.sources.mail_dates import parse_mail_date
 from rekindle.sources.mail_headers import parse_header_block
 from rekindle.sources.mail_values import (
+    MAX_ADDRESS_LIST,
     MAX_REFERENCES,
     decode_words,
     parse_addresses,
@@ -359,6 +361,59 @@ def test_pathological_values_are_quick(value: str) -> None:
     start = time.perf_counter()
     assert isinstance(parse_header_block(raw, "t", "l", now=NOW), MessageRecord)
     assert time.perf_counter() - start < 1.0
+
+
+#: address lists that once took quadratic time (a run of "@" followed by anything but the
+#: end took 6.9 s at 5k characters and 100 s at 64k), and neighbours of them
+_HOSTILE_LISTS = [
+    ("@", " x"),
+    ("a@", '"'),
+    ("@", "<"),
+    ("a@b ", '"'),
+    ("@ ", "x"),
+    (" .", " y"),
+    ("x at ", "a. y"),
+    ("x at a.", " y"),
+    (",", ">"),
+]
+
+
+def _list_costs(sizes: tuple[int, ...]) -> list[float]:
+    """Seconds to read a To: of every hostile shape at about each of ``sizes`` characters:
+    for each, the best of seven rounds taken in turns (a busy moment hits both sizes alike),
+    with the garbage collector paused (a full collection would land on one of them)."""
+    blocks = [
+        [f"From: a@b.c\nTo: {unit * (size // len(unit))}{tail}\n".encode() for unit, tail in _HOSTILE_LISTS]
+        for size in sizes
+    ]
+    best = [float("inf")] * len(sizes)
+    gc.disable()
+    try:
+        for _ in range(7):
+            for i, raws in enumerate(blocks):
+                start = time.perf_counter()
+                for raw in raws:
+                    parse_header_block(raw, "t", "l", now=NOW)
+                best[i] = min(best[i], time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+def test_address_list_time_grows_linearly() -> None:
+    """Twice the characters cost about twice the time, not four times (a ratio measured
+    within this test, so a slow machine does not matter; quadratic work would give 4)."""
+    small, large = _list_costs((8_000, 16_000))
+    assert large / small < 3.0, f"{small:.4f} s -> {large:.4f} s"
+
+
+def test_a_huge_address_list_is_read_up_to_its_cap() -> None:
+    """Past MAX_ADDRESS_LIST characters the rest of a list is left out, after a whole address."""
+    many = ", ".join(f"person{i}@example.org" for i in range(20_000))
+    assert len(many) > MAX_ADDRESS_LIST
+    found = parse_addresses(many)
+    assert 5_000 < len(found) < 20_000
+    assert found[-1].value == f"person{len(found) - 1}@example.org"
 
 
 def test_every_wanted_field_is_picked_and_no_other() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from rekindle.errors import ImportFileError
 from rekindle.services import history, sync_files, timeline
@@ -15,6 +16,8 @@ from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services.sync_files import SPLIT_FROM, sync_calendar_path, sync_mail_path
 from rekindle.store import Store
+from rekindle.store.schema import interaction_person
+from rekindle.store.schema_history import tie_stats
 from tests.conftest import CORPORA, FIXTURES
 from tests.test_importing import people_count
 
@@ -232,3 +235,44 @@ def test_maildir_progress_tells_the_share_of_the_new_files(store: Store, tmp_pat
     unchanged = sync_mail_path(store, root, progress=progress, now=NOW)
     assert unchanged.counts.read == 0 and heard == []
     assert unchanged.note == "no new files since the last sync"
+
+
+def test_thousands_of_correspondents_sync_alike_on_both_databases(store: Store, tmp_path: Path) -> None:
+    """5,000 two-way correspondents (more than one streamed pass of tie statistics takes on,
+    which once left PostgreSQL running every later statement as a cursor): every exchange and
+    every small group mail is an interaction, every correspondent a person with statistics."""
+    me_svc.add_address(store, "robin@example.org")
+    box = tmp_path / "many.mbox"
+    friends = 5000
+    with box.open("w", encoding="utf-8") as fh:
+        n = 0
+        for i in range(friends):
+            who = f"friend{i}@example.com"
+            heads = [("robin@example.org", who), (who, "robin@example.org")]
+            if i % 10 == 0:  # a small group mail: three others on it
+                heads.append(("robin@example.org", f"{who}, friend{(i + 1) % friends}@example.com, "
+                                                   f"friend{(i + 2) % friends}@example.com"))
+            for sender, to in heads:
+                n += 1
+                fh.write(
+                    f"From x Mon Jan 01 10:00:00 2024\nFrom: {sender}\nTo: {to}\n"
+                    f"Date: Mon, {1 + n % 28:02d} Jan 2024 10:{n % 60:02d}:00 +0000\n"
+                    f"Message-ID: <{n}@x>\nSubject: n{n}\n\nhi\n\n"
+                )
+    report = sync_mail_path(store, box, now=NOW)
+    groups = friends // 10
+    assert report.counts.read == report.counts.new == 2 * friends + groups
+    assert report.counts.new_people == friends
+    assert report.counts.interactions == 2 * friends + groups
+    assert report.ties_refreshed == friends
+    with store.read() as conn:
+        links = conn.execute(select(func.count()).select_from(interaction_person)).scalar_one()
+        stats = conn.execute(select(func.count()).select_from(tie_stats)).scalar_one()
+        contacts = conn.execute(
+            select(func.sum(tie_stats.c.messages_in + tie_stats.c.messages_out))
+        ).scalar_one()
+    assert links == 2 * friends + 3 * groups
+    assert stats == friends and contacts == links
+    assert people_svc.show(store, "friend1@example.com").interactions == 3  # two, one group
+    again = sync_mail_path(store, box, now=NOW)
+    assert again.counts.read == 0

@@ -8,6 +8,7 @@ interrupted run stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -248,8 +249,6 @@ __all__ = ["Positioned", "SyncReport", "finish_sync", "ingest", "rebuild", "sour
 
 def sources(store: Store) -> list[dict[str, Any]]:
     """What has been synced, when, with what counts."""
-    import json
-
     with store.read() as conn:
         return [
             {
@@ -265,22 +264,3 @@ def sources(store: Store) -> list[dict[str, Any]]:
 def has_messages(store: Store) -> bool:
     with store.read() as conn:
         return mq.count_messages(conn, store.owner_id) > 0
-
-
-def sync_for_bench(
-    db_path: object, mbox_path: object, me: tuple[str, ...] = ("me@example.org",)
-) -> int:
-    """A full sync of one mbox into the database at ``db_path`` (used by bench/scan_mail.py)."""
-    from pathlib import Path
-
-    from rekindle.services import me as me_svc
-    from rekindle.services.sync_files import sync_mail_path
-    from rekindle.store import open_store
-
-    store = open_store(str(db_path))
-    try:
-        for address in me:
-            me_svc.add_address(store, address)
-        return sync_mail_path(store, Path(str(mbox_path))).counts.read
-    finally:
-        store.close()

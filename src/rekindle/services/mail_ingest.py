@@ -8,11 +8,14 @@ message stored since the last derivation, whichever run stored it.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from itertools import chain
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -108,10 +111,28 @@ def prepare_message(
     return PreparedMessage(convert(row), key, fingerprint, _address_rows(msg), facts.skip)
 
 
+class _StoredHashes:
+    """The hashes of values this run stored, 8 bytes each in one sorted array: a value whose
+    hash is not there was certainly not stored by this run (one that is, may have been)."""
+
+    def __init__(self) -> None:
+        self._sorted = array("q")
+
+    def __contains__(self, value: str) -> bool:
+        h = hash(value)
+        i = bisect_left(self._sorted, h)
+        return i < len(self._sorted) and self._sorted[i] == h
+
+    def update(self, values: Iterable[str]) -> None:
+        self._sorted = array("q", sorted(chain(self._sorted, map(hash, values))))
+
+
 class MessageStore:
     """Collects messages and, on ``flush``, writes those not stored yet (same Message-ID or
     fingerprint). Duplicates are looked up in the database a batch at a time, so memory holds
-    one batch, not every key of the archive."""
+    one batch, not every key of the archive. On a first sync (no message of the owner stored
+    when it starts, and none stored by anyone else since) a duplicate can only be one of this
+    run's own messages: only the keys whose hash this run has seen are looked up."""
 
     def __init__(self, conn: Connection, owner_id: int, counts: MailCounts) -> None:
         self.owner = owner_id
@@ -122,6 +143,12 @@ class MessageStore:
         self._pending: list[PreparedMessage] = []
         #: the id of the first message this run stored (None while it stored none)
         self.first_id: int | None = None
+        #: messages this run stored, and their keys' and fingerprints' hashes while the owner
+        #: had no other messages (None once it had)
+        self._stored = 0
+        self._own: tuple[_StoredHashes, _StoredHashes] | None = (
+            (_StoredHashes(), _StoredHashes()) if mq.count_messages(conn, owner_id) == 0 else None
+        )
 
     def prepare(self, msg: MessageRecord) -> PreparedMessage:
         return prepare_message(msg, self.owner, self.mine, self._convert)
@@ -135,13 +162,33 @@ class MessageStore:
     def pending(self) -> int:
         return len(self._pending)
 
+    def _already_stored(
+        self, conn: Connection, batch: list[PreparedMessage]
+    ) -> tuple[set[str], set[str]]:
+        """(keys, fingerprints) of this batch that are stored already."""
+        own = self._own
+        if own is not None and mq.count_messages(conn, self.owner) != self._stored:
+            own = self._own = None  # another run stored messages of the owner meanwhile
+        if own is None:
+            keys = [p.key for p in batch]
+            prints = [p.fingerprint for p in batch]
+        else:
+            seen_keys, seen_prints = own
+            keys = [p.key for p in batch if p.key in seen_keys]
+            prints = [p.fingerprint for p in batch if p.fingerprint in seen_prints]
+        return (
+            mq.stored_keys(conn, self.owner, keys) if keys else set(),
+            mq.stored_prints(conn, self.owner, prints) if prints else set(),
+        )
+
     def flush(self, conn: Connection) -> None:
         """Write the new messages added since the last flush, in the caller's transaction."""
         batch, self._pending = self._pending, []
-        keys = mq.stored_keys(conn, self.owner, [p.key for p in batch])
-        prints = mq.stored_prints(conn, self.owner, [p.fingerprint for p in batch])
+        keys, prints = self._already_stored(conn, batch)
         rows: list[Sequence[Any]] = []
         addrs: list[list[tuple[str, str, str | None]]] = []
+        new_keys: list[str] = []
+        new_prints: list[str] = []
         for p in batch:
             if p.key in keys or p.fingerprint in prints:
                 self.counts.duplicates += 1
@@ -153,6 +200,8 @@ class MessageStore:
             self.counts.new += 1
             rows.append(p.row)
             addrs.append(p.addresses)
+            new_keys.append(p.key)
+            new_prints.append(p.fingerprint)
         ids = mq.insert_messages(conn, rows, converted=True)
         if ids and self.first_id is None:
             self.first_id = ids[0]

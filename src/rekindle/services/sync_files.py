@@ -20,6 +20,7 @@ from rekindle.errors import ImportFileError
 from rekindle.history.mail_rules import GROUP_LIMIT, classify_meeting, person_name
 from rekindle.history.records import MeetingRecord
 from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
+from rekindle.services import me as me_svc
 from rekindle.services.history import Positioned, Progress, SyncReport, finish_sync, ingest
 from rekindle.services.importing import add_contacts_in
 from rekindle.services.reader_process import Handover
@@ -36,7 +37,7 @@ from rekindle.sources.maildir import (
     sniff_mail,
 )
 from rekindle.sources.mbox import MboxMark, envelope_after, mark_matches, read_mbox
-from rekindle.store import Store
+from rekindle.store import Store, open_store
 from rekindle.store import mail as mq
 from rekindle.store.database import utcnow
 from rekindle.store.settings import get_settings
@@ -94,6 +95,20 @@ def sync_mail_path(
     raise ImportFileError(
         f"{path}: no mail found here", hint=f"give {MAIL_FORMATS}, or imap://user@host/"
     )
+
+
+def sync_for_bench(
+    db_path: object, mbox_path: object, me: tuple[str, ...] = ("me@example.org",)
+) -> int:
+    """A full sync of one mbox into the database at ``db_path``, with ``me`` as the user's
+    addresses (what bench/scan_mail.py times); returns the messages read."""
+    store = open_store(str(db_path))
+    try:
+        for address in me:
+            me_svc.add_address(store, address)
+        return sync_mail_path(store, Path(str(mbox_path))).counts.read
+    finally:
+        store.close()
 
 
 def _sync_mbox(

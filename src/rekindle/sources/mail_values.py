@@ -101,13 +101,16 @@ def decode_words(text: str) -> str:
 # address lists
 
 _NAME_CHAR = r'[^",<>()\\:;\[\]@\s]'  # a display name's characters: no specials, no "@"
+_BARE = r'[^\s",<>()\\:;\[\]]'  # a bare address's characters
 _SIMPLE = re.compile(
     # "Quoted Name" <a@b> | Plain Name <a@b> | a@b -- each followed by a comma or the end. The
     # plain name starts and ends with a non-space, so no two parts compete for the same spaces
     # (a long run of spaces must not make matching quadratic).
     rf'\s*+(?:"([^"\\]*)"\s*+|({_NAME_CHAR}(?:[^",<>()\\:;\[\]@]*{_NAME_CHAR})?)?\s*+)'
     r'<([^<>"]*)>\s*+(?:,|$)'
-    r'|\s*+([^\s",<>()\\:;\[\]]+@[^\s",<>()\\:;\[\]]+)\s*+(?:,|$)'
+    # a bare address: one run of its characters with an "@" inside it, checked by a lookahead
+    # and then taken whole (a run of "@" must not be split at every "@" in turn: quadratic)
+    rf"|\s*+((?={_BARE}*{_BARE}@{_BARE}){_BARE}++)\s*+(?:,|$)"
 )
 _TOKEN = re.compile(
     r'"(?:[^"\\]|\\.)*"?'  # quoted string
@@ -117,7 +120,8 @@ _TOKEN = re.compile(
     r"|[,:;]"
     r'|[^\s",:;<>()\[\]]+'  # atom, dot-atom, addr-spec pieces
 )
-_OBFUSCATED = re.compile(r"^([^\s@]+) at ([^\s@]+\.[^\s@]+)$")
+#: "user at example.com": the domain a run with a dot inside it (a lookahead, then taken whole)
+_OBFUSCATED = re.compile(r"^([^\s@]++) at ((?=[^\s@]*[^\s@]\.[^\s@])[^\s@]++)$")
 _ADDRESSISH = re.compile(r"^[^\s@<>,;:\"]+@[^\s@<>,;:\"]+$")
 
 
@@ -253,10 +257,14 @@ def parse_addresses(value: str) -> list[Address]:
 
     Handles ``"Last, First" <a@b>``, groups (``undisclosed-recipients:;``), comments
     (``a@b (Name)``), bare addresses and the ``"alice@x" <bob@y>`` trick (the address is bob).
-    A name without any address becomes ``Address(name, name, "name")``.
+    A name without any address becomes ``Address(name, name, "name")``. Work is linear in
+    the value's length, and only its first :data:`MAX_ADDRESS_LIST` characters are read.
     """
     if not value or value.isspace():
         return []
+    if len(value) > MAX_ADDRESS_LIST:  # cut after the last whole address that fits
+        cut = value.rfind(",", 0, MAX_ADDRESS_LIST)
+        value = value[: cut if cut > 0 else MAX_ADDRESS_LIST]
     known = _SEEN.get(value)
     if known is None:
         found = _parse_simple(value)
@@ -268,6 +276,9 @@ def parse_addresses(value: str) -> list[Address]:
     return list(known)
 
 
+#: characters of one address list read (some 6,000 addresses; the rest of a longer one is
+#: left out, so one header's work stays bounded)
+MAX_ADDRESS_LIST = 256 * 1024
 #: address lists already parsed (the same From and To values come back all the time);
 #: Address is immutable, so records may share them. Bounded: short values, so many entries.
 _SEEN: dict[str, tuple[Address, ...]] = {}

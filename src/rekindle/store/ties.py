@@ -67,7 +67,9 @@ def contacts_of_everyone(conn: Connection, owner_id: int) -> Iterator[tuple[int,
     instead of a lookup per person (memory holds one person's contacts). Times are read as
     the driver gives them and converted once per distinct value."""
     people = select(person.c.id).where(person.c.owner_id == owner_id)
-    rows = conn.execution_options(stream_results=True, yield_per=10000).execute(
+    # streaming is an option of this one statement: set on the connection, it would stay in
+    # force and make PostgreSQL run every later statement (a DELETE too) as a cursor
+    rows = conn.execute(
         select(
             interaction_person.c.person_id,
             interaction_person.c.interaction_id,
@@ -84,6 +86,7 @@ def contacts_of_everyone(conn: Connection, owner_id: int) -> Iterator[tuple[int,
             interaction_person.c.occurred_at,
             interaction_person.c.interaction_id,
         )
+        .execution_options(stream_results=True, yield_per=10000)
     )
     current: int | None = None
     contacts: list[Contact] = []
