@@ -22,6 +22,8 @@ LOCAL_OWNER = "local"
 #: SQLite connections kept open (the web server runs requests on up to 40 threads)
 POOL_SIZE = 20
 MMAP_BYTES = 1 << 30
+#: seconds to wait for a PostgreSQL server to answer a connection
+CONNECT_TIMEOUT_S = 10
 #: how long a SQLite writer waits for another to finish before "database is locked": an
 #: import is one transaction (all or nothing) and holds the write lock while it runs
 BUSY_TIMEOUT_MS = 60_000
@@ -99,7 +101,10 @@ def make_engine(location: Location, memory_map: bool = False) -> Engine:
         except OSError as exc:
             raise UserError(f"cannot create the data directory {db_path.parent}: {exc}") from None
         return _sqlite_engine(location.url, memory_map)
-    return create_engine(location.url, pool_pre_ping=True)
+    # an unresponsive server (a firewall dropping packets) fails the command after this long
+    # instead of hanging it; a URL's own connect_timeout wins
+    args = {} if "connect_timeout=" in location.url else {"connect_timeout": CONNECT_TIMEOUT_S}
+    return create_engine(location.url, pool_pre_ping=True, connect_args=args)
 
 
 def _alembic_config(conn: Connection) -> Any:
