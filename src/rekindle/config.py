@@ -8,10 +8,14 @@ Tests set ``REKINDLE_HOME`` so they never touch the real home directory.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
+
+from rekindle.errors import UserError
 
 DB_FILENAME = "rekindle.db"
 
@@ -44,16 +48,55 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+#: the URL schemes (SQLAlchemy drivers) Rekindle opens
+_SCHEMES = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "sqlite": "sqlite",
+}
+_URL_HINT = (
+    "--db takes a SQLite file (a path) or postgresql://user@host:5432/database "
+    "(also REKINDLE_DATABASE_URL)"
+)
+#: "postgresql:/x", "mysql:db": meant as a URL, not as a file named so
+_LOOKS_LIKE_URL = re.compile(
+    r"(?i)(?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql|[a-z]+\+[a-z0-9]+):"
+)
+
+
+def _database_url(target: str) -> str:
+    """``target``, a URL, as the driver URL Rekindle opens, or a clear refusal."""
+    scheme, _, rest = target.partition("://")
+    driver = _SCHEMES.get(scheme.lower())
+    if driver is None:
+        raise UserError(
+            f"cannot open a {scheme!r} database: Rekindle stores its data in SQLite or "
+            "PostgreSQL",
+            hint=_URL_HINT,
+        )
+    url = f"{driver}://{rest}"
+    if driver != "sqlite":
+        try:
+            urlsplit(url).port  # noqa: B018 - raises on a port that is no number
+        except ValueError:
+            raise UserError(
+                f"the port in {redact_url(url)} is not a number (1-65535)", hint=_URL_HINT
+            ) from None
+    return url
+
+
 def resolve_location(db: str | None = None) -> Location:
     """The database to open, from ``--db``, the environment, or the default data directory."""
     target = db or os.environ.get("REKINDLE_DATABASE_URL")
     if target and "://" in target:
-        url = target
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url.removeprefix("postgres://")
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        url = _database_url(target)
         return Location(url=url, data_dir=data_dir())
+    if target and _LOOKS_LIKE_URL.match(target):
+        raise UserError(
+            f"{target!r} is neither a database URL nor a file name Rekindle takes",
+            hint=_URL_HINT,
+        )
     if target:
         path = Path(target).expanduser().resolve()
         return Location(url=_sqlite_url(path), data_dir=path.parent)

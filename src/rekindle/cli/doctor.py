@@ -13,10 +13,13 @@ from rekindle.services import doctor, settings
 def doctor_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Tell the data directory, database, schema version, settings and optional parts."""
+    """Tell the data directory, database, schema version, settings and optional parts.
+    Exits 1 when the database cannot be opened."""
     report = doctor.diagnose(STATE.db)
     if as_json:
         print_json(report)
+        if not report["database_ok"]:
+            raise typer.Exit(1)
         return
     for key in (
         "version",
@@ -45,6 +48,8 @@ def doctor_command(
         console.print(f"[yellow]problem[/yellow]       {safe(problem)}")
     if not report["problems"]:
         console.print("[green]all good[/green]")
+    if not report["database_ok"]:
+        raise typer.Exit(1)
 
 
 config_app = typer.Typer(help="Read and change settings.", no_args_is_help=False)

@@ -39,7 +39,9 @@ def diagnose(db: str | None) -> dict[str, Any]:
         store = open_store(db)
     except RekindleError as exc:
         report["problems"].append(exc.message)
+        report["database_ok"] = False
         return report
+    report["database_ok"] = True
     try:
         with store.read() as conn:
             report["schema"] = current_revision(conn)

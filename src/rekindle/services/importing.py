@@ -31,6 +31,7 @@ from rekindle.identity.records import (
 from rekindle.services.import_report import ImportReport
 from rekindle.services.life_events import LifeEventWatch
 from rekindle.services.profiles import display_names, load_resolver, sort_key
+from rekindle.services.record_limits import too_long
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store, history, merges
@@ -110,8 +111,18 @@ class _Importer:
         if known is not None and known.content_hash == content_hash:
             self.report.unchanged += 1
             return
-        data = contact_to_data(record)
         idents, affs = self.facts(record)
+        display = record.display_name()
+        names = (display, sort_key(display or "(no name)", record.family_name))
+        refused = too_long(record, key[1], names, idents, affs)
+        if refused is not None:
+            self.report.contacts -= 1
+            error = RecordError(record.source, record.locator, refused)
+            if self.strict:
+                raise StrictImportError(f"{error}", hint="run without --strict to skip bad records")
+            self.report.errors.append(error)
+            return
+        data = contact_to_data(record)
         if known is not None:
             self.flush_facts()
             self.life.record_changed(known.id, known.person_id, record.source, data)

@@ -28,6 +28,9 @@ from rekindle.sources.base import BOMS, SNIFF_BYTES, ImportOptions
 
 #: a cell larger than this (in characters) makes its row a RecordError
 MAX_CELL = 1 << 20
+#: a line is read this many characters at a time at most: a file (or a zip member) of one
+#: endless line costs a bounded buffer, and its oversized cells are reported as such
+MAX_LINE = 4 * MAX_CELL
 #: how many non-blank lines may precede the header row
 HEADER_SCAN_LINES = 15
 DELIMITERS = (",", ";", "\t")
@@ -303,6 +306,11 @@ def _find_header(
     return None
 
 
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    while line := text.readline(MAX_LINE):
+        yield line
+
+
 @contextmanager
 def open_table(
     path: Path,
@@ -334,11 +342,13 @@ def open_table(
     try:
         buffered: list[str] = []
         candidates: list[tuple[int, str]] = []
-        while len(candidates) < HEADER_SCAN_LINES:
-            line = text.readline()
+        scanned = 0
+        while len(candidates) < HEADER_SCAN_LINES and scanned < MAX_LINE:
+            line = text.readline(MAX_LINE)
             if not line:
                 break
             buffered.append(line)
+            scanned += len(line)
             if line.strip().strip("\ufeff,;\t\"'"):
                 candidates.append((len(buffered), line.lstrip("\ufeff")))
         if not candidates:
@@ -364,7 +374,7 @@ def open_table(
             delimiter=delimiter,
             encoding=encoding,
             header_line=header_line,
-            lines=chain(buffered[header_line:], text),
+            lines=chain(buffered[header_line:], _bounded_lines(text)),
         )
     finally:
         text.close()

@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from rekindle.identity.records import Item, RecordError
 from rekindle.sources.base import Importer, ImportOptions
-from rekindle.sources.csv_table import Opener, sniff_header_keys
+from rekindle.sources.bounded_zip import BoundedZip
+from rekindle.sources.csv_table import sniff_header_keys
 from rekindle.sources.linkedin_files import (
     FILE_NAMES,
     SOURCE,
@@ -81,6 +82,7 @@ def _parse_zip(path: Path, options: ImportOptions, label: str) -> Iterator[Item]
         yield RecordError(SOURCE, label, f"not a readable zip file: {exc}")
         return
     with zf:
+        bounded = BoundedZip(zf)
         members = parse_export_members([i.filename for i in zf.infolist() if not i.is_dir()])
         if not members:
             yield RecordError(SOURCE, label, "no LinkedIn export files (Connections.csv …) inside")
@@ -88,14 +90,11 @@ def _parse_zip(path: Path, options: ImportOptions, label: str) -> Iterator[Item]
             name = f"{label}/{member}"
             try:
                 yield from parse_export_file(
-                    kind, path, name, options, opener=_member_opener(zf, member)
+                    kind, path, name, options, opener=bounded.opener(member)
                 )
             except _ZIP_ERRORS_ALL as exc:
                 yield RecordError(SOURCE, name, f"cannot read this file in the zip: {exc}")
 
-
-def _member_opener(zf: zipfile.ZipFile, member: str) -> Opener:
-    return lambda: zf.open(member)
 
 
 def _is_zip(path: Path, head: bytes | None = None) -> bool:

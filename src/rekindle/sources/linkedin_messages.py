@@ -19,6 +19,7 @@ from pathlib import Path
 from rekindle.history.records import Address, MessageRecord
 from rekindle.identity.records import RecordError
 from rekindle.sources.base import ImportOptions
+from rekindle.sources.bounded_zip import BoundedZip
 from rekindle.sources.csv_table import CsvRow, HeaderNotFoundError, Opener, open_table
 from rekindle.sources.linkedin import parse_export_members
 from rekindle.sources.linkedin_files import parse_linkedin_datetime, parse_profile_url
@@ -105,19 +106,17 @@ def _read_zip(path: Path, label: str) -> Iterator[Item]:
         yield RecordError(SOURCE, label, f"not a readable zip file: {exc}")
         return
     with zf:
+        bounded = BoundedZip(zf)
         members = _message_members([i.filename for i in zf.infolist() if not i.is_dir()])
         if not members:
             yield RecordError(SOURCE, label, "no messages.csv inside")
         for member in members:
             name = f"{label}/{member}"
             try:
-                yield from _read_file(path, name, opener=_opener(zf, member))
+                yield from _read_file(path, name, opener=bounded.opener(member))
             except (*_ZIP_ERRORS, NotImplementedError) as exc:
                 yield RecordError(SOURCE, name, f"cannot read this file in the zip: {exc}")
 
-
-def _opener(zf: zipfile.ZipFile, member: str) -> Opener:
-    return lambda: zf.open(member)
 
 
 def _read_file(path: Path, name: str, opener: Opener | None = None) -> Iterator[Item]:

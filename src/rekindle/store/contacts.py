@@ -10,7 +10,24 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from rekindle.store.schema import affiliation, identity, source_record, tag
+from rekindle.store.schema import affiliation, identity, person, source_record, tag
+
+#: the longest value (in characters) each column a contact record fills keeps
+COLUMN_LIMITS: dict[str, int] = {
+    what: int(column.type.length)  # type: ignore[attr-defined]
+    for what, column in (
+        ("name", person.c.display_name),
+        ("record key", source_record.c.natural_key),
+        ("address", identity.c.value),
+        ("address as written", identity.c.display),
+        ("address label", identity.c.label),
+        ("address service", identity.c.service),
+        ("organisation", affiliation.c.organisation),
+        ("title", affiliation.c.title),
+        ("department", affiliation.c.department),
+        ("tag", tag.c.name),
+    )
+}
 
 
 @dataclass(frozen=True)

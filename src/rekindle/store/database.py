@@ -22,6 +22,15 @@ LOCAL_OWNER = "local"
 #: SQLite connections kept open (the web server runs requests on up to 40 threads)
 POOL_SIZE = 20
 MMAP_BYTES = 1 << 30
+#: seconds to wait for a PostgreSQL server to answer a connection
+CONNECT_TIMEOUT_S = 10
+#: how long a SQLite writer waits for another to finish before "database is locked": an
+#: import is one transaction (all or nothing) and holds the write lock while it runs
+BUSY_TIMEOUT_MS = 60_000
+#: execution option of a connection whose transaction will write (:meth:`Store.begin`)
+WRITER = "rekindle_writer"
+#: on a writer's pooled connection: its transaction is begun by its first statement
+_PENDING = "rekindle_begin_immediate"
 
 
 def utcnow() -> datetime:
@@ -43,7 +52,7 @@ def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA cache_size=-65536")
         if memory_map:
             # read through a shared memory map: every pooled connection sees the same pages
@@ -53,9 +62,33 @@ def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
             cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cur.close()
 
+    # One discipline for writers: a transaction that will write takes the write lock with its
+    # first statement (BEGIN IMMEDIATE), waiting up to the busy timeout for another writer to
+    # finish. A deferred transaction that reads first and writes later cannot wait: when
+    # another connection committed in between, its upgrade to a writer fails at once with
+    # "database is locked" whatever the busy timeout (SQLite's busy handler is not called
+    # then). Readers stay deferred: in WAL mode they never wait for a writer.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if conn.get_execution_options().get(WRITER):
+            # begun lazily by the first statement, so a writer that first reads a file for a
+            # while (a sync's batch) does not hold the lock meanwhile
+            conn.info[_PENDING] = True
+        else:
+            conn.info.pop(_PENDING, None)
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_writer(
+        conn: Connection, cursor: Any, _stmt: Any, _params: Any, _ctx: Any, _many: bool
+    ) -> None:
+        if conn.info.pop(_PENDING, False):
+            cursor.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Connection) -> None:
+        conn.info.pop(_PENDING, None)
 
     return engine
 
@@ -68,7 +101,10 @@ def make_engine(location: Location, memory_map: bool = False) -> Engine:
         except OSError as exc:
             raise UserError(f"cannot create the data directory {db_path.parent}: {exc}") from None
         return _sqlite_engine(location.url, memory_map)
-    return create_engine(location.url, pool_pre_ping=True)
+    # an unresponsive server (a firewall dropping packets) fails the command after this long
+    # instead of hanging it; a URL's own connect_timeout wins
+    args = {} if "connect_timeout=" in location.url else {"connect_timeout": CONNECT_TIMEOUT_S}
+    return create_engine(location.url, pool_pre_ping=True, connect_args=args)
 
 
 def _alembic_config(conn: Connection) -> Any:
@@ -150,10 +186,16 @@ class Store:
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """One transaction: committed when the block ends, rolled back on any error. The
-        search documents of the people it changed are rebuilt just before it commits."""
-        with self.engine.begin() as conn:
-            yield conn
-            refresh_stale(conn)
+        search documents of the people it changed are rebuilt just before it commits.
+
+        On SQLite the transaction is a writer's from its first statement (``BEGIN
+        IMMEDIATE``): it waits for another writer up to the busy timeout instead of failing
+        when it first reads and then writes."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITER: True})
+            with conn.begin():
+                yield conn
+                refresh_stale(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -170,7 +212,7 @@ class Store:
         people instead of the few a search found. PostgreSQL keeps its own up to date."""
         if self.engine.dialect.name != "sqlite":
             return
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             conn.exec_driver_sql("ANALYZE")
 

@@ -160,6 +160,17 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         return _error_page(request, 400, f"the database refused a value: {driver_message(exc)}")
 
     async def database_error(request: Request, exc: Exception) -> Response:
+        if "database is locked" in driver_message(exc):
+            # another writer (an import, a sync) held SQLite's lock past the busy timeout
+            log.warning("database busy on %s", request.url.path)
+            page = _error_page(
+                request,
+                503,
+                "the database is busy with another writer (an import or a sync)",
+                "nothing was changed; try again when it has finished",
+            )
+            page.headers["Retry-After"] = "30"
+            return page
         log.exception("database error on %s", request.url.path)
         return _error_page(request, 500, "database error", "`rekindle doctor` checks the database")
 
