@@ -57,6 +57,9 @@ _LOCAL_JUNK = re.compile(r"\+.*$|\d+")
 _LOCAL_SPLIT = re.compile(r"[._\-]+")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
 _HASH_BITS, _RANK_BITS, _PARTS = 39, 25, 8
+#: blocking keys use at most this many characters of a name part: a name of any length is
+#: kept and compared whole, but the work of building its keys stays bounded
+KEY_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,7 @@ def block_keys(facts: Facts) -> set[str]:
     keys: set[str] = set()
     employers = [key for key, _ in facts.employers[:4]]
     for name in (facts.names or facts.guessed)[:4]:
-        g, f = name.first, name.family_key
+        g, f = name.first[:KEY_CHARS], name.family_key[:KEY_CHARS]
         formals = formal_names(g) if len(g) > 1 else frozenset()
         if g and f:
             keys.update(f"n:{variant}|{g[0]}" for variant in _deletions(f))
@@ -167,7 +170,7 @@ def block_keys(facts: Facts) -> set[str]:
             keys.update(f"o:{employer}|{formal}" for formal in formals)
             if g and f:  # the addresses this name would have there: jdoe@, janed@, …
                 keys.update(f"o:{employer}|{form}" for form in _forms(g, f).values())
-    for local in facts.locals:
+    for local in (loc[:KEY_CHARS] for loc in facts.locals):
         if len(local) >= 5:
             keys.add("e:" + local)
             if not facts.names and local.isalpha():
