@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 
 from rekindle.identity.identifiers import email_parts, format_phone
-from rekindle.identity.matching import (
+from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
+from rekindle.identity.profile import (
     Profile,
     Suggestion,
     best_names,
@@ -35,7 +36,6 @@ from rekindle.identity.matching import (
     is_role_address,
     names_contradict,
 )
-from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
 
 __all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 
