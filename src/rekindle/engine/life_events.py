@@ -23,7 +23,7 @@ from rekindle.engine.occasions import (
     slug,
     source_label,
 )
-from rekindle.identity.matching import is_free_mail, org_key
+from rekindle.identity.profile import is_free_mail, org_key
 
 #: a "new" affiliation that started longer ago than this is old news the data caught up with
 STALE_AFTER_DAYS = 365

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rekindle.identity.matching import org_key
+from rekindle.identity.profile import org_key
 from rekindle.identity.records import PartialDate
 
 #: computed on the fly from birthdays, affiliations, first contacts and the calendar

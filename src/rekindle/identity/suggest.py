@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 
 from rekindle.identity.identifiers import email_parts, format_phone
-from rekindle.identity.matching import (
+from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
+from rekindle.identity.profile import (
     Profile,
     Suggestion,
     best_names,
@@ -35,7 +36,6 @@ from rekindle.identity.matching import (
     is_role_address,
     names_contradict,
 )
-from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
 
 __all__ = ["Facts", "Frequencies", "block_keys", "facts_of", "find_suggestions", "score_pair"]
 
@@ -57,6 +57,9 @@ _LOCAL_JUNK = re.compile(r"\+.*$|\d+")
 _LOCAL_SPLIT = re.compile(r"[._\-]+")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
 _HASH_BITS, _RANK_BITS, _PARTS = 39, 25, 8
+#: blocking keys use at most this many characters of a name part: a name of any length is
+#: kept and compared whole, but the work of building its keys stays bounded
+KEY_CHARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,7 @@ def block_keys(facts: Facts) -> set[str]:
     keys: set[str] = set()
     employers = [key for key, _ in facts.employers[:4]]
     for name in (facts.names or facts.guessed)[:4]:
-        g, f = name.first, name.family_key
+        g, f = name.first[:KEY_CHARS], name.family_key[:KEY_CHARS]
         formals = formal_names(g) if len(g) > 1 else frozenset()
         if g and f:
             keys.update(f"n:{variant}|{g[0]}" for variant in _deletions(f))
@@ -167,7 +170,7 @@ def block_keys(facts: Facts) -> set[str]:
             keys.update(f"o:{employer}|{formal}" for formal in formals)
             if g and f:  # the addresses this name would have there: jdoe@, janed@, …
                 keys.update(f"o:{employer}|{form}" for form in _forms(g, f).values())
-    for local in facts.locals:
+    for local in (loc[:KEY_CHARS] for loc in facts.locals):
         if len(local) >= 5:
             keys.add("e:" + local)
             if not facts.names and local.isalpha():
