@@ -86,10 +86,10 @@ def test_snooze_and_dismiss_without_javascript_redirect_back(
     page = client.get("/").text
     assert "snoozed until 30 Jan 2027" in page
     assert "dismissed until 30 Jan 2027" in page
-    # the Person page says it too, where it said "active"
-    assert f"#{ana} · snoozed until 30 Jan 2027" in client.get(f"/people/{ana}").text
+    # the Person page says it too, as a chip under the name
+    assert '<li class="chip accent">Snoozed until 30 Jan 2027</li>' in client.get(f"/people/{ana}").text
     client.post(f"/people/{ana}/resume")
-    assert f"#{ana} · active" in client.get(f"/people/{ana}").text
+    assert "Snoozed until" not in client.get(f"/people/{ana}").text
     bad = client.post(f"/plan/{ana}/snooze", data={"span": "soon"})
     assert bad.status_code == 400 and "is neither a length nor a date" in bad.text
 
@@ -101,7 +101,10 @@ def test_person_page_shows_identities_history_statistics_and_takes_notes_and_tag
     assert page.status_code == 200
     assert "ana.costa@example.com" in page.text
     assert "Lunch next week?" in page.text  # the timeline
-    assert "messages in" in page.text and "reciprocity" in page.text  # tie statistics
+    # the tie statistics, in words: no internal names such as reply_latency_in_h
+    assert "from them" in page.text and "from you" in page.text
+    for internal in ("latency", "decayed", "embeddedness", "reciprocity"):
+        assert internal not in page.text
     client.post(f"/people/{ana}/note", data={"body": "loves the Thai place"})
     client.post(f"/people/{ana}/tags", data={"name": "lunch-club"})
     client.post(f"/people/{ana}/edit", data={"field": "tier", "value": "close"})
@@ -119,6 +122,8 @@ def test_a_merged_person_redirects_and_unknown_people_are_a_404_page(
     missing = client.get("/people/99999")
     assert missing.status_code == 404
     assert "no person with id 99999" in missing.text and "Traceback" not in missing.text
+    assert "rekindle people" not in missing.text  # a web page points to People, not a command
+    assert 'href="/people"' in missing.text
     assert client.get("/people/not-a-number").status_code == 422
 
 
@@ -240,7 +245,12 @@ def test_import_refuses_a_file_in_no_known_format(client: TestClient) -> None:
 
 def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Store) -> None:
     page = client.get("/settings")
-    assert page.status_code == 200 and "plan.quota" in page.text and "cadence.close" in page.text
+    assert page.status_code == 200 and 'name="plan.quota"' in page.text
+    # the keys name the fields; what a person reads is the label, never the key
+    shown = re.sub(r"<[^>]*>", " ", page.text)
+    for key in ("plan.quota", "cadence.close", "keep_photos", "llm.enabled"):
+        assert key not in shown
+    assert "People in each plan" in shown and 'type="checkbox" role="switch"' in page.text
     client.post("/settings/me/name", data={"name": "Robin Example"})
     client.post("/settings/me/address", data={"address": "robin@example.org"})
     client.post(
@@ -254,8 +264,14 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     page = client.get("/settings").text
     for shown in ("Robin Example", "robin@example.org", "Acme", "a product role in fintech"):
         assert shown in page
+    # a switch: its hidden "no" comes first, "yes" after it when it is on
+    client.post("/settings", data={"keep_photos": ["no", "yes"]})
+    assert settings_svc.current(store)["keep_photos"] == "yes"
+    client.post("/settings", data={"keep_photos": "no"})
+    assert settings_svc.current(store)["keep_photos"] == "no"
     bad = client.post("/settings", data={"plan.quota": "many"})
-    assert bad.status_code == 400 and "plan.quota takes a whole number" in bad.text
+    # the error names the setting as the page does, not by its config key
+    assert bad.status_code == 400 and "“People in each plan” takes a whole number" in bad.text
     client.post("/settings/me/address", data={"address": "robin@example.org", "action": "remove"})
     assert me_svc.view(store)["identities"] == []
 

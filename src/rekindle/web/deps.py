@@ -68,6 +68,9 @@ env.filters["counted"] = counted
 env.filters["initials"] = words.initials
 env.filters["avatar_colour"] = words.avatar_colour
 env.filters["quiet_for"] = words.quiet_for
+env.filters["birthday"] = words.birthday
+env.filters["closeness"] = words.closeness
+env.filters["closeness_words"] = words.closeness_words
 env.globals["csrf_field"] = _csrf_field
 
 

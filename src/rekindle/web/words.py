@@ -101,23 +101,34 @@ def tie_facts(stats: Mapping[str, Any] | None, now: datetime) -> list[tuple[str,
     return out
 
 
-def strength_words(now: float | None, peak: float | None) -> str:
-    """How close the tie is now against its best, on one scale: "as close as ever",
-    "a fifth of its best"."""
-    if not peak or now is None:
-        return "no history"
-    share = max(min(float(now) / float(peak), 1.0), 0.0)
-    if share >= 0.8:
-        return "as close as ever"
-    if share >= 0.4:
-        return "cooling"
-    if share >= 0.1:
-        return "fading"
-    return "gone quiet"
+#: a tie's strength at which closeness reads 50 of 100: about six one-to-one exchanges in a
+#: year (the strength the engine counts as a real tie)
+HALF_CLOSE = 6.0
 
 
-def strength_share(now: float | None, peak: float | None) -> int:
-    """The tie's strength now as a percentage of its peak (0–100)."""
-    if not peak or now is None:
+def closeness(strength: float | None) -> int:
+    """A tie's strength (recency-weighted contacts, unbounded) on a 0–100 scale that reads
+    the same for now and for the tie at its best: 50 is a real tie, 90 a close one."""
+    if not strength or strength <= 0:
         return 0
-    return round(max(min(float(now) / float(peak), 1.0), 0.0) * 100)
+    return min(round(100 * strength / (strength + HALF_CLOSE)), 100)
+
+
+def closeness_words(strength_now: float | None, peak: float | None) -> str:
+    """Closeness now in a word, and whether it was much closer once."""
+    now, best = closeness(strength_now), closeness(peak)
+    word = "close" if now >= 70 else "warm" if now >= 40 else "cool" if now >= 10 else "quiet"
+    if best - now >= 30:
+        word += f", was {best}"
+    return word
+
+
+def birthday(iso: object) -> str:
+    """ "3 Mar 1990" for ``1990-03-03``, "3 Mar" for ``--03-03`` (no year known)."""
+    text = str(iso or "")
+    try:
+        if text.startswith("--"):
+            return datetime.strptime("2000" + text[1:], "%Y-%m-%d").strftime("%-d %b")
+        return datetime.strptime(text, "%Y-%m-%d").strftime("%-d %b %Y")
+    except ValueError:
+        return text

@@ -11,9 +11,9 @@ from rekindle.services import merging, plan_actions, team
 from rekindle.services import people as people_svc
 from rekindle.services.people import MEDIA, TIERS
 from rekindle.services.person_page import person_page
-from rekindle.services.timeline import STAT_FIELDS
 from rekindle.services.why import why
 from rekindle.web.deps import NowDep, StoreDep, done, is_htmx, render
+from rekindle.web.words import tie_facts
 
 router = APIRouter(tags=["person"])
 
@@ -27,13 +27,17 @@ def show(request: Request, person_id: int, store: StoreDep, now: NowDep, page: i
     if found.view is None:  # merged into someone else: their page
         return RedirectResponse(f"/people/{found.person_id}", status_code=307)
     here = f"/people/{person_id}"
+    monthly = found.monthly
+    stats = dict(found.history.stats or {}) if found.history else {}
+    if stats and monthly is not None:
+        stats.update(active_days=monthly.active_days, last_direction=monthly.last_direction)
     return render(
         request,
         "person.html",
         {
             "p": found.view,
             "history": found.history,
-            "stat_fields": STAT_FIELDS,
+            "facts": tie_facts(stats, now),
             "log": found.log,
             "page": found.page,
             "newer_url": f"{here}?page={found.page - 1}#h-timeline" if found.page > 1 else None,
