@@ -74,6 +74,27 @@ def test_mark_done_with_htmx_returns_the_plan_and_the_lock_error_in_the_flash(
     assert "<html" not in again.text  # a fragment, not a page
 
 
+def test_a_done_card_folds_to_one_line_and_undo_brings_it_back(
+    client: TestClient, store: Store, ana: int
+) -> None:
+    client.get("/")
+    folded = client.post(f"/plan/{ana}/done", data={"medium": "call"}, headers=HX).text
+    card = folded[folded.index(f'id="s-{ana}"') :].split("</li>")[0]
+    assert "done 01 Nov" in card and f'hx-post="/plan/{ana}/undo"' in card
+    assert f"/plan/{ana}/snooze" not in card and "/compose/" not in card  # one line only
+    assert [o["status"] for o in outreach_svc.list_log(store, str(ana))] == ["logged"]
+    back = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert back.status_code == 200 and "Undone: Ana Costa is back in the plan." in back.text
+    assert f'hx-post="/plan/{ana}/snooze"' in back.text
+    assert outreach_svc.list_log(store, str(ana)) == []
+    nothing = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert nothing.status_code == 400 and "nothing to undo" in nothing.text
+    # a snooze folds too, and its Undo lifts it
+    client.post(f"/plan/{ana}/snooze", data={"span": "1m"}, headers=HX)
+    lifted = client.post(f"/plan/{ana}/resume", headers=HX).text
+    assert "Ana Costa is back in the plan." in lifted and f"/plan/{ana}/snooze" in lifted
+
+
 def test_snooze_and_dismiss_without_javascript_redirect_back(
     client: TestClient, store: Store, ana: int
 ) -> None:
