@@ -141,7 +141,7 @@ def save(
     action: Annotated[str, Form()] = "save",
     force: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Save to Drafts, or save and mark sent (you sent it from your own mail or phone)."""
+    """Save the draft, or save and mark sent (you sent it from your own mail or phone)."""
     pid, outreach_id = save_text(store, person_id, text, intent, medium, now)
     sent = None
     if action == "sent":
