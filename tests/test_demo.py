@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rekindle.services import demo
+from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.store import Store
 
@@ -26,5 +27,8 @@ def test_sample_loads_once_shows_quiet_ties_and_is_removable(store: Store) -> No
     assert [t.interactions for t in quiet] == sorted((t.interactions for t in quiet), reverse=True)
     view = people_svc.show(store, str(quiet[0].person_id))
     assert view.interactions == quiet[0].interactions and view.last_contact == quiet[0].last
+    # the sample's "me" signs the demo's drafts, and goes with the sample
+    assert me_svc.view(store)["name"] == "Sam Rivera"
     assert demo.unload_sample(store) == demo.SAMPLE_PEOPLE
     assert demo.counts(store) == (0, 0)
+    assert me_svc.view(store)["name"] is None

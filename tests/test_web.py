@@ -74,6 +74,27 @@ def test_mark_done_with_htmx_returns_the_plan_and_the_lock_error_in_the_flash(
     assert "<html" not in again.text  # a fragment, not a page
 
 
+def test_a_done_card_folds_to_one_line_and_undo_brings_it_back(
+    client: TestClient, store: Store, ana: int
+) -> None:
+    client.get("/")
+    folded = client.post(f"/plan/{ana}/done", data={"medium": "call"}, headers=HX).text
+    card = folded[folded.index(f'id="s-{ana}"') :].split("</li>")[0]
+    assert "done 01 Nov" in card and f'hx-post="/plan/{ana}/undo"' in card
+    assert f"/plan/{ana}/snooze" not in card and "/compose/" not in card  # one line only
+    assert [o["status"] for o in outreach_svc.list_log(store, str(ana))] == ["logged"]
+    back = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert back.status_code == 200 and "Undone: Ana Costa is back in the plan." in back.text
+    assert f'hx-post="/plan/{ana}/snooze"' in back.text
+    assert outreach_svc.list_log(store, str(ana)) == []
+    nothing = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert nothing.status_code == 400 and "nothing to undo" in nothing.text
+    # a snooze folds too, and its Undo lifts it
+    client.post(f"/plan/{ana}/snooze", data={"span": "1m"}, headers=HX)
+    lifted = client.post(f"/plan/{ana}/resume", headers=HX).text
+    assert "Ana Costa is back in the plan." in lifted and f"/plan/{ana}/snooze" in lifted
+
+
 def test_snooze_and_dismiss_without_javascript_redirect_back(
     client: TestClient, store: Store, ana: int
 ) -> None:
@@ -86,27 +107,41 @@ def test_snooze_and_dismiss_without_javascript_redirect_back(
     page = client.get("/").text
     assert "snoozed until 30 Jan 2027" in page
     assert "dismissed until 30 Jan 2027" in page
-    # the Person page says it too, where it said "active"
-    assert f"#{ana} · snoozed until 30 Jan 2027" in client.get(f"/people/{ana}").text
+    # the Person page says it too, as a chip under the name
+    assert '<li class="chip accent">Snoozed until 30 Jan 2027</li>' in client.get(f"/people/{ana}").text
     client.post(f"/people/{ana}/resume")
-    assert f"#{ana} · active" in client.get(f"/people/{ana}").text
+    assert "Snoozed until" not in client.get(f"/people/{ana}").text
     bad = client.post(f"/plan/{ana}/snooze", data={"span": "soon"})
     assert bad.status_code == 400 and "is neither a length nor a date" in bad.text
 
 
 def test_person_page_shows_identities_history_statistics_and_takes_notes_and_tags(
-    client: TestClient, ana: int
+    client: TestClient, store: Store, ana: int
 ) -> None:
     page = client.get(f"/people/{ana}")
     assert page.status_code == 200
     assert "ana.costa@example.com" in page.text
     assert "Lunch next week?" in page.text  # the timeline
-    assert "messages in" in page.text and "reciprocity" in page.text  # tie statistics
+    # the tie statistics, in words: no internal names such as reply_latency_in_h
+    assert "from them" in page.text and "from you" in page.text
+    for internal in ("latency", "decayed", "embeddedness", "reciprocity"):
+        assert internal not in page.text
     client.post(f"/people/{ana}/note", data={"body": "loves the Thai place"})
     client.post(f"/people/{ana}/tags", data={"name": "lunch-club"})
     client.post(f"/people/{ana}/edit", data={"field": "tier", "value": "close"})
     page = client.get(f"/people/{ana}").text
-    assert "loves the Thai place" in page and "lunch-club" in page and "tier = close" in page
+    assert "loves the Thai place" in page and "lunch-club" in page
+    assert '<option value="close" selected>' in page and "you changed: tier" in page
+    # the edit form sends every field: what differs from your edits changes, empty forgets
+    form = {"form": "all", "name": "Ana C. Costa", "organisation": "", "title": "",
+            "birthday": "--03-14", "tier": "close", "cadence": "45", "medium": ""}
+    client.post(f"/people/{ana}/edit", data=form)
+    edits = people_svc.show(store, str(ana)).edits
+    assert edits == {"name": "Ana C. Costa", "birthday": "--03-14", "tier": "close", "cadence": "45"}
+    client.post(f"/people/{ana}/edit", data={**form, "tier": "", "cadence": ""})
+    assert "tier" not in people_svc.show(store, str(ana)).edits
+    page = client.get(f"/people/{ana}").text
+    assert "Birthday 14 Mar" in page and 'id="h-history"' in page and "<svg" in page
     client.post(f"/people/{ana}/tags", data={"name": "lunch-club", "action": "remove"})
     assert "lunch-club" not in client.get(f"/people/{ana}").text
     wrong = client.post(f"/people/{ana}/edit", data={"field": "tier", "value": "bestie"})
@@ -119,6 +154,8 @@ def test_a_merged_person_redirects_and_unknown_people_are_a_404_page(
     missing = client.get("/people/99999")
     assert missing.status_code == 404
     assert "no person with id 99999" in missing.text and "Traceback" not in missing.text
+    assert "rekindle people" not in missing.text  # a web page points to People, not a command
+    assert 'href="/people"' in missing.text
     assert client.get("/people/not-a-number").status_code == 422
 
 
@@ -240,7 +277,12 @@ def test_import_refuses_a_file_in_no_known_format(client: TestClient) -> None:
 
 def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Store) -> None:
     page = client.get("/settings")
-    assert page.status_code == 200 and "plan.quota" in page.text and "cadence.close" in page.text
+    assert page.status_code == 200 and 'name="plan.quota"' in page.text
+    # the keys name the fields; what a person reads is the label, never the key
+    shown = re.sub(r"<[^>]*>", " ", page.text)
+    for key in ("plan.quota", "cadence.close", "keep_photos", "llm.enabled"):
+        assert key not in shown
+    assert "People in each plan" in shown and 'type="checkbox" role="switch"' in page.text
     client.post("/settings/me/name", data={"name": "Robin Example"})
     client.post("/settings/me/address", data={"address": "robin@example.org"})
     client.post(
@@ -254,8 +296,14 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     page = client.get("/settings").text
     for shown in ("Robin Example", "robin@example.org", "Acme", "a product role in fintech"):
         assert shown in page
+    # a switch: its hidden "no" comes first, "yes" after it when it is on
+    client.post("/settings", data={"keep_photos": ["no", "yes"]})
+    assert settings_svc.current(store)["keep_photos"] == "yes"
+    client.post("/settings", data={"keep_photos": "no"})
+    assert settings_svc.current(store)["keep_photos"] == "no"
     bad = client.post("/settings", data={"plan.quota": "many"})
-    assert bad.status_code == 400 and "plan.quota takes a whole number" in bad.text
+    # the error names the setting as the page does, not by its config key
+    assert bad.status_code == 400 and "“People in each plan” takes a whole number" in bad.text
     client.post("/settings/me/address", data={"address": "robin@example.org", "action": "remove"})
     assert me_svc.view(store)["identities"] == []
 

@@ -140,11 +140,35 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def _palettes() -> dict[str, dict[str, str]]:
+    """The colour tokens of the light mode (the first block) and of the dark mode."""
+    css = CSS.read_text()
+    dark_at = css.index("@media (prefers-color-scheme: dark)")
+    found = {}
+    for mode, block in (("light", css[:dark_at]), ("dark", css[dark_at:])):
+        found[mode] = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", block))
+    return found
+
+
 def test_the_colours_meet_wcag_aa_contrast() -> None:
-    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", CSS.read_text()))
-    for text in ("ink", "muted", "accent", "ok", "bad"):
-        for ground in ("paper", "wash"):
-            ratio = contrast(colours[text], colours[ground])
-            assert ratio >= 4.5, f"--{text} on --{ground}: {ratio:.2f}"
-    assert contrast(colours["accent-ink"], colours["accent"]) >= 4.5
+    palettes = _palettes()
+    assert set(palettes["light"]) <= set(palettes["dark"]) | {"focus"}
+    for mode, colours in palettes.items():
+        for text in ("ink", "muted", "accent", "ok", "bad"):
+            for ground in ("paper", "wash"):
+                ratio = contrast(colours[text], colours[ground])
+                assert ratio >= 4.5, f"{mode}: --{text} on --{ground}: {ratio:.2f}"
+        assert contrast(colours["accent-ink"], colours["accent"]) >= 4.5, mode
+        # chips and soft notices: text on their tinted grounds
+        assert contrast(colours["ink"], colours["accent-soft"]) >= 4.5, mode
+        assert contrast(colours["ok"], colours["ok-soft"]) >= 4.5, mode
+        assert contrast(colours["bad"], colours["bad-soft"]) >= 4.5, mode
+
+
+def test_every_avatar_colour_meets_wcag_aa_contrast() -> None:
+    css = CSS.read_text()
+    pairs = re.findall(r"\.av-\d \{ background: (#[0-9a-f]{6}); color: (#[0-9a-f]{6}); \}", css)
+    assert len(pairs) == 16  # eight colours, light and dark
+    for ground, ink in pairs:
+        assert contrast(ink, ground) >= 4.5, (ground, ink)
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)

@@ -196,4 +196,5 @@ def test_command_spans_in_hints_are_code_and_stay_escaped(client: TestClient) ->
     )
     missing = client.get("/people/999999")
     assert missing.status_code == 404
-    assert "<code>rekindle people</code>" in missing.text and "`" not in missing.text
+    # a page's Not found points to People, not to a command
+    assert "search for them on People" in missing.text and "`" not in missing.text

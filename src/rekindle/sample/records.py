@@ -41,6 +41,9 @@ _STEP_UP = (
     "Director of Data Science",
 )
 
+#: the sample network's "me": the demo signs its drafts with this name
+ME_NAME = "Sam Rivera"
+
 
 def make_me(rng: Random, now: float) -> tuple[MeRecord, Career]:
     """Sam Rivera: a university, a first job, a second one left about two years ago, a current one."""
@@ -79,7 +82,7 @@ def make_me(rng: Random, now: float) -> tuple[MeRecord, Career]:
     identities.append(Ident("phone", "+1 415-555-0142", "mobile"))
     identities.append(Ident("url", "https://www.linkedin.com/in/sam-rivera", None, "linkedin"))
     names = [j.company.name for j in jobs]
-    payload = json.dumps({"name": "Sam Rivera", "emails": emails, "school": school, "jobs": names})
+    payload = json.dumps({"name": ME_NAME, "emails": emails, "school": school, "jobs": names})
     me = MeRecord(SOURCE, "sample:me", payload, affiliations, identities)
     reserved = [*emails, "4155550142", "sam-rivera"]
     return me, Career(school, degree, school_start, school_end, jobs, reserved)

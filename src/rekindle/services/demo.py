@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rekindle.sample.network import generate_network
+from rekindle.sample.records import ME_NAME
 from rekindle.services.importing import ImportReport, import_items
 from rekindle.store import Store
 from rekindle.store import people as pq
@@ -37,7 +38,7 @@ def load_sample(
     now = now or utcnow()
     day = now.replace(hour=12, minute=0, second=0, microsecond=0)
     net = generate_network(seed=SAMPLE_SEED, people=SAMPLE_PEOPLE, now=day)
-    return import_items(
+    report = import_items(
         store,
         net.items(),
         "sample network",
@@ -46,10 +47,19 @@ def load_sample(
         progress=progress,
         now=now,
     )
+    # the sample's "me" has a name: its drafts are signed with it (unless you set your own)
+    with store.begin() as conn:
+        me_id = pq.ensure_me(conn, store.owner_id, now)
+        if not pq.edits_of(conn, me_id).get("name"):
+            pq.set_edit(conn, store.owner_id, me_id, "name", ME_NAME, now)
+    return report
 
 
 def unload_sample(store: Store) -> int:
     with store.begin() as conn:
+        me_id = pq.find_me(conn, store.owner_id)
+        if me_id is not None and pq.edits_of(conn, me_id).get("name") == ME_NAME:
+            pq.set_edit(conn, store.owner_id, me_id, "name", None, utcnow())
         return remove_sample(conn, store.owner_id)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from rekindle.services.outcomes import ledger_for
 from rekindle.services.outreach import as_dict
 from rekindle.services.people import PersonView, person_view, resolve_person
+from rekindle.services.person_history import MonthlyHistory, monthly_history
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.services.timeline import Timeline, timeline_page
 from rekindle.store import Store
@@ -35,6 +36,8 @@ class PersonPage:
     ledger: list[str] | None = None
     #: what keeps them out of the plan now, in words ("snoozed until 04 Jan 2027"), or None
     hold: str | None = None
+    #: the whole history by month (the chart; how many days in touch, who wrote last)
+    monthly: MonthlyHistory | None = None
 
 
 def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> PersonPage:
@@ -59,4 +62,5 @@ def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> P
             older,
             ledger_for(conn, store.owner_id, pid).lines(),
             hold_words(eq.hold_of(conn, store.owner_id, pid, now)),
+            monthly_history(conn, pid, now),
         )

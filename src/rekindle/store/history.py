@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from rekindle.store.schema import interaction, interaction_person
 
@@ -149,3 +149,35 @@ def tie_overview(conn: Connection, owner_id: int) -> list[Any]:
             .group_by(person.c.id, person.c.display_name)
         )
     )
+
+
+#: every interaction with a person, oldest first: when, which way, by what (for the monthly
+#: history chart); one row per interaction however many of their addresses it had
+_CONTACTS = (
+    select(interaction.c.occurred_at, interaction.c.direction, interaction.c.channel)
+    .where(
+        interaction.c.id.in_(
+            select(interaction_person.c.interaction_id).where(
+                interaction_person.c.person_id == bindparam("person_id")
+            )
+        )
+    )
+    .order_by(interaction.c.occurred_at)
+)
+
+
+def contacts_of(conn: Connection, person_id: int) -> list[Any]:
+    """(occurred_at, direction, channel) of each interaction with a person, oldest first."""
+    return list(conn.execute(_CONTACTS, {"person_id": person_id}))
+
+
+def delete_interaction(conn: Connection, owner_id: int, source: str, natural_key: str) -> int:
+    """Forget one interaction by its source and key (its participant links go with it)."""
+    result = conn.execute(
+        delete(interaction).where(
+            interaction.c.owner_id == owner_id,
+            interaction.c.source == source,
+            interaction.c.natural_key == natural_key,
+        )
+    )
+    return int(result.rowcount or 0)

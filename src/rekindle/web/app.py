@@ -120,6 +120,12 @@ def _secured(response: Response) -> Response:
     return response
 
 
+#: what a page says when what a link named is gone (the CLI's hint names a command)
+WEB_NOT_FOUND_HINT = (
+    "They may have been merged into someone else or removed: search for them on People."
+)
+
+
 def _error_page(request: Request, status: int, message: str, hint: str | None = None) -> Response:
     context = {"status": status, "message": message, "hint": hint}
     if is_htmx(request):
@@ -134,6 +140,8 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         assert isinstance(exc, RekindleError)
         status = 404 if isinstance(exc, NotFoundError) else 400
         hint = exc.hint
+        if status == 404 and hint and "`rekindle" in hint:  # a command is no help on a page
+            hint = WEB_NOT_FOUND_HINT
         if isinstance(exc, AmbiguousError):
             hint = "; ".join(f"{pid}: {name}" for pid, name in exc.candidates[:10])
         return _error_page(request, status, exc.message, hint)

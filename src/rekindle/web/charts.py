@@ -112,12 +112,14 @@ def columns(
     y_label: str,
     label_every: int = 4,
     top: float | None = None,
+    width: int = WIDTH,
 ) -> Chart:
     """One column per point, left to right; the last point's label on the axis and every
-    ``label_every``-th before it. ``top`` is the value at the top of the scale (default: a nice ceiling)."""
+    ``label_every``-th before it. ``top`` is the value at the top of the scale (default: a nice ceiling).
+    ``width``: the viewBox's (a wider one keeps its text small on a wide page)."""
     height = 240
     left, right, above, below = 36.0, 8.0, 20.0, 48.0
-    plot_w, plot_h = WIDTH - left - right, height - above - below
+    plot_w, plot_h = width - left - right, height - above - below
     scale = top or nice_ceiling(max((p.value for p in points), default=0))
     base = above + plot_h
     slot = plot_w / max(len(points), 1)
@@ -141,7 +143,7 @@ def columns(
             )
         )
     ticks = [
-        Tick(_number(v), left - 4, y, WIDTH - right, y, left - 6, y + 4)
+        Tick(_number(v), left - 4, y, width - right, y, left - 6, y + 4)
         for v in _levels(scale)
         for y in [round(base - plot_h * v / scale, 2)]
     ]
@@ -150,14 +152,14 @@ def columns(
         "columns",
         title,
         describe(title, points),
-        WIDTH,
+        width,
         height,
         bars,
         ticks,
         x_label,
         y_label,
         x_label,
-        (left, base, WIDTH - right, base),
+        (left, base, width - right, base),
         list(points),
     )
 

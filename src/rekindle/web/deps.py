@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from rekindle.plural import counted
 from rekindle.store import Store
+from rekindle.web import words
 from rekindle.web.auth import CSRF_FIELD, LoginRequired
 
 HERE = Path(__file__).parent
@@ -64,6 +65,12 @@ def _code_spans(text: object) -> Markup:
 env.filters["date"] = _date
 env.filters["code_spans"] = _code_spans
 env.filters["counted"] = counted
+env.filters["initials"] = words.initials
+env.filters["avatar_colour"] = words.avatar_colour
+env.filters["quiet_for"] = words.quiet_for
+env.filters["birthday"] = words.birthday
+env.filters["closeness"] = words.closeness
+env.filters["closeness_words"] = words.closeness_words
 env.globals["csrf_field"] = _csrf_field
 
 

@@ -13,7 +13,13 @@ from rekindle.compose.draft_templates import INTENTS
 from rekindle.compose.drafting import Draft, split_subject
 from rekindle.errors import UserError
 from rekindle.services import outreach as outreach_svc
-from rekindle.services.drafting import DraftRequest, check_text, draft_for, facts_for
+from rekindle.services.drafting import (
+    TOPIC_INTENTS,
+    DraftRequest,
+    check_text,
+    draft_for,
+    facts_for,
+)
 from rekindle.services.people import MEDIA
 from rekindle.store import Store
 from rekindle.web.deps import NowDep, StoreDep, done, render, shared_server
@@ -34,6 +40,16 @@ def open_link(medium: str, text: str, facts: Any) -> str | None:
         url = str(facts.linkedin)
         return url if url.startswith("https://") else None
     return None
+
+
+def web_tips(intent: str, facts: Any) -> list[tuple[str, str]]:
+    """What would make the draft better, in the page's words: (what, where to do it)."""
+    tips = []
+    if intent in TOPIC_INTENTS and not facts.topic:
+        tips.append((f"Say {TOPIC_INTENTS[intent]} in “About” above: the draft is vaguer without it.", ""))
+    if not facts.my_name:
+        tips.append(("Add your name in Settings and your drafts are signed with it.", "/settings#h-me"))
+    return tips
 
 
 def _check_choice(intent: str, medium: str) -> None:
@@ -73,6 +89,7 @@ def compose(
             "about": about,
             "findings": result.findings,
             "link": open_link(medium, text, result.facts),
+            "tips": web_tips(intent, result.facts),
             "mail": mail_status(store, shared_server(request)),
         },
     )
@@ -124,7 +141,7 @@ def save(
     action: Annotated[str, Form()] = "save",
     force: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Save to Drafts, or save and mark sent (you sent it from your own mail or phone)."""
+    """Save the draft, or save and mark sent (you sent it from your own mail or phone)."""
     pid, outreach_id = save_text(store, person_id, text, intent, medium, now)
     sent = None
     if action == "sent":

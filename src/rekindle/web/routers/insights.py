@@ -12,28 +12,71 @@ from rekindle.web.deps import NowDep, StoreDep, render
 
 router = APIRouter(tags=["insights"])
 
-#: per figure: what each bar is, and what to say when there is nothing to draw yet
+_NO_REPLY_RATE = "No message has gone out yet, so there is no reply rate."
+#: per figure: what each bar is, what to say when there is nothing to draw yet, and what will
+#: appear there and when
 WORDS = {
     "per_week": (
         "week starting",
         "No outreach in these weeks yet: mark a draft sent or log a call.",
+        "A column for each week appears here once you mark a message sent or a call done "
+        "(This week's “Mark done”, or “I sent it” on a draft).",
     ),
-    "by_medium": ("medium", "No message has gone out yet, so there is no reply rate."),
-    "by_intent": ("intent", "No message has gone out yet, so there is no reply rate."),
-    "by_silence": ("silence before", "No message has gone out yet, so there is no reply rate."),
-    "dormancy": ("last contact", "No people yet: import your contacts."),
-    "tiers": ("tier", "No people yet: import your contacts."),
+    "by_medium": (
+        "medium",
+        _NO_REPLY_RATE,
+        "Once a message you sent is answered or its follow-up window closes, the share "
+        "answered shows here for email, LinkedIn, text and calls.",
+    ),
+    "by_intent": (
+        "intent",
+        _NO_REPLY_RATE,
+        "Which kind of message gets answers (a catch-up, a congratulation, an ask…) "
+        "shows here after your first messages go out.",
+    ),
+    "by_silence": (
+        "silence before",
+        _NO_REPLY_RATE,
+        "Whether long-quiet ties answer as often as recent ones shows here once a few of "
+        "your messages have had their answer or their ten days.",
+    ),
+    "dormancy": (
+        "last contact",
+        "No people yet: import your contacts.",
+        "How long since you were last in touch with each person shows here after an import.",
+    ),
+    "tiers": (
+        "tier",
+        "No people yet: import your contacts.",
+        "How many close, regular, occasional and quiet ties you have shows here after an import.",
+    ),
 }
+#: the time series' viewBox width: a full-width chart whose text stays readable
+COLUMNS_WIDTH = 720
+
+
+def bar_rows(series: Series) -> list[dict[str, object]]:
+    """A category chart as rows: label, value's text, and the bar's share of the scale (%)."""
+    top = 100.0 if series.rate else charts.nice_ceiling(max((f.value for f in series.figures), default=0))
+    return [
+        {"label": f.label, "text": f.text, "share": round(100 * max(f.value, 0) / top, 2)}
+        for f in series.figures
+    ]
 
 
 def chart_of(series: Series) -> charts.Chart:
     points = [charts.Point(f.label, f.value, f.text) for f in series.figures]
     if series.key == "per_week":  # "16 Dec" on the axis for "16 Dec 2024"
         points = [charts.Point(p.label, p.value, p.text, p.label[:6]) for p in points]
-    category, _ = WORDS[series.key]
+    category = WORDS[series.key][0]
     if series.key == "per_week":
         return charts.columns(
-            series.key, series.title, points, x_label=category, y_label=series.unit
+            series.key,
+            series.title,
+            points,
+            x_label=category,
+            y_label=series.unit,
+            width=COLUMNS_WIDTH,
         )
     return charts.bars(
         series.key,
@@ -52,7 +95,9 @@ def insights(request: Request, store: StoreDep, now: NowDep) -> Response:
         {
             "series": s,
             "chart": None if s.empty else chart_of(s),
+            "rows": [] if s.empty or s.key == "per_week" else bar_rows(s),
             "empty": WORDS[s.key][1],
+            "later": WORDS[s.key][2],
         }
         for s in found.series
     ]

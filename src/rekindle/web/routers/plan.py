@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from rekindle.services import outreach as outreach_svc
 from rekindle.services import plan_actions
 from rekindle.services.outreach import LOG_MEDIA
 from rekindle.services.plan import weekly_plan
@@ -77,4 +78,20 @@ def dismiss(
 ) -> Response:
     result = plan_actions.dismiss(store, str(person_id), declined=declined, now=now)
     message = f"{result['name']} is out of your plans until {result['until'][:10]}."
+    return done(request, "/", "_plan.html", _context(store, now, message=message))
+
+
+@router.post("/plan/{person_id}/undo")
+def undo_done(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
+    """Take back "Mark done": the logged contact goes, and they are due again."""
+    undone = outreach_svc.undo_logged(store, person_id, now=now)
+    message = f"Undone: {undone.person} is back in the plan."
+    return done(request, "/", "_plan.html", _context(store, now, message=message))
+
+
+@router.post("/plan/{person_id}/resume")
+def resume(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
+    """Take back a snooze or a dismissal from the plan."""
+    result = plan_actions.resume(store, str(person_id), now=now)
+    message = f"{result['name']} is back in the plan."
     return done(request, "/", "_plan.html", _context(store, now, message=message))

@@ -7,14 +7,27 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+import phonenumbers
+
 from rekindle.errors import UserError
 from rekindle.services import me, plan_actions
 from rekindle.services import settings as settings_svc
+from rekindle.services.drafting import template_set
+from rekindle.store import Store
+from rekindle.web import settings_form
 from rekindle.web.deps import NowDep, StoreDep, done, render
 
 router = APIRouter(tags=["settings"])
 #: the mail accounts have their own page (Settings → Mail accounts)
 ACCOUNT_KEYS = ("smtp.", "drafts.imap", "sync.imap")
+
+
+def _groups(store: Store, values: dict[str, str | None]) -> list[settings_form.Group]:
+    return settings_form.groups(
+        {k: v for k, v in values.items() if not k.startswith(ACCOUNT_KEYS)},
+        template_set(store).languages(),
+        sorted(phonenumbers.SUPPORTED_REGIONS),
+    )
 
 
 @router.get("/settings")
@@ -26,12 +39,7 @@ def page(request: Request, store: StoreDep, saved: str = "") -> Response:
         {
             "me": me.view(store),
             "goals": plan_actions.goals(store),
-            "values": values,
-            "settings": [
-                (key, settings_svc.help_for(key), values.get(key) or "")
-                for key in values
-                if not key.startswith(ACCOUNT_KEYS)
-            ],
+            "groups": _groups(store, values),
             "saved": saved == "1",
         },
     )
@@ -42,13 +50,20 @@ async def save(request: Request, store: StoreDep) -> Response:
     """Change the settings whose value differs from what is stored (empty: the default)."""
     form = await request.form(max_files=0, max_fields=200)
     before = settings_svc.current(store)
-    for key, raw in form.multi_items():
+    labels = settings_form.labels(_groups(store, before))
+    for key in dict.fromkeys(form.keys()):
+        # a switch sends "no" from its hidden field, then "yes" when it is on: the last counts
+        raw = form.getlist(key)[-1]
         if not isinstance(raw, str) or key not in before:
             continue
         value = raw.strip() or None
         if value != (before[key] or None):
             default = settings_svc.SETTINGS[key].default if key in settings_svc.SETTINGS else None
-            settings_svc.change(store, key, None if value == default else value)
+            try:
+                settings_svc.change(store, key, None if value == default else value)
+            except UserError as exc:  # in the page's words, not the config key's
+                exc.message = exc.message.replace(key, f"“{labels.get(key, key)}”")
+                raise
     return done(request, "/settings?saved=1")
 
 
