@@ -20,6 +20,7 @@ from rekindle.cli import (
     importing,
     insights,
     intro,
+    mcp,
     me,
     merging,
     occasions,
@@ -98,6 +99,7 @@ for module in (
     doctor,
     serve,
     users,
+    mcp,
 ):
     module.register(app)
 
