@@ -51,7 +51,9 @@ def intro_command(
         console.print(safe(note))
     for n, path in enumerate(result.paths, 1):
         mark = "  [yellow](dormant: rekindle first)[/yellow]" if path.dormant else ""
-        tail = "" if result.kind == "person" else f"  [dim]→ {safe(path.target)}[/dim]"
+        tail = ""
+        if result.kind == "organisation" and path.introducer is not None:
+            tail = f"  [dim]→ {safe(path.target)}[/dim]"
         console.print(f"{n:>2}. {safe(path.explanation)}{tail}{mark}")
     if result.draft_note:
         console.print()
