@@ -126,3 +126,31 @@ def test_delivery_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:  # noqa
     out = cli("send", str(sms)).stdout
     assert "sms:+442079460018?body=" in out and "tel:+442079460018" in out
     assert f"rekindle outreach sent {sms}" in out
+
+
+def test_the_linkedin_link_is_a_full_https_url(cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+    card = tmp_path / "cy.vcf"
+    card.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Cy Park\nN:Park;Cy;;;\n"
+        "URL;type=linkedin:linkedin.com/in/cy-park\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    cli("import", str(card))
+    saved = json.loads(cli("draft", "Cy Park", "--medium", "linkedin", "--save", "--json").stdout)
+    out = json.loads(cli("send", str(saved["saved_id"]), "--links", "--json").stdout)
+    assert out["links"]["linkedin"].startswith("https://")
+    assert "linkedin.com/in/cy-park" in out["links"]["linkedin"]
+    shown = cli("send", str(saved["saved_id"]), "--links").stdout
+    assert "https://" in shown and "linkedin.com/in/cy-park" in shown
+
+
+def test_profile_links_are_web_addresses_only() -> None:
+    from rekindle.compose.mail_compose import profile_link
+
+    assert profile_link("linkedin.com/in/x") == "https://linkedin.com/in/x"
+    assert profile_link("http://www.linkedin.com/in/x") == "https://www.linkedin.com/in/x"
+    assert profile_link("//linkedin.com/in/x") == "https://linkedin.com/in/x"
+    assert profile_link("linkedin.com:443/in/x") == "https://linkedin.com:443/in/x"
+    assert profile_link("javascript:alert(1)") is None
+    assert profile_link("ftp://host/x") is None
+    assert profile_link("a b") is None

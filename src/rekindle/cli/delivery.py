@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.compose.mail_compose import mailto_link, sms_link, tel_link
+from rekindle.compose.mail_compose import mailto_link, profile_link, sms_link, tel_link
 from rekindle.errors import UserError
 from rekindle.services import calendar_export, delivery, followups
 from rekindle.services.delivery import Outgoing
@@ -40,8 +40,9 @@ def _links(out: Outgoing) -> dict[str, str]:
     if out.phone:
         found["sms"] = sms_link(out.phone, out.body)
         found["tel"] = tel_link(out.phone)
-    if out.linkedin:
-        found["linkedin"] = out.linkedin
+    profile = profile_link(out.linkedin) if out.linkedin else None
+    if profile:
+        found["linkedin"] = profile
     return found
 
 

@@ -19,6 +19,8 @@ from rekindle.cli import (
     history,
     importing,
     insights,
+    intro,
+    mcp,
     me,
     merging,
     occasions,
@@ -85,6 +87,7 @@ for module in (
     sync,
     people,
     history,
+    intro,
     occasions,
     drafting,
     outreach,
@@ -96,6 +99,7 @@ for module in (
     doctor,
     serve,
     users,
+    mcp,
 ):
     module.register(app)
 

@@ -76,3 +76,21 @@ def sms_link(phone: str, body: str) -> str:
 
 def tel_link(phone: str) -> str:
     return f"tel:{phone.replace(' ', '')}"
+
+
+def profile_link(url: str) -> str | None:
+    """A profile as a full ``https://`` link a terminal or browser opens ("linkedin.com/in/x"
+    as stored from an export has no scheme); None for anything but a web address."""
+    text = url.strip()
+    if not text or any(c.isspace() for c in text):
+        return None
+    if text.startswith("//"):
+        text = "https:" + text
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        head = text.split("/", 1)[0]
+        # "javascript:…" is no address; "host:port/…" is
+        return None if ":" in head and "." not in head.split(":", 1)[0] else "https://" + text
+    if scheme.lower() not in ("http", "https") or not rest:
+        return None
+    return "https://" + rest

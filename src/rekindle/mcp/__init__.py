@@ -1,0 +1,1 @@
+"""`rekindle mcp`: the Model Context Protocol adapter, like ``cli/`` and ``web/``."""

@@ -1,0 +1,201 @@
+"""What warm introductions are made of: who was on mail and meetings with whom, who worked
+where, and how strong my own tie to each person is. Every query is bounded: by a cap on the
+people it starts from (``MAX_TARGETS``) and on the group size of the mail it counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, String, case, cast, func, literal, select
+
+from rekindle.engine.intro_paths import Stint, Tie
+from rekindle.store.people import active_person
+from rekindle.store.schema import affiliation, interaction, interaction_person, person
+from rekindle.store.schema_history import tie_stats
+
+#: the most people an organisation query starts from (the best-known first)
+MAX_TARGETS = 400
+#: mail or a meeting with more than this many others says nothing about who knows whom
+MAX_GROUP = 12
+#: the largest IN-list sent at once
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Together:
+    """Two people seen together: on how many threads and meetings, and when."""
+
+    person_id: int
+    other_id: int
+    threads: int
+    meetings: int
+    first: datetime
+    last: datetime
+
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    ids = list(dict.fromkeys(ids))
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def my_ties(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict[int, Tie]:
+    """My tie to each of these people (only those with any history and still active)."""
+    s = tie_stats.c
+    out: dict[int, Tie] = {}
+    for chunk in _chunks(person_ids):
+        rows = conn.execute(
+            select(
+                person.c.id,
+                person.c.display_name,
+                s.messages_in,
+                s.messages_out,
+                s.meetings,
+                s.first_contact,
+                s.last_contact,
+                s.one_to_one_share,
+            )
+            .join(tie_stats, s.person_id == person.c.id)
+            .where(active_person(owner_id), person.c.id.in_(chunk))
+        )
+        for r in rows:
+            out[int(r.id)] = Tie(
+                int(r.id),
+                r.display_name,
+                int(r.messages_in or 0) + int(r.messages_out or 0),
+                int(r.meetings or 0),
+                r.first_contact,
+                r.last_contact,
+                float(r.one_to_one_share or 0.0),
+            )
+    return out
+
+
+def names_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(person_ids):
+        rows = conn.execute(
+            select(person.c.id, person.c.display_name).where(
+                active_person(owner_id), person.c.id.in_(chunk)
+            )
+        )
+        out.update({int(r.id): r.display_name for r in rows})
+    return out
+
+
+def seen_together(conn: Connection, owner_id: int, target_ids: Sequence[int]) -> list[Together]:
+    """For each target, the others who were on the same small mail threads and meetings:
+    distinct threads (a mail without a thread id counts as its own), meetings, first and last."""
+    mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
+    i = interaction.c
+    is_meeting = i.channel == "meeting"
+    thread_key = func.coalesce(i.thread, cast(i.id, String))
+    out: list[Together] = []
+    for chunk in _chunks(target_ids):
+        stmt = (
+            select(
+                mine.c.person_id.label("target"),
+                theirs.c.person_id.label("other"),
+                func.count(func.distinct(case((is_meeting, literal(None)), else_=thread_key))),
+                func.count(func.distinct(case((is_meeting, i.id), else_=literal(None)))),
+                func.min(mine.c.occurred_at),
+                func.max(mine.c.occurred_at),
+            )
+            .join(theirs, theirs.c.interaction_id == mine.c.interaction_id)
+            .join(interaction, i.id == mine.c.interaction_id)
+            .where(
+                mine.c.owner_id == owner_id,
+                mine.c.person_id.in_(chunk),
+                theirs.c.person_id != mine.c.person_id,
+                i.group_size > 1,
+                i.group_size <= MAX_GROUP,
+            )
+            .group_by(mine.c.person_id, theirs.c.person_id)
+        )
+        for target, other, threads, meetings, first, last in conn.execute(stmt):
+            out.append(Together(int(target), int(other), int(threads), int(meetings), first, last))
+    return out
+
+
+def stints_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> list[Stint]:
+    out: list[Stint] = []
+    a = affiliation.c
+    for chunk in _chunks(person_ids):
+        rows = conn.execute(
+            select(a.person_id, a.organisation, a.start_date, a.end_date).where(
+                a.owner_id == owner_id, a.person_id.in_(chunk), a.kind == "work"
+            )
+        )
+        out += [Stint(int(r.person_id), r.organisation, r.start_date, r.end_date) for r in rows]
+    return out
+
+
+def colleagues_at(
+    conn: Connection, owner_id: int, organisations: Sequence[str], limit: int
+) -> list[Stint]:
+    """Everyone who worked at one of these organisations (names compared without case)."""
+    names = list(dict.fromkeys(o.strip().lower() for o in organisations if o.strip()))[:20]
+    if not names:
+        return []
+    a = affiliation.c
+    rows = conn.execute(
+        select(a.person_id, a.organisation, a.start_date, a.end_date)
+        .join(person, person.c.id == a.person_id)
+        .where(active_person(owner_id), a.kind == "work", func.lower(a.organisation).in_(names))
+        .limit(limit)
+    )
+    return [Stint(int(r.person_id), r.organisation, r.start_date, r.end_date) for r in rows]
+
+
+def members_of(
+    conn: Connection, owner_id: int, query: str, limit: int = MAX_TARGETS
+) -> list[Stint]:
+    """People whose employer's name contains ``query`` (without case): current stints and the
+    best-known people first, at most ``limit`` people."""
+    words = query.strip().lower()
+    if not words:
+        return []
+    a = affiliation.c
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute(
+        select(a.person_id, a.organisation, a.start_date, a.end_date)
+        .join(person, person.c.id == a.person_id)
+        .outerjoin(tie_stats, tie_stats.c.person_id == a.person_id)
+        .where(
+            active_person(owner_id),
+            a.kind == "work",
+            func.lower(a.organisation).like(pattern, escape="\\"),
+        )
+        .order_by(
+            a.end_date.is_(None).desc(),
+            func.coalesce(tie_stats.c.peak_decayed, 0.0).desc(),
+            a.person_id,
+        )
+        .limit(limit * 3)
+    )
+    out: list[Stint] = []
+    seen: set[int] = set()
+    for r in rows:
+        if r.person_id not in seen and len(seen) >= limit:
+            continue
+        seen.add(r.person_id)
+        out.append(Stint(int(r.person_id), r.organisation, r.start_date, r.end_date))
+    return out
+
+
+def co_participation_count(conn: Connection, owner_id: int) -> int:
+    """The baseline for the benchmark: a plain count over the participants of small mail."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(interaction_person)
+            .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+            .where(
+                interaction_person.c.owner_id == owner_id,
+                interaction.c.group_size > 1,
+                interaction.c.group_size <= MAX_GROUP,
+            )
+        ).scalar()
+        or 0
+    )
