@@ -24,7 +24,9 @@ def me_show(
     suggest: Annotated[
         bool,
         typer.Option(
-            "--suggest", help="Propose your addresses from the senders of your sent mail."
+            "--suggest",
+            help="Propose your addresses: the senders of your sent mail, and records that look"
+            " like you (your name, an address built like yours).",
         ),
     ] = False,
 ) -> None:
@@ -44,8 +46,13 @@ def me_show(
                 if f["already_yours"]
                 else f"  → `rekindle me add-address {safe(f['address'])}`"
             )
-            why = f"{counted(f['in_sent_folders'], 'message')} from it in sent folders, "
-            why += f"{f['messages_from_it']:,} in all"
+            if "in_sent_folders" in f:
+                why = f"{counted(f['in_sent_folders'], 'message')} from it in sent folders, "
+                why += f"{f['messages_from_it']:,} in all"
+            else:
+                why = f"looks like you (#{f['person_id']} {safe(f['name'])}): " + "; ".join(
+                    safe(e) for e in f["evidence"]
+                )
             console.print(f"  {safe(f['address'])}: {why}{mark}")
         return
     data = svc.view(STATE.store())

@@ -206,6 +206,11 @@ def why_command(
         f"  {w.tier} tie, check in every {w.cadence_days} days ({safe(w.cadence_why)}); "
         f"{silent}{'due' if w.due else 'not due yet'}"
     )
+    if w.looks_like_you:
+        console.print(
+            f"  looks like you, never planned: {safe('; '.join(w.looks_like_you))} "
+            "(`rekindle me --suggest`)"
+        )
     if w.held:
         console.print(f"  held back: {safe(w.held)}")
     if w.in_plan:

@@ -27,12 +27,15 @@ from rekindle.compose.drafting import Draft, render_draft, split_subject
 from rekindle.engine.occasions import in_window
 from rekindle.engine.shared_context import Period, shared_affiliations
 from rekindle.engine.value_ledger import LedgerEntry, ledger_of
+from rekindle.errors import UserError
 from rekindle.services import settings
+from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
 from rekindle.services.timeline import FORMERLY_STRONG
 from rekindle.store import Store
 from rekindle.store import contacts as q
+from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store import ties as tq
@@ -223,6 +226,13 @@ def facts_for(
     now = now or utcnow()
     with store.read() as conn:
         pid = resolve_person(conn, store.owner_id, ref, region)
+        name = eq.names_of(conn, store.owner_id, [pid]).get(pid, "")
+        evidence = is_likely_me(conn, store.owner_id, pid, name)
+        if evidence:
+            raise UserError(
+                f"#{pid} {name} looks like you ({'; '.join(evidence)}): no draft to yourself",
+                hint="if it is your address, `rekindle me add-address` it",
+            )
         return pid, gather_facts(conn, store.owner_id, pid, now, occasions=occasions, topic=topic)
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, insert, update
 
@@ -30,12 +31,14 @@ from rekindle.identity.records import (
 )
 from rekindle.services.import_report import ImportReport
 from rekindle.services.life_events import LifeEventWatch
+from rekindle.services.myself import likely_me
 from rekindle.services.profiles import display_names, load_resolver, sort_key
 from rekindle.services.record_limits import too_long
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
+from rekindle.store import engine as eq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
 from rekindle.store.schema import import_run
@@ -341,7 +344,18 @@ class _Importer:
             for s in self.resolver.suggestions(self.touched | self.created)
             if (min(s.a, s.b), max(s.a, s.b)) not in blocked
         ]
+        found = self._without_me(found)
         self.report.suggestions = merges.save_suggestions(self.conn, self.owner, found, self.now)
+
+    def _without_me(self, found: list[Any]) -> list[Any]:
+        """Pairs with me, or with a record that looks like me, are no merge suggestion."""
+        involved = sorted({p for f in found for p in f[:2]})
+        if not involved:
+            return found
+        me_id = pq.find_me(self.conn, self.owner)
+        names = eq.names_of(self.conn, self.owner, involved)
+        selves = set(likely_me(self.conn, self.owner, names, involved)) | {me_id}
+        return [f for f in found if f[0] not in selves and f[1] not in selves]
 
 
 def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:

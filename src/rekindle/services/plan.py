@@ -26,6 +26,7 @@ from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS, TIERS, Cadence, cadence_
 from rekindle.errors import UserError
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
+from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -262,7 +263,10 @@ def compute_plan(
     features: dict[int, TieFeatures] = {}
     due_ids = []
     cadences = {}
+    selves = likely_me(conn, owner_id, people, shortlist)
     for pid in shortlist:
+        if pid in selves:
+            continue  # another address of mine is nobody to reconnect with
         f = tie_features(contacts.get(pid, ()), now, recent)
         features[pid] = f
         cadences[pid] = cadence_of(pid, f)

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from rekindle.plural import counted
+from rekindle.services.myself import other_selves
 from rekindle.services.people import resolve_person
 from rekindle.store import Store, history
 from rekindle.store import mail as mq
@@ -124,14 +126,23 @@ def dormant_people(
 
 
 def suggest_me(store: Store, limit: int = 5) -> list[dict[str, Any]]:
-    """Your likely own addresses: the commonest senders of mail filed as sent."""
+    """Your likely own addresses: the commonest senders of mail filed as sent, then the records
+    that look like you (your name, an address built like yours), each with the evidence."""
     with store.read() as conn:
         mine = mq.my_addresses(conn, store.owner_id)
         found = mq.frequent_sent_senders(conn, store.owner_id, limit)
-    return [
-        {"address": a, "in_sent_folders": n, "messages_from_it": total, "already_yours": a in mine}
+    sent = [
+        {
+            "address": a,
+            "in_sent_folders": n,
+            "messages_from_it": total,
+            "already_yours": a in mine,
+            "evidence": [f"{counted(n, 'message')} from it in sent folders"],
+        }
         for a, n, total in found
     ]
+    listed = {f["address"] for f in sent}
+    return [*sent, *(o for o in other_selves(store) if o["address"] not in listed)]
 
 
 def as_json(t: Timeline) -> dict[str, Any]:

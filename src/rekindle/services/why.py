@@ -19,6 +19,7 @@ from rekindle.engine.shared_context import shared_affiliations
 from rekindle.engine.tiers import cadence_for, is_due
 from rekindle.history.tie_features import RECENT_DAYS, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
+from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import resolve_person
 from rekindle.services.plan import ENGINE_EDITS, options
@@ -56,6 +57,8 @@ class Why:
     medium: str = "email"
     medium_why: str = ""
     in_plan: str | None = None
+    #: why this record looks like you (then no plan ever suggests it)
+    looks_like_you: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -120,6 +123,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
         name = eq.names_of(conn, owner, [pid]).get(pid, "")
+        selves = is_likely_me(conn, owner, pid, name)
     return Why(
         person_id=pid,
         name=name,
@@ -146,4 +150,5 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         medium=medium.medium,
         medium_why=medium.why,
         in_plan=period if planned else None,
+        looks_like_you=selves,
     )

@@ -1,0 +1,79 @@
+"""Never yourself: records that look like the user are proposed as theirs and kept out of
+plans, drafts and merge suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from rekindle.errors import UserError
+from rekindle.history.records import Address
+from rekindle.identity.self_match import Myself, stem
+from rekindle.services import drafting, history, timeline
+from rekindle.services import me as me_svc
+from rekindle.services import plan as plan_svc
+from rekindle.services.drafting import DraftRequest
+from rekindle.services.why import why
+from rekindle.store import Store
+from tests.test_plan import ME, NOW, mail, network
+
+ALLEN = Myself.of("Phillip Allen", ["phillip.allen@enron.com", "k..allen@enron.com"])
+
+
+def test_stems_of_addresses() -> None:
+    assert stem("P.Allen70") == "pallen"
+    assert stem("k..allen") == "kallen"
+
+
+def test_same_name_and_address_built_like_mine() -> None:
+    assert ALLEN.evidence(["phillip allen"], ["pallen70@hotmail.com"]) == [
+        "named 'phillip allen', your name",
+        "pallen70@hotmail.com is built like your own addresses",
+    ]
+    assert ALLEN.evidence(["Allen, Phillip K."], []) == ["named 'Allen, Phillip K.', your name"]
+    # a colleague, a namesake's relative with another first name, my own address: not "another me"
+    assert ALLEN.evidence(["Keith Holst"], ["kholst@enron.com"]) == []
+    assert ALLEN.evidence(["Paula Allen"], ["pallen@gmail.com"]) == []
+    assert ALLEN.evidence([], ["phillip.allen@enron.com"]) == []
+    assert Myself.of(None, []).evidence(["phillip allen"], ["pallen@x.com"]) == []
+
+
+def selves(store: Store) -> None:
+    """The plan's network, plus my home address writing to me and me to it, under my name."""
+    network(store)
+    me_svc.set_name(store, "Robin Example")
+    home = "robin.example1970@home.example"
+    msgs = []
+    for i, d in enumerate([900, 800, 700, 600, 500, 450, 420, 400]):
+        when = NOW - timedelta(days=d)
+        if i % 2:
+            msgs.append(mail(100 + i, home, [ME], when, "notes for home"))
+        else:
+            msgs.append(mail(100 + i, ME, [home], when, "fwd: notes"))
+    msgs = [
+        replace(m, sender=Address(home, "Robin Example")) if m.sender.value == home else m
+        for m in msgs
+    ]
+    history.ingest(store, "test", "home", lambda state: msgs, now=NOW)
+
+
+def test_my_other_address_is_proposed_and_never_planned_or_drafted(store: Store) -> None:
+    selves(store)
+    found = timeline.suggest_me(store)
+    home = next(f for f in found if f["address"] == "robin.example1970@home.example")
+    assert any("your name" in e for e in home["evidence"])
+    assert any("from it to your addresses" in e for e in home["evidence"])
+    plan = plan_svc.weekly_plan(store, NOW, quota=10)
+    assert plan.suggestions
+    assert home["person_id"] not in [s.person_id for s in plan.suggestions]
+    with pytest.raises(UserError, match="looks like you"):
+        drafting.draft_for(store, str(home["person_id"]), DraftRequest(), now=NOW)
+
+
+def test_why_says_the_record_looks_like_me(store: Store) -> None:
+    selves(store)
+    w = why(store, "robin.example1970@home.example", now=NOW)
+    assert any("your name" in e for e in w.looks_like_you)
+    assert why(store, "ann@acme.com", now=NOW).looks_like_you == []
