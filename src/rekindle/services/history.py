@@ -180,6 +180,10 @@ def ingest(
     with store.begin() as conn:
         source_id, state = mq.ensure_source(conn, store.owner_id, kind, locator)
         report.resumed = bool(state)
+        # on a first sync the plain indexes are built once everything is loaded
+        deferred = mq.defer_indexes(conn)
+        if not deferred:
+            mq.build_indexes(conn)  # missing when a first sync was killed while loading
         collector = MessageStore(conn, store.owner_id, report.counts)
     parts = in_children(state) if in_children is not None else None
     if parts:
@@ -212,6 +216,9 @@ def ingest(
             if persist is not None:
                 persist(conn, source_id, state)
             mq.save_source(conn, source_id, state, _counts(report), now)
+    if deferred:
+        with store.begin() as conn:
+            mq.build_indexes(conn)
     with store.begin() as conn:
         finish_sync(conn, store.owner_id, now, report, collector=collector, progress=progress)
     return report
