@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from rekindle.history.records import Address, MessageRecord
 from rekindle.history.ties import compute_tie
@@ -21,7 +21,7 @@ from rekindle.store import mail as mq
 from rekindle.store import ties as tq
 from rekindle.store.mail_derive import Selection, derive_messages
 from rekindle.store.schema import interaction
-from rekindle.store.schema_history import message
+from rekindle.store.schema_history import message, message_address
 from tests.test_importing import contact, people_count
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
@@ -127,6 +127,32 @@ def test_a_first_sync_tells_duplicates_across_its_batches(
     assert report.counts.new == 9 and report.counts.duplicates == 4
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(message)).scalar() == 10
+
+
+def _message_indexes(store: Store) -> set[str]:
+    with store.read() as conn:
+        found = inspect(conn)
+        return {ix["name"] for t in ("message", "message_address") for ix in found.get_indexes(t)}
+
+
+def test_a_first_sync_builds_the_plain_indexes_once_loaded(store: Store) -> None:
+    """A first sync drops the plain indexes of the message tables while it loads and builds
+    them before deriving; a first sync killed while loading leaves them out, and the next
+    sync makes them first."""
+    plain = {"ix_message_thread", "ix_message_address_addr", "ix_message_address_msg"}
+    assert plain <= _message_indexes(store)
+    me_svc.add_address(store, ME)
+    first = sync(store, mailbox())
+    assert first.counts.interactions == 5 and plain <= _message_indexes(store)
+    with store.begin() as conn:
+        assert not mq.defer_indexes(conn)  # messages are stored: they stay
+        for ix in [*message.indexes, *message_address.indexes]:
+            if ix.name in plain:
+                ix.drop(conn)  # as a killed first sync leaves them
+    assert not plain & _message_indexes(store)
+    sync(store, [msg(50, "alice@a.com", [ME], days=600)], "more")
+    assert plain <= _message_indexes(store)
+    assert people_svc.show(store, "alice@a.com").interactions == 6
 
 
 def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

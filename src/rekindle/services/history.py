@@ -180,41 +180,86 @@ def ingest(
     with store.begin() as conn:
         source_id, state = mq.ensure_source(conn, store.owner_id, kind, locator)
         report.resumed = bool(state)
+        # on a first sync the plain indexes are built once everything is loaded
+        deferred = mq.defer_indexes(conn)
+        if not deferred:
+            mq.build_indexes(conn)  # missing when a first sync was killed while loading
         collector = MessageStore(conn, store.owner_id, report.counts)
-    parts = in_children(state) if in_children is not None else None
-    if parts:
-        prepare = collector.prepare
-        stream = iter(read_in_parts([partial(_prepared, part, prepare) for part in parts]))
-    else:
-        stream = iter(items(state))
-    exhausted = False
-    seen = 0
-    while not exhausted:
+    batches = _Batches(
+        report, collector, state, _stream(items, in_children, state, collector), on_item
+    )
+    while not batches.exhausted:
         with store.begin() as conn:
-            exhausted = True
-            for raw in stream:
-                seen += 1
-                item = raw.record if isinstance(raw, Positioned) else raw
-                if isinstance(item, MessageRecord | PreparedMessage):
-                    collector.add(item)
-                elif isinstance(item, RecordError):
-                    report.errors.append(item)
-                elif isinstance(item, NoticeRecord):
-                    report.notices.append(item)
-                if on_item is not None:
-                    on_item(raw.position if isinstance(raw, Positioned) else item, state)
-                if progress is not None and seen % 1000 == 0:
-                    progress(seen, share(state) if share is not None else None)
-                if collector.pending >= CHUNK:
-                    exhausted = False
-                    break
+            batches.take(progress, share)
             collector.flush(conn)
             if persist is not None:
                 persist(conn, source_id, state)
             mq.save_source(conn, source_id, state, _counts(report), now)
+    if deferred:
+        with store.begin() as conn:
+            mq.build_indexes(conn)
     with store.begin() as conn:
         finish_sync(conn, store.owner_id, now, report, collector=collector, progress=progress)
     return report
+
+
+def _stream(
+    items: Callable[[dict[str, Any]], Iterable[Any]],
+    in_children: Callable[[dict[str, Any]], list[Callable[[], Iterable[Any]]] | None] | None,
+    state: dict[str, Any],
+    collector: MessageStore,
+) -> Iterator[Any]:
+    """The reader's items from ``state`` on: read (and prepared) by child processes when the
+    reader gives parts, else by this one."""
+    parts = in_children(state) if in_children is not None else None
+    if parts:
+        prepare = collector.prepare
+        return iter(read_in_parts([partial(_prepared, part, prepare) for part in parts]))
+    return iter(items(state))
+
+
+class _Batches:
+    """Takes the reader's items into the collector a batch (:data:`CHUNK` messages) at a time,
+    keeping the reader's state and the report up to date as they pass."""
+
+    def __init__(
+        self,
+        report: SyncReport,
+        collector: MessageStore,
+        state: dict[str, Any],
+        stream: Iterator[Any],
+        on_item: StateUpdate | None,
+    ) -> None:
+        self.report = report
+        self.collector = collector
+        self.state = state
+        self.stream = stream
+        self.on_item = on_item
+        self.exhausted = False
+        self.seen = 0
+
+    def take(
+        self, progress: Progress | None, share: Callable[[dict[str, Any]], float | None] | None
+    ) -> None:
+        """Items until a batch is full or the reader is done (then ``exhausted``)."""
+        report, collector, state, on_item = self.report, self.collector, self.state, self.on_item
+        self.exhausted = True
+        for raw in self.stream:
+            self.seen += 1
+            item = raw.record if isinstance(raw, Positioned) else raw
+            if isinstance(item, MessageRecord | PreparedMessage):
+                collector.add(item)
+            elif isinstance(item, RecordError):
+                report.errors.append(item)
+            elif isinstance(item, NoticeRecord):
+                report.notices.append(item)
+            if on_item is not None:
+                on_item(raw.position if isinstance(raw, Positioned) else item, state)
+            if progress is not None and self.seen % 1000 == 0:
+                progress(self.seen, share(state) if share is not None else None)
+            if collector.pending >= CHUNK:
+                self.exhausted = False
+                return
 
 
 def _prepared(

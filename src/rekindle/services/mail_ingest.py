@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -250,30 +250,66 @@ def derive(
     created = 0
     fresh_addrs: list[str] = []
     if create_people and add_contacts is not None and mine:
-        fresh = {
-            a: n
-            for a, n in mq.two_way_addresses(conn, owner_id).items()
-            if a in touched and a not in emails and a not in mine
-        }
-        fresh_addrs = sorted(fresh)
-        if fresh:
-            created = add_contacts(
-                conn,
-                [
-                    ContactRecord(
-                        source="mail",
-                        locator=f"mail:{addr}",
-                        payload=f"{name} <{addr}>".strip(),
-                        source_id=f"mail:{addr}",
-                        full_name=person_name(name),
-                        identities=[RawIdentity(identity_kind(addr), addr)],
-                    )
-                    for addr, name in sorted(fresh.items())
-                ],
-            )
+        created, fresh_addrs = _new_correspondents(
+            conn, owner_id, touched, emails, mine, add_contacts
+        )
+        if fresh_addrs:
             emails = mq.email_map(conn, owner_id)
     derive_them = partial(derive_messages, conn, owner_id, mine, emails)
     written, persons = 0, set[int]()
+    for selection, replace in _selections(
+        upto, fresh_from, everything, fresh_addrs, touched, emails
+    ):
+        n, found = derive_them(selection, replace=replace)
+        written += n
+        persons |= found
+    put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
+    return written, created, persons
+
+
+def _new_correspondents(
+    conn: Connection,
+    owner_id: int,
+    touched: Collection[str],
+    emails: Mapping[str, int],
+    mine: Collection[str],
+    add_contacts: AddContacts,
+) -> tuple[int, list[str]]:
+    """Store the addresses with a two-way exchange among ``touched`` that are nobody yet as
+    contacts; (people created, those addresses in order)."""
+    fresh = {
+        a: n
+        for a, n in mq.two_way_addresses(conn, owner_id).items()
+        if a in touched and a not in emails and a not in mine
+    }
+    if not fresh:
+        return 0, []
+    created = add_contacts(
+        conn,
+        [
+            ContactRecord(
+                source="mail",
+                locator=f"mail:{addr}",
+                payload=f"{name} <{addr}>".strip(),
+                source_id=f"mail:{addr}",
+                full_name=person_name(name),
+                identities=[RawIdentity(identity_kind(addr), addr)],
+            )
+            for addr, name in sorted(fresh.items())
+        ],
+    )
+    return created, sorted(fresh)
+
+
+def _selections(
+    upto: int,
+    fresh_from: int | None,
+    everything: bool,
+    fresh_addrs: list[str],
+    touched: Collection[str],
+    emails: Mapping[str, int],
+) -> list[tuple[Selection, bool]]:
+    """The messages to derive, each selection with whether its earlier interactions go first."""
     if fresh_from is not None and not everything:
         # older messages to (re)derive: those an interrupted run stored, and older mail of the
         # people created just now; then this run's own messages, never derived before
@@ -281,16 +317,10 @@ def derive(
         if upto and fresh_addrs:
             steps.append((Selection(below=upto + 1, addresses=fresh_addrs), True))
         steps.append((Selection(above=fresh_from - 1), False))
-    else:
-        people_addrs = [a for a in touched if a in emails]
-        whole = everything or upto == 0 or len(people_addrs) > 2000
-        steps = [(Selection() if whole else Selection(addresses=people_addrs), True)]
-    for selection, replace in steps:
-        n, found = derive_them(selection, replace=replace)
-        written += n
-        persons |= found
-    put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))
-    return written, created, persons
+        return steps
+    people_addrs = [a for a in touched if a in emails]
+    whole = everything or upto == 0 or len(people_addrs) > 2000
+    return [(Selection() if whole else Selection(addresses=people_addrs), True)]
 
 
 def rederive_all(

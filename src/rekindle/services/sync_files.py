@@ -114,30 +114,56 @@ def sync_for_bench(
 def _sync_mbox(
     store: Store, path: Path, locator: str, progress: Progress | None, now: datetime
 ) -> SyncReport:
-    def start_of(state: dict[str, Any]) -> int:
+    archive = _MboxArchive(path, now)
+    report = ingest(
+        store,
+        "mbox",
+        locator,
+        archive.items,
+        on_item=archive.on_item,
+        progress=progress,
+        now=now,
+        in_children=archive.parts,
+        share=archive.share,
+    )
+    if report.counts.read == 0:
+        report.note = "the archive is unchanged since the last sync"
+    return report
+
+
+class _MboxArchive:
+    """How an mbox is read for :func:`ingest`: from the remembered offset when the bytes
+    before it are unchanged, in parts by child processes when much is left to read."""
+
+    def __init__(self, path: Path, now: datetime) -> None:
+        self.path = path
+        self.now = now
+        self.size = path.stat().st_size
+
+    def start_of(self, state: dict[str, Any]) -> int:
         if state.get("offset"):
             mark = MboxMark(int(state["offset"]), str(state.get("tail_hash", "")))
-            return mark.offset if mark_matches(path, mark) else 0
+            return mark.offset if mark_matches(self.path, mark) else 0
         return 0
 
-    def stretch(start: int, stop: int | None = None) -> Iterator[Any]:
-        if start and start >= path.stat().st_size:
+    def stretch(self, start: int, stop: int | None = None) -> Iterator[Any]:
+        if start and start >= self.path.stat().st_size:
             return
         for item in read_mbox(
-            path, start_offset=start, now=now, mark_every=MARK_EVERY, stop_offset=stop
+            self.path, start_offset=start, now=self.now, mark_every=MARK_EVERY, stop_offset=stop
         ):
             yield Positioned(None, item) if isinstance(item, MboxMark) else item
 
-    def items(state: dict[str, Any]) -> Iterator[Any]:
-        return stretch(start_of(state))
+    def items(self, state: dict[str, Any]) -> Iterator[Any]:
+        return self.stretch(self.start_of(state))
 
-    def handing_over(begin: int, end: int) -> Iterator[Any]:
-        return _handing_over(stretch(begin, end), end)
+    def handing_over(self, begin: int, end: int) -> Iterator[Any]:
+        return _handing_over(self.stretch(begin, end), end)
 
-    def children(state: dict[str, Any]) -> list[Callable[[], Iterable[Any]]] | None:
+    def parts(self, state: dict[str, Any]) -> list[Callable[[], Iterable[Any]]] | None:
         """Much left to read: parse in child processes while this one stores (in parts cut at
         envelope lines, which two children read ahead, when there is a lot)."""
-        start, size = start_of(state), path.stat().st_size
+        start, size = self.start_of(state), self.path.stat().st_size
         left = size - start
         if left < IN_CHILD_FROM:
             return None
@@ -146,40 +172,24 @@ def _sync_mbox(
             {
                 cut
                 for i in range(1, count)
-                if (cut := envelope_after(path, start + i * left // count)) is not None
+                if (cut := envelope_after(self.path, start + i * left // count)) is not None
                 and start < cut < size
             }
         )
         bounds = [start, *cuts]
         parts: list[Callable[[], Iterable[Any]]] = [
-            partial(handing_over, begin, end)
+            partial(self.handing_over, begin, end)
             for begin, end in zip(bounds, bounds[1:], strict=False)
         ]
-        return [*parts, partial(stretch, bounds[-1])]
+        return [*parts, partial(self.stretch, bounds[-1])]
 
+    @staticmethod
     def on_item(item: Any, state: dict[str, Any]) -> None:
         if isinstance(item, MboxMark):
             state["offset"], state["tail_hash"] = item.offset, item.tail_hash
 
-    size = path.stat().st_size
-
-    def share(state: dict[str, Any]) -> float | None:
-        return min(1.0, int(state.get("offset") or 0) / size) if size else None
-
-    report = ingest(
-        store,
-        "mbox",
-        locator,
-        items,
-        on_item=on_item,
-        progress=progress,
-        now=now,
-        in_children=children,
-        share=share,
-    )
-    if report.counts.read == 0:
-        report.note = "the archive is unchanged since the last sync"
-    return report
+    def share(self, state: dict[str, Any]) -> float | None:
+        return min(1.0, int(state.get("offset") or 0) / self.size) if self.size else None
 
 
 def _handing_over(items: Iterator[Any], split: int) -> Iterator[Any]:
@@ -292,8 +302,46 @@ def _add_meeting(
     report: SyncReport,
     now: datetime,
 ) -> set[int]:
+    """Store one meeting (when new or changed) and its interaction with the people on it;
+    the persons it touched."""
     report.counts.read += 1
-    attendees = [
+    attendees = _attendee_rows(event)
+    changed = mq.upsert_meeting(conn, owner_id, _meeting_values(event, len(attendees)), attendees)
+    if not changed:
+        report.counts.duplicates += 1
+        return set()
+    report.counts.new += 1
+    facts = classify_meeting(event, mine, now)
+    key = "ics:" + event.uid
+    mq.delete_derived(conn, owner_id, ["calendar"], [key])
+    if facts.skip or facts.when is None:
+        report.counts.skipped[facts.skip or "not yet happened"] += 1
+        return set()
+    if len(facts.others) <= GROUP_LIMIT:
+        _meet_new_people(conn, owner_id, event, facts.others, emails, report, now)
+    people = [(emails[a], "email", a) for a in facts.others if a in emails]
+    if not people:
+        report.counts.skipped["nobody you know on it"] += 1
+        return set()
+    row = mq.InteractionRow(
+        source="calendar",
+        natural_key=key,
+        occurred_at=facts.when,
+        channel="meeting",
+        direction="both",
+        subject=event.summary,
+        thread=None,
+        group_size=len(facts.others),
+        import_id=None,
+    )
+    mq.insert_interactions(conn, owner_id, [row], [people])
+    report.counts.interactions += 1
+    return {p for p, _, _ in people}
+
+
+def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:
+    """The meeting's attendees as stored, the organizer last."""
+    attendees: list[dict[str, Any]] = [
         {
             "address": a.value.lower()[:500],
             "name": a.name[:500] or None,
@@ -312,7 +360,12 @@ def _add_meeting(
                 "organizer": True,
             }
         )
-    values = {
+    return attendees
+
+
+def _meeting_values(event: MeetingRecord, attendees: int) -> dict[str, Any]:
+    """The meeting's own row."""
+    return {
         "uid": event.uid[:600],
         "summary": event.summary,
         "start": event.start,
@@ -320,47 +373,10 @@ def _add_meeting(
         "recurring": event.recurring,
         "occurrences": max(1, len(event.occurrences)),
         "status": event.status,
-        "attendees": len(attendees),
+        "attendees": attendees,
         "source": "ics",
         "locator": event.locator,
     }
-    changed = mq.upsert_meeting(conn, owner_id, values, attendees)
-    if not changed:
-        report.counts.duplicates += 1
-        return set()
-    report.counts.new += 1
-    facts = classify_meeting(event, mine, now)
-    key = "ics:" + event.uid
-    mq.delete_derived(conn, owner_id, ["calendar"], [key])
-    if facts.skip or facts.when is None:
-        report.counts.skipped[facts.skip or "not yet happened"] += 1
-        return set()
-    if len(facts.others) <= GROUP_LIMIT:
-        _meet_new_people(conn, owner_id, event, facts.others, emails, report, now)
-    people = [(emails[a], "email", a) for a in facts.others if a in emails]
-    if not people:
-        report.counts.skipped["nobody you know on it"] += 1
-        return set()
-    mq.insert_interactions(
-        conn,
-        owner_id,
-        [
-            mq.InteractionRow(
-                source="calendar",
-                natural_key=key,
-                occurred_at=facts.when,
-                channel="meeting",
-                direction="both",
-                subject=event.summary,
-                thread=None,
-                group_size=len(facts.others),
-                import_id=None,
-            )
-        ],
-        [people],
-    )
-    report.counts.interactions += 1
-    return {p for p, _, _ in people}
 
 
 def _meet_new_people(

@@ -12,7 +12,7 @@ from typing import Any
 from rekindle.history.records import MessageRecord
 from rekindle.identity.records import NoticeRecord
 from rekindle.services.history import Positioned, Progress, SyncReport, ingest
-from rekindle.sources.imap_account import parse_imap_url, resolve_password
+from rekindle.sources.imap_account import ImapAccount, parse_imap_url, resolve_password
 from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
@@ -46,25 +46,47 @@ def sync_imap(
         account.folders or ["(default folders)"]
     )
 
-    new = taken = 0
+    reading = _ImapReading(account, password, ssl_context, now)
+    return ingest(
+        store,
+        "imap",
+        locator,
+        reading.items,
+        on_item=reading.on_item,
+        progress=progress,
+        now=now,
+        share=reading.share,
+    )
 
-    def items(state: dict[str, Any]) -> Iterator[Positioned]:
-        nonlocal new
+
+class _ImapReading:
+    """How an IMAP account is read for :func:`ingest`: the new headers of every chosen folder
+    after the UIDs remembered in the state, and how many are new (the share read)."""
+
+    def __init__(
+        self,
+        account: ImapAccount,
+        password: str,
+        ssl_context: ssl.SSLContext | None,
+        now: datetime,
+    ) -> None:
+        self.account = account
+        self.password = password
+        self.ssl_context = ssl_context
+        self.now = now
+        #: messages the server has that are new to us, and how many of them passed so far
+        self.new = 0
+        self.taken = 0
+
+    def items(self, state: dict[str, Any]) -> Iterator[Positioned]:
         folders = {name: FolderState(**fs) for name, fs in state.get("folders", {}).items()}
-        for item in fetch_headers(account, password, folders, ssl_context=ssl_context):
+        for item in fetch_headers(
+            self.account, self.password, folders, ssl_context=self.ssl_context
+        ):
             if isinstance(item, FetchPlan):
-                new = item.new
+                self.new = item.new
             elif isinstance(item, FetchedMessage):
-                parsed = parse_header_block(
-                    item.header_bytes, "imap", item.locator, item.folder, now=now, size=item.size
-                )
-                if isinstance(parsed, MessageRecord):
-                    parsed = replace(
-                        parsed,
-                        thread=item.gm_thread or parsed.thread,
-                        labels=list(item.gm_labels) or parsed.labels,
-                    )
-                yield Positioned(parsed, item)
+                yield Positioned(self._parsed(item), item)
             elif isinstance(item, FetchProblem):
                 yield Positioned(
                     NoticeRecord("imap", item.folder, f"folder skipped: {item.message}"), item
@@ -72,23 +94,31 @@ def sync_imap(
             else:
                 yield Positioned(None, item)
 
-    def on_item(raw: Any, state: dict[str, Any]) -> None:
-        nonlocal taken
+    def _parsed(self, item: FetchedMessage) -> Any:
+        """The message's header facts, with Gmail's own thread and labels when it gave them."""
+        parsed = parse_header_block(
+            item.header_bytes, "imap", item.locator, item.folder, now=self.now, size=item.size
+        )
+        if isinstance(parsed, MessageRecord):
+            parsed = replace(
+                parsed,
+                thread=item.gm_thread or parsed.thread,
+                labels=list(item.gm_labels) or parsed.labels,
+            )
+        return parsed
+
+    def on_item(self, raw: Any, state: dict[str, Any]) -> None:
         folders = state.setdefault("folders", {})
         if isinstance(raw, FetchedFolder):
             if raw.reset or raw.name not in folders:
                 folders[raw.name] = {"uidvalidity": raw.uidvalidity, "last_uid": 0}
         elif isinstance(raw, FetchedMessage):
-            taken += 1
+            self.taken += 1
             current = folders.get(raw.folder, {"uidvalidity": raw.uidvalidity, "last_uid": 0})
             folders[raw.folder] = {
                 "uidvalidity": raw.uidvalidity,
                 "last_uid": max(current["last_uid"], raw.uid),
             }
 
-    def share(state: dict[str, Any]) -> float | None:
-        return min(1.0, taken / new) if new else None
-
-    return ingest(
-        store, "imap", locator, items, on_item=on_item, progress=progress, now=now, share=share
-    )
+    def share(self, state: dict[str, Any]) -> float | None:
+        return min(1.0, self.taken / self.new) if self.new else None

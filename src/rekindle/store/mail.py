@@ -7,7 +7,18 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Index,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from rekindle.store import bulk
 from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
@@ -79,6 +90,33 @@ def add_seen(conn: Connection, source_id: int, names: Iterable[str]) -> None:
     rows = [{"sync_source_id": source_id, "name": n} for n in names]
     if rows:
         conn.execute(insert(sync_seen), rows)
+
+
+#: plain indexes of the message tables that a first sync builds once it has loaded them (the
+#: unique key and the fingerprint index stay: they tell duplicates while loading)
+_LOAD_INDEXES = ("ix_message_thread", "ix_message_address_addr", "ix_message_address_msg")
+
+
+def _load_indexes() -> list[Index]:
+    return [ix for t in (message, message_address) for ix in t.indexes if ix.name in _LOAD_INDEXES]
+
+
+def defer_indexes(conn: Connection) -> bool:
+    """While no message is stored at all (nobody's: on a team server others share the
+    tables), drop the plain indexes a load would keep up row by row; whether it did.
+    :func:`build_indexes` makes them again."""
+    if conn.execute(select(message.c.id).limit(1)).first() is not None:
+        return False
+    for ix in _load_indexes():
+        ix.drop(conn, checkfirst=True)
+    return True
+
+
+def build_indexes(conn: Connection) -> None:
+    """Make the plain indexes of the message tables that are missing (after a load, or after
+    a first sync was killed while loading)."""
+    for ix in _load_indexes():
+        ix.create(conn, checkfirst=True)
 
 
 def stored_keys(conn: Connection, owner_id: int, keys: Sequence[str]) -> set[str]:
