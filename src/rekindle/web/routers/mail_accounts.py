@@ -3,9 +3,8 @@ button that tests each. A password typed here serves that one test and is kept n
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import time
+from typing import Annotated, Any
 
 import anyio.to_thread
 from anyio import CapacityLimiter
@@ -37,7 +36,7 @@ def _test_limits(request: Request) -> tuple[CapacityLimiter, LoginThrottle]:
             CapacityLimiter(TESTS_AT_ONCE),
             LoginThrottle(max_failures=TESTS_PER_MINUTE, window_s=60),
         )
-    return state.connection_tests  # type: ignore[no-any-return]
+    return state.connection_tests
 
 
 def _context(store: Store, shared: bool = False, **extra: Any) -> dict[str, Any]:
