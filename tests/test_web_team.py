@@ -521,6 +521,8 @@ def test_a_teammate_never_gets_the_servers_mail_passwords(
     monkeypatch.setenv("REKINDLE_SMTP_PASSWORD", SMTP_PASSWORD)
     with running_smtp("starttls") as server:
         trust(server, tmp_path, monkeypatch)
+        # the test server's port is none of the usual: the operator allows it
+        monkeypatch.setenv("REKINDLE_TEAM_MAIL_PORTS", str(server.port))
         with TestClient(create_app(store, now_fn=lambda: NOW, team=True)) as client:
             sign_in(client, "bob")
             token = csrf_of(client.get("/settings/accounts").text)

@@ -26,6 +26,11 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             self._store = open_store(self.db, self.user, on_upgrade=_say_upgrading)
+            if self._store.read_only:
+                err_console.print(
+                    f"note: {safe(self._store.location.describe())} is read-only for you: "
+                    "opened for reading; commands that change something will fail"
+                )
         return self._store
 
     def region(self) -> str | None:

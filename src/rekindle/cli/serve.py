@@ -46,6 +46,13 @@ def serve_command(
     keyfile: Annotated[
         str | None, typer.Option(help="TLS private key (PEM) for --certfile.")
     ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Address of an https proxy in front (repeatable). Only its X-Forwarded-For and X-Forwarded-Proto are believed (the client address the login throttle counts, https); by default no one's are.",
+        ),
+    ] = None,
     threads: Annotated[
         int | None,
         typer.Option(
@@ -117,6 +124,10 @@ def serve_command(
         server_header=False,
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
+        # the client address and scheme a request says it was forwarded for are believed
+        # from the configured proxies only (uvicorn would believe any client on loopback)
+        proxy_headers=bool(trusted_proxy),
+        forwarded_allow_ips=",".join(trusted_proxy or []) or "",
     )
 
 

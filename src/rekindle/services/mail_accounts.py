@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from rekindle.errors import UserError
@@ -148,14 +148,40 @@ def imap_account(store: Store) -> ImapAccount:
     return parse_imap_url(url)
 
 
+#: on a team server a connection test reaches these ports only (the usual submission and
+#: IMAP ports): a teammate cannot use it to probe what else listens on the network
+TEAM_TEST_PORTS = {"smtp": (25, 465, 587, 2525), "imap": (143, 993)}
+#: seconds a team server's connection test waits for an answer
+TEAM_TEST_TIMEOUT_S = 8.0
+
+
+#: more ports the server's operator allows for the tests ("1025,2465"), in its environment
+TEAM_PORTS_ENV = "REKINDLE_TEAM_MAIL_PORTS"
+
+
+def _team_port(which: str, host: str, port: int) -> None:
+    extra = os.environ.get(TEAM_PORTS_ENV, "")
+    allowed = (*TEAM_TEST_PORTS[which], *(int(p) for p in extra.split(",") if p.strip().isdigit()))
+    if port not in allowed:
+        raise UserError(
+            f"{host}:{port}: on a team server the {which.upper()} test connects to the usual "
+            f"ports only ({', '.join(map(str, allowed))})",
+            hint=f"if your mail server listens elsewhere, the server's operator can allow its "
+            f"port ({TEAM_PORTS_ENV})",
+        )
+
+
 def check_imap(
     store: Store,
     typed: str = "",
     ssl_context: ssl.SSLContext | None = None,
     shared: bool = False,
 ) -> str:
-    """Log in to the IMAP account; what it holds, in words, or a clear error."""
+    """Log in to the IMAP account; what it holds, in words, or a clear error. ``shared`` (a
+    team server): the usual IMAP ports only, and a short timeout."""
     account = imap_account(store)
+    if shared:
+        _team_port("imap", account.host, account.port)
     password = resolve_secret(
         env_name=IMAP_PASSWORD_ENV,
         label=account.label,
@@ -163,7 +189,8 @@ def check_imap(
         env=secret_env(IMAP_PASSWORD_ENV, typed, shared),
         prompt=None,
     )
-    names = fetch_folder_names(account, password, ssl_context=ssl_context)
+    timeout = TEAM_TEST_TIMEOUT_S if shared else 15.0
+    names = fetch_folder_names(account, password, ssl_context=ssl_context, timeout=timeout)
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     return f"Logged in to {account.host}:{account.port} as {account.user}: {len(names)} folders ({shown})."
 
@@ -174,8 +201,12 @@ def check_smtp(
     ssl_context: ssl.SSLContext | None = None,
     shared: bool = False,
 ) -> str:
-    """Connect and log in to the SMTP server without sending anything."""
+    """Connect and log in to the SMTP server without sending anything. ``shared`` (a team
+    server): the usual submission ports only, and a short timeout."""
     account = smtp_account(store)
+    if shared:
+        _team_port("smtp", account.host, account.port)
+        account = replace(account, timeout=TEAM_TEST_TIMEOUT_S)
     password = None
     if account.username:
         password = resolve_secret(

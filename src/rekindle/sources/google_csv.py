@@ -64,7 +64,7 @@ OUTLOOK_ONLY = {
     for n in ("E-mail Address", "Business Phone", "Home Street", "Job Title", "Categories")
 }
 _GROUP = re.compile(
-    r"(email|phone|address|website|event|relation|organization|customfield|im)(\d+)([a-z]+)"
+    r"(email|phone|address|website|event|relation|organization|customfield|im)(\d{1,6})([a-z]+)"
 )
 
 

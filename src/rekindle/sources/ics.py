@@ -246,5 +246,6 @@ def _salvage(
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
+    """The library's complaint on one line (it may quote the calendar's lines)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "…"

@@ -59,6 +59,14 @@ def _year(text: str) -> int:
 def parse_linkedin_datetime(text: str) -> datetime | None:
     """``1/8/18, 6:14 PM`` (US), ``2024-10-26 11:43:11 UTC``, ``22 Dec 2025`` → UTC."""
     s = text.strip()
+    if (when := _numeric_datetime(s)) is not None:
+        return when
+    day = parse_connected_on(s)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+
+
+def _numeric_datetime(s: str) -> datetime | None:
+    """The US and ISO forms of :func:`parse_linkedin_datetime` (None: neither)."""
     if m := _US_DATETIME.fullmatch(s):
         hour, minute, second = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
         if m[7]:
@@ -72,8 +80,7 @@ def parse_linkedin_datetime(text: str) -> datetime | None:
             return datetime.fromisoformat(f"{m[1]}T{m[2] or '00:00'}").replace(tzinfo=UTC)
         except ValueError:
             return None
-    day = parse_connected_on(s)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    return None
 
 
 def parse_connected_on(text: str) -> date | None:
@@ -88,7 +95,9 @@ def parse_connected_on(text: str) -> date | None:
     except ValueError:
         return None
     if _US_DATETIME.fullmatch(s) or re.match(r"\d{4}-\d{2}-\d{2}", s):
-        when = parse_linkedin_datetime(s)
+        # the numeric forms only: "2025-12-22 and more" is no date (it went round between
+        # the two readers until the stack ran out)
+        when = _numeric_datetime(s)
         return when.date() if when else None
     return None
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -37,7 +39,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
+def _sqlite_engine(
+    url: str, memory_map: bool = False, read_only: bool = False, **kw: Any
+) -> Engine:
     # as many pooled connections as the web server's worker threads use at once: a connection
     # opened past the pool is closed again after one request, its cache and pragmas wasted
     kw.setdefault("pool_size", POOL_SIZE)
@@ -50,7 +54,8 @@ def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
+        if not read_only:  # setting it writes the file's header
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA cache_size=-65536")
@@ -93,9 +98,21 @@ def _sqlite_engine(url: str, memory_map: bool = False, **kw: Any) -> Engine:
     return engine
 
 
+def sqlite_read_only(location: Location) -> bool:
+    """Whether the SQLite file exists but may not be written (then it is opened read-only)."""
+    if not location.is_sqlite:
+        return False
+    db_path = Path(location.url.removeprefix("sqlite:///"))
+    return db_path.is_file() and not os.access(db_path, os.W_OK)
+
+
 def make_engine(location: Location, memory_map: bool = False) -> Engine:
     if location.is_sqlite:
         db_path = Path(location.url.removeprefix("sqlite:///"))
+        if sqlite_read_only(location):
+            # opened so, reading works; a command that changes something says why it cannot
+            url = f"sqlite:///file:{quote(str(db_path))}?mode=ro&uri=true"
+            return _sqlite_engine(url, memory_map, read_only=True)
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -182,6 +199,8 @@ class Store:
     engine: Engine
     location: Location
     owner_id: int
+    #: a SQLite file this user may not write: opened read-only
+    read_only: bool = False
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -210,7 +229,7 @@ class Store:
         (``ANALYZE``, sampled: milliseconds on millions of rows). Without statistics it takes
         every indexed equality for a narrow one, ``owner_id = ?`` included, and walks all the
         people instead of the few a search found. PostgreSQL keeps its own up to date."""
-        if self.engine.dialect.name != "sqlite":
+        if self.engine.dialect.name != "sqlite" or self.read_only:
             return
         with self.begin() as conn:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
@@ -268,7 +287,12 @@ def open_store(
     except SQLAlchemyError as exc:
         engine.dispose()
         raise UserError(f"database error on {location.describe()}: {exc}") from None
-    return Store(engine=engine, location=location, owner_id=owner_id)
+    return Store(
+        engine=engine,
+        location=location,
+        owner_id=owner_id,
+        read_only=sqlite_read_only(location),
+    )
 
 
 def driver_message(exc: BaseException) -> str:

@@ -150,7 +150,10 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
         assert isinstance(exc, StarletteHTTPException)
         words = {404: "no such page", 405: "that does not work here", 413: "too large"}
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else ""
-        return _error_page(request, exc.status_code, message or words.get(exc.status_code, "error"))
+        page = _error_page(request, exc.status_code, message or words.get(exc.status_code, "error"))
+        for key, value in (exc.headers or {}).items():
+            page.headers[key] = value
+        return page
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

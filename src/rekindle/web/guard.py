@@ -26,6 +26,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 _ENCODED = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
+#: over https (served so directly, or by a trusted proxy that says so): browsers keep to https
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -45,10 +47,12 @@ class Guard:
         elif scope["method"] not in SAFE_METHODS and cross_site(headers):
             refused = PlainTextResponse("cross-site request refused", status_code=403)
 
+        wanted = [*_ENCODED, HSTS] if scope.get("scheme") == "https" else _ENCODED
+
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in _ENCODED if k not in present]
+                extra = [(k, v) for k, v in wanted if k not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

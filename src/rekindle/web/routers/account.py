@@ -127,7 +127,19 @@ def change_password(
     again: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
 ) -> Response:
     me = accounts.account(store, store.owner_id)
+    # the same limit as signing in: a stolen session cannot guess the password behind it
+    by_account, _ = request.app.state.throttles
+    key, now = f"password change:{me.username}", time.monotonic()
+    wait = by_account.retry_after([key], now)
+    if wait > 0:
+        minutes = max(1, round(wait / 60))
+        raise HTTPException(
+            429,
+            f"Too many wrong passwords. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
     if accounts.authenticate(store, me.username, current) is None:
+        by_account.failed([key], now)
         raise UserError("the current password is wrong")
     if new != again:
         raise UserError("the two new passwords differ")

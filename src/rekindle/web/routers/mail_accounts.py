@@ -3,11 +3,13 @@ button that tests each. A password typed here serves that one test and is kept n
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+import anyio.to_thread
+from anyio import CapacityLimiter
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from rekindle.errors import UserError
 from rekindle.services import mail_accounts as accounts
@@ -16,8 +18,25 @@ from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
 from rekindle.store import Store
 from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV
 from rekindle.web.deps import StoreDep, done, is_htmx, render, shared_server
+from rekindle.web.login_throttle import LoginThrottle
 
 router = APIRouter(tags=["accounts"])
+
+#: connection tests running at once: they wait on other servers, on threads of their own, so
+#: a burst of them never holds up the threads that serve pages
+TESTS_AT_ONCE = 4
+#: on a team server, connection tests per account per minute
+TESTS_PER_MINUTE = 6
+
+
+def _test_limits(request: Request) -> tuple[CapacityLimiter, LoginThrottle]:
+    state = request.app.state
+    if getattr(state, "connection_tests", None) is None:
+        state.connection_tests = (
+            CapacityLimiter(TESTS_AT_ONCE),
+            LoginThrottle(max_failures=TESTS_PER_MINUTE, window_s=60),
+        )
+    return state.connection_tests
 
 
 def _context(store: Store, shared: bool = False, **extra: Any) -> dict[str, Any]:
@@ -96,9 +115,20 @@ async def test(
     if which not in ("imap", "smtp"):
         raise UserError(f"no account {which!r}", hint="imap or smtp")
     check = accounts.check_imap if which == "imap" else accounts.check_smtp
+    threads, per_account = _test_limits(request)
+    shared = shared_server(request)
+    if shared:
+        user = getattr(request.state, "user", None)
+        key, now = str(getattr(user, "username", user)), time.monotonic()
+        wait = per_account.retry_after([key], now)
+        if wait:
+            raise HTTPException(
+                429, f"too many connection tests: try again in {int(wait) + 1} s"
+            )
+        per_account.failed([key], now)
     try:
-        outcome = await run_in_threadpool(
-            lambda: check(store, password, shared=shared_server(request))
+        outcome = await anyio.to_thread.run_sync(
+            lambda: check(store, password, shared=shared), limiter=threads
         )
         result = {"which": which, "ok": True, "message": outcome, "hint": None}
     except UserError as exc:
