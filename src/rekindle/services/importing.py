@@ -16,7 +16,8 @@ from sqlalchemy import Connection, insert, update
 
 from rekindle.errors import ImportFileError, StrictImportError, UserError
 from rekindle.identity.identifiers import normalise_identities
-from rekindle.identity.matching import Resolver, profile_from_record
+from rekindle.identity.linkage import plan_merges
+from rekindle.identity.matching import Resolver, Suggestion, profile_from_record
 from rekindle.identity.records import (
     AffiliationRecord,
     ContactRecord,
@@ -320,17 +321,48 @@ class _Importer:
 
     def finish(self) -> None:
         self.flush_facts()
+        blocked = merges.blocked_pairs(self.conn, self.owner)
+        found = [
+            s
+            for s in self.resolver.suggestions(self.touched | self.created)
+            if (min(s.a, s.b), max(s.a, s.b)) not in blocked
+        ]
+        into = self.merge_automatic(found)
         self.report.life_events += self.life.found
         refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
         if self.tie_people:
             refresh_ties(self.conn, self.owner, self.tie_people, self.now)
-        blocked = merges.blocked_pairs(self.conn, self.owner)
-        found = [
-            (s.a, s.b, s.score, s.rule, s.reasons)
-            for s in self.resolver.suggestions(self.touched | self.created)
-            if (min(s.a, s.b), max(s.a, s.b)) not in blocked
-        ]
-        self.report.suggestions = merges.save_suggestions(self.conn, self.owner, found, self.now)
+        rest = []
+        for s in found:
+            a, b = into.get(s.a, s.a), into.get(s.b, s.b)
+            if a != b:
+                rest.append((min(a, b), max(a, b), s.score, s.rule, s.reasons))
+        self.report.suggestions = merges.save_suggestions(self.conn, self.owner, rest, self.now)
+
+    def merge_automatic(self, found: list[Suggestion]) -> dict[int, int]:
+        """Carry out the merges the evidence makes certain; {absorbed person: kept person}."""
+        into: dict[int, int] = {}
+
+        def kept(pid: int) -> int:
+            while pid in into:
+                pid = into[pid]
+            return pid
+
+        for s in plan_merges(found):
+            keep, other = sorted((kept(s.a), kept(s.b)))
+            if keep == other:
+                continue
+            evidence = "; ".join(s.reasons)
+            merges.merge_persons(self.conn, self.owner, keep, other, s.rule, evidence, self.now)
+            self.resolver.merged(other, keep)
+            self.life.persons_merged(keep, other)
+            into[other] = keep
+            self.touched.discard(other)
+            self.created.discard(other)
+            self.touched.add(keep)
+            self.report.merged += 1
+            self.report.merge_details.append(f"joined person {other} to person {keep}: {evidence}")
+        return {pid: kept(pid) for pid in into}
 
 
 def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:
