@@ -17,7 +17,13 @@ from sqlalchemy import Connection, insert, update
 from rekindle.errors import ImportFileError, StrictImportError, UserError
 from rekindle.identity.identifiers import normalise_identities
 from rekindle.identity.linkage import plan_merges
-from rekindle.identity.matching import Resolver, Suggestion, profile_from_record
+from rekindle.identity.matching import (
+    Profile,
+    Resolution,
+    Resolver,
+    Suggestion,
+    profile_from_record,
+)
 from rekindle.identity.records import (
     AffiliationRecord,
     ContactRecord,
@@ -104,54 +110,83 @@ class _Importer:
         return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
 
     def add_contact(self, record: ContactRecord) -> None:
+        """Store one contact: unchanged, an update of a known record, or a new record that
+        joins a known person (merging any others it proves identical) or makes a new one."""
         self.report.contacts += 1
         key = (record.source, record.natural_key())
         content_hash = record.content_hash()
         known = self.known.get(key)
         if known is not None and known.content_hash == content_hash:
             self.report.unchanged += 1
-            return
+        elif known is not None:
+            self.update_record(record, known, key, content_hash)
+        else:
+            profile = profile_from_record(record, self.region)
+            resolution = self.resolver.resolve(profile)
+            person_id = self.person_for(record, resolution)
+            self.store_record(record, key, content_hash, person_id, resolution, profile)
+            self.merge_proven(record, person_id, resolution)
+
+    def update_record(
+        self, record: ContactRecord, known: q.KnownRecord, key: tuple[str, str], content_hash: str
+    ) -> None:
+        """A known record changed: store its new content and facts where it already is."""
         data = contact_to_data(record)
         idents, affs = self.facts(record)
-        if known is not None:
-            self.flush_facts()
-            self.life.record_changed(known.id, known.person_id, record.source, data)
-            q.update_record(
-                self.conn,
-                known.id,
-                locator=record.locator,
-                content_hash=content_hash,
-                payload=record.payload,
-                data=data,
-                import_id=self.import_id,
-                now=self.now,
-            )
-            q.replace_record_facts(
-                self.conn, self.owner, known.person_id, known.id, idents, affs, record.tags
-            )
-            self.resolver.register(known.person_id, profile_from_record(record, self.region))
-            self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
-            self.life.record_stored(known.id, record.source, key[1])
-            self.touched.add(known.person_id)
-            self.report.updated += 1
-            return
-        profile = profile_from_record(record, self.region)
-        resolution = self.resolver.resolve(profile)
-        if resolution.person_id is None:
-            display = record.display_name() or "(no name)"
-            person_id = pq.insert_person(
-                self.conn, self.owner, display, sort_key(display, record.family_name), self.now
-            )
-            rule, evidence = "new", "first seen in this record"
-            self.created.add(person_id)
-            self.report.new += 1
-        else:
-            person_id = resolution.person_id
-            rule, evidence = resolution.rule, resolution.evidence
+        self.flush_facts()
+        self.life.record_changed(known.id, known.person_id, record.source, data)
+        q.update_record(
+            self.conn,
+            known.id,
+            locator=record.locator,
+            content_hash=content_hash,
+            payload=record.payload,
+            data=data,
+            import_id=self.import_id,
+            now=self.now,
+        )
+        q.replace_record_facts(
+            self.conn, self.owner, known.person_id, known.id, idents, affs, record.tags
+        )
+        self.resolver.register(known.person_id, profile_from_record(record, self.region))
+        self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
+        self.life.record_stored(known.id, record.source, key[1])
+        self.touched.add(known.person_id)
+        self.report.updated += 1
+
+    def person_for(self, record: ContactRecord, resolution: Resolution) -> int:
+        """The person a new record joins: the resolved one, or a new person."""
+        if resolution.person_id is not None:
             self.report.merged += 1
             self.report.merge_details.append(
-                f"{record.locator}: {record.display_name()} → {evidence}"
+                f"{record.locator}: {record.display_name()} → {resolution.evidence}"
             )
+            return resolution.person_id
+        display = record.display_name() or "(no name)"
+        person_id = pq.insert_person(
+            self.conn, self.owner, display, sort_key(display, record.family_name), self.now
+        )
+        self.created.add(person_id)
+        self.report.new += 1
+        return person_id
+
+    def store_record(
+        self,
+        record: ContactRecord,
+        key: tuple[str, str],
+        content_hash: str,
+        person_id: int,
+        resolution: Resolution,
+        profile: Profile,
+    ) -> None:
+        """Insert a new record on ``person_id`` (its facts go in later, in bulk)."""
+        joined = resolution.person_id is not None
+        rule, evidence = (
+            (resolution.rule, resolution.evidence)
+            if joined
+            else ("new", "first seen in this record")
+        )
+        data = contact_to_data(record)
         record_id = q.insert_record(
             self.conn,
             self.owner,
@@ -167,14 +202,18 @@ class _Importer:
             import_id=self.import_id,
             now=self.now,
         )
+        idents, affs = self.facts(record)
         self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
         self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
         self.life.record_stored(record_id, record.source, key[1])
         self.resolver.register(person_id, profile)
-        if resolution.person_id is not None:
+        if joined:
             self.life.record_joined(person_id, record.source, key[1], data)
         if person_id not in self.created:
             self.touched.add(person_id)
+
+    def merge_proven(self, record: ContactRecord, person_id: int, resolution: Resolution) -> None:
+        """Merge into ``person_id`` the other persons the record proves identical to it."""
         if resolution.also_merge:
             self.flush_facts()
         for other in resolution.also_merge:
