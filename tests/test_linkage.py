@@ -182,3 +182,15 @@ def test_febrl_dataset1_through_the_real_import_path(sqlite_store: Store) -> Non
     f1 = 2 * precision * recall / (precision + recall)
     assert auto_precision >= AUTO_PRECISION_FLOOR, auto_precision
     assert f1 >= F1_FLOOR, (precision, recall, f1)
+
+
+def test_father_and_son_of_one_name_at_one_address_are_not_merged_without_asking() -> None:
+    resolver = Resolver()
+    for i, record in enumerate(_town(40), start=1):
+        resolver.register(i, profile_from_record(record))
+    for pid, born in ((501, "1950-03-02"), (502, "1978-11-23")):
+        father_or_son = card(pid, "Kofi", "Mensah", born, "12 Elm Street", "Bondi", "2026")
+        resolver.register(pid, profile_from_record(father_or_son))
+    (found,) = [s for s in resolver.suggestions([501, 502]) if (s.a, s.b) == (501, 502)]
+    assert not found.automatic  # a suggestion, for the user to decide
+    assert "against: different birthdays (1950-03-02 / 1978-11-23)" in found.reasons

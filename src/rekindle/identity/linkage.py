@@ -45,10 +45,19 @@ def has_place(a: Facts, b: Facts) -> bool:
 
 
 def _beyond_name(levels: tuple[int, ...]) -> bool:
-    """Evidence other than the name that speaks for one person and none against."""
+    """Evidence other than the name that speaks for one person and none against.
+
+    Different birthdays never merge without asking, however alike the rest: a father and
+    son of one name at one address are two people (FEBRL's typos in birthdays then wait
+    for a confirmation; the probability still ranks them first).
+    """
     if any(levels[f] == 0 for f in (BIRTHDAY, PHONE)):
         return False
-    address = levels[STREET] >= 2 and (levels[POSTCODE] >= 1 or levels[TOWN] >= 1)
+    address = (
+        levels[STREET] >= 2
+        and (levels[POSTCODE] >= 1 or levels[TOWN] >= 1)
+        or (levels[STREET] == 1 and levels[POSTCODE] == 2 and levels[TOWN] == 2)
+    )
     return levels[BIRTHDAY] >= 2 or address or levels[PHONE] == 1 or levels[EMAIL] == 1
 
 
