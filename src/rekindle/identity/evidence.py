@@ -22,6 +22,7 @@ from rekindle.identity.profile import Place
 __all__ = ["FIELDS", "LEVELS", "Comparison", "compare", "describe"]
 
 #: the kinds of evidence, in the order of a comparison's levels
+#: ("email" stands for every identity but a phone: email addresses, profile URLs, handles)
 FIELDS = ("given", "family", "birthday", "street", "town", "postcode", "phone", "email", "employer")
 #: how many levels (besides "unknown") each field has
 LEVELS = (4, 4, 4, 4, 3, 3, 2, 2, 2)
@@ -223,8 +224,8 @@ def describe(c: Comparison, a: Facts, b: Facts, probability: float) -> list[str]
         shared = sorted(set(a.phones) & set(b.phones))
         out.append(f"same phone {format_phone(shared[0])}")
     if lv[EMAIL] == 1:
-        keys = sorted({v for k, v in a.keys if k != "phone"} & {v for k, v in b.keys})
-        out.append(f"same address {keys[0]}")
+        kind, value = min({k for k in a.keys if k[0] != "phone"} & set(b.keys))
+        out.append(f"same {'email' if kind == 'email' else 'profile'} {value}")
     if lv[EMPLOYER] == 1:
         ea, eb = dict(a.employers), dict(b.employers)
         key = min(ea.keys() & eb.keys())
