@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from dedupe_data import generate  # noqa: E402
 
-from rekindle.identity.matching import Resolver, profile_from_record  # noqa: E402
+from rekindle.identity.linkage import plan_merges  # noqa: E402
+from rekindle.identity.matching import Resolver, Suggestion, profile_from_record  # noqa: E402
 from rekindle.identity.records import ContactRecord  # noqa: E402
 
 TARGET_PRECISION = 0.995
@@ -72,6 +73,31 @@ def run_resolver(
         members[pid].append(i)
         resolver.register(pid, profile)
     return resolver, members, dict(rules), time.perf_counter() - start
+
+
+def apply_automatic(
+    suggestions: list[Suggestion], members: dict[int, list[int]], rules: dict[str, int]
+) -> list[Suggestion]:
+    """Merge what the importer merges without asking; the suggestions left to review."""
+    into: dict[int, int] = {}
+
+    def kept(pid: int) -> int:
+        while pid in into:
+            pid = into[pid]
+        return pid
+
+    for s in plan_merges(suggestions):
+        keep, other = sorted((kept(s.a), kept(s.b)))
+        if keep != other:
+            members[keep].extend(members.pop(other))
+            into[other] = keep
+            rules[s.rule] = rules.get(s.rule, 0) + 1
+    rest = []
+    for s in suggestions:
+        a, b = kept(s.a), kept(s.b)
+        if a != b:
+            rest.append(Suggestion(min(a, b), max(a, b), s.score, s.rule, s.reasons))
+    return rest
 
 
 def run_baseline(records: list[ContactRecord]) -> tuple[list[list[int]], float]:
@@ -121,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 
     resolver, members, rules, resolve_s = run_resolver(records, args.region or None)
     t1 = time.perf_counter()
-    suggestions = resolver.suggestions(min_score=args.min_score)
+    suggestions = apply_automatic(resolver.suggestions(min_score=args.min_score), members, rules)
     suggest_s = time.perf_counter() - t1
     total_s = resolve_s + suggest_s
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

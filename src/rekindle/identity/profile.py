@@ -22,12 +22,19 @@ __all__ = [
     "is_role_address",
     "names_contradict",
     "org_key",
+    "Place",
     "pair_text",
+    "place_of",
     "profile_from_record",
 ]
 
-#: a person keeps at most this many name variants
+#: a person keeps at most this many name variants, birthdays and postal addresses
 MAX_NAMES = 8
+MAX_FACTS = 4
+#: a postal address as matching sees it: (street lines, town, postcode), folded
+Place = tuple[str, str, str]
+#: match keys use at most this many characters of a street or town (bounded comparisons)
+PLACE_CHARS = 120
 
 
 def _word_list(name: str) -> list[str]:
@@ -79,6 +86,9 @@ class Profile:
     #: the sources the records came from (an address book lists a person once, mostly)
     sources: list[str] = field(default_factory=list)
     is_organisation: bool = False
+    #: birthdays as ISO text ('1956-04-09', or '--04-09' without a year)
+    birthdays: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
     def extend(self, other: Profile) -> None:
         """Add another profile's names, identities and organisations to this one."""
@@ -93,6 +103,10 @@ class Profile:
             self.organisations.setdefault(key, label)
         self.domains.extend(d for d in other.domains if d not in self.domains)
         self.sources.extend(s for s in other.sources if s not in self.sources)
+        for mine, theirs in ((self.birthdays, other.birthdays), (self.places, other.places)):
+            for fact in theirs:
+                if fact not in mine and len(mine) < MAX_FACTS:
+                    mine.append(fact)  # type: ignore[arg-type]
         self.is_organisation = self.is_organisation and other.is_organisation
 
 
@@ -121,18 +135,38 @@ def profile_from_record(record: ContactRecord, default_region: str | None = None
         key = org_key(aff.organisation or "")
         if key and aff.kind == "work":
             profile.organisations.setdefault(key, aff.organisation.strip())
+    if record.birthday is not None:
+        profile.birthdays.append(record.birthday.iso())
+    for address in record.addresses[:MAX_FACTS]:
+        place = place_of(address.street, address.city, address.postcode)
+        if place is not None and place not in profile.places:
+            profile.places.append(place)
     return profile
+
+
+def place_of(street: str | None, city: str | None, postcode: str | None) -> Place | None:
+    """A postal address's match key, or None when it says nothing to compare."""
+    place = (
+        fold((street or "")[:PLACE_CHARS]),
+        fold((city or "")[:PLACE_CHARS]),
+        fold((postcode or "")[:16]).replace(" ", ""),
+    )
+    return place if any(place) else None
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """Two persons that may be one, for a person to confirm; ``a < b``."""
+    """Two persons that may be one, for a person to confirm; ``a < b``.
+
+    ``automatic``: the evidence is strong enough to merge without asking.
+    """
 
     a: int
     b: int
     score: float
     rule: str
     reasons: list[str]
+    automatic: bool = False
 
 
 def best_names(

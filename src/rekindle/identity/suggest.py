@@ -21,19 +21,19 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from hashlib import blake2b
 
-from rekindle.identity.identifiers import email_parts, format_phone
-from rekindle.identity.names import PersonName, canonical_given, formal_names, make_name
+from rekindle.identity import linkage
+from rekindle.identity.evidence import Comparison, compare
+from rekindle.identity.facts import Facts, Frequencies, facts_of
+from rekindle.identity.identifiers import format_phone
+from rekindle.identity.names import PersonName, canonical_given, formal_names
 from rekindle.identity.profile import (
     Profile,
     Suggestion,
     best_names,
-    is_free_mail,
-    is_role_address,
     names_contradict,
 )
 
@@ -51,92 +51,11 @@ PENALTY_SAME_SOURCE = 0.8
 PENALTY_FIRST_NAME_ONLY = 0.8
 #: how well an address's local part spells a name: janedoe, doejane, jdoe, doej, janed, jane
 _LOCAL_FITS = (("gf", 0.9), ("fg", 0.9), ("if", 0.8), ("fi", 0.7), ("gi", 0.7), ("g", 0.45))
-#: networks where a person has one profile: two different ones speak against a merge
-_ONE_PROFILE = frozenset({"linkedin", "github", "twitter", "facebook", "xing"})
-_LOCAL_JUNK = re.compile(r"\+.*$|\d+")
-_LOCAL_SPLIT = re.compile(r"[._\-]+")
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
 _HASH_BITS, _RANK_BITS, _PARTS = 39, 25, 8
 #: blocking keys use at most this many characters of a name part: a name of any length is
 #: kept and compared whole, but the work of building its keys stays bounded
 KEY_CHARS = 40
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What scoring needs to know of a person, computed once per person."""
-
-    names: tuple[PersonName, ...]
-    guessed: tuple[PersonName, ...]  # names spelled out by addresses, for the nameless
-    keys: tuple[tuple[str, str], ...]
-    phones: tuple[str, ...]
-    personal: tuple[str, ...]  # free-mail addresses
-    employers: tuple[tuple[str, str], ...]  # (key, label)
-    locals: tuple[str, ...]  # local parts without +tags, digits and dots: 'janedoe'
-    profiles: tuple[tuple[str, str], ...]  # (network, url) where one has one profile
-    sources: tuple[str, ...]
-    is_organisation: bool
-
-
-@dataclass(slots=True)
-class Frequencies:
-    """How many persons carry each name, initial + family name, family and given name."""
-
-    names: Counter[tuple[str, str]] = field(default_factory=Counter)
-    initials: Counter[tuple[str, str]] = field(default_factory=Counter)
-    family: Counter[str] = field(default_factory=Counter)
-    given: Counter[str] = field(default_factory=Counter)
-
-    def add(self, names: Iterable[PersonName]) -> None:
-        """Count one person's names (each key once per person)."""
-        full = [n for n in names if n.first and n.family_key]
-        self.names.update({(canonical_given(n.first), n.family_key) for n in full})
-        self.initials.update({(n.first[0], n.family_key) for n in full})
-        self.family.update({n.family_key for n in full})
-        self.given.update({n.first for n in full})
-
-
-def _employers(profile: Profile) -> dict[str, str]:
-    """Employer keys ('acmenetworks') from organisations and email domains -> label."""
-    out = {key.replace(" ", ""): label for key, label in profile.organisations.items()}
-    for domain in sorted(profile.domains):
-        labels = domain.split(".")[:-1]
-        if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
-            labels.pop()
-        if labels:
-            out.setdefault(labels[-1], domain)
-    return out
-
-
-def facts_of(profile: Profile) -> Facts:
-    raw_locals, personal = [], []
-    for ident in profile.identities:
-        if ident.kind == "email":
-            local, domain = email_parts(ident.value)
-            if is_free_mail(domain):
-                personal.append(ident.value)
-            if not is_role_address(local):
-                raw_locals.append(_LOCAL_JUNK.sub("", local).strip("._-"))
-    guessed = []
-    for local in raw_locals if not profile.names else ():
-        parts = [p for p in _LOCAL_SPLIT.split(local) if p.isalpha()]
-        if len(parts) == 2 and min(len(p) for p in parts) >= 2:
-            name = make_name(given=parts[0], family=parts[1])
-            if name is not None:
-                guessed.append(name)
-    flat = {_LOCAL_SPLIT.sub("", loc) for loc in raw_locals}
-    return Facts(
-        tuple(profile.names),
-        tuple(guessed),
-        tuple(i.key for i in profile.identities),
-        tuple(i.value for i in profile.identities if i.kind == "phone"),
-        tuple(personal),
-        tuple(sorted(_employers(profile).items())),
-        tuple(sorted(f for f in flat if len(f) >= 2)),
-        tuple((i.service, i.value) for i in profile.identities if i.service in _ONE_PROFILE),
-        tuple(profile.sources),
-        profile.is_organisation,
-    )
+_DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}$")
 
 
 def _deletions(word: str) -> list[str]:
@@ -170,6 +89,7 @@ def block_keys(facts: Facts) -> set[str]:
             keys.update(f"o:{employer}|{formal}" for formal in formals)
             if g and f:  # the addresses this name would have there: jdoe@, janed@, …
                 keys.update(f"o:{employer}|{form}" for form in _forms(g, f).values())
+    keys.update(_place_keys(facts))
     for local in (loc[:KEY_CHARS] for loc in facts.locals):
         if len(local) >= 5:
             keys.add("e:" + local)
@@ -177,6 +97,22 @@ def block_keys(facts: Facts) -> set[str]:
                 keys.add(f"n:{local[1:]}|{local[0]}")  # jdoe may be J. Doe
         if not facts.names and len(local) >= 3:
             keys.update(f"o:{employer}|{local}" for employer in employers)
+    return keys
+
+
+def _place_keys(facts: Facts) -> set[str]:
+    """Keys from birthdays and postal addresses, so a pair whose names both carry typos
+    still meets: the same birthday, postcode + an initial, street, town + first name."""
+    keys = {f"b:{day}" for day in facts.birthdays if not day.startswith("--")}
+    initials = {c[:1] for n in facts.names[:2] for c in (n.first, n.family_key) if c}
+    firsts = {n.first[:KEY_CHARS] for n in facts.names[:2] if len(n.first) > 1}
+    for street, town, postcode in facts.places:
+        if postcode:
+            keys.update(f"p:{postcode}|{i}" for i in initials)
+        if street:
+            keys.add("s:" + street[:KEY_CHARS])
+        if town:
+            keys.update(f"t:{town[:KEY_CHARS]}|{g}" for g in firsts)
     return keys
 
 
@@ -249,7 +185,7 @@ def _name_part(
             reasons.append("only a first name to go by")
         if _distinct_spellings(x, y, freq):
             score *= PENALTY_SPELLINGS
-            reasons.append(f"{x.full} and {y.full} are both common names")
+            reasons.append(f"against: {x.full} and {y.full} are both common names")
     else:
         named, other = (a, b) if a.names else (b, a)
         if not named.names:
@@ -267,7 +203,7 @@ def _name_part(
         count = _count(y, form not in ("gf", "fg"), freq)
     if count > 2 and not at_one_employer:
         score *= _rarity(count)
-        reasons.append(f"common name: {count} people are called that")
+        reasons.append(f"against: a common name, {count} people are called that")
     return score, reasons
 
 
@@ -294,7 +230,10 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
         rule = f"shared-{kind}"
     if employer:
         score += BONUS_EMPLOYER
-        reasons.append(f"both at {ea[employer]}")
+        two_domains = ea[employer] != eb[employer] and all(
+            _DOMAIN.match(label) for label in (ea[employer], eb[employer])
+        )  # brown.com / brown.org: say both, not one as if they shared it
+        reasons.append(f"both at {ea[employer]}" + (f" / {eb[employer]}" if two_domains else ""))
         rule = "name+org" if rule == "name" else rule
     # the same unusual local part (tigerlily@gmail.com, tigerlily@yahoo.com), not jane.doe
     same_local = sorted(x for x in set(a.locals).intersection(b.locals) if len(x) >= 5)
@@ -311,21 +250,21 @@ def score_pair(a: Facts, b: Facts, freq: Frequencies) -> tuple[float, str, list[
     score = min(score, 1.0)
     if ea and eb and not employer:
         score *= PENALTY_EMPLOYERS
-        reasons.append(f"different employers ({a.employers[0][1]} / {b.employers[0][1]})")
+        reasons.append(f"against: different employers ({a.employers[0][1]} / {b.employers[0][1]})")
     if a.phones and b.phones and not set(a.phones) & set(b.phones):
         score *= PENALTY_PHONES
-        reasons.append("different phone numbers")
+        reasons.append("against: different phone numbers")
     if a.personal and b.personal and not set(a.personal) & set(b.personal):
         score *= PENALTY_ADDRESSES
-        reasons.append("different personal email addresses")
+        reasons.append("against: different personal email addresses")
     same_source = sorted(set(a.sources) & set(b.sources))
     if same_source:
         score *= PENALTY_SAME_SOURCE
-        reasons.append(f"both listed in {same_source[0]}, which would list one person once")
+        reasons.append(f"against: both listed in {same_source[0]} (a list names a person once)")
     pa = dict(a.profiles)
     if any(pa.get(service, url) != url for service, url in b.profiles):
         score *= PENALTY_PROFILES
-        reasons.append("different profiles on one network")
+        reasons.append("against: different profiles on one network")
     return round(score, 4), rule, reasons
 
 
@@ -387,7 +326,11 @@ def find_suggestions(
     window: int = 6,
     max_shared: int = 8,
 ) -> list[Suggestion]:
-    """Candidate pairs among ``profiles`` (touching ``person_ids`` if given), best first."""
+    """Candidate pairs among ``profiles`` (touching ``person_ids`` if given), best first.
+
+    Pairs where both know a birthday or a postal address are weighed by the Fellegi–Sunter
+    model (:mod:`rekindle.identity.linkage`), the others by :func:`score_pair`.
+    """
     if len(profiles) >= 1 << _RANK_BITS:
         raise ValueError("too many persons for one suggestion run")
 
@@ -409,6 +352,7 @@ def find_suggestions(
         focus = sorted(rank[p] for p in set(person_ids) if p in rank)
         focus_set = set(focus)
     out: list[Suggestion] = []
+    weighed: list[tuple[int, int, Comparison]] = []  # pairs with a birthday or an address
     members, starts = blocks.members, blocks.start
     for r in focus:
         cands: set[int] = set()
@@ -426,8 +370,12 @@ def find_suggestions(
             if c == r or (c < r and (focus_set is None or c in focus_set)):
                 continue  # each pair once
             lo, hi = (r, c) if order[r] < order[c] else (c, r)
+            if linkage.has_place(facts[lo], facts[hi]):
+                weighed.append((lo, hi, compare(facts[lo], facts[hi])))
+                continue
             score, rule, reasons = score_pair(facts[lo], facts[hi], freq)
             if score >= min_score:
                 out.append(Suggestion(order[lo], order[hi], score, rule, reasons))
+    out.extend(linkage.weigh(order, facts, freq, weighed, min_score))
     out.sort(key=lambda s: (-s.score, s.a, s.b))
     return out

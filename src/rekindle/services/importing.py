@@ -11,358 +11,28 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, insert, update
 
 from rekindle.errors import ImportFileError, StrictImportError, UserError
-from rekindle.identity.identifiers import normalise_identities
-from rekindle.identity.matching import Resolver, profile_from_record
 from rekindle.identity.records import (
-    AffiliationRecord,
     ContactRecord,
     InteractionRecord,
     Item,
     MeRecord,
     NoticeRecord,
-    RawIdentity,
     RecordError,
-    contact_to_data,
 )
 from rekindle.services.import_report import ImportReport
-from rekindle.services.life_events import LifeEventWatch
-from rekindle.services.myself import likely_me
-from rekindle.services.profiles import display_names, load_resolver, sort_key
-from rekindle.services.record_limits import too_long
-from rekindle.services.ties import refresh_ties
+from rekindle.services.import_state import ImportState, refresh_people
 from rekindle.sources import ImportOptions, detect, get_importer
-from rekindle.store import Store, history, merges
-from rekindle.store import contacts as q
-from rekindle.store import engine as eq
-from rekindle.store import people as pq
+from rekindle.store import Store
 from rekindle.store.database import utcnow
 from rekindle.store.schema import import_run
 
+__all__ = ["add_contacts_in", "import_items", "import_path", "refresh_people"]
+
 Progress = Callable[[int], None]
-
-
-def identity_rows(raws: list[RawIdentity], region: str | None) -> list[q.IdentityRow]:
-    """Normalised, de-duplicated identities, each keeping the label it was found with."""
-    rows: dict[tuple[str, str], q.IdentityRow] = {}
-    for raw in raws:
-        for ident in normalise_identities([raw], region):
-            rows.setdefault(
-                (ident.kind, ident.value),
-                q.IdentityRow(ident.kind, ident.value, ident.display, ident.service, raw.label),
-            )
-    return list(rows.values())
-
-
-def affiliation_rows(affs: list[AffiliationRecord]) -> list[q.AffiliationRow]:
-    return [
-        q.AffiliationRow(a.organisation, a.title, a.department, a.kind, a.start, a.end)
-        for a in affs
-        if a.organisation and a.organisation.strip()
-    ]
-
-
-class _Importer:
-    """The state of one import inside its transaction."""
-
-    def __init__(
-        self,
-        conn: Connection,
-        owner_id: int,
-        report: ImportReport,
-        import_id: int,
-        region: str | None,
-        strict: bool,
-        now: datetime,
-    ) -> None:
-        self.conn = conn
-        self.owner = owner_id
-        self.report = report
-        self.import_id = import_id
-        self.region = region
-        self.strict = strict
-        self.now = now
-        self.known = q.load_record_index(conn, self.owner)
-        self.interaction_keys = history.load_interaction_keys(conn, self.owner)
-        self.resolver: Resolver = load_resolver(conn, self.owner, region)
-        self.life = LifeEventWatch(conn, self.owner, self.known, import_id, now)
-        self.touched: set[int] = set()
-        self.created: set[int] = set()
-        self.tie_people: set[int] = set()
-        self.pending: list[
-            tuple[int, int, list[q.IdentityRow], list[q.AffiliationRow], list[str]]
-        ] = []
-
-    def flush_facts(self) -> None:
-        """Write the facts of new records (kept back so they go in bulk)."""
-        if self.pending:
-            q.insert_facts(self.conn, self.owner, self.pending)
-            self.pending.clear()
-
-    def facts(self, record: ContactRecord) -> tuple[list[q.IdentityRow], list[q.AffiliationRow]]:
-        return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
-
-    def add_contact(self, record: ContactRecord) -> None:
-        self.report.contacts += 1
-        key = (record.source, record.natural_key())
-        content_hash = record.content_hash()
-        known = self.known.get(key)
-        if known is not None and known.content_hash == content_hash:
-            self.report.unchanged += 1
-            return
-        idents, affs = self.facts(record)
-        display = record.display_name()
-        names = (display, sort_key(display or "(no name)", record.family_name))
-        refused = too_long(record, key[1], names, idents, affs)
-        if refused is not None:
-            self.report.contacts -= 1
-            error = RecordError(record.source, record.locator, refused)
-            if self.strict:
-                raise StrictImportError(f"{error}", hint="run without --strict to skip bad records")
-            self.report.errors.append(error)
-            return
-        data = contact_to_data(record)
-        if known is not None:
-            self.flush_facts()
-            self.life.record_changed(known.id, known.person_id, record.source, data)
-            q.update_record(
-                self.conn,
-                known.id,
-                locator=record.locator,
-                content_hash=content_hash,
-                payload=record.payload,
-                data=data,
-                import_id=self.import_id,
-                now=self.now,
-            )
-            q.replace_record_facts(
-                self.conn, self.owner, known.person_id, known.id, idents, affs, record.tags
-            )
-            self.resolver.register(known.person_id, profile_from_record(record, self.region))
-            self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
-            self.life.record_stored(known.id, record.source, key[1])
-            self.touched.add(known.person_id)
-            self.report.updated += 1
-            return
-        profile = profile_from_record(record, self.region)
-        resolution = self.resolver.resolve(profile)
-        if resolution.person_id is None:
-            display = record.display_name() or "(no name)"
-            person_id = pq.insert_person(
-                self.conn, self.owner, display, sort_key(display, record.family_name), self.now
-            )
-            rule, evidence = "new", "first seen in this record"
-            self.created.add(person_id)
-            self.report.new += 1
-        else:
-            person_id = resolution.person_id
-            rule, evidence = resolution.rule, resolution.evidence
-            self.report.merged += 1
-            self.report.merge_details.append(
-                f"{record.locator}: {record.display_name()} → {evidence}"
-            )
-        record_id = q.insert_record(
-            self.conn,
-            self.owner,
-            person_id,
-            source=record.source,
-            natural_key=key[1],
-            locator=record.locator,
-            content_hash=content_hash,
-            payload=record.payload,
-            data=data,
-            link_rule=rule,
-            link_evidence=evidence,
-            import_id=self.import_id,
-            now=self.now,
-        )
-        self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
-        self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
-        self.life.record_stored(record_id, record.source, key[1])
-        self.resolver.register(person_id, profile)
-        if resolution.person_id is not None:
-            self.life.record_joined(person_id, record.source, key[1], data)
-        if person_id not in self.created:
-            self.touched.add(person_id)
-        if resolution.also_merge:
-            self.flush_facts()
-        for other in resolution.also_merge:
-            if other == person_id:
-                continue
-            merges.merge_persons(
-                self.conn,
-                self.owner,
-                person_id,
-                other,
-                resolution.rule,
-                resolution.evidence,
-                self.now,
-            )
-            self.resolver.merged(other, person_id)
-            self.life.persons_merged(person_id, other)
-            self.touched.discard(other)
-            self.created.discard(other)
-            self.touched.add(person_id)
-            self.report.merge_details.append(
-                f"{record.locator}: joined two people already stored ({resolution.evidence})"
-            )
-
-    def add_fresh_contacts(self, records: list[ContactRecord]) -> None:
-        """Bulk path for records known to share no identity with anyone stored (addresses first
-        seen in mail): persons, records and facts go in with a few statements."""
-        todo = []
-        for record in records:
-            key = (record.source, record.natural_key())
-            if key in self.known:
-                self.add_contact(record)
-            else:
-                todo.append((record, key))
-        if not todo:
-            return
-        self.report.contacts += len(todo)
-        self.report.new += len(todo)
-        person_rows = []
-        for record, _ in todo:
-            display = record.display_name() or "(no name)"
-            person_rows.append(
-                {
-                    "owner_id": self.owner,
-                    "display_name": display,
-                    "sort_name": sort_key(display, record.family_name),
-                    "is_me": False,
-                    "status": "active",
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
-        person_ids = pq.insert_people(self.conn, person_rows)
-        record_rows = []
-        for (record, key), pid in zip(todo, person_ids, strict=True):
-            record_rows.append(
-                {
-                    "owner_id": self.owner,
-                    "person_id": pid,
-                    "source": record.source,
-                    "natural_key": key[1],
-                    "locator": record.locator,
-                    "content_hash": record.content_hash(),
-                    "payload": record.payload,
-                    "data": contact_to_data(record),
-                    "link_rule": "new",
-                    "link_evidence": "first seen in this record",
-                    "import_id": self.import_id,
-                    "first_seen": self.now,
-                    "last_seen": self.now,
-                }
-            )
-        record_ids = q.insert_records(self.conn, record_rows)
-        for (record, key), pid, rid, row in zip(
-            todo, person_ids, record_ids, record_rows, strict=True
-        ):
-            idents, affs = self.facts(record)
-            self.pending.append((pid, rid, idents, affs, list(record.tags)))
-            self.known[key] = q.KnownRecord(rid, str(row["content_hash"]), pid)
-            self.life.record_stored(rid, record.source, key[1])
-            self.resolver.register(pid, profile_from_record(record, self.region))
-            self.created.add(pid)
-        self.flush_facts()
-
-    def add_me(self, record: MeRecord) -> None:
-        key = (record.source, record.natural_key())
-        if key in self.known:
-            return
-        me_id = pq.ensure_me(self.conn, self.owner, self.now)
-        record_id = q.insert_record(
-            self.conn,
-            self.owner,
-            me_id,
-            source=record.source,
-            natural_key=key[1],
-            locator=record.locator,
-            content_hash=key[1].removeprefix("hash:"),
-            payload=record.payload,
-            data={"affiliations": [a.organisation for a in record.affiliations]},
-            link_rule="me",
-            link_evidence="describes you",
-            import_id=self.import_id,
-            now=self.now,
-        )
-        q.replace_record_facts(
-            self.conn,
-            self.owner,
-            me_id,
-            record_id,
-            identity_rows(record.identities, self.region),
-            affiliation_rows(record.affiliations),
-            [],
-        )
-        self.known[key] = q.KnownRecord(record_id, key[1], me_id)
-        self.report.me += 1
-
-    def add_interaction(self, record: InteractionRecord) -> None:
-        self.flush_facts()
-        key = (record.source, record.natural_key())
-        if key in self.interaction_keys:
-            return
-        participants = []
-        for ident in normalise_identities(record.participants, self.region):
-            for pid in q.persons_with_identity(self.conn, self.owner, ident.kind, ident.value):
-                participants.append((pid, ident.kind, ident.value))
-        if not participants:
-            return
-        self.tie_people.update(pid for pid, _, _ in participants)
-        history.insert_interaction(
-            self.conn,
-            self.owner,
-            source=record.source,
-            natural_key=key[1],
-            occurred_at=record.when,
-            channel=record.channel,
-            direction=record.direction,
-            subject=record.subject,
-            thread=record.thread,
-            group_size=record.group_size,
-            import_id=self.import_id,
-            participants=participants,
-        )
-        self.interaction_keys.add(key)
-        self.report.interactions += 1
-
-    def finish(self) -> None:
-        self.flush_facts()
-        self.report.life_events += self.life.found
-        refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
-        if self.tie_people:
-            refresh_ties(self.conn, self.owner, self.tie_people, self.now)
-        blocked = merges.blocked_pairs(self.conn, self.owner)
-        found = [
-            (s.a, s.b, s.score, s.rule, s.reasons)
-            for s in self.resolver.suggestions(self.touched | self.created)
-            if (min(s.a, s.b), max(s.a, s.b)) not in blocked
-        ]
-        found = self._without_me(found)
-        self.report.suggestions = merges.save_suggestions(self.conn, self.owner, found, self.now)
-
-    def _without_me(self, found: list[Any]) -> list[Any]:
-        """Pairs with me, or with a record that looks like me, are no merge suggestion."""
-        involved = sorted({p for f in found for p in f[:2]})
-        if not involved:
-            return found
-        me_id = pq.find_me(self.conn, self.owner)
-        names = eq.names_of(self.conn, self.owner, involved)
-        selves = set(likely_me(self.conn, self.owner, names, involved)) | {me_id}
-        return [f for f in found if f[0] not in selves and f[1] not in selves]
-
-
-def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:
-    """Recompute the cached display and sort names from records and edits."""
-    for person_id in person_ids:
-        display, sort = display_names(conn, owner_id, person_id)
-        pq.set_names(conn, person_id, display, sort, now)
 
 
 def import_path(
@@ -429,7 +99,7 @@ def import_items(
         )
         pk = result.inserted_primary_key
         assert pk is not None
-        state = _Importer(conn, store.owner_id, report, int(pk[0]), region, strict, now)
+        state = ImportState(conn, store.owner_id, report, int(pk[0]), region, strict, now)
         for n, item in enumerate(items, start=1):
             if isinstance(item, RecordError):
                 report.errors.append(item)
@@ -477,7 +147,7 @@ def add_contacts_in(
     )
     pk = result.inserted_primary_key
     assert pk is not None
-    state = _Importer(conn, owner_id, report, int(pk[0]), region, False, now)
+    state = ImportState(conn, owner_id, report, int(pk[0]), region, False, now)
     if fresh:
         state.add_fresh_contacts(list(records))
     else:
