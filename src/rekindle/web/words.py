@@ -79,7 +79,10 @@ def tie_facts(stats: Mapping[str, Any] | None, now: datetime) -> list[tuple[str,
     reply_in = stats.get("reply_latency_in_h")
     if reply_in is not None:
         out.append(
-            (f"Usually replies within {span_words_hours(float(reply_in))}", "when you write to them")
+            (
+                f"Usually replies within {span_words_hours(float(reply_in))}",
+                "when you write to them",
+            )
         )
     reply_out = stats.get("reply_latency_out_h")
     if reply_out is not None:
