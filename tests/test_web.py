@@ -108,7 +108,10 @@ def test_snooze_and_dismiss_without_javascript_redirect_back(
     assert "snoozed until 30 Jan 2027" in page
     assert "dismissed until 30 Jan 2027" in page
     # the Person page says it too, as a chip under the name
-    assert '<li class="chip accent">Snoozed until 30 Jan 2027</li>' in client.get(f"/people/{ana}").text
+    assert (
+        '<li class="chip accent">Snoozed until 30 Jan 2027</li>'
+        in client.get(f"/people/{ana}").text
+    )
     client.post(f"/people/{ana}/resume")
     assert "Snoozed until" not in client.get(f"/people/{ana}").text
     bad = client.post(f"/plan/{ana}/snooze", data={"span": "soon"})
@@ -133,11 +136,24 @@ def test_person_page_shows_identities_history_statistics_and_takes_notes_and_tag
     assert "loves the Thai place" in page and "lunch-club" in page
     assert '<option value="close" selected>' in page and "you changed: tier" in page
     # the edit form sends every field: what differs from your edits changes, empty forgets
-    form = {"form": "all", "name": "Ana C. Costa", "organisation": "", "title": "",
-            "birthday": "--03-14", "tier": "close", "cadence": "45", "medium": ""}
+    form = {
+        "form": "all",
+        "name": "Ana C. Costa",
+        "organisation": "",
+        "title": "",
+        "birthday": "--03-14",
+        "tier": "close",
+        "cadence": "45",
+        "medium": "",
+    }
     client.post(f"/people/{ana}/edit", data=form)
     edits = people_svc.show(store, str(ana)).edits
-    assert edits == {"name": "Ana C. Costa", "birthday": "--03-14", "tier": "close", "cadence": "45"}
+    assert edits == {
+        "name": "Ana C. Costa",
+        "birthday": "--03-14",
+        "tier": "close",
+        "cadence": "45",
+    }
     client.post(f"/people/{ana}/edit", data={**form, "tier": "", "cadence": ""})
     assert "tier" not in people_svc.show(store, str(ana)).edits
     page = client.get(f"/people/{ana}").text

@@ -184,7 +184,7 @@ def test_import_plan_person_draft_checks_and_mark_sent(
     # this week's plan, with reasons
     page.goto(f"{base}/")
     card = page.locator(".card", has_text="Ana Costa")
-    card.get_by_text("quiet for 10 years", exact=False).wait_for()
+    card.get_by_text("quiet for 10 years", exact=False).first.wait_for()
     assert page.locator(".card", has_text="Johnny Appleseed").count() == 1
     # REKINDLE_SCREENSHOT=1 refreshes the README's picture; otherwise it stays out of the tree
     shot = (
@@ -192,8 +192,10 @@ def test_import_plan_person_draft_checks_and_mark_sent(
         if os.environ.get("REKINDLE_SCREENSHOT")
         else tmp_path / "w.png"
     )
+    page.set_viewport_size({"width": 1280, "height": 900})  # the README's width
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+    page.set_viewport_size({"width": 1100, "height": 900})
 
     # her page: the timeline
     card.get_by_role("link", name="Ana Costa").click()

@@ -44,8 +44,8 @@ def test_the_chart_stacks_each_month_inside_the_plot_and_shades_the_quiet_stretc
     chart = history_chart(monthly(CONTACTS, NOW))
     assert chart is not None
     for r in chart.rects:
-        assert LEFT <= r.x and r.x + r.width <= WIDTH - RIGHT + 0.01
-        assert ABOVE - 0.01 <= r.y and r.y + r.height <= chart.axis[1] + 0.01
+        assert r.x >= LEFT and r.x + r.width <= WIDTH - RIGHT + 0.01
+        assert r.y >= ABOVE - 0.01 and r.y + r.height <= chart.axis[1] + 0.01
     jan = [r for r in chart.rects if r.title.startswith("Jan 2023")]
     assert [r.kind for r in jan] == ["out", "in"]  # stacked: from you below, from them above
     assert jan[1].y + jan[1].height == jan[0].y

@@ -195,7 +195,10 @@ def test_group_mail_does_not_raise_the_listed_tier_above_the_plans(
     box = tmp_path / "box.mbox"
     with box.open("w", encoding="utf-8") as fh:
         mails = [("robin@example.org", "kim@example.com", 1)]
-        mails += [("kim@example.com", "robin@example.org", 2), ("kim@example.com", "robin@example.org", 3)]
+        mails += [
+            ("kim@example.com", "robin@example.org", 2),
+            ("kim@example.com", "robin@example.org", 3),
+        ]
         mails += [("robin@example.org", f"kim@example.com, {crowd}", 4 + i) for i in range(10)]
         for n, (sender, to, day) in enumerate(mails):
             fh.write(

@@ -77,3 +77,10 @@ def test_a_birthday_reads_as_a_day() -> None:
     assert words.birthday("1990-03-03") == "3 Mar 1990"
     assert words.birthday("--02-29") == "29 Feb"
     assert words.birthday("garbage") == "garbage"
+
+
+def test_a_plan_period_reads_as_dates() -> None:
+    assert words.period("2026-W49") == "30 Nov – 6 Dec 2026"
+    assert words.period("2026-W01") == "29 Dec 2025 – 4 Jan 2026"
+    assert words.period("2026-12") == "December 2026"
+    assert words.period("someday") == "someday"

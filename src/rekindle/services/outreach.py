@@ -332,26 +332,6 @@ def discard(store: Store, outreach_id: int) -> None:
         oq.delete_outreach(conn, store.owner_id, outreach_id)
 
 
-def undo_logged(store: Store, person_id: int, now: datetime | None = None) -> LoggedOutreach:
-    """Take back the latest "done" (a logged call, coffee or message) with a person: the log
-    entry and the interaction it added go, and their tie is as it was before. A message
-    marked sent is not undone here: it went out."""
-    now = now or utcnow()
-    with store.begin() as conn:
-        rows = [r for r in oq.outreach_of(conn, store.owner_id, person_id) if r.status == "logged"]
-        if not rows:
-            raise UserError(
-                "nothing to undo: no call, coffee or message was marked done with them",
-                hint="a message marked sent stays in their outreach log",
-            )
-        row = max(rows, key=lambda r: (r.created_at, r.id))
-        history.delete_interaction(conn, store.owner_id, LOG_SOURCE, f"outreach:{row.id}")
-        oq.delete_outreach(conn, store.owner_id, row.id)
-        refresh_ties(conn, store.owner_id, [person_id], now)
-        name = _name(conn, store.owner_id, person_id)
-    return LoggedOutreach(row.id, person_id, name, row.medium, row.intent, "undone", row.sent_at)
-
-
 def as_dict(row: Any) -> dict[str, Any]:
     def iso(v: datetime | None) -> str | None:
         return v.astimezone(UTC).isoformat() if v else None

@@ -10,10 +10,13 @@ from rekindle.errors import UserError
 from rekindle.services.outreach import DECLINED_DAYS, log_outreach
 from rekindle.services.people import resolve_person
 from rekindle.services.suggestion_parts import hold_words
-from rekindle.store import Store
+from rekindle.services.ties import refresh_ties
+from rekindle.store import Store, history
 from rekindle.store import engine as eq
+from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
+from rekindle.store.recall import LOG_SOURCE
 
 #: a dismissal keeps someone out of the plan this long; a decline keeps the door open longer
 DISMISS_DAYS = 90
@@ -68,6 +71,26 @@ def mark_done(
         "outreach_id": logged.id,
         "at": logged.at.isoformat(),
     }
+
+
+def undo_done(store: Store, person_id: int, now: datetime | None = None) -> dict[str, Any]:
+    """Take back the latest "done" with a person (a logged call, coffee or message): the log
+    entry and the interaction it added go, and their tie is as it was before. A message
+    marked sent is not undone here: it went out."""
+    now = now or utcnow()
+    with store.begin() as conn:
+        pid, name = _person(store, str(person_id), conn)
+        rows = [r for r in oq.outreach_of(conn, store.owner_id, pid) if r.status == "logged"]
+        if not rows:
+            raise UserError(
+                "nothing to undo: no call, coffee or message was marked done with them",
+                hint="a message marked sent stays in their outreach log",
+            )
+        row = max(rows, key=lambda r: (r.created_at, r.id))
+        history.delete_interaction(conn, store.owner_id, LOG_SOURCE, f"outreach:{row.id}")
+        oq.delete_outreach(conn, store.owner_id, row.id)
+        refresh_ties(conn, store.owner_id, [pid], now)
+    return {"person_id": pid, "name": name, "outreach_id": row.id}
 
 
 def hold(

@@ -69,6 +69,7 @@ env.filters["initials"] = words.initials
 env.filters["avatar_colour"] = words.avatar_colour
 env.filters["quiet_for"] = words.quiet_for
 env.filters["birthday"] = words.birthday
+env.filters["period"] = words.period
 env.filters["closeness"] = words.closeness
 env.filters["closeness_words"] = words.closeness_words
 env.globals["csrf_field"] = _csrf_field

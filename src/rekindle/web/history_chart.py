@@ -19,7 +19,11 @@ from rekindle.web.charts import Tick, nice_ceiling
 WIDTH, HEIGHT = 720, 200
 LEFT, RIGHT, ABOVE, BELOW = 34.0, 8.0, 22.0, 30.0
 #: the stack, bottom up: (the field of Month, its class, its words)
-LAYERS = (("outbound", "out", "from you"), ("inbound", "in", "from them"), ("meetings", "meet", "meetings"))
+LAYERS = (
+    ("outbound", "out", "from you"),
+    ("inbound", "in", "from them"),
+    ("meetings", "meet", "meetings"),
+)
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,14 @@ def history_chart(h: MonthlyHistory) -> HistoryChart | None:
             if kind != "meet":
                 title += f" {words}"
             rects.append(
-                Rect(kind, round(LEFT + i * slot + gap / 2, 2), round(y, 2),
-                     round(max(slot - gap, 0.8), 2), round(height, 2), title)
+                Rect(
+                    kind,
+                    round(LEFT + i * slot + gap / 2, 2),
+                    round(y, 2),
+                    round(max(slot - gap, 0.8), 2),
+                    round(height, 2),
+                    title,
+                )
             )
     bands = []
     for q in h.quiet:
@@ -137,7 +147,9 @@ def history_chart(h: MonthlyHistory) -> HistoryChart | None:
         width = max(x1 - x0, 1.0)
         label = _quiet_words(q)
         fits = width >= len(label) * 6.2
-        bands.append(Band(round(x0, 2), round(width, 2), label, round(x0 + width / 2, 2) if fits else None))
+        bands.append(
+            Band(round(x0, 2), round(width, 2), label, round(x0 + width / 2, 2) if fits else None)
+        )
     middle = scale / 2
     levels = [0.0, middle, scale] if middle.is_integer() else [0.0, scale]
     ticks = [
@@ -146,6 +158,12 @@ def history_chart(h: MonthlyHistory) -> HistoryChart | None:
         for y in [round(base - plot_h * v / scale, 2)]
     ]
     return HistoryChart(
-        WIDTH, HEIGHT, rects, bands, ticks, _labels(h.months, slot),
-        (LEFT, base, WIDTH - RIGHT, base), describe(h),
+        WIDTH,
+        HEIGHT,
+        rects,
+        bands,
+        ticks,
+        _labels(h.months, slot),
+        (LEFT, base, WIDTH - RIGHT, base),
+        describe(h),
     )

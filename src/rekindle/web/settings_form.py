@@ -10,8 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-LANGUAGE_NAMES = {"de": "German", "en": "English", "es": "Spanish", "fr": "French",
-                  "it": "Italian", "nl": "Dutch", "pt": "Portuguese"}
+LANGUAGE_NAMES = {
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+}
 PART_WORDS = {
     "strength": "how close you were",
     "history": "how long you have known each other",
@@ -49,15 +56,24 @@ class Group:
 
 
 def _tier_controls(values: Mapping[str, str | None]) -> list[Control]:
-    words = {"close": "Close ties", "regular": "Regular ties", "occasional": "Occasional ties",
-             "dormant": "Quiet ties"}
+    words = {
+        "close": "Close ties",
+        "regular": "Regular ties",
+        "occasional": "Occasional ties",
+        "dormant": "Quiet ties",
+    }
     out = [
         Control(f"cadence.{tier}", label, "number", unit="days", minimum=1)
         for tier, label in words.items()
     ]
     out += [
-        Control(key, f"People tagged “{key.removeprefix('cadence.tag.')}”", "number",
-                unit="days", minimum=1)
+        Control(
+            key,
+            f"People tagged “{key.removeprefix('cadence.tag.')}”",
+            "number",
+            unit="days",
+            minimum=1,
+        )
         for key in values
         if key.startswith("cadence.tag.")
     ]
@@ -73,16 +89,37 @@ def groups(
             "Your plan",
             "How many people Rekindle suggests, and how often.",
             [
-                Control("plan.quota", "People in each plan", "number", unit="people",
-                        minimum=1, maximum=50),
-                Control("plan.frequency", "A new plan every", "choice",
-                        choices=(("week", "week"), ("month", "month"))),
-                Control("plan.lock_days", "After you reach out, leave them be for", "number",
-                        unit="days", minimum=0,
-                        help="nobody suggests them again meanwhile"),
-                Control("followup.days", "Follow up when there is no reply after", "number",
-                        unit="days", minimum=1, maximum=60,
-                        help="one friendly follow-up, never a third message; 7 to 14 is kind"),
+                Control(
+                    "plan.quota",
+                    "People in each plan",
+                    "number",
+                    unit="people",
+                    minimum=1,
+                    maximum=50,
+                ),
+                Control(
+                    "plan.frequency",
+                    "A new plan every",
+                    "choice",
+                    choices=(("week", "week"), ("month", "month")),
+                ),
+                Control(
+                    "plan.lock_days",
+                    "After you reach out, leave them be for",
+                    "number",
+                    unit="days",
+                    minimum=0,
+                    help="nobody suggests them again meanwhile",
+                ),
+                Control(
+                    "followup.days",
+                    "Follow up when there is no reply after",
+                    "number",
+                    unit="days",
+                    minimum=1,
+                    maximum=60,
+                    help="one friendly follow-up, never a third message; 7 to 14 is kind",
+                ),
             ],
         ),
         Group("How often to check in", "The rhythm for each kind of tie.", _tier_controls(values)),
@@ -90,9 +127,13 @@ def groups(
             "Contacts",
             "How imported contacts are read.",
             [
-                Control("region", "Your country", "choice",
-                        choices=(("", "not set"), *((r, r) for r in regions)),
-                        help="for phone numbers written without a +country code"),
+                Control(
+                    "region",
+                    "Your country",
+                    "choice",
+                    choices=(("", "not set"), *((r, r) for r in regions)),
+                    help="for phone numbers written without a +country code",
+                ),
                 Control("keep_photos", "Keep contact photos from vCards", "switch"),
             ],
         ),
@@ -101,28 +142,44 @@ def groups(
             "How drafts are written. A language model is used only when you turn it on and "
             "give its address: nothing leaves this machine otherwise.",
             [
-                Control("draft.language", "Language of the drafts", "choice",
-                        choices=tuple((code, LANGUAGE_NAMES.get(code, code)) for code in languages)),
+                Control(
+                    "draft.language",
+                    "Language of the drafts",
+                    "choice",
+                    choices=tuple((code, LANGUAGE_NAMES.get(code, code)) for code in languages),
+                ),
                 Control("llm.enabled", "Draft with a language model", "switch"),
-                Control("llm.endpoint", "Language model address", "url",
-                        help="an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1"),
+                Control(
+                    "llm.endpoint",
+                    "Language model address",
+                    "url",
+                    help="an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1",
+                ),
                 Control("llm.model", "Model name", "text"),
-                Control("llm.api_key_env", "Environment variable with its API key", "text",
-                        help="its name, e.g. OPENAI_API_KEY; the key itself is never stored"),
+                Control(
+                    "llm.api_key_env",
+                    "Environment variable with its API key",
+                    "text",
+                    help="its name, e.g. OPENAI_API_KEY; the key itself is never stored",
+                ),
             ],
         ),
     ]
     weights = [
-        Control(key, f"Weight of “{PART_WORDS.get(key.removeprefix('weight.'), key)}”",
-                "number", minimum=0, step="any")
+        Control(
+            key,
+            f"Weight of “{PART_WORDS.get(key.removeprefix('weight.'), key)}”",
+            "number",
+            minimum=0,
+            step="any",
+        )
         for key in values
         if key.startswith("weight.")
     ]
     if weights:
         found.append(Group("Scoring", "How much each part counts (yours, set before).", weights))
     return [
-        Group(g.title, g.intro, [_filled(c, values.get(c.key)) for c in g.controls])
-        for g in found
+        Group(g.title, g.intro, [_filled(c, values.get(c.key)) for c in g.controls]) for g in found
     ]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rekindle.engine.scoring import span_words, span_words_hours
 from rekindle.plural import counted
+from rekindle.services.calendar_export import period_span
 
 #: how many avatar colours the stylesheet has (.av-0 … .av-7)
 AVATAR_COLOURS = 8
@@ -79,7 +80,10 @@ def tie_facts(stats: Mapping[str, Any] | None, now: datetime) -> list[tuple[str,
     reply_in = stats.get("reply_latency_in_h")
     if reply_in is not None:
         out.append(
-            (f"Usually replies within {span_words_hours(float(reply_in))}", "when you write to them")
+            (
+                f"Usually replies within {span_words_hours(float(reply_in))}",
+                "when you write to them",
+            )
         )
     reply_out = stats.get("reply_latency_out_h")
     if reply_out is not None:
@@ -132,3 +136,18 @@ def birthday(iso: object) -> str:
         return datetime.strptime(text, "%Y-%m-%d").strftime("%-d %b %Y")
     except ValueError:
         return text
+
+
+def period(text: object) -> str:
+    """A plan period in words: "30 Nov – 6 Dec 2026" for ``2026-W49``, "December 2026" for
+    ``2026-12``; anything else as it is."""
+    raw = str(text or "")
+    try:
+        start, end = period_span(raw)
+    except ValueError:
+        return raw
+    if "-W" not in raw:
+        return start.strftime("%B %Y")
+    last = end - timedelta(days=1)
+    first = f"{start:%-d %b}" + (f" {start:%Y}" if start.year != last.year else "")
+    return f"{first} – {last:%-d %b %Y}"

@@ -46,9 +46,13 @@ def web_tips(intent: str, facts: Any) -> list[tuple[str, str]]:
     """What would make the draft better, in the page's words: (what, where to do it)."""
     tips = []
     if intent in TOPIC_INTENTS and not facts.topic:
-        tips.append((f"Say {TOPIC_INTENTS[intent]} in “About” above: the draft is vaguer without it.", ""))
+        tips.append(
+            (f"Say {TOPIC_INTENTS[intent]} in “About” above: the draft is vaguer without it.", "")
+        )
     if not facts.my_name:
-        tips.append(("Add your name in Settings and your drafts are signed with it.", "/settings#h-me"))
+        tips.append(
+            ("Add your name in Settings and your drafts are signed with it.", "/settings#h-me")
+        )
     return tips
 
 

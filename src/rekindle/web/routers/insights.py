@@ -57,7 +57,11 @@ COLUMNS_WIDTH = 720
 
 def bar_rows(series: Series) -> list[dict[str, object]]:
     """A category chart as rows: label, value's text, and the bar's share of the scale (%)."""
-    top = 100.0 if series.rate else charts.nice_ceiling(max((f.value for f in series.figures), default=0))
+    top = (
+        100.0
+        if series.rate
+        else charts.nice_ceiling(max((f.value for f in series.figures), default=0))
+    )
     return [
         {"label": f.label, "text": f.text, "share": round(100 * max(f.value, 0) / top, 2)}
         for f in series.figures

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from rekindle.services import outreach as outreach_svc
 from rekindle.services import plan_actions
 from rekindle.services.outreach import LOG_MEDIA
 from rekindle.services.plan import weekly_plan
@@ -84,8 +83,8 @@ def dismiss(
 @router.post("/plan/{person_id}/undo")
 def undo_done(request: Request, person_id: int, store: StoreDep, now: NowDep) -> Response:
     """Take back "Mark done": the logged contact goes, and they are due again."""
-    undone = outreach_svc.undo_logged(store, person_id, now=now)
-    message = f"Undone: {undone.person} is back in the plan."
+    undone = plan_actions.undo_done(store, person_id, now=now)
+    message = f"Undone: {undone['name']} is back in the plan."
     return done(request, "/", "_plan.html", _context(store, now, message=message))
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import phonenumbers
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-
-import phonenumbers
 
 from rekindle.errors import UserError
 from rekindle.services import me, plan_actions
