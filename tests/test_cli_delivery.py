@@ -154,3 +154,32 @@ def test_profile_links_are_web_addresses_only() -> None:
     assert profile_link("javascript:alert(1)") is None
     assert profile_link("ftp://host/x") is None
     assert profile_link("a b") is None
+
+
+def test_a_message_logged_from_elsewhere_is_followed_up_and_its_reply_found(
+    cli: Cli,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    sent_at = datetime.now(UTC) - timedelta(days=12)
+    logged = json.loads(
+        cli("log", "Ana", "-m", "email", "-n", "from my phone", "--at",
+            f"{sent_at:%Y-%m-%d %H:%M}", "--force", "--json").stdout
+    )  # fmt: skip
+    assert logged["status"] == "sent"
+    said = cli("log", "Bob", "-m", "linkedin", "-n", "a note").stdout
+    assert "waiting for the reply like a message sent from here" in said
+    due = json.loads(cli("followups", "--json").stdout)["due"]
+    assert [d["outreach_id"] for d in due] == [logged["id"]]  # Bob's is not due yet
+    box = tmp_path / "reply.mbox"
+    when = datetime.now(UTC) - timedelta(minutes=5)
+    box.write_text(
+        REPLY.format(envelope=f"{when:%a %b %d %H:%M:%S %Y}", date=format_datetime(when),
+                     msgid="none@elsewhere", subject="hello")
+        .replace("ana@newjob.example", "ana.costa@example.com"),  # matched by her address
+        encoding="utf-8",
+    )  # fmt: skip
+    assert "1 reply to your outreach" in cli("sync", "mail", str(box)).stdout
+    shown = json.loads(cli("outreach", "show", str(logged["id"]), "--json").stdout)
+    assert shown["status"] == "replied"
+    call = json.loads(cli("log", "Ana", "-m", "call", "--force", "--json").stdout)
+    assert call["status"] == "logged"  # a call was answered as it happened

@@ -90,7 +90,8 @@ def log_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record an outreach that happened outside Rekindle (a call, a coffee, a message), or list
-    the log.
+    the log. A message (email, linkedin, sms) then waits for its reply as a sent one does: one
+    follow-up is offered if none comes, and the reply is found by the next sync.
 
     A second outreach to the same person within plan.lock_days (default 30) is refused with the
     date of the last one, unless --force.
@@ -118,6 +119,11 @@ def log_command(
         f"logged #{done.id}: {done.medium} with {safe(done.person)} on {done.at:%Y-%m-%d} "
         f"({done.intent})"
     )
+    if done.status == "sent":
+        console.print(
+            "[dim]waiting for the reply like a message sent from here: the next mail sync "
+            "looks for it, and `rekindle followups` offers one follow-up if none comes[/dim]"
+        )
 
 
 outreach_app = typer.Typer(

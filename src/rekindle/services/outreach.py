@@ -41,6 +41,9 @@ _CHANNELS = {
     "meeting": ("meeting", "both"),
     "other": ("other", "out"),
 }
+#: logged media that are a message waiting for an answer: followed up and matched to the
+#: reply as one sent through Rekindle (a call or a coffee was answered as it happened)
+MESSAGE_MEDIA = ("email", "linkedin", "sms")
 #: statuses a user may set on an outreach after the fact
 MARKS = ("replied", "no-reply", "declined")
 #: a decline keeps the person out of plans this long (the plan's `dismiss --declined`)
@@ -142,7 +145,9 @@ def log_outreach(
     region: str | None = None,
     now: datetime | None = None,
 ) -> LoggedOutreach:
-    """Record something that happened outside Rekindle (a call, a coffee, a message elsewhere)."""
+    """Record something that happened outside Rekindle (a call, a coffee, a message elsewhere).
+    A message (email, LinkedIn, text) is then tracked as a sent one: its follow-up falls due,
+    and the reply is found by the next sync."""
     now = now or utcnow()
     at = at or now
     if medium not in LOG_MEDIA:
@@ -164,10 +169,16 @@ def log_outreach(
             note=(note or "").strip() or None,
             sent_at=at,
         )
-        if medium != "email":
+        status = "logged"
+        if medium in MESSAGE_MEDIA:
+            # a message sent elsewhere waits for its reply like one sent from here: a
+            # follow-up due date, the reply found by the next sync (or already synced)
+            record_sent(conn, store.owner_id, _get(conn, store.owner_id, oid), at, None, now)
+            status = _get(conn, store.owner_id, oid).status  # replied, if the reply is in
+        else:
             _record_interaction(conn, store.owner_id, oid, pid, medium, at, now)
         name = _name(conn, store.owner_id, pid)
-    return LoggedOutreach(oid, pid, name, medium, intent, "logged", at)
+    return LoggedOutreach(oid, pid, name, medium, intent, status, at)
 
 
 def _name(conn: Connection, owner_id: int, person_id: int) -> str:
