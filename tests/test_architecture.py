@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"identity", "history", "engine", "compose", "sample"},
     {"store", "sources", "transport", "exporters"},
     {"services"},
-    {"cli", "web", "__main__"},
+    {"cli", "web", "mcp", "__main__"},
 ]
 # within the domain, the packages that may be used by the others (engine uses history and
 # identity; compose uses engine's words; sample builds records)
