@@ -50,6 +50,7 @@ def serve_command(
         list[str] | None,
         typer.Option(
             "--trusted-proxy",
+            metavar="ADDRESS",
             help="Address of an https proxy in front (repeatable). Only its X-Forwarded-For and X-Forwarded-Proto are believed (the client address the login throttle counts, https); by default no one's are.",
         ),
     ] = None,
