@@ -137,13 +137,13 @@ def test_the_page_draws_each_chart_as_accessible_svg(client: TestClient) -> None
         assert f'id="chart-{key}-title"' in text and f'id="chart-{key}-desc"' in text
     # the time series is a full-width SVG; the categories are rows of text with a bar each
     assert 'viewBox="0 0 720 ' in text and 'width="100%"' in text
-    assert text.count('<ul class="hbars"') == 5
+    assert text.count('<div class="hbars"') == 5
     assert " style=" not in text  # the CSP forbids style attributes
     assert "Reply rate by medium: email: 50% (1 of 2)." in text  # the description
     assert '<th scope="row">email</th><td>50% (1 of 2)</td>' in text  # the data table
     assert "<script" not in text.split("</head>")[1]
     # the email bar is half the width of the scale (0 to 100%)
-    medium = text.split('id="chart-by_medium-head"')[1].split("</li>")[0]
+    medium = text.split('id="chart-by_medium-head"')[1].split('<div class="hb-row">')[1]
     assert '<span class="hb-label">email</span>' in medium
     [width] = re.findall(r'<rect class="bar" x="0" y="0" width="([\d.]+)"', medium)
     assert float(width) == pytest.approx(50.0)
