@@ -211,6 +211,7 @@ def rank_paths(
     best first. ``ties`` are mine; a link whose introducer is not among them is no path,
     except a teammate's (kind ``team``), who is reached through the team."""
     paths: dict[tuple[str, int], Path] = {}
+    mine: dict[int, float] = {}  # the weight of my tie to each introducer, once
 
     def offer(key: tuple[str, int], path: Path) -> None:
         if key not in paths or path.score > paths[key].score:
@@ -238,11 +239,15 @@ def rank_paths(
         tie = ties.get(link.introducer)
         if tie is None or not (tie.messages or tie.meetings):
             continue
+        if link.introducer not in mine:
+            mine[link.introducer] = max(0.0, tie_weight(tie, today))
+        score = math.sqrt(mine[link.introducer] * max(0.0, w2))
+        best = paths.get(("via", link.introducer))
+        if best is not None and best.score >= score:
+            continue  # most links lose: build a path only for a better one
         second["from"] = tie.name
-        w1 = tie_weight(tie, today)
         first = {"from": "you", "to": tie.name, "kind": "tie", "words": my_words(tie)}
-        score = math.sqrt(max(0.0, w1) * max(0.0, w2))
-        offer(("via", link.introducer), Path(link.target, target, score, tie.person_id, tie.name,
-                                             is_dormant(tie, today), [first, second]))  # fmt: skip
+        paths[("via", link.introducer)] = Path(link.target, target, score, tie.person_id, tie.name,
+                                               is_dormant(tie, today), [first, second])  # fmt: skip
     ranked = sorted(paths.values(), key=lambda p: (-p.score, p.introducer or "", p.target))
     return ranked[:limit]
