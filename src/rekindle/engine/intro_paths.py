@@ -173,7 +173,9 @@ def shared_employers(
                 end = min(s.end or today, t.end or today)
                 if end <= start:
                     continue
-                found = (t.organisation, (end - start).days / 365.25, end, True)
+                found: tuple[str, float, date | None, bool] = (
+                    t.organisation, (end - start).days / 365.25, end, True
+                )  # fmt: skip
             else:
                 found = (t.organisation, 0.0, _day(s.end or t.end), False)
             key = (s.person_id, t.person_id)
