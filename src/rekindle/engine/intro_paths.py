@@ -50,6 +50,8 @@ class Link:
     last: date | None
     words: str
     meetings: int = 0
+    #: a teammate's name, for a link of kind ``team`` (they are no person of mine)
+    teammate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,7 @@ def rank_paths(
         second = {"from": None, "to": target, "kind": link.kind, "words": link.words}
         w2 = hop_weight(link.amount, link.last, today)
         if link.kind == "team":
-            teammate = link.words.split(" (", 1)[0]
+            teammate = link.teammate or "a teammate"
             second["from"] = teammate
             first = {"from": "you", "to": teammate, "kind": "team", "words": "your teammate"}
             path = Path(link.target, target, math.sqrt(w2), None, teammate, False, [first, second])

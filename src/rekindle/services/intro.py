@@ -95,10 +95,10 @@ def _team_links(conn: Connection, owner_id: int, pid: int, name: str) -> list[Li
     links = []
     for t in team_q.teammate_ties(conn, owner_id, pid):
         last = t.last_contact.date() if t.last_contact else None
-        words = f"{t.teammate} (a teammate) knows {name}: {tier_for_peak(t.peak)} tie at its best"
+        words = f"{t.teammate} knows {name}: {tier_for_peak(t.peak)} tie at its best"
         if last:
             words += f", last in touch in {last.year}"
-        links.append(Link(-1, pid, "team", t.peak, last, words))
+        links.append(Link(-1, pid, "team", t.peak, last, words, teammate=t.teammate))
     return links
 
 
