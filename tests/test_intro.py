@@ -159,3 +159,28 @@ def test_group_contact_weighs_less_than_personal_contact() -> None:
     one = Tie(1, "a", 10, 0, None, None, personal=1.0)
     group = Tie(2, "b", 10, 0, None, None, personal=0.0)
     assert tie_weight(group, today) < tie_weight(one, today)
+
+
+def test_a_teammate_who_shares_is_a_path_and_one_who_does_not_is_not(store: Store) -> None:
+    from dataclasses import replace
+
+    from rekindle.services import accounts
+
+    def member(name: str) -> Store:
+        account = accounts.add_user(store, name, "correct horse battery", display_name=name.title())
+        mine = replace(store, owner_id=account.owner_id)
+        import_items(mine, [contact(2, "Lee Lopez", LEE, org="Acme Corp")], "cards.vcf", "test")
+        return mine
+
+    alice, bob = member("alice"), member("bob")
+    me_svc.add_address(bob, ME)
+    sync(bob, [msg(1, ME, [LEE], days=700, subject="hi"),
+               msg(2, LEE, [ME], days=701, subject="Re: hi", reply_to="<m1@test>")])  # fmt: skip
+    accounts.set_sharing(alice, True)
+    assert svc.find_paths(alice, "Lee Lopez", now=NOW).paths == []  # Bob does not share
+    accounts.set_sharing(bob, True)
+    [path] = svc.find_paths(alice, "Lee Lopez", now=NOW).paths
+    assert path.introducer == "Bob" and path.introducer_id is None
+    assert path.hops[1]["kind"] == "team"
+    assert path.explanation.startswith("Bob: your teammate; Bob knows Lee Lopez: ")
+    assert "tie at its best, last in touch in 2025" in path.explanation

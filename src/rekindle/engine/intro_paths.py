@@ -50,6 +50,8 @@ class Link:
     last: date | None
     words: str
     meetings: int = 0
+    #: a teammate's name, for a link of kind ``team`` (they are no person of mine)
+    teammate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,9 @@ def shared_employers(
                 end = min(s.end or today, t.end or today)
                 if end <= start:
                     continue
-                found = (t.organisation, (end - start).days / 365.25, end, True)
+                found: tuple[str, float, date | None, bool] = (
+                    t.organisation, (end - start).days / 365.25, end, True
+                )  # fmt: skip
             else:
                 found = (t.organisation, 0.0, _day(s.end or t.end), False)
             key = (s.person_id, t.person_id)
@@ -211,6 +215,7 @@ def rank_paths(
     best first. ``ties`` are mine; a link whose introducer is not among them is no path,
     except a teammate's (kind ``team``), who is reached through the team."""
     paths: dict[tuple[str, int], Path] = {}
+    mine: dict[int, float] = {}  # the weight of my tie to each introducer, once
 
     def offer(key: tuple[str, int], path: Path) -> None:
         if key not in paths or path.score > paths[key].score:
@@ -229,7 +234,7 @@ def rank_paths(
         second = {"from": None, "to": target, "kind": link.kind, "words": link.words}
         w2 = hop_weight(link.amount, link.last, today)
         if link.kind == "team":
-            teammate = link.words.split(" (", 1)[0]
+            teammate = link.teammate or "a teammate"
             second["from"] = teammate
             first = {"from": "you", "to": teammate, "kind": "team", "words": "your teammate"}
             path = Path(link.target, target, math.sqrt(w2), None, teammate, False, [first, second])
@@ -238,11 +243,15 @@ def rank_paths(
         tie = ties.get(link.introducer)
         if tie is None or not (tie.messages or tie.meetings):
             continue
+        if link.introducer not in mine:
+            mine[link.introducer] = max(0.0, tie_weight(tie, today))
+        score = math.sqrt(mine[link.introducer] * max(0.0, w2))
+        best = paths.get(("via", link.introducer))
+        if best is not None and best.score >= score:
+            continue  # most links lose: build a path only for a better one
         second["from"] = tie.name
-        w1 = tie_weight(tie, today)
         first = {"from": "you", "to": tie.name, "kind": "tie", "words": my_words(tie)}
-        score = math.sqrt(max(0.0, w1) * max(0.0, w2))
-        offer(("via", link.introducer), Path(link.target, target, score, tie.person_id, tie.name,
-                                             is_dormant(tie, today), [first, second]))  # fmt: skip
+        paths[("via", link.introducer)] = Path(link.target, target, score, tie.person_id, tie.name,
+                                               is_dormant(tie, today), [first, second])  # fmt: skip
     ranked = sorted(paths.values(), key=lambda p: (-p.score, p.introducer or "", p.target))
     return ranked[:limit]

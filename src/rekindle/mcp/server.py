@@ -35,9 +35,8 @@ INSTRUCTIONS = (
     "and suggests whom to reconnect with. People are named by id, email address or name. "
     "Drafts are never sent: show them to the user."
 )
-READ = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
-WRITE = ToolAnnotations(readOnlyHint=False, destructiveHint=False, openWorldHint=False)
-WRITE_TOOLS = ("mark_done", "log_outcome")
+READ = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
 
 
 def _text(data: Any) -> str:
@@ -137,10 +136,12 @@ def build_server(store: Store, allow_writes: bool = False) -> MCPServer:
         proposes a thank-you draft (`rekindle outreach outcome ID OUTCOME --json`)."""
         return outcomes.record_outcome(store, outreach_id, outcome, note).as_json()
 
-    for fn in (plan, why, search_people, history, intro, draft):
+    reading: tuple[Callable[..., Any], ...] = (plan, why, search_people, history, intro, draft)
+    writing: tuple[Callable[..., Any], ...] = (mark_done, log_outcome)
+    for fn in reading:
         server.add_tool(_guarded(fn), annotations=READ, structured_output=False)
     if allow_writes:
-        for fn in (mark_done, log_outcome):
+        for fn in writing:
             server.add_tool(_guarded(fn), annotations=WRITE, structured_output=False)
     return server
 

@@ -32,8 +32,8 @@ from rekindle.store import intro as iq
 from rekindle.store import team as team_q
 from rekindle.store.database import utcnow
 
-#: the most colleagues of a person's employers looked at
-MAX_COLLEAGUES = 2000
+#: the most colleagues (at the same employer at the same time) of a person looked at
+MAX_COLLEAGUES = 1000
 _LEADS = ("someone at ", "somebody at ", "people at ", "anyone at ", "at ")
 
 
@@ -79,7 +79,7 @@ def _employer_links(
     conn: Connection, owner_id: int, targets: dict[int, str], now: datetime
 ) -> list[Link]:
     theirs = iq.stints_of(conn, owner_id, list(targets))
-    colleagues = iq.colleagues_at(conn, owner_id, [s.organisation for s in theirs], MAX_COLLEAGUES)
+    colleagues = iq.colleagues_at(conn, owner_id, theirs, MAX_COLLEAGUES)
     found = shared_employers(colleagues, theirs, now.date())
     names = iq.names_of(conn, owner_id, list({i for i, _ in found}))
     names.update(targets)
@@ -95,10 +95,10 @@ def _team_links(conn: Connection, owner_id: int, pid: int, name: str) -> list[Li
     links = []
     for t in team_q.teammate_ties(conn, owner_id, pid):
         last = t.last_contact.date() if t.last_contact else None
-        words = f"{t.teammate} (a teammate) knows {name}: {tier_for_peak(t.peak)} tie at its best"
+        words = f"{t.teammate} knows {name}: {tier_for_peak(t.peak)} tie at its best"
         if last:
             words += f", last in touch in {last.year}"
-        links.append(Link(-1, pid, "team", t.peak, last, words))
+        links.append(Link(-1, pid, "team", t.peak, last, words, teammate=t.teammate))
     return links
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, String, case, cast, func, literal, select
+from sqlalchemy import Connection, String, and_, func, or_, select, type_coerce
 
 from rekindle.engine.intro_paths import Stint, Tie
 from rekindle.store.people import active_person
@@ -16,7 +17,7 @@ from rekindle.store.schema import affiliation, interaction, interaction_person, 
 from rekindle.store.schema_history import tie_stats
 
 #: the most people an organisation query starts from (the best-known first)
-MAX_TARGETS = 400
+MAX_TARGETS = 30
 #: mail or a meeting with more than this many others says nothing about who knows whom
 MAX_GROUP = 12
 #: the largest IN-list sent at once
@@ -86,24 +87,24 @@ def names_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict
 
 def seen_together(conn: Connection, owner_id: int, target_ids: Sequence[int]) -> list[Together]:
     """For each target, the others who were on the same small mail threads and meetings:
-    distinct threads (a mail without a thread id counts as its own), meetings, first and last."""
+    distinct threads (a mail without a thread id counts as its own), meetings, first and last.
+    The rows are counted here rather than in SQL: two distinct counts per pair cost SQLite a
+    sort each, more than reading the rows."""
     mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
     i = interaction.c
-    is_meeting = i.channel == "meeting"
-    thread_key = func.coalesce(i.thread, cast(i.id, String))
-    out: list[Together] = []
+    found: dict[tuple[int, int], tuple[set[Any], set[int], Any, Any]] = {}
     for chunk in _chunks(target_ids):
         stmt = (
             select(
-                mine.c.person_id.label("target"),
-                theirs.c.person_id.label("other"),
-                func.count(func.distinct(case((is_meeting, literal(None)), else_=thread_key))),
-                func.count(func.distinct(case((is_meeting, i.id), else_=literal(None)))),
-                func.min(mine.c.occurred_at),
-                func.max(mine.c.occurred_at),
+                mine.c.person_id,
+                theirs.c.person_id,
+                mine.c.interaction_id,
+                i.thread,
+                i.channel,
+                type_coerce(mine.c.occurred_at, _RAW),
             )
-            .join(theirs, theirs.c.interaction_id == mine.c.interaction_id)
             .join(interaction, i.id == mine.c.interaction_id)
+            .join(theirs, theirs.c.interaction_id == mine.c.interaction_id)
             .where(
                 mine.c.owner_id == owner_id,
                 mine.c.person_id.in_(chunk),
@@ -111,11 +112,32 @@ def seen_together(conn: Connection, owner_id: int, target_ids: Sequence[int]) ->
                 i.group_size > 1,
                 i.group_size <= MAX_GROUP,
             )
-            .group_by(mine.c.person_id, theirs.c.person_id)
         )
-        for target, other, threads, meetings, first, last in conn.execute(stmt):
-            out.append(Together(int(target), int(other), int(threads), int(meetings), first, last))
-    return out
+        for target, other, iid, thread, channel, at in conn.execute(stmt):
+            key = (target, other)
+            seen = found.get(key)
+            if seen is None:
+                seen = found[key] = (set(), set(), at, at)
+            elif at < seen[2] or at > seen[3]:
+                seen = found[key] = (seen[0], seen[1], min(at, seen[2]), max(at, seen[3]))
+            if channel == "meeting":
+                seen[1].add(iid)
+            else:
+                seen[0].add(thread or iid)
+    return [
+        Together(int(t), int(o), len(threads), len(meetings), _when(first), _when(last))
+        for (t, o), (threads, meetings, first, last) in found.items()
+    ]
+
+
+#: a time read as the driver gives it (SQLite: sortable text; PostgreSQL: a datetime), so
+#: only each pair's first and last are converted
+_RAW = String()
+
+
+def _when(raw: Any) -> datetime:
+    when = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def stints_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> list[Stint]:
@@ -132,17 +154,29 @@ def stints_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> lis
 
 
 def colleagues_at(
-    conn: Connection, owner_id: int, organisations: Sequence[str], limit: int
+    conn: Connection, owner_id: int, stints: Sequence[Stint], limit: int
 ) -> list[Stint]:
-    """Everyone who worked at one of these organisations (names compared without case)."""
-    names = list(dict.fromkeys(o.strip().lower() for o in organisations if o.strip()))[:20]
-    if not names:
-        return []
+    """Everyone who worked at the employer of one of these stints (names compared without
+    case) at a time that overlaps it; a stint without dates on either side counts as
+    overlapping (the engine weighs it less)."""
     a = affiliation.c
+    overlaps = []
+    for st in stints[:20]:
+        name = st.organisation.strip().lower()
+        if not name:
+            continue
+        when = []
+        if st.end is not None:
+            when.append(or_(a.start_date.is_(None), a.start_date <= st.end))
+        if st.start is not None:
+            when.append(or_(a.end_date.is_(None), a.end_date >= st.start))
+        overlaps.append(and_(func.lower(a.organisation) == name, *when))
+    if not overlaps:
+        return []
     rows = conn.execute(
         select(a.person_id, a.organisation, a.start_date, a.end_date)
         .join(person, person.c.id == a.person_id)
-        .where(active_person(owner_id), a.kind == "work", func.lower(a.organisation).in_(names))
+        .where(active_person(owner_id), a.kind == "work", or_(*overlaps))
         .limit(limit)
     )
     return [Stint(int(r.person_id), r.organisation, r.start_date, r.end_date) for r in rows]
