@@ -10,19 +10,22 @@
 4. :func:`candidates`: each tie scored, held back if it must be, and sorted into its list
    (Rekindle or Keep warm).
 5. :func:`pick`: the quota from the Rekindle list first, a short Keep warm section beside it,
-   each list diversified by maximal marginal relevance.
+   each list diversified by maximal marginal relevance across organisations, fields
+   (:mod:`rekindle.engine.fields`) and circles.
 6. :func:`suggestion`: each pick with its reasons, medium and opener.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
+from rekindle.engine.fields import goal_fields, infer_field
 from rekindle.engine.goal_match import GoalIndex, goal_terms
 from rekindle.engine.lists import (
     KEEP_WARM,
@@ -35,7 +38,7 @@ from rekindle.engine.lists import (
 )
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
-from rekindle.engine.plan import Candidate, held_reason, period_of, select
+from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
 from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
@@ -57,7 +60,7 @@ from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store import team as team_q
 from rekindle.store import ties as tq
-from rekindle.store.recall import last_subject
+from rekindle.store.recall import last_subject, subjects_by_person
 
 #: how many of the strongest ties of each list get their full features read (plus every
 #: person with an occasion, a goal match or a shared affiliation)
@@ -80,6 +83,16 @@ class Network:
     goal_text: str | None
     terms: list[str]
     index: GoalIndex | None
+    #: a person's words the goal is matched on (organisation, title, tags, notes)
+    index_texts: Callable[[int], list[str]]
+    #: each person's field from their organisation and title (None: nothing says)
+    fields: dict[int, str | None]
+    #: the fields the goal names
+    goal_fields: set[str]
+
+    def goal_field(self, pid: int) -> str | None:
+        found = self.fields.get(pid)
+        return found if found in self.goal_fields else None
 
     @property
     def ids(self) -> list[int]:
@@ -104,6 +117,8 @@ class Ties:
     features: dict[int, TieFeatures] = field(default_factory=dict)
     cadences: dict[int, Cadence] = field(default_factory=dict)
     occasions: dict[int, list[Occasion]] = field(default_factory=dict)
+    #: the goal's word index over the shortlist, subjects of shared mail included
+    goal_index: GoalIndex | None = None
 
 
 @dataclass
@@ -140,6 +155,7 @@ def compute_plan(
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         held_examples=pools.held_examples,
         dormant=len(pools.lists[REKINDLE]),
+        fields=fields_of(c for _, _, c in chosen),
     )
 
 
@@ -151,24 +167,29 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
     affiliations = eq.affiliations_by_person(conn, owner_id)
     me_id = pq.find_me(conn, owner_id)
     terms = goal_terms(goal_text or "")
-    index = None
-    if terms:
-        notes = eq.notes_by_person(conn, owner_id)
-        index = GoalIndex(
-            {
-                pid: [
-                    *(
-                        f"{a.organisation} {a.title or ''} {a.department or ''}"
-                        for a in affiliations.get(pid, [])
-                    ),
-                    *tags.get(pid, ()),
-                    *notes.get(pid, ()),
-                    edits.get(pid, {}).get("organisation", ""),
-                    edits.get(pid, {}).get("title", ""),
-                ]
-                for pid in ids
-            }
+    notes = eq.notes_by_person(conn, owner_id) if terms else {}
+
+    def texts(pid: int) -> list[str]:
+        return [
+            *(
+                f"{a.organisation} {a.title or ''} {a.department or ''}"
+                for a in affiliations.get(pid, [])
+            ),
+            *tags.get(pid, ()),
+            *notes.get(pid, ()),
+            edits.get(pid, {}).get("organisation", ""),
+            edits.get(pid, {}).get("title", ""),
+        ]
+
+    index = GoalIndex({pid: texts(pid) for pid in ids}) if terms else None
+    fields = {
+        pid: infer_field(
+            organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
+            edits.get(pid, {}).get("title") or _title(affiliations.get(pid, [])),
         )
+        for pid in ids
+        if pid in affiliations or pid in edits
+    }
     return Network(
         people=people,
         delivered=oq.last_delivered(conn, owner_id),
@@ -180,7 +201,14 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         goal_text=goal_text,
         terms=terms,
         index=index,
+        index_texts=texts,
+        fields=fields,
+        goal_fields=goal_fields(goal_text),
     )
+
+
+def _title(affiliations: list[Any]) -> str | None:
+    return next((a.title for a in affiliations if a.title), None)
 
 
 def shortlist(
@@ -203,6 +231,7 @@ def shortlist(
         for pid in [*dormant, *due]
         if occasions.get(pid)
         or (net.index is not None and net.index.match(pid, net.terms).value > 0)
+        or net.goal_field(pid)
         or (net.affiliations.get(pid) and net.my_periods)
     }
     top = set()
@@ -231,7 +260,7 @@ def read_ties(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
     selves = likely_me(conn, owner_id, net.people, short)
-    ties = Ties(occasions=occasions)
+    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short))
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
@@ -239,6 +268,24 @@ def read_ties(
         ties.features[pid] = f
         ties.cadences[pid] = net.cadence_of(pid, f, opts)
     return ties
+
+
+def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
+    """The goal's word index over the shortlist: organisation, title, department, tags, notes,
+    their field, and the subjects of your personal mail with them (None without a goal)."""
+    if net.index is None:
+        return None
+    subjects = subjects_by_person(conn, short)
+    return GoalIndex(
+        {
+            pid: [
+                *net.index_texts(pid),
+                net.fields.get(pid) or "",
+                *subjects.get(pid, ()),
+            ]
+            for pid in short
+        }
+    )
 
 
 def candidates(
@@ -255,6 +302,7 @@ def candidates(
         conn, owner_id, sorted(listed), now - timedelta(days=opts.lock_days)
     )
     names = {str(k): v for k, v in net.people.items()}
+    reach = eq.reach_by_person(conn, sorted(listed))
     weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
     pools = Pools()
     for pid, which in sorted(listed.items()):
@@ -279,13 +327,29 @@ def candidates(
             now.date(),
         )
         occasion = pools.occasion[pid] = best_occasion(ties.occasions.get(pid, []), now)
-        context = score_context(shared, occasion, now, net.index, pid, net.terms, net.goal_text)
+        context = score_context(
+            shared,
+            occasion,
+            now,
+            ties.goal_index,
+            pid,
+            net.terms,
+            net.goal_text,
+            net.goal_field(pid),
+        )
         org = organisation_of(net.edits.get(pid, {}), net.affiliations.get(pid, []))
         circles = frozenset(
             [*(f"tag:{t}" for t in net.tags.get(pid, ())), *(f"with:{p}" for p in f.circle_people)]
         )
         pools.lists[which].append(
-            Candidate(pid, net.people[pid], score(f, weights[which], context, names), org, circles)
+            Candidate(
+                pid,
+                net.people[pid],
+                score(f, weights[which], context, names),
+                org,
+                circles,
+                field=net.fields.get(pid) or infer_field(address=reach.get(pid, {}).get("email")),
+            )
         )
     return pools
 
@@ -343,6 +407,7 @@ def suggestion(
         opener=opener(c.name, occasion, pools.shared[pid], last, f),
         organisation=c.organisation,
         list=which,
+        field=c.field,
     )
 
 
