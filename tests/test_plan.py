@@ -15,7 +15,7 @@ from rekindle.engine.plan import Candidate, held_reason, period_of, select
 from rekindle.engine.scoring import Part, Score
 from rekindle.errors import UserError
 from rekindle.history.records import Address, MessageRecord
-from rekindle.services import history
+from rekindle.services import history, plan_compute
 from rekindle.services import me as me_svc
 from rekindle.services import plan as plan_svc
 from rekindle.services import plan_actions as act
@@ -228,7 +228,7 @@ def test_goal_lifts_matching_people(store: Store) -> None:
 def test_quota_and_cadence_settings(store: Store) -> None:
     network(store)
     settings_svc.change(store, "plan.quota", "1")
-    assert len(plan_svc.weekly_plan(store, NOW).suggestions) == 1
+    assert len([s for s in plan_svc.weekly_plan(store, NOW).suggestions if s.in_quota]) == 1
     settings_svc.change(store, "cadence.dormant", "5000")
     settings_svc.change(store, "cadence.occasional", "5000")
     settings_svc.change(store, "cadence.regular", "5000")
@@ -271,7 +271,9 @@ def test_cli_plan_and_actions(db_url: str) -> None:
     assert snoozed.exit_code == 0 and "snoozed until" in snoozed.output
     shown = runner.invoke(app, [*store_url, "show", str(first["person_id"])])
     assert f"#{first['person_id']} · snoozed until" in shown.output
-    held = json.loads(runner.invoke(app, [*store_url, "show", str(first["person_id"]), "--json"]).output)
+    held = json.loads(
+        runner.invoke(app, [*store_url, "show", str(first["person_id"]), "--json"]).output
+    )
     assert held["hold"].startswith("snoozed until")
     bad = runner.invoke(app, [*store_url, "snooze", str(first["person_id"]), "later"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
@@ -303,11 +305,11 @@ def test_shortlist_keeps_the_best_and_every_context_match(
 ) -> None:
     network(store)
     full = plan_svc.weekly_plan(store, NOW, quota=1, goal="Initech")
-    monkeypatch.setattr(plan_svc, "PRESELECT", 1)
+    monkeypatch.setattr(plan_compute, "PRESELECT", 1)
     narrow = plan_svc.weekly_plan(store, NOW, quota=1, goal="Initech")
-    assert names(narrow) == names(full) == ["Ina Initech"]  # Ina matches the goal
+    assert names(narrow)[:1] == names(full)[:1] == ["Ina Initech"]  # Ina matches the goal
     top = plan_svc.weekly_plan(store, NOW, quota=1, goal="")
-    monkeypatch.setattr(plan_svc, "PRESELECT", 1000)
+    monkeypatch.setattr(plan_compute, "PRESELECT", 1000)
     assert names(plan_svc.weekly_plan(store, NOW, quota=1, goal="")) == names(top)
 
 

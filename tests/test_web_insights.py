@@ -8,14 +8,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
 
-from rekindle.engine.tiers import TIERS, infer_tier
-from rekindle.history.tie_features import TieFeatures
+from rekindle.engine.tiers import TIERS, tier_for
 from rekindle.services import demo
 from rekindle.services import insights as svc
 from rekindle.services import outreach as log
@@ -102,11 +100,8 @@ def test_tier_sizes_and_dormancy_match_the_rules_person_by_person(store: Store) 
     for pid in ids:
         row = stats.get(pid)
         peak = row.peak_personal if row is not None else 0.0
-        tier = (
-            "regular"
-            if pid == ids[0]
-            else infer_tier(cast(TieFeatures, SimpleNamespace(peak=peak)))
-        )
+        counts = (row.messages_in, row.messages_out, row.meetings) if row is not None else (0, 0, 0)
+        tier = "regular" if pid == ids[0] else tier_for(peak, *counts)
         tiers[tier] += 1
         last = row.last_contact if row is not None else None
         label = svc.NEVER if last is None else svc.span_of((NOW - last).total_seconds() / 86400)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.engine.lists import TITLES
 from rekindle.errors import UserError
 from rekindle.services import plan as svc
 from rekindle.services import plan_actions as act
@@ -20,7 +21,9 @@ def plan_command(
     ] = None,
     goal: Annotated[
         str | None,
-        typer.Option("--goal", help="Rank for this goal instead of your current one (not stored)."),
+        typer.Option(
+            "--goal", help="Recompute for this goal instead of your current one (not stored)."
+        ),
     ] = None,
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Recompute this week's plan instead of reusing it.")
@@ -30,7 +33,9 @@ def plan_command(
 ) -> None:
     """This week's few people worth reconnecting with: why, the occasion, how, and an opener.
 
-    The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
+    Two lists: Rekindle (ties that mattered and went quiet: silent at least 180 days and 3x
+    their usual gap, with a two-way past) fills the quota first; Keep warm (active ties due a
+    check-in) is a short second section (`plan.keep_warm`, default 2). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
     plan = svc.weekly_plan(STATE.store(), quota=count, goal=goal, refresh=refresh)
@@ -51,31 +56,50 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
             "nobody to suggest now: import contacts (`rekindle import`) and sync mail "
             "(`rekindle sync mail`), or lift holds with `rekindle resume PERSON`"
         )
-    for i, s in enumerate(plan.suggestions, 1):
-        status = "" if s.status == "open" else f"  [green]({safe(s.status)})[/green]"
-        org = f" · {safe(s.organisation)}" if s.organisation else ""
-        console.print(
-            f"\n{i}. [bold]{safe(s.name)}[/bold]{org}  [dim]#{s.person_id} · {s.tier} tie · "
-            f"score {s.score:.2f}[/dim]{status}"
-        )
-        for reason in s.reasons:
-            console.print(f"   • {safe(reason)}")
-        if s.occasion:
-            console.print(f"   [yellow]occasion:[/yellow] {safe(s.occasion)}")
-        console.print(f"   [cyan]how:[/cyan] {s.medium}: {safe(s.medium_why)}")
-        console.print(f"   [cyan]opener:[/cyan] {safe(s.opener)}")
-        if why:
-            parts = ", ".join(f"{k} {v:.2f}" for k, v in s.parts.items() if v)
-            console.print(f"   [dim]{parts}[/dim]")
+    i = 0
+    for which, title in TITLES:
+        members = plan.of_list(which)
+        if not members:
+            continue
+        console.print(f"\n[bold underline]{title}[/bold underline]")
+        for s in members:
+            i += 1
+            _print_suggestion(i, s, why)
+    if plan.fields:
+        console.print(f"\n[dim]diversified across {_fields(plan.fields)}[/dim]")
     if not plan.stored:
         console.print(
-            f"\n[dim]{plan.considered} people, {plan.due} due for a check-in, "
+            f"\n[dim]{plan.considered} people, {plan.due} due for a check-in "
+            f"({plan.dormant} of them dormant with a two-way past), "
             f"{plan.held} held back (snoozed, awaiting a reply, or contacted lately)[/dim]"
         )
     console.print(
         "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "
         "`dismiss PERSON --reason …` · `never PERSON`[/dim]"
     )
+
+
+def _fields(fields: list[str]) -> str:
+    n = len(fields)
+    return f"{n} field{'s' if n != 1 else ''} ({safe(', '.join(fields))})"
+
+
+def _print_suggestion(i: int, s: svc.Suggestion, why: bool) -> None:
+    status = "" if s.status == "open" else f"  [green]({safe(s.status)})[/green]"
+    org = f" · {safe(s.organisation)}" if s.organisation else ""
+    console.print(
+        f"\n{i}. [bold]{safe(s.name)}[/bold]{org}  [dim]#{s.person_id} · {s.tier} tie · "
+        f"score {s.score:.2f}[/dim]{status}"
+    )
+    for reason in s.reasons:
+        console.print(f"   • {safe(reason)}")
+    if s.occasion:
+        console.print(f"   [yellow]occasion:[/yellow] {safe(s.occasion)}")
+    console.print(f"   [cyan]how:[/cyan] {s.medium}: {safe(s.medium_why)}")
+    console.print(f"   [cyan]opener:[/cyan] {safe(s.opener)}")
+    if why:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in s.parts.items() if v)
+        console.print(f"   [dim]{parts}[/dim]")
 
 
 def done_command(
@@ -211,6 +235,8 @@ def why_command(
             f"  looks like you, never planned: {safe('; '.join(w.looks_like_you))} "
             "(`rekindle me --suggest`)"
         )
+    if w.list_why:
+        console.print(f"  {safe(w.list_why)}")
     if w.held:
         console.print(f"  held back: {safe(w.held)}")
     if w.in_plan:

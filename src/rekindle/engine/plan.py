@@ -2,7 +2,7 @@
 
 Candidates arrive scored; people held back (snoozed, declined, do-not-contact, awaiting a
 reply, reached lately) never pass; the rest are picked by maximal marginal relevance so the
-list is not the top few of one employer, and ties break on the person id so the same inputs
+list is not the top few of one employer or one field, and ties break on the person id so the same inputs
 always give the same plan.
 """
 
@@ -16,6 +16,8 @@ from rekindle.engine.scoring import Score
 
 #: how much a pick's similarity to those already picked costs (0 = plain top-N)
 DIVERSITY = 0.35
+#: how alike two people of the same field (and different organisations) count
+SAME_FIELD = 0.6
 FREQUENCIES = ("week", "month")
 
 
@@ -27,6 +29,8 @@ class Candidate:
     organisation: str | None = None
     circles: frozenset[str] = field(default_factory=frozenset)
     held: str | None = None
+    #: their inferred field (industry or function), see :mod:`rekindle.engine.fields`
+    field: str | None = None
 
     @property
     def value(self) -> float:
@@ -34,12 +38,19 @@ class Candidate:
 
 
 def similarity(a: Candidate, b: Candidate) -> float:
-    """1 for the same organisation, else the overlap of their other contexts (tags, domain)."""
+    """1 for the same organisation, else at least :data:`SAME_FIELD` for the same field, else
+    the overlap of their other contexts (tags, circles)."""
     if a.organisation and b.organisation and a.organisation.casefold() == b.organisation.casefold():
         return 1.0
+    same_field = SAME_FIELD if a.field and a.field == b.field else 0.0
     if not a.circles or not b.circles:
-        return 0.0
-    return len(a.circles & b.circles) / len(a.circles | b.circles)
+        return same_field
+    return max(same_field, len(a.circles & b.circles) / len(a.circles | b.circles))
+
+
+def fields_of(picked: Iterable[Candidate]) -> list[str]:
+    """The distinct fields of the picks, in order of first appearance."""
+    return list(dict.fromkeys(c.field for c in picked if c.field))
 
 
 def select(

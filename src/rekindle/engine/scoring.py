@@ -17,11 +17,21 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from rekindle.engine.tiers import LOPSIDED, lopsided
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
 from rekindle.plural import counted
 
 #: the parts read from the history (their weights are fitted) and those set by design
-TIE_PARTS = ("strength", "history", "circles", "sightings", "dormancy", "reciprocity", "replies")
+TIE_PARTS = (
+    "strength",
+    "history",
+    "bond",
+    "circles",
+    "sightings",
+    "dormancy",
+    "reciprocity",
+    "replies",
+)
 CONTEXT_PARTS = ("shared", "goal", "timing")
 PARTS = TIE_PARTS + CONTEXT_PARTS
 
@@ -106,6 +116,22 @@ def history(f: TieFeatures) -> float:
     return 0.4 * days + 0.3 * span + 0.3 * peak
 
 
+def bond_peak(f: TieFeatures) -> float:
+    """The tie's peak strength, counting a lopsided tie only as far as it was answered."""
+    low, high = sorted((f.messages_in, f.messages_out))
+    if not lopsided(f.messages_in, f.messages_out, f.meetings):
+        return f.peak
+    return f.peak * (low + f.meetings) / (LOPSIDED * high)
+
+
+def bond(f: TieFeatures) -> float:
+    """How strong the tie was at its best, in reciprocated personal contact (a close tie ~0.4,
+    one of your strongest near 1)."""
+    if not f.two_way:
+        return 0.0
+    return 1.0 - math.exp(-bond_peak(f) / 40.0)
+
+
 def circles(f: TieFeatures) -> float:
     return 1.0 - math.exp(-f.circles / 2.0)
 
@@ -140,6 +166,7 @@ def tie_parts(f: TieFeatures) -> dict[str, float]:
     return {
         "strength": strength(f),
         "history": history(f),
+        "bond": bond(f),
         "circles": circles(f),
         "sightings": sightings(f),
         "dormancy": dormancy(f),
@@ -201,6 +228,12 @@ def _tie_reasons(f: TieFeatures, names: Mapping[str, str]) -> dict[str, str]:
                 f"in touch on {counted(f.active_days, 'day')} from {month(f.first)} to {month(f.last)}, "
                 f"closest around {month(f.peak_at)}"
             )
+    if f.two_way and f.peak_at is not None and bond(f) > 0:
+        meetings = f", {counted(f.meetings, 'meeting')}" if f.meetings else ""
+        out["bond"] = (
+            f"a two-way tie ({f.messages_in} in, {f.messages_out} out{meetings}), "
+            f"strongest around {month(f.peak_at)}"
+        )
     if f.circle_people:
         who = ", ".join(names.get(k, k) for k in f.circle_people)
         out["circles"] = f"shared conversations with people you talk to now ({who})"

@@ -1,7 +1,9 @@
 """Tiers of closeness and their check-in cadences (pure).
 
 A tier is how close a tie is meant to be. It is inferred from the history (the strongest the
-tie ever was), and can be set per person, per tag or per tier in the settings.
+tie ever was, in reciprocated personal contact), and can be set per person, per tag or per tier
+in the settings. A lopsided tie (one side wrote, the other rarely answered) is at most
+occasional, however many messages it holds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,31 @@ DEFAULT_CADENCE_DAYS = {"close": 30, "regular": 90, "occasional": 180, "dormant"
 
 #: the peak decayed strength (about one 1:1 exchange counts 1-2) that makes each tier
 PEAK_FOR = (("close", 20.0), ("regular", 8.0), ("occasional", 3.0))
+#: the quieter side's messages (meetings count for both) below this share of the louder side's
+#: make a tie lopsided; it needs at least LOPSIDED_LEAST messages to tell
+LOPSIDED = 0.2
+LOPSIDED_LEAST = 5
+#: the highest tier a lopsided tie reaches
+LOPSIDED_TIER = "occasional"
+
+
+def lopsided(messages_in: int, messages_out: int, meetings: int = 0) -> bool:
+    """One side wrote, the other rarely answered (3 in, 63 out)."""
+    low, high = sorted((messages_in, messages_out))
+    if messages_in + messages_out < LOPSIDED_LEAST:
+        return False
+    return low + meetings < LOPSIDED * high
+
+
+def lopsided_words(f: TieFeatures) -> str:
+    """Why a lopsided tie is not counted close, in words ('' when it is not lopsided)."""
+    if not lopsided(f.messages_in, f.messages_out, f.meetings):
+        return ""
+    if f.messages_out >= f.messages_in:
+        side = f"you wrote {f.messages_out}, they answered {f.messages_in}"
+    else:
+        side = f"they wrote {f.messages_in}, you answered {f.messages_out}"
+    return f"one-sided ({side}): counted {LOPSIDED_TIER} at most"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +54,17 @@ class Cadence:
 
 
 def infer_tier(f: TieFeatures) -> str:
-    """The tier the history suggests: how strong the tie was at its best."""
-    return tier_for_peak(f.peak)
+    """The tier the history suggests: how strong the tie was at its best, if both sides wrote."""
+    return tier_for(f.peak, f.messages_in, f.messages_out, f.meetings)
+
+
+def tier_for(peak: float, messages_in: int, messages_out: int, meetings: int = 0) -> str:
+    tier = tier_for_peak(peak)
+    if lopsided(messages_in, messages_out, meetings) and TIERS.index(tier) < TIERS.index(
+        LOPSIDED_TIER
+    ):
+        return LOPSIDED_TIER
+    return tier
 
 
 def tier_for_peak(peak: float) -> str:
@@ -56,6 +92,8 @@ def cadence_for(
     if tagged:
         return Cadence(tier, min(tagged), "from their tag")
     how = "the tier you set for them" if person_tier in TIERS else "the tier their history shows"
+    if person_tier not in TIERS and lopsided_words(f):
+        how += f"; {lopsided_words(f)}"
     return Cadence(tier, days_by_tier[tier], f"from {how}")
 
 

@@ -85,4 +85,3 @@ def other_selves(store: Store) -> list[dict[str, Any]]:
                 }
             )
     return out
-

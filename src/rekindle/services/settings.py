@@ -30,7 +30,26 @@ SETTINGS = {
             None,
         ),
         Setting("keep_photos", "keep contact photos from vCards (yes/no)", "no"),
-        Setting("plan.quota", "people in each plan (1 for one person per plan)", "3"),
+        Setting(
+            "plan.quota",
+            "people in each plan, from the Rekindle list first (1 for one person per plan)",
+            "3",
+        ),
+        Setting(
+            "plan.keep_warm",
+            "active ties due a check-in shown beside the quota, in the Keep warm section (0: none)",
+            "2",
+        ),
+        Setting(
+            "plan.rekindle_days",
+            "days of silence, at least, before a tie that mattered is on the Rekindle list",
+            "180",
+        ),
+        Setting(
+            "plan.gap_multiple",
+            "... and at least this many of the tie's usual gaps (a number, e.g. 3 or 2.5)",
+            "3",
+        ),
         Setting("plan.frequency", "how often a new plan comes: week or month", "week"),
         Setting(
             "plan.lock_days",
@@ -85,10 +104,24 @@ PREFIXED = {
 
 
 def _check(key: str, value: str) -> str:
-    if key.startswith("cadence.") or key in ("plan.quota", "plan.lock_days"):
-        if not value.strip().isdigit() or (key != "plan.lock_days" and int(value) == 0):
+    if key.startswith("cadence.") or key in (
+        "plan.quota",
+        "plan.lock_days",
+        "plan.keep_warm",
+        "plan.rekindle_days",
+    ):
+        zero_ok = key in ("plan.lock_days", "plan.keep_warm")
+        if not value.strip().isdigit() or (not zero_ok and int(value) == 0):
             raise UserError(f"{key} takes a whole number of days or people, above zero")
         return str(int(value))
+    if key == "plan.gap_multiple":
+        try:
+            multiple = float(value)
+        except ValueError:
+            raise UserError(f"{key} takes a number, e.g. 3") from None
+        if not 0 < multiple <= 100:
+            raise UserError(f"{key} takes a number above 0, at most 100")
+        return str(multiple)
     if key == "plan.frequency":
         if value.strip().lower() not in ("week", "month"):
             raise UserError("plan.frequency takes week or month")

@@ -13,6 +13,9 @@ from rekindle.engine.scoring import Context
 from rekindle.engine.shared_context import Period, SharedAffiliation
 from rekindle.history.tie_features import TieFeatures
 
+#: the goal part of a person whose field the goal names (a full word match scores 1)
+FIELD_GOAL = 0.8
+
 
 def hold_words(hold: Any | None) -> str | None:
     if hold is None:
@@ -54,7 +57,9 @@ def score_context(
     pid: int,
     terms: list[str],
     goal_text: str | None,
+    goal_field: str | None = None,
 ) -> Context:
+    """The context parts; ``goal_field`` is the person's field when the goal names it."""
     shared_value = 0.0
     shared_reason = ""
     if shared:
@@ -69,6 +74,9 @@ def score_context(
         goal_value = m.value
         if m.matched:
             goal_reason = f"fits your goal \u201c{goal_text}\u201d ({', '.join(m.matched)})"
+    if goal_field and goal_value < FIELD_GOAL:
+        goal_value = FIELD_GOAL
+        goal_reason = f"fits your goal \u201c{goal_text}\u201d (works in {goal_field})"
     timing = timing_strength(occasion, now.date()) if occasion else 0.0
     return Context(
         shared=shared_value,

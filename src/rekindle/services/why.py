@@ -12,17 +12,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
+
+from rekindle.engine.lists import REKINDLE, list_of, list_reasons, list_words, rekindle_weights
 from rekindle.engine.medium import Reach, choose_medium
+from rekindle.engine.occasions import Occasion
 from rekindle.engine.plan import held_reason, period_of
-from rekindle.engine.scoring import score
+from rekindle.engine.scoring import Score, score
 from rekindle.engine.shared_context import shared_affiliations
-from rekindle.engine.tiers import cadence_for, is_due
-from rekindle.history.tie_features import RECENT_DAYS, tie_features
+from rekindle.engine.tiers import Cadence, cadence_for, is_due
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import resolve_person
-from rekindle.services.plan import ENGINE_EDITS, options
+from rekindle.services.plan_options import ENGINE_EDITS, Options, options
 from rekindle.services.suggestion_parts import (
     affiliation_period,
     best_occasion,
@@ -59,6 +63,10 @@ class Why:
     in_plan: str | None = None
     #: why this record looks like you (then no plan ever suggests it)
     looks_like_you: list[str] = field(default_factory=list)
+    #: the plan's list they belong on now: "rekindle", "keep-warm" or None
+    list: str | None = None
+    #: why that list, in words
+    list_why: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -70,85 +78,126 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
     with store.read() as conn:
         pid = resolve_person(conn, owner, ref, region)
         opts = options(get_settings(conn, owner))
-        contacts = tq.contacts_by_person(conn, [pid]).get(pid, [])
-        delivered = oq.last_delivered_to(conn, owner, pid)
-        if delivered is not None:
-            contacts = [*contacts, Contact(delivered, "out", "outreach")]
-        recent = eq.recent_personal_counts(
-            conn, owner, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
-        )
-        f = tie_features(contacts, now, recent)
+        name = eq.names_of(conn, owner, [pid]).get(pid, "")
+        f, delivered = _tie(conn, owner, pid, now)
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
-        cadence = cadence_for(
-            f,
-            person_tier=edits.get("tier"),
-            person_days=int(edits["cadence"]) if edits.get("cadence", "").isdigit() else None,
-            tags=pq.tags_of(conn, pid),
-            tag_days=opts.tag_days,
-            tier_days=opts.tier_days,
-        )
-        mate = team_q.teammate_outreach(
-            conn, owner, [pid], now - timedelta(days=opts.lock_days)
-        ).get(pid)
-        held = held_reason(
-            hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid)),
-            awaiting_since=oq.awaiting_reply(conn, owner).get(pid),
-            last_outreach=delivered,
-            now=now,
-            lock_days=opts.lock_days,
-            teammate=(mate.teammate, mate.at) if mate else None,
-        )
-        me_id = pq.find_me(conn, owner)
-        mine = [affiliation_period(a) for a in pq.affiliations_of(conn, me_id)] if me_id else []
-        shared = shared_affiliations(
-            mine, [affiliation_period(a) for a in pq.affiliations_of(conn, pid)], now.date()
-        )
-        occasion = best_occasion(occasions_for(conn, owner, [pid], now.date()).get(pid, []), now)
-        context = score_context(shared, occasion, now, None, pid, [], None)
-        names = eq.names_of(conn, owner, [int(k) for k in f.circle_people if str(k).isdigit()])
-        s = score(f, opts.weights, context, {str(k): v for k, v in names.items()})
-        reach = eq.reach_by_person(conn, [pid]).get(pid, {})
-        last = last_subject(conn, pid)
-        medium = choose_medium(
-            f,
-            cadence.tier,
-            Reach(
-                email="email" in reach,
-                linkedin="linkedin" in reach,
-                phone="phone" in reach,
-                preferred=edits.get("medium"),
-                last_two_way_channel=last.channel if last else None,
-            ),
-        )
+        cadence = _cadence(conn, pid, f, edits, opts)
+        due = is_due(f, cadence)
+        which = list_of(f, cadence.tier, due, opts.lists)
+        s, occasion = _score(conn, owner, pid, f, now, opts, which)
+        medium = _medium(conn, pid, f, cadence, edits)
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
-        name = eq.names_of(conn, owner, [pid]).get(pid, "")
-        selves = is_likely_me(conn, owner, pid, name)
-    return Why(
-        person_id=pid,
-        name=name,
-        tier=cadence.tier,
-        cadence_days=cadence.days,
-        cadence_why=cadence.why,
-        silent_days=int(f.silence_days) if f.silence_days is not None else None,
-        due=is_due(f, cadence),
-        held=held,
-        total=round(s.total, 4),
-        parts=[
-            {
-                "name": p.name,
-                "value": p.value,
-                "weight": p.weight,
-                "contribution": round(p.contribution, 4),
-                "reason": p.reason,
-            }
-            for p in s.parts
-            if p.name != "goal"
-        ],
-        reasons=s.reasons(3),
-        occasion=occasion.detail if occasion else None,
-        medium=medium.medium,
-        medium_why=medium.why,
-        in_plan=period if planned else None,
-        looks_like_you=selves,
+        w = Why(
+            person_id=pid,
+            name=name,
+            tier=cadence.tier,
+            cadence_days=cadence.days,
+            cadence_why=cadence.why,
+            silent_days=int(f.silence_days) if f.silence_days is not None else None,
+            due=due,
+            held=_held(conn, owner, pid, delivered, now, opts),
+            total=round(s.total, 4),
+            parts=[
+                {
+                    "name": p.name,
+                    "value": p.value,
+                    "weight": p.weight,
+                    "contribution": round(p.contribution, 4),
+                    "reason": p.reason,
+                }
+                for p in s.parts
+                if p.name != "goal"
+            ],
+            reasons=list_reasons(s, which),
+            occasion=occasion.detail if occasion else None,
+            medium=medium.medium,
+            medium_why=medium.why,
+            in_plan=period if planned else None,
+            looks_like_you=is_likely_me(conn, owner, pid, name),
+            list=which,
+            list_why=list_words(f, cadence.tier, due, opts.lists),
+        )
+    return w
+
+
+def _tie(conn: Connection, owner: int, pid: int, now: datetime) -> tuple[TieFeatures, Any]:
+    """The tie's features as the plan reads them (an outreach is contact too)."""
+    contacts = tq.contacts_by_person(conn, [pid]).get(pid, [])
+    delivered = oq.last_delivered_to(conn, owner, pid)
+    if delivered is not None:
+        contacts = [*contacts, Contact(delivered, "out", "outreach")]
+    recent = eq.recent_personal_counts(
+        conn, owner, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+    )
+    return tie_features(contacts, now, recent), delivered
+
+
+def _cadence(
+    conn: Connection, pid: int, f: TieFeatures, edits: dict[str, str], opts: Options
+) -> Cadence:
+    return cadence_for(
+        f,
+        person_tier=edits.get("tier"),
+        person_days=int(edits["cadence"]) if edits.get("cadence", "").isdigit() else None,
+        tags=pq.tags_of(conn, pid),
+        tag_days=opts.tag_days,
+        tier_days=opts.tier_days,
+    )
+
+
+def _held(
+    conn: Connection, owner: int, pid: int, delivered: Any, now: datetime, opts: Options
+) -> str | None:
+    mate = team_q.teammate_outreach(conn, owner, [pid], now - timedelta(days=opts.lock_days)).get(
+        pid
+    )
+    return held_reason(
+        hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid)),
+        awaiting_since=oq.awaiting_reply(conn, owner).get(pid),
+        last_outreach=delivered,
+        now=now,
+        lock_days=opts.lock_days,
+        teammate=(mate.teammate, mate.at) if mate else None,
+    )
+
+
+def _score(
+    conn: Connection,
+    owner: int,
+    pid: int,
+    f: TieFeatures,
+    now: datetime,
+    opts: Options,
+    which: str | None,
+) -> tuple[Score, Occasion | None]:
+    """The parts with the weights of the person's list (the goal part is left to the plan)."""
+    me_id = pq.find_me(conn, owner)
+    mine = [affiliation_period(a) for a in pq.affiliations_of(conn, me_id)] if me_id else []
+    shared = shared_affiliations(
+        mine, [affiliation_period(a) for a in pq.affiliations_of(conn, pid)], now.date()
+    )
+    occasion = best_occasion(occasions_for(conn, owner, [pid], now.date()).get(pid, []), now)
+    context = score_context(shared, occasion, now, None, pid, [], None)
+    names = eq.names_of(conn, owner, [int(k) for k in f.circle_people if str(k).isdigit()])
+    weights = rekindle_weights(opts.weights) if which == REKINDLE else opts.weights
+    s = score(f, weights, context, {str(k): v for k, v in names.items()})
+    return s, occasion
+
+
+def _medium(
+    conn: Connection, pid: int, f: TieFeatures, cadence: Cadence, edits: dict[str, str]
+) -> Any:
+    reach = eq.reach_by_person(conn, [pid]).get(pid, {})
+    last = last_subject(conn, pid)
+    return choose_medium(
+        f,
+        cadence.tier,
+        Reach(
+            email="email" in reach,
+            linkedin="linkedin" in reach,
+            phone="phone" in reach,
+            preferred=edits.get("medium"),
+            last_two_way_channel=last.channel if last else None,
+        ),
     )

@@ -18,6 +18,7 @@ from rekindle.store.outreach import DELIVERED
 from rekindle.store.schema import interaction, interaction_person, person, person_edit
 from rekindle.store.schema_engine import outreach
 from rekindle.store.schema_history import tie_stats
+from rekindle.store.tier_sql import inferred_tier
 
 #: statuses of a message that went out and may get a reply (a logged call is not waiting)
 MESSAGES = ("sent", "replied", "no-reply", "declined")
@@ -138,8 +139,7 @@ def people_by_tier(
         .where(person_edit.c.owner_id == owner_id, person_edit.c.field == "tier")
         .subquery()
     )
-    peak = func.coalesce(tie_stats.c.peak_personal, tie_stats.c.peak_decayed, 0.0)
-    inferred = case(*((peak >= at, literal(tier)) for tier, at in peaks), else_=literal(lowest))
+    inferred = inferred_tier(peaks, lowest)
     tier = func.coalesce(edit.c.value, inferred).label("tier")
     rows = conn.execute(
         select(tier, func.count())

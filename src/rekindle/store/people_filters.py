@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, func, or_, select
 
 from rekindle.engine.tiers import PEAK_FOR, TIERS
 from rekindle.store import search
@@ -20,6 +20,7 @@ from rekindle.store.people import active_person
 from rekindle.store.schema import affiliation, person, person_edit, tag
 from rekindle.store.schema_history import tie_stats
 from rekindle.store.search import like_pattern
+from rekindle.store.tier_sql import inferred_tier
 
 SORTS = ("name", "last", "strength", "dormant")
 
@@ -92,8 +93,7 @@ def _statement(
     """The statement for one combination of filters, with bind parameters for every value."""
     owner_id: Any = bindparam("owner_id")
     tier_edit = person_edit.alias("tier_edit")
-    peak = func.coalesce(tie_stats.c.peak_personal, tie_stats.c.peak_decayed, 0.0)
-    inferred = case(*((peak >= value, literal(name)) for name, value in PEAK_FOR), else_="dormant")
+    inferred = inferred_tier(PEAK_FOR, "dormant")
     tier = case((tier_edit.c.value.in_(TIERS), tier_edit.c.value), else_=inferred).label("tier")
     stmt = (
         select(

@@ -1,7 +1,9 @@
-"""What a draft may recall from the history: the newest personal exchange with a subject."""
+"""What a draft may recall from the history: the newest personal exchange with a subject; and
+the subjects of personal mail, for the goal match."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -42,3 +44,32 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
         .limit(LOOK_BACK)
     )
     return next((row for row in rows if clean_subject(row.subject)), None)
+
+
+#: at most this many distinct subjects per person feed the goal match
+SUBJECTS_EACH = 40
+
+
+def subjects_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per person, the subjects of their personal mail with you (newest first, at most
+    :data:`SUBJECTS_EACH` distinct ones), for the goal match."""
+    out: dict[int, list[str]] = {}
+    ids = list(person_ids)
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(
+            select(interaction_person.c.person_id, interaction.c.subject)
+            .join(interaction, interaction_person.c.interaction_id == interaction.c.id)
+            .where(
+                interaction_person.c.person_id.in_(ids[start : start + 900]),
+                interaction.c.subject.is_not(None),
+                interaction.c.source != LOG_SOURCE,
+                interaction.c.group_size <= GROUP_THRESHOLD,
+            )
+            .order_by(interaction_person.c.person_id, interaction.c.occurred_at.desc())
+        )
+        for pid, subject in rows:
+            seen = out.setdefault(int(pid), [])
+            text = clean_subject(subject or "")
+            if text and len(seen) < SUBJECTS_EACH and text not in seen:
+                seen.append(text)
+    return out

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from rekindle.engine.lists import TITLES
 from rekindle.services import plan_actions
 from rekindle.services.outreach import LOG_MEDIA
 from rekindle.services.plan import weekly_plan
@@ -24,6 +25,7 @@ def _context(
 ) -> dict[str, Any]:
     return {
         "plan": weekly_plan(store, now, refresh=refresh),
+        "lists": TITLES,
         "media": LOG_MEDIA,
         "snoozes": SNOOZES,
         "message": message,

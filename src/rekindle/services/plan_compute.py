@@ -1,0 +1,440 @@
+"""Computing a plan, step by step.
+
+1. :func:`read_network`: everyone's names, edits, tags, affiliations, holds and outreach, and
+   the goal's word index, in a handful of batched queries.
+2. :func:`shortlist`: a cheap first pass on the stored tie statistics: who is due or dormant,
+   and the strongest few hundred of each list worth a closer look (plus anyone with an
+   occasion, a goal match or a shared affiliation).
+3. :func:`read_ties`: the shortlist's full features and cadences; records that look like me
+   are dropped here.
+4. :func:`candidates`: each tie scored, held back if it must be, and sorted into its list
+   (Rekindle or Keep warm).
+5. :func:`pick`: the quota from the Rekindle list first, a short Keep warm section beside it,
+   each list diversified by maximal marginal relevance across organisations, fields
+   (:mod:`rekindle.engine.fields`) and circles.
+6. :func:`suggestion`: each pick with its reasons, medium and opener.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rekindle.engine.fields import goal_fields, infer_field
+from rekindle.engine.goal_match import GoalIndex, goal_terms
+from rekindle.engine.lists import (
+    KEEP_WARM,
+    REKINDLE,
+    list_of,
+    list_reasons,
+    mattered,
+    rekindle_weights,
+    split_quota,
+)
+from rekindle.engine.medium import Reach, choose_medium
+from rekindle.engine.occasions import Occasion
+from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
+from rekindle.engine.scoring import rank_value, score
+from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
+from rekindle.engine.tiers import Cadence, cadence_for, is_due
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
+from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
+from rekindle.services.myself import likely_me
+from rekindle.services.occasions import occasions_for
+from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
+from rekindle.services.suggestion_parts import (
+    affiliation_period,
+    best_occasion,
+    hold_words,
+    opener,
+    organisation_of,
+    score_context,
+)
+from rekindle.store import engine as eq
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store import team as team_q
+from rekindle.store import ties as tq
+from rekindle.store.recall import last_subject, subjects_by_person
+
+#: how many of the strongest ties of each list get their full features read (plus every
+#: person with an occasion, a goal match or a shared affiliation)
+PRESELECT = 400
+#: held-back people named in the plan's summary
+HELD_EXAMPLES = 20
+
+
+@dataclass
+class Network:
+    """What the plan reads about everyone, once."""
+
+    people: dict[int, str]
+    delivered: dict[int, datetime]
+    awaiting: dict[int, datetime]
+    edits: dict[int, dict[str, str]]
+    tags: dict[int, set[str]]
+    affiliations: dict[int, list[Any]]
+    my_periods: list[Period]
+    goal_text: str | None
+    terms: list[str]
+    index: GoalIndex | None
+    #: a person's words the goal is matched on (organisation, title, tags, notes)
+    index_texts: Callable[[int], list[str]]
+    #: each person's field from their organisation and title (None: nothing says)
+    fields: dict[int, str | None]
+    #: the fields the goal names
+    goal_fields: set[str]
+
+    def goal_field(self, pid: int) -> str | None:
+        found = self.fields.get(pid)
+        return found if found in self.goal_fields else None
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(self.people)
+
+    def cadence_of(self, pid: int, f: TieFeatures, opts: Options) -> Cadence:
+        e = self.edits.get(pid, {})
+        return cadence_for(
+            f,
+            person_tier=e.get("tier"),
+            person_days=int(e["cadence"]) if e.get("cadence", "").isdigit() else None,
+            tags=self.tags.get(pid, ()),
+            tag_days=opts.tag_days,
+            tier_days=opts.tier_days,
+        )
+
+
+@dataclass
+class Ties:
+    """The shortlist's full features and cadences."""
+
+    features: dict[int, TieFeatures] = field(default_factory=dict)
+    cadences: dict[int, Cadence] = field(default_factory=dict)
+    occasions: dict[int, list[Occasion]] = field(default_factory=dict)
+    #: the goal's word index over the shortlist, subjects of shared mail included
+    goal_index: GoalIndex | None = None
+
+
+@dataclass
+class Pools:
+    """Scored candidates of each list, and who was held back."""
+
+    lists: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    shared: dict[int, list[SharedAffiliation]] = field(default_factory=dict)
+    occasion: dict[int, Occasion | None] = field(default_factory=dict)
+    held: int = 0
+    held_examples: list[dict[str, Any]] = field(default_factory=list)
+
+
+def compute_plan(
+    conn: Connection, owner_id: int, now: datetime, opts: Options, goal_text: str | None
+) -> Plan:
+    net = read_network(conn, owner_id, goal_text)
+    due_count, short, occasions = shortlist(conn, owner_id, net, now, opts)
+    ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
+    pools = candidates(conn, owner_id, net, ties, now, opts)
+    chosen = pick(pools, opts)
+    reach = eq.reach_by_person(conn, [c.person_id for _, _, c in chosen])
+    return Plan(
+        period=period_of(now, opts.frequency),
+        goal=goal_text,
+        suggestions=[
+            replace(suggestion(conn, net, ties, pools, c, which, reach), in_quota=counted)
+            for which, counted, c in chosen
+        ],
+        considered=len(net.people),
+        due=due_count,
+        held=pools.held,
+        stored=False,
+        weights_from=str(opts.weights.provenance.get("fitted_on", "")),
+        held_examples=pools.held_examples,
+        dormant=len(pools.lists[REKINDLE]),
+        fields=fields_of(c for _, _, c in chosen),
+    )
+
+
+def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Network:
+    people = eq.active_people(conn, owner_id)
+    ids = sorted(people)
+    edits = pq.edits_for(conn, ids, ENGINE_EDITS)
+    tags = eq.tags_by_person(conn, owner_id)
+    affiliations = eq.affiliations_by_person(conn, owner_id)
+    me_id = pq.find_me(conn, owner_id)
+    terms = goal_terms(goal_text or "")
+    notes = eq.notes_by_person(conn, owner_id) if terms else {}
+
+    def texts(pid: int) -> list[str]:
+        return [
+            *(
+                f"{a.organisation} {a.title or ''} {a.department or ''}"
+                for a in affiliations.get(pid, [])
+            ),
+            *tags.get(pid, ()),
+            *notes.get(pid, ()),
+            edits.get(pid, {}).get("organisation", ""),
+            edits.get(pid, {}).get("title", ""),
+        ]
+
+    index = GoalIndex({pid: texts(pid) for pid in ids}) if terms else None
+    fields = {
+        pid: infer_field(
+            organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
+            edits.get(pid, {}).get("title") or _title(affiliations.get(pid, [])),
+        )
+        for pid in ids
+        if pid in affiliations or pid in edits
+    }
+    return Network(
+        people=people,
+        delivered=oq.last_delivered(conn, owner_id),
+        awaiting=oq.awaiting_reply(conn, owner_id),
+        edits=edits,
+        tags=tags,
+        affiliations=affiliations,
+        my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1, [])],
+        goal_text=goal_text,
+        terms=terms,
+        index=index,
+        index_texts=texts,
+        fields=fields,
+        goal_fields=goal_fields(goal_text),
+    )
+
+
+def _title(affiliations: list[Any]) -> str | None:
+    return next((a.title for a in affiliations if a.title), None)
+
+
+def shortlist(
+    conn: Connection, owner_id: int, net: Network, now: datetime, opts: Options
+) -> tuple[int, list[int], dict[int, list[Occasion]]]:
+    """(how many are due, the shortlist, their occasions), from the stored statistics."""
+    stats = eq.tie_summaries(conn, owner_id)
+    rough = {pid: rough_features(stats.get(pid), net.delivered.get(pid), now) for pid in net.ids}
+    due, dormant = [], []
+    for pid in net.ids:
+        f = rough[pid]
+        cadence = net.cadence_of(pid, f, opts)
+        if not is_due(f, cadence):
+            continue
+        silent = f.silence_days is not None and f.silence_days >= opts.lists.rekindle_days
+        (dormant if silent and mattered(f, cadence.tier) else due).append(pid)
+    occasions = occasions_for(conn, owner_id, [*dormant, *due], now.date())
+    context = {
+        pid
+        for pid in [*dormant, *due]
+        if occasions.get(pid)
+        or (net.index is not None and net.index.match(pid, net.terms).value > 0)
+        or net.goal_field(pid)
+        or (net.affiliations.get(pid) and net.my_periods)
+    }
+    top = set()
+    for pool in (dormant, due):
+        by_value = sorted(pool, key=lambda p: (-rank_value(rough[p], opts.weights), p))
+        top |= set(by_value[:PRESELECT])
+    return len(due) + len(dormant), sorted(top | context), occasions
+
+
+def read_ties(
+    conn: Connection,
+    owner_id: int,
+    net: Network,
+    short: list[int],
+    occasions: dict[int, list[Occasion]],
+    now: datetime,
+    opts: Options,
+) -> Ties:
+    """Full features of the shortlist; whoever looks like me is left out here."""
+    contacts = tq.contacts_by_person(conn, short)
+    for pid in short:
+        if pid in net.delivered:
+            # a logged or sent outreach is contact too: it resets the person's clock
+            contacts[pid].append(Contact(net.delivered[pid], "out", "outreach"))
+    recent = eq.recent_personal_counts(
+        conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+    )
+    selves = likely_me(conn, owner_id, net.people, short)
+    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short))
+    for pid in short:
+        if pid in selves:
+            continue  # another address of mine is nobody to reconnect with
+        f = tie_features(contacts.get(pid, ()), now, recent)
+        ties.features[pid] = f
+        ties.cadences[pid] = net.cadence_of(pid, f, opts)
+    return ties
+
+
+def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
+    """The goal's word index over the shortlist: organisation, title, department, tags, notes,
+    their field, and the subjects of your personal mail with them (None without a goal)."""
+    if net.index is None:
+        return None
+    subjects = subjects_by_person(conn, short)
+    return GoalIndex(
+        {
+            pid: [
+                *net.index_texts(pid),
+                net.fields.get(pid) or "",
+                *subjects.get(pid, ()),
+            ]
+            for pid in short
+        }
+    )
+
+
+def candidates(
+    conn: Connection, owner_id: int, net: Network, ties: Ties, now: datetime, opts: Options
+) -> Pools:
+    """Each tie on a list scored; those held back counted and named."""
+    listed = {
+        pid: which
+        for pid, f in ties.features.items()
+        if (which := list_of(f, ties.cadences[pid].tier, is_due(f, ties.cadences[pid]), opts.lists))
+    }
+    holds = eq.holds_in_force(conn, owner_id, now)
+    by_team = team_q.teammate_outreach(
+        conn, owner_id, sorted(listed), now - timedelta(days=opts.lock_days)
+    )
+    names = {str(k): v for k, v in net.people.items()}
+    reach = eq.reach_by_person(conn, sorted(listed))
+    weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
+    pools = Pools()
+    for pid, which in sorted(listed.items()):
+        mate = by_team.get(pid)
+        held = held_reason(
+            hold=hold_words(holds.get(pid)),
+            awaiting_since=net.awaiting.get(pid),
+            last_outreach=net.delivered.get(pid),
+            now=now,
+            lock_days=opts.lock_days,
+            teammate=(mate.teammate, mate.at) if mate else None,
+        )
+        if held:
+            pools.held += 1
+            if len(pools.held_examples) < HELD_EXAMPLES:
+                pools.held_examples.append({"person_id": pid, "name": net.people[pid], "why": held})
+            continue
+        f = ties.features[pid]
+        shared = pools.shared[pid] = shared_affiliations(
+            net.my_periods,
+            [affiliation_period(a) for a in net.affiliations.get(pid, [])],
+            now.date(),
+        )
+        occasion = pools.occasion[pid] = best_occasion(ties.occasions.get(pid, []), now)
+        context = score_context(
+            shared,
+            occasion,
+            now,
+            ties.goal_index,
+            pid,
+            net.terms,
+            net.goal_text,
+            net.goal_field(pid),
+        )
+        org = organisation_of(net.edits.get(pid, {}), net.affiliations.get(pid, []))
+        circles = frozenset(
+            [*(f"tag:{t}" for t in net.tags.get(pid, ())), *(f"with:{p}" for p in f.circle_people)]
+        )
+        pools.lists[which].append(
+            Candidate(
+                pid,
+                net.people[pid],
+                score(f, weights[which], context, names),
+                org,
+                circles,
+                field=net.fields.get(pid) or infer_field(address=reach.get(pid, {}).get("email")),
+            )
+        )
+    return pools
+
+
+def pick(pools: Pools, opts: Options) -> list[tuple[str, bool, Candidate]]:
+    """(list, in the quota, candidate): the quota from the Rekindle list first (topped up from
+    Keep warm when it runs short), then the Keep warm section beside it."""
+    rekindle, warm = pools.lists[REKINDLE], pools.lists[KEEP_WARM]
+    n_rekindle, n_warm = split_quota(len(rekindle), len(warm), opts.quota, opts.lists.keep_warm)
+    in_quota = opts.quota - n_rekindle
+    return [
+        *((REKINDLE, True, c) for c in select(rekindle, n_rekindle)),
+        *((KEEP_WARM, i < in_quota, c) for i, c in enumerate(select(warm, n_warm))),
+    ]
+
+
+def suggestion(
+    conn: Connection,
+    net: Network,
+    ties: Ties,
+    pools: Pools,
+    c: Candidate,
+    which: str,
+    reach: dict[int, dict[str, Any]],
+) -> Suggestion:
+    pid = c.person_id
+    f = ties.features[pid]
+    cadence = ties.cadences[pid]
+    r = reach.get(pid, {})
+    last = last_subject(conn, pid)
+    medium = choose_medium(
+        f,
+        cadence.tier,
+        Reach(
+            email="email" in r,
+            linkedin="linkedin" in r,
+            phone="phone" in r,
+            preferred=net.edits.get(pid, {}).get("medium"),
+            last_two_way_channel=last.channel if last else None,
+        ),
+    )
+    occasion = pools.occasion[pid]
+    return Suggestion(
+        person_id=pid,
+        name=c.name,
+        score=round(c.value, 4),
+        reasons=list_reasons(c.score, which),
+        parts={p.name: round(p.contribution, 4) for p in c.score.parts},
+        tier=cadence.tier,
+        cadence_days=cadence.days,
+        silent_days=int(f.silence_days) if f.silence_days is not None else None,
+        occasion=occasion.detail if occasion else None,
+        medium=medium.medium,
+        medium_why=medium.why,
+        opener=opener(c.name, occasion, pools.shared[pid], last, f),
+        organisation=c.organisation,
+        list=which,
+        field=c.field,
+    )
+
+
+def rough_features(stats: Any | None, delivered: datetime | None, now: datetime) -> TieFeatures:
+    """What the stored statistics say, enough for the first pass (due or not, how strong)."""
+    last = stats.last_contact if stats is not None else None
+    if delivered is not None and (last is None or delivered > last):
+        last = delivered
+    silence = (now - last).total_seconds() / SECONDS_PER_DAY if last is not None else None
+    if stats is None:
+        return replace(tie_features((), now), last=last, silence_days=silence)
+    return TieFeatures(
+        personal=stats.messages_in + stats.messages_out + stats.meetings,
+        messages_in=stats.messages_in,
+        messages_out=stats.messages_out,
+        meetings=stats.meetings,
+        first=None,
+        last=last,
+        active_days=0,
+        decayed=stats.decayed_sum,
+        peak=stats.peak_personal if stats.peak_personal is not None else stats.peak_decayed,
+        peak_at=None,
+        silence_days=silence,
+        usual_gap_days=None,
+        reciprocity=0.0,
+        reply_hours=None,
+        group_recent=0,
+        circles=0.0,
+        circle_people=(),
+    )
