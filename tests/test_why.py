@@ -61,6 +61,7 @@ def test_the_person_page_opens_the_why_and_shows_the_value_ledger(
 
     from rekindle.services import outreach as outreach_svc
     from rekindle.web.app import create_app
+    from rekindle.web.settings_form import PART_WORDS
     from tests.test_web import NOW as WEB_NOW
     from tests.test_web import load_network
 
@@ -72,8 +73,9 @@ def test_the_person_page_opens_the_why_and_shows_the_value_ledger(
         assert "Value ledger: gave: resources shared (1)" in page
         fragment = client.get(f"/people/{ana}/why", headers={"HX-Request": "true"}).text
         explained = why(store, str(ana), WEB_NOW)
-        assert "<html" not in fragment and f"Score {explained.total:.3f}" in fragment
-        for part in explained.parts:
-            assert f'<th scope="row">{part["name"]}</th>' in fragment
+        assert "<html" not in fragment and f"{explained.total:.2f} in all" in fragment
+        for part in explained.parts:  # each part by its name in words, never the internal key
+            words = PART_WORDS[part["name"]]
+            assert f'<th scope="row">{words[:1].upper()}{words[1:]}</th>' in fragment
         full = client.get(f"/people/{ana}/why").text
         assert "<h1>Why the plan sees" in full and "Ana Costa" in full

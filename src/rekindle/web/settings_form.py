@@ -22,6 +22,7 @@ LANGUAGE_NAMES = {
 PART_WORDS = {
     "strength": "how close you were",
     "history": "how long you have known each other",
+    "bond": "how close you were, both ways",
     "circles": "people you both talk to",
     "sightings": "recent group threads with them",
     "dormancy": "how long it has been quiet",
