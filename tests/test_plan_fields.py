@@ -66,9 +66,11 @@ def test_a_goal_recomputes_and_moves_the_picks(store: Store) -> None:
     assert any("fits your goal" in r for s in fits for r in s.reasons)
     assert any(s.field == "robotics" and s.parts["goal"] > 0 for s in robotics.suggestions)
     # the stored plan is untouched by a --goal run; a goal set as current recomputes it
-    assert [s.person_id for s in plan_svc.weekly_plan(store, NOW).suggestions] == [
+    again = plan_svc.weekly_plan(store, NOW)
+    assert again.stored and [s.person_id for s in again.suggestions] == [
         s.person_id for s in stored.suggestions
     ]
+    assert again.fields == stored.fields  # read back, it still says what it was diversified across
     act.set_goal(store, "payments / banking", now=NOW)
     current = plan_svc.weekly_plan(store, NOW)
     assert [s.person_id for s in current.suggestions] == [s.person_id for s in banking.suggestions]

@@ -155,4 +155,6 @@ def _from_stored(
         held=0,
         stored=True,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
+        # the stored plan says it was diversified, as the fresh one did
+        fields=list(dict.fromkeys(s.field for s in suggestions if s.field)),
     )
