@@ -112,4 +112,4 @@ def test_this_week_page_shows_both_lists(store: Store) -> None:
     assert page.status_code == 200
     text = page.text
     assert "Rekindle: ties that mattered and went quiet" in text
-    assert text.index("Rekindle:") < text.index("Keep warm: active ties due a check-in")
+    assert text.index("Rekindle:") < text.index("Keep warm: ties due a check-in")

@@ -65,7 +65,7 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         for s in members:
             i += 1
             _print_suggestion(i, s, why)
-    if plan.fields:
+    if len(plan.fields) > 1:  # one field is no diversity to speak of
         console.print(f"\n[dim]diversified across {_fields(plan.fields)}[/dim]")
     if not plan.stored:
         console.print(

@@ -25,7 +25,7 @@ LISTS = (REKINDLE, KEEP_WARM)
 #: each list's title, in the order the plan shows them
 TITLES = (
     (REKINDLE, "Rekindle: ties that mattered and went quiet"),
-    (KEEP_WARM, "Keep warm: active ties due a check-in"),
+    (KEEP_WARM, "Keep warm: ties due a check-in"),
 )
 #: the least silence that makes a tie dormant, whatever its usual gap
 REKINDLE_DAYS = 180
