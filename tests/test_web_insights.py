@@ -136,6 +136,7 @@ def test_the_page_draws_each_chart_as_accessible_svg(client: TestClient) -> None
     assert " style=" not in text  # the CSP forbids style attributes
     assert "Reply rate by medium: email: 50% (1 of 2)." in text  # the description
     assert '<th scope="row">email</th><td>50% (1 of 2)</td>' in text  # the data table
+    assert text.count("<summary>The numbers</summary>") == 6  # one under every chart
     assert "<script" not in text.split("</head>")[1]
     # the email bar is half the width of the scale (0 to 100%)
     medium = text.split('id="chart-by_medium-head"')[1].split('<div class="hb-row">')[1]
