@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from rekindle.services import settings
-from rekindle.store import Store, open_store
+if TYPE_CHECKING:
+    from rekindle.store import Store
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -24,6 +24,8 @@ class Context:
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
+        from rekindle.store import open_store
+
         if self._store is None:
             self._store = open_store(self.db, self.user, on_upgrade=_say_upgrading)
             if self._store.read_only:
@@ -34,6 +36,8 @@ class Context:
         return self._store
 
     def region(self) -> str | None:
+        from rekindle.services import settings
+
         return settings.region(self.store())
 
     def close(self) -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.compose.mail_compose import mailto_link, profile_link, sms_link, tel_link
+
+if TYPE_CHECKING:
+    from rekindle.services.delivery import Outgoing
 from rekindle.errors import UserError
-from rekindle.services import calendar_export, delivery, followups
-from rekindle.services.delivery import Outgoing
-from rekindle.transport.clipboard import copy_text
 
 
 def _prompt(label: str) -> str:
@@ -34,6 +33,8 @@ def _print_message(out: Outgoing) -> None:
 
 
 def _links(out: Outgoing) -> dict[str, str]:
+    from rekindle.compose.mail_compose import mailto_link, profile_link, sms_link, tel_link
+
     found: dict[str, str] = {}
     if out.email:
         found["mailto"] = mailto_link(out.email, out.subject, out.body)
@@ -48,6 +49,8 @@ def _links(out: Outgoing) -> dict[str, str]:
 
 def _by_hand(out: Outgoing, as_json: bool) -> None:
     """Links to send it yourself, the text on the clipboard, and how to record it."""
+    from rekindle.transport.clipboard import copy_text
+
     links = _links(out)
     copied = copy_text(out.body)
     if as_json:
@@ -108,6 +111,8 @@ def send_command(
     password comes from REKINDLE_SMTP_PASSWORD, the system keyring (service "rekindle", user
     "username@host") or a prompt, and is never stored.
     """
+    from rekindle.services import delivery
+
     store = STATE.store()
     if sum(bool(x) for x in (drafts or imap, eml, links)) > 1:
         raise UserError("choose one of --drafts, --eml and --links")
@@ -176,6 +181,8 @@ def followups_list(
     """
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import followups
+
     store = STATE.store()
     due, closed = followups.due_follow_ups(store)
     thanks = followups.thanks_due(store)
@@ -213,6 +220,8 @@ def followups_skip(
     outreach_id: Annotated[int, typer.Argument(help="The sent message's number.")],
 ) -> None:
     """No follow-up for this message: close it as no-reply now."""
+    from rekindle.services import followups
+
     followups.skip(STATE.store(), outreach_id)
     console.print(f"#{outreach_id} closed as no-reply; no follow-up will be proposed")
 
@@ -228,6 +237,8 @@ def calendar_export_command(
 ) -> None:
     """Write due follow-ups and this period's check-ins as an ICS file. UIDs are stable: import
     it again and your calendar updates the events instead of adding copies."""
+    from rekindle.services import calendar_export
+
     data, count = calendar_export.export_calendar(STATE.store())
     if str(file) == "-":
         sys.stdout.write(data.decode("utf-8"))

@@ -9,8 +9,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from rekindle.cli.context import STATE, console, err_console, safe
 from rekindle.cli.plan import print_plan
-from rekindle.services import demo as svc
-from rekindle.services.plan import weekly_plan
 
 
 def demo_command(
@@ -19,6 +17,9 @@ def demo_command(
     ] = False,
 ) -> None:
     """Load the bundled sample network (once) and show this week's plan for it."""
+    from rekindle.services import demo as svc
+    from rekindle.services.plan import weekly_plan
+
     store = STATE.store()
     if remove:
         n = svc.unload_sample(store)

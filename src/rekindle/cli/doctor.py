@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.services import doctor, settings
 
 
 def doctor_command(
@@ -15,6 +14,8 @@ def doctor_command(
 ) -> None:
     """Tell the data directory, database, schema version, settings and optional parts.
     Exits 1 when the database cannot be opened."""
+    from rekindle.services import doctor
+
     report = doctor.diagnose(STATE.db)
     if as_json:
         print_json(report)
@@ -63,6 +64,8 @@ def config_show(
     part's weight)."""
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import settings
+
     current = settings.current(STATE.store())
     if as_json:
         print_json(current)
@@ -79,6 +82,8 @@ def config_set(
     key: Annotated[str, typer.Argument()], value: Annotated[str, typer.Argument()]
 ) -> None:
     """Change a setting."""
+    from rekindle.services import settings
+
     settings.change(STATE.store(), key, value)
     console.print(f"{safe(key)} = {safe(settings.current(STATE.store()).get(key))}")
 
@@ -86,6 +91,8 @@ def config_set(
 @config_app.command("unset")
 def config_unset(key: Annotated[str, typer.Argument()]) -> None:
     """Return a setting to its default."""
+    from rekindle.services import settings
+
     settings.change(STATE.store(), key, None)
     console.print(f"{safe(key)} reset")
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.compose.draft_checks import Finding
-from rekindle.compose.draft_templates import INTENTS, MEDIA, PACKAGE_ROOT, shipped_names
+from rekindle.compose.vocabulary import INTENTS, MEDIA
+
+if TYPE_CHECKING:
+    from rekindle.compose.draft_checks import Finding
 from rekindle.errors import UserError
-from rekindle.services import drafting as svc
-from rekindle.services import outreach as log_svc
 
 INTENT_HELP = "What the message is for: " + ", ".join(INTENTS) + "."
 MEDIUM_HELP = "email (with a subject), linkedin (≤300 characters), sms (short) or call (a brief)."
@@ -72,6 +72,10 @@ def draft_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Write a message to one person that recalls something real, owns the gap, and is checked."""
+    from rekindle.compose.draft_templates import PACKAGE_ROOT
+    from rekindle.services import drafting as svc
+    from rekindle.services import outreach as log_svc
+
     _choice(intent, INTENTS, "intent")
     _choice(medium, MEDIA, "medium")
     store = STATE.store()
@@ -144,6 +148,8 @@ def check_command(
 
     For email, a first line "Subject: …" is the subject.
     """
+    from rekindle.services import drafting as svc
+
     _choice(medium, MEDIA, "medium")
     if intent is not None:
         _choice(intent, INTENTS, "intent")
@@ -199,6 +205,8 @@ def templates_copy(
     ] = False,
 ) -> None:
     """Copy the shipped templates into <data dir>/templates, where your edits win."""
+    from rekindle.services import drafting as svc
+
     root, copied, kept = svc.copy_templates(STATE.store(), force)
     console.print(f"{len(copied)} templates copied to {safe(root)}")
     if kept:
@@ -209,6 +217,9 @@ def templates_copy(
 @templates_app.command("list")
 def templates_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the templates and where each comes from (yours or shipped)."""
+    from rekindle.compose.draft_templates import shipped_names
+    from rekindle.services import drafting as svc
+
     templates = svc.template_set(STATE.store())
     rows = []
     for name in shipped_names():

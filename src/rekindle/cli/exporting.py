@@ -10,7 +10,6 @@ import typer
 
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import UserError
-from rekindle.services.exporting import FORMATS, export
 
 
 def export_command(
@@ -23,6 +22,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Export every person, so nothing is locked in."""
+    from rekindle.services.exporting import FORMATS, export
+
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of: {', '.join(FORMATS)}", param_hint="FORMAT")
     if output is None:

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.services import timeline as svc
 
 LABELS = {
     "first_contact": "first contact",
@@ -46,6 +45,8 @@ def history_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the timeline of your contacts with one person, newest first, and the tie statistics."""
+    from rekindle.services import timeline as svc
+
     t = svc.timeline(STATE.store(), person, limit or None, STATE.region())
     if as_json:
         print_json(svc.as_json(t))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rekindle.cli.context import STATE, console, err_console, print_json, safe
 from rekindle.errors import UserError
-from rekindle.services import settings
-from rekindle.services.importing import ImportReport, import_path
-from rekindle.sources import ImportOptions, detect, get_importer, importers
+
+if TYPE_CHECKING:
+    from rekindle.services.importing import ImportReport
 
 
 def _column_map(pairs: list[str]) -> dict[str, str]:
@@ -83,6 +83,10 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import contacts; the format is detected from the content. Re-importing changes nothing."""
+    from rekindle.services import settings
+    from rekindle.services.importing import import_path
+    from rekindle.sources import ImportOptions, detect, get_importer
+
     store = STATE.store()
     importer = get_importer(as_format) if as_format else detect(path)
     if not as_json:
@@ -134,6 +138,8 @@ def import_command(
 
 def formats_command() -> None:
     """List the formats `rekindle import` reads."""
+    from rekindle.sources import importers
+
     for imp in importers().values():
         console.print(f"[bold]{imp.name:12}[/bold] {safe(imp.title)}")
 

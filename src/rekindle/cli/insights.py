@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.services import insights as svc
 
 
 def insights_command(
@@ -21,6 +20,8 @@ def insights_command(
     answered when they replied or declined; a follow-up counts with the
     message it follows. The Insights page of `rekindle serve` charts the same.
     """
+    from rekindle.services import insights as svc
+
     found = svc.insights(STATE.store())
     if as_json:
         print_json(found.as_json())

@@ -8,7 +8,6 @@ import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.cli.drafting import print_findings
-from rekindle.services import intro as svc
 
 
 def intro_command(
@@ -38,6 +37,8 @@ def intro_command(
 ) -> None:
     """Warm introductions: paths to a person or into an organisation through people you know,
     ranked by the strength and recency of each tie, each explained."""
+    from rekindle.services import intro as svc
+
     store = STATE.store()
     result = svc.find_paths(store, query, org=org, limit=limit, region=STATE.region())
     if draft or via:

@@ -7,7 +7,6 @@ import traceback
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from rekindle import __version__
 from rekindle.cli import (
@@ -33,7 +32,6 @@ from rekindle.cli import (
 )
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import AmbiguousError, RekindleError
-from rekindle.store.database import driver_message
 
 app = typer.Typer(
     name="rekindle",
@@ -137,21 +135,6 @@ def run() -> None:
         if exc.hint:
             err_console.print(f"[dim]hint: {safe(exc.hint)}[/dim]")
         sys.exit(1)
-    except DataError as exc:  # PostgreSQL: a value it cannot hold, like an id beyond its integers
-        if debug:
-            traceback.print_exc()
-        err_console.print(
-            f"[red]error:[/red] the database refused a value: {safe(driver_message(exc))}"
-        )
-        sys.exit(1)
-    except SQLAlchemyError as exc:
-        if debug:
-            traceback.print_exc()
-        err_console.print(f"[red]database error:[/red] {safe(driver_message(exc))}")
-        err_console.print(
-            "[dim]hint: `rekindle doctor` checks the database; --debug shows details[/dim]"
-        )
-        sys.exit(1)
     except OverflowError:  # an id, a page or a duration beyond what a database or a date holds
         if debug:
             traceback.print_exc()
@@ -165,6 +148,8 @@ def run() -> None:
         )
         sys.exit(1)
     except Exception as exc:  # the last line of defence: no traceback reaches a user
+        if _database_error(exc, debug):
+            sys.exit(1)
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from the parser
             exc.show()
             sys.exit(exc.exit_code)
@@ -175,3 +160,30 @@ def run() -> None:
         sys.exit(70)
     finally:
         STATE.close()
+
+
+def _database_error(exc: Exception, debug: bool) -> bool:
+    """Print a database's error in one line; False when ``exc`` is not one.
+
+    SQLAlchemy is looked up, not imported: `--help` and `--version` start without it, and an
+    error can only come from it once a command has loaded it.
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+        return False
+    from rekindle.store.database import driver_message
+
+    if debug:
+        traceback.print_exc()
+    if isinstance(
+        exc, sa_exc.DataError
+    ):  # PostgreSQL: a value it cannot hold, like an id beyond its integers
+        err_console.print(
+            f"[red]error:[/red] the database refused a value: {safe(driver_message(exc))}"
+        )
+        return True
+    err_console.print(f"[red]database error:[/red] {safe(driver_message(exc))}")
+    err_console.print(
+        "[dim]hint: `rekindle doctor` checks the database; --debug shows details[/dim]"
+    )
+    return True

@@ -9,8 +9,6 @@ import typer
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.errors import UserError
 from rekindle.plural import counted
-from rekindle.services import me as svc
-from rekindle.services import timeline
 
 me_app = typer.Typer(
     help="Your own addresses and affiliations (they find shared context).", no_args_is_help=False
@@ -33,6 +31,9 @@ def me_show(
     """Show your addresses and affiliations."""
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import me as svc
+    from rekindle.services import timeline
+
     if suggest:
         found = timeline.suggest_me(STATE.store())
         if as_json:
@@ -82,6 +83,8 @@ def set_name(
     name: Annotated[str, typer.Argument(help='Your name as drafts sign it, e.g. "Robin Example".')],
 ) -> None:
     """Set your own name (drafts greet with theirs and sign with yours)."""
+    from rekindle.services import me as svc
+
     if not name.strip():
         raise UserError("the name is empty", hint='write it in quotes: "Robin Example"')
     svc.set_name(STATE.store(), name)
@@ -93,6 +96,8 @@ def add_address(
     value: Annotated[str, typer.Argument(help="An email address or phone number of yours.")],
 ) -> None:
     """Add one of your own addresses (mail from it is mail from you)."""
+    from rekindle.services import me as svc
+
     key = svc.add_address(STATE.store(), value, STATE.region())
     console.print(f"added {safe(key)}")
     _rebuild()
@@ -101,6 +106,8 @@ def add_address(
 @me_app.command("remove-address")
 def remove_address(value: Annotated[str, typer.Argument()]) -> None:
     """Remove one of your addresses."""
+    from rekindle.services import me as svc
+
     n = svc.remove_address(STATE.store(), value, STATE.region())
     console.print("removed" if n else "not one of your addresses")
     if n:
@@ -134,6 +141,8 @@ def add_affiliation(
     ] = False,
 ) -> None:
     """Add an employer or school of yours, with dates."""
+    from rekindle.services import me as svc
+
     svc.add_affiliation(STATE.store(), organisation, title, start, end, school)
     console.print(f"added {safe(organisation)}")
 

@@ -9,7 +9,6 @@ import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.errors import UserError
-from rekindle.services import merging as svc
 
 
 def _describe(p: dict[str, object]) -> str:
@@ -37,6 +36,8 @@ def merge_command(
     ] = False,
 ) -> None:
     """Merge two people, or review the suggested duplicates (interactive, or --json, --accept/--reject)."""
+    from rekindle.services import merging as svc
+
     store = STATE.store()
     for sid in accept or []:
         event = svc.accept(store, sid)
@@ -102,6 +103,8 @@ def unmerge_command(
     ] = None,
 ) -> None:
     """Undo a merge, or split one record off. The pair is never merged or suggested again."""
+    from rekindle.services import merging as svc
+
     kept, split = svc.unmerge(
         STATE.store(), person, event_id=event, record_id=record, region=STATE.region()
     )

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.errors import UserError
-from rekindle.services import occasions as svc
 
 occasions_app = typer.Typer(
     help="Reasons to reach out now: birthdays, work and 'since we met' anniversaries, "
@@ -63,6 +62,8 @@ def occasions_list(
     """
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import occasions as svc
+
     today = _day(on)
     rows = svc.upcoming(STATE.store(), today, days, holidays=holidays)
     if as_json:
@@ -113,6 +114,8 @@ def occasions_done(
     ] = None,
 ) -> None:
     """Mark one occasion of a person handled (it stops raising their timing), or --undo."""
+    from rekindle.services import occasions as svc
+
     pid, occ = svc.mark_handled(
         STATE.store(), person, key, handled=not undo, today=_day(on), region=STATE.region()
     )

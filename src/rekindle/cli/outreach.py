@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.compose.vocabulary import LOG_INTENTS, LOG_MEDIA
 from rekindle.engine.value_ledger import OUTCOMES
 from rekindle.errors import UserError
-from rekindle.services import outreach as svc
 
 STATUSES = ("draft", "sending", "sent", "replied", "no-reply", "declined", "logged")
 
@@ -62,7 +62,7 @@ def log_command(
     ] = None,
     medium: Annotated[
         str | None,
-        typer.Option("--medium", "-m", help="How: " + ", ".join(svc.LOG_MEDIA) + "."),
+        typer.Option("--medium", "-m", help="How: " + ", ".join(LOG_MEDIA) + "."),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-n", help="What happened, in a few words.")
@@ -72,7 +72,7 @@ def log_command(
         typer.Option(
             "--intent",
             "-i",
-            help="What it was for: " + ", ".join(svc.LOG_INTENTS) + " (introduce: one you made).",
+            help="What it was for: " + ", ".join(LOG_INTENTS) + " (introduce: one you made).",
         ),
     ] = "catch-up",
     at: Annotated[
@@ -96,6 +96,8 @@ def log_command(
     A second outreach to the same person within plan.lock_days (default 30) is refused with the
     date of the last one, unless --force.
     """
+    from rekindle.services import outreach as svc
+
     store = STATE.store()
     if person is None or (medium is None and note is None):
         for s in status or []:
@@ -108,7 +110,7 @@ def log_command(
             _print_log(rows)
         return
     if medium is None:
-        raise UserError("say how you reached them", hint="--medium " + "|".join(svc.LOG_MEDIA))
+        raise UserError("say how you reached them", hint="--medium " + "|".join(LOG_MEDIA))
     done = svc.log_outreach(
         store, person, medium, note, intent, parse_when(at), force, STATE.region()
     )
@@ -145,6 +147,8 @@ def outreach_list(
     """List the outreach log, newest first."""
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import outreach as svc
+
     rows = svc.list_log(STATE.store(), person, status or None, limit or None, STATE.region())
     if as_json:
         print_json(rows)
@@ -158,6 +162,8 @@ def outreach_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one outreach with its full text."""
+    from rekindle.services import outreach as svc
+
     row = svc.show(STATE.store(), outreach_id)
     if as_json:
         print_json(row)
@@ -190,6 +196,8 @@ def outreach_sent(
     ] = False,
 ) -> None:
     """Mark a saved draft as sent (you sent it yourself); a reply is then looked for on sync."""
+    from rekindle.services import outreach as svc
+
     done = svc.mark_sent(STATE.store(), outreach_id, parse_when(at), message_id, force)
     console.print(
         f"#{done.id} sent to {safe(done.person)} on {done.at:%Y-%m-%d}; "
@@ -208,6 +216,8 @@ def outreach_mark(
     at: Annotated[str | None, typer.Option("--at", help="When (default: now).")] = None,
 ) -> None:
     """Record how an outreach ended."""
+    from rekindle.services import outreach as svc
+
     svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))
     console.print(f"#{outreach_id} marked {status}")
 
@@ -254,6 +264,8 @@ def outreach_outcome(
 @outreach_app.command("discard")
 def outreach_discard(outreach_id: Annotated[int, typer.Argument()]) -> None:
     """Delete a saved draft that will not be sent."""
+    from rekindle.services import outreach as svc
+
     svc.discard(STATE.store(), outreach_id)
     console.print(f"draft #{outreach_id} discarded")
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.plural import counted
-from rekindle.services import people as svc
-from rekindle.services import people_filters as filters_svc
-from rekindle.services.people import PersonView
+
+if TYPE_CHECKING:
+    from rekindle.services.people import PersonView
 
 
 def people_command(
@@ -55,6 +55,8 @@ def people_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List or search people; the filters combine."""
+    from rekindle.services import people_filters as filters_svc
+
     if sort not in filters_svc.SORTS:
         raise typer.BadParameter("choose " + ", ".join(filters_svc.SORTS), param_hint="--sort")
     filters = filters_svc.PeopleFilters(
@@ -170,6 +172,7 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one person: identities, affiliations, tags, notes, and which records and rules made them."""
+    from rekindle.services import people as svc
     from rekindle.services.outcomes import ledger
     from rekindle.services.plan_actions import hold_in_force
     from rekindle.services.team import signals_for
@@ -224,6 +227,8 @@ def edit_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Edit a person. Your edits are kept apart from imported data and win over every re-import."""
+    from rekindle.services import people as svc
+
     changes: dict[str, str | None] = {
         k: v
         for k, v in {
@@ -257,6 +262,8 @@ def tag_command(
     ] = None,
 ) -> None:
     """Add or remove tags."""
+    from rekindle.services import people as svc
+
     if not add and not remove:
         raise typer.BadParameter("give --add TAG or --remove TAG")
     ids = svc.tag(STATE.store(), people, add or [], remove or [], STATE.region())
@@ -268,6 +275,8 @@ def note_command(
     text: Annotated[str, typer.Argument(help="The note.")],
 ) -> None:
     """Add a note to a person (dated; shown on `rekindle show`)."""
+    from rekindle.services import people as svc
+
     pid = svc.add_note(STATE.store(), person, text, STATE.region())
     console.print(f"noted on #{pid}")
 

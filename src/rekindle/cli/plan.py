@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.engine.lists import TITLES
+
+if TYPE_CHECKING:
+    from rekindle.services import plan as svc
 from rekindle.errors import UserError
-from rekindle.services import plan as svc
-from rekindle.services import plan_actions as act
 
 goal_app = typer.Typer(help="What you are working towards; it makes some people more relevant.")
 
@@ -38,6 +38,8 @@ def plan_command(
     check-in) is a short second section (`plan.keep_warm`, default 2). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
+    from rekindle.services import plan as svc
+
     plan = svc.weekly_plan(STATE.store(), quota=count, goal=goal, refresh=refresh)
     if as_json:
         print_json(plan.as_json())
@@ -47,6 +49,8 @@ def plan_command(
 
 def print_plan(plan: svc.Plan, why: bool = False) -> None:
     """The plan in words: who, why, the occasion, how, an opener."""
+    from rekindle.engine.lists import TITLES
+
     head = f"[bold]Plan for {plan.period}[/bold]"
     if plan.goal:
         head += f"  [dim]goal: {safe(plan.goal)}[/dim]"
@@ -114,6 +118,8 @@ def done_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Record that you reached out; it resets their clock and keeps them out of plans for a while."""
+    from rekindle.services import plan_actions as act
+
     result = act.mark_done(STATE.store(), person, medium, note, force=force)
     if as_json:
         print_json(result)
@@ -127,6 +133,8 @@ def snooze_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Keep someone out of the plan until later."""
+    from rekindle.services import plan_actions as act
+
     result = act.snooze(STATE.store(), person, span)
     if as_json:
         print_json(result)
@@ -146,6 +154,8 @@ def dismiss_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Not now: out of the plan for 3 months (9 with --declined)."""
+    from rekindle.services import plan_actions as act
+
     result = act.dismiss(STATE.store(), person, reason, declined)
     if as_json:
         print_json(result)
@@ -159,6 +169,8 @@ def never_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Do not contact: never suggest this person again (undo with `rekindle resume`)."""
+    from rekindle.services import plan_actions as act
+
     result = act.never(STATE.store(), person, reason)
     if as_json:
         print_json(result)
@@ -171,6 +183,8 @@ def resume_command(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Lift a snooze, dismissal, decline or do-not-contact."""
+    from rekindle.services import plan_actions as act
+
     result = act.resume(STATE.store(), person)
     if as_json:
         print_json(result)
@@ -186,6 +200,8 @@ def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json"
     """Show your current goal and earlier ones."""
     if ctx.invoked_subcommand:
         return
+    from rekindle.services import plan_actions as act
+
     found = act.goals(STATE.store())
     if as_json:
         print_json(found)
@@ -200,6 +216,8 @@ def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json"
 @goal_app.command("set")
 def goal_set(text: Annotated[str, typer.Argument(help="What you are working towards.")]) -> None:
     """Set your goal; plans rank people whose work, tags and notes fit it higher."""
+    from rekindle.services import plan_actions as act
+
     if not text.strip():
         raise UserError("the goal is empty", hint="`rekindle goal clear` forgets your goal")
     kept = act.set_goal(STATE.store(), text)
@@ -209,6 +227,8 @@ def goal_set(text: Annotated[str, typer.Argument(help="What you are working towa
 @goal_app.command("clear")
 def goal_clear() -> None:
     """Drop the current goal."""
+    from rekindle.services import plan_actions as act
+
     act.set_goal(STATE.store(), None)
     console.print("no goal now")
 

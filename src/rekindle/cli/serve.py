@@ -12,7 +12,6 @@ import typer
 
 from rekindle.cli.context import STATE, console, safe
 from rekindle.errors import UserError
-from rekindle.services import accounts
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -66,6 +65,8 @@ def serve_command(
 
     With --team, a small multi-user server: sign-in with argon2-hashed passwords, session
     cookies, CSRF tokens on every form, and a login throttle."""
+    from rekindle.services import accounts
+
     try:
         import uvicorn
 

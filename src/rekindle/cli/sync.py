@@ -6,15 +6,16 @@ import getpass
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rekindle.cli.context import STATE, console, err_console, print_json, safe
 from rekindle.plural import counted
-from rekindle.services import history
-from rekindle.services.history import SyncReport
+
+if TYPE_CHECKING:
+    from rekindle.services.history import SyncReport
 
 sync_app = typer.Typer(
     help="Learn who you talked to, and when, from mail archives, IMAP and calendars.",
@@ -146,6 +147,8 @@ def sync_calendar(
 @sync_app.command("status")
 def sync_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the mail and calendar sources synced so far."""
+    from rekindle.services import history
+
     rows = history.sources(STATE.store())
     if as_json:
         print_json(rows)
@@ -171,6 +174,8 @@ def sync_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 @sync_app.command("rebuild")
 def sync_rebuild() -> None:
     """Derive every interaction again from the stored messages (after your addresses changed)."""
+    from rekindle.services import history
+
     report = history.rebuild(STATE.store())
     console.print(
         f"{counted(report.counts.interactions, 'interaction')}, "

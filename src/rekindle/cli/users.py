@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.errors import UserError
-from rekindle.services import accounts
+
+if TYPE_CHECKING:
+    pass
 
 user_app = typer.Typer(
     help="Team accounts for `rekindle serve --team`: add, list, set passwords, remove.",
@@ -27,6 +29,8 @@ PasswordStdin = Annotated[
 
 
 def _password(from_stdin: bool) -> str:
+    from rekindle.services import accounts
+
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
@@ -53,6 +57,8 @@ def add(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create an account that can sign in to the team server."""
+    from rekindle.services import accounts
+
     password = _password(password_stdin)
     account = accounts.add_user(STATE.store(), username, password, display_name=name, admin=admin)
     role = " (administrator)" if account.is_admin else ""
@@ -67,6 +73,8 @@ def passwd(
     """Set an account's password (every browser it was signed in on is signed out).
 
     `rekindle user passwd local` turns the data you kept before team mode into an account."""
+    from rekindle.services import accounts
+
     account = accounts.set_password(STATE.store(), username, _password(password_stdin))
     console.print(f"password of {safe(account.username)} set; its sessions were ended")
 
@@ -77,6 +85,8 @@ def admin(
     revoke: Annotated[bool, typer.Option("--revoke", help="Take the role away.")] = False,
 ) -> None:
     """Make an account an administrator (or not, with --revoke)."""
+    from rekindle.services import accounts
+
     account = accounts.set_admin(STATE.store(), username, not revoke)
     state = "is" if account.is_admin else "is no longer"
     console.print(f"{safe(account.username)} {state} an administrator")
@@ -87,6 +97,8 @@ def list_accounts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the accounts, whether each can sign in, shares signals, and how many people it has."""
+    from rekindle.services import accounts
+
     rows = accounts.list_users(STATE.store())
     if as_json:
         print_json(
@@ -119,6 +131,8 @@ def remove(
     yes: Annotated[bool, typer.Option("--yes", help="Do it without asking.")] = False,
 ) -> None:
     """Delete an account and everything it keeps (people, history, outreach)."""
+    from rekindle.services import accounts
+
     if not yes and not typer.confirm(
         f"delete {username} and all of its data? This cannot be undone", default=False
     ):

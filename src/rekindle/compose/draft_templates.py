@@ -22,6 +22,7 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from rekindle.compose.vocabulary import INTENTS, MEDIA
 from rekindle.errors import UserError
 
 #: the templates shipped with Rekindle
@@ -34,8 +35,6 @@ def user_root(data_dir: Path) -> Path:
 
 
 DEFAULT_LANGUAGE = "en"
-INTENTS = ("catch-up", "congratulate", "offer-help", "share", "invite", "thank", "ask")
-MEDIA = ("email", "linkedin", "sms", "call")
 _VARIANT = re.compile(r"^(?P<medium>[a-z]+)-(?P<n>\d+)\.txt\.j2$")
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.compose.draft_templates import INTENTS
 from rekindle.compose.drafting import Draft
+from rekindle.compose.vocabulary import LOG_INTENTS, LOG_MEDIA
 from rekindle.errors import NotFoundError, UserError
 from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
 from rekindle.services.people import resolve_person
@@ -29,8 +29,6 @@ from rekindle.store.database import utcnow
 from rekindle.store.recall import LOG_SOURCE
 from rekindle.store.settings import get_settings
 
-#: what `rekindle log --medium` accepts: the drafting media plus meetings in person
-LOG_MEDIA = ("email", "linkedin", "sms", "call", "coffee", "meeting", "other")
 #: how each medium shows in the history, and which way it went
 _CHANNELS = {
     "email": ("email", "out"),
@@ -123,10 +121,6 @@ def _record_interaction(
         participants=[(person_id, LOG_SOURCE, key)],
     )
     refresh_ties(conn, owner_id, [person_id], now)
-
-
-#: intents `rekindle log` records: the drafting intents plus an introduction you made
-LOG_INTENTS = (*INTENTS, "introduce")
 
 
 def _check_intent(intent: str) -> None:

@@ -1,0 +1,119 @@
+"""`rekindle --version` and `--help` start without the database, the web app or heavy libraries.
+
+The modules a process imported are read from ``python -X importtime``: a command module that
+imports a service at its top again puts SQLAlchemy and the rest back into every start.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+#: packages a start must not load: the database layer, the web app, the services, heavy libraries
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "icalendar",
+    "phonenumbers",
+    "holidays",
+    "rapidfuzz",
+    "imapclient",
+    "mcp",
+    "rekindle.store",
+    "rekindle.services",
+    "rekindle.web",
+    "rekindle.sources",
+    "rekindle.transport",
+    "rekindle.mcp",
+)
+
+
+def imported_modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("REKINDLE_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            name = line.rsplit("|", 1)[1].strip()
+            if name != "imported package":
+                names.add(name)
+    return names, done
+
+
+def heavy_among(names: set[str]) -> list[str]:
+    return sorted(n for n in names if any(n == h or n.startswith(h + ".") for h in HEAVY))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--version"], ["--help"], ["people", "--help"], ["outreach", "sent", "--help"]],
+    ids=lambda a: " ".join(a),
+)
+def test_a_start_that_only_prints_loads_nothing_heavy(argv: list[str]) -> None:
+    names, done = imported_modules("-m", "rekindle", *argv)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rekindle.cli.main" in names  # the importtime list is read right
+    assert done.stdout.strip()
+    assert heavy_among(names) == []
+
+
+def test_importing_the_cli_loads_nothing_heavy() -> None:
+    names, done = imported_modules("-c", "import rekindle.cli.main")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rekindle.cli.people" in names
+    assert heavy_among(names) == []
+
+
+#: in one process: every command's and group's --help, then the loaded heavy modules
+EVERY_HELP = """
+import sys
+from typer.main import get_command
+from typer.testing import CliRunner
+from rekindle.cli.main import app
+
+seen = []
+def walk(command, path):
+    result = CliRunner().invoke(app, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output, (path, result.output)
+    seen.append(" ".join(path))
+    if hasattr(command, "list_commands"):
+        for name in command.list_commands(None):
+            walk(command.get_command(None, name), [*path, name])
+walk(get_command(app), [])
+print(len(seen))
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_no_command_help_loads_anything_heavy() -> None:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", EVERY_HELP], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 40  # every command and subcommand was asked
+    assert heavy_among(set(done.stderr.split())) == []
+
+
+def test_the_check_sees_a_heavy_import() -> None:
+    names, done = imported_modules("-c", "import rekindle.cli.main, rekindle.services.people")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sqlalchemy" in heavy_among(names)
+    assert "rekindle.services.people" in heavy_among(names)
