@@ -217,7 +217,8 @@ def shortlist(
     """(how many are due, the shortlist, their occasions), from the stored statistics."""
     stats = eq.tie_summaries(conn, owner_id)
     rough = {pid: rough_features(stats.get(pid), net.delivered.get(pid), now) for pid in net.ids}
-    due, dormant = [], []
+    due: list[int] = []
+    dormant: list[int] = []
     for pid in net.ids:
         f = rough[pid]
         cadence = net.cadence_of(pid, f, opts)
