@@ -13,6 +13,7 @@ from rekindle.compose.vocabulary import INTENTS, MEDIA
 
 if TYPE_CHECKING:
     from rekindle.compose.draft_checks import Finding
+    from rekindle.compose.drafting import Draft
 from rekindle.errors import UserError
 
 INTENT_HELP = "What the message is for: " + ", ".join(INTENTS) + "."
@@ -33,6 +34,17 @@ def print_findings(findings: list[Finding]) -> None:
     for f in findings:
         console.print(f"  • {safe(f.what)}  [dim]({f.code})[/dim]")
         console.print(f"    [dim]fix:[/dim] {safe(f.fix)}")
+
+
+def print_draft(person: str, d: Draft) -> None:
+    """Who a draft is to, how, and its text (subject first)."""
+    console.print(f"[dim]to {safe(person)} · {d.intent} · {d.medium}[/dim]")
+    console.print()
+    if d.subject:
+        console.print(f"Subject: {safe(d.subject)}")
+        console.print()
+    console.print(safe(d.body))
+    console.print()
 
 
 def draft_command(
@@ -99,13 +111,7 @@ def draft_command(
         print_json({**result.as_json(), "saved_id": saved})
         return
     d = result.draft
-    console.print(f"[dim]to {safe(result.person)} · {d.intent} · {d.medium}[/dim]")
-    console.print()
-    if d.subject:
-        console.print(f"Subject: {safe(d.subject)}")
-        console.print()
-    console.print(safe(d.body))
-    console.print()
+    print_draft(result.person, d)
     if result.source == "template":
         others = [n for n in result.variants if n != d.variant]
         more = f" · `--variant {others[0]}` for another" if others else ""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
-from rekindle.cli.drafting import print_findings
+from rekindle.cli.drafting import print_draft, print_findings
 
 
 def intro_command(
@@ -60,14 +60,7 @@ def intro_command(
         console.print()
         console.print(f"[dim]{safe(result.draft_note)}[/dim]")
     if result.draft is not None:
-        d = result.draft.draft
-        console.print(f"[dim]to {safe(result.draft.person)} · {d.intent} · {d.medium}[/dim]")
-        console.print()
-        if d.subject:
-            console.print(f"Subject: {safe(d.subject)}")
-            console.print()
-        console.print(safe(d.body))
-        console.print()
+        print_draft(result.draft.person, result.draft.draft)
         print_findings(result.draft.findings)
 
 

@@ -42,6 +42,9 @@ from rekindle.store import people as pq
 
 __all__ = ["ImportState", "affiliation_rows", "identity_rows", "refresh_people"]
 
+#: a record's normalised identities and affiliations, as they are stored
+Facts = tuple[list[q.IdentityRow], list[q.AffiliationRow]]
+
 
 def identity_rows(raws: list[RawIdentity], region: str | None) -> list[q.IdentityRow]:
     """Normalised, de-duplicated identities, each keeping the label it was found with."""
@@ -100,7 +103,7 @@ class ImportState:
             q.insert_facts(self.conn, self.owner, self.pending)
             self.pending.clear()
 
-    def facts(self, record: ContactRecord) -> tuple[list[q.IdentityRow], list[q.AffiliationRow]]:
+    def facts(self, record: ContactRecord) -> Facts:
         return identity_rows(record.identities, self.region), affiliation_rows(record.affiliations)
 
     def add_contact(self, record: ContactRecord) -> None:
@@ -112,21 +115,25 @@ class ImportState:
         known = self.known.get(key)
         if known is not None and known.content_hash == content_hash:
             self.report.unchanged += 1
-        elif self.refused_as_too_long(record, key):
             return
-        elif known is not None:
-            self.update_record(record, known, key, content_hash)
+        facts = self.facts(record)
+        if self.refused_as_too_long(record, key, facts):
+            return
+        if known is not None:
+            self.update_record(record, known, key, content_hash, facts)
         else:
             profile = profile_from_record(record, self.region)
             resolution = self.resolver.resolve(profile)
             person_id = self.person_for(record, resolution)
-            self.store_record(record, key, content_hash, person_id, resolution, profile)
+            self.store_record(record, key, content_hash, person_id, resolution, profile, facts)
             self.merge_proven(record, person_id, resolution)
 
-    def refused_as_too_long(self, record: ContactRecord, key: tuple[str, str]) -> bool:
+    def refused_as_too_long(
+        self, record: ContactRecord, key: tuple[str, str], facts: Facts
+    ) -> bool:
         """A record with a value longer than its column is refused alone, with a line naming
         it, before anything of it is written (PostgreSQL would abort the whole import)."""
-        idents, affs = self.facts(record)
+        idents, affs = facts
         display = record.display_name()
         names = (display, sort_key(display or "(no name)", record.family_name))
         refused = too_long(record, key[1], names, idents, affs)
@@ -140,11 +147,16 @@ class ImportState:
         return True
 
     def update_record(
-        self, record: ContactRecord, known: q.KnownRecord, key: tuple[str, str], content_hash: str
+        self,
+        record: ContactRecord,
+        known: q.KnownRecord,
+        key: tuple[str, str],
+        content_hash: str,
+        facts: Facts,
     ) -> None:
         """A known record changed: store its new content and facts where it already is."""
         data = contact_to_data(record)
-        idents, affs = self.facts(record)
+        idents, affs = facts
         self.flush_facts()
         self.life.record_changed(known.id, known.person_id, record.source, data)
         q.update_record(
@@ -190,6 +202,7 @@ class ImportState:
         person_id: int,
         resolution: Resolution,
         profile: Profile,
+        facts: Facts,
     ) -> None:
         """Insert a new record on ``person_id`` (its facts go in later, in bulk)."""
         joined = resolution.person_id is not None
@@ -214,7 +227,7 @@ class ImportState:
             import_id=self.import_id,
             now=self.now,
         )
-        idents, affs = self.facts(record)
+        idents, affs = facts
         self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
         self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
         self.life.record_stored(record_id, record.source, key[1])
