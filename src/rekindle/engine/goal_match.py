@@ -1,9 +1,14 @@
-"""How relevant a person is to the user's current goal: a weighted word match (pure).
+"""How relevant a person is to the user's current goal: by words and by meaning (pure).
 
 The goal ("find a product role in fintech") and each person's text (organisation, title,
-department, tags, notes) are cut into words; goal words common across the whole network count
-less (inverse document frequency), and filler words ("find", "role", "a") not at all. Words
-match on a shared stem, so "product" finds "Products" and "fintech" finds "FinTech".
+department, tags, notes, the subjects of your mail) are cut into words; goal words common across
+the whole network count less (inverse document frequency), and filler words ("find", "role", "a")
+not at all. Words match on a shared stem, so "product" finds "Products" and "fintech" finds
+"FinTech".
+
+Words miss what is said otherwise: "teaching" does not find a person tagged "education". So each
+piece of a person's text is also compared by meaning with the goal (``engine/meaning.py``): the
+piece nearest the goal gives the person's meaning match, and the reason quotes that piece.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rekindle.engine.meaning import TextVectors
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -71,6 +80,29 @@ FILLER = frozenset(
         "be",
         "is",
         "are",
+        # what the user is doing, not whom it concerns ("moving to Berlin", "job hunting in
+        # robotics"): "moving" would otherwise find a subject "Moving day help"
+        "moving",
+        "move",
+        "relocating",
+        "relocate",
+        "hunting",
+        "hunt",
+        "seeking",
+        "seek",
+        "searching",
+        "search",
+        "exploring",
+        "explore",
+        "switching",
+        "switch",
+        "changing",
+        "change",
+        "next",
+        "jobs",
+        "roles",
+        "opportunity",
+        "opportunities",
     ]
 )
 
@@ -91,26 +123,76 @@ def goal_terms(goal: str) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words(goal) if w not in FILLER and len(w) > 1))
 
 
+#: a cosine at or below this is no match by meaning; at or above FULL_MEANING a full one
+#: (measured on the sample network: unrelated pieces sit below 0.2, "education" for "teaching"
+#: at 0.54, "healthcare" for "health care" at 0.87)
+NO_MEANING = 0.3
+FULL_MEANING = 0.65
+
+
+def meaning_value(cosine: float) -> float:
+    """A cosine of a piece and the goal as a goal match in [0, 1]."""
+    return min(1.0, max(0.0, (cosine - NO_MEANING) / (FULL_MEANING - NO_MEANING)))
+
+
+def goal_sentence(goal: str) -> str:
+    """The goal as read for meaning: its filler words ("find", "job", "in") dropped."""
+    kept = [w for w in words(goal) if w not in FILLER]
+    return " ".join(kept) or goal
+
+
 @dataclass(frozen=True, slots=True)
 class GoalMatch:
     value: float
     matched: tuple[str, ...]
+    #: the piece of the person's text nearest the goal by meaning, when that is a match
+    meant: str | None = None
 
 
 class GoalIndex:
     """Each person's stems, and how many people have each (for idf)."""
 
     def __init__(self, texts: Mapping[int, Iterable[str]]):
+        self.pieces: dict[int, list[str]] = {
+            pid: list(dict.fromkeys(t.strip() for t in parts if t and t.strip()))
+            for pid, parts in texts.items()
+        }
         self.stems: dict[int, set[str]] = {
-            pid: {stem(w) for t in parts for w in words(t)} for pid, parts in texts.items()
+            pid: {stem(w) for t in parts for w in words(t)} for pid, parts in self.pieces.items()
         }
         self.df: Counter[str] = Counter(s for stems in self.stems.values() for s in stems)
         self.n = max(1, len(self.stems))
+        #: person -> (cosine, piece) of the piece nearest the goal, once understood
+        self.meaning: dict[int, tuple[float, str]] = {}
+
+    def understand(self, goal: str, vectors: TextVectors | None) -> GoalIndex:
+        """Compare every piece with the goal by meaning (a no-op without a model)."""
+        if vectors is None or not goal.strip():
+            return self
+        owners = [(pid, piece) for pid, pieces in self.pieces.items() for piece in pieces]
+        if not owners:
+            return self
+        cosines = vectors.embed([p for _, p in owners]) @ vectors.embed([goal_sentence(goal)])[0]
+        best: dict[int, tuple[float, str]] = {}
+        for (pid, piece), cosine in zip(owners, cosines.tolist(), strict=True):
+            if cosine > best.get(pid, (NO_MEANING, ""))[0]:
+                best[pid] = (cosine, piece)
+        self.meaning = best
+        return self
 
     def idf(self, term: str) -> float:
         return math.log(1.0 + self.n / (1.0 + self.df.get(term, 0)))
 
     def match(self, person_id: int, terms: list[str]) -> GoalMatch:
+        """The better of the word match and the meaning match (words named, or the piece)."""
+        by_words = self._by_words(person_id, terms)
+        cosine, piece = self.meaning.get(person_id, (0.0, ""))
+        by_meaning = meaning_value(cosine)
+        if by_meaning > by_words.value:
+            return GoalMatch(by_meaning, by_words.matched, piece)
+        return by_words
+
+    def _by_words(self, person_id: int, terms: list[str]) -> GoalMatch:
         if not terms:
             return GoalMatch(0.0, ())
         mine = self.stems.get(person_id, set())

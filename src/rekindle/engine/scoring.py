@@ -54,12 +54,17 @@ class Score:
     parts: tuple[Part, ...]
 
     def reasons(self, limit: int = 3) -> list[str]:
-        """The biggest contributions, in words, strongest first."""
+        """The biggest contributions, in words, strongest first; the goal's always among them
+        when it counted (the user asked for it, and it may be what moved this person up)."""
         ranked = sorted(
             (p for p in self.parts if p.contribution > 0 and p.reason),
             key=lambda p: (-p.contribution, p.name),
         )
-        return [p.reason for p in ranked[:limit]]
+        shown = ranked[:limit]
+        goal = next((p for p in ranked if p.name == "goal"), None)
+        if goal is not None and goal not in shown and limit > 0:
+            shown = [*shown[: limit - 1], goal]
+        return [p.reason for p in shown]
 
     def part(self, name: str) -> Part | None:
         return next((p for p in self.parts if p.name == name), None)

@@ -36,6 +36,7 @@ from rekindle.engine.lists import (
     rekindle_weights,
     split_quota,
 )
+from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
@@ -181,7 +182,11 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
             edits.get(pid, {}).get("title", ""),
         ]
 
-    index = GoalIndex({pid: texts(pid) for pid in ids}) if terms else None
+    index = (
+        GoalIndex({pid: texts(pid) for pid in ids}).understand(goal_text or "", text_vectors())
+        if terms
+        else None
+    )
     fields = {
         pid: infer_field(
             organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
@@ -286,7 +291,7 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
             ]
             for pid in short
         }
-    )
+    ).understand(net.goal_text or "", text_vectors())
 
 
 def candidates(

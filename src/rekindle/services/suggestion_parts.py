@@ -49,6 +49,12 @@ def best_occasion(found: list[Occasion], now: datetime) -> Occasion | None:
     return max(live, key=lambda so: (so[0], so[1].is_life_event, so[1].key))[1]
 
 
+def quoted(piece: str, limit: int = 60) -> str:
+    """A piece of a person's text short enough to quote in a reason."""
+    piece = " ".join(piece.split())
+    return piece if len(piece) <= limit else piece[: limit - 1].rstrip() + "\u2026"
+
+
 def score_context(
     shared: list[SharedAffiliation],
     occasion: Occasion | None,
@@ -72,7 +78,11 @@ def score_context(
     if index is not None and terms:
         m = index.match(pid, terms)
         goal_value = m.value
-        if m.matched:
+        if m.meant:
+            goal_reason = (
+                f"fits your goal \u201c{goal_text}\u201d by meaning (\u201c{quoted(m.meant)}\u201d)"
+            )
+        elif m.matched:
             goal_reason = f"fits your goal \u201c{goal_text}\u201d ({', '.join(m.matched)})"
     if goal_field and goal_value < FIELD_GOAL:
         goal_value = FIELD_GOAL
