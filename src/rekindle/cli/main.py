@@ -10,6 +10,7 @@ import typer
 
 from rekindle import __version__
 from rekindle.cli import (
+    api_tokens,
     delivery,
     demo,
     doctor,
@@ -97,6 +98,7 @@ for module in (
     doctor,
     serve,
     users,
+    api_tokens,
     mcp,
 ):
     module.register(app)

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from rekindle.compose.drafting import reply_subject
 from rekindle.compose.mail_compose import build_email, make_message_id
-from rekindle.errors import UserError
+from rekindle.errors import NotFoundError, UserError
 from rekindle.services import outreach as log
 from rekindle.services.settings import current
 from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
@@ -117,7 +117,7 @@ def _unsent_draft(conn: Connection, owner_id: int, outreach_id: int) -> Any:
     """The outreach row, if it is a draft that may go (not sent already, follow-up rules kept)."""
     row = oq.get_outreach(conn, owner_id, outreach_id)
     if row is None:
-        raise UserError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
+        raise NotFoundError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
     if row.status not in ("draft", "sending"):
         raise UserError(
             f"outreach #{outreach_id} is {row.status} already; nothing is sent twice",

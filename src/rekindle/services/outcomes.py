@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from rekindle.engine.value_ledger import OUTCOMES, Ledger, LedgerEntry, ledger_of
-from rekindle.errors import UserError
+from rekindle.errors import NotFoundError, UserError
 from rekindle.services import drafting
 from rekindle.services import outreach as log
 from rekindle.services.people import resolve_person
@@ -72,7 +72,7 @@ def record_outcome(
     with store.begin() as conn:
         row = oq.get_outreach(conn, store.owner_id, outreach_id)
         if row is None:
-            raise UserError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
+            raise NotFoundError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
         if row.status in ("draft", "sending"):
             raise UserError(
                 f"outreach #{outreach_id} has not gone out yet ({row.status})",

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rekindle.errors import AmbiguousError, NotFoundError, RekindleError
 from rekindle.store import Store, open_store
 from rekindle.store.database import driver_message, utcnow
+from rekindle.web import api
 from rekindle.web.auth import LoginRequired, gate, login_url, throttles
 from rekindle.web.deps import HERE, is_htmx, render
 from rekindle.web.guard import SECURITY_HEADERS, Guard
@@ -106,6 +107,8 @@ def create_app(
         app.add_exception_handler(handler_type, handler)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # the JSON API: its own app (JSON errors, OpenAPI, bearer tokens), over the same store
+    app.mount(api.PREFIX, api.create_api(lambda: app.state.store, now_fn), name="api")
     routers = (plan, people, person, compose, delivery, followups, calendar, insights, imports)
     for router in (*routers, settings, mail_accounts):
         app.include_router(router.router)
