@@ -80,9 +80,7 @@ def test_every_call_needs_a_live_token(client: TestClient, sample: Store) -> Non
     assert {"/plan", "/people", "/drafts", "/people/{person}/why"} <= set(schema["paths"])
 
 
-def test_reading_the_plan_people_why_history_and_a_draft(
-    client: TestClient, sample: Store
-) -> None:
+def test_reading_the_plan_people_why_history_and_a_draft(client: TestClient, sample: Store) -> None:
     auth = bearer(api_tokens.create_token(sample, "reader", now=NOW))
     plan = client.get("/api/v1/plan", params={"count": 2}, headers=auth)
     assert plan.status_code == 200, plan.text
@@ -105,9 +103,14 @@ def test_reading_the_plan_people_why_history_and_a_draft(
     assert missing.status_code == 404 and missing.json()["error"].startswith("nobody matches")
     pigeon = {"person": str(first["person_id"]), "medium": "pigeon"}
     bad = client.post("/api/v1/drafts", json=pigeon, headers=auth)
-    assert bad.status_code == 400 and "unknown medium" in bad.json()["error"]
+    assert bad.status_code == 422 and bad.json()["error"].startswith("medium:")  # schema lists them
     invalid = client.get("/api/v1/people", params={"limit": 0}, headers=auth)
     assert invalid.status_code == 422 and invalid.json()["error"].startswith("limit:")
+    typo = client.get("/api/v1/people", params={"limt": 5}, headers=auth)
+    assert typo.status_code == 422 and typo.json()["error"] == "unknown parameter 'limt'"
+    assert "limit" in typo.json()["hint"]
+    several = client.get("/api/v1/people/Ma/why", headers=auth)
+    assert several.status_code == 409 and "matches" in several.json()["error"]
 
 
 def test_only_a_writing_token_records(client: TestClient, sample: Store) -> None:

@@ -61,16 +61,19 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
 
     async def rekindle_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RekindleError)
-        hint = exc.hint
-        if isinstance(exc, AmbiguousError):
-            hint = "; ".join(f"{pid}: {name}" for pid, name in exc.candidates[:10])
-        return error(404 if isinstance(exc, NotFoundError) else 400, exc.message, hint)
+        if isinstance(exc, AmbiguousError):  # several people: the caller chooses by id
+            who = "; ".join(f"{pid}: {name}" for pid, name in exc.candidates[:10])
+            return error(409, exc.message, who)
+        return error(404 if isinstance(exc, NotFoundError) else 400, exc.message, exc.hint)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         words = {404: "no such call", 405: "this call does not take that method"}
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail else ""
-        return error(exc.status_code, detail or words.get(exc.status_code, "error"))
+        response = error(exc.status_code, detail or words.get(exc.status_code, "error"))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value  # e.g. Allow on a 405
+        return response
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

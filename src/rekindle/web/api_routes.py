@@ -7,43 +7,100 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from rekindle.compose.vocabulary import INTENTS, LOG_MEDIA, MEDIA
+from rekindle.engine.value_ledger import OUTCOMES
+from rekindle.errors import NotFoundError
 from rekindle.services import drafting, outcomes, plan_actions, settings, timeline
 from rekindle.services import intro as intro_svc
 from rekindle.services import people_filters as filters_svc
 from rekindle.services import plan as plan_svc
 from rekindle.services.why import why as why_of
-from rekindle.web.api_auth import CallerDep, Now, ReadStore, WriteStore
+from rekindle.web.api_auth import ApiError, CallerDep, Now, ReadStore, WriteStore
 
-router = APIRouter()
+
+class ErrorOut(BaseModel):
+    """What every refused call answers: one line, and what to do about it when there is a hint."""
+
+    error: str
+    hint: str | None = None
+
+
+def _refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    words = {
+        400: "the request cannot be done (e.g. an unknown medium)",
+        401: "no token, or an unknown or revoked one",
+        403: "the token is read-only",
+        404: "no such person or outreach (for this token's owner)",
+        409: "the name matches several people: the hint lists them; ask by id",
+        422: "a parameter or the body does not fit the schema",
+        503: "the database is busy with another writer; try again",
+    }
+    return {code: {"model": ErrorOut, "description": words[code]} for code in codes}
+
+
+def _query_names(dependant: Any, depth: int = 0) -> set[str]:
+    """The query parameters a route and its dependencies declare."""
+    names = {p.alias for p in dependant.query_params}
+    if depth < 8:
+        for sub in dependant.dependencies:
+            names |= _query_names(sub, depth + 1)
+    return names
+
+
+async def _known_parameters(request: Request) -> None:
+    """A misspelt parameter (``?limt=5``) is refused, not silently ignored."""
+    route = request.scope.get("route")
+    if route is None or not request.query_params:
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(k for k in request.query_params if k not in known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ApiError(422, f"unknown parameter {unknown[0]!r}", f"this call takes: {allowed}")
+
+
+router = APIRouter(
+    responses=_refusals(400, 401, 404, 409, 422, 503), dependencies=[Depends(_known_parameters)]
+)
 
 Json = dict[str, Any]
-#: a person, as the CLI takes one: an id, an email address or a name
-PersonRef = Annotated[
-    str,
-    Path(min_length=1, max_length=300, description="a person's id, email address or name"),
-]
+
+
+def _person(
+    person: Annotated[
+        str, Path(min_length=1, max_length=300, description="a person's id, email address or name")
+    ],
+) -> str:
+    """A person, as the CLI takes one: an id, an email address or a name (blank: nobody)."""
+    if not person.strip():
+        raise NotFoundError("nobody has a blank name", hint="ask by id, email address or name")
+    return person
+
+
+PersonRef = Annotated[str, Depends(_person)]
 Text = Annotated[str, Query(max_length=300)]
-Intent = Literal["catch-up", "congratulate", "offer-help", "share", "invite", "thank", "ask"]
-Outcome = Literal[
-    "replied", "call", "meeting", "collaboration", "introduction", "referral", "declined"
-]
+# the choices, from the vocabulary the services check against (so the schema lists them)
+Intent = Literal[INTENTS]  # type: ignore[valid-type]
+DraftMedium = Literal[MEDIA]  # type: ignore[valid-type]
+LogMedium = Literal[LOG_MEDIA]  # type: ignore[valid-type]
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 Tier = Literal["", "close", "regular", "occasional", "dormant"]
 
 
 class DraftIn(BaseModel):
     person: str = Field(min_length=1, max_length=300, description="id, email address or name")
     intent: Intent = "catch-up"
-    medium: str = Field("email", max_length=20, description="email, linkedin, sms or call")
+    medium: DraftMedium = "email"
     about: str | None = Field(None, max_length=500, description="what to write about")
     allow_ask: bool = Field(False, description="allow an ask in the first exchanges")
 
 
 class DoneIn(BaseModel):
-    medium: str = Field("other", max_length=20, description="how you reached out")
+    medium: LogMedium = Field("other", description="how you reached out")
     note: str | None = Field(None, max_length=2000)
 
 
@@ -133,7 +190,11 @@ async def draft(store: ReadStore, now: Now, body: DraftIn) -> Json:
     return await run_in_threadpool(run)
 
 
-@router.post("/people/{person}/done", summary="Record that you reached out (outside Rekindle)")
+@router.post(
+    "/people/{person}/done",
+    responses=_refusals(403),
+    summary="Record that you reached out (outside Rekindle)",
+)
 async def done(
     store: WriteStore, now: Now, person: PersonRef, body: Annotated[DoneIn, Body()]
 ) -> Json:
@@ -143,7 +204,11 @@ async def done(
     return await run_in_threadpool(run)
 
 
-@router.post("/outreach/{outreach_id}/outcome", summary="Record what came of an outreach")
+@router.post(
+    "/outreach/{outreach_id}/outcome",
+    responses=_refusals(403),
+    summary="Record what came of an outreach",
+)
 async def outcome(
     store: WriteStore,
     now: Now,
