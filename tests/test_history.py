@@ -129,6 +129,27 @@ def test_a_first_sync_tells_duplicates_across_its_batches(
         assert conn.execute(select(func.count()).select_from(message)).scalar() == 10
 
 
+def test_a_first_sync_looks_up_only_what_it_may_have_stored(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync of distinct messages asks the database about none of them, in any batch
+    (its own hashes grow batch by batch); a second sync of the same asks about each."""
+    monkeypatch.setattr(history, "CHUNK", 2)
+    me_svc.add_address(store, ME)
+    asked: list[str] = []
+    real = mq.stored_keys
+
+    def counting(conn: Any, owner_id: int, keys: Any) -> set[str]:
+        asked.extend(keys)
+        return real(conn, owner_id, keys)
+
+    monkeypatch.setattr(mq, "stored_keys", counting)
+    assert history.ingest(store, "test", "box", lambda state: mailbox(), now=NOW).counts.new == 9
+    assert asked == []
+    assert history.ingest(store, "test", "box", lambda state: mailbox(), now=NOW).counts.new == 0
+    assert len(asked) == 9
+
+
 def _message_indexes(store: Store) -> set[str]:
     with store.read() as conn:
         found = inspect(conn)
