@@ -12,11 +12,11 @@ from sqlalchemy import func, inspect, select
 from rekindle.history import tie_arrays
 from rekindle.history.records import Address, MessageRecord
 from rekindle.history.ties import compute_tie
-from rekindle.services import history, mail_ingest
+from rekindle.services import history, import_state, mail_ingest, merging
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
-from rekindle.store import Store
+from rekindle.store import Store, merges
 from rekindle.store import mail as mq
 from rekindle.store import ties as tq
 from rekindle.store.mail_derive import Selection, derive_messages
@@ -324,3 +324,29 @@ def test_deriving_picks_messages_by_range_or_by_the_addresses_on_them(store: Sto
         ("long time", "in", 1),
         ("Re: long time", "out", 1),
     ]
+
+
+def test_merge_suggestions_of_people_learnt_from_mail_are_searched_when_shown(
+    store: Store,
+) -> None:
+    """A mail sync stores its new people without searching their merge suggestions (an
+    address and a name never merge without asking); reviewing suggestions searches them
+    once, kept in the same transaction as the people until then."""
+    me_svc.add_address(store, ME)
+    items = [
+        msg(1, ME, ["ann@a.com"]),
+        msg(2, "ann@a.com", [ME], days=1, name="Ann Lindqvist"),
+        msg(3, ME, ["ann.lindqvist@b.org"], days=2),
+        msg(4, "ann.lindqvist@b.org", [ME], days=3, name="Ann Lindqvist"),
+    ]
+    assert sync(store, items).counts.new_people == 2
+    with store.read() as conn:
+        assert mq.count_messages(conn, store.owner_id) == 4
+        waiting = import_state.unsearched(conn, store.owner_id)
+        assert len(waiting) == 2 and merges.pending_suggestions(conn, store.owner_id) == []
+    [found] = merging.review(store)
+    assert {found.a["id"], found.b["id"]} == set(waiting)
+    assert "same name (Ann Lindqvist)" in found.reasons
+    with store.read() as conn:
+        assert import_state.unsearched(conn, store.owner_id) == []
+    assert len(merging.review(store)) == 1  # searched once: not stored twice
