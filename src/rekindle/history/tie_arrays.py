@@ -74,25 +74,30 @@ def embeddedness_of(cols: ContactColumns, until: datetime) -> dict[int, int]:
     """Person → how many other persons they were on small group interactions with (more than
     one other, at most :data:`GROUP_THRESHOLD`) until ``until``."""
     small = (cols.group_size > 1) & (cols.group_size <= GROUP_THRESHOLD)
-    links = cols.take(small & (cols.when <= micros(until)))
-    order = np.lexsort((links.person, links.interaction))
-    person, iid = links.person[order], links.interaction[order]
-    mine: list[Ints] = []
-    theirs: list[Ints] = []
+    keep = np.flatnonzero(small & (cols.when <= micros(until)))
+    person, iid = cols.person[keep], cols.interaction[keep]
+    del keep
+    order = np.lexsort((person, iid))
+    person, iid = person[order], iid[order]
+    del order
+    span = int(person.max()) + 1 if len(person) else 1  # person ids are far below 2**31
+    pairs: list[Ints] = []  # (person, other person) as person * span + other
     step = 1
     while step < len(iid):
         together = (iid[step:] == iid[:-step]) & (person[step:] != person[:-step])
         if not together.any():
             break  # runs are sorted: none reaches further either
-        mine += [person[:-step][together], person[step:][together]]
-        theirs += [person[step:][together], person[:-step][together]]
+        a, b = person[:-step][together], person[step:][together]
+        pairs += [a * span + b, b * span + a]
         step += 1
-    if not mine:
+    if not pairs:
         return {}
-    first, second = np.concatenate(mine), np.concatenate(theirs)
-    span = int(second.max()) + 1
-    pairs = np.unique(first * span + second)  # person ids are far below 2**31
-    who, count = np.unique(pairs // span, return_counts=True)
+    codes = np.concatenate(pairs)
+    del pairs
+    codes.sort()
+    who, count = np.unique(
+        codes[np.append(True, codes[1:] != codes[:-1])] // span, return_counts=True
+    )
     return dict(zip(who.tolist(), count.tolist(), strict=True))
 
 
@@ -102,8 +107,9 @@ def ties_of(
     """Person → tie statistics at ``now`` for every person with contacts in ``cols``."""
     empty = compute_tie([], now)
     everyone = np.unique(cols.person)
-    order = np.lexsort((cols.when, cols.person))  # stable: the caller's order within a time
-    events = cols.take(order).take(cols.when[order] <= micros(now))
+    events = _in_order(cols)
+    past = events.when <= micros(now)
+    events = events if past.all() else events.take(past)
     out = {int(pid): empty for pid in everyone}
     if not len(events):
         return out
@@ -135,6 +141,15 @@ def ties_of(
             peak_personal=round(peak_personal, 4),
         )
     return out
+
+
+def _in_order(cols: ContactColumns) -> ContactColumns:
+    """The contacts sorted by person then time, the caller's order kept within a time (the
+    store's order already: then nothing is copied)."""
+    p, w = cols.person, cols.when
+    if bool(np.all((p[1:] > p[:-1]) | ((p[1:] == p[:-1]) & (w[1:] >= w[:-1])))):
+        return cols
+    return cols.take(np.lexsort((w, p)))
 
 
 class _Segments:

@@ -38,8 +38,8 @@ def _refresh_everyone(conn: Connection, owner_id: int, ids: set[int], now: datet
     (:mod:`rekindle.history.tie_arrays`)."""
     cols = tq.contact_columns_of_everyone(conn, owner_id)
     embedded = embeddedness_of(cols, now)
-    wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
-    stats = ties_of(cols.take(np.isin(cols.person, wanted)), now, embedded)
+    wanted = np.isin(cols.person, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    stats = ties_of(cols if wanted.all() else cols.take(wanted), now, embedded)
     for pid in ids - stats.keys():
         stats[pid] = compute_tie([], now)
     tq.save_stats(conn, owner_id, stats, now)

@@ -80,10 +80,12 @@ def contact_columns_of_everyone(conn: Connection, owner_id: int) -> ContactColum
     found = _InteractionColumns(conn, owner_id)
     pid: list[Any] = []
     iid: list[Any] = []
+    # along the (person, interaction) index: a narrow read of the wide link table
+    people = select(person.c.id).where(person.c.owner_id == owner_id)
     rows = conn.execute(
         select(interaction_person.c.person_id, interaction_person.c.interaction_id)
-        .where(interaction_person.c.owner_id == owner_id)
-        .execution_options(stream_results=True, yield_per=50000)
+        .where(interaction_person.c.person_id.in_(people))
+        .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
     )
     for part in rows.partitions():
         people, ids = zip(*part, strict=True)
@@ -96,6 +98,8 @@ def _joined(parts: list[Any]) -> Any:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
+#: rows turned into columns at a time (the rows as Python objects are the transient cost)
+_ROWS_AT_A_TIME = 10000
 _DIRECTIONS = {"in": IN, "out": OUT, "both": BOTH}
 _CHANNELS = {"email": EMAIL, "meeting": MEETING}
 
@@ -117,7 +121,7 @@ class _InteractionColumns:
                 interaction.c.thread,
             )
             .where(interaction.c.owner_id == owner_id)
-            .execution_options(stream_results=True, yield_per=50000)
+            .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
         )
         for part in rows.partitions():
             ids, when, direction, channel, group_size, thread = zip(*part, strict=True)
