@@ -81,10 +81,10 @@ def contact_columns_of_everyone(conn: Connection, owner_id: int) -> ContactColum
     pid: list[Any] = []
     iid: list[Any] = []
     # along the (person, interaction) index: a narrow read of the wide link table
-    people = select(person.c.id).where(person.c.owner_id == owner_id)
+    owners = select(person.c.id).where(person.c.owner_id == owner_id)
     rows = conn.execute(
         select(interaction_person.c.person_id, interaction_person.c.interaction_id)
-        .where(interaction_person.c.person_id.in_(people))
+        .where(interaction_person.c.person_id.in_(owners))
         .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
     )
     for part in rows.partitions():
