@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select
 
+from rekindle.history import tie_arrays
 from rekindle.history.records import Address, MessageRecord
 from rekindle.history.ties import compute_tie
-from rekindle.services import history, mail_ingest
+from rekindle.services import history, import_state, mail_ingest, merging
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_items
-from rekindle.store import Store
+from rekindle.store import Store, merges
 from rekindle.store import mail as mq
 from rekindle.store import ties as tq
 from rekindle.store.mail_derive import Selection, derive_messages
@@ -29,26 +29,59 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ME = "me@example.com"
 
 
-def msg(n: int, sender: str, to: list[str], *, days: float = 0, subject: str = "hello", mid: str | None = "auto",
-        reply_to: str | None = None, bulk: str | None = None, bounce: bool = False, cc: list[str] | None = None,
-        name: str = "") -> MessageRecord:
+def msg(
+    n: int,
+    sender: str,
+    to: list[str],
+    *,
+    days: float = 0,
+    subject: str = "hello",
+    mid: str | None = "auto",
+    reply_to: str | None = None,
+    bulk: str | None = None,
+    bounce: bool = False,
+    cc: list[str] | None = None,
+    name: str = "",
+) -> MessageRecord:
     return MessageRecord(
-        source="test", locator=f"box@{n}", message_id=f"<m{n}@test>" if mid == "auto" else mid,
-        date=T0 + timedelta(days=days), sender=Address(sender, name), to=[Address(a) for a in to],
-        cc=[Address(a) for a in (cc or [])], subject=subject, in_reply_to=reply_to,
-        references=[reply_to] if reply_to else [], bulk=bulk, bounce=bounce,
+        source="test",
+        locator=f"box@{n}",
+        message_id=f"<m{n}@test>" if mid == "auto" else mid,
+        date=T0 + timedelta(days=days),
+        sender=Address(sender, name),
+        to=[Address(a) for a in to],
+        cc=[Address(a) for a in (cc or [])],
+        subject=subject,
+        in_reply_to=reply_to,
+        references=[reply_to] if reply_to else [],
+        bulk=bulk,
+        bounce=bounce,
     )
 
 
 def mailbox() -> list[MessageRecord]:
     return [
         msg(1, ME, ["alice@a.com"], subject="lunch?"),
-        msg(2, "alice@a.com", [ME], days=0.5, subject="Re: lunch?", reply_to="<m1@test>", name="Alice Archer"),
+        msg(
+            2,
+            "alice@a.com",
+            [ME],
+            days=0.5,
+            subject="Re: lunch?",
+            reply_to="<m1@test>",
+            name="Alice Archer",
+        ),
         msg(3, "news@shop.com", [ME], days=1, bulk="list-unsubscribe"),
         msg(4, "carol@c.com", [ME], days=2),  # one way in: not a person
         msg(5, ME, ["dave@d.com"], days=3),  # one way out: not a person
         msg(6, "mailer-daemon@mx.com", [ME], days=4, bounce=True, subject="Undelivered: eve@e.com"),
-        msg(7, ME, ["alice@a.com", "g1@x.com", "g2@x.com", "g3@x.com", "g4@x.com"], days=5, subject="party"),
+        msg(
+            7,
+            ME,
+            ["alice@a.com", "g1@x.com", "g2@x.com", "g3@x.com", "g4@x.com"],
+            days=5,
+            subject="party",
+        ),
         msg(8, "alice@a.com", [ME], days=400, subject="long time", name="Alice Archer"),
         msg(9, ME, ["alice@a.com"], days=401, subject="Re: long time", reply_to="<m8@test>"),
     ]
@@ -77,8 +110,12 @@ def test_two_way_exchanges_become_people_and_bulk_never(store: Store) -> None:
         stats = tq.stats_of(conn, alice.id)
     assert stats.messages_in == 2 and stats.messages_out == 3
     assert stats.first_contact == T0 and stats.last_contact == T0 + timedelta(days=401)
-    assert stats.reply_latency_out_h == pytest.approx(24.0)  # she wrote on day 400, I answered on day 401
-    assert stats.reply_latency_in_h == pytest.approx(12.0)  # I asked on day 0, she answered half a day later
+    assert stats.reply_latency_out_h == pytest.approx(
+        24.0
+    )  # she wrote on day 400, I answered on day 401
+    assert stats.reply_latency_in_h == pytest.approx(
+        12.0
+    )  # I asked on day 0, she answered half a day later
     assert stats.embeddedness == 0  # the party mail had 5 recipients: group mail
     assert 0 < stats.decayed_sum < stats.peak_decayed
 
@@ -129,6 +166,27 @@ def test_a_first_sync_tells_duplicates_across_its_batches(
         assert conn.execute(select(func.count()).select_from(message)).scalar() == 10
 
 
+def test_a_first_sync_looks_up_only_what_it_may_have_stored(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync of distinct messages asks the database about none of them, in any batch
+    (its own hashes grow batch by batch); a second sync of the same asks about each."""
+    monkeypatch.setattr(history, "CHUNK", 2)
+    me_svc.add_address(store, ME)
+    asked: list[str] = []
+    real = mq.stored_keys
+
+    def counting(conn: Any, owner_id: int, keys: Any) -> set[str]:
+        asked.extend(keys)
+        return real(conn, owner_id, keys)
+
+    monkeypatch.setattr(mq, "stored_keys", counting)
+    assert history.ingest(store, "test", "box", lambda state: mailbox(), now=NOW).counts.new == 9
+    assert asked == []
+    assert history.ingest(store, "test", "box", lambda state: mailbox(), now=NOW).counts.new == 0
+    assert len(asked) == 9
+
+
 def _message_indexes(store: Store) -> set[str]:
     with store.read() as conn:
         found = inspect(conn)
@@ -155,7 +213,9 @@ def test_a_first_sync_builds_the_plain_indexes_once_loaded(store: Store) -> None
     assert people_svc.show(store, "alice@a.com").interactions == 6
 
 
-def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_sync_resumes_and_catches_up(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     me_svc.add_address(store, ME)
     monkeypatch.setattr(mail_ingest, "CHUNK", 3)
     monkeypatch.setattr(history, "CHUNK", 3)
@@ -176,7 +236,9 @@ def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pyte
     with store.read() as conn:
         stored = conn.execute(select(func.count()).select_from(message)).scalar()
     assert stored == 3  # the first batch was committed with its position
-    rest = history.ingest(store, "test", "box", lambda state: box[state["next"]:], on_item=advance, now=NOW)
+    rest = history.ingest(
+        store, "test", "box", lambda state: box[state["next"] :], on_item=advance, now=NOW
+    )
     assert rest.resumed and rest.counts.new == 6
     assert people_svc.show(store, "alice@a.com").interactions == 5
 
@@ -191,10 +253,10 @@ def test_adding_my_address_later_rebuilds(store: Store) -> None:
     assert people_svc.show(store, "alice@a.com").interactions == 5
 
 
-def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
-    """Tie statistics of many people read every interaction in one streamed pass, and count
-    the co-participants of small group mail in one query: the same contacts and the same
-    embeddedness as reading them person by person."""
+def test_everyone_read_as_columns_gets_the_same_statistics(store: Store) -> None:
+    """Tie statistics of many people come from two plain reads computed as columns (one
+    person twice on a message under two addresses counts once): the same statistics and the
+    same embeddedness as reading each person's contacts with their co-participants."""
     me_svc.add_address(store, ME)
     friends = ["ann@a.com", "ben@b.com", "cat@c.com", "dan@d.com"]
     items = [msg(n, ME, [f], days=n) for n, f in enumerate(friends)]
@@ -207,20 +269,14 @@ def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
     report = sync(store, items)
     assert report.counts.new_people == 4
     with store.read() as conn:
-        everyone = dict(tq.contacts_of_everyone(conn, store.owner_id))
-        embedded = tq.embeddedness_of_everyone(conn, store.owner_id, 4, NOW)
-        one_by_one = tq.contacts_by_person(conn, sorted(everyone), 4)
-        all_co = tq.contacts_by_person(conn, sorted(everyone))
-    assert len(everyone) == 4
+        cols = tq.contact_columns_of_everyone(conn, store.owner_id)
+        one_by_one = tq.contacts_by_person(conn, sorted(set(cols.person.tolist())), 4)
+    embedded = tie_arrays.embeddedness_of(cols, NOW)
+    assert len(one_by_one) == 4 and len(cols) == sum(map(len, one_by_one.values()))
     for pid, contacts in one_by_one.items():
-        by_time = sorted(contacts, key=lambda c: c.when)
-        assert everyone[pid] == [replace(c, co=frozenset()) for c in by_time]
         assert embedded.get(pid, 0) == len(set().union(*(c.co for c in contacts)))
-    ann = one_by_one[min(everyone)]
-    assert sorted(len(c.co) for c in ann) == [0, 0, 0, 1, 2]  # the 5-address mail gets none
-    assert embedded[min(everyone)] == 2  # ben and cat, on the trio mails
-    assert max(len(c.co) for c in all_co[min(everyone)]) == 3
-    ties = {pid: compute_tie(everyone[pid], NOW, embeddedness=embedded.get(pid, 0)) for pid in everyone}
+    assert embedded[min(one_by_one)] == 2  # ben and cat, on the trio mails
+    ties = tie_arrays.ties_of(cols, NOW, embedded)
     assert ties == {pid: compute_tie(cs, NOW) for pid, cs in one_by_one.items()}
 
 
@@ -257,8 +313,9 @@ def test_deriving_picks_messages_by_range_or_by_the_addresses_on_them(store: Sto
         )
         assert (written, persons) == (0, set())
         rows = conn.execute(
-            select(interaction.c.subject, interaction.c.direction, interaction.c.group_size)
-            .order_by(interaction.c.occurred_at)
+            select(
+                interaction.c.subject, interaction.c.direction, interaction.c.group_size
+            ).order_by(interaction.c.occurred_at)
         ).all()
     assert [tuple(r) for r in rows] == [
         ("lunch?", "out", 1),
@@ -267,3 +324,29 @@ def test_deriving_picks_messages_by_range_or_by_the_addresses_on_them(store: Sto
         ("long time", "in", 1),
         ("Re: long time", "out", 1),
     ]
+
+
+def test_merge_suggestions_of_people_learnt_from_mail_are_searched_when_shown(
+    store: Store,
+) -> None:
+    """A mail sync stores its new people without searching their merge suggestions (an
+    address and a name never merge without asking); reviewing suggestions searches them
+    once, kept in the same transaction as the people until then."""
+    me_svc.add_address(store, ME)
+    items = [
+        msg(1, ME, ["ann@a.com"]),
+        msg(2, "ann@a.com", [ME], days=1, name="Ann Lindqvist"),
+        msg(3, ME, ["ann.lindqvist@b.org"], days=2),
+        msg(4, "ann.lindqvist@b.org", [ME], days=3, name="Ann Lindqvist"),
+    ]
+    assert sync(store, items).counts.new_people == 2
+    with store.read() as conn:
+        assert mq.count_messages(conn, store.owner_id) == 4
+        waiting = import_state.unsearched(conn, store.owner_id)
+        assert len(waiting) == 2 and merges.pending_suggestions(conn, store.owner_id) == []
+    [found] = merging.review(store)
+    assert {found.a["id"], found.b["id"]} == set(waiting)
+    assert "same name (Ann Lindqvist)" in found.reasons
+    with store.read() as conn:
+        assert import_state.unsearched(conn, store.owner_id) == []
+    assert len(merging.review(store)) == 1  # searched once: not stored twice

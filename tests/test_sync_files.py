@@ -14,7 +14,8 @@ from rekindle.errors import ImportFileError
 from rekindle.services import history, sync_files, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
-from rekindle.services.sync_files import SPLIT_FROM, sync_calendar_path, sync_mail_path
+from rekindle.services.sync_calendar import sync_calendar_path
+from rekindle.services.sync_files import SPLIT_FROM, sync_mail_path
 from rekindle.store import Store
 from rekindle.store.schema import interaction_person
 from rekindle.store.schema_history import tie_stats

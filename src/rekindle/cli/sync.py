@@ -137,7 +137,7 @@ def sync_calendar(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Learn meetings from a calendar export: small meetings weigh more, declined ones do not count."""
-    from rekindle.services.sync_files import sync_calendar_path
+    from rekindle.services.sync_calendar import sync_calendar_path
 
     with _Bar("reading the calendar", as_json) as bar:
         report = sync_calendar_path(STATE.store(), path, progress=bar)

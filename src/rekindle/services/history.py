@@ -107,8 +107,11 @@ def _region(conn: Connection, owner_id: int) -> str | None:
 
 def _adder(owner_id: int, now: datetime) -> Callable[[Connection, list[ContactRecord]], int]:
     def add(conn: Connection, records: list[ContactRecord]) -> int:
+        # people learnt from mail have an address and a name: nothing that merges without
+        # asking, so their merge suggestions wait until suggestions are shown
+        region = _region(conn, owner_id)
         return add_contacts_in(
-            conn, owner_id, records, "mail", "mail", _region(conn, owner_id), now, fresh=True
+            conn, owner_id, records, "mail", "mail", region, now, fresh=True, suggest_later=True
         ).new
 
     return add

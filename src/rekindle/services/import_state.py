@@ -6,6 +6,7 @@ and calendar sync (people learnt from mail); it never opens a transaction of its
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -39,6 +40,7 @@ from rekindle.store import contacts as q
 from rekindle.store import engine as eq
 from rekindle.store import history, merges
 from rekindle.store import people as pq
+from rekindle.store.settings import get_settings, put_setting
 
 __all__ = ["ImportState", "affiliation_rows", "identity_rows", "refresh_people"]
 
@@ -92,6 +94,10 @@ class ImportState:
         self.life = LifeEventWatch(conn, self.owner, self.known, import_id, now)
         self.touched: set[int] = set()
         self.created: set[int] = set()
+        #: leave the search for merge suggestions among the people this import touched for
+        #: later (:func:`search_unsearched`, before suggestions are shown): people learnt from
+        #: mail have an address and a name only, which never merge without asking
+        self.suggest_later = False
         self.tie_people: set[int] = set()
         self.pending: list[
             tuple[int, int, list[q.IdentityRow], list[q.AffiliationRow], list[str]]
@@ -385,13 +391,13 @@ class ImportState:
 
     def finish(self) -> None:
         self.flush_facts()
-        blocked = merges.blocked_pairs(self.conn, self.owner)
-        found = [
-            s
-            for s in self.resolver.suggestions(self.touched | self.created)
-            if (min(s.a, s.b), max(s.a, s.b)) not in blocked
-        ]
-        found = self.without_me(found)
+        if self.suggest_later:
+            note_unsearched(self.conn, self.owner, self.touched | self.created)
+            found: list[Suggestion] = []
+        else:
+            found = suggestions_for(
+                self.conn, self.owner, self.resolver, self.touched | self.created
+            )
         into = self.merge_automatic(found)
         self.report.life_events += self.life.found
         refresh_people(self.conn, self.owner, sorted(self.touched), self.now)
@@ -403,17 +409,6 @@ class ImportState:
             if a != b:
                 rest.append((min(a, b), max(a, b), s.score, s.rule, s.reasons))
         self.report.suggestions = merges.save_suggestions(self.conn, self.owner, rest, self.now)
-
-    def without_me(self, found: list[Suggestion]) -> list[Suggestion]:
-        """Pairs with me, or with a record that looks like me, are neither merged nor
-        suggested: your other addresses are yours to confirm (`rekindle me --suggest`)."""
-        involved = sorted({p for s in found for p in (s.a, s.b)})
-        if not involved:
-            return found
-        me_id = pq.find_me(self.conn, self.owner)
-        names = eq.names_of(self.conn, self.owner, involved)
-        selves = set(likely_me(self.conn, self.owner, names, involved)) | {me_id}
-        return [s for s in found if s.a not in selves and s.b not in selves]
 
     def merge_automatic(self, found: list[Suggestion]) -> dict[int, int]:
         """Carry out the merges the evidence makes certain; {absorbed person: kept person}."""
@@ -439,6 +434,59 @@ class ImportState:
             self.report.merged += 1
             self.report.merge_details.append(f"joined person {other} to person {keep}: {evidence}")
         return {pid: kept(pid) for pid in into}
+
+
+#: people whose merge suggestions are not searched yet (a JSON list of person ids)
+UNSEARCHED = "merges.unsearched"
+
+
+def suggestions_for(
+    conn: Connection, owner_id: int, resolver: Resolver, person_ids: set[int]
+) -> list[Suggestion]:
+    """Merge suggestions touching these people, without the pairs you rejected or blocked
+    and without pairs with you."""
+    blocked = merges.blocked_pairs(conn, owner_id)
+    found = [
+        s for s in resolver.suggestions(person_ids) if (min(s.a, s.b), max(s.a, s.b)) not in blocked
+    ]
+    return without_me(conn, owner_id, found)
+
+
+def without_me(conn: Connection, owner_id: int, found: list[Suggestion]) -> list[Suggestion]:
+    """Pairs with me, or with a record that looks like me, are neither merged nor
+    suggested: your other addresses are yours to confirm (`rekindle me --suggest`)."""
+    involved = sorted({p for s in found for p in (s.a, s.b)})
+    if not involved:
+        return found
+    me_id = pq.find_me(conn, owner_id)
+    names = eq.names_of(conn, owner_id, involved)
+    selves = set(likely_me(conn, owner_id, names, involved)) | {me_id}
+    return [s for s in found if s.a not in selves and s.b not in selves]
+
+
+def note_unsearched(conn: Connection, owner_id: int, person_ids: set[int]) -> None:
+    """Remember people whose merge suggestions are still to be searched (same transaction
+    as the people themselves: a killed sync leaves neither)."""
+    if person_ids:
+        known = set(unsearched(conn, owner_id))
+        put_setting(conn, owner_id, UNSEARCHED, json.dumps(sorted(known | person_ids)))
+
+
+def unsearched(conn: Connection, owner_id: int) -> list[int]:
+    return [int(p) for p in json.loads(get_settings(conn, owner_id).get(UNSEARCHED, "[]"))]
+
+
+def search_unsearched(conn: Connection, owner_id: int, now: datetime) -> int:
+    """Search the merge suggestions of the people a sync left unsearched and store them as
+    an import would have; how many it stored."""
+    ids = unsearched(conn, owner_id)
+    if not ids:
+        return 0
+    region = get_settings(conn, owner_id).get("region")
+    found = suggestions_for(conn, owner_id, load_resolver(conn, owner_id, region), set(ids))
+    put_setting(conn, owner_id, UNSEARCHED, None)
+    rows = [(min(s.a, s.b), max(s.a, s.b), s.score, s.rule, s.reasons) for s in found]
+    return merges.save_suggestions(conn, owner_id, rows, now)
 
 
 def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:

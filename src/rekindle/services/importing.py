@@ -136,10 +136,13 @@ def add_contacts_in(
     now: datetime,
     *,
     fresh: bool = False,
+    suggest_later: bool = False,
 ) -> ImportReport:
     """Store contact records inside the caller's transaction (people learnt from mail, say).
 
     ``fresh``: the records share no identity with anyone stored, so they go in in bulk.
+    ``suggest_later``: their merge suggestions are searched when suggestions are next shown
+    (only for records that cannot merge without asking: an address and a name).
     """
     report = ImportReport(path=label, format=fmt)
     result = conn.execute(
@@ -148,6 +151,7 @@ def add_contacts_in(
     pk = result.inserted_primary_key
     assert pk is not None
     state = ImportState(conn, owner_id, report, int(pk[0]), region, False, now)
+    state.suggest_later = suggest_later
     if fresh:
         state.add_fresh_contacts(list(records))
     else:

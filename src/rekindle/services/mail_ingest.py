@@ -181,6 +181,14 @@ class MessageStore:
             mq.stored_prints(conn, self.owner, prints) if prints else set(),
         )
 
+    def _remember(self, keys: list[str], prints: list[str]) -> None:
+        """Count what this flush stored and, on a first sync, keep its hashes (so the next
+        batch looks up only what may be a duplicate of it)."""
+        self._stored += len(keys)
+        if self._own is not None:
+            self._own[0].update(keys)
+            self._own[1].update(prints)
+
     def flush(self, conn: Connection) -> None:
         """Write the new messages added since the last flush, in the caller's transaction."""
         batch, self._pending = self._pending, []
@@ -205,6 +213,7 @@ class MessageStore:
         ids = mq.insert_messages(conn, rows, converted=True)
         if ids and self.first_id is None:
             self.first_id = ids[0]
+        self._remember(new_keys, new_prints)
         owner = self.owner
         mq.insert_addresses(
             conn,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from rekindle.errors import NotFoundError, UserError
+from rekindle.services.import_state import search_unsearched
 from rekindle.services.importing import refresh_people
 from rekindle.services.people import resolve_person
 from rekindle.store import Store, merges
@@ -26,7 +27,11 @@ class SuggestionView:
     b: dict[str, Any]
 
 
-def review(store: Store) -> list[SuggestionView]:
+def review(store: Store, now: datetime | None = None) -> list[SuggestionView]:
+    """The pending merge suggestions, best first (those of people a mail sync learnt are
+    searched now, once)."""
+    with store.begin() as conn:
+        search_unsearched(conn, store.owner_id, now or utcnow())
     with store.read() as conn:
         rows = merges.pending_suggestions(conn, store.owner_id)
         info = pq.summaries(conn, sorted({r.person_a for r in rows} | {r.person_b for r in rows}))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import Connection
 
-from rekindle.history.ties import GROUP_THRESHOLD, TieStats, compute_tie
+from rekindle.history.tie_arrays import embeddedness_of, ties_of
+from rekindle.history.ties import GROUP_THRESHOLD, compute_tie
 from rekindle.store import ties as tq
 
 #: persons whose interactions are read and whose statistics are written at a time
@@ -31,13 +33,13 @@ def refresh_ties(conn: Connection, owner_id: int, person_ids: Iterable[int], now
 
 
 def _refresh_everyone(conn: Connection, owner_id: int, ids: set[int], now: datetime) -> int:
-    """One streamed pass over the owner's interactions in person order (a lookup per person
-    costs more when most people are concerned); statistics are written once it is over."""
-    stats: dict[int, TieStats] = {}
-    embedded = tq.embeddedness_of_everyone(conn, owner_id, GROUP_THRESHOLD, now)
-    for pid, contacts in tq.contacts_of_everyone(conn, owner_id):
-        if pid in ids:
-            stats[pid] = compute_tie(contacts, now, embeddedness=embedded.get(pid, 0))
+    """Two plain reads of the owner's interactions and links (a lookup per person costs more
+    when most people are concerned), every statistic computed on columns at once
+    (:mod:`rekindle.history.tie_arrays`)."""
+    cols = tq.contact_columns_of_everyone(conn, owner_id)
+    embedded = embeddedness_of(cols, now)
+    wanted = np.isin(cols.person, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+    stats = ties_of(cols if wanted.all() else cols.take(wanted), now, embedded)
     for pid in ids - stats.keys():
         stats[pid] = compute_tie([], now)
     tq.save_stats(conn, owner_id, stats, now)

@@ -17,7 +17,8 @@ from rekindle.services import mail_accounts as accounts
 from rekindle.services import settings
 from rekindle.services.history import Progress
 from rekindle.services.importing import import_path
-from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
+from rekindle.services.sync_calendar import sync_calendar_path
+from rekindle.services.sync_files import sync_mail_path
 from rekindle.services.sync_imap import sync_imap
 from rekindle.sources import check_readable
 from rekindle.sources.imap_account import PASSWORD_ENV as IMAP_PASSWORD_ENV
