@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import ImportFileError
-from rekindle.history.mail_rules import GROUP_LIMIT, classify_meeting, person_name
+from rekindle.history.mail_rules import GROUP_LIMIT, address_key, classify_meeting, person_name
 from rekindle.history.records import MeetingRecord
 from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
 from rekindle.services import me as me_svc
@@ -343,7 +343,7 @@ def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:
     """The meeting's attendees as stored, the organizer last."""
     attendees: list[dict[str, Any]] = [
         {
-            "address": a.value.lower()[:500],
+            "address": address_key(a)[:500],
             "name": a.name[:500] or None,
             "partstat": (stat or "").upper() or None,
             "organizer": False,
@@ -354,7 +354,7 @@ def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:
     if event.organizer and event.organizer.value:
         attendees.append(
             {
-                "address": event.organizer.value.lower()[:500],
+                "address": address_key(event.organizer)[:500],
                 "name": event.organizer.name[:500] or None,
                 "partstat": "ACCEPTED",
                 "organizer": True,
@@ -390,10 +390,12 @@ def _meet_new_people(
 ) -> None:
     """People who accepted a small meeting with me are real ties: store them as contacts."""
     accepted = {
-        a.value.lower(): a.name for a, stat in event.attendees if (stat or "").upper() == "ACCEPTED"
+        address_key(a): a.name
+        for a, stat in event.attendees
+        if a.value and (stat or "").upper() == "ACCEPTED"
     }
     if event.organizer and event.organizer.value:
-        accepted[event.organizer.value.lower()] = event.organizer.name
+        accepted[address_key(event.organizer)] = event.organizer.name
     fresh = [a for a in others if a not in emails and a in accepted]
     if not fresh:
         return
