@@ -112,9 +112,7 @@ def _address_holders(conn: Connection, owner_id: int, query: str) -> list[int]:
         return []
     rows = conn.execute(
         select(identity.c.person_id)
-        .where(
-            identity.c.owner_id == owner_id, identity.c.kind == "email", identity.c.value == key
-        )
+        .where(identity.c.owner_id == owner_id, identity.c.kind == "email", identity.c.value == key)
         .limit(FEW_MATCHES)
     )
     return sorted({int(r[0]) for r in rows})
