@@ -36,7 +36,9 @@ def _broken(db_url: str, tmp: Path) -> int:
     try:
         me_svc.add_address(store, ME)
         vcf = tmp / "maria.vcf"
-        vcf.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Maria Gomez\nEMAIL:maria.g@gmail.com\nEND:VCARD\n")
+        vcf.write_text(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Maria Gomez\nEMAIL:maria.g@gmail.com\nEND:VCARD\n"
+        )
         import_path(store, vcf, now=NOW)
         sync_mail_path(store, _mbox(tmp), now=NOW)
         sync_calendar_path(store, _calendar(tmp), now=NOW)
@@ -86,7 +88,7 @@ def test_the_upgrade_merges_the_shadow_and_links_the_history(db_url: str, tmp_pa
         assert [len(r.merged) for r in repairs] == [1]
         assert repairs[0].merged[0][1] == shadow
         assert "merged 1 duplicate person (maria.g@gmail.com)" in describe(repairs[0])
-        assert "1 meeting to link" in describe(repairs[0])
+        assert "1 meeting to read again" in describe(repairs[0])
         maria = people_svc.list_people(store, "Maria")
         assert len(maria) == 1
         assert people_svc.show(store, "maria.g@gmail.com").interactions == 2
@@ -94,7 +96,10 @@ def test_the_upgrade_merges_the_shadow_and_links_the_history(db_url: str, tmp_pa
         assert people_svc.show(store, "maria.g@gmail.com").interactions == 3
         assert repair_pending(store, NOW) == []  # once
         with store.read() as conn:
-            assert conn.execute(select(setting).where(setting.c.key.like("identity.%"))).first() is None
+            assert (
+                conn.execute(select(setting).where(setting.c.key.like("identity.%"))).first()
+                is None
+            )
         # a recorded merge: it can be undone
         merging.unmerge(store, str(maria[0]["id"]))
         assert len(people_svc.list_people(store, "Maria")) == 2
@@ -114,5 +119,43 @@ def test_a_pair_the_user_kept_apart_stays_apart(db_url: str, tmp_path: Path) -> 
         repairs = repair_pending(store, NOW)
         assert repairs and repairs[0].merged == []
         assert len(people_svc.list_people(store, "Maria")) == 2
+    finally:
+        store.close()
+
+
+def test_a_series_counted_once_is_counted_again_after_the_upgrade(
+    db_url: str, tmp_path: Path
+) -> None:
+    from tests.test_ics_series import KHAL, _maria, _with_people
+
+    now = datetime(2013, 1, 1, tzinfo=UTC)
+    store = open_store(db_url)
+    try:
+        _maria(store, tmp_path)
+        ics = _with_people(KHAL, tmp_path)
+        sync_calendar_path(store, ics, now=now)
+        with store.begin() as conn:  # as the old code stored it: one interaction, the last
+            rows = (
+                conn.execute(select(interaction.c.id).order_by(interaction.c.occurred_at))
+                .scalars()
+                .all()
+            )
+            conn.execute(interaction.delete().where(interaction.c.id.in_(rows[:-1])))
+            conn.execute(
+                update(interaction)
+                .where(interaction.c.id == rows[-1])
+                .values(natural_key="ics:5624b646-ba12-4dbd-ba9f-8d66319b0776", thread=None)
+            )
+            conn.execute(text("UPDATE alembic_version SET version_num = '0009'"))
+        assert people_svc.show(store, "maria@example.org").interactions == 1
+    finally:
+        store.close()
+    store = open_store(db_url)
+    try:
+        [repair] = repair_pending(store, now)
+        assert "1 meeting to read again" in describe(repair)
+        assert people_svc.show(store, "maria@example.org").interactions == 1  # until then
+        sync_calendar_path(store, ics, now=now)
+        assert people_svc.show(store, "maria@example.org").interactions == 6
     finally:
         store.close()

@@ -88,9 +88,13 @@ def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
 
 @dataclass(frozen=True, slots=True)
 class MeetingFacts:
+    """A meeting seen from my side: the others on it, its latest past start (``when``) and
+    every past start (``held``: each occurrence of a series inside the window, oldest first)."""
+
     others: tuple[str, ...]
     when: datetime | None
     skip: str | None = None
+    held: tuple[datetime, ...] = ()
 
 
 def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime) -> MeetingFacts:
@@ -114,7 +118,8 @@ def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime)
         return MeetingFacts(others, None, "not yet happened")
     if not others:
         return MeetingFacts(others, None, "no one else on it")
-    return MeetingFacts(others, max(past))
+    held = tuple(sorted(set(past)))
+    return MeetingFacts(others, held[-1], held=held)
 
 
 #: folder names and Gmail labels that hold the mail a user sent (a few languages)

@@ -110,7 +110,8 @@ def describe(repair: AddressRepair) -> str:
         parts.append(f"{counted(repair.interactions, 'more link')} of mail to people")
     if repair.meetings_to_reread:
         parts.append(
-            f"{counted(repair.meetings_to_reread, 'meeting')} to link at your next calendar sync"
+            f"{counted(repair.meetings_to_reread, 'meeting')} to read again at your next calendar "
+            "sync (a series counts each time it was held)"
         )
     return "Addresses are now matched however they are written: " + (
         "; ".join(parts) if parts else "nothing needed repair"

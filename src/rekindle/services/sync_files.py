@@ -17,7 +17,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import ImportFileError
-from rekindle.history.mail_rules import GROUP_LIMIT, address_key, classify_meeting, person_name
+from rekindle.history.mail_rules import (
+    GROUP_LIMIT,
+    MeetingFacts,
+    address_key,
+    classify_meeting,
+    person_name,
+)
 from rekindle.history.records import MeetingRecord
 from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
 from rekindle.services import me as me_svc
@@ -313,7 +319,7 @@ def _add_meeting(
     report.counts.new += 1
     facts = classify_meeting(event, mine, now)
     key = "ics:" + event.uid
-    mq.delete_derived(conn, owner_id, ["calendar"], [key])
+    mq.delete_meeting_interactions(conn, owner_id, key)
     if facts.skip or facts.when is None:
         report.counts.skipped[facts.skip or "not yet happened"] += 1
         return set()
@@ -323,20 +329,32 @@ def _add_meeting(
     if not people:
         report.counts.skipped["nobody you know on it"] += 1
         return set()
-    row = mq.InteractionRow(
-        source="calendar",
-        natural_key=key,
-        occurred_at=facts.when,
-        channel="meeting",
-        direction="both",
-        subject=event.summary,
-        thread=None,
-        group_size=len(facts.others),
-        import_id=None,
-    )
-    mq.insert_interactions(conn, owner_id, [row], [people])
-    report.counts.interactions += 1
+    rows = _meeting_rows(event, key, facts)
+    mq.insert_interactions(conn, owner_id, rows, [people] * len(rows))
+    report.counts.interactions += len(rows)
     return {p for p, _, _ in people}
+
+
+def _meeting_rows(event: MeetingRecord, key: str, facts: MeetingFacts) -> list[mq.InteractionRow]:
+    """One interaction per time the meeting was held: a single event once, a series once per
+    past occurrence inside the window (its key ``ics:UID#start``, its thread the series' key,
+    which marks it as one of a series for the tie statistics)."""
+    series = event.recurring and len(facts.held) > 0
+    return [
+        mq.InteractionRow(
+            source="calendar",
+            natural_key=f"{key}#{when.isoformat()}" if series else key,
+            occurred_at=when,
+            channel="meeting",
+            direction="both",
+            subject=event.summary,
+            thread=key if series else None,
+            group_size=len(facts.others),
+            import_id=None,
+        )
+        for when in (facts.held if series else (facts.when,))
+        if when is not None
+    ]
 
 
 def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ class Rekeyed:
 
     @property
     def owners(self) -> list[int]:
-        return sorted(self.addresses)
+        return sorted({*self.addresses, *self.meetings})
 
 
 def _kind(value: str) -> str:
@@ -62,7 +62,8 @@ def rekey_history(conn: Connection) -> Rekeyed:
     Mail is derived again from the stored messages (:mod:`rekindle.services.address_repair`);
     a meeting naming a re-keyed address is deleted so that the next calendar sync reads it
     again and links it to the people it names (the meeting's file is the only full record of
-    its occurrences). Its interactions stay until then. (Interactions were only ever linked
+    its occurrences), as is every recurring meeting (now counted once per occurrence). Its
+    interactions stay until then. (Interactions were only ever linked
     through addresses that matched a person's key, so their links need no rewriting.)"""
     result = Rekeyed()
     for table, column in (
@@ -86,7 +87,23 @@ def rekey_history(conn: Connection) -> Rekeyed:
         done = conn.execute(delete(meeting).where(meeting.c.id.in_(ids)))
         result.addresses[owner_id] += 1
         result.meetings[owner_id] += done.rowcount or 0
+    _forget_series(conn, result)
     return result
+
+
+def _forget_series(conn: Connection, result: Rekeyed) -> None:
+    """Recurring meetings were one interaction per series; they are one per occurrence now.
+    Their rows go, so the next calendar sync reads them as new and counts each occurrence
+    (its file is the only record of the occurrences); their old interaction stays until then."""
+    rows = conn.execute(
+        select(meeting.c.id, meeting.c.owner_id).where(meeting.c.recurring.is_(True))
+    ).all()
+    for start in range(0, len(rows), 500):
+        ids = [int(r.id) for r in rows[start : start + 500]]
+        conn.execute(delete(meeting_attendee).where(meeting_attendee.c.meeting_id.in_(ids)))
+        conn.execute(delete(meeting).where(meeting.c.id.in_(ids)))
+    for r in rows:
+        result.meetings[int(r.owner_id)] += 1
 
 
 @dataclass(frozen=True)

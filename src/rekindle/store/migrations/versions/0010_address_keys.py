@@ -4,7 +4,8 @@ Contacts stored an address by its match key (``mariag@gmail.com`` for ``maria.g@
 mail and calendars as written, so the history of such an address reached nobody and a sync
 made a second person for it. Every stored message address, sender and meeting attendee now
 holds its key (:func:`rekindle.store.address_keys.rekey_history`); a meeting naming a re-keyed
-address is read again at the next calendar sync. Each owner whose history changed is noted
+address is read again at the next calendar sync, and so is every recurring meeting (a
+series now counts once per occurrence held, not once). Each owner whose history changed is noted
 (setting ``identity.address_repair``): the next command or page merges the people learnt from
 the history alone into the contact holding the same address, and derives the mail again
 (:mod:`rekindle.services.address_repair`). No schema change.
