@@ -95,8 +95,12 @@ def _contacts(tmp: Path) -> list[Path]:
     return [vcf, google, outlook, linkedin]
 
 
-def _message(n: int, sender: str, to: str, subject: str, reply: int | None = None) -> str:
+def _message(
+    n: int, sender: str, to: str, subject: str, reply: int | None = None, root: int | None = None
+) -> str:
     refs = f"In-Reply-To: <c{reply}@example.org>\n" if reply else ""
+    if root is not None:
+        refs += f"References: <c{root}@example.org> <c{reply}@example.org>\n"
     return (
         f"From: {sender}\nTo: {to}\nSubject: {subject}\n"
         f"Date: Mon, {n:02d} Jan 2024 10:00:00 +0000\nMessage-ID: <c{n}@example.org>\n{refs}"
