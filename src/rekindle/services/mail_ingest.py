@@ -260,9 +260,9 @@ def derive(
         )
         if fresh_addrs:
             emails = mq.email_map(conn, owner_id)
-            found = suggest_continuations(conn, owner_id, fresh_addrs, emails, mine, now)
+            suggested = suggest_continuations(conn, owner_id, fresh_addrs, emails, mine, now)
             if continued is not None:
-                continued.extend(found)
+                continued.extend(suggested)
     derive_them = partial(derive_messages, conn, owner_id, mine, emails)
     written, persons = 0, set[int]()
     for selection, replace in _selections(
