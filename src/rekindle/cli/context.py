@@ -56,6 +56,10 @@ def _say_upgrading(found: str, head: str) -> None:
 
 def _repair_addresses(store: Store) -> None:
     """Once after the upgrade that re-keyed addresses: merge the duplicates it showed."""
+    from rekindle.store.address_keys import any_pending
+
+    if store.read_only or not any_pending(store.engine):
+        return  # the usual case: no import of the history services at start
     from rekindle.services.address_repair import describe, repair_pending
 
     for repair in repair_pending(store):

@@ -14,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from rekindle.identity.identifiers import address_key
-from rekindle.store.schema import identity, interaction_person, person, source_record
+from rekindle.store.schema import identity, interaction_person, person, setting, source_record
 from rekindle.store.schema_history import meeting, meeting_attendee, message, message_address
 
 #: the setting that says an owner's history was re-keyed and its people are not repaired yet
@@ -181,3 +181,10 @@ def count_links(conn: Connection, owner_id: int) -> int:
             .where(interaction_person.c.owner_id == owner_id)
         ).scalar_one()
     )
+
+
+def any_pending(engine: Engine) -> bool:
+    """Whether some owner's history was re-keyed and its people are not repaired yet."""
+    with engine.connect() as conn:
+        found = conn.execute(select(setting.c.owner_id).where(setting.c.key == REPAIR_PENDING))
+        return found.first() is not None
