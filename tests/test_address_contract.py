@@ -213,3 +213,24 @@ def test_imap_mail_reaches_the_same_person(synced: Store) -> None:
     maria = people_svc.show(synced, "maria.g@gmail.com")
     assert maria.interactions == 5
     assert len(people_svc.list_people(synced, None, None, None, 0)) == 2
+
+
+def test_mcp_finds_every_spelling(synced: Store) -> None:
+    """The assistant's tools (a real `rekindle mcp` process) name people the same way."""
+    import asyncio
+
+    pytest.importorskip("mcp")
+    from tests.test_mcp import _json, _session
+
+    url = synced.engine.url
+    db = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(False)
+    assert db is not None
+    maria = people_svc.show(synced, "maria.g@gmail.com").id
+
+    async def ask() -> tuple[list[int], int]:
+        async with _session(db) as client:
+            found = _json(await client.call_tool("search_people", {"query": MARIA["google"]}))
+            why = _json(await client.call_tool("why", {"person": "M.A.R.I.A.G@googlemail.com"}))
+            return [p["id"] for p in found], why["person_id"]
+
+    assert asyncio.run(ask()) == ([maria], maria)
