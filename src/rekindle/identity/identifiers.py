@@ -77,10 +77,11 @@ def clean_email(text: str) -> str | None:
         return None
     if local.startswith(".") or local.endswith("."):
         return None  # (consecutive dots are kept: Exchange wrote k..allen@enron.com)
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
+    if not domain.isascii():  # bücher.de is xn--bcher-kva.de (an ASCII one is itself)
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
     if not _DOMAIN_RE.match(domain):
         return None
     return f"{local}@{domain}"
