@@ -33,6 +33,7 @@ class Context:
                     f"note: {safe(self._store.location.describe())} is read-only for you: "
                     "opened for reading; commands that change something will fail"
                 )
+            _repair_addresses(self._store)
         return self._store
 
     def region(self) -> str | None:
@@ -51,6 +52,18 @@ def _say_upgrading(found: str, head: str) -> None:
         f"Upgrading the database from schema {found} to {head}: once, and a minute or so "
         "for a long mail history…"
     )
+
+
+def _repair_addresses(store: Store) -> None:
+    """Once after the upgrade that re-keyed addresses: merge the duplicates it showed."""
+    from rekindle.store.address_keys import any_pending
+
+    if store.read_only or not any_pending(store.engine):
+        return  # the usual case: no import of the history services at start
+    from rekindle.services.address_repair import describe, repair_pending
+
+    for repair in repair_pending(store):
+        err_console.print(safe(describe(repair)))
 
 
 STATE = Context()

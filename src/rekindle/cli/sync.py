@@ -69,6 +69,10 @@ def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:
                 "not_interactions": dict(c.skipped),
                 "interactions": c.interactions,
                 "new_people": c.new_people,
+                "new_addresses": [
+                    {"address": n.address, "person": n.person, "reasons": n.reasons}
+                    for n in report.new_addresses
+                ],
                 "resumed": report.resumed,
                 "errors": [{"locator": e.locator, "message": e.message} for e in report.errors],
                 "notices": [{"locator": n.locator, "message": n.message} for n in report.notices],

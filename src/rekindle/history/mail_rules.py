@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from rekindle.history.records import Address, MeetingRecord, MessageRecord
+from rekindle.identity.identifiers import address_key as _match_key
 
 #: more than this many other people makes a message group mail
 GROUP_LIMIT = 4
@@ -46,10 +47,12 @@ ME_PLACEHOLDER = "<me>"
 
 
 def address_key(a: Address) -> str:
-    """How an address is matched: lower-cased email or profile URL; the placeholder for me."""
+    """How an address is matched: the match key of its email address or profile URL (the
+    same one contacts are keyed by, :func:`rekindle.identity.identifiers.address_key`); the
+    placeholder for me."""
     if a.kind == "name":
         return ME_PLACEHOLDER if a.name == ME_PLACEHOLDER else ""
-    return a.value.lower()
+    return _match_key(a.value, a.kind)
 
 
 def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
@@ -85,17 +88,21 @@ def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
 
 @dataclass(frozen=True, slots=True)
 class MeetingFacts:
+    """A meeting seen from my side: the others on it, its latest past start (``when``) and
+    every past start (``held``: each occurrence of a series inside the window, oldest first)."""
+
     others: tuple[str, ...]
     when: datetime | None
     skip: str | None = None
+    held: tuple[datetime, ...] = ()
 
 
 def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime) -> MeetingFacts:
     """A meeting is an interaction with the other attendees who did not decline, unless I declined."""
     if (event.status or "").upper() == "CANCELLED":
         return MeetingFacts((), None, "cancelled")
-    organizer = event.organizer.value.lower() if event.organizer and event.organizer.value else ""
-    people = {a.value.lower(): (stat or "").upper() for a, stat in event.attendees if a.value}
+    organizer = address_key(event.organizer) if event.organizer and event.organizer.value else ""
+    people = {address_key(a): (stat or "").upper() for a, stat in event.attendees if a.value}
     if organizer:
         people.setdefault(organizer, "ACCEPTED")
     my_stats = [stat for addr, stat in people.items() if addr in mine]
@@ -111,7 +118,8 @@ def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime)
         return MeetingFacts(others, None, "not yet happened")
     if not others:
         return MeetingFacts(others, None, "no one else on it")
-    return MeetingFacts(others, max(past))
+    held = tuple(sorted(set(past)))
+    return MeetingFacts(others, held[-1], held=held)
 
 
 #: folder names and Gmail labels that hold the mail a user sent (a few languages)

@@ -55,10 +55,23 @@ def is_personal(c: Contact) -> bool:
     return c.group_size <= GROUP_THRESHOLD
 
 
+#: what one occurrence of a recurring meeting weighs against a meeting arranged once: a
+#: standing meeting is routine, so each time says less, yet six times say more than once
+SERIES_SHARE = 0.5
+
+
+def meeting_weight(c: Contact) -> float:
+    """A small meeting weighs like outgoing mail (2), a large one 1; each occurrence of a
+    series (its ``thread`` names the series) :data:`SERIES_SHARE` of that."""
+    base = 2.0 if c.group_size <= GROUP_THRESHOLD else 1.0
+    return base * SERIES_SHARE if c.thread else base
+
+
 def weight(c: Contact) -> float:
-    """Outgoing mail counts double; small meetings like outgoing mail; group mail half."""
+    """Outgoing mail counts double; small meetings like outgoing mail (an occurrence of a
+    series half that); group mail half."""
     if c.channel == "meeting":
-        return 2.0 if c.group_size <= GROUP_THRESHOLD else 1.0
+        return meeting_weight(c)
     base = 2.0 if c.direction == "out" else 1.0
     return base * (0.5 if c.group_size > GROUP_THRESHOLD else 1.0)
 
@@ -90,7 +103,7 @@ def decayed_with_peak(
             days = (when - last).total_seconds() / SECONDS_PER_DAY
             total *= float(0.5 ** (max(days, 0.0) / half_life))
         if c.channel == "meeting":
-            total += 2.0 if c.group_size <= GROUP_THRESHOLD else 1.0
+            total += meeting_weight(c)
         else:
             total += (2.0 if c.direction == "out" else 1.0) * (
                 0.5 if c.group_size > GROUP_THRESHOLD else 1.0

@@ -11,6 +11,7 @@ recognise (``Jane.Doe@gmail.com`` displays as written but matches as ``janedoe@g
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from rekindle.identity.records import IdentityKind, RawIdentity
 
 __all__ = [
     "Identity",
+    "address_key",
     "clean_email",
     "email_parts",
     "normalise_email",
@@ -31,7 +33,9 @@ __all__ = [
     "normalise_url",
 ]
 
-_LOCAL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
+#: an address's local part: RFC 5322's atom characters, and letters and digits of any script
+#: (RFC 6531 lets ``josé@example.com`` through, as Gmail and Outlook do)
+_LOCAL_RE = re.compile(r"^[\w!#$%&'*+/=?^`{|}~.-]+$")
 _DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
@@ -64,6 +68,8 @@ def clean_email(text: str) -> str | None:
     if s[:7].lower() == "mailto:":
         s = unquote(s[7:].split("?", 1)[0])
     s = s.strip().lower().rstrip(".")
+    if not s.isascii():  # one spelling of "é" (NFC), and a full-width "＠" is an "@"
+        s = unicodedata.normalize("NFKC", s).lower()
     if s.startswith("urn:") or s.count("@") != 1:
         return None
     local, domain = s.split("@")
@@ -71,10 +77,11 @@ def clean_email(text: str) -> str | None:
         return None
     if local.startswith(".") or local.endswith("."):
         return None  # (consecutive dots are kept: Exchange wrote k..allen@enron.com)
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
+    if not domain.isascii():  # bücher.de is xn--bcher-kva.de (an ASCII one is itself)
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
     if not _DOMAIN_RE.match(domain):
         return None
     return f"{local}@{domain}"
@@ -96,6 +103,23 @@ def normalise_email(text: str) -> str | None:
             return None
         domain = "gmail.com"
     return f"{local}@{domain}"
+
+
+@lru_cache(maxsize=65536)
+def address_key(text: str, kind: str = "email") -> str:
+    """How an address is matched, wherever it was read: THE one normalisation of addresses.
+
+    Contacts (every importer), mail (mbox, Maildir, IMAP, LinkedIn messages), calendars,
+    search, the web and MCP all key an address with this, so ``Maria.G@Gmail.com``,
+    ``maria.g+news@googlemail.com`` and ``"Maria" <mariag@gmail.com>`` are one address.
+    An email address gives :func:`normalise_email`'s key, a profile URL (``kind="url"``)
+    :func:`normalise_url`'s; what neither can read keeps its trimmed lower-case text, so it
+    still matches itself written the same way.
+    """
+    if kind == "url":
+        found = normalise_url(text)
+        return found[1] if found else text.strip().lower()
+    return normalise_email(text) or text.strip().lower()
 
 
 def email_parts(key: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 
 from rekindle.history.records import MessageRecord
+from rekindle.identity.new_address import Continuation
 from rekindle.identity.records import ContactRecord, NoticeRecord, RecordError
 from rekindle.plural import counted
 from rekindle.services.importing import add_contacts_in
@@ -76,6 +77,8 @@ class SyncReport:
     life_events: int = 0
     resumed: bool = False
     note: str | None = None
+    #: new addresses that look like known people's (suggested for merging)
+    new_addresses: list[Continuation] = field(default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -94,6 +97,11 @@ class SyncReport:
         line = ", ".join(parts) + f"; {counted(c.interactions, 'interaction')}"
         if c.new_people:
             line += f", {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
+        if self.new_addresses:
+            line += (
+                f"; {counted(len(self.new_addresses), 'new address', 'new addresses')} of "
+                "people you know (`rekindle merge --review`)"
+            )
         if self.replies:
             line += f"; {counted(self.replies, 'reply', 'replies')} to your outreach (`rekindle outreach`)"
         if self.life_events:
@@ -141,6 +149,7 @@ def finish_sync(
             now,
             add_contacts=add,
             fresh_from=collector.first_id if collector is not None else None,
+            continued=report.new_addresses if report is not None else None,
         )
     if progress is not None and persons:
         progress(read, None, TIES)

@@ -28,7 +28,9 @@ from rekindle.history.mail_rules import (
     thread_of,
 )
 from rekindle.history.records import MessageRecord
+from rekindle.identity.new_address import Continuation
 from rekindle.identity.records import ContactRecord, RawIdentity
+from rekindle.services.new_addresses import suggest_continuations
 from rekindle.store import mail as mq
 from rekindle.store.mail_derive import Selection, derive_messages, identity_kind
 from rekindle.store.settings import get_settings, put_setting
@@ -238,6 +240,7 @@ def derive(
     create_people: bool = True,
     add_contacts: AddContacts | None = None,
     fresh_from: int | None = None,
+    continued: list[Continuation] | None = None,
 ) -> tuple[int, int, set[int]]:
     """Derive mail interactions for messages stored since the last derivation (or all).
 
@@ -247,7 +250,9 @@ def derive(
     the calling run stored (None when it stored none): those messages have never been
     derived, so their interactions are written without first deleting older ones. The
     database does the work (:mod:`rekindle.store.mail_derive`): nothing is read back, so memory
-    stays bounded whatever the archive's size.
+    stays bounded whatever the archive's size. A new person whose address took up a known
+    person's thread under their name is suggested as that person's new address (appended to
+    ``continued``).
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
     max_id = mq.last_message_id(conn, owner_id)
@@ -264,6 +269,9 @@ def derive(
         )
         if fresh_addrs:
             emails = mq.email_map(conn, owner_id)
+            suggested = suggest_continuations(conn, owner_id, fresh_addrs, emails, mine, now)
+            if continued is not None:
+                continued.extend(suggested)
     derive_them = partial(derive_messages, conn, owner_id, mine, emails)
     written, persons = 0, set[int]()
     for selection, replace in _selections(

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.errors import ImportFileError
-from rekindle.history.mail_rules import GROUP_LIMIT, classify_meeting, person_name
+from rekindle.history.mail_rules import (
+    GROUP_LIMIT,
+    MeetingFacts,
+    address_key,
+    classify_meeting,
+    person_name,
+)
 from rekindle.history.records import MeetingRecord
 from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, RecordError
 from rekindle.services.history import Progress, SyncReport, finish_sync
@@ -92,7 +98,7 @@ def _add_meeting(
     report.counts.new += 1
     facts = classify_meeting(event, mine, now)
     key = "ics:" + event.uid
-    mq.delete_derived(conn, owner_id, ["calendar"], [key])
+    mq.delete_meeting_interactions(conn, owner_id, key)
     if facts.skip or facts.when is None:
         report.counts.skipped[facts.skip or "not yet happened"] += 1
         return set()
@@ -102,27 +108,39 @@ def _add_meeting(
     if not people:
         report.counts.skipped["nobody you know on it"] += 1
         return set()
-    row = mq.InteractionRow(
-        source="calendar",
-        natural_key=key,
-        occurred_at=facts.when,
-        channel="meeting",
-        direction="both",
-        subject=event.summary,
-        thread=None,
-        group_size=len(facts.others),
-        import_id=None,
-    )
-    mq.insert_interactions(conn, owner_id, [row], [people])
-    report.counts.interactions += 1
+    rows = _meeting_rows(event, key, facts)
+    mq.insert_interactions(conn, owner_id, rows, [people] * len(rows))
+    report.counts.interactions += len(rows)
     return {p for p, _, _ in people}
+
+
+def _meeting_rows(event: MeetingRecord, key: str, facts: MeetingFacts) -> list[mq.InteractionRow]:
+    """One interaction per time the meeting was held: a single event once, a series once per
+    past occurrence inside the window (its key ``ics:UID#start``, its thread the series' key,
+    which marks it as one of a series for the tie statistics)."""
+    series = event.recurring and len(facts.held) > 0
+    return [
+        mq.InteractionRow(
+            source="calendar",
+            natural_key=f"{key}#{when.isoformat()}" if series else key,
+            occurred_at=when,
+            channel="meeting",
+            direction="both",
+            subject=event.summary,
+            thread=key if series else None,
+            group_size=len(facts.others),
+            import_id=None,
+        )
+        for when in (facts.held if series else (facts.when,))
+        if when is not None
+    ]
 
 
 def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:
     """The meeting's attendees as stored, the organizer last."""
     attendees: list[dict[str, Any]] = [
         {
-            "address": a.value.lower()[:500],
+            "address": address_key(a)[:500],
             "name": a.name[:500] or None,
             "partstat": (stat or "").upper() or None,
             "organizer": False,
@@ -133,7 +151,7 @@ def _attendee_rows(event: MeetingRecord) -> list[dict[str, Any]]:
     if event.organizer and event.organizer.value:
         attendees.append(
             {
-                "address": event.organizer.value.lower()[:500],
+                "address": address_key(event.organizer)[:500],
                 "name": event.organizer.name[:500] or None,
                 "partstat": "ACCEPTED",
                 "organizer": True,
@@ -169,10 +187,12 @@ def _meet_new_people(
 ) -> None:
     """People who accepted a small meeting with me are real ties: store them as contacts."""
     accepted = {
-        a.value.lower(): a.name for a, stat in event.attendees if (stat or "").upper() == "ACCEPTED"
+        address_key(a): a.name
+        for a, stat in event.attendees
+        if a.value and (stat or "").upper() == "ACCEPTED"
     }
     if event.organizer and event.organizer.value:
-        accepted[event.organizer.value.lower()] = event.organizer.name
+        accepted[address_key(event.organizer)] = event.organizer.name
     fresh = [a for a in others if a not in emails and a in accepted]
     if not fresh:
         return

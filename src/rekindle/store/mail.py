@@ -16,6 +16,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -311,6 +312,25 @@ def delete_derived(
         return
     for start in range(0, len(keys), 900):
         conn.execute(stmt.where(interaction.c.natural_key.in_(list(keys[start : start + 900]))))
+
+
+def delete_meeting_interactions(conn: Connection, owner_id: int, key: str) -> None:
+    """The interactions derived from one meeting: ``key`` itself (a single event) and each
+    occurrence of a series (``key#start``), found along the unique key's index."""
+    conn.execute(
+        delete(interaction).where(
+            interaction.c.owner_id == owner_id,
+            interaction.c.source == "calendar",
+            or_(
+                interaction.c.natural_key == key,
+                and_(
+                    interaction.c.natural_key > key + "#",
+                    interaction.c.natural_key < key + "$",
+                    interaction.c.thread == key,
+                ),
+            ),
+        )
+    )
 
 
 def insert_interactions(

@@ -243,7 +243,7 @@ def search_people(
         )
     values: dict[str, Any] = {"owner_id": owner_id}
     if query:  # the name, an identity, an organisation, a title or a tag contains it
-        kind, found = search.text_filter(conn, query)
+        kind, found = search.text_filter(conn, query, owner_id)
         stmt = stmt.where(search.condition(kind))
         values.update(found)
     stmt = stmt.order_by(person.c.sort_name, person.c.display_name, person.c.id).offset(offset)

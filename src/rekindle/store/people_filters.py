@@ -51,7 +51,7 @@ def filter_people(
     values: dict[str, Any] = {"owner_id": owner_id, "offset": offset, "limit": limit}
     text_kind = None
     if want.text:
-        text_kind, found = search.text_filter(conn, want.text)
+        text_kind, found = search.text_filter(conn, want.text, owner_id)
         values.update(found)
     if want.tag:
         values["tag"] = want.tag

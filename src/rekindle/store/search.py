@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
 )
 
+from rekindle.identity.identifiers import normalise_email
 from rekindle.store.schema import affiliation, identity, person, tag
 
 #: a trigram index can only find strings of three characters or more
@@ -67,7 +68,7 @@ def uses_index(conn: Connection, query: str) -> bool:
     return len(query) >= MIN_INDEXED and has_index(conn)
 
 
-def text_filter(conn: Connection, query: str) -> tuple[str, dict[str, Any]]:
+def text_filter(conn: Connection, query: str, owner_id: int) -> tuple[str, dict[str, Any]]:
     """How ``query`` is matched here: the kind of condition (:func:`condition` builds it) and
     the values of its parameters. Looking it up may read the index, never the people.
 
@@ -80,7 +81,13 @@ def text_filter(conn: Connection, query: str) -> tuple[str, dict[str, Any]]:
       those people are checked on their rows, so an index that lags never hides anyone.
     - ``name``: a query too short for trigrams matches names only (SQLite).
     - ``scan``: no index (PostgreSQL, an old SQLite): every searched column is scanned.
+
+    An email address, however written (``Maria.G+news@googlemail.com``), also finds whoever
+    holds it by its match key: those people are ``ids`` with the text's own matches.
     """
+    by_address = _address_holders(conn, owner_id, query)
+    if by_address:
+        return "ids", {"match_ids": by_address}
     pattern = like_pattern(query)
     if not uses_index(conn, query):
         short = conn.dialect.name == "sqlite" and len(query) < MIN_INDEXED
@@ -93,6 +100,22 @@ def text_filter(conn: Connection, query: str) -> tuple[str, dict[str, Any]]:
     if len(ids) <= FEW_MATCHES:
         return "ids", {"match_ids": ids}
     return "indexed", {"phrase": phrase}
+
+
+def _address_holders(conn: Connection, owner_id: int, query: str) -> list[int]:
+    """The owner's people holding the email address ``query`` by its match key; none when
+    ``query`` is no address."""
+    if "@" not in query or len(query) > 320:
+        return []
+    key = normalise_email(query)
+    if key is None:
+        return []
+    rows = conn.execute(
+        select(identity.c.person_id)
+        .where(identity.c.owner_id == owner_id, identity.c.kind == "email", identity.c.value == key)
+        .limit(FEW_MATCHES)
+    )
+    return sorted({int(r[0]) for r in rows})
 
 
 def condition(kind: str) -> Any:

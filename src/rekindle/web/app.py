@@ -22,6 +22,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rekindle.errors import AmbiguousError, NotFoundError, RekindleError
+from rekindle.services.address_repair import repair_pending
 from rekindle.store import Store, open_store
 from rekindle.store.database import driver_message, utcnow
 from rekindle.web import api
@@ -80,6 +81,7 @@ def create_app(
             to_thread.current_default_thread_limiter().total_tokens = threads
         if getattr(app.state, "store", None) is None:
             opened = app.state.store = open_store(db, memory_map=True)
+            repair_pending(opened)  # once after the upgrade that re-keyed addresses
         try:
             yield
         finally:
