@@ -380,6 +380,13 @@ def _role(card: _Card, prop: Property) -> None:
     card.extra("role", card.value(prop))
 
 
+def _rekindle_extra(card: _Card, prop: Property) -> None:
+    """What our own export keeps that vCard has no property for (``X-KEY`` names it)."""
+    key = (prop.param("X-KEY") or "").strip()
+    if key:
+        card.extra(key, card.value(prop))
+
+
 def _gender(card: _Card, prop: Property) -> None:
     card.extra("gender", _components(card.text(prop))[0])
 
@@ -414,4 +421,5 @@ _HANDLERS: dict[str, Callable[[_Card, Property], None]] = {
     "X-ADDRESSBOOKSERVER-MEMBER": _member,
     "X-ABSHOWAS": _show_as,
     "GENDER": _gender,
+    "X-REKINDLE-EXTRA": _rekindle_extra,
 }
