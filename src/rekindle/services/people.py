@@ -39,6 +39,8 @@ class PersonView:
     last_contact: datetime | None = None
     interactions: int = 0
     related: list[list[str]] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    anniversary: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -113,6 +115,8 @@ def person_view(
         for n in pq.notes_of(conn, person_id)
     ]
     related: list[list[str]] = []
+    addresses: list[dict[str, Any]] = []
+    anniversary: str | None = None
     for rec in records:
         data = q.record_data(rec)
         if data.get("note") and all(n["text"] != data["note"] for n in notes):
@@ -122,6 +126,8 @@ def person_view(
         if not birthday and data.get("birthday"):
             birthday = data["birthday"]
         related.extend(list(p) for p in data.get("related", []) if list(p) not in related)
+        addresses.extend(a for a in data.get("addresses", []) if a not in addresses)
+        anniversary = anniversary or data.get("anniversary")
     first, last, count = span if span is not None else history.contact_span(conn, person_id)
     return PersonView(
         id=person_id,
@@ -182,7 +188,18 @@ def person_view(
         last_contact=last,
         interactions=count,
         related=related,
+        addresses=addresses,
+        anniversary=anniversary,
     )
+
+
+def address_text(address: dict[str, Any]) -> str:
+    """A postal address on one line: as the card formatted it, else from its parts."""
+    if address.get("formatted"):
+        return ", ".join(line.strip() for line in address["formatted"].splitlines() if line.strip())
+    place = " ".join(p for p in (address.get("postcode"), address.get("city")) if p)
+    parts = (address.get("street"), place, address.get("region"), address.get("country"))
+    return ", ".join(p for p in parts if p)
 
 
 def _one_each(identities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
