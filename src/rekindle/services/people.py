@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
 from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
-from rekindle.identity.records import PartialDate
+from rekindle.identity.records import AddressRecord, PartialDate
 from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
@@ -194,12 +194,8 @@ def person_view(
 
 
 def address_text(address: dict[str, Any]) -> str:
-    """A postal address on one line: as the card formatted it, else from its parts."""
-    if address.get("formatted"):
-        return ", ".join(line.strip() for line in address["formatted"].splitlines() if line.strip())
-    place = " ".join(p for p in (address.get("postcode"), address.get("city")) if p)
-    parts = (address.get("street"), place, address.get("region"), address.get("country"))
-    return ", ".join(p for p in parts if p)
+    """A stored postal address on one line (see :meth:`AddressRecord.one_line`)."""
+    return AddressRecord(**address).one_line()
 
 
 def _one_each(identities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
