@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from rekindle.errors import UserError
 from rekindle.services import me as me_svc
@@ -20,6 +21,7 @@ from rekindle.services.exporting import export
 from rekindle.services.importing import import_path
 from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store, open_store
+from rekindle.store.schema import person
 from tests.conftest import CORPORA, FIXTURES, PG_URL
 from tests.test_cli_outreach import Cli
 from tests.test_outreach import ANA_VCF
@@ -134,6 +136,10 @@ def test_restore_gives_back_exactly_what_was_exported(
     assert "Traceback" not in refused.stderr and exported(second_db) == backup
     # the restored account goes on working: new rows get new ids
     restored("note", "Ana Costa", "after the restore")
+    if db_url.startswith("postgresql"):  # and a backup moves from one backend to the other
+        on_sqlite = str(tmp_path / "moved.db")
+        Cli(on_sqlite, capsys, monkeypatch)("import", str(path))
+        assert exported(on_sqlite) == backup
 
 
 def test_bad_backups_are_refused_in_one_line(tmp_path: Path, store: Store) -> None:
@@ -151,3 +157,19 @@ def test_bad_backups_are_refused_in_one_line(tmp_path: Path, store: Store) -> No
     with pytest.raises(UserError, match="table 'spaceship' is unknown"):
         restore_backup(store, alien)
     assert not looks_like_backup(FIXTURES / "mail" / "gmail-takeout-envelope.mbox")
+    broken = tmp_path / "broken.json"
+    row = [1, "2026-01-01T00:00:00+00:00", None, False, None, "active", "2026-01-01T00:00:00+00:00"]
+    columns = ["id", "created_at", "display_name", "is_me", "merged_into", "status", "updated_at"]
+    broken.write_text(
+        json.dumps(
+            {
+                "format": "rekindle-backup",
+                "version": 1,
+                "tables": {"person": {"columns": columns, "rows": [row]}},
+            }
+        )
+    )
+    with pytest.raises(UserError, match="the person rows cannot be restored"):
+        restore_backup(store, broken)
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(person)).scalar() == 0

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table
+from sqlalchemy.exc import DBAPIError
 
 from rekindle.errors import UserError
 from rekindle.plural import counted
@@ -166,7 +167,13 @@ def restore_backup(store: Store, path: Path) -> RestoreReport:
                     f"{path}: this database holds other accounts whose ids the backup uses",
                     hint=_HINT,
                 )
-            bq.insert_rows(conn, table, decoded)
+            try:
+                bq.insert_rows(conn, table, decoded)
+            except DBAPIError as exc:
+                reason = str(exc.orig or exc).strip().splitlines()[0]
+                raise UserError(
+                    f"{path}: the {name} rows cannot be restored ({reason}); nothing was changed"
+                ) from None
             report.rows[name] = len(decoded)
         bq.restore_owner(conn, store.owner_id, _owner_values(data.get("owner") or {}))
         bq.move_sequences(conn)
