@@ -200,3 +200,19 @@ def test_version_3_shape() -> None:
     assert "EMAIL;TYPE=work;TYPE=pref:grace@navy.mil" in lines
     assert any(line.startswith("PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo") for line in lines)
     assert "LABEL;TYPE=home:1 Main St\\nArlington" in lines
+
+
+def test_a_profile_address_without_its_scheme_stays_a_profile_address() -> None:
+    person = ExportPerson(
+        id=4,
+        display_name="Mathieu Leroy",
+        identities=[
+            RawIdentity("url", "linkedin.com/in/mathieu-leroy/", None, "linkedin"),
+            RawIdentity("handle", "mleroy", None, "twitter"),
+        ],
+    )
+    for version in ("4.0", "3.0"):
+        (rec,) = reparse(export(person, version=version))
+        got = [(i.kind, i.value, i.service) for i in rec.identities]
+        assert got == [("url", "linkedin.com/in/mathieu-leroy/", "linkedin"),
+                       ("handle", "mleroy", "twitter")]  # fmt: skip

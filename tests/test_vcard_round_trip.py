@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rekindle.exporters.vcard import write_vcards
+from rekindle.services.demo import load_sample
 from rekindle.services.export_people import everyone
 from rekindle.services.importing import import_items, import_path
 from rekindle.sources import ImportOptions
@@ -104,3 +105,21 @@ def test_the_corpus_holds_what_the_round_trip_must_keep(template: Path, tmp_path
     assert sum(1 for p in people if any(i.label for i in p.identities)) >= 20
     assert sum(1 for p in people if p.note) >= 10 and sum(1 for p in people if p.tags) >= 5
     store.close()
+
+
+def test_the_sample_network_round_trips(template: Path, tmp_path: Path) -> None:
+    """Data from other sources too: LinkedIn-like schools and dated stints, profiles, tags."""
+    first = fresh(template, tmp_path / "sample.db")
+    load_sample(first)
+    want = facts(first)
+    assert any("kind': 'school'" in p for p in want) and any("'start': datetime" in p for p in want)
+    for version in ("4.0", "3.0"):
+        out = io.StringIO(newline="")
+        with first.read() as conn:
+            write_vcards(everyone(conn, first.owner_id), out, version)
+        again = fresh(template, tmp_path / f"again-{version}.db")
+        items = parse_vcard_stream(io.BytesIO(out.getvalue().encode()), "export.vcf", OPTIONS)
+        import_items(again, items, "export.vcf", "vcard")
+        assert facts(again) == want, version
+        again.close()
+    first.close()

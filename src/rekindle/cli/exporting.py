@@ -10,6 +10,7 @@ import typer
 
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import UserError
+from rekindle.plural import counted
 
 
 def export_command(
@@ -46,7 +47,8 @@ def export_command(
             count = export(STATE.store(), fmt, fh, vcard_version=version)
         tmp.replace(output)
     err_console.print(
-        f"[dim]exported {count} people{' to ' + safe(output) if output else ''}[/dim]"
+        f"[dim]exported {counted(count, 'person', 'people')}"
+        f"{' to ' + safe(output) if output else ''}[/dim]"
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from rekindle.exporters.model import ExportPerson
-from rekindle.identity.records import AddressRecord, PartialDate, RawIdentity
+from rekindle.identity.records import AddressRecord, AffiliationRecord, PartialDate, RawIdentity
 from rekindle.sources.vcard_labels import (
     LABEL_TYPES,
     PHONETIC,
@@ -160,13 +160,25 @@ def _work(card: _Card, person: ExportPerson) -> None:
     titled = [a for a in person.affiliations if a.title]
     for aff in titled + [a for a in person.affiliations if not a.title]:
         departments = aff.department.split("; ") if aff.department else []
-        card.add("ORG", ";".join(escape_text(p) for p in [aff.organisation, *departments]))
+        card.add(
+            "ORG", ";".join(escape_text(p) for p in [aff.organisation, *departments]), _stint(aff)
+        )
     for aff in titled:
         card.add("TITLE", escape_text(aff.title or ""))
     if not person.affiliations and person.extra.get("title"):
         card.add("TITLE", escape_text(person.extra["title"]))
     if person.extra.get("role"):
         card.add("ROLE", escape_text(person.extra["role"]))
+
+
+def _stint(aff: AffiliationRecord) -> str:
+    """A school, and a stint's dates, as parameters other readers skip and ours reads."""
+    params = ";X-REKINDLE-KIND=school" if aff.kind == "school" else ""
+    if aff.start:
+        params += f";X-REKINDLE-START={aff.start.isoformat()}"
+    if aff.end:
+        params += f";X-REKINDLE-END={aff.end.isoformat()}"
+    return params
 
 
 def _identity(card: _Card, ident: RawIdentity) -> None:

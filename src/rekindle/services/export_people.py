@@ -8,6 +8,7 @@ mail has no structured name: the display name is split into given and family nam
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -85,7 +86,14 @@ def _identities(view: PersonView, datas: list[dict[str, Any]]) -> list[RawIdenti
 def _affiliations(view: PersonView) -> list[AffiliationRecord]:
     """Every stint; your edited organisation or title replaces the current work one."""
     affs = [
-        AffiliationRecord(a["organisation"], a["title"], a["department"], kind=a["kind"])
+        AffiliationRecord(
+            a["organisation"],
+            a["title"],
+            a["department"],
+            date.fromisoformat(a["start"]) if a["start"] else None,
+            date.fromisoformat(a["end"]) if a["end"] else None,
+            a["kind"],
+        )
         for a in view.affiliations
     ]
     org, title = view.edits.get("organisation"), view.edits.get("title")
@@ -99,6 +107,7 @@ def _affiliations(view: PersonView) -> list[AffiliationRecord]:
             org or (base.organisation if base else ""),
             title or (base.title if base else None),
             base.department if base else None,
+            base.start if base else None,
         )
         if edited.organisation:
             affs.insert(0, edited)
