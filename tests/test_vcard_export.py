@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from rekindle.exporters.model import ExportPerson, identities
 from rekindle.exporters.vcard import card_lines, escape_text, fold_line, write_vcards
@@ -142,6 +143,7 @@ RICH = ExportPerson(
     related=[("spouse", "Vincent Hopper"), ("Godson", "Tom")],
     photo=b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
     tags=["Navy"],
+    connected_on=date(2019, 5, 4),
     extra={
         "gender": "F",
         "phonetic_given_name": "GRAY-s",
@@ -175,6 +177,7 @@ def test_every_fact_round_trips_in_both_versions() -> None:
         assert rec.related == RICH.related
         assert rec.photo == RICH.photo
         assert rec.extra == RICH.extra, version
+        assert rec.connected_on == RICH.connected_on
 
 
 def test_version_4_shape() -> None:

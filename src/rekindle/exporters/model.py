@@ -9,6 +9,7 @@ carried (phonetic names, gender, role, other dates) in ``extra``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from rekindle.identity.records import AddressRecord, AffiliationRecord, PartialDate, RawIdentity
 
@@ -32,6 +33,8 @@ class ExportPerson:
     tags: list[str] = field(default_factory=list)
     related: list[tuple[str, str]] = field(default_factory=list)
     photo: bytes | None = None
+    #: when you connected (LinkedIn): the "since you first met" anniversaries count from it
+    connected_on: date | None = None
     is_organisation: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -228,6 +228,8 @@ def _dates(card: _Card, person: ExportPerson) -> None:
     for key, text in person.extra.items():
         if key.startswith("date:"):
             card.grouped("X-ABDATE", escape_text(text), key[5:])
+    if person.connected_on:
+        card.add("X-REKINDLE-CONNECTED", person.connected_on.isoformat())
 
 
 def format_date(prop: str, value: PartialDate, v4: bool = True) -> str:

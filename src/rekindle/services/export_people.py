@@ -55,6 +55,10 @@ def export_person(conn: Connection, owner_id: int, person_id: int) -> ExportPers
         related=related,
         photo=q.photo_of(conn, [rec.id for rec in records]),
         is_organisation=any(d.get("is_organisation") for d in datas),
+        connected_on=min(
+            (date.fromisoformat(d["connected_on"]) for d in datas if d.get("connected_on")),
+            default=None,
+        ),
         extra=extra,
     )
     if view.birthday and person.birthday is None:

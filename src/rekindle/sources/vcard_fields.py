@@ -418,6 +418,14 @@ def _rekindle_extra(card: _Card, prop: Property) -> None:
         card.extra(key, card.value(prop))
 
 
+def _connected(card: _Card, prop: Property) -> None:
+    """When you connected (our own export of a LinkedIn connection)."""
+    try:
+        card.record.connected_on = date.fromisoformat(card.value(prop))
+    except ValueError:
+        card.extra("connected_on", card.value(prop))
+
+
 def _gender(card: _Card, prop: Property) -> None:
     card.extra("gender", _components(card.text(prop))[0])
 
@@ -453,4 +461,5 @@ _HANDLERS: dict[str, Callable[[_Card, Property], None]] = {
     "X-ABSHOWAS": _show_as,
     "GENDER": _gender,
     "X-REKINDLE-EXTRA": _rekindle_extra,
+    "X-REKINDLE-CONNECTED": _connected,
 }
