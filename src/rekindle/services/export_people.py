@@ -47,7 +47,7 @@ def export_person(conn: Connection, owner_id: int, person_id: int) -> ExportPers
         **names,
         identities=_identities(view, datas),
         affiliations=_affiliations(view),
-        addresses=[AddressRecord(**a) for a in view.addresses],
+        addresses=[AddressRecord.from_data(a) for a in view.addresses],
         birthday=_date(view.birthday),
         anniversary=_date(view.anniversary),
         note="\n\n".join(n["text"] for n in view.notes) or None,

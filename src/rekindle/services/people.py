@@ -195,7 +195,7 @@ def person_view(
 
 def address_text(address: dict[str, Any]) -> str:
     """A stored postal address on one line (see :meth:`AddressRecord.one_line`)."""
-    return AddressRecord(**address).one_line()
+    return AddressRecord.from_data(address).one_line()
 
 
 def _one_each(identities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
