@@ -1,19 +1,26 @@
-"""vCard 3.0 export: escaping, folding at 75 octets, and a round trip through our parser."""
+"""vCard export: escaping, folding at 75 octets, and a round trip through our parser."""
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
-from rekindle.exporters.model import ExportPerson
+from rekindle.exporters.model import ExportPerson, identities
 from rekindle.exporters.vcard import card_lines, escape_text, fold_line, write_vcards
-from rekindle.identity.records import ContactRecord, PartialDate
+from rekindle.identity.records import (
+    AddressRecord,
+    AffiliationRecord,
+    ContactRecord,
+    PartialDate,
+    RawIdentity,
+)
 from rekindle.sources.base import ImportOptions
 from rekindle.sources.vcard import parse_vcard_stream
 
 
-def export(*people: ExportPerson) -> str:
+def export(*people: ExportPerson, version: str = "3.0") -> str:
     out = io.StringIO(newline="")
-    assert write_vcards(people, out) == len(people)
+    assert write_vcards(people, out, version) == len(people)
     return out.getvalue()
 
 
@@ -30,11 +37,10 @@ ADA = ExportPerson(
     display_name="Ada Lovelace, Countess; of Lovelace",
     given_name="Ada",
     family_name="King-Noël",
-    emails=["ada@example.com", "ada,king@example.org"],
-    phones=["+44 20 7946 0018", "+44 (0)7700 900123"],
-    urls=["https://example.com/ada?x=1,2;3", "http://www.analytical.engine"],
-    organisation="Analytical Engines; Ltd, Inc.",
-    title="Programmer \\ Poet",
+    identities=identities("email", ["ada@example.com", "ada,king@example.org"])
+    + identities("phone", ["+44 20 7946 0018", "+44 (0)7700 900123"])
+    + identities("url", ["https://example.com/ada?x=1,2;3", "http://www.analytical.engine"]),
+    affiliations=[AffiliationRecord("Analytical Engines; Ltd, Inc.", "Programmer \\ Poet")],
     birthday=PartialDate(12, 10, 1815),
     note="First line\nSecond line, with comma; semicolon and \\backslash\r\n"
     + "Ünïcödé ✓ 日本語 " * 12,
@@ -60,7 +66,7 @@ def test_round_trip() -> None:
 def test_round_trip_several_and_minimal_people() -> None:
     people = [
         ExportPerson(id=1, display_name="Bob", birthday=PartialDate(2, 29)),
-        ExportPerson(id=2, display_name="", emails=["only@example.com"]),
+        ExportPerson(id=2, display_name="", identities=identities("email", ["only@example.com"])),
         ExportPerson(id=3, display_name="", given_name="Given", family_name="Family"),
     ]
     text = export(*people)
@@ -98,8 +104,118 @@ def test_escape_text() -> None:
 
 
 def test_card_lines_shape() -> None:
-    lines = card_lines(ExportPerson(id=3, display_name="Zoë", tags=["", "x"], note="  "))
+    lines = card_lines(ExportPerson(id=3, display_name="Zoë", tags=["", "x"], note="  "), "3.0")
     assert lines[:4] == ["BEGIN:VCARD", "VERSION:3.0", lines[2], "UID:rekindle-person-3"]
     assert "FN:Zoë" in lines and "N:;;;;" in lines and "CATEGORIES:x" in lines
     assert not any(line.startswith("NOTE") for line in lines)
     assert lines[-1] == "END:VCARD"
+
+
+RICH = ExportPerson(
+    id=9,
+    display_name="Grace Hopper",
+    given_name="Grace",
+    family_name="Hopper",
+    middle_name="Brewster",
+    prefix="Rear Admiral",
+    nickname="Amazing Grace, Grandma COBOL",
+    identities=[
+        RawIdentity("email", "grace@navy.mil", "work", None, True),
+        RawIdentity("phone", "+1 202 555 0100", "work fax"),
+        RawIdentity("phone", "+1 202 555 0101", "Bridge; deck 2"),
+        RawIdentity("handle", "grace@jabber.org", "home", "xmpp"),
+        RawIdentity("handle", "ghopper", None, "twitter"),
+        RawIdentity("url", "https://www.linkedin.com/in/ghopper", "Profile", "linkedin"),
+        RawIdentity("url", "https://hopper.example", None),
+    ],
+    affiliations=[
+        AffiliationRecord("US Navy", None),
+        AffiliationRecord("Remington Rand", "Director", "UNIVAC; Programming"),
+    ],
+    addresses=[
+        AddressRecord(
+            "home", "1 Main St, Apt 2", "Arlington", "VA", "22201", "USA", "1 Main St\nArlington"
+        ),
+        AddressRecord("Summer house", None, None, None, None, None, "Somewhere by the sea"),
+    ],
+    birthday=PartialDate(12, 9, 1906),
+    anniversary=PartialDate(6, 15),
+    related=[("spouse", "Vincent Hopper"), ("Godson", "Tom")],
+    photo=b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+    tags=["Navy"],
+    connected_on=date(2019, 5, 4),
+    extra={
+        "gender": "F",
+        "phonetic_given_name": "GRAY-s",
+        "date:first bug": "1947-09-09",
+        "connected_on": "2020-01-01",
+    },
+)
+
+
+def test_every_fact_round_trips_in_both_versions() -> None:
+    for version in ("4.0", "3.0"):
+        text = export(RICH, version=version)
+        items = list(
+            parse_vcard_stream(io.BytesIO(text.encode()), "x.vcf", ImportOptions(keep_photos=True))
+        )
+        (rec,) = [i for i in items if isinstance(i, ContactRecord)]
+        assert (rec.given_name, rec.family_name, rec.middle_name, rec.prefix) == (
+            "Grace",
+            "Hopper",
+            "Brewster",
+            "Rear Admiral",
+        )
+        assert rec.nickname == RICH.nickname
+        got = {(i.kind, i.value, i.label, i.service, i.preferred) for i in rec.identities}
+        assert got == {
+            (i.kind, i.value, i.label, i.service, i.preferred) for i in RICH.identities
+        }, version
+        assert sorted(map(repr, rec.affiliations)) == sorted(map(repr, RICH.affiliations))
+        assert rec.addresses == RICH.addresses, version
+        assert (rec.birthday, rec.anniversary) == (RICH.birthday, RICH.anniversary)
+        assert rec.related == RICH.related
+        assert rec.photo == RICH.photo
+        assert rec.extra == RICH.extra, version
+        assert rec.connected_on == RICH.connected_on
+
+
+def test_version_4_shape() -> None:
+    lines = card_lines(RICH, "4.0")
+    assert lines[1] == "VERSION:4.0"
+    assert "EMAIL;TYPE=work;PREF=1:grace@navy.mil" in lines
+    assert "TEL;TYPE=work,fax:+1 202 555 0100" in lines
+    assert "item1.TEL:+1 202 555 0101" in lines and "item1.X-ABLabel:Bridge\\; deck 2" in lines
+    assert 'IMPP;TYPE=home;X-SERVICE-TYPE="xmpp":xmpp:grace@jabber.org' in lines
+    assert "ANNIVERSARY:--0615" in lines and "BDAY:1906-12-09" in lines
+    assert "RELATED;TYPE=spouse;VALUE=text:Vincent Hopper" in lines
+    assert any(line.startswith("PHOTO:data:image/png;base64,iVBORw0KGgo") for line in lines)
+    assert (
+        'ADR;TYPE=home;LABEL="1 Main St^nArlington":;;1 Main St\\, Apt 2;Arlington;VA;22201;USA'
+        in lines
+    )
+
+
+def test_version_3_shape() -> None:
+    lines = card_lines(RICH, "3.0")
+    assert "X-ANNIVERSARY;X-APPLE-OMIT-YEAR=1604:1604-06-15" in lines
+    assert "X-SPOUSE:Vincent Hopper" in lines
+    assert "EMAIL;TYPE=work;TYPE=pref:grace@navy.mil" in lines
+    assert any(line.startswith("PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo") for line in lines)
+    assert "LABEL;TYPE=home:1 Main St\\nArlington" in lines
+
+
+def test_a_profile_address_without_its_scheme_stays_a_profile_address() -> None:
+    person = ExportPerson(
+        id=4,
+        display_name="Mathieu Leroy",
+        identities=[
+            RawIdentity("url", "linkedin.com/in/mathieu-leroy/", None, "linkedin"),
+            RawIdentity("handle", "mleroy", None, "twitter"),
+        ],
+    )
+    for version in ("4.0", "3.0"):
+        (rec,) = reparse(export(person, version=version))
+        got = [(i.kind, i.value, i.service) for i in rec.identities]
+        assert got == [("url", "linkedin.com/in/mathieu-leroy/", "linkedin"),
+                       ("handle", "mleroy", "twitter")]  # fmt: skip

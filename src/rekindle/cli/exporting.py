@@ -10,6 +10,7 @@ import typer
 
 from rekindle.cli.context import STATE, err_console, safe
 from rekindle.errors import UserError
+from rekindle.plural import counted
 
 
 def export_command(
@@ -20,6 +21,14 @@ def export_command(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
+    version: Annotated[
+        str,
+        typer.Option(
+            "--version",
+            "--vcard-version",
+            help="vCard version to write: 4.0 (RFC 6350) or 3.0 (RFC 2426, for older readers).",
+        ),
+    ] = "4.0",
 ) -> None:
     """Export every person, so nothing is locked in."""
     from rekindle.services.exporting import FORMATS, export
@@ -27,7 +36,7 @@ def export_command(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"choose one of: {', '.join(FORMATS)}", param_hint="FORMAT")
     if output is None:
-        count = export(STATE.store(), fmt, sys.stdout)
+        count = export(STATE.store(), fmt, sys.stdout, vcard_version=version)
     else:
         if output.is_dir():
             raise UserError(f"{output} is a folder", hint="name the file to write, e.g. people.csv")
@@ -35,10 +44,11 @@ def export_command(
             raise UserError(f"{output.parent} does not exist", hint="create the folder first")
         tmp = output.with_name(output.name + ".part")
         with tmp.open("w", encoding="utf-8", newline="") as fh:
-            count = export(STATE.store(), fmt, fh)
+            count = export(STATE.store(), fmt, fh, vcard_version=version)
         tmp.replace(output)
     err_console.print(
-        f"[dim]exported {count} people{' to ' + safe(output) if output else ''}[/dim]"
+        f"[dim]exported {counted(count, 'person', 'people')}"
+        f"{' to ' + safe(output) if output else ''}[/dim]"
     )
 
 

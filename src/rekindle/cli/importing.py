@@ -14,6 +14,7 @@ from rekindle.errors import UserError
 
 if TYPE_CHECKING:
     from rekindle.services.importing import ImportReport
+    from rekindle.store import Store
 
 
 def _column_map(pairs: list[str]) -> dict[str, str]:
@@ -45,11 +46,26 @@ def _print_report(report: ImportReport, verbose: bool) -> None:
     console.print(safe(line))
 
 
+def _restored(store: Store, path: Path, as_format: str | None, as_json: bool) -> bool:
+    """A backup from `rekindle export json` is restored (into an empty database only)."""
+    from rekindle.services.backup import looks_like_backup, restore_backup
+
+    if as_format not in (None, "backup") or not (as_format or looks_like_backup(path)):
+        return False
+    report = restore_backup(store, path)
+    if as_json:
+        print_json({"path": report.path, "format": "backup", "people": report.people, **report.rows})
+    else:
+        console.print(safe(report.summary()))
+    return True
+
+
 def import_command(
     path: Annotated[
         Path,
         typer.Argument(
-            help="A contact file (vCard, CSV) or an export folder/zip (LinkedIn).",
+            help="A contact file (vCard, CSV), an export folder/zip (LinkedIn), or a backup "
+            "from `rekindle export json` (restored into an empty database).",
             show_default=False,
         ),
     ],
@@ -88,6 +104,8 @@ def import_command(
     from rekindle.sources import ImportOptions, detect, get_importer
 
     store = STATE.store()
+    if _restored(store, path, as_format, as_json):
+        return
     importer = get_importer(as_format) if as_format else detect(path)
     if not as_json:
         console.print(f"Detected [bold]{safe(importer.title)}[/bold] in {safe(path)}")

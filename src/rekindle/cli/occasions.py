@@ -12,8 +12,8 @@ from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.errors import UserError
 
 occasions_app = typer.Typer(
-    help="Reasons to reach out now: birthdays, work and 'since we met' anniversaries, "
-    "holiday greetings and life events (new job, new role, a move, a new email domain).",
+    help="Reasons to reach out now: birthdays, anniversaries, work and 'since we met' "
+    "anniversaries, holiday greetings and life events (new job, new role, a move, a new email domain).",
     no_args_is_help=False,
 )
 

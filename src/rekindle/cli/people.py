@@ -120,6 +120,8 @@ def _print_dormant(rows: list[dict[str, Any]]) -> None:
 
 def print_person(view: PersonView, hold: str | None = None) -> None:
     """``hold``: what keeps them out of the plan now, shown instead of their status."""
+    from rekindle.services.people import address_text
+
     status = hold or view.status
     console.print(f"[bold]{safe(view.name)}[/bold]  [dim]#{view.id} · {safe(status)}[/dim]")
     if view.edits:
@@ -141,6 +143,11 @@ def print_person(view: PersonView, hold: str | None = None) -> None:
         console.print(f"  {aff['kind']:8} {safe(aff['organisation'])}{title}{span}")
     if view.birthday:
         console.print(f"  birthday {safe(view.birthday)}")
+    if view.anniversary:
+        console.print(f"  anniversary {safe(view.anniversary)}")
+    for address in view.addresses:
+        label = f" ({safe(address['label'])})" if address.get("label") else ""
+        console.print(f"  address  {safe(address_text(address))}{label}")
     if view.tags:
         console.print("  tags     " + ", ".join(safe(t) for t in view.tags))
     for rel in view.related:

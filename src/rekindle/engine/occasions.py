@@ -1,7 +1,7 @@
 """Occasions: reasons to reach out now, and how strongly each one pulls on a given day (pure).
 
-An :class:`Occasion` is a dated reason to get in touch: a birthday, a round work or "since we
-met" anniversary, a holiday greeting (see :mod:`rekindle.engine.occasion_holidays`) or a life event
+An :class:`Occasion` is a dated reason to get in touch: a birthday, an anniversary (a card's
+ANNIVERSARY), a round work or "since we met" anniversary, a holiday greeting (see :mod:`rekindle.engine.occasion_holidays`) or a life event
 found in the data (see :mod:`rekindle.engine.life_events`). ``today`` is always passed in, so the same
 data gives the same occasions everywhere.
 
@@ -18,7 +18,9 @@ from rekindle.identity.profile import org_key
 from rekindle.identity.records import PartialDate
 
 #: computed on the fly from birthdays, affiliations, first contacts and the calendar
-COMPUTED_KINDS = frozenset({"birthday", "work-anniversary", "met-anniversary", "holiday"})
+COMPUTED_KINDS = frozenset(
+    {"birthday", "anniversary", "work-anniversary", "met-anniversary", "holiday"}
+)
 #: found by comparing data over time; stored when found
 LIFE_EVENT_KINDS = frozenset({"new-job", "new-company", "new-role", "moved", "new-email-domain"})
 
@@ -74,6 +76,7 @@ class Window:
 #: the window of each kind; a life event pulls from the day it is seen (or mailed) on
 WINDOWS: dict[str, Window] = {
     "birthday": Window(before=7, after=3, peak=0.9),
+    "anniversary": Window(before=7, after=3, peak=0.8),
     "work-anniversary": Window(before=7, after=7, peak=0.7),
     "met-anniversary": Window(before=7, after=7, peak=0.6),
     "holiday": Window(before=14, after=2, hold_before=3, peak=0.4),
@@ -206,6 +209,25 @@ def birthday_occasion(birthday: PartialDate, today: date, source: str = "") -> O
         if age > 0 and age % 10 == 0:
             detail = f"{age}th birthday on {day_month(on)}"
     return Occasion("birthday", f"birthday:{on.year}", on, detail, source)
+
+
+def anniversary_occasion(
+    anniversary: PartialDate, today: date, source: str = ""
+) -> Occasion | None:
+    """A card's ANNIVERSARY (a wedding, as vCard means it) this year or just passed; a round
+    one (1, 2, 3, 5, 10… years) says how many. None if the date cannot occur."""
+    try:
+        on = nearest_occurrence(
+            anniversary.month, anniversary.day, today, WINDOWS["anniversary"].after
+        )
+    except ValueError:
+        return None
+    detail = f"anniversary on {day_month(on)}"
+    if anniversary.year is not None:
+        years = on.year - anniversary.year
+        if years > 0 and is_round_year(years):
+            detail = f"{_years(years)} anniversary on {day_month(on)}"
+    return Occasion("anniversary", f"anniversary:{on.year}", on, detail, source)
 
 
 def work_anniversary(

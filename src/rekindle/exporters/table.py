@@ -24,6 +24,11 @@ COLUMNS = [
     "birthday",
     "tags",
     "note",
+    "middle_name",
+    "nickname",
+    "addresses",
+    "anniversary",
+    "related",
 ]
 
 
@@ -52,6 +57,11 @@ def write_csv(people: Iterable[ExportPerson], out: TextIO) -> int:
             p.birthday.iso() if p.birthday else "",
             "; ".join(p.tags),
             p.note or "",
+            p.middle_name or "",
+            p.nickname or "",
+            "; ".join(a.one_line() for a in p.addresses),
+            p.anniversary.iso() if p.anniversary else "",
+            "; ".join(f"{label}: {name}" for label, name in p.related),
         ]
         writer.writerow([neutralise(c) for c in row])
         count += 1

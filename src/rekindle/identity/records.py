@@ -79,6 +79,18 @@ class AddressRecord:
     country: str | None = None
     formatted: str | None = None
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> AddressRecord:
+        """A stored address (a record's JSON), ignoring keys it does not know."""
+        return cls(**{k: data.get(k) for k in cls.__slots__ if isinstance(data.get(k), str)})
+
+    def one_line(self) -> str:
+        """The address on one line: as the source formatted it, else from its parts."""
+        if self.formatted:
+            return ", ".join(line.strip() for line in self.formatted.splitlines() if line.strip())
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        return ", ".join(p for p in (self.street, place, self.region, self.country) if p)
+
 
 @dataclass(slots=True)
 class ContactRecord:

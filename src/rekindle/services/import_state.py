@@ -178,6 +178,7 @@ class ImportState:
         q.replace_record_facts(
             self.conn, self.owner, known.person_id, known.id, idents, affs, record.tags
         )
+        q.put_photo(self.conn, self.owner, known.id, record.photo)
         self.resolver.register(known.person_id, profile_from_record(record, self.region))
         self.known[key] = q.KnownRecord(known.id, content_hash, known.person_id)
         self.life.record_stored(known.id, record.source, key[1])
@@ -233,6 +234,8 @@ class ImportState:
             import_id=self.import_id,
             now=self.now,
         )
+        if record.photo:
+            q.put_photo(self.conn, self.owner, record_id, record.photo)
         idents, affs = facts
         self.pending.append((person_id, record_id, idents, affs, list(record.tags)))
         self.known[key] = q.KnownRecord(record_id, content_hash, person_id)
@@ -320,6 +323,8 @@ class ImportState:
         for (record, key), pid, rid, row in zip(
             todo, person_ids, record_ids, record_rows, strict=True
         ):
+            if record.photo:
+                q.put_photo(self.conn, self.owner, rid, record.photo)
             idents, affs = self.facts(record)
             self.pending.append((pid, rid, idents, affs, list(record.tags)))
             self.known[key] = q.KnownRecord(rid, str(row["content_hash"]), pid)

@@ -19,6 +19,7 @@ from rekindle.engine.occasion_holidays import country_code, holiday_occasions
 from rekindle.engine.occasions import (
     LIFE_EVENT_KINDS,
     Occasion,
+    anniversary_occasion,
     birthday_occasion,
     met_anniversary,
     source_label,
@@ -44,6 +45,7 @@ class _Facts:
     birthday: tuple[PartialDate, str] | None
     country: str | None
     connected: tuple[date, str] | None
+    anniversary: tuple[PartialDate, str] | None = None
 
 
 def occasions_for(
@@ -59,7 +61,8 @@ def occasions_for(
     """Each person's occasions dated from ``back`` days before ``today`` to ``ahead`` after,
     soonest first, with their handled flags.
 
-    Computed: birthdays (from your edits, else the records; year-less too), round work
+    Computed: birthdays (from your edits, else the records; year-less too), anniversaries
+    (a card's ANNIVERSARY), round work
     anniversaries (dated affiliations), round "since you first met" anniversaries (first
     contact in the history, or a LinkedIn connection date) and holiday greetings for your
     country (the ``region`` setting) and the person's (a ``country`` edit, else a record's
@@ -96,6 +99,8 @@ def _computed(
     computed: list[Occasion | None] = []
     if f.birthday:
         computed.append(birthday_occasion(f.birthday[0], today, f.birthday[1]))
+    if f.anniversary:
+        computed.append(anniversary_occasion(f.anniversary[0], today, f.anniversary[1]))
     for a in affiliations:
         computed.append(
             work_anniversary(a.organisation, a.start_date, today, a.end_date, a.source or "you")
@@ -104,9 +109,7 @@ def _computed(
     return computed
 
 
-def _with_stored(
-    computed: Sequence[Occasion | None], stored: Sequence[Any]
-) -> dict[str, Occasion]:
+def _with_stored(computed: Sequence[Occasion | None], stored: Sequence[Any]) -> dict[str, Occasion]:
     """One occasion a key: the computed ones marked handled where a stored row says so, and
     the stored life events (a new job, a move) that nothing computes."""
     found: dict[str, Occasion] = {}
@@ -152,11 +155,14 @@ def _facts(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, _Fa
         birthday = _partial(mine.get("birthday"), "you")
         country = country_code(mine.get("country"))
         connected: tuple[date, str] | None = None
+        anniversary: tuple[PartialDate, str] | None = None
         newest = None
         for r in rows:
             data: dict[str, Any] = json.loads(r.data)
             if birthday is None and data.get("birthday"):
                 birthday = _partial(data["birthday"], r.source)
+            if anniversary is None and data.get("anniversary"):
+                anniversary = _partial(data["anniversary"], r.source)
             if data.get("connected_on"):
                 day = date.fromisoformat(data["connected_on"])
                 if connected is None or day < connected[0]:
@@ -164,7 +170,9 @@ def _facts(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, _Fa
             place = _address_country(data) if country is None else None
             if place and (newest is None or r.last_seen >= newest[0]):
                 newest = (r.last_seen, place)
-        out[pid] = _Facts(birthday, country or (newest[1] if newest else None), connected)
+        out[pid] = _Facts(
+            birthday, country or (newest[1] if newest else None), connected, anniversary
+        )
     for pid, mine in edits.items():
         if pid not in out:
             out[pid] = _Facts(

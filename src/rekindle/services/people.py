@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
 from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
-from rekindle.identity.records import PartialDate
+from rekindle.identity.records import AddressRecord, PartialDate
 from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
@@ -39,6 +39,8 @@ class PersonView:
     last_contact: datetime | None = None
     interactions: int = 0
     related: list[list[str]] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    anniversary: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -113,6 +115,8 @@ def person_view(
         for n in pq.notes_of(conn, person_id)
     ]
     related: list[list[str]] = []
+    addresses: list[dict[str, Any]] = []
+    anniversary: str | None = None
     for rec in records:
         data = q.record_data(rec)
         if data.get("note") and all(n["text"] != data["note"] for n in notes):
@@ -122,6 +126,8 @@ def person_view(
         if not birthday and data.get("birthday"):
             birthday = data["birthday"]
         related.extend(list(p) for p in data.get("related", []) if list(p) not in related)
+        addresses.extend(a for a in data.get("addresses", []) if a not in addresses)
+        anniversary = anniversary or data.get("anniversary")
     first, last, count = span if span is not None else history.contact_span(conn, person_id)
     return PersonView(
         id=person_id,
@@ -182,7 +188,14 @@ def person_view(
         last_contact=last,
         interactions=count,
         related=related,
+        addresses=addresses,
+        anniversary=anniversary,
     )
+
+
+def address_text(address: dict[str, Any]) -> str:
+    """A stored postal address on one line (see :meth:`AddressRecord.one_line`)."""
+    return AddressRecord.from_data(address).one_line()
 
 
 def _one_each(identities: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from rekindle.identity.records import (
     AddressRecord,
@@ -66,6 +67,8 @@ class _Card:
     members: int = 0
     nicknames: list[str] = field(default_factory=list)
     orgs: list[list[str]] = field(default_factory=list)
+    #: each ORG's stint as our own export writes it: (kind, start, end)
+    stints: list[tuple[str | None, date | None, date | None]] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     labels_text: list[tuple[str | None, str]] = field(default_factory=list)
@@ -152,8 +155,16 @@ def _finish(card: _Card, locator: str) -> ContactRecord | NoticeRecord | RecordE
     for index, components in enumerate(card.orgs):
         title = card.titles[index] if index < len(card.titles) else None
         organisation, *departments = [c for c in components if c]
+        kind, start, end = card.stints[index]
         record.affiliations.append(
-            AffiliationRecord(organisation, title, "; ".join(departments) or None)
+            AffiliationRecord(
+                organisation,
+                title,
+                "; ".join(departments) or None,
+                start,
+                end,
+                "school" if kind == "school" else "work",
+            )
         )
     if not card.orgs and card.titles:
         card.extra("title", card.titles[0])
@@ -240,8 +251,17 @@ def _social(card: _Card, prop: Property) -> None:
     if value.lower().startswith("x-apple:"):
         card.identity("handle", prop.param("X-USER") or value[8:], prop, service, typed=False)
     else:
-        kind: IdentityKind = "url" if _WEB.match(value) else "handle"
+        kind: IdentityKind = "url" if _WEB.match(value) or _bare_web(value) else "handle"
         card.identity(kind, value, prop, service, typed=False)
+
+
+def _bare_web(value: str) -> bool:
+    """A profile address written without its scheme: ``linkedin.com/in/ana``."""
+    host, slash, path = value.partition("/")
+    tld = host.rpartition(".")[2]
+    return bool(slash and path.strip() and "." in host and " " not in host) and (
+        len(tld) >= 2 and tld.isascii() and tld.isalpha()
+    )
 
 
 def _impp(card: _Card, prop: Property) -> None:
@@ -284,6 +304,17 @@ def _org(card: _Card, prop: Property) -> None:
     components = [unescape(c).strip() for c in split_escaped(card.text(prop), ";")]
     if any(components):
         card.orgs.append(components)
+        kind = (prop.param("X-REKINDLE-KIND") or "").strip().lower() or None
+        card.stints.append((kind, _iso_date(prop, "START"), _iso_date(prop, "END")))
+
+
+def _iso_date(prop: Property, which: str) -> date | None:
+    """An ORG's ``X-REKINDLE-START``/``-END`` parameter (our own export's stint dates)."""
+    text = (prop.param(f"X-REKINDLE-{which}") or "").strip()
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _title(card: _Card, prop: Property) -> None:
@@ -380,6 +411,21 @@ def _role(card: _Card, prop: Property) -> None:
     card.extra("role", card.value(prop))
 
 
+def _rekindle_extra(card: _Card, prop: Property) -> None:
+    """What our own export keeps that vCard has no property for (``X-KEY`` names it)."""
+    key = (prop.param("X-KEY") or "").strip()
+    if key:
+        card.extra(key, card.value(prop))
+
+
+def _connected(card: _Card, prop: Property) -> None:
+    """When you connected (our own export of a LinkedIn connection)."""
+    try:
+        card.record.connected_on = date.fromisoformat(card.value(prop))
+    except ValueError:
+        card.extra("connected_on", card.value(prop))
+
+
 def _gender(card: _Card, prop: Property) -> None:
     card.extra("gender", _components(card.text(prop))[0])
 
@@ -414,4 +460,6 @@ _HANDLERS: dict[str, Callable[[_Card, Property], None]] = {
     "X-ADDRESSBOOKSERVER-MEMBER": _member,
     "X-ABSHOWAS": _show_as,
     "GENDER": _gender,
+    "X-REKINDLE-EXTRA": _rekindle_extra,
+    "X-REKINDLE-CONNECTED": _connected,
 }

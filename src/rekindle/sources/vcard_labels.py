@@ -16,6 +16,8 @@ _KIND_TYPES = frozenset(
     {"cell", "mobile", "fax", "pager", "iphone", "main", "car", "isdn", "bbs", "modem"}
     | {"textphone", "callback", "assistant", "company", "radio", "telex"}
 )
+#: the TYPE words a label made of them is written back as (``work fax``, ``cell``)
+LABEL_TYPES = _PLACE_TYPES | _KIND_TYPES
 SYSTEM_TAGS = frozenset({"mycontacts", "starred"})
 IM_PROPERTIES: dict[str, str | None] = {
     "X-JABBER": "xmpp",

@@ -10,7 +10,14 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from rekindle.store.schema import affiliation, identity, person, source_record, tag
+from rekindle.store.schema import (
+    affiliation,
+    identity,
+    person,
+    record_photo,
+    source_record,
+    tag,
+)
 
 #: the longest value (in characters) each column a contact record fills keeps
 COLUMN_LIMITS: dict[str, int] = {
@@ -280,3 +287,27 @@ def remove_identity(conn: Connection, person_id: int, kind: str, value: str) -> 
         )
     )
     return int(result.rowcount or 0)
+
+
+def put_photo(conn: Connection, owner_id: int, record_id: int, data: bytes | None) -> None:
+    """Make ``data`` the record's photo (None: it has none)."""
+    conn.execute(delete(record_photo).where(record_photo.c.source_record_id == record_id))
+    if data:
+        conn.execute(
+            insert(record_photo).values(source_record_id=record_id, owner_id=owner_id, data=data)
+        )
+
+
+def photo_of(conn: Connection, record_ids: Sequence[int]) -> bytes | None:
+    """The photo of the first of these records that has one."""
+    if not record_ids:
+        return None
+    rows = {
+        r.source_record_id: bytes(r.data)
+        for r in conn.execute(
+            select(record_photo.c.source_record_id, record_photo.c.data).where(
+                record_photo.c.source_record_id.in_(list(record_ids))
+            )
+        )
+    }
+    return next((rows[i] for i in record_ids if i in rows), None)

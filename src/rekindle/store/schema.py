@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -113,6 +114,20 @@ source_record = Table(
     Column("last_seen", UtcDateTime(), nullable=False),
     UniqueConstraint("owner_id", "source", "natural_key", name="uq_source_record_key"),
     Index("ix_source_record_person", "person_id"),
+)
+
+#: a contact's photo as its card held it (kept when photos are kept; migration 0010)
+record_photo = Table(
+    "record_photo",
+    metadata,
+    Column(
+        "source_record_id",
+        Integer,
+        ForeignKey("source_record.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    owner_column(),
+    Column("data", LargeBinary, nullable=False),
 )
 
 identity = Table(

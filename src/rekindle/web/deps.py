@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from rekindle.plural import counted
+from rekindle.services.people import address_text
 from rekindle.store import Store
 from rekindle.web import words
 from rekindle.web.auth import CSRF_FIELD, LoginRequired
@@ -69,6 +70,7 @@ env.filters["initials"] = words.initials
 env.filters["avatar_colour"] = words.avatar_colour
 env.filters["quiet_for"] = words.quiet_for
 env.filters["birthday"] = words.birthday
+env.filters["address"] = address_text
 env.filters["period"] = words.period
 env.filters["closeness"] = words.closeness
 env.filters["closeness_words"] = words.closeness_words
