@@ -2,8 +2,10 @@
 averaging within each list, with the shipped weights as the prior (pure, numpy + lightgbm).
 
 - a regularised logistic regression on the score's history parts (standardised, ridge,
-  Newton steps; ``bond`` is left to the prior, which sets it by design: with it the fit
-  leans on one of three collinear parts and ranks worse out of sample);
+  Newton steps) but two: ``bond`` is left to the prior, which sets it by design (with it the
+  fit leans on one of three collinear parts and ranks worse out of sample), and ``strength``,
+  what is left of the tie now, which says little on a list of quiet ties and would favour
+  last year's over formerly strong ones (the Rekindle list sets it to 0 too);
 - a LambdaMART ranker (lightgbm) over every feature, one query per earlier moment;
 - the shipped score (:mod:`rekindle.engine.scoring`), which knows nothing of this user.
 
@@ -32,9 +34,13 @@ LEAST_POSITIVES = 8
 TREE_ROWS = 300
 TREE_POSITIVES = 30
 RIDGE = 3.0
+#: the most the learnt rankers weigh together, however long the history (a lower cap keeps
+#: the prior in charge: a comeback is likelier after a short silence, but the
+#: Rekindle list is for formerly strong ties)
+MOST_LEARNT = 1.0
 VERSION = 1
 #: the logistic regression's features
-LOGISTIC = tuple(p for p in TIE_PARTS if p != "bond")
+LOGISTIC = tuple(p for p in TIE_PARTS if p not in ("bond", "strength"))
 _LOGISTIC_AT = [FEATURES.index(p) for p in LOGISTIC]
 #: each ranker's weight in the rank average once the history is long (the prior's included)
 BLEND = {"prior": 1.0, "logistic": 1.0, "lambdamart": 0.5}
@@ -144,7 +150,7 @@ class RevivalModel:
         """How much the learnt rankers weigh against the shipped prior (0..1)."""
         if self.logistic is None:
             return 0.0
-        return self.positives / (self.positives + PRIOR_POSITIVES)
+        return MOST_LEARNT * self.positives / (self.positives + PRIOR_POSITIVES)
 
     def shares(self) -> dict[str, float]:
         """Each ranker's weight in the rank average (summing to 1): the learnt ones take
@@ -182,6 +188,7 @@ class RevivalModel:
             {
                 "version": VERSION,
                 "features": list(FEATURES),
+                "logistic_features": list(LOGISTIC),
                 "logistic": self.logistic.as_json() if self.logistic else None,
                 "lambdamart": self.lambdamart,
                 "rows": self.rows,
@@ -198,7 +205,11 @@ class RevivalModel:
             d = json.loads(text)
         except ValueError:
             return None
-        if d.get("version") != VERSION or d.get("features") != list(FEATURES):
+        if (
+            d.get("version") != VERSION
+            or d.get("features") != list(FEATURES)
+            or d.get("logistic_features") != list(LOGISTIC)
+        ):
             return None
         return cls(
             Logistic.from_json(d["logistic"]) if d.get("logistic") else None,

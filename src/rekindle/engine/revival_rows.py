@@ -22,7 +22,7 @@ from rekindle.history.tie_features import RECENT_DAYS
 from rekindle.history.ties import SECONDS_PER_DAY
 
 #: what the product asks of the past by default
-DORMANT_DAYS = 90
+DORMANT_DAYS = 180
 HORIZON_DAYS = 90
 STEP_DAYS = 14
 MAX_MOMENTS = 60
