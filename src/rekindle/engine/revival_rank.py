@@ -1,10 +1,10 @@
-"""The Rekindle list ranked by the learnt model, with its reason in words (pure).
+"""The Rekindle list ranked with the learnt model, with its reason in words (pure).
 
-Each candidate's score keeps its parts (the shipped model's reading, the prior) and gains a
-``learnt`` part: the combined rank (0..1) of the prior and the rankers fitted on the user's
-own history (:mod:`rekindle.engine.revival_model`). On the Rekindle list the history parts
-rank through it, so the total is the ``learnt`` part plus the context parts (shared past,
-goal, timing), which keep their weights: a goal still lifts the people it fits.
+Each candidate's score keeps its parts (the shipped model's reading, the prior, and the
+context: shared past, goal, timing) and gains a ``learnt`` part: the history parts' sum moved
+up or down by the learnt order (:mod:`rekindle.engine.revival_model`). Its value is the share
+of that sum it moves (-0.25 .. +0.25), its weight the sum itself, so the total stays the sum
+of the contributions.
 """
 
 from __future__ import annotations
@@ -17,18 +17,13 @@ import numpy as np
 from rekindle.engine.plan import Candidate
 from rekindle.engine.revival_features import Row, matrix
 from rekindle.engine.revival_model import LOGISTIC, RevivalModel
-from rekindle.engine.scoring import CONTEXT_PARTS, TIE_PARTS, Part, Score
-
-#: the learnt part's weight when the list's history parts add up to nothing
-LEARNT_WEIGHT = 4.0
+from rekindle.engine.scoring import TIE_PARTS, Part, Score
 
 #: each part the learnt model reads, as a reason it ranked someone up
 PART_WORDS = {
-    "strength": "how much you talked",
     "history": "a long, regular past",
     "circles": "shared conversations with people you talk to now",
     "sightings": "seen on group mail lately",
-    "dormancy": "overdue by their usual gap",
     "reciprocity": "both of you wrote",
     "replies": "they answered you quickly",
 }
@@ -45,17 +40,14 @@ def rerank(
         return list(candidates)
     described = [rows[c.person_id] for c in candidates]
     x = matrix(described)
-    prior = np.asarray([_history_value(c.score) for c in candidates])
-    combined = model.rank(x, prior)
+    moves = model.moves(x)
     pushes = model.logistic.contributions(x)
-    # on the scale the prior's history parts had, so the context parts weigh as before
-    weight = round(float(prior.max()), 4) or LEARNT_WEIGHT
     out = []
-    for c, row, rank, push in zip(candidates, described, combined, pushes, strict=True):
-        words = learnt_words(row, push, model, names)
-        part = Part("learnt", round(float(rank), 4), weight, words)
-        context = sum(p.contribution for p in c.score.parts if p.name in CONTEXT_PARTS)
-        total = round(part.contribution + context, 6)
+    for c, row, move, push in zip(candidates, described, moves, pushes, strict=True):
+        base = _history_value(c.score)
+        words = learnt_words(row, push, model, names) if move > 0 else ""
+        part = Part("learnt", round(float(move), 4), round(base, 4), words)
+        total = round(c.score.total + part.contribution, 6)
         out.append(replace(c, score=Score(total, (*c.score.parts, part))))
     return out
 
