@@ -168,3 +168,13 @@ def test_the_plan_fits_once_per_history_and_keeps_its_promises(store: Store) -> 
     for s in rekindle:
         assert s.silent_days is not None and s.silent_days >= 180  # the list's own rule
         assert "learnt" in s.parts
+
+
+def test_moments_cover_an_old_history_evenly() -> None:
+    q = Questions(dormant_days=180, horizon_days=90, step_days=14, max_moments=60)
+    first, last = datetime(1999, 1, 1, tzinfo=UTC), datetime(2002, 1, 1, tzinfo=UTC)
+    at = moments(first, NOW, q, last)  # a mailbox that ended 24 years ago
+    assert len(at) == 60 and at[-1] == last and at[0] > first + timedelta(days=180)
+    gaps = {round((b - a).total_seconds() / 86400) for a, b in zip(at, at[1:], strict=False)}
+    assert len(gaps) == 1 and gaps.pop() > 14  # spread over the whole span, not its last weeks
+    assert moments(last - timedelta(days=100), NOW, q, last) == []  # too short to ask anything

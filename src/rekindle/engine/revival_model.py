@@ -41,7 +41,7 @@ RIDGE = 3.0
 #: the prior in charge: a comeback is likelier after a short silence, but the
 #: Rekindle list is for formerly strong ties)
 MOST_LEARNT = 1.0
-VERSION = 2
+VERSION = 3
 #: features the learnt rankers leave out: how long the tie has been quiet. Every tie on the
 #: Rekindle list is; a comeback is likelier after a shorter silence, and ranked on it the list
 #: would fill with last year's ties instead of formerly strong ones (on radoslaw they add

@@ -77,15 +77,26 @@ def dormant_at(tl: Timeline, at: float, dormant_days: float) -> bool:
     return "in" in seen and "out" in seen or "both" in seen
 
 
-def moments(first: datetime, now: datetime, q: Questions) -> list[datetime]:
-    """The most recent moments, ``step_days`` apart, whose answers are known by ``now``."""
-    last = now - timedelta(days=q.horizon_days)
+def moments(
+    first: datetime, now: datetime, q: Questions, last: datetime | None = None
+) -> list[datetime]:
+    """Moments ``step_days`` apart, whose answers are known by ``now``, from ``dormant_days``
+    after the first contact to the last (``last``; none after it has anything to ask); when
+    more than ``max_moments`` would fit, they are spread evenly over the whole span."""
+    end = now - timedelta(days=q.horizon_days)
+    if last is not None:
+        end = min(end, last)
     earliest = first + timedelta(days=q.dormant_days)
+    if end <= earliest:
+        return []
+    step = timedelta(days=q.step_days)
+    if (end - earliest) / step > q.max_moments - 1:
+        step = (end - earliest) / max(1, q.max_moments - 1)
     out = []
-    at = last
+    at = end
     while at > earliest and len(out) < q.max_moments:
         out.append(at)
-        at -= timedelta(days=q.step_days)
+        at -= step
     return out[::-1]
 
 
@@ -121,3 +132,8 @@ def training_set(
 def first_contact(timelines: Mapping[str, Timeline]) -> datetime | None:
     starts = [tl.times[0] for tl in timelines.values() if tl.times]
     return epoch(min(starts)) if starts else None
+
+
+def last_contact(timelines: Mapping[str, Timeline]) -> datetime | None:
+    ends = [tl.times[-1] for tl in timelines.values() if tl.times]
+    return epoch(max(ends)) if ends else None

@@ -10,7 +10,13 @@ from sqlalchemy import Connection
 
 from rekindle.engine.revival_features import Timeline
 from rekindle.engine.revival_model import RevivalModel, fit
-from rekindle.engine.revival_rows import Questions, first_contact, moments, training_set
+from rekindle.engine.revival_rows import (
+    Questions,
+    first_contact,
+    last_contact,
+    moments,
+    training_set,
+)
 from rekindle.history.tie_features import CIRCLE_LIMIT
 from rekindle.services.myself import likely_me
 from rekindle.store import engine as eq
@@ -59,7 +65,7 @@ def fit_history(
     timelines = {str(pid): Timeline.of(cs) for pid, cs in contacts.items() if cs}
     first = first_contact(timelines)
     questions = Questions()
-    at = moments(first, now, questions) if first else []
+    at = moments(first, now, questions, last_contact(timelines)) if first else []
     data = training_set(timelines, at, questions, progress)
     span = f"{at[0]:%d %b %Y} to {at[-1]:%d %b %Y}" if at else "no earlier moment"
     return fit(
