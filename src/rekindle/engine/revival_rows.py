@@ -92,7 +92,7 @@ def moments(
     step = timedelta(days=q.step_days)
     if (end - earliest) / step > q.max_moments - 1:
         step = (end - earliest) / max(1, q.max_moments - 1)
-    out = []
+    out: list[datetime] = []
     at = end
     while at > earliest and len(out) < q.max_moments:
         out.append(at)
