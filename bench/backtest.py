@@ -38,6 +38,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -52,6 +54,9 @@ from backtest_metrics import (  # noqa: E402
     ranked_labels,
 )
 
+from rekindle.engine.revival_features import FEATURES, Timeline, describe, matrix  # noqa: E402
+from rekindle.engine.revival_model import RevivalModel, fit  # noqa: E402
+from rekindle.engine.revival_rows import Questions, TrainingSet, me_at, training_set  # noqa: E402
 from rekindle.engine.scoring import TIE_PARTS, Weights, default_weights, rank_value, tie_parts  # noqa: E402
 from rekindle.history.tie_features import TieFeatures, recent_partners, tie_features  # noqa: E402
 from rekindle.history.ties import Contact, decayed_sums  # noqa: E402
@@ -72,6 +77,10 @@ class Row:
     labels: list[bool]
     features: list[TieFeatures]
     direct: list[list[tuple[int, str]]]
+    #: the learnt ranker's features of each candidate, and the ego's model fitted on its own
+    #: past (None with --shipped)
+    x: Any = None
+    model: RevivalModel | None = None
 
 
 @dataclass
@@ -86,8 +95,14 @@ class CutoffResult:
 
 
 def collect(
-    log: Log, boxes: list[tuple[int, Mailbox]], cutoff_days: float, dormant: int, horizon: int
+    log: Log,
+    boxes: list[tuple[int, Mailbox]],
+    cutoff_days: float,
+    dormant: int,
+    horizon: int,
+    learn: Questions | None = None,
 ) -> list[Row]:
+    """Each ego's candidates at the cutoff; with ``learn``, their learnt-ranker features too."""
     cutoff = log.start + int(cutoff_days * DAY)
     now = log.at_day(cutoff_days)
     rows = []
@@ -96,16 +111,79 @@ def collect(
         if not found:
             continue
         recent = recent_partners(box.contacts, now)
-        rows.append(
-            Row(
-                ego,
-                [c.key for c in found],
-                [c.resumed for c in found],
-                [tie_features(box.contacts[c.key], now, recent) for c in found],
-                [[x for x in box.direct[c.key] if x[0] < cutoff] for c in found],
-            )
+        row = Row(
+            ego,
+            [c.key for c in found],
+            [c.resumed for c in found],
+            [tie_features(box.contacts[c.key], now, recent) for c in found],
+            [[x for x in box.direct[c.key] if x[0] < cutoff] for c in found],
         )
+        if learn is not None and any(row.labels):
+            timelines = _timelines(ego, box)
+            me = me_at(timelines, now)
+            row.x = matrix([describe(timelines[k], now, me, horizon) for k in row.keys])
+        rows.append(row)
     return rows
+
+
+_TIMELINES: dict[int, dict[str, Timeline]] = {}
+
+
+def _timelines(ego: int, box: Mailbox) -> dict[str, Timeline]:
+    if ego not in _TIMELINES:
+        _TIMELINES[ego] = {k: Timeline.of(v) for k, v in box.contacts.items()}
+    return _TIMELINES[ego]
+
+
+def past_rows(
+    log: Log, boxes: list[tuple[int, Mailbox]], last_day: float, learn: Questions
+) -> dict[float, dict[int, TrainingSet]]:
+    """Every ego's training rows at each moment (days after the log's start, ``step_days``
+    apart) up to ``last_day``: the ties dormant then, labelled by what followed."""
+    days = []
+    day = last_day
+    while day >= learn.dormant_days:
+        days.append(day)
+        day -= learn.step_days
+    out: dict[float, dict[int, TrainingSet]] = {}
+    for day in sorted(days):
+        at = [log.at_day(day)]
+        out[day] = {ego: training_set(_timelines(ego, box), at, learn) for ego, box in boxes}
+    return out
+
+
+def fit_online(
+    past: dict[float, dict[int, TrainingSet]],
+    rows: list[Row],
+    cutoff: float,
+    learn: Questions,
+    per_ego: bool = False,
+) -> None:
+    """Give each ego the model the product would have had at ``cutoff``: fitted only on
+    moments whose labels are known by then (moment + horizon <= cutoff), on every ego's rows
+    (the pooled history of a mailbox as large as the whole log), or on the ego's own rows
+    (``per_ego``)."""
+    known = [d for d in past if d + learn.horizon_days <= cutoff]
+    if per_ego:
+        for row in rows:
+            if row.x is not None:
+                row.model = fit(pool([past[d][row.ego] for d in known if row.ego in past[d]]))
+        return
+    model = fit(pool([ts for d in known for ts in past[d].values()]))
+    for row in rows:
+        if row.x is not None:
+            row.model = model
+
+
+def pool(sets: list[TrainingSet]) -> TrainingSet:
+    sets = [s for s in sets if len(s)]
+    if not sets:
+        return TrainingSet(np.zeros((0, len(FEATURES))), np.zeros(0), [])
+    return TrainingSet(
+        np.vstack([s.x for s in sets]),
+        np.concatenate([s.y for s in sets]),
+        [g for s in sets for g in s.groups],
+    )
 
 
 def baseline_scores(name: str, row: Row, rng: random.Random, now_ts: int) -> list[float]:
@@ -136,6 +214,8 @@ def evaluate(log: Log, rows: list[Row], cutoff_days: float, weights: Weights) ->
         for name in RANKERS:
             if name == "rekindle":
                 scores = [rank_value(f, weights) for f in row.features]
+                if row.model is not None:
+                    scores = list(row.model.rank(row.x, np.asarray(scores)))
             else:
                 scores = baseline_scores(name, row, rng, now_ts)
             ranked = ranked_labels(scores, row.labels)
@@ -234,6 +314,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-recipients", type=int, default=4)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--weights", type=Path, help="a weights file instead of the shipped one")
+    parser.add_argument(
+        "--shipped",
+        action="store_true",
+        help="rank by the shipped model alone (default: each ego's model fitted online on its "
+        "own past, only on moments whose labels are known before the cutoff)",
+    )
+    parser.add_argument(
+        "--step-days", type=float, default=5, help="days between the training moments"
+    )
+    parser.add_argument(
+        "--per-ego",
+        action="store_true",
+        help="fit each ego's model on its own rows only (default: every ego's rows pooled)",
+    )
     parser.add_argument("--fit", action="store_true", help="fit the weights on --cutoffs")
     parser.add_argument("--write", type=Path, help="with --fit: write the weights file here")
     args = parser.parse_args(argv)
@@ -242,7 +336,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     log = read_log(args.log)
     boxes = list(mailboxes(log, args.max_recipients or None))
     cutoffs = [float(c) for c in args.cutoffs.split(",") if c.strip()]
-    all_rows = {c: collect(log, boxes, c, args.dormant_days, args.horizon_days) for c in cutoffs}
+    learn = (
+        None
+        if args.shipped or args.fit
+        else Questions(args.dormant_days, args.horizon_days, args.step_days, max_moments=200)
+    )
+    all_rows = {
+        c: collect(log, boxes, c, args.dormant_days, args.horizon_days, learn) for c in cutoffs
+    }
+    if learn is not None:
+        past = past_rows(log, boxes, max(cutoffs) - args.horizon_days, learn)
+        for c in cutoffs:
+            fit_online(past, all_rows[c], c, learn, args.per_ego)
     if args.fit:
         return _fit(args, log, all_rows)
 

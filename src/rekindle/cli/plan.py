@@ -35,12 +35,31 @@ def plan_command(
 
     Two lists: Rekindle (ties that mattered and went quiet: silent at least 180 days and 3x
     their usual gap, with a two-way past) fills the quota first; Keep warm (active ties due a
-    check-in) is a short second section (`plan.keep_warm`, default 2). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
+    check-in) is a short second section (`plan.keep_warm`, default 2). With `plan.ranker`
+    set to `learnt`, the Rekindle list is also ranked by what your own history shows (fitted
+    when it changed, with a progress bar; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from rekindle.cli.context import err_console
     from rekindle.services import plan as svc
 
-    plan = svc.weekly_plan(STATE.store(), quota=count, goal=goal, refresh=refresh)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), console=err_console, transient=True
+    ) as bar:
+        task: list[object] = []
+
+        def fitting(done: int, total: int) -> None:
+            if not task:
+                task.append(
+                    bar.add_task("learning from your history's earlier moments", total=total)
+                )
+            bar.update(task[0], completed=done)  # type: ignore[arg-type]
+
+        plan = svc.weekly_plan(
+            STATE.store(), quota=count, goal=goal, refresh=refresh, progress=fitting
+        )
     if as_json:
         print_json(plan.as_json())
         return

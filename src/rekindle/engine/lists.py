@@ -76,11 +76,15 @@ def list_of(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str | Non
 def list_reasons(s: Score, which: str | None, limit: int = 3) -> list[str]:
     """The top reasons; a Rekindle pick's first say how much you talked, when last and how
     long it has been quiet (the strength and dormancy parts weigh little there: the silence
-    is the point), then its strongest other part."""
+    is the point), then its strongest other part; what the ranker learnt from your history
+    moved them up, when it did, comes on top of those."""
     if which != REKINDLE:
         return s.reasons(limit)
     lead = [p.reason for p in (s.part("strength"), s.part("dormancy")) if p and p.reason]
-    return [*lead, *(r for r in s.reasons(limit) if r not in lead)][:limit]
+    learnt = s.part("learnt")
+    said = [learnt.reason] if learnt and learnt.contribution > 0 and learnt.reason else []
+    rest = [r for r in s.reasons(limit + 1) if r not in lead and r not in said]
+    return [*lead, *rest][:limit] + said
 
 
 def list_words(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str:

@@ -28,6 +28,7 @@ from rekindle.services.plan_options import (
     Suggestion,
     options,
 )
+from rekindle.services.ranker import RANKER_KEY, Progress, learnt_model
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.store import Store
 from rekindle.store import engine as eq
@@ -58,6 +59,7 @@ def weekly_plan(
     quota: int | None = None,
     goal: str | None = None,
     refresh: bool = False,
+    progress: Progress | None = None,
 ) -> Plan:
     """The period's plan: the stored one if there is one (and no other goal), else a new one."""
     now = now or utcnow()
@@ -71,7 +73,7 @@ def weekly_plan(
     # the week's first visit computes the plan (seconds on a large network): the visits that
     # come meanwhile wait for it and read it, instead of computing it again alongside
     with _PLANNING:
-        return _plan(store, now, quota, goal, refresh)
+        return _plan(store, now, quota, goal, refresh, progress)
 
 
 def _stored_plan(conn: Connection, owner_id: int, now: datetime, quota: int | None) -> Plan | None:
@@ -89,7 +91,14 @@ def _stored_plan(conn: Connection, owner_id: int, now: datetime, quota: int | No
     return _from_stored(conn, owner_id, period, goal_text, stored, now, opts)
 
 
-def _plan(store: Store, now: datetime, quota: int | None, goal: str | None, refresh: bool) -> Plan:
+def _plan(
+    store: Store,
+    now: datetime,
+    quota: int | None,
+    goal: str | None,
+    refresh: bool,
+    progress: Progress | None = None,
+) -> Plan:
     with store.begin() as conn:
         opts = options(get_settings(conn, store.owner_id), quota)
         period = period_of(now, opts.frequency)
@@ -101,7 +110,9 @@ def _plan(store: Store, now: datetime, quota: int | None, goal: str | None, refr
         same_quota = quota is None or quota == _quota_of(stored)
         if stored and goal is None and not refresh and same_goal and same_quota:
             return _from_stored(conn, store.owner_id, period, goal_text, stored, now, opts)
-        plan = compute_plan(conn, store.owner_id, now, opts, goal_text)
+        learn = get_settings(conn, store.owner_id).get(RANKER_KEY) == "learnt"
+        model = learnt_model(conn, store.owner_id, now, progress) if learn else None
+        plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model)
         if goal is None:
             eq.save_plan(
                 conn,

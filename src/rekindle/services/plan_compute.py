@@ -40,6 +40,10 @@ from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
+from rekindle.engine.revival_features import Me, Timeline, describe
+from rekindle.engine.revival_model import RevivalModel
+from rekindle.engine.revival_rank import rerank
+from rekindle.engine.revival_rows import HORIZON_DAYS
 from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
@@ -120,6 +124,9 @@ class Ties:
     occasions: dict[int, list[Occasion]] = field(default_factory=dict)
     #: the goal's word index over the shortlist, subjects of shared mail included
     goal_index: GoalIndex | None = None
+    #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
+    timelines: dict[int, Timeline] = field(default_factory=dict)
+    me: Me = field(default_factory=lambda: Me({}))
 
 
 @dataclass
@@ -134,12 +141,19 @@ class Pools:
 
 
 def compute_plan(
-    conn: Connection, owner_id: int, now: datetime, opts: Options, goal_text: str | None
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    opts: Options,
+    goal_text: str | None,
+    model: RevivalModel | None = None,
 ) -> Plan:
+    """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list."""
     net = read_network(conn, owner_id, goal_text)
     due_count, short, occasions = shortlist(conn, owner_id, net, now, opts)
     ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
     pools = candidates(conn, owner_id, net, ties, now, opts)
+    pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
     chosen = pick(pools, opts)
     reach = eq.reach_by_person(conn, [c.person_id for _, _, c in chosen])
     return Plan(
@@ -266,10 +280,11 @@ def read_ties(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
     selves = likely_me(conn, owner_id, net.people, short)
-    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short))
+    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=Me(recent))
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
+        ties.timelines[pid] = Timeline.of(contacts.get(pid, ()))
         f = tie_features(contacts.get(pid, ()), now, recent)
         ties.features[pid] = f
         ties.cadences[pid] = net.cadence_of(pid, f, opts)
@@ -358,6 +373,19 @@ def candidates(
             )
         )
     return pools
+
+
+def learnt_order(
+    listed: list[Candidate], ties: Ties, now: datetime, model: RevivalModel | None, net: Network
+) -> list[Candidate]:
+    """The Rekindle list with the learnt model's part (as it was without a model)."""
+    if model is None or model.logistic is None:
+        return listed
+    rows = {
+        c.person_id: describe(ties.timelines[c.person_id], now, ties.me, HORIZON_DAYS)
+        for c in listed
+    }
+    return rerank(listed, rows, model, {str(k): v for k, v in net.people.items()})
 
 
 def pick(pools: Pools, opts: Options) -> list[tuple[str, bool, Candidate]]:

@@ -52,6 +52,12 @@ SETTINGS = {
         ),
         Setting("plan.frequency", "how often a new plan comes: week or month", "week"),
         Setting(
+            "plan.ranker",
+            "how the Rekindle list is ranked: shipped (fixed weights) or learnt (also fitted on "
+            "your own history, refitted when it changes; docs/plan.md)",
+            "shipped",
+        ),
+        Setting(
             "plan.lock_days",
             "days after an outreach before anyone may contact that person again",
             "30",
@@ -122,6 +128,10 @@ def _check(key: str, value: str) -> str:
         if not 0 < multiple <= 100:
             raise UserError(f"{key} takes a number above 0, at most 100")
         return str(multiple)
+    if key == "plan.ranker":
+        if value.strip().lower() not in ("shipped", "learnt"):
+            raise UserError("plan.ranker takes shipped or learnt")
+        return value.strip().lower()
     if key == "plan.frequency":
         if value.strip().lower() not in ("week", "month"):
             raise UserError("plan.frequency takes week or month")

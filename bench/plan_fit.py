@@ -1,0 +1,97 @@
+"""The learnt ranker at scale: its fit on the whole history, and the plan after it.
+
+    python bench/plan_fit.py [--people 20000] [--interactions 2000000] [--db URL] [--json]
+
+On the synthetic network of :mod:`web_data` (cached in ``bench/out/``), prints, in one run:
+the plan with the shipped model alone (the baseline), the fit of the learnt ranker on every
+earlier moment of the history (reading everyone's contacts, the training rows, the rankers),
+reading the fitted model back from the store, and the plan ranked by it; with ratios to the
+baseline. Targets (docs/plan.md): fit <= 30 s, plan <= 2 s after the fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from web_data import ensure_database  # noqa: E402
+
+from rekindle.services.plan_compute import compute_plan  # noqa: E402
+from rekindle.services.plan_options import options  # noqa: E402
+from rekindle.services.ranker import learnt_model, stored_model  # noqa: E402
+from rekindle.store import open_store  # noqa: E402
+from rekindle.store.settings import get_settings, put_setting  # noqa: E402
+
+FIT_TARGET_S = 30.0
+PLAN_TARGET_S = 2.0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--people", type=int, default=20_000)
+    ap.add_argument("--interactions", type=int, default=2_000_000)
+    ap.add_argument("--db", help="fill this database afresh instead of the cached SQLite file")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    db = ensure_database(args.people, args.interactions, args.seed, args.db, log=not args.json)
+    store = open_store(db)
+    owner = store.owner_id
+    now = datetime.now(UTC)
+    figures: dict[str, Any] = {"people": args.people, "interactions": args.interactions}
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and (done == total or done % 10 == 0):
+            print(f"  fitting: moment {done} of {total}", file=sys.stderr)
+
+    with store.read() as conn:
+        opts = options(get_settings(conn, owner))
+        started = time.perf_counter()
+        shipped = compute_plan(conn, owner, now, opts, None)
+        figures["plan_shipped_s"] = round(time.perf_counter() - started, 3)
+    with store.begin() as conn:
+        put_setting(conn, owner, "ranker.fingerprint", None)  # fit afresh
+        started = time.perf_counter()
+        model = learnt_model(conn, owner, now, progress)
+        figures["fit_s"] = round(time.perf_counter() - started, 3)
+    figures["fitted_on"] = model.fitted_on
+    figures["rankers"] = {k: round(v, 3) for k, v in model.shares().items()}
+    with store.read() as conn:
+        started = time.perf_counter()
+        cached = stored_model(conn, owner)
+        plan = compute_plan(conn, owner, now, opts, None, cached)
+        figures["plan_learnt_s"] = round(time.perf_counter() - started, 3)
+    figures["plan_ratio"] = round(figures["plan_learnt_s"] / figures["plan_shipped_s"], 2)
+    figures["changed_picks"] = len(
+        {s.person_id for s in plan.suggestions} ^ {s.person_id for s in shipped.suggestions}
+    )
+    figures["fit_ok"] = figures["fit_s"] <= FIT_TARGET_S
+    figures["plan_ok"] = figures["plan_learnt_s"] <= PLAN_TARGET_S
+    if args.json:
+        print(json.dumps(figures, indent=1))
+        return 0
+    print(f"{args.people} people, {args.interactions} interactions")
+    print(f"  plan, shipped model (baseline)   {figures['plan_shipped_s']:8.2f} s")
+    print(
+        f"  fit of the learnt ranker         {figures['fit_s']:8.2f} s (target <= {FIT_TARGET_S:g})"
+    )
+    print(
+        f"  plan, learnt ranker (cached fit) {figures['plan_learnt_s']:8.2f} s "
+        f"(target <= {PLAN_TARGET_S:g}; {figures['plan_ratio']:.2f}x the baseline)"
+    )
+    print(f"  {model.fitted_on}; rankers {figures['rankers']}")
+    print(f"  picks that changed: {figures['changed_picks']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""The ranker learnt from the user's own history: features from the past only, training rows
+at earlier moments, the fitted rankers, the plan's learnt part, and the cache in the store."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from rekindle.engine.plan import Candidate
+from rekindle.engine.revival_features import FEATURES, Me, Timeline, describe
+from rekindle.engine.revival_model import RevivalModel, fit, rank01
+from rekindle.engine.revival_rank import rerank
+from rekindle.engine.revival_rows import Questions, dormant_at, me_at, moments, training_set
+from rekindle.engine.scoring import default_weights, score
+from rekindle.history.ties import Contact
+from rekindle.services import plan as plan_svc
+from rekindle.services.demo import load_sample
+from rekindle.services.ranker import RANKER_KEY, stored_model
+from rekindle.store import Store
+from rekindle.store.settings import put_setting
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+SAMPLE_NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+
+
+def days_ago(n: float, direction: str = "out", co: frozenset[str] = frozenset()) -> Contact:
+    return Contact(NOW - timedelta(days=n), direction, "email", 1 + len(co), None, co)  # type: ignore[arg-type]
+
+
+def test_features_see_only_the_past_and_count_past_silences() -> None:
+    # in touch, silent 200 days twice before (both ended), now silent 150 days
+    past = [700, 699, 490, 489, 480, 270, 269, 150]
+    contacts = [days_ago(d, "in" if i % 2 else "out") for i, d in enumerate(past)]
+    future = [days_ago(10, "in")]  # after the moment: must change nothing
+    me = Me({"7": 3})
+    row = describe(Timeline.of(contacts), NOW, me, 90)
+    again = describe(Timeline.of(contacts + future), NOW - timedelta(days=11), me, 90)
+    assert row.tie.silence_days is not None and round(row.tie.silence_days) == 150
+    long, ended = row.long_gaps
+    assert long == 2 and ended == 2  # 209- and 210-day silences: both >= 150, both < 240
+    assert 0.0 < row.value("hazard") <= 1.0
+    assert again.tie.last == row.tie.last  # the contact 10 days ago is invisible 11 days ago
+    assert len(row.values) == len(FEATURES)
+
+
+def test_initiative_direction_and_shared_people() -> None:
+    contacts = [
+        days_ago(400, "in"),  # they opened
+        days_ago(399, "out"),
+        days_ago(300, "in", frozenset({"7"})),  # they opened again, with person 7
+        days_ago(299, "out"),
+        days_ago(200, "out"),  # I opened
+        days_ago(199, "in"),
+    ]
+    row = describe(Timeline.of(contacts), NOW, Me({"7": 2, "8": 1}), 90)
+    assert abs(row.value("their_openings") - 2 / 3) < 1e-9
+    assert row.value("they_wrote_last") == 1.0
+    assert row.common == ("7",)  # person 7, whom I talk to now, was on their mail
+
+
+def test_training_rows_label_what_followed_each_moment() -> None:
+    came_back = [days_ago(d, "in" if d % 2 else "out") for d in (600, 599, 598, 300, 301)]
+    stayed_away = [days_ago(d, "in" if d % 2 else "out") for d in (600, 599, 598, 597)]
+    timelines = {"1": Timeline.of(came_back), "2": Timeline.of(stayed_away)}
+    q = Questions(dormant_days=90, horizon_days=90, step_days=30)
+    at = moments(NOW - timedelta(days=600), NOW, q)
+    assert at and all(m + timedelta(days=90) <= NOW for m in at)  # answers known by now
+    moment = NOW - timedelta(days=340)  # both dormant; tie 1 comes back 40 days later
+    assert dormant_at(timelines["1"], moment.timestamp(), 90)
+    assert dormant_at(timelines["2"], moment.timestamp(), 90)
+    data = training_set(timelines, [moment], q)
+    assert data.groups == [2] and list(data.y) == [1.0, 0.0]
+    assert me_at(timelines, NOW - timedelta(days=299)).recent == {"1": 2}
+
+
+def synthetic(seed: int = 3, rows: int = 600) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Rows whose 'history' feature decides the comeback (plus noise)."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((rows, len(FEATURES)))
+    logit = 6 * (x[:, FEATURES.index("history")] - 0.5)
+    y = (rng.random(rows) < 1 / (1 + np.exp(-logit))).astype(float)
+    return x, y, [20] * (rows // 20)
+
+
+def test_the_fit_learns_from_enough_history_and_round_trips() -> None:
+    from rekindle.engine.revival_rows import TrainingSet
+
+    x, y, groups = synthetic()
+    model = fit(TrainingSet(x, y, groups), fitted_on="synthetic")
+    assert model.logistic is not None and model.lambdamart is not None
+    assert 0.9 < model.learnt_share < 1.0
+    from rekindle.engine.revival_model import LOGISTIC
+
+    coef = dict(zip(LOGISTIC, model.logistic.coef, strict=True))
+    assert max(coef, key=lambda k: coef[k]) == "history"
+    order = model.learnt_rank(x[:40])
+    truth = x[:40, FEATURES.index("history")]
+    assert np.corrcoef(order, truth)[0, 1] > 0.5
+    back = RevivalModel.from_json(model.as_json())
+    assert back is not None and np.allclose(back.learnt_rank(x[:40]), order)
+    assert RevivalModel.from_json('{"version": 0}') is None
+
+
+def test_little_history_leaves_the_shipped_model_alone() -> None:
+    from rekindle.engine.revival_rows import TrainingSet
+
+    x, y, groups = synthetic(rows=60)
+    y[:] = 0.0
+    y[:3] = 1.0  # three comebacks: too few to learn from
+    model = fit(TrainingSet(x, y, groups))
+    assert model.logistic is None and model.learnt_share == 0.0
+    prior = np.array([3.0, 1.0, 2.0])
+    assert list(model.rank(x[:3], prior)) == [3.0, 1.0, 2.0]
+
+
+def test_rank01_shares_ranks_of_equal_scores() -> None:
+    assert list(rank01(np.array([5.0, 1.0, 5.0, 3.0]))) == [5 / 6, 0.0, 5 / 6, 1 / 3]
+
+
+def test_the_learnt_part_moves_people_and_says_why() -> None:
+    from rekindle.engine.revival_rows import TrainingSet
+
+    x, y, groups = synthetic()
+    model = fit(TrainingSet(x, y, groups))
+    rng = random.Random(1)
+    rows = {}
+    people = []
+    for pid in (1, 2):
+        contacts = [
+            days_ago(400 + rng.randrange(300), rng.choice(["in", "out"])) for _ in range(30)
+        ]
+        row = describe(Timeline.of(contacts), NOW, Me({}), 90)
+        rows[pid] = row
+        people.append(Candidate(pid, f"P{pid}", score(row.tie, default_weights())))
+    ranked = rerank(people, rows, model)
+    for before, after in zip(people, ranked, strict=True):
+        learnt = after.score.part("learnt")
+        assert learnt is not None
+        assert abs(after.value - (before.value + learnt.contribution)) < 1e-5
+        assert abs(learnt.value) <= 0.25
+    up = [c for c in ranked if (p := c.score.part("learnt")) and p.value > 0]
+    assert up and all("learnt from your history" in c.score.part("learnt").reason for c in up)  # type: ignore[union-attr]
+    assert rerank(people, rows, None) == people
+
+
+def test_the_plan_fits_once_per_history_and_keeps_its_promises(store: Store) -> None:
+    load_sample(store, now=SAMPLE_NOW)
+    with store.begin() as conn:
+        put_setting(conn, store.owner_id, RANKER_KEY, "learnt")
+    calls: list[tuple[int, int]] = []
+    plan = plan_svc.weekly_plan(
+        store, SAMPLE_NOW, refresh=True, progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls and calls[-1][0] == calls[-1][1]  # progress up to the last moment
+    with store.read() as conn:
+        model = stored_model(conn, store.owner_id)
+    assert model is not None and model.logistic is not None and "comebacks" in model.fitted_on
+    calls.clear()
+    again = plan_svc.weekly_plan(
+        store, SAMPLE_NOW, refresh=True, progress=lambda d, t: calls.append((d, t))
+    )
+    assert not calls  # the history did not change: the stored fit serves
+    assert [s.person_id for s in again.suggestions] == [s.person_id for s in plan.suggestions]
+    rekindle = plan.of_list("rekindle")
+    assert len(rekindle) == 3
+    for s in rekindle:
+        assert s.silent_days is not None and s.silent_days >= 180  # the list's own rule
+        assert "learnt" in s.parts
+
+
+def test_moments_cover_an_old_history_evenly() -> None:
+    q = Questions(dormant_days=180, horizon_days=90, step_days=14, max_moments=60)
+    first, last = datetime(1999, 1, 1, tzinfo=UTC), datetime(2002, 1, 1, tzinfo=UTC)
+    at = moments(first, NOW, q, last)  # a mailbox that ended 24 years ago
+    assert len(at) == 60 and at[-1] == last and at[0] > first + timedelta(days=180)
+    gaps = {round((b - a).total_seconds() / 86400) for a, b in zip(at, at[1:], strict=False)}
+    assert len(gaps) == 1 and gaps.pop() > 14  # spread over the whole span, not its last weeks
+    assert moments(last - timedelta(days=100), NOW, q, last) == []  # too short to ask anything
