@@ -75,10 +75,36 @@ def test_a_start_that_only_prints_loads_nothing_heavy(argv: list[str]) -> None:
 
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
-    names, done = imported_modules("-c", "import rekindle.cli.main")
+    names, done = imported_modules("-c", "import rekindle.cli.app")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "rekindle.cli.people" in names
+    assert "rekindle.cli.lazy" in names
     assert heavy_among(names) == []
+
+
+def test_version_answers_before_typer() -> None:
+    names, done = imported_modules("-m", "rekindle", "--version")
+    assert done.returncode == 0 and done.stdout.startswith("rekindle "), done.stderr[-2000:]
+    assert "rekindle.cli.main" in names
+    assert not {"typer", "rich", "click"} & {n.split(".")[0] for n in names}
+
+
+def test_the_list_of_commands_imports_no_command() -> None:
+    names, done = imported_modules("-m", "rekindle", "--help")
+    assert done.returncode == 0 and "followups" in done.stdout, done.stderr[-2000:]
+    assert sorted(n for n in names if n.startswith("rekindle.cli.")) == [
+        "rekindle.cli.app",
+        "rekindle.cli.commands",
+        "rekindle.cli.context",
+        "rekindle.cli.lazy",
+        "rekindle.cli.main",
+    ]
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    names, done = imported_modules("-m", "rekindle", "outreach", "sent", "--help")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rekindle.cli.outreach" in names
+    assert "rekindle.cli.people" not in names and "rekindle.cli.serve" not in names
 
 
 #: in one process: every command's and group's --help, then the loaded heavy modules
