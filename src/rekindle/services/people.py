@@ -13,7 +13,6 @@ from sqlalchemy import Connection
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
 from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
 from rekindle.identity.records import PartialDate
-from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
 from rekindle.store import people as pq
@@ -264,6 +263,8 @@ def edit(
                     hint="set a default region: `rekindle config set region GB`",
                 )
             q.add_identity(conn, store.owner_id, pid, q.IdentityRow("phone", phone, raw.strip()))
+        from rekindle.services.importing import refresh_people  # an edit's, not a read's
+
         refresh_people(conn, store.owner_id, [pid], now)
         return person_view(conn, store.owner_id, pid)
 

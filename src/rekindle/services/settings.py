@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from rekindle.compose.draft_templates import TemplateSet, user_root
 from rekindle.engine.scoring import PARTS
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS
 from rekindle.errors import UserError
@@ -203,6 +202,8 @@ def change(store: Store, key: str, value: str | None) -> None:
     checked = _check(key, value) if value is not None else None
     if key == "draft.language" and checked is not None:
         # the user's own templates may add languages to the shipped ones
+        from rekindle.compose.draft_templates import TemplateSet, user_root  # Jinja: here only
+
         known = TemplateSet.with_user_root(user_root(store.location.data_dir)).languages()
         if checked.strip() not in known:
             raise UserError(
