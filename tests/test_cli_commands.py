@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
-from typer.main import get_group
+from typer.main import get_command, get_group
 from typer.testing import CliRunner
 
 import rekindle.cli
@@ -64,3 +65,40 @@ def test_a_command_runs_and_says_its_own_help() -> None:
     result = CliRunner().invoke(app, ["outreach", "sent", "--help"], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "Mark a saved draft as sent" in result.output
+
+
+def every_command() -> list[tuple[list[str], Any]]:
+    """(path, Click command) of the root, every command and every subcommand."""
+    found: list[tuple[list[str], Any]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append((path, command))
+        if hasattr(command, "list_commands"):
+            for name in command.list_commands(None):
+                walk(command.get_command(None, name), [*path, name])
+
+    walk(get_command(app), [])
+    return found
+
+
+def test_every_option_and_argument_says_what_it_is() -> None:
+    commands = every_command()
+    assert len(commands) > 60
+    missing = [
+        (" ".join(path), param.name)
+        for path, command in commands
+        for param in command.params
+        if not getattr(param, "hidden", False) and not (getattr(param, "help", "") or "").strip()
+    ]
+    assert missing == []
+
+
+def test_no_help_labels_a_flag_with_a_type() -> None:
+    runner = CliRunner()
+    for path, _command in every_command():
+        shown = runner.invoke(app, [*path, "--help"], terminal_width=200).output
+        assert "Usage:" in shown, path
+        assert "<bool>" not in shown, " ".join(path)
+    # a flag is still a flag, and an option that takes a value still shows its type
+    people = runner.invoke(app, ["people", "--help"], terminal_width=200).output
+    assert "--json " in people and "--limit" in people and "<int>" in people

@@ -35,7 +35,22 @@ def load_command(module_name: str, name: str) -> Any:
     sub.registered_groups = [g for g in sub.registered_groups if g.name == name]
     if not sub.registered_commands and not sub.registered_groups:
         raise LookupError(f"rekindle.cli.{module_name}.register defines no command {name!r}")
-    return get_group(sub).commands[name]
+    return tidy(get_group(sub).commands[name])
+
+
+def tidy(command: Any) -> Any:
+    """A flag takes no value, so its help shows no type: ``--json`` rather than ``--json
+    <bool>`` (Typer labels every option with its type), here and in every subcommand."""
+    for param in command.params:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+    help_option = command.get_help_option(typer.Context(command))
+    if help_option is not None:
+        help_option.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        if not isinstance(getattr(command, "commands", None), LazyCommands):
+            tidy(sub)
+    return command
 
 
 class LazyCommands(MutableMapping[str, Any]):
@@ -81,6 +96,7 @@ class LazyGroup(TyperGroup):
         super().__init__(**attrs)
         self.commands = LazyCommands(self.table, self.commands)
         self._listing = False
+        tidy(self)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)
