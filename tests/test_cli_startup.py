@@ -143,3 +143,22 @@ def test_the_check_sees_a_heavy_import() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "sqlalchemy" in heavy_among(names)
     assert "rekindle.services.people" in heavy_among(names)
+
+
+def test_a_command_builds_no_other_command() -> None:
+    """Loading one command must not load the others (a walk over the lazy table would)."""
+    probe = (
+        "import sys; sys.argv = ['rekindle', 'formats']\n"
+        "import rekindle.cli.lazy as lazy\n"
+        "loaded = []\n"
+        "real = lazy.load_command\n"
+        "lazy.load_command = lambda m, n: loaded.append(n) or real(m, n)\n"
+        "from rekindle.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', loaded)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert "LOADED ['formats']" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

@@ -47,8 +47,9 @@ def tidy(command: Any) -> Any:
     help_option = command.get_help_option(typer.Context(command))
     if help_option is not None:
         help_option.metavar = ""
-    for sub in getattr(command, "commands", {}).values():
-        if not isinstance(getattr(command, "commands", None), LazyCommands):
+    subcommands = getattr(command, "commands", {})
+    if not isinstance(subcommands, LazyCommands):  # a lazy group's are tidied as they load
+        for sub in subcommands.values():
             tidy(sub)
     return command
 
