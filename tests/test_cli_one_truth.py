@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from rekindle.identity.near_names import near_names
 from rekindle.services import people as people_svc
 from rekindle.store import Store
@@ -103,3 +105,27 @@ def test_a_refused_setting_says_what_it_expects(tmp_path: Path) -> None:
     assert "people in each plan" in said.stderr and "default 3" in said.stderr
     lock = rekindle("config", "set", "plan.lock_days", "soon", db=db, check=False)
     assert "whole number of days, 0 or more" in lock.stderr
+
+
+ALLEN = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "enron-mailbox" / "allen-p"
+
+
+@pytest.mark.skipif(not ALLEN.is_dir(), reason="the Enron allen-p mailbox is not in ../shared")
+def test_sync_mail_counts_add_up_on_a_real_mailbox(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    rekindle("me", "add-address", "phillip.allen@enron.com", db=db)
+    said = rekindle("sync", "mail", str(ALLEN), "--json", db=db)
+    got = json.loads(said.stdout)
+    skipped = sum(got["not_interactions"].values())
+    assert got["new"] > 100 and got["interactions"] > 0
+    assert got["read"] == got["new"] + got["duplicates"] + len(got["errors"])
+    # every new message is an interaction, not one for a reason, or has nobody you know on it
+    assert got["new"] == got["interactions"] + skipped + got["with_nobody_known"]
+    fresh = tmp_path / "again.db"
+    rekindle("me", "add-address", "phillip.allen@enron.com", db=fresh)
+    line = " ".join(rekindle("sync", "mail", str(ALLEN), db=fresh).stdout.split())
+    assert f"{got['new']:,} new: {got['interactions']:,} interaction" in line
+    if skipped:
+        assert f"{skipped:,} not interactions (" in line
+    if got["with_nobody_known"]:
+        assert f"{got['with_nobody_known']:,} with nobody you know" in line

@@ -68,6 +68,7 @@ def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:
                 "duplicates": c.duplicates,
                 "not_interactions": dict(c.skipped),
                 "interactions": c.interactions,
+                "with_nobody_known": report.unexplained(),
                 "new_people": c.new_people,
                 "resumed": report.resumed,
                 "errors": [{"locator": e.locator, "message": e.message} for e in report.errors],
