@@ -162,3 +162,65 @@ def test_a_command_builds_no_other_command() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
     )
     assert "LOADED ['formats']" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+#: what an everyday command on your data must not load: the database's migration machinery
+#: (the schema is current), the web app, the MCP server, the mail and calendar readers
+EVERYDAY_HEAVY = (
+    "alembic",
+    "mako",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "mcp",
+    "icalendar",
+    "imapclient",
+    "sqlalchemy.dialects.postgresql",
+    "rekindle.web",
+    "rekindle.mcp",
+    "rekindle.sources",
+    "rekindle.transport",
+)
+#: and these only where the command needs them: templates (Jinja) to write a draft, the
+#: holiday calendars to find a holiday
+NOT_FOR_READING = ("jinja2", "rekindle.compose.drafting", "holidays.countries")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    home = tmp_path_factory.mktemp("sample")
+    db = str(home / "sample.db")
+    env = {**os.environ, "PYTHONPATH": str(SRC), "REKINDLE_HOME": str(home)}
+    env.pop("REKINDLE_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", db, "demo"],
+        env=env, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return db
+
+
+def _among(names: set[str], heavy: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if any(n == h or n.startswith(h + ".") for h in heavy))
+
+
+@pytest.mark.parametrize(
+    ("argv", "reads_only"),
+    [
+        (["show", "108"], True),
+        (["people", "fraser"], True),
+        (["outreach"], True),
+        (["history", "108"], True),
+        (["why", "108"], False),
+        (["plan"], False),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else str(a),
+)
+def test_an_everyday_command_loads_only_what_it_uses(
+    sample_db: str, argv: list[str], reads_only: bool
+) -> None:
+    names, done = imported_modules("-m", "rekindle", "--db", sample_db, *argv)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sqlalchemy" in names and "rekindle.store.database" in names  # it did open the data
+    assert _among(names, EVERYDAY_HEAVY) == []
+    if reads_only:
+        assert _among(names, NOT_FOR_READING) == []
