@@ -1,6 +1,6 @@
 """Whole-process timings of every everyday command on the sample, against bare Python.
 
-    python bench/cli_commands.py [--runs 7] [--only plan,show] [--json]
+    python bench/cli_commands.py [--runs 7] [--only plan,show] [--src OTHER/src] [--json]
 
 ``rekindle demo`` loads the sample into a fresh REKINDLE_HOME; then every case is a fresh
 process, run ``--runs`` times in alternation with the others (a busy machine slows them
@@ -160,10 +160,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="Runs of each case (default 7).")
     parser.add_argument("--only", default="", help="Comma-separated case names (first word).")
     parser.add_argument("--json", action="store_true", help="Print JSON.")
+    parser.add_argument(
+        "--src", type=Path, default=SRC, help="The source tree to time (default: this one)."
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "PYTHONPATH": str(SRC), "REKINDLE_HOME": home}
+        env = {**os.environ, "PYTHONPATH": str(args.src), "REKINDLE_HOME": home}
         env["PYTHONPYCACHEPREFIX"] = str(Path(home) / "pycache")
         for name in ("PYTHONDONTWRITEBYTECODE", "REKINDLE_DATABASE_URL", "REKINDLE_USER"):
             env.pop(name, None)
