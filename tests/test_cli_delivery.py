@@ -69,7 +69,10 @@ def test_from_the_plan_to_a_reply(cli: Cli, tmp_path: Path) -> None:  # noqa: F8
         log = json.loads(cli("log", "--json").stdout)
         [row] = [r for r in log if r["id"] == oid]
         assert row["status"] == "sent" and f"<{row['message_id']}>" == first.message["Message-ID"]
-        assert "no follow-ups due" in cli("followups").stdout
+        # the same words as the web's Follow-ups page: nothing due, and when the next one is
+        waiting = cli("followups").stdout
+        assert "Nothing due. The next follow-up is due on" in waiting and "Ana Costa" in waiting
+        assert f"{datetime.now(UTC) + timedelta(days=10):%d %b %Y}" in waiting
         back_date(cli, oid, 11)
         due = json.loads(cli("followups", "--json").stdout)["due"]
         [follow] = due

@@ -75,10 +75,36 @@ def test_a_start_that_only_prints_loads_nothing_heavy(argv: list[str]) -> None:
 
 
 def test_importing_the_cli_loads_nothing_heavy() -> None:
-    names, done = imported_modules("-c", "import rekindle.cli.main")
+    names, done = imported_modules("-c", "import rekindle.cli.app")
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "rekindle.cli.people" in names
+    assert "rekindle.cli.lazy" in names
     assert heavy_among(names) == []
+
+
+def test_version_answers_before_typer() -> None:
+    names, done = imported_modules("-m", "rekindle", "--version")
+    assert done.returncode == 0 and done.stdout.startswith("rekindle "), done.stderr[-2000:]
+    assert "rekindle.cli.main" in names
+    assert not {"typer", "rich", "click"} & {n.split(".")[0] for n in names}
+
+
+def test_the_list_of_commands_imports_no_command() -> None:
+    names, done = imported_modules("-m", "rekindle", "--help")
+    assert done.returncode == 0 and "followups" in done.stdout, done.stderr[-2000:]
+    assert sorted(n for n in names if n.startswith("rekindle.cli.")) == [
+        "rekindle.cli.app",
+        "rekindle.cli.commands",
+        "rekindle.cli.context",
+        "rekindle.cli.lazy",
+        "rekindle.cli.main",
+    ]
+
+
+def test_a_command_imports_its_own_module_only() -> None:
+    names, done = imported_modules("-m", "rekindle", "outreach", "sent", "--help")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rekindle.cli.outreach" in names
+    assert "rekindle.cli.people" not in names and "rekindle.cli.serve" not in names
 
 
 #: in one process: every command's and group's --help, then the loaded heavy modules
@@ -117,3 +143,84 @@ def test_the_check_sees_a_heavy_import() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "sqlalchemy" in heavy_among(names)
     assert "rekindle.services.people" in heavy_among(names)
+
+
+def test_a_command_builds_no_other_command() -> None:
+    """Loading one command must not load the others (a walk over the lazy table would)."""
+    probe = (
+        "import sys; sys.argv = ['rekindle', 'formats']\n"
+        "import rekindle.cli.lazy as lazy\n"
+        "loaded = []\n"
+        "real = lazy.load_command\n"
+        "lazy.load_command = lambda m, n: loaded.append(n) or real(m, n)\n"
+        "from rekindle.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', loaded)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert "LOADED ['formats']" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+#: what an everyday command on your data must not load: the database's migration machinery
+#: (the schema is current), the web app, the MCP server, the mail and calendar readers
+EVERYDAY_HEAVY = (
+    "alembic",
+    "mako",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "mcp",
+    "icalendar",
+    "imapclient",
+    "sqlalchemy.dialects.postgresql",
+    "rekindle.web",
+    "rekindle.mcp",
+    "rekindle.sources",
+    "rekindle.transport",
+)
+#: and these only where the command needs them: templates (Jinja) to write a draft, the
+#: holiday calendars to find a holiday
+NOT_FOR_READING = ("jinja2", "rekindle.compose.drafting", "holidays.countries")
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    home = tmp_path_factory.mktemp("sample")
+    db = str(home / "sample.db")
+    env = {**os.environ, "PYTHONPATH": str(SRC), "REKINDLE_HOME": str(home)}
+    env.pop("REKINDLE_DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", db, "demo"],
+        env=env, check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return db
+
+
+def _among(names: set[str], heavy: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if any(n == h or n.startswith(h + ".") for h in heavy))
+
+
+@pytest.mark.parametrize(
+    ("argv", "reads_only"),
+    [
+        (["show", "108"], True),
+        (["people", "fraser"], True),
+        (["outreach"], True),
+        (["history", "108"], True),
+        (["why", "108"], False),
+        (["plan"], False),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else str(a),
+)
+def test_an_everyday_command_loads_only_what_it_uses(
+    sample_db: str, argv: list[str], reads_only: bool
+) -> None:
+    names, done = imported_modules("-m", "rekindle", "--db", sample_db, *argv)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sqlalchemy" in names and "rekindle.store.database" in names  # it did open the data
+    assert _among(names, EVERYDAY_HEAVY) == []
+    if reads_only:
+        assert _among(names, NOT_FOR_READING) == []

@@ -54,7 +54,8 @@ def network(store: Store, tmp_path: Path) -> Store:
 
 @pytest.fixture
 def client(network: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(network, now_fn=lambda: NOW)) as c:
+    # eight days on: Bob's email (sent 3 days before NOW) is past its reply window
+    with TestClient(create_app(network, now_fn=lambda: NOW + timedelta(days=8))) as c:
         yield c
 
 
@@ -66,12 +67,20 @@ def test_the_figures_match_what_was_logged(network: Store) -> None:
     assert weeks["09 Jun 2025"] == "2"  # Bob's email (9 Jun) and the call (11 Jun)
     assert weeks["02 Jun 2025"] == "1"  # Ana's email (2 Jun)
     assert sum(int(t) for t in weeks.values()) == 3
-    # reply rates count messages only (a logged call is not waiting for a reply)
-    assert texts(found.get("by_medium")) == {"email": "50% (1 of 2)"}
-    assert found.get("by_medium").figures[0].value == 50.0
-    assert texts(found.get("by_intent")) == {"catch-up": "50% (1 of 2)"}
+    # reply rates count messages only (a logged call is not waiting for a reply), and a
+    # message only once answered or past its reply window: Bob's email of 3 days ago waits
+    assert texts(found.get("by_medium")) == {"email": "100% (1 of 1)"}
+    assert found.get("by_medium").note == "1 message still within its reply window, not counted yet"
+    assert texts(found.get("by_intent")) == {"catch-up": "100% (1 of 1)"}
+    assert texts(found.get("by_silence")) == {"5+ years": "100% (1 of 1)"}
+    # ten days on (followup.days), Bob's email counts as unanswered
+    later = svc.insights(network, NOW + timedelta(days=8))
+    assert texts(later.get("by_medium")) == {"email": "50% (1 of 2)"}
+    assert later.get("by_medium").figures[0].value == 50.0
+    assert later.get("by_medium").note == ""
+    assert texts(later.get("by_intent")) == {"catch-up": "50% (1 of 2)"}
     # Ana last wrote in 2015: 5+ years of silence; Bob had none before the email
-    assert texts(found.get("by_silence")) == {
+    assert texts(later.get("by_silence")) == {
         "5+ years": "100% (1 of 1)",
         "no contact before": "0% (0 of 1)",
     }
@@ -177,5 +186,6 @@ def test_the_cli_prints_the_same_figures(db_url: str, tmp_path: Path) -> None:
     for got, want in zip(data["series"], expected["series"], strict=True):
         assert got["figures"] == want["figures"], got["key"]
     table = rekindle("insights", db=cast(Path, db_url)).stdout
-    assert "Reply rate by medium" in table and "50% (1 of 2)" in table
-    assert "Tier sizes" in table and "no contact before" in table
+    assert "Reply rate by medium" in table and "100% (1 of 1)" in table
+    assert "1 message still within its reply window" in table  # Bob's email of 3 days ago
+    assert "Tier sizes" in table and "5+ years" in table

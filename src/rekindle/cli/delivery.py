@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import getpass
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.plural import counted
 
 if TYPE_CHECKING:
     from rekindle.services.delivery import Outgoing
@@ -186,23 +188,32 @@ def followups_list(
     store = STATE.store()
     due, closed = followups.due_follow_ups(store)
     thanks = followups.thanks_due(store)
+    upcoming = None if due else followups.next_due(store)
     if as_json:
         print_json(
             {
                 "due": [d.as_json() for d in due],
                 "closed_no_reply": closed,
                 "thanks": [t.__dict__ for t in thanks],
+                "next_due": None
+                if upcoming is None
+                else {"at": upcoming[0].isoformat(), "person": upcoming[1]},
             }
         )
         return
+    # the same words as the web's Follow-ups page
     if closed:
-        console.print(f"[dim]{closed} closed as no-reply: their follow-up window passed[/dim]")
-    if not due and not thanks:
-        console.print("no follow-ups due")
+        console.print(
+            f"[dim]{counted(closed, 'message')} closed as no reply: the follow-up window "
+            "passed.[/dim]"
+        )
+    if not due:
+        console.print(_nothing_due(upcoming))
     for d in due:
         console.print(
             f"[bold]{safe(d.person)}[/bold]: your {d.medium} #{d.outreach_id} of "
-            f"{d.sent_at:%Y-%m-%d} has no reply; follow up by {d.closes:%Y-%m-%d}"
+            f"{d.sent_at:%d %b %Y} has no reply; follow-up due {d.due:%d %b %Y}, closes as no "
+            f"reply on {d.closes:%d %b %Y}."
         )
         if d.subject:
             console.print(f"  Subject: {safe(d.subject)}")
@@ -213,6 +224,18 @@ def followups_list(
         )
     for t in thanks:
         console.print(f"[bold]{safe(t.person)}[/bold]: {safe(t.why)}; say thank you: `{t.command}`")
+
+
+def _nothing_due(upcoming: tuple[datetime, str] | None) -> str:
+    if upcoming is None:
+        return (
+            "Nothing due. No message is waiting for a reply. A follow-up shows here when a "
+            "message you sent goes unanswered."
+        )
+    return (
+        f"Nothing due. The next follow-up is due on {upcoming[0]:%d %b %Y} "
+        f"({safe(upcoming[1])})."
+    )
 
 
 @followups_app.command("skip")

@@ -58,7 +58,7 @@ config_app = typer.Typer(help="Read and change settings.", no_args_is_help=False
 
 @config_app.callback(invoke_without_command=True)
 def config_show(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Show every setting. Also settable: cadence.tag.TAG (days) and weight.PART (a score
     part's weight)."""
@@ -79,7 +79,8 @@ def config_show(
 
 @config_app.command("set")
 def config_set(
-    key: Annotated[str, typer.Argument()], value: Annotated[str, typer.Argument()]
+    key: Annotated[str, typer.Argument(help="The setting, e.g. plan.quota (`rekindle config` lists them).")],
+    value: Annotated[str, typer.Argument(help="Its new value.")],
 ) -> None:
     """Change a setting."""
     from rekindle.services import settings
@@ -89,7 +90,9 @@ def config_set(
 
 
 @config_app.command("unset")
-def config_unset(key: Annotated[str, typer.Argument()]) -> None:
+def config_unset(
+    key: Annotated[str, typer.Argument(help="The setting, e.g. plan.quota.")],
+) -> None:
     """Return a setting to its default."""
     from rekindle.services import settings
 

@@ -221,7 +221,7 @@ def templates_copy(
 
 
 @templates_app.command("list")
-def templates_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def templates_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List the templates and where each comes from (yours or shipped)."""
     from rekindle.compose.draft_templates import shipped_names
     from rekindle.services import drafting as svc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -61,11 +61,12 @@ def _restored(store: Store, path: Path, as_format: str | None, as_json: bool) ->
 
 
 def import_command(
-    path: Annotated[
-        Path,
+    paths: Annotated[
+        list[Path],
         typer.Argument(
-            help="A contact file (vCard, CSV), an export folder/zip (LinkedIn), or a backup "
-            "from `rekindle export json` (restored into an empty database).",
+            help="Contact files (vCard, CSV), export folders or zips (LinkedIn), or folders of "
+            "contact files: one or more, each imported in turn. Or one backup from "
+            "`rekindle export json` (restored into an empty database).",
             show_default=False,
         ),
     ],
@@ -98,22 +99,84 @@ def import_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Import contacts; the format is detected from the content. Re-importing changes nothing."""
+    """Import contacts; the format is detected from the content. Re-importing changes nothing.
+
+    Several files import one after the other, each in its own transaction: a file that
+    cannot be read is told and the others still go in. A folder that is no export of a
+    known kind imports the contact files in it (not in its subfolders).
+    """
     from rekindle.services import settings
-    from rekindle.services.importing import import_path
-    from rekindle.sources import ImportOptions, detect, get_importer
+    from rekindle.sources import ImportOptions
 
     store = STATE.store()
-    if _restored(store, path, as_format, as_json):
+    if len(paths) == 1 and _restored(store, paths[0], as_format, as_json):
         return
-    importer = get_importer(as_format) if as_format else detect(path)
-    if not as_json:
-        console.print(f"Detected [bold]{safe(importer.title)}[/bold] in {safe(path)}")
     current = settings.current(store)
     keep = keep_photos if keep_photos is not None else current["keep_photos"] == "yes"
     options = ImportOptions(
         keep_photos=keep, column_map=_column_map(column_map or []), encoding=encoding
     )
+    files = _expand(paths, as_format)
+    reports: list[dict[str, Any]] = []
+    failed = 0
+    for path in files:
+        try:
+            report = _import_one(path, as_format, options, strict, current["region"], as_json)
+        except UserError as exc:
+            if len(files) == 1 or strict:
+                raise
+            failed += 1
+            err_console.print(f"[red]error:[/red] {safe(exc.message)}")
+            continue
+        if as_json:
+            reports.append(_report_json(report))
+        else:
+            _print_report(report, verbose)
+        if report.errors and not (report.contacts or report.me or report.interactions):
+            failed += 1  # nothing in the file could be read
+    if as_json:
+        print_json(reports[0] if len(paths) == 1 and len(reports) == 1 else reports)
+    if failed:
+        if len(files) > 1:
+            err_console.print(f"{failed} of {len(files)} files could not be imported")
+        raise typer.Exit(1)
+
+
+def _expand(paths: list[Path], as_format: str | None) -> list[Path]:
+    """The paths to import: a folder no importer recognises stands for its contact files."""
+    from rekindle.sources import detect
+
+    files: list[Path] = []
+    for path in paths:
+        if as_format is None and path.is_dir():
+            try:
+                detect(path)
+            except UserError:
+                inside = sorted(
+                    p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                )
+                if inside:
+                    files.extend(inside)
+                    continue
+        files.append(path)
+    return files
+
+
+def _import_one(
+    path: Path,
+    as_format: str | None,
+    options: Any,
+    strict: bool,
+    region: str | None,
+    quiet: bool,
+) -> ImportReport:
+    """Import one file or export folder, with a spinner when it takes more than a second."""
+    from rekindle.services.importing import import_path
+    from rekindle.sources import detect, get_importer
+
+    importer = get_importer(as_format) if as_format else detect(path)
+    if not quiet:
+        console.print(f"Detected [bold]{safe(importer.title)}[/bold] in {safe(path)}")
     started = time.monotonic()
     with Progress(
         SpinnerColumn(),
@@ -121,7 +184,7 @@ def import_command(
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
-        disable=as_json,
+        disable=quiet,
     ) as bar:
         task = bar.add_task("importing", total=None, visible=False)
 
@@ -129,29 +192,25 @@ def import_command(
             if time.monotonic() - started > 1.0:
                 bar.update(task, description=f"importing: {n} records read", visible=True)
 
-        report = import_path(
-            store,
+        return import_path(
+            STATE.store(),
             path,
             importer.name,
             options,
             strict=strict,
-            region=current["region"],
+            region=region,
             progress=progress,
         )
-    if as_json:
-        print_json(
-            {
-                **report.counts(),
-                "path": report.path,
-                "format": report.format,
-                "errors": [{"locator": e.locator, "message": e.message} for e in report.errors],
-                "notices": [{"locator": n.locator, "message": n.message} for n in report.notices],
-            }
-        )
-    else:
-        _print_report(report, verbose)
-    if report.errors and not (report.contacts or report.me or report.interactions):
-        raise typer.Exit(1)  # nothing in the file could be read
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        **report.counts(),
+        "path": report.path,
+        "format": report.format,
+        "errors": [{"locator": e.locator, "message": e.message} for e in report.errors],
+        "notices": [{"locator": n.locator, "message": n.message} for n in report.notices],
+    }
 
 
 def formats_command() -> None:

@@ -17,8 +17,10 @@ def insights_command(
 
     Outreach per week covers the last 26 weeks. Reply rates are by medium,
     by intent and by the silence before the message. A message counts as
-    answered when they replied or declined; a follow-up counts with the
-    message it follows. The Insights page of `rekindle serve` charts the same.
+    answered when they replied or declined, and as unanswered only once its
+    reply window (followup.days, default 10) passed without a reply; a
+    follow-up counts with the message it follows. The Insights page of
+    `rekindle serve` charts the same.
     """
     from rekindle.services import insights as svc
 

@@ -1,111 +1,39 @@
-"""`rekindle`: the entry point, global options and the one error boundary."""
+"""`rekindle`: the entry point and the one error boundary.
+
+A start imports only what it runs: ``--version`` answers before Typer is imported, ``--help``
+lists :data:`rekindle.cli.commands.COMMANDS` without importing a command module, and a
+command imports its own module alone (:mod:`rekindle.cli.lazy`).
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
-from typing import Annotated
-
-import typer
+from typing import Any
 
 from rekindle import __version__
-from rekindle.cli import (
-    api_tokens,
-    delivery,
-    demo,
-    doctor,
-    drafting,
-    exporting,
-    history,
-    importing,
-    insights,
-    intro,
-    mcp,
-    me,
-    merging,
-    occasions,
-    outreach,
-    people,
-    plan,
-    serve,
-    sync,
-    users,
-)
-from rekindle.cli.context import STATE, err_console, safe
-from rekindle.errors import AmbiguousError, RekindleError
-
-app = typer.Typer(
-    name="rekindle",
-    help="Reconnect with the people you have lost touch with. Local-first: your data stays on this machine.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
 
 
-def _version(value: bool) -> None:
-    if value:
-        print(f"rekindle {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    """``app``, the Typer app, imported on first use (``--version`` goes without Typer)."""
+    if name == "app":
+        from rekindle.cli.app import app
 
-
-@app.callback()
-def main(
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="Database file or URL (postgresql://…). Default: REKINDLE_DATABASE_URL, else rekindle.db in REKINDLE_HOME or the user data directory.",
-            envvar=None,
-        ),
-    ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            envvar="REKINDLE_USER",
-            help="Work on this team account's data (a shared database of `rekindle serve --team`). Default: your own, local data.",
-        ),
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
-    ] = False,
-) -> None:
-    STATE.close()  # a store left open by an earlier command run in this process is not this one's
-    STATE.db = db
-    STATE.user = user
-    STATE.debug = debug
-
-
-for module in (
-    demo,
-    plan,
-    importing,
-    sync,
-    people,
-    history,
-    intro,
-    occasions,
-    drafting,
-    outreach,
-    delivery,
-    merging,
-    exporting,
-    insights,
-    me,
-    doctor,
-    serve,
-    users,
-    api_tokens,
-    mcp,
-):
-    module.register(app)
+        return app
+    raise AttributeError(name)
 
 
 def run() -> None:
     """Run the CLI; errors meant for the user are printed in one line, never as a traceback."""
+    if sys.argv[1:] == ["--version"]:
+        print(f"rekindle {__version__}")
+        return
+    import typer
+
+    from rekindle.cli.app import app
+    from rekindle.cli.context import STATE, err_console, safe
+    from rekindle.errors import AmbiguousError, RekindleError
+
     debug = "--debug" in sys.argv
     try:
         code = app(standalone_mode=False)
@@ -170,6 +98,8 @@ def _database_error(exc: Exception, debug: bool) -> bool:
     SQLAlchemy is looked up, not imported: `--help` and `--version` start without it, and an
     error can only come from it once a command has loaded it.
     """
+    from rekindle.cli.context import err_console, safe
+
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
         return False

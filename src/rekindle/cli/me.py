@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from rekindle.cli.context import STATE, console, print_json, safe
+from rekindle.cli.context import STATE, console, err_console, print_json, safe
 from rekindle.errors import UserError
 from rekindle.plural import counted
 
@@ -93,25 +94,47 @@ def set_name(
 
 @me_app.command("add-address")
 def add_address(
-    value: Annotated[str, typer.Argument(help="An email address or phone number of yours.")],
+    values: Annotated[
+        list[str], typer.Argument(help="Email addresses or phone numbers of yours (one or more).")
+    ],
 ) -> None:
-    """Add one of your own addresses (mail from it is mail from you)."""
+    """Add your own addresses (mail from them is mail from you)."""
     from rekindle.services import me as svc
 
-    key = svc.add_address(STATE.store(), value, STATE.region())
-    console.print(f"added {safe(key)}")
-    _rebuild()
+    added = _each(values, lambda value: svc.add_address(STATE.store(), value, STATE.region()))
+    for key in added:
+        console.print(f"added {safe(key)}")
+    if added:
+        _rebuild()
+    if len(added) < len(values):
+        raise typer.Exit(1)
 
 
 @me_app.command("remove-address")
-def remove_address(value: Annotated[str, typer.Argument()]) -> None:
-    """Remove one of your addresses."""
+def remove_address(
+    values: Annotated[list[str], typer.Argument(help="Addresses of yours to remove (one or more).")],
+) -> None:
+    """Remove some of your addresses."""
     from rekindle.services import me as svc
 
-    n = svc.remove_address(STATE.store(), value, STATE.region())
-    console.print("removed" if n else "not one of your addresses")
-    if n:
+    removed = 0
+    for value in values:
+        n = svc.remove_address(STATE.store(), value, STATE.region())
+        console.print(f"removed {safe(value)}" if n else f"{safe(value)}: not one of your addresses")
+        removed += n
+    if removed:
         _rebuild()
+
+
+def _each(values: list[str], add: Callable[[str], str]) -> list[str]:
+    """``add`` each value; a bad one is told in one line and the others still go in."""
+    done = []
+    for value in values:
+        try:
+            done.append(add(value))
+        except UserError as exc:
+            err_console.print(f"[red]error:[/red] {safe(exc.message)}")
+    return done
 
 
 def _rebuild() -> None:
@@ -129,7 +152,9 @@ def _rebuild() -> None:
 @me_app.command("add-affiliation")
 def add_affiliation(
     organisation: Annotated[str, typer.Argument(help="Employer or school.")],
-    title: Annotated[str | None, typer.Option("--title")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Your role or degree there.")
+    ] = None,
     start: Annotated[
         str | None, typer.Option("--start", help="YYYY, YYYY-MM or YYYY-MM-DD")
     ] = None,

@@ -141,7 +141,7 @@ def outreach_list(
     status: Annotated[
         list[str] | None, typer.Option("--status", help="Only these statuses.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="List at most this many (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the outreach log, newest first."""
@@ -262,7 +262,9 @@ def outreach_outcome(
 
 
 @outreach_app.command("discard")
-def outreach_discard(outreach_id: Annotated[int, typer.Argument()]) -> None:
+def outreach_discard(
+    outreach_id: Annotated[int, typer.Argument(help="The draft's number from the log.")],
+) -> None:
     """Delete a saved draft that will not be sent."""
     from rekindle.services import outreach as svc
 

@@ -201,16 +201,21 @@ def show_command(
 
 def edit_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
-    name: Annotated[str | None, typer.Option("--name")] = None,
-    organisation: Annotated[str | None, typer.Option("--org", "--organisation")] = None,
-    title: Annotated[str | None, typer.Option("--title")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The name to show.")] = None,
+    organisation: Annotated[
+        str | None, typer.Option("--org", "--organisation", help="Their current organisation.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Their current role.")] = None,
     birthday: Annotated[
         str | None, typer.Option("--birthday", help="YYYY-MM-DD or --MM-DD")
     ] = None,
     medium: Annotated[
         str | None, typer.Option("--medium", help="Preferred medium: email, linkedin, sms, call.")
     ] = None,
-    country: Annotated[str | None, typer.Option("--country")] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Where they live: a country name or ISO code (holidays)."),
+    ] = None,
     tier: Annotated[
         str | None,
         typer.Option(
@@ -231,7 +236,7 @@ def edit_command(
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help="Drop your edit of this field (repeatable).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Edit a person. Your edits are kept apart from imported data and win over every re-import."""
     from rekindle.services import people as svc

@@ -134,7 +134,7 @@ def done_command(
     force: Annotated[
         bool, typer.Option("--force", help="Record it even within the lock period.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record that you reached out; it resets their clock and keeps them out of plans for a while."""
     from rekindle.services import plan_actions as act
@@ -149,7 +149,7 @@ def done_command(
 def snooze_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
     span: Annotated[str, typer.Argument(help="How long: 2w, 3m, 1y, or a date (2027-03-01).")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Keep someone out of the plan until later."""
     from rekindle.services import plan_actions as act
@@ -170,7 +170,7 @@ def dismiss_command(
         bool,
         typer.Option("--declined", help="They said no: keep the door open, revisit in 9 months."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Not now: out of the plan for 3 months (9 with --declined)."""
     from rekindle.services import plan_actions as act
@@ -184,8 +184,10 @@ def dismiss_command(
 
 def never_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept with the person).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Do not contact: never suggest this person again (undo with `rekindle resume`)."""
     from rekindle.services import plan_actions as act
@@ -199,7 +201,7 @@ def never_command(
 
 def resume_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Lift a snooze, dismissal, decline or do-not-contact."""
     from rekindle.services import plan_actions as act
@@ -215,7 +217,7 @@ def resume_command(
 
 
 @goal_app.callback(invoke_without_command=True)
-def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show your current goal and earlier ones."""
     if ctx.invoked_subcommand:
         return

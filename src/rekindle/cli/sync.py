@@ -68,6 +68,7 @@ def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:
                 "duplicates": c.duplicates,
                 "not_interactions": dict(c.skipped),
                 "interactions": c.interactions,
+                "with_nobody_known": report.unexplained(),
                 "new_people": c.new_people,
                 "new_addresses": [
                     {"address": n.address, "person": n.person, "reasons": n.reasons}
@@ -137,8 +138,10 @@ def sync_mail(
 @sync_app.command("calendar")
 def sync_calendar(
     path: Annotated[Path, typer.Argument(help="An .ics file or a folder of them.")],
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every event that could not be read.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Learn meetings from a calendar export: small meetings weigh more, declined ones do not count."""
     from rekindle.services.sync_calendar import sync_calendar_path
@@ -149,7 +152,7 @@ def sync_calendar(
 
 
 @sync_app.command("status")
-def sync_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def sync_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List the mail and calendar sources synced so far."""
     from rekindle.services import history
 

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from rekindle.engine.occasions import END_OF_YEAR, WINDOWS, Occasion, day_month
 
 
@@ -78,11 +76,15 @@ _ALIASES = {
 def _country_names() -> dict[str, str]:
     """Folded country name, alpha-2 and alpha-3 code → the alpha-2 code ``holidays`` knows."""
     names: dict[str, str] = {}
-    supported = set(holidays.list_supported_countries())
-    try:
+    try:  # the registry names every country without importing its module (0.1 s for all)
         from holidays.registry import COUNTRIES
+
+        supported = {entry[1] for entry in COUNTRIES.values()}
     except ImportError:  # an older or newer layout: codes still work
+        import holidays
+
         COUNTRIES = {}
+        supported = set(holidays.list_supported_countries())
     for entry in COUNTRIES.values():
         class_name, alpha2, alpha3 = entry[0], entry[1], entry[2]
         if alpha2 in supported:
@@ -112,6 +114,8 @@ def country_code(text: str | None) -> str | None:
 @lru_cache(maxsize=1024)
 def greeting_days(country: str, year: int) -> dict[str, tuple[date, str]]:
     """The greeting-worthy days of ``country`` in ``year``: greeting key → (date, name)."""
+    import holidays  # here: a command that names no holiday goes without the package
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from nameparser import HumanName
-from nameparser.config import CONSTANTS
 from rapidfuzz.distance import OSA, JaroWinkler
 
 __all__ = [
@@ -140,16 +138,24 @@ class PersonName:
         return bool(self.given_key or self.family_key)
 
 
-#: words nameparser treats specially (titles, suffixes, particles, conjunctions)
-_SPECIAL_WORDS = frozenset(
-    w.lower()
-    for group in ("titles", "suffix_acronyms", "suffix_not_acronyms", "prefixes", "conjunctions")
-    for w in getattr(CONSTANTS, group)
-)
+@lru_cache(maxsize=1)
+def _special_words() -> frozenset[str]:
+    """Words nameparser treats specially (titles, suffixes, particles, conjunctions); read on
+    the first name parsed: a command that parses none goes without nameparser (0.03 s)."""
+    from nameparser.config import CONSTANTS
+
+    return frozenset(
+        w.lower()
+        for group in ("titles", "suffix_acronyms", "suffix_not_acronyms", "prefixes", "conjunctions")
+        for w in getattr(CONSTANTS, group)
+    )
 
 
 def _is_plain(token: str) -> bool:
-    return token.replace("-", "").replace("'", "").isalpha() and token.lower() not in _SPECIAL_WORDS
+    return (
+        token.replace("-", "").replace("'", "").isalpha()
+        and token.lower() not in _special_words()
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -158,6 +164,8 @@ def _parse_full(full: str) -> tuple[str, str, str, str, str]:
     tokens = full.split()
     if len(tokens) == 2 and all(_is_plain(t) for t in tokens):
         return tokens[0], "", tokens[1], "", ""  # the common case, 100x faster
+    from nameparser import HumanName
+
     hn = HumanName(full)
     given, middle, family = hn.first, hn.middle, hn.last
     if not family and not given and hn.title:  # "Dr. Smith" parses as a bare title

@@ -85,18 +85,14 @@ class SyncReport:
         if c.read == 0 and not self.errors:
             return f"nothing new in {self.locator}" + (f" ({self.note})" if self.note else "")
         unit = "event" if self.kind == "calendar" else "message"
-        parts = [f"{counted(c.read, unit)} read", f"{c.new:,} new"]
+        line = f"{counted(c.read, unit)} read"
         if c.duplicates:
-            parts.append(f"{c.duplicates:,} already known")
-        skipped = sum(c.skipped.values())
-        if skipped:
-            top = ", ".join(f"{n:,} {why}" for why, n in c.skipped.most_common(3))
-            parts.append(f"{skipped:,} not interactions ({top})")
+            line += f", {c.duplicates:,} already stored (or copies in other folders)"
         if self.errors:
-            parts.append(f"{len(self.errors):,} unreadable")
-        line = ", ".join(parts) + f"; {counted(c.interactions, 'interaction')}"
+            line += f", {len(self.errors):,} unreadable"
+        line += f"; {c.new:,} new: " + ", ".join(self._new_parts())
         if c.new_people:
-            line += f", {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
+            line += f"; {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
         if self.new_addresses:
             line += (
                 f"; {counted(len(self.new_addresses), 'new address', 'new addresses')} of "
@@ -107,6 +103,26 @@ class SyncReport:
         if self.life_events:
             line += f"; {counted(self.life_events, 'life event')} (`rekindle occasions`)"
         return line
+
+    def unexplained(self) -> int:
+        """New items that are neither an interaction nor skipped for a reason: mail to or from
+        you with nobody you know on it (a person is made only from a two-way exchange)."""
+        c = self.counts
+        return max(0, c.new - c.interactions - sum(c.skipped.values()))
+
+    def _new_parts(self) -> list[str]:
+        """What became of the new items, adding up to their number: interactions, the ones
+        that are not (and why), the ones with nobody known."""
+        c = self.counts
+        parts = [counted(c.interactions, "interaction")]
+        skipped = sum(c.skipped.values())
+        if skipped:
+            why = ", ".join(f"{n:,} {reason}" for reason, n in c.skipped.most_common())
+            parts.append(f"{skipped:,} not interactions ({why})")
+        if self.unexplained():
+            nobody = "with nobody you know" if self.kind != "calendar" else "nobody you know on it"
+            parts.append(f"{self.unexplained():,} {nobody}")
+        return parts
 
 
 def _region(conn: Connection, owner_id: int) -> str | None:

@@ -3,7 +3,8 @@
 Every figure is counted in SQL (:mod:`rekindle.store.insights`); this module picks the time
 spans, names the buckets and turns counts into rates. An outreach is a first message or a
 logged call or coffee that reached the person; a follow-up counts with its message. A message
-was answered when they replied or declined. The silence before a message is the time since
+was answered when they replied or declined; it counts in a rate once answered or once its
+reply window (the follow-up days) passed: one sent a minute ago is not unanswered. The silence before a message is the time since
 they last wrote to you, or you met or called, before it went.
 """
 
@@ -14,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rekindle.engine.tiers import PEAK_FOR, TIERS
+from rekindle.plural import counted
+from rekindle.services.follow_up_rules import follow_up_days
 from rekindle.store import Store
 from rekindle.store import insights as iq
 from rekindle.store.database import utcnow
@@ -105,10 +108,14 @@ def insights(store: Store, now: datetime | None = None) -> Insights:
     bounds = week_bounds(now)
     cutoffs = [(SPANS[i][0], now - timedelta(days=SPANS[i + 1][1])) for i in range(len(SPANS) - 1)]
     with store.read() as conn:
+        # a message counts once its reply window (the follow-up days) has passed or it was
+        # answered: one sent a minute ago is not "unanswered"
+        since = now - timedelta(days=follow_up_days(conn, store.owner_id))
         weekly = iq.outreach_per_week(conn, store.owner_id, bounds)
-        by_medium = iq.replies_by(conn, store.owner_id, "medium")
-        by_intent = iq.replies_by(conn, store.owner_id, "intent")
-        silences = iq.messages_with_silence(conn, store.owner_id)
+        by_medium = iq.replies_by(conn, store.owner_id, "medium", since)
+        by_intent = iq.replies_by(conn, store.owner_id, "intent", since)
+        silences = iq.messages_with_silence(conn, store.owner_id, since)
+        pending = iq.waiting(conn, store.owner_id, since)
         dormancy = iq.people_by_last_contact(conn, store.owner_id, cutoffs, SPANS[-1][0])
         tiers = iq.people_by_tier(conn, store.owner_id, PEAK_FOR, TIERS[-1])
     result = Insights(now)
@@ -126,7 +133,9 @@ def insights(store: Store, now: datetime | None = None) -> Insights:
         ("by_intent", "Reply rate by intent", by_intent),
     ):
         figures = [rate(label, sent, answered) for label, sent, answered in rows]
-        result.series.append(Series(key, title, "% answered", figures, rate=True))
+        result.series.append(
+            Series(key, title, "% answered", figures, rate=True, note=_waiting_note(pending))
+        )
     result.series.append(
         Series(
             "by_silence",
@@ -155,6 +164,16 @@ def insights(store: Store, now: datetime | None = None) -> Insights:
         Series("tiers", "Tier sizes", "people", [count(t, n) for t, n in sizes.items()])
     )
     return result
+
+
+def _waiting_note(pending: int) -> str:
+    """What the reply rates leave out: messages still within their reply window."""
+    if not pending:
+        return ""
+    return (
+        f"{counted(pending, 'message')} still within {'its' if pending == 1 else 'their'} "
+        "reply window, not counted yet"
+    )
 
 
 def _by_silence(rows: list[tuple[datetime, datetime | None, bool]]) -> list[Figure]:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rekindle.engine.value_ledger import OUTCOMES, Ledger, LedgerEntry, ledger_of
 from rekindle.errors import NotFoundError, UserError
-from rekindle.services import drafting
 from rekindle.services import outreach as log
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
+
+if TYPE_CHECKING:
+    from rekindle.services.drafting import DraftResult
 
 #: media a thank-you draft may take (a call's thanks go by email)
 MEDIA = ("email", "linkedin", "sms")
@@ -42,7 +44,7 @@ class Outcome:
     person: str
     outcome: str
     status: str
-    thanks: drafting.DraftResult | None = None
+    thanks: DraftResult | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,10 @@ def record_outcome(
         name = person.display_name if person is not None else f"#{row.person_id}"
     result = Outcome(outreach_id, row.person_id, name, outcome, status)
     if outcome != "declined":
+        # the drafting service (templates, Jinja, the checks) only for a thank-you: reading the
+        # ledger on `show` goes without it
+        from rekindle.services import drafting
+
         result.thanks = drafting.draft_for(
             store,
             str(row.person_id),

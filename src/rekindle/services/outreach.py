@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from rekindle.compose.drafting import Draft
 from rekindle.compose.vocabulary import LOG_INTENTS, LOG_MEDIA
 from rekindle.errors import NotFoundError, UserError
 from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
@@ -28,6 +27,9 @@ from rekindle.store import people as pq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import LOG_SOURCE
 from rekindle.store.settings import get_settings
+
+if TYPE_CHECKING:  # the drafting module brings Jinja and the name parser: a type is enough
+    from rekindle.compose.drafting import Draft
 
 #: how each medium shows in the history, and which way it went
 _CHANNELS = {

@@ -12,8 +12,8 @@ from sqlalchemy import Connection
 
 from rekindle.errors import AmbiguousError, NotFoundError, UserError
 from rekindle.identity.identifiers import normalise_email, normalise_phone, normalise_url
+from rekindle.identity.near_names import near_names
 from rekindle.identity.records import AddressRecord, PartialDate
-from rekindle.services.importing import refresh_people
 from rekindle.store import Store, history, merges
 from rekindle.store import contacts as q
 from rekindle.store import people as pq
@@ -76,7 +76,21 @@ def resolve_person(conn: Connection, owner_id: int, ref: str, region: str | None
         if found:
             return _one(conn, owner_id, ref, found)
     matches = pq.people_by_name(conn, owner_id, ref)
+    if not matches:
+        _did_you_mean(conn, owner_id, ref)
     return _one(conn, owner_id, ref, [m.id for m in matches])
+
+
+def _did_you_mean(conn: Connection, owner_id: int, ref: str) -> None:
+    """No name contains ``ref``: offer the nearest names ("Jef Smith": Jeff Smith), if any."""
+    near = near_names(ref, pq.active_names(conn, owner_id))
+    if not near:
+        return
+    named = " or ".join(f"{name} (#{pid})" for pid, name in near)
+    raise NotFoundError(
+        f"nobody matches {ref!r}: did you mean {named}?",
+        hint="name them by id or full name; `rekindle people QUERY` searches",
+    )
 
 
 def _one(conn: Connection, owner_id: int, ref: str, ids: list[int]) -> int:
@@ -277,6 +291,8 @@ def edit(
                     hint="set a default region: `rekindle config set region GB`",
                 )
             q.add_identity(conn, store.owner_id, pid, q.IdentityRow("phone", phone, raw.strip()))
+        from rekindle.services.importing import refresh_people  # an edit's, not a read's
+
         refresh_people(conn, store.owner_id, [pid], now)
         return person_view(conn, store.owner_id, pid)
 

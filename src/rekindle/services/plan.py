@@ -19,7 +19,6 @@ from sqlalchemy import Connection
 
 from rekindle.engine.plan import period_of
 from rekindle.errors import UserError
-from rekindle.services.plan_compute import compute_plan
 from rekindle.services.plan_options import (
     DEFAULT_QUOTA,
     ENGINE_EDITS,
@@ -46,7 +45,6 @@ __all__ = [
     "Options",
     "Plan",
     "Suggestion",
-    "compute_plan",
     "options",
     "weekly_plan",
 ]
@@ -110,6 +108,9 @@ def _plan(
         same_quota = quota is None or quota == _quota_of(stored)
         if stored and goal is None and not refresh and same_goal and same_quota:
             return _from_stored(conn, store.owner_id, period, goal_text, stored, now, opts)
+        # the scoring and its data only now: the week's stored plan is read without them
+        from rekindle.services.plan_compute import compute_plan
+
         learn = get_settings(conn, store.owner_id).get(RANKER_KEY) == "learnt"
         model = learnt_model(conn, store.owner_id, now, progress) if learn else None
         plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from rekindle.compose.draft_templates import TemplateSet, user_root
 from rekindle.engine.scoring import PARTS
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS
 from rekindle.errors import UserError
@@ -118,7 +117,9 @@ def _check(key: str, value: str) -> str:
     ):
         zero_ok = key in ("plan.lock_days", "plan.keep_warm")
         if not value.strip().isdigit() or (not zero_ok and int(value) == 0):
-            raise UserError(f"{key} takes a whole number of days or people, above zero")
+            unit = "people" if key in ("plan.quota", "plan.keep_warm") else "days"
+            least = "0 or more" if zero_ok else "1 or more"
+            raise UserError(f"{key} takes a whole number of {unit}, {least}; not {value!r}")
         return str(int(value))
     if key == "plan.gap_multiple":
         try:
@@ -199,6 +200,16 @@ def _check_llm(key: str, value: str) -> str:
     return value.rstrip("/") if key == "llm.endpoint" else value
 
 
+def expects(key: str) -> str:
+    """What a setting is, in words, and its default: the hint after a value it refuses."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        prefix = next((p for p in PREFIXED if key.startswith(p)), "")
+        return f"{key}: {PREFIXED[prefix]}" if prefix else ""
+    default = f"; default {setting.default}" if setting.default is not None else ""
+    return f"{key}: {setting.help}{default}"
+
+
 def current(store: Store) -> dict[str, str | None]:
     with store.read() as conn:
         stored = get_settings(conn, store.owner_id)
@@ -210,9 +221,15 @@ def current(store: Store) -> dict[str, str | None]:
 def change(store: Store, key: str, value: str | None) -> None:
     if key not in SETTINGS and not any(key.startswith(p) and key != p for p in PREFIXED):
         raise UserError(f"unknown setting {key!r}", hint="settings: " + ", ".join(SETTINGS))
-    checked = _check(key, value) if value is not None else None
+    try:
+        checked = _check(key, value) if value is not None else None
+    except UserError as exc:
+        exc.hint = exc.hint or expects(key)
+        raise
     if key == "draft.language" and checked is not None:
         # the user's own templates may add languages to the shipped ones
+        from rekindle.compose.draft_templates import TemplateSet, user_root  # Jinja: here only
+
         known = TemplateSet.with_user_root(user_root(store.location.data_dir)).languages()
         if checked.strip() not in known:
             raise UserError(

@@ -42,6 +42,22 @@ def _answered() -> Any:
     return or_(outreach.c.replied_at.is_not(None), outreach.c.status.in_(("replied", "declined")))
 
 
+def _settled(waiting_since: datetime) -> Any:
+    """A message whose fate is known: answered, closed, or sent before ``waiting_since`` (its
+    reply window has passed). One sent a minute ago is neither answered nor unanswered yet."""
+    return or_(_answered(), outreach.c.status != "sent", _when() < waiting_since)
+
+
+def waiting(conn: Connection, owner_id: int, waiting_since: datetime) -> int:
+    """Messages still within their reply window (sent since ``waiting_since``, no reply)."""
+    found = conn.execute(
+        select(func.count()).where(
+            _reached(owner_id), outreach.c.status.in_(MESSAGES), ~_settled(waiting_since)
+        )
+    ).scalar()
+    return int(found or 0)
+
+
 def outreach_per_week(conn: Connection, owner_id: int, bounds: Sequence[datetime]) -> list[int]:
     """How many outreach went out between each pair of ``bounds`` (ascending): week ``i`` is
     ``[bounds[i], bounds[i+1])``. One query, one conditional sum per week."""
@@ -58,27 +74,34 @@ def outreach_per_week(conn: Connection, owner_id: int, bounds: Sequence[datetime
     return [int(v or 0) for v in row]
 
 
-def replies_by(conn: Connection, owner_id: int, key: str) -> list[tuple[str, int, int]]:
-    """(medium or intent, messages sent, answered), for messages that could get a reply."""
+def replies_by(
+    conn: Connection, owner_id: int, key: str, waiting_since: datetime
+) -> list[tuple[str, int, int]]:
+    """(medium or intent, messages sent, answered), for messages that could get a reply and
+    whose reply window (sent before ``waiting_since``) has passed unless they were answered."""
     column = {"medium": outreach.c.medium, "intent": outreach.c.intent}[key]
     answered = func.sum(case((_answered(), 1), else_=0))
     rows = conn.execute(
         select(column, func.count(), answered)
-        .where(_reached(owner_id), outreach.c.status.in_(MESSAGES))
+        .where(_reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since))
         .group_by(column)
         .order_by(column)
     )
     return [(str(k), int(n), int(a or 0)) for k, n, a in rows]
 
 
-def messages_with_silence(conn: Connection, owner_id: int) -> list[tuple[datetime, Any, bool]]:
-    """Each message that could get a reply: when it went, when they last wrote to you or you
+def messages_with_silence(
+    conn: Connection, owner_id: int, waiting_since: datetime
+) -> list[tuple[datetime, Any, bool]]:
+    """Each settled message (answered, or past its reply window: see :func:`replies_by`): when it went, when they last wrote to you or you
     met or called before it (None: never), and whether it was answered. The last contacts
     come from one grouped join through the person's interaction index (measured on 1,000,000
     interactions: a correlated lookup per message is a little faster on SQLite and two to
     four times slower on PostgreSQL)."""
     when = _when()
-    messages = and_(_reached(owner_id), outreach.c.status.in_(MESSAGES))
+    messages = and_(
+        _reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since)
+    )
     last = (
         select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
         .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)

@@ -252,6 +252,21 @@ def search_people(
     return list(conn.execute(stmt, values))
 
 
+#: the most names a mistyped one is compared with (the first by sort name beyond that)
+NAMES_COMPARED = 200_000
+
+
+def active_names(conn: Connection, owner_id: int) -> list[tuple[int, str]]:
+    """Every active person's id and display name, for "did you mean" after a miss."""
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name)
+        .where(active_person(owner_id))
+        .order_by(person.c.sort_name, person.c.id)
+        .limit(NAMES_COMPARED)
+    )
+    return [(int(pid), name or "") for pid, name in rows]
+
+
 def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
     """Exact (case-insensitive) display-name matches, else substring matches."""
     exact = list(

@@ -62,6 +62,8 @@ async def save(request: Request, store: StoreDep) -> Response:
                 settings_svc.change(store, key, None if value == default else value)
             except UserError as exc:  # in the page's words, not the config key's
                 exc.message = exc.message.replace(key, f"“{labels.get(key, key)}”")
+                if exc.hint and exc.hint.startswith(f"{key}: "):  # the CLI's gloss of its key
+                    exc.hint = exc.hint.removeprefix(f"{key}: ").capitalize()
                 raise
     return done(request, "/settings?saved=1")
 
