@@ -301,7 +301,7 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     assert page.status_code == 200 and 'name="plan.quota"' in page.text
     # the keys name the fields; what a person reads is the label, never the key
     shown = re.sub(r"<[^>]*>", " ", page.text)
-    for key in ("plan.quota", "cadence.close", "keep_photos", "llm.enabled"):
+    for key in ("plan.quota", "plan.keep_warm", "cadence.close", "keep_photos", "llm.enabled"):
         assert key not in shown
     assert "People in each plan" in shown and 'type="checkbox" role="switch"' in page.text
     client.post("/settings/me/name", data={"name": "Robin Example"})
@@ -314,6 +314,17 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     assert saved.status_code == 200 and "Saved." in saved.text
     assert settings_svc.current(store)["plan.quota"] == "1"
     assert settings_svc.current(store)["cadence.close"] == "21"
+    # the plan's two lists: numbers with their units, under their labels
+    html = client.get("/settings").text
+    for key, unit in (
+        ("plan.keep_warm", "people"),
+        ("plan.rekindle_days", "days"),
+        ("plan.gap_multiple", "× its usual gap"),
+    ):
+        assert re.search(rf'type="number" name="{re.escape(key)}"[^>]*><span>{unit}</span>', html), key
+    lists = {"plan.keep_warm": "0", "plan.rekindle_days": "120", "plan.gap_multiple": "2.5"}
+    assert client.post("/settings", data=lists).status_code == 200
+    assert {k: settings_svc.current(store)[k] for k in lists} == lists
     page = client.get("/settings").text
     for shown in ("Robin Example", "robin@example.org", "Acme", "a product role in fintech"):
         assert shown in page
