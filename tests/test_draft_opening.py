@@ -62,7 +62,15 @@ def test_each_kind_of_occasion_is_said_in_the_writers_voice(
 ) -> None:
     opening = opening_of(occ(kind, detail), TODAY)
     assert (opening.line, opening.short) == (line, short)
+    assert opening.subject and len(opening.subject) <= 70
     assert "(" not in opening.words  # the source stamp stays out of the message
+
+
+def test_the_subject_says_the_same_moment() -> None:
+    moved = occ("moved", "moved from Dubai, United Arab Emirates to Paris, France (vCard, 7 Dec 2026)")
+    assert opening_of(moved, TODAY).subject == "How is Paris, France?"
+    met = occ("met-anniversary", "5 years since you first met (first contact 11 Dec 2021)")
+    assert opening_of(met, TODAY).subject == "5 years since we met"
 
 
 def test_a_birthday_and_a_holiday_before_and_after_the_day() -> None:
@@ -90,6 +98,7 @@ def test_the_demo_drafts_open_with_the_plans_occasion_and_are_signed(store: Stor
         if s.occasion:
             assert facts.opening is not None and s.occasion.startswith(facts.opening.words)
             assert first.startswith(facts.opening.line), (s.name, s.opener, first)
+            assert result.draft.subject == facts.opening.subject
             # their news is told once, not again as "I also saw the news"
             assert result.draft.body.count(facts.opening.words) <= 1
         else:

@@ -45,6 +45,8 @@ class Opening:
     words: str
     line: str
     short: str
+    #: an email's subject on the same moment ("How is Paris, France?")
+    subject: str = ""
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ def template_context(
         "occasion": occasions[0] if occasions else None,
         "opening": opening.line if opening else None,
         "short_opening": opening.short if opening else None,
+        "opening_subject": opening.subject if opening else None,
         "topic": facts.topic or None,
         "gap": facts.gap,
         "long_gap": facts.long_gap,

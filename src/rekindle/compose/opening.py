@@ -26,7 +26,25 @@ def opening_of(occasion: Occasion, today: date) -> Opening:
     """How a draft opens with ``occasion`` seen on ``today``."""
     words = news_words(occasion.detail)
     line, short = _lines(occasion.kind, words, occasion.on_date, today)
-    return Opening(occasion.kind, words, line, _MONTH_YEAR.sub("", short))
+    return Opening(
+        occasion.kind, words, line, _MONTH_YEAR.sub("", short), _subject(occasion.kind, words)
+    )
+
+
+def _subject(kind: str, words: str) -> str:
+    if kind == "moved" and " to " in words:
+        return f"How is {words.rsplit(' to ', 1)[1]}?"
+    if kind in ("new-job", "new-company", "new-role"):
+        return "Congratulations on the news"
+    if kind == "met-anniversary":
+        return f"{words.split(' since ')[0]} since we met"
+    if kind == "work-anniversary":
+        return f"Congratulations on {words.split(' (')[0]}"
+    if kind == "birthday":
+        return "Happy birthday!"
+    if kind == "holiday":
+        return f"Happy {words.split(' on ')[0]}"
+    return "Thinking of you"
 
 
 def _lines(kind: str, words: str, on: date, today: date) -> tuple[str, str]:
