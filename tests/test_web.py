@@ -94,10 +94,22 @@ def test_a_done_card_folds_to_one_line_and_undo_brings_it_back(
     assert outreach_svc.list_log(store, str(ana)) == []
     nothing = client.post(f"/plan/{ana}/undo", headers=HX)
     assert nothing.status_code == 400 and "nothing to undo" in nothing.text
+    # done by email is a message sent elsewhere (its follow-up due): its Undo takes it back too
+    client.post(f"/plan/{ana}/done", data={"medium": "email"}, headers=HX)
+    assert [o["status"] for o in outreach_svc.list_log(store, str(ana))] == ["sent"]
+    again = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert again.status_code == 200 and outreach_svc.list_log(store, str(ana)) == []
     # a snooze folds too, and its Undo lifts it
     client.post(f"/plan/{ana}/snooze", data={"span": "1m"}, headers=HX)
     lifted = client.post(f"/plan/{ana}/resume", headers=HX).text
     assert "Ana Costa is back in the plan." in lifted and f"/plan/{ana}/snooze" in lifted
+    # a message written here and marked sent went out: no Undo takes it back
+    saved = client.post(
+        f"/compose/{ana}/save", data={"text": "Subject: Hi\n\nHi Ana, how are you?", "action": "sent"}
+    )
+    assert saved.status_code == 200
+    kept = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert kept.status_code == 400 and len(outreach_svc.list_log(store, str(ana))) == 1
 
 
 def test_snooze_and_dismiss_without_javascript_redirect_back(
