@@ -16,12 +16,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rekindle.services import demo
+from rekindle.services import demo, plan_actions
 from rekindle.services.plan import weekly_plan
 from rekindle.store import open_store
 from tests.conftest import REPO
@@ -104,6 +105,10 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     demo.load_sample(loading, now=NOW)
     plan = weekly_plan(loading, now=NOW)
     pid = next((s.person_id for s in plan.suggestions if s.occasion), plan.suggestions[0].person_id)
+    # a call with someone outside the plan: Insights has an outreach chart beside its empty ones
+    planned = {s.person_id for s in plan.suggestions}
+    other = next(t.person_id for t in demo.quiet_ties(loading, NOW) if t.person_id not in planned)
+    plan_actions.mark_done(loading, str(other), "call", now=NOW - timedelta(days=8))
     loading.close()
     for base, _store in _serve(folder, team=False):
         yield base, pid

@@ -140,9 +140,14 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        words = {404: "no such page", 405: "that does not work here", 413: "too large"}
+        words = {404: "there is no page at this address", 405: "that does not work here", 413: "too large"}
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else ""
-        page = _error_page(request, exc.status_code, message or words.get(exc.status_code, "error"))
+        if message == "Not Found":  # the router's own words for an unknown address
+            message = ""
+        hint = "the address may be mistyped or old" if exc.status_code == 404 else None
+        page = _error_page(
+            request, exc.status_code, message or words.get(exc.status_code, "error"), hint
+        )
         for key, value in (exc.headers or {}).items():
             page.headers[key] = value
         return page
