@@ -2,9 +2,10 @@
 dark mode, each page loads with no console error, is no wider than the screen, and axe-core
 finds no serious or critical accessibility violation. Each is photographed.
 
-The screenshots go to a temporary folder (``REKINDLE_SCREENSHOTS_DIR`` names another one, for
-CI to keep); ``REKINDLE_SCREENSHOT=1`` writes them into ``docs/screenshots/`` instead, with
-``docs/this-week.png`` (the README's picture): run this file alone to refresh the docs.
+The screenshots (whole pages) go to a temporary folder (``REKINDLE_SCREENSHOTS_DIR`` names
+another one, for CI to keep). ``REKINDLE_SCREENSHOT=1`` also refreshes the docs: the first
+screen of each main page at 1280 and 390 px in ``docs/screenshots/`` (shown in docs/web.md) and
+``docs/this-week.png`` (the README's picture). Run this file alone to refresh them.
 
 axe is vendored (``tests/vendor/axe.min.js``, npm package ``axe-core`` 4.14.1, MPL-2.0): ``npm
 pack axe-core@4`` and copy ``package/axe.min.js`` to update it. The page's Content-Security-
@@ -57,11 +58,13 @@ _AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}
   .map(v => `${v.id}: ${v.nodes[0].target.join(' ')} (${v.nodes.length})`)"""
 
 
+#: the pages docs/web.md shows, at 1280 and 390 px
+DOC_PAGES = ("this-week", "people", "person", "compose", "followups", "insights", "settings", "import")
+
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("REKINDLE_SCREENSHOT"):
-        folder = DOCS / "screenshots"
-    elif os.environ.get("REKINDLE_SCREENSHOTS_DIR"):
+    if os.environ.get("REKINDLE_SCREENSHOTS_DIR"):
         folder = Path(os.environ["REKINDLE_SCREENSHOTS_DIR"])
     else:
         folder = tmp_path_factory.mktemp("screenshots")
@@ -120,8 +123,16 @@ def team_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def _look(chromium: Any, url: str, status: int, view: tuple[str, int, str], shot: Path) -> None:
-    """Open ``url`` as ``view`` sees it, photograph it, and check what every page must pass."""
+def _look(
+    chromium: Any,
+    url: str,
+    status: int,
+    view: tuple[str, int, str],
+    shot: Path,
+    first_screen: Path | None = None,
+) -> None:
+    """Open ``url`` as ``view`` sees it, photograph it (``first_screen``: its first screen too),
+    and check what every page must pass."""
     _name, width, scheme = view
     context = chromium.new_context(
         bypass_csp=True, color_scheme=scheme, viewport={"width": width, "height": 900}
@@ -142,6 +153,8 @@ def _look(chromium: Any, url: str, status: int, view: tuple[str, int, str], shot
         page.wait_for_load_state("networkidle")
         assert response is not None and response.status == status, url
         page.screenshot(path=str(shot), full_page=True)
+        if first_screen is not None:
+            page.screenshot(path=str(first_screen))
         scroll_width, sticking_out = page.evaluate(_OVERFLOWING)
         assert scroll_width <= width, f"{url} is {scroll_width} px wide at {width}: {sticking_out}"
         page.add_script_tag(path=str(AXE))
@@ -165,9 +178,11 @@ def test_every_page_at_every_size(
 ) -> None:
     base, pid = sample_site
     shot = shots / f"{name}-{view[0]}.png"
-    _look(chromium, base + path.format(pid=pid), status, view, shot)
-    if name == "this-week" and view[0] == "1280" and os.environ.get("REKINDLE_SCREENSHOT"):
-        shutil.copy(shot, DOCS / "this-week.png")  # the README's picture
+    docs = os.environ.get("REKINDLE_SCREENSHOT") and name in DOC_PAGES and view[2] == "light"
+    first_screen = DOCS / "screenshots" / shot.name if docs else None
+    _look(chromium, base + path.format(pid=pid), status, view, shot, first_screen)
+    if docs and name == "this-week" and view[0] == "1280":
+        shutil.copy(shot, DOCS / "this-week.png")  # the README's picture: the whole week
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=[v[0] for v in VIEWS])
