@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from rekindle.compose.draft_checks import check_draft, check_placeholders
-from rekindle.compose.draft_facts import DraftFacts, Thread
+from rekindle.compose.draft_facts import DraftFacts, Opening, Thread
 from rekindle.compose.draft_templates import (
     INTENTS,
     MEDIA,
@@ -18,6 +19,8 @@ from rekindle.compose.draft_templates import (
     template_name,
 )
 from rekindle.compose.drafting import clip, render_draft, split_subject
+from rekindle.compose.opening import OPENING_INTENTS, opening_of
+from rekindle.engine.occasions import Occasion
 from rekindle.engine.shared_context import (
     Period,
     SharedAffiliation,
@@ -59,6 +62,15 @@ HUGE = DraftFacts(
     topic=LONG,
     my_role=LONG,
 )
+#: the plan picked an occasion: the catch-up, offer, invitation and ask open with it
+OPENED = replace(
+    RICH,
+    opening=opening_of(
+        Occasion("moved", "moved:lisbon", NOW.date(), "moved from Berlin to Lisbon (vCard)", "v"),
+        NOW.date(),
+    ),
+)
+HUGE_OPENED = replace(HUGE, opening=Opening("new-job", LONG, LONG, LONG))
 SHIPPED = TemplateSet.with_user_root(None)
 
 
@@ -79,7 +91,11 @@ def test_every_intent_has_two_email_variants_and_every_medium() -> None:
 
 
 @pytest.mark.parametrize(("intent", "medium", "variant"), all_choices())
-@pytest.mark.parametrize("facts", [RICH, SPARSE, HUGE], ids=["rich", "sparse", "huge"])
+@pytest.mark.parametrize(
+    "facts",
+    [RICH, SPARSE, HUGE, OPENED, HUGE_OPENED],
+    ids=["rich", "sparse", "huge", "opened", "huge-opened"],
+)
 def test_every_template_renders_within_its_medium(
     facts: DraftFacts, intent: str, medium: str, variant: int
 ) -> None:
@@ -106,8 +122,11 @@ def test_every_template_renders_within_its_medium(
         "no-subject",
         "generic-filler",
     }
-    if facts is RICH:
+    if facts is RICH or facts is OPENED:
         assert not codes, (intent, medium, variant, codes, draft.text())
+    if facts is OPENED:
+        opens = "moved to Lisbon" in draft.body
+        assert opens == (intent in OPENING_INTENTS), (intent, medium, draft.body)
 
 
 def test_a_rich_catch_up_recalls_owns_the_gap_and_offers_a_call() -> None:
@@ -120,8 +139,6 @@ def test_a_rich_catch_up_recalls_owns_the_gap_and_offers_a_call() -> None:
 
 
 def test_a_tie_that_was_never_warm_gets_no_call_proposal() -> None:
-    from dataclasses import replace
-
     draft = render_draft(SHIPPED, replace(RICH, once_warm=False), "catch-up", "email", 1)
     assert "15-minute" not in draft.body and "No need for a long reply" in draft.body
 

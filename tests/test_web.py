@@ -94,10 +94,22 @@ def test_a_done_card_folds_to_one_line_and_undo_brings_it_back(
     assert outreach_svc.list_log(store, str(ana)) == []
     nothing = client.post(f"/plan/{ana}/undo", headers=HX)
     assert nothing.status_code == 400 and "nothing to undo" in nothing.text
+    # done by email is a message sent elsewhere (its follow-up due): its Undo takes it back too
+    client.post(f"/plan/{ana}/done", data={"medium": "email"}, headers=HX)
+    assert [o["status"] for o in outreach_svc.list_log(store, str(ana))] == ["sent"]
+    again = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert again.status_code == 200 and outreach_svc.list_log(store, str(ana)) == []
     # a snooze folds too, and its Undo lifts it
     client.post(f"/plan/{ana}/snooze", data={"span": "1m"}, headers=HX)
     lifted = client.post(f"/plan/{ana}/resume", headers=HX).text
     assert "Ana Costa is back in the plan." in lifted and f"/plan/{ana}/snooze" in lifted
+    # a message written here and marked sent went out: no Undo takes it back
+    saved = client.post(
+        f"/compose/{ana}/save", data={"text": "Subject: Hi\n\nHi Ana, how are you?", "action": "sent"}
+    )
+    assert saved.status_code == 200
+    kept = client.post(f"/plan/{ana}/undo", headers=HX)
+    assert kept.status_code == 400 and len(outreach_svc.list_log(store, str(ana))) == 1
 
 
 def test_snooze_and_dismiss_without_javascript_redirect_back(
@@ -301,7 +313,7 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     assert page.status_code == 200 and 'name="plan.quota"' in page.text
     # the keys name the fields; what a person reads is the label, never the key
     shown = re.sub(r"<[^>]*>", " ", page.text)
-    for key in ("plan.quota", "cadence.close", "keep_photos", "llm.enabled"):
+    for key in ("plan.quota", "plan.keep_warm", "cadence.close", "keep_photos", "llm.enabled"):
         assert key not in shown
     assert "People in each plan" in shown and 'type="checkbox" role="switch"' in page.text
     client.post("/settings/me/name", data={"name": "Robin Example"})
@@ -314,6 +326,17 @@ def test_settings_page_changes_me_goal_and_config(client: TestClient, store: Sto
     assert saved.status_code == 200 and "Saved." in saved.text
     assert settings_svc.current(store)["plan.quota"] == "1"
     assert settings_svc.current(store)["cadence.close"] == "21"
+    # the plan's two lists: numbers with their units, under their labels
+    html = client.get("/settings").text
+    for key, unit in (
+        ("plan.keep_warm", "people"),
+        ("plan.rekindle_days", "days"),
+        ("plan.gap_multiple", "× its usual gap"),
+    ):
+        assert re.search(rf'type="number" name="{re.escape(key)}"[^>]*><span>{unit}</span>', html), key
+    lists = {"plan.keep_warm": "0", "plan.rekindle_days": "120", "plan.gap_multiple": "2.5"}
+    assert client.post("/settings", data=lists).status_code == 200
+    assert {k: settings_svc.current(store)[k] for k in lists} == lists
     page = client.get("/settings").text
     for shown in ("Robin Example", "robin@example.org", "Acme", "a product role in fintech"):
         assert shown in page

@@ -176,13 +176,17 @@ def test_send_from_compose_asks_first_and_never_sends_twice(
     no_server = client.post(f"/compose/{ana}/send", data={"text": TEXT})
     assert no_server.status_code == 400 and "no SMTP server configured" in no_server.text
     page = client.get(f"/compose/{ana}").text
-    # without a mail account: one "Save draft", no "Send…" and no Drafts folder
-    assert page.count("Save draft") == 1
-    assert "Send…" not in page and "Save to my mail Drafts folder" not in page
-    assert "set up your mail account" in page
+    # without a mail account: one way to keep the draft, no "Send…" and no Drafts folder, and
+    # a link to set up the account
+    assert page.count("Keep as a draft here</button>") == 1
+    assert "Send…</button>" not in page and "Drafts folder</button>" not in page
+    assert "set up your mail account" in page and 'href="/settings/accounts"' in page
     with running_smtp("none") as server:
         client.post("/settings/accounts/smtp", data=smtp_form(server.port))
-        assert "Send…" in client.get(f"/compose/{ana}").text
+        with_smtp = client.get(f"/compose/{ana}").text
+        # sending becomes the primary action; keeping the draft steps back to secondary
+        assert '/send">Send…</button>' in with_smtp
+        assert 'class="secondary">Keep as a draft here</button>' in with_smtp
         # without JavaScript: the confirm step is a page of its own
         posted = client.post(f"/compose/{ana}/send", data={"text": TEXT}, follow_redirects=False)
         assert posted.status_code == 303 and posted.headers["location"].startswith("/outreach/")
@@ -261,7 +265,7 @@ def test_save_to_my_mail_drafts_folder(client: TestClient, store: Store, ana: in
         )
         page = client.get(f"/compose/{ana}").text
         assert "Mail password for the Drafts folder" in page
-        assert "Save to my mail Drafts folder" in page
+        assert "Put it in my mail's Drafts folder</button>" in page
         missing = client.post(f"/compose/{ana}/imap-draft", data={"text": TEXT}, headers=HX)
         assert missing.status_code == 400 and "No IMAP password" in missing.text
         saved = client.post(

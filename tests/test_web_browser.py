@@ -21,7 +21,7 @@ import pytest
 from rekindle.services import people as people_svc
 from rekindle.store import Store, open_store
 from rekindle.web.app import create_app
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES
 
 CHROMIUM = os.environ.get("REKINDLE_CHROMIUM", "/usr/bin/chromium")
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -186,13 +186,9 @@ def test_import_plan_person_draft_checks_and_mark_sent(
     card = page.locator(".card", has_text="Ana Costa")
     card.get_by_text("quiet for 10 years", exact=False).first.wait_for()
     assert page.locator(".card", has_text="Johnny Appleseed").count() == 1
-    # REKINDLE_SCREENSHOT=1 refreshes the README's picture; otherwise it stays out of the tree
-    shot = (
-        REPO / "docs" / "this-week.png"
-        if os.environ.get("REKINDLE_SCREENSHOT")
-        else tmp_path / "w.png"
-    )
-    page.set_viewport_size({"width": 1280, "height": 900})  # the README's width
+    # (the README's picture is the sample network's week: tests/test_web_pages_browser.py)
+    shot = tmp_path / "w.png"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     page.set_viewport_size({"width": 1100, "height": 900})

@@ -197,4 +197,5 @@ def test_command_spans_in_hints_are_code_and_stay_escaped(client: TestClient) ->
     missing = client.get("/people/999999")
     assert missing.status_code == 404
     # a page's Not found points to People, not to a command
-    assert "search for them on People" in missing.text and "`" not in missing.text
+    assert "Search for them on <a href=\"/people\">People</a>" in missing.text
+    assert "`" not in missing.text

@@ -35,6 +35,20 @@ class Thread:
     direction: str = "in"
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """The plan's occasion for a person, said as a first line (see :mod:`rekindle.compose.opening`):
+    ``words`` is the occasion without its source ("moved from Dubai to Paris"), ``line`` the
+    sentence a draft opens with, ``short`` the same in a few words for a note or a text."""
+
+    kind: str
+    words: str
+    line: str
+    short: str
+    #: an email's subject on the same moment ("How is Paris, France?")
+    subject: str = ""
+
+
 @dataclass(frozen=True)
 class DraftFacts:
     """What a draft may recall about one person; ``now`` is always passed in."""
@@ -62,6 +76,8 @@ class DraftFacts:
     #: the value ledger: what you gave them (shared, introduced, offered, thanked), what you asked
     gives: int = 0
     asks: int = 0
+    #: the occasion the plan picked for them, as a draft's first line (see compose.opening)
+    opening: Opening | None = None
 
     @property
     def my_first_name(self) -> str:

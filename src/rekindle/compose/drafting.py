@@ -17,6 +17,7 @@ from jinja2 import TemplateNotFound, TemplateSyntaxError
 from rekindle.compose.draft_checks import CHAR_LIMITS
 from rekindle.compose.draft_facts import DraftFacts, clean_subject
 from rekindle.compose.draft_templates import DEFAULT_LANGUAGE, TemplateSet, template_name
+from rekindle.compose.opening import OPENING_INTENTS
 from rekindle.errors import UserError
 
 _MONTHS = [
@@ -85,6 +86,9 @@ def template_context(
 ) -> dict[str, Any]:
     """What a template sees: plain strings, numbers, booleans and lists of them."""
     thread = facts.last_thread
+    opening = facts.opening if intent in OPENING_INTENTS else None
+    #: the news the first line already tells is not told again
+    occasions = [o for o in facts.occasions if not opening or o != opening.words]
     shared = [
         {
             "organisation": s.organisation,
@@ -118,8 +122,11 @@ def template_context(
         ),
         "notes": list(facts.notes),
         "note": facts.notes[0] if facts.notes else None,
-        "occasions": list(facts.occasions),
-        "occasion": facts.occasions[0] if facts.occasions else None,
+        "occasions": occasions,
+        "occasion": occasions[0] if occasions else None,
+        "opening": opening.line if opening else None,
+        "short_opening": opening.short if opening else None,
+        "opening_subject": opening.subject if opening else None,
         "topic": facts.topic or None,
         "gap": facts.gap,
         "long_gap": facts.long_gap,

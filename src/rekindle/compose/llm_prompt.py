@@ -65,8 +65,11 @@ def facts_lines(facts: DraftFacts) -> list[str]:
         lines.append(f"Our last thread: “{clean_subject(t.subject)}” ({month_year(t.when)})")
     for n in facts.notes[:3]:
         lines.append(f"My note about them: {n}")
+    if facts.opening is not None:
+        lines.append(f"Open with this week's occasion: {facts.opening.words}")
     for o in facts.occasions[:3]:
-        lines.append(f"Their news: {o}")
+        if facts.opening is None or o != facts.opening.words:
+            lines.append(f"Their news: {o}")
     if facts.topic:
         lines.append(f"What this message is about: {facts.topic}")
     if facts.gap:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from rekindle.compose.draft_checks import Finding, check_draft
 from rekindle.compose.draft_facts import (
     DraftFacts,
+    Opening,
     Thread,
     first_name_of,
     news_words,
@@ -24,7 +25,8 @@ from rekindle.compose.draft_facts import (
 )
 from rekindle.compose.draft_templates import DEFAULT_LANGUAGE, TemplateSet, copy_defaults, user_root
 from rekindle.compose.drafting import Draft, render_draft, split_subject
-from rekindle.engine.occasions import in_window
+from rekindle.compose.opening import opening_of
+from rekindle.engine.occasions import Occasion, in_window
 from rekindle.engine.shared_context import Period, shared_affiliations
 from rekindle.engine.value_ledger import LedgerEntry, ledger_of
 from rekindle.errors import UserError
@@ -32,6 +34,7 @@ from rekindle.services import settings
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
+from rekindle.services.suggestion_parts import best_occasion
 from rekindle.services.timeline import FORMERLY_STRONG
 from rekindle.store import Store
 from rekindle.store import contacts as q
@@ -144,15 +147,21 @@ def _other_names(conn: Connection, owner_id: int, person_id: int) -> tuple[str, 
     return tuple(names)
 
 
-def their_news(conn: Connection, owner_id: int, person_id: int, now: datetime) -> list[str]:
+def their_news(found: Sequence[Occasion], now: datetime) -> list[str]:
     """New jobs, companies and roles found in their data that are still news and not handled."""
     today = now.date()
-    found = occasions_for(conn, owner_id, [person_id], today, holidays=False).get(person_id, [])
     return [
         news_words(o.detail)
         for o in found
         if o.kind in NEWS_KINDS and not o.handled and in_window(o, today)
     ]
+
+
+def plan_opening(found: Sequence[Occasion], now: datetime) -> Opening | None:
+    """The occasion the weekly plan picks for them (the same choice, see
+    :func:`~rekindle.services.suggestion_parts.best_occasion`), as a draft's first line."""
+    best = best_occasion(list(found), now)
+    return opening_of(best, now.date()) if best is not None else None
 
 
 def gather_facts(
@@ -182,6 +191,8 @@ def gather_facts(
     ledger = ledger_of((LedgerEntry(r.intent, r.status, r.outcome) for r in logged), oq.DELIVERED)
     email, linkedin, phone = _reach(view.identities)
     full = view.name
+    found = occasions_for(conn, owner_id, [person_id], now.date()).get(person_id, [])
+    given = [o.strip() for o in occasions if o.strip()]
     return DraftFacts(
         full_name=full,
         now=now,
@@ -194,12 +205,7 @@ def gather_facts(
             else None
         ),
         notes=tuple(n["text"] for n in view.notes if n["text"]),
-        occasions=tuple(
-            dict.fromkeys(
-                [o.strip() for o in occasions if o.strip()]
-                + their_news(conn, owner_id, person_id, now)
-            )
-        ),
+        occasions=tuple(dict.fromkeys(given + their_news(found, now))),
         last_contact=last_contact,
         once_warm=bool(stats is not None and stats.peak_decayed >= FORMERLY_STRONG),
         value_first=value_first_since_reconnection(delivered),
@@ -211,6 +217,8 @@ def gather_facts(
         other_names=_other_names(conn, owner_id, person_id),
         gives=ledger.gives,
         asks=ledger.asks,
+        # the user's own occasion words come first: then the plan's pick does not lead
+        opening=None if given else plan_opening(found, now),
     )
 
 

@@ -75,12 +75,13 @@ def mark_done(
 
 def undo_done(store: Store, person_id: int, now: datetime | None = None) -> dict[str, Any]:
     """Take back the latest "done" with a person (a logged call, coffee or message): the log
-    entry and the interaction it added go, and their tie is as it was before. A message
-    marked sent is not undone here: it went out."""
+    entry and the interaction it added go, and their tie is as it was before. A message you
+    wrote here and marked sent is not undone here (it went out), nor one already answered or
+    followed up."""
     now = now or utcnow()
     with store.begin() as conn:
         pid, name = _person(store, str(person_id), conn)
-        rows = [r for r in oq.outreach_of(conn, store.owner_id, pid) if r.status == "logged"]
+        rows = [r for r in oq.outreach_of(conn, store.owner_id, pid) if _marked_done(r)]
         if not rows:
             raise UserError(
                 "nothing to undo: no call, coffee or message was marked done with them",
@@ -91,6 +92,19 @@ def undo_done(store: Store, person_id: int, now: datetime | None = None) -> dict
         oq.delete_outreach(conn, store.owner_id, row.id)
         refresh_ties(conn, store.owner_id, [pid], now)
     return {"person_id": pid, "name": name, "outreach_id": row.id}
+
+
+def _marked_done(row: Any) -> bool:
+    """A log entry "Mark done" made: a call or coffee, or a message sent elsewhere (no text of
+    ours, waiting for its reply: "done" by email is a sent message with a follow-up due)."""
+    if row.status == "logged":
+        return True
+    return (
+        row.status == "sent"
+        and not row.body
+        and row.parent_id is None
+        and row.followed_up_at is None
+    )
 
 
 def hold(

@@ -125,12 +125,6 @@ def _secured(response: Response) -> Response:
     return response
 
 
-#: what a page says when what a link named is gone (the CLI's hint names a command)
-WEB_NOT_FOUND_HINT = (
-    "They may have been merged into someone else or removed: search for them on People."
-)
-
-
 def _error_page(request: Request, status: int, message: str, hint: str | None = None) -> Response:
     context = {"status": status, "message": message, "hint": hint}
     if is_htmx(request):
@@ -144,18 +138,21 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
     async def rekindle_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RekindleError)
         status = 404 if isinstance(exc, NotFoundError) else 400
-        hint = exc.hint
-        if status == 404 and hint and "`rekindle" in hint:  # a command is no help on a page
-            hint = WEB_NOT_FOUND_HINT
+        hint = exc.hint  # the page says it without commands (the ``web_hint`` filter)
         if isinstance(exc, AmbiguousError):
             hint = "; ".join(f"{pid}: {name}" for pid, name in exc.candidates[:10])
         return _error_page(request, status, exc.message, hint)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        words = {404: "no such page", 405: "that does not work here", 413: "too large"}
+        words = {404: "there is no page at this address", 405: "that does not work here", 413: "too large"}
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else ""
-        page = _error_page(request, exc.status_code, message or words.get(exc.status_code, "error"))
+        if message == "Not Found":  # the router's own words for an unknown address
+            message = ""
+        hint = "the address may be mistyped or old" if exc.status_code == 404 else None
+        page = _error_page(
+            request, exc.status_code, message or words.get(exc.status_code, "error"), hint
+        )
         for key, value in (exc.headers or {}).items():
             page.headers[key] = value
         return page
@@ -188,7 +185,7 @@ def _handlers() -> list[tuple[type[Exception], Callable[..., Awaitable[Response]
             page.headers["Retry-After"] = "30"
             return page
         log.exception("database error on %s", request.url.path)
-        return _error_page(request, 500, "database error", "`rekindle doctor` checks the database")
+        return _error_page(request, 500, "database error", "the server's log has the details")
 
     async def internal(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s", request.url.path, exc_info=exc)

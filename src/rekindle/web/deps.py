@@ -20,6 +20,7 @@ from rekindle.services.people import address_text
 from rekindle.store import Store
 from rekindle.web import words
 from rekindle.web.auth import CSRF_FIELD, LoginRequired
+from rekindle.web.web_hints import web_hint
 
 HERE = Path(__file__).parent
 #: the vendored htmx (npm package htmx.org, dist/htmx.min.js); change both together
@@ -65,6 +66,7 @@ def _code_spans(text: object) -> Markup:
 
 env.filters["date"] = _date
 env.filters["code_spans"] = _code_spans
+env.filters["web_hint"] = web_hint
 env.filters["counted"] = counted
 env.filters["initials"] = words.initials
 env.filters["avatar_colour"] = words.avatar_colour
