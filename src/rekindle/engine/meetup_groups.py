@@ -9,6 +9,7 @@ the facts and passes them in, with ``today``.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ def organisation_groups(
             continue
         low = min(y[0] for _, y in members)
         high = max(y[1] for _, y in members)
-        best_year, best = high, set()
+        best_year, best = high, set[int]()
         for year in range(max(low, high - MAX_YEARS), high + 1):
             present = {s.person_id for s, (a, b) in members if a <= year <= b}
             if len(present) >= len(best):
@@ -163,9 +164,7 @@ def organisation_groups(
         kind = there[0][0].kind
         verb = "studied at" if kind == "school" else "worked at"
         why = [f"{verb} {name} at the same time ({_span_words(start, end, ongoing)})"]
-        me_there = [
-            p for p in mine if organisation_key(p.organisation) == key.split(":", 1)[1]
-        ]
+        me_there = [p for p in mine if organisation_key(p.organisation) == key.split(":", 1)[1]]
         shared = shared_affiliations(me_there, [Period(name, None, kind, *_dates(there))], today)
         if shared and shared[0].years:
             why.append(f"you were there too ({shared[0].years})")
@@ -211,6 +210,9 @@ def tag_groups(tags: Mapping[int, Iterable[str]]) -> list[tuple[str, str, list[s
     ]
 
 
+_REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|tr|sv)\s*:\s*)+", re.IGNORECASE)
+
+
 def _month(when: datetime) -> str:
     return when.strftime("%B %Y")
 
@@ -220,7 +222,7 @@ def thread_groups(threads: Iterable[SharedThread]) -> list[tuple[str, str, list[
     for t in threads:
         if not 2 <= len(t.person_ids) <= MAX_THREAD:
             continue
-        subject = " ".join((t.subject or "").split()) or "(no subject)"
+        subject = _REPLY_PREFIX.sub("", " ".join((t.subject or "").split())) or "(no subject)"
         if len(subject) > 70:
             subject = subject[:69].rstrip() + "…"
         span = _month(t.first)
@@ -301,4 +303,24 @@ def propose_groups(
             [(pid, names[pid]) for pid in kept], in_group, more, score,
         )  # fmt: skip
     ranked = sorted(by_members.values(), key=lambda g: (-g.score, g.label, g.key))
-    return ranked[: max(1, limit)]
+    return _diverse(ranked, max(1, limit))
+
+
+#: a group sharing more than this share of the smaller one's people with a better one is left
+#: out: ten near-copies of one team say less than one team, one city and one thread
+OVERLAP = 0.6
+
+
+def _diverse(ranked: Sequence[Group], limit: int) -> list[Group]:
+    chosen: list[Group] = []
+    for group in ranked:
+        ids = {pid for pid, _ in group.people}
+        if any(
+            len(ids & {pid for pid, _ in c.people}) > OVERLAP * min(len(ids), c.size)
+            for c in chosen
+        ):
+            continue
+        chosen.append(group)
+        if len(chosen) >= limit:
+            break
+    return chosen

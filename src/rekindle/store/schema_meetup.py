@@ -25,6 +25,8 @@ meetup = Table(
     Column("title", String(300), nullable=False),
     Column("starts_at", UtcDateTime(), nullable=False),
     Column("ends_at", UtcDateTime(), nullable=False),
+    #: the zone its times are shown in (an IANA name; None: the machine's)
+    Column("timezone", String(64)),
     Column("place", Text),
     Column("link", Text),
     Column("note", Text),
@@ -54,8 +56,9 @@ meetup_guest = Table(
     Column("reminder_id", Integer, ForeignKey("outreach.id", ondelete="SET NULL")),
     Column("thanks_id", Integer, ForeignKey("outreach.id", ondelete="SET NULL")),
     #: needs-action, accepted, declined, tentative
-    Column("answer", String(20), nullable=False, default="needs-action",
-           server_default="needs-action"),  # fmt: skip
+    Column(
+        "answer", String(20), nullable=False, default="needs-action", server_default="needs-action"
+    ),  # fmt: skip
     Column("answered_at", UtcDateTime()),
     #: how the answer came: itip (a calendar reply), mail (their words), hand (marked)
     Column("answer_source", String(20)),

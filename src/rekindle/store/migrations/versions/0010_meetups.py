@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("starts_at", _TIME, nullable=False),
         sa.Column("ends_at", _TIME, nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=True),
         sa.Column("place", sa.Text(), nullable=True),
         sa.Column("link", sa.Text(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
@@ -54,9 +55,7 @@ def upgrade() -> None:
         sa.Column("invite_id", sa.Integer(), nullable=True),
         sa.Column("reminder_id", sa.Integer(), nullable=True),
         sa.Column("thanks_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "answer", sa.String(length=20), server_default="needs-action", nullable=False
-        ),
+        sa.Column("answer", sa.String(length=20), server_default="needs-action", nullable=False),
         sa.Column("answered_at", _TIME, nullable=True),
         sa.Column("answer_source", sa.String(length=20), nullable=True),
         sa.Column("answer_note", sa.Text(), nullable=True),
