@@ -289,7 +289,7 @@ def log_meetup(
                 conn, store.owner_id, source=SOURCE, natural_key=f"meetup:{row.uid}",
                 occurred_at=row.starts_at, channel="meeting", direction="both",
                 subject=row.title, thread=None, group_size=len(came), import_id=None,
-                participants=[(g.person_id, SOURCE, f"meetup:{row.id}") for g in came],
+                participants=[(g.person_id, SOURCE, f"meetup:{row.id}:{g.person_id}") for g in came],
             )  # fmt: skip
             refresh_ties(conn, store.owner_id, [g.person_id for g in came], now)
             mq.update_meetup(conn, store.owner_id, meetup_id, logged_at=now, updated_at=now)
