@@ -19,7 +19,7 @@ from typing import Any
 
 from rekindle.compose.meetup_invite import Guest, Invitation, build_request
 from rekindle.compose.meetup_words import details_block
-from rekindle.errors import RekindleError, UserError
+from rekindle.errors import NotFoundError, RekindleError, UserError
 from rekindle.services import delivery
 from rekindle.services.delivery import Outgoing
 from rekindle.services.meetup_times import zone
@@ -57,11 +57,12 @@ def _invitation(row: Any, organizer: Guest) -> Invitation:
 def meetup_ics(store: Store, meetup_id: int, *, now: datetime | None = None) -> bytes:
     """The calendar invitation with every guest who has an address, for your own calendar."""
     now = now or utcnow()
-    name, address = delivery.sender_of(store)
     with store.read() as conn:
         row = mq.get_meetup(conn, store.owner_id, meetup_id)
         if row is None:
-            raise UserError(f"no meetup #{meetup_id}", hint="`rekindle meetup list` lists them")
+            raise NotFoundError(f"no meetup #{meetup_id}", hint="`rekindle meetup list` lists them")
+    name, address = delivery.sender_of(store)
+    with store.read() as conn:
         guests = [Guest(g.name, g.email) for g in mq.guests_of(conn, store.owner_id, meetup_id) if g.email]  # fmt: skip
     return build_request(_invitation(row, Guest(name, address)), guests, now)
 
@@ -111,7 +112,7 @@ def send_invitations(
     with store.read() as conn:
         row = mq.get_meetup(conn, store.owner_id, meetup_id)
         if row is None:
-            raise UserError(f"no meetup #{meetup_id}", hint="`rekindle meetup list` lists them")
+            raise NotFoundError(f"no meetup #{meetup_id}", hint="`rekindle meetup list` lists them")
         work = [(g, oid) for g in mq.guests_of(conn, store.owner_id, meetup_id)
                 for oid in _to_send(conn, store.owner_id, g)]  # fmt: skip
     if row.status == "cancelled":

@@ -36,6 +36,7 @@ from rekindle.web.routers import (
     imports,
     insights,
     mail_accounts,
+    meetups,
     people,
     person,
     plan,
@@ -107,7 +108,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     routers = (plan, people, person, compose, delivery, followups, calendar, insights, imports)
-    for router in (*routers, settings, mail_accounts):
+    for router in (*routers, meetups, settings, mail_accounts):
         app.include_router(router.router)
     if team:
         app.include_router(account.router)
