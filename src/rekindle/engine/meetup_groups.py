@@ -165,20 +165,14 @@ def organisation_groups(
         verb = "studied at" if kind == "school" else "worked at"
         why = [f"{verb} {name} at the same time ({_span_words(start, end, ongoing)})"]
         me_there = [p for p in mine if organisation_key(p.organisation) == key.split(":", 1)[1]]
-        shared = shared_affiliations(me_there, [Period(name, None, kind, *_dates(there))], today)
+        common = Period(name, None, kind, date(start, 1, 1), None if ongoing else date(end, 12, 31))
+        shared = shared_affiliations(me_there, [common], today)
         if shared and shared[0].years:
             why.append(f"you were there too ({shared[0].years})")
         elif me_there:
             why.append("you were there too")
         out.append((key, name, why, best))
     return out
-
-
-def _dates(there: Sequence[tuple[Stint, tuple[int, int]]]) -> tuple[date | None, date | None]:
-    starts = [s.start for s, _ in there if s.start]
-    ends = [s.end for s, _ in there if s.end]
-    open_ended = any(s.end is None for s, _ in there)
-    return (min(starts) if starts else None), (None if open_ended or not ends else max(ends))
 
 
 def city_groups(places: Iterable[Place]) -> list[tuple[str, str, list[str], set[int]]]:
