@@ -211,7 +211,9 @@ def _shift(db: str, mid: int, sent_days: int = 0, event_days: int = 0) -> None:
 
 
 def test_every_option_has_help(demo: Cli) -> None:
-    for command in ("plan", "create", "list", "show", "send", "rsvp", "remind", "done", "ics"):
+    commands = ("plan", "create", "list", "show", "send", "rsvp", "remind", "done", "ics",
+                "cancel", "delete")  # fmt: skip
+    for command in commands:
         shown = demo("meetup", command, "--help").stdout
         assert "--json" in shown or command == "ics", command
     assert "--tz" in demo("meetup", "create", "--help").stdout

@@ -46,13 +46,6 @@ def test_plan_create_and_answer_a_meetup(
     page.locator("h2", has_text="Coming").wait_for()
     assert page.locator(".card.guest", has_text=name).locator("select").input_value() == "accepted"
     page.screenshot(path=str(tmp_path / "meetup.png"), full_page=True)
-    import os
-
-    if os.environ.get("MT_SHOT"):
-        page.screenshot(path="/tmp/mt-meetup.png", full_page=True)
-        page.goto(f"{base}/meetups")
-        page.screenshot(path="/tmp/mt-meetups.png", full_page=True)
-        page.goto(f"{base}/meetups/1")
     for width in (1280, 390):
         assert_fits(page, base, ["/meetups", "/meetups/1", "/meetups/new"], width=width)
     assert page.problems == []

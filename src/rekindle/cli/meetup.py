@@ -269,20 +269,26 @@ def ics_command(
 
 
 @app.command("cancel")
-def cancel_command(meetup_id: MeetupId) -> None:
-    """Call a meetup off (it stays listed, as cancelled)."""
+def cancel_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
+    """Call a meetup off (it stays listed, as cancelled; nothing more is sent for it)."""
     from rekindle.services.meetups import cancel_meetup
 
     cancel_meetup(STATE.store(), meetup_id)
+    if as_json:
+        print_json({"meetup_id": meetup_id, "status": "cancelled"})
+        return
     console.print(f"meetup #{meetup_id} cancelled")
 
 
 @app.command("delete")
-def delete_command(meetup_id: MeetupId) -> None:
+def delete_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     """Forget a meetup (its drafts and a logged meeting stay in your history)."""
     from rekindle.services.meetups import delete_meetup
 
     delete_meetup(STATE.store(), meetup_id)
+    if as_json:
+        print_json({"meetup_id": meetup_id, "status": "deleted"})
+        return
     console.print(f"meetup #{meetup_id} deleted")
 
 
