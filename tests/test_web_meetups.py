@@ -16,14 +16,16 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from rekindle.errors import NotFoundError
-from rekindle.services import accounts
+from rekindle.services import accounts, settings
 from rekindle.services import meetups as svc
 from rekindle.services import outreach as outreach_svc
 from rekindle.services import people as people_svc
 from rekindle.services.demo import load_sample
 from rekindle.store import Store
 from rekindle.store import meetups as mq
+from rekindle.store import outreach as oq
 from rekindle.web.app import create_app
+from tests.smtp_server import running_smtp
 from tests.test_web import HX, NOW, load_network
 from tests.test_web_team import PASSWORD, csrf_of, sign_in
 
@@ -76,9 +78,26 @@ def test_groups_form_answers_reminder_and_log(client: TestClient, sample: Store)
     assert client.post(f"/meetups/{mid}/rsvp", data={"person_id": first, "answer": "perhaps"},
                        headers=HX).status_code == 400  # fmt: skip
 
+    assert "Set up your mail server" in shown  # no SMTP account yet: no send button
+    with running_smtp() as server:
+        for key, value in (("smtp.host", "127.0.0.1"), ("smtp.port", str(server.port)),
+                           ("smtp.security", "none")):  # fmt: skip
+            settings.change(sample, key, value)
+        page = client.get(f"/meetups/{mid}").text
+        assert "Send the 3 invitations" in page and 'name="password"' not in page
+        sent = client.post(f"/meetups/{mid}/send", data={"force": "true"}, headers=HX).text
+        assert "3 sent." in sent and "Send the" not in sent
+        assert len(server.handler.received) == 3
+        calendars = [p for r in server.handler.received for p in r.message.walk()
+                     if p.get_content_type() == "text/calendar"]  # fmt: skip
+        assert len(calendars) == 3
     # the invitations went out six days ago: one reminder for the two who did not answer
     for g in svc_guests(sample, mid):
-        outreach_svc.mark_sent(sample, g.invite_id, at=NOW - timedelta(days=6), force=True, now=NOW)
+        row = outreach_svc.show(sample, g.invite_id)
+        assert row["status"] == ("replied" if g.person_id == first else "sent")
+        with sample.begin() as conn:
+            oq.update_outreach(conn, sample.owner_id, g.invite_id,
+                               sent_at=NOW - timedelta(days=6))  # fmt: skip
     page = client.get(f"/meetups/{mid}").text
     assert "Draft the reminder (2)" in page
     reminded = client.post(f"/meetups/{mid}/remind", headers=HX).text

@@ -23,6 +23,7 @@ from rekindle.errors import NotFoundError, RekindleError, UserError
 from rekindle.services import delivery
 from rekindle.services.delivery import Outgoing
 from rekindle.services.meetup_times import zone
+from rekindle.services.meetups import stop_follow_up
 from rekindle.store import Store
 from rekindle.store import meetups as mq
 from rekindle.store import outreach as oq
@@ -119,6 +120,11 @@ def send_invitations(
         raise UserError(f"meetup #{meetup_id} is cancelled; nothing more goes out")
     results = []
     for guest, oid in work:
+        if guest.answer == "declined":
+            results.append(
+                Sent(guest.person_id, guest.name, oid, "refused", "they said no already")
+            )
+            continue
         try:
             delivery.send(
                 store, oid, confirm=confirm, force=force, prompt=prompt, env=env,
@@ -129,5 +135,8 @@ def send_invitations(
                 raise
             results.append(Sent(guest.person_id, guest.name, oid, "refused", exc.message))
             continue
+        if confirm and guest.answer != "needs-action":
+            with store.begin() as conn:  # answered before it went: nothing to follow up
+                stop_follow_up(conn, store.owner_id, oid, now)
         results.append(Sent(guest.person_id, guest.name, oid, "sent" if confirm else "ready"))
     return results

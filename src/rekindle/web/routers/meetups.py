@@ -11,13 +11,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from rekindle.errors import UserError
+from rekindle.services import delivery, mail_accounts
 from rekindle.services import meetup_times as times
 from rekindle.services import meetups as svc
 from rekindle.services.meetup_plan import KINDS, plan_meetups
-from rekindle.services.meetup_send import meetup_ics
+from rekindle.services.meetup_send import meetup_ics, send_invitations
 from rekindle.services.meetup_view import list_meetups, show_meetup
 from rekindle.store import Store
-from rekindle.web.deps import NowDep, StoreDep, is_htmx, render
+from rekindle.transport.smtp import PASSWORD_ENV as SMTP_PASSWORD_ENV
+from rekindle.web.deps import NowDep, StoreDep, is_htmx, render, shared_server
 
 router = APIRouter(tags=["meetups"])
 
@@ -91,9 +93,21 @@ def create(
     return RedirectResponse(f"/meetups/{created.meetup_id}", status_code=303)
 
 
+def _smtp(request: Request, store: Store) -> dict[str, Any]:
+    """Whether invitations can go from here: an SMTP account, and a password to ask for."""
+    try:
+        account = delivery.smtp_account(store)
+    except UserError:
+        return {"configured": False, "needs_password": False}
+    known = mail_accounts.has_secret(SMTP_PASSWORD_ENV, account.label, shared_server(request))
+    return {"configured": True, "needs_password": bool(account.username) and not known,
+            "where": account.where}  # fmt: skip
+
+
 def _page(request: Request, store: Store, now: datetime, meetup_id: int, message: str = "", fragment: bool = False) -> Response:  # fmt: skip
     view = show_meetup(store, meetup_id, now=now)
-    context = {"m": view, "choices": ANSWER_CHOICES, "message": message}
+    context = {"m": view, "choices": ANSWER_CHOICES, "message": message,
+               "smtp": _smtp(request, store) if view.unsent else None}  # fmt: skip
     return render(request, "_meetup.html" if fragment else "meetup.html", context)
 
 
@@ -120,6 +134,27 @@ def rsvp(
 ) -> Response:
     done = svc.set_answer(store, meetup_id, str(person_id), answer, now=now)
     return _after(request, store, now, meetup_id, f"{done['person']}: answer saved.")
+
+
+@router.post("/meetups/{meetup_id}/send")
+def send(
+    request: Request,
+    meetup_id: int,
+    store: StoreDep,
+    now: NowDep,
+    password: Annotated[str, Form()] = "",
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    """Send every unsent invitation (and reminder) with its calendar invitation, as
+    `rekindle meetup send --yes` does; a password typed here serves this send only."""
+    env = mail_accounts.secret_env(SMTP_PASSWORD_ENV, password, shared_server(request))
+    results = send_invitations(store, meetup_id, confirm=True, force=force, env=env, now=now)
+    sent = [r for r in results if r.status == "sent"]
+    words = f"{len(sent)} sent."
+    for r in results:
+        if r.status != "sent":
+            words += f" {r.person}: not sent ({r.problem})."
+    return _after(request, store, now, meetup_id, words)
 
 
 @router.post("/meetups/{meetup_id}/remind")
