@@ -273,7 +273,7 @@ FORM_VALUES = {
     "note": "bob",
     "subject": "bob",
 }
-ID_PARAMS = ("person_id", "outreach_id", "draft_id", "job_id")
+ID_PARAMS = ("person_id", "outreach_id", "draft_id", "job_id", "meetup_id")
 #: path parameters that name no one's object (the same for every account)
 PLAIN_PARAMS = {"which": "smtp"}
 
@@ -299,6 +299,13 @@ def test_no_route_shows_or_changes_another_accounts_data(
     # an e-mail of Alice's twelve days ago: its follow-up draft is due
     sent(alice.store, str(alice.ana), NOW - timedelta(days=12))
     [due], _ = due_follow_ups(alice.store, NOW)
+    from rekindle.services.meetups import create_meetup
+
+    dinner = create_meetup(
+        alice.store, title="Alices private meetup", start=NOW + timedelta(days=9),
+        end=NOW + timedelta(days=9, hours=2), place="Alice's flat", people=[str(alice.ana)],
+        now=NOW,
+    )  # fmt: skip
     before = _snapshot(store, alice.owner_id)
     sign_in(app_client, "bob")
     token = csrf_of(app_client.get("/").text)
@@ -311,12 +318,13 @@ def test_no_route_shows_or_changes_another_accounts_data(
         alice.owner_id, "Alice's import", "records", lambda progress: None
     )
     ids = {
+        "meetup_id": [dinner.meetup_id],
         "person_id": [alice.ana, alice.johnny],
         "outreach_id": [alice.outreach_id, due.outreach_id],
         "draft_id": [due.draft_id],
         "job_id": [alices_job.id],
     }
-    alice_only = (alice.secret, due.body[:60])
+    alice_only = (alice.secret, due.body[:60], "Alices private meetup")
     tried = 0
     for route in api_routes(app_client.app.routes):  # type: ignore[attr-defined]
         path = route.path

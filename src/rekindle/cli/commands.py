@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("delivery", "Deliver a saved draft: email through SMTP (a dry run unless --yes), into your IMAP Drafts folder (--drafts), as an .eml file (--eml); other media get links and the clipboard."),
     "followups": ("delivery", "Follow-ups due (one per message, then stop) and thank-yous to write."),
     "calendar": ("delivery", "Reminders in your calendar app."),
+    "meetup": ("meetup", "Meetups: bring several old contacts together (plan, create, send, rsvp, done)."),
     "merge": ("merging", "Merge two people, or review the suggested duplicates (interactive, or --json, --accept/--reject)."),
     "unmerge": ("merging", "Undo a merge, or split one record off. The pair is never merged or suggested again."),
     "export": ("exporting", "Export every person, so nothing is locked in."),

@@ -89,6 +89,13 @@ def _sender(conn: Connection, owner_id: int, settings: Mapping[str, str | None])
     return name, address
 
 
+def sender_of(store: Store) -> tuple[str, str]:
+    """(your name, your address) as a message from you carries them."""
+    settings = current(store)
+    with store.read() as conn:
+        return _sender(conn, store.owner_id, settings)
+
+
 def prepare(
     store: Store, outreach_id: int, *, unsent: bool = False, now: datetime | None = None
 ) -> Outgoing:
@@ -213,12 +220,16 @@ def send(
     env: Mapping[str, str] | None = None,
     ssl_context: ssl.SSLContext | None = None,
     now: datetime | None = None,
+    attach: Callable[[Outgoing], None] | None = None,
 ) -> Outgoing:
     """Send an email draft through SMTP. Without ``confirm`` it is a dry run: the message is
-    built and checked (address, lock) and nothing is recorded or sent."""
+    built and checked (address, lock) and nothing is recorded or sent. ``attach`` may add
+    parts to the built message (a meetup's calendar invitation) before it goes."""
     now = now or utcnow()
     out = prepare(store, outreach_id, now=now)
     _check_sendable(store, out, force, now)
+    if attach is not None:
+        attach(out)
     account = smtp_account(store)
     if not confirm:
         return out

@@ -31,6 +31,7 @@ from rekindle.services.mail_ingest import (
     derive,
     rederive_all,
 )
+from rekindle.services.meetup_rsvp import note_answers
 from rekindle.services.outreach import note_replies
 from rekindle.services.reader_process import read_in_parts
 from rekindle.services.ties import refresh_ties
@@ -74,6 +75,7 @@ class SyncReport:
     notices: list[NoticeRecord] = field(default_factory=list)
     ties_refreshed: int = 0
     replies: int = 0
+    meetup_answers: int = 0
     life_events: int = 0
     resumed: bool = False
     note: str | None = None
@@ -100,6 +102,8 @@ class SyncReport:
             )
         if self.replies:
             line += f"; {counted(self.replies, 'reply', 'replies')} to your outreach (`rekindle outreach`)"
+        if self.meetup_answers:
+            line += f"; {counted(self.meetup_answers, 'meetup answer')} (`rekindle meetup list`)"
         if self.life_events:
             line += f"; {counted(self.life_events, 'life event')} (`rekindle occasions`)"
         return line
@@ -171,12 +175,16 @@ def finish_sync(
         progress(read, None, TIES)
     refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
     replies = note_replies(conn, owner_id, now)
+    answers = note_answers(
+        conn, owner_id, now, report.kind if report else None, report.locator if report else None
+    )
     events = detect_mail_domains(conn, owner_id, persons, now) if persons else 0
     if report is not None:
         report.counts.interactions += written
         report.counts.new_people += created
         report.ties_refreshed += refreshed
         report.replies += replies
+        report.meetup_answers += answers
         report.life_events += events
 
 

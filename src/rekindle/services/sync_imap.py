@@ -12,7 +12,9 @@ from typing import Any
 from rekindle.history.records import MessageRecord
 from rekindle.identity.records import NoticeRecord
 from rekindle.services.history import Positioned, Progress, SyncReport, ingest
+from rekindle.services.meetup_rsvp import note_imap_answers
 from rekindle.sources.imap_account import ImapAccount, parse_imap_url, resolve_password
+from rekindle.sources.imap_bodies import fetch_bodies
 from rekindle.sources.imap_fetch import (
     FetchedFolder,
     FetchedMessage,
@@ -47,7 +49,7 @@ def sync_imap(
     )
 
     reading = _ImapReading(account, password, ssl_context, now)
-    return ingest(
+    report = ingest(
         store,
         "imap",
         locator,
@@ -57,6 +59,11 @@ def sync_imap(
         now=now,
         share=reading.share,
     )
+    # replies about a meetup that only their words answer: their bodies, fetched read-only
+    report.meetup_answers += note_imap_answers(
+        store, lambda found: fetch_bodies(account, password, found, ssl_context=ssl_context), now
+    )
+    return report
 
 
 class _ImapReading:

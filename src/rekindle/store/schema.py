@@ -24,6 +24,7 @@ from sqlalchemy import (
 # the history, engine and team tables register themselves on the same metadata
 from rekindle.store import schema_engine as _engine  # noqa: F401
 from rekindle.store import schema_history as _history  # noqa: F401
+from rekindle.store import schema_meetup as _meetup  # noqa: F401
 from rekindle.store import schema_team as _team  # noqa: F401
 from rekindle.store.schema_types import (  # noqa: F401  (re-exported to the table users)
     UtcDateTime,

@@ -38,6 +38,7 @@ from rekindle.web.routers import (
     imports,
     insights,
     mail_accounts,
+    meetups,
     people,
     person,
     plan,
@@ -112,7 +113,7 @@ def create_app(
     # the JSON API: its own app (JSON errors, OpenAPI, bearer tokens), over the same store
     app.mount(api.PREFIX, api.create_api(lambda: app.state.store, now_fn), name="api")
     routers = (plan, people, person, compose, delivery, followups, calendar, insights, imports)
-    for router in (*routers, settings, mail_accounts):
+    for router in (*routers, meetups, settings, mail_accounts):
         app.include_router(router.router)
     if team:
         app.include_router(account.router)
