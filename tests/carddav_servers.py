@@ -13,10 +13,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 USER = "alice"
 PASSWORD = "s3cret-pw"
@@ -155,7 +157,13 @@ class DavServer:
             b"</d:propfind>"
         )
         with self.client() as c:
-            resp = c.request("PROPFIND", self.book_url, content=body, headers={"Depth": "1"})
+            resp = c.request(
+                "PROPFIND",
+                self.book_url,
+                content=body,
+                headers={"Depth": "1", "Content-Type": "application/xml"},
+            )
+        assert resp.status_code == 207, (resp.status_code, resp.text)
         import xml.etree.ElementTree as ET
 
         root = ET.fromstring(resp.content)
@@ -183,3 +191,22 @@ def vcard(uid: str, name: str, *, email: str | None = None, title: str | None = 
         lines.append(extra)
     lines.append("END:VCARD")
     return "\r\n".join(lines) + "\r\n"
+
+
+SKIPS = {"radicale": radicale_skip_reason, "xandikos": xandikos_skip_reason}
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def dav_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer]:
+    """Each CardDAV server the machine has, running on a loopback port for one test."""
+    reason = SKIPS[request.param]()
+    if reason:
+        pytest.skip(reason)
+    server = DavServer(request.param, tmp_path / request.param)
+    server.root.mkdir()
+    server.prepare()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()

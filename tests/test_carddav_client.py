@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from rekindle.transport.carddav import (
@@ -13,31 +10,10 @@ from rekindle.transport.carddav import (
     CardDavError,
     PreconditionFailed,
 )
-from tests.carddav_servers import (
-    PASSWORD,
-    USER,
-    DavServer,
-    radicale_skip_reason,
-    vcard,
-    xandikos_skip_reason,
-)
+from tests import carddav_servers
+from tests.carddav_servers import PASSWORD, USER, DavServer, vcard
 
-SKIPS = {"radicale": radicale_skip_reason, "xandikos": xandikos_skip_reason}
-
-
-@pytest.fixture(params=["radicale", "xandikos"])
-def dav_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer]:
-    reason = SKIPS[request.param]()
-    if reason:
-        pytest.skip(reason)
-    server = DavServer(request.param, tmp_path / request.param)
-    server.root.mkdir()
-    server.prepare()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
+dav_server = carddav_servers.dav_server
 
 
 def test_discovery_finds_the_book_from_server_principal_or_book(dav_server: DavServer) -> None:

@@ -35,7 +35,9 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
 def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)
-    out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
+    out = rekindle(
+        "sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db
+    ).stdout
     assert "1 event read" in out and "1 interaction," in out
     rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
@@ -52,6 +54,8 @@ def test_sync_errors_are_one_line(tmp_path: Path) -> None:
     notmail = tmp_path / "x.txt"
     notmail.write_text("hello\n")
     proc = rekindle("sync", "mail", str(notmail), db=db, check=False)
-    assert proc.returncode == 1 and "no mail found" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 1 and "no mail found" in proc.stderr and "Traceback" not in proc.stderr
+    )
     proc = rekindle("sync", "mail", str(tmp_path / "missing.mbox"), db=db, check=False)
     assert proc.returncode == 1 and "no such file" in proc.stderr

@@ -29,26 +29,59 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ME = "me@example.com"
 
 
-def msg(n: int, sender: str, to: list[str], *, days: float = 0, subject: str = "hello", mid: str | None = "auto",
-        reply_to: str | None = None, bulk: str | None = None, bounce: bool = False, cc: list[str] | None = None,
-        name: str = "") -> MessageRecord:
+def msg(
+    n: int,
+    sender: str,
+    to: list[str],
+    *,
+    days: float = 0,
+    subject: str = "hello",
+    mid: str | None = "auto",
+    reply_to: str | None = None,
+    bulk: str | None = None,
+    bounce: bool = False,
+    cc: list[str] | None = None,
+    name: str = "",
+) -> MessageRecord:
     return MessageRecord(
-        source="test", locator=f"box@{n}", message_id=f"<m{n}@test>" if mid == "auto" else mid,
-        date=T0 + timedelta(days=days), sender=Address(sender, name), to=[Address(a) for a in to],
-        cc=[Address(a) for a in (cc or [])], subject=subject, in_reply_to=reply_to,
-        references=[reply_to] if reply_to else [], bulk=bulk, bounce=bounce,
+        source="test",
+        locator=f"box@{n}",
+        message_id=f"<m{n}@test>" if mid == "auto" else mid,
+        date=T0 + timedelta(days=days),
+        sender=Address(sender, name),
+        to=[Address(a) for a in to],
+        cc=[Address(a) for a in (cc or [])],
+        subject=subject,
+        in_reply_to=reply_to,
+        references=[reply_to] if reply_to else [],
+        bulk=bulk,
+        bounce=bounce,
     )
 
 
 def mailbox() -> list[MessageRecord]:
     return [
         msg(1, ME, ["alice@a.com"], subject="lunch?"),
-        msg(2, "alice@a.com", [ME], days=0.5, subject="Re: lunch?", reply_to="<m1@test>", name="Alice Archer"),
+        msg(
+            2,
+            "alice@a.com",
+            [ME],
+            days=0.5,
+            subject="Re: lunch?",
+            reply_to="<m1@test>",
+            name="Alice Archer",
+        ),
         msg(3, "news@shop.com", [ME], days=1, bulk="list-unsubscribe"),
         msg(4, "carol@c.com", [ME], days=2),  # one way in: not a person
         msg(5, ME, ["dave@d.com"], days=3),  # one way out: not a person
         msg(6, "mailer-daemon@mx.com", [ME], days=4, bounce=True, subject="Undelivered: eve@e.com"),
-        msg(7, ME, ["alice@a.com", "g1@x.com", "g2@x.com", "g3@x.com", "g4@x.com"], days=5, subject="party"),
+        msg(
+            7,
+            ME,
+            ["alice@a.com", "g1@x.com", "g2@x.com", "g3@x.com", "g4@x.com"],
+            days=5,
+            subject="party",
+        ),
         msg(8, "alice@a.com", [ME], days=400, subject="long time", name="Alice Archer"),
         msg(9, ME, ["alice@a.com"], days=401, subject="Re: long time", reply_to="<m8@test>"),
     ]
@@ -77,8 +110,12 @@ def test_two_way_exchanges_become_people_and_bulk_never(store: Store) -> None:
         stats = tq.stats_of(conn, alice.id)
     assert stats.messages_in == 2 and stats.messages_out == 3
     assert stats.first_contact == T0 and stats.last_contact == T0 + timedelta(days=401)
-    assert stats.reply_latency_out_h == pytest.approx(24.0)  # she wrote on day 400, I answered on day 401
-    assert stats.reply_latency_in_h == pytest.approx(12.0)  # I asked on day 0, she answered half a day later
+    assert stats.reply_latency_out_h == pytest.approx(
+        24.0
+    )  # she wrote on day 400, I answered on day 401
+    assert stats.reply_latency_in_h == pytest.approx(
+        12.0
+    )  # I asked on day 0, she answered half a day later
     assert stats.embeddedness == 0  # the party mail had 5 recipients: group mail
     assert 0 < stats.decayed_sum < stats.peak_decayed
 
@@ -155,7 +192,9 @@ def test_a_first_sync_builds_the_plain_indexes_once_loaded(store: Store) -> None
     assert people_svc.show(store, "alice@a.com").interactions == 6
 
 
-def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_sync_resumes_and_catches_up(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     me_svc.add_address(store, ME)
     monkeypatch.setattr(mail_ingest, "CHUNK", 3)
     monkeypatch.setattr(history, "CHUNK", 3)
@@ -176,7 +215,9 @@ def test_interrupted_sync_resumes_and_catches_up(store: Store, monkeypatch: pyte
     with store.read() as conn:
         stored = conn.execute(select(func.count()).select_from(message)).scalar()
     assert stored == 3  # the first batch was committed with its position
-    rest = history.ingest(store, "test", "box", lambda state: box[state["next"]:], on_item=advance, now=NOW)
+    rest = history.ingest(
+        store, "test", "box", lambda state: box[state["next"] :], on_item=advance, now=NOW
+    )
     assert rest.resumed and rest.counts.new == 6
     assert people_svc.show(store, "alice@a.com").interactions == 5
 
@@ -220,7 +261,9 @@ def test_everyone_read_in_one_pass_gets_the_same_contacts(store: Store) -> None:
     assert sorted(len(c.co) for c in ann) == [0, 0, 0, 1, 2]  # the 5-address mail gets none
     assert embedded[min(everyone)] == 2  # ben and cat, on the trio mails
     assert max(len(c.co) for c in all_co[min(everyone)]) == 3
-    ties = {pid: compute_tie(everyone[pid], NOW, embeddedness=embedded.get(pid, 0)) for pid in everyone}
+    ties = {
+        pid: compute_tie(everyone[pid], NOW, embeddedness=embedded.get(pid, 0)) for pid in everyone
+    }
     assert ties == {pid: compute_tie(cs, NOW) for pid, cs in one_by_one.items()}
 
 
@@ -257,8 +300,9 @@ def test_deriving_picks_messages_by_range_or_by_the_addresses_on_them(store: Sto
         )
         assert (written, persons) == (0, set())
         rows = conn.execute(
-            select(interaction.c.subject, interaction.c.direction, interaction.c.group_size)
-            .order_by(interaction.c.occurred_at)
+            select(
+                interaction.c.subject, interaction.c.direction, interaction.c.group_size
+            ).order_by(interaction.c.occurred_at)
         ).all()
     assert [tuple(r) for r in rows] == [
         ("lunch?", "out", 1),

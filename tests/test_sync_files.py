@@ -188,7 +188,10 @@ def test_progress_tells_the_share_read_then_the_stages(store: Store, tmp_path: P
             )
     heard: list[tuple[int, float | None, str | None]] = []
     sync_mail_path(
-        store, box, progress=lambda n, share=None, stage=None: heard.append((n, share, stage)), now=NOW
+        store,
+        box,
+        progress=lambda n, share=None, stage=None: heard.append((n, share, stage)),
+        now=NOW,
     )
     reading = [h for h in heard if h[2] is None]
     assert [n for n, _, _ in reading] == [1000, 2000]
@@ -237,7 +240,9 @@ def test_maildir_progress_tells_the_share_of_the_new_files(store: Store, tmp_pat
     assert unchanged.note == "no new files since the last sync"
 
 
-def test_thousands_of_correspondents_sync_alike_on_both_databases(store: Store, tmp_path: Path) -> None:
+def test_thousands_of_correspondents_sync_alike_on_both_databases(
+    store: Store, tmp_path: Path
+) -> None:
     """5,000 two-way correspondents (more than one streamed pass of tie statistics takes on,
     which once left PostgreSQL running every later statement as a cursor): every exchange and
     every small group mail is an interaction, every correspondent a person with statistics."""
@@ -250,8 +255,13 @@ def test_thousands_of_correspondents_sync_alike_on_both_databases(store: Store, 
             who = f"friend{i}@example.com"
             heads = [("robin@example.org", who), (who, "robin@example.org")]
             if i % 10 == 0:  # a small group mail: three others on it
-                heads.append(("robin@example.org", f"{who}, friend{(i + 1) % friends}@example.com, "
-                                                   f"friend{(i + 2) % friends}@example.com"))
+                heads.append(
+                    (
+                        "robin@example.org",
+                        f"{who}, friend{(i + 1) % friends}@example.com, "
+                        f"friend{(i + 2) % friends}@example.com",
+                    )
+                )
             for sender, to in heads:
                 n += 1
                 fh.write(

@@ -21,7 +21,7 @@ from rekindle.store import people as pq
 FORMATS = ("vcard", "csv", "json")
 
 
-def _export_person(conn: Connection, owner_id: int, person_id: int) -> ExportPerson:
+def export_person(conn: Connection, owner_id: int, person_id: int) -> ExportPerson:
     view = person_view(conn, owner_id, person_id)
     given = family = None
     for rec in q.records_of(conn, owner_id, person_id):
@@ -55,7 +55,7 @@ def _export_person(conn: Connection, owner_id: int, person_id: int) -> ExportPer
 
 def _everyone(conn: Connection, owner_id: int) -> Iterator[ExportPerson]:
     for pid in pq.all_person_ids(conn, owner_id):
-        yield _export_person(conn, owner_id, pid)
+        yield export_person(conn, owner_id, pid)
 
 
 def _full_json(conn: Connection, owner_id: int) -> Iterator[dict[str, Any]]:

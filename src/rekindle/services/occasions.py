@@ -104,9 +104,7 @@ def _computed(
     return computed
 
 
-def _with_stored(
-    computed: Sequence[Occasion | None], stored: Sequence[Any]
-) -> dict[str, Occasion]:
+def _with_stored(computed: Sequence[Occasion | None], stored: Sequence[Any]) -> dict[str, Occasion]:
     """One occasion a key: the computed ones marked handled where a stored row says so, and
     the stored life events (a new job, a move) that nothing computes."""
     found: dict[str, Occasion] = {}
