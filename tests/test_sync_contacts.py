@@ -6,7 +6,12 @@ through its own services. Nothing of Rekindle is mocked.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -316,3 +321,34 @@ def test_no_password_and_no_terminal_says_where_to_put_it(sqlite_store: Store) -
         sync_contacts(sqlite_store, "https://alice@dav.example/", env={"REKINDLE_NO_KEYRING": "1"})
     with pytest.raises(UserError, match="no user name"):
         sync_contacts(sqlite_store, "https://dav.example/", env=ENV)
+
+
+def run_cli(db: Path, *args: str, password: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+        "REKINDLE_CARDDAV_PASSWORD": password,
+        "REKINDLE_NO_KEYRING": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "sync", "contacts", *args],
+        capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_the_command_reports_and_fails_in_one_line(tmp_path: Path, dav_server: DavServer) -> None:
+    if not dav_server.checks_password:
+        pytest.skip(f"{dav_server.kind} leaves authentication to a proxy")
+    seed(dav_server)
+    db = tmp_path / "r.db"
+    bad = run_cli(db, url_of(dav_server), password="nope")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert f"refused the user name or password for {USER}" in bad.stderr
+    good = run_cli(db, url_of(dav_server), "--json", password=PASSWORD)
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["from_server"] == {"new": 2, "updated": 0, "removed": 0}
+    text = run_cli(db, url_of(dav_server), password=PASSWORD)
+    assert "Synced 1 address book: from the server 0 new" in text.stdout
+    wrong = run_cli(db, url_of(dav_server), "--resolve", "both", password=PASSWORD)
+    assert "no resolution 'both'" in wrong.stderr and "Traceback" not in wrong.stderr
