@@ -188,6 +188,8 @@ def test_video_for_formerly_close_ties_far_away() -> None:
     assert choose_medium(f, "regular", far).medium == "email"  # not for a looser tie
     assert choose_medium(f, "close", Reach(phone=True)).medium == "call"  # near: a call
     assert choose_medium(f, "close", Reach(linkedin=True, far_away=True)).medium == "linkedin"
+    linkedin_last = Reach(email=True, linkedin=True, last_two_way_channel="linkedin")
+    assert choose_medium(f, "regular", linkedin_last).medium == "linkedin"
     assert choose_medium(f, "close", Reach(email=True, preferred="video")).why == (
         "they prefer video"
     )

@@ -14,9 +14,10 @@ from rekindle.errors import ImportFileError
 from rekindle.services import history, sync_files, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
+from rekindle.services.importing import import_path
 from rekindle.services.sync_files import SPLIT_FROM, sync_calendar_path, sync_mail_path
 from rekindle.store import Store
-from rekindle.store.schema import interaction_person
+from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import tie_stats
 from tests.conftest import CORPORA, FIXTURES
 from tests.test_importing import people_count
@@ -85,10 +86,36 @@ def test_linkedin_messages_with_my_profile(store: Store) -> None:
     assert jane.name == "Jane Doe" and jane.interactions == 2
 
 
-def test_me_suggest_from_linkedin_and_sent_folders(store: Store) -> None:
-    sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
-    found = timeline.suggest_me(store)
-    assert found[0]["address"] == "https://www.linkedin.com/in/me-myself"
+def test_linkedin_without_evidence_of_my_profile_says_how_to_add_it(store: Store) -> None:
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "messages-13col-quoted.csv", now=NOW)
+    (notice,) = [n for n in report.notices if "me add-address" in n.message]
+    assert notice.message.startswith("1 message counts as neither from nor to you")
+    me_svc.add_address(store, "https://www.linkedin.com/in/me-myself")
+    assert not [n for n in history.rebuild(store).notices if "me add-address" in n.message]
+
+
+def test_linkedin_export_finds_my_profile_and_records_linkedin(store: Store) -> None:
+    """Profile.csv names the owner; the URL written with that name on the messages is theirs."""
+    import_path(store, FIXTURES / "linkedin" / "linkedin-export")  # Jane is a connection
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
+    (notice,) = [n for n in report.notices if "your LinkedIn profile" in n.message]
+    assert "https://www.linkedin.com/in/me-myself" in notice.message
+    assert "Profile.csv" in notice.message
+    assert "neither from nor to you" not in report.counts.skipped
+    assert report.counts.interactions >= 1
+    with store.read() as conn:
+        query = select(interaction.c.channel).where(interaction.c.source == "mail")
+        channels = set(conn.execute(query).scalars())
+    assert channels == {"linkedin"}  # not email
+    again = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
+    assert not [n for n in again.notices if "LinkedIn profile" in n.message]
+
+
+def test_linkedin_messages_found_mine_on_every_message(store: Store) -> None:
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
+    assert any("on 100% of the" in n.message for n in report.notices)
+    jane = people_svc.show(store, "https://www.linkedin.com/in/janedoe-123")
+    assert jane.interactions == 2
 
 
 def test_calendar_meetings(store: Store) -> None:

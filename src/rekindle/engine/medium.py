@@ -44,6 +44,8 @@ def choose_medium(f: TieFeatures, tier: str, reach: Reach) -> MediumChoice:
     last = reach.last_two_way_channel
     if last == "meeting" and reach.phone:
         return MediumChoice("call", "you last talked in person; a short call picks that up")
+    if last == "linkedin" and reach.linkedin:
+        return MediumChoice("linkedin", "your exchanges were on LinkedIn; pick up the thread")
     if last in ("email", None) and reach.email and f.personal:
         return MediumChoice("email", "your exchanges were by email; room for detail")
     if tier in ("occasional", "dormant") and reach.linkedin:

@@ -23,6 +23,7 @@ from rekindle.identity.records import ContactRecord, NoticeRecord, RawIdentity, 
 from rekindle.services import me as me_svc
 from rekindle.services.history import Positioned, Progress, SyncReport, finish_sync, ingest
 from rekindle.services.importing import add_contacts_in
+from rekindle.services.linkedin_self import learn_own_profile, missing_profile_notice
 from rekindle.services.reader_process import Handover
 from rekindle.services.ties import refresh_ties
 from rekindle.sources import check_readable
@@ -79,7 +80,8 @@ def sync_mail_path(
     now = now or utcnow()
     locator = str(path.resolve())
     if _is_linkedin(path):
-        return ingest(
+        found = learn_own_profile(store, path)
+        report = ingest(
             store,
             "linkedin",
             locator,
@@ -87,6 +89,9 @@ def sync_mail_path(
             progress=progress,
             now=now,
         )
+        missing = missing_profile_notice(store, path, report)
+        report.notices[:0] = [n for n in (found, missing) if n is not None]
+        return report
     kind = sniff_mail(path)
     if kind == "mbox":
         return _sync_mbox(store, path, locator, progress, now)
