@@ -8,12 +8,12 @@ and messages were left out as "neither from nor to you", a notice says how to ad
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from rekindle.identity.records import NoticeRecord
 from rekindle.plural import counted
 from rekindle.services import me as me_svc
-from rekindle.services.history import SyncReport
 from rekindle.sources.linkedin_owner import find_own_profile
 from rekindle.store import Store
 from rekindle.store import mail as mq
@@ -43,9 +43,12 @@ def learn_own_profile(store: Store, path: Path) -> NoticeRecord | None:
     )
 
 
-def missing_profile_notice(store: Store, path: Path, report: SyncReport) -> NoticeRecord | None:
-    """What to do when messages were left out for want of your own profile URL."""
-    left_out = sum(report.counts.skipped.get(why, 0) for why in _NOT_MINE)
+def missing_profile_notice(
+    store: Store, path: Path, skipped: Mapping[str, int]
+) -> NoticeRecord | None:
+    """What to do when messages were left out (``skipped``: why → how many) for want of
+    your own profile URL."""
+    left_out = sum(skipped.get(why, 0) for why in _NOT_MINE)
     if not left_out or has_own_profile(store):
         return None
     return NoticeRecord(

@@ -89,7 +89,7 @@ def sync_mail_path(
             progress=progress,
             now=now,
         )
-        missing = missing_profile_notice(store, path, report)
+        missing = missing_profile_notice(store, path, report.counts.skipped)
         report.notices[:0] = [n for n in (found, missing) if n is not None]
         return report
     kind = sniff_mail(path)
