@@ -34,7 +34,7 @@ from rekindle.errors import UserError
 from rekindle.exporters.vcard import card_lines, fold_line
 from rekindle.exporters.vcard_patch import CardPatchError, patch_card
 from rekindle.identity.card_views import View, card_view, changed_fields, reconcile, tidy
-from rekindle.identity.records import RecordError
+from rekindle.identity.records import ContactRecord, RecordError
 from rekindle.plural import counted
 from rekindle.services.carddav_records import SyncImport, card_record, person_view
 from rekindle.services.exporting import export_person
@@ -221,6 +221,8 @@ class _BookSync:
         self.url = client.origin + book.path
         self.label = f"carddav:{self.url}"
         self.prefer = {"keep-mine": "mine", "keep-theirs": "theirs"}.get(options.resolve or "")
+        #: cards written, whose records are brought up to date at the end
+        self.to_import: list[tuple[str, str | None, ContactRecord, int]] = []
 
     def card_url(self, path: str) -> str:
         return self.client.origin + path
@@ -233,11 +235,14 @@ class _BookSync:
             links = cq.card_links(conn, self.owner, self.book_id)
         cards, deleted, token = self.read(links, row.sync_token)
         pushes = self.pull(links, cards, deleted, token)
-        self.push(pushes)
-        if self.options.delete:
-            self.delete_people()
-        if self.options.push_new:
-            self.create_new()
+        try:
+            self.push(pushes)
+            if self.options.delete:
+                self.delete_people()
+            if self.options.push_new:
+                self.create_new()
+        finally:  # what was written is imported even when the connection drops
+            self.import_written()
 
     # --- 1. read --------------------------------------------------------------------------
 
@@ -431,19 +436,36 @@ class _BookSync:
                 self.absorb(path, old_etag)
 
     def written(self, path: str, etag: str | None, text: str, person_id: int) -> None:
-        """Remember a card just written: its record, its link and both new baselines."""
+        """Remember a card just written, at once: its ETag and both new baselines. Its
+        record is brought up to date with the others at the end (:meth:`import_written`)."""
         record = card_record(text, self.card_url(path))
         if isinstance(record, RecordError):
             raise CardDavError(f"{path}: the card Rekindle wrote cannot be read back")
         with self.store.begin() as conn:
-            imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
-            record_id = imp.add(record, person_id)
-            imp.finish()
+            link = cq.card_links(conn, self.owner, self.book_id).get(path)
             cq.save_link(
                 conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
-                record_id=record_id, card_view=card_view(record, self.region),
+                record_id=link.record_id if link else None,
+                card_view=card_view(record, self.region),
                 person_view=person_view(conn, self.owner, person_id, self.region), now=self.now,
             )  # fmt: skip
+        self.to_import.append((path, etag, record, person_id))
+
+    def import_written(self) -> None:
+        """The cards written, imported as their records in one go (one import run)."""
+        if not self.to_import:
+            return
+        with self.store.begin() as conn:
+            imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
+            ids = [imp.add(record, pid) for _, _, record, pid in self.to_import]
+            imp.finish()
+            for (path, etag, record, pid), record_id in zip(self.to_import, ids, strict=True):
+                cq.save_link(
+                    conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                    record_id=record_id, card_view=card_view(record, self.region),
+                    person_view=person_view(conn, self.owner, pid, self.region), now=self.now,
+                )  # fmt: skip
+        self.to_import.clear()
 
     def absorb(self, path: str, etag: str | None) -> None:
         """Delete a card merged into another one just written (if it is still as it was)."""
