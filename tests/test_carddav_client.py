@@ -17,7 +17,13 @@ dav_server = carddav_servers.dav_server
 
 
 def test_discovery_finds_the_book_from_server_principal_or_book(dav_server: DavServer) -> None:
-    for url in (dav_server.base + "/", f"{dav_server.base}/{USER}/", dav_server.book_url):
+    somewhere = f"{dav_server.base}/not/here/"  # found through /.well-known/carddav
+    for url in (
+        dav_server.base + "/",
+        f"{dav_server.base}/{USER}/",
+        dav_server.book_url,
+        somewhere,
+    ):
         with CardDavClient(url, USER, PASSWORD) as client:
             books = client.discover()
         assert [b.path for b in books] == [dav_server.book_url.removeprefix(dav_server.base)]

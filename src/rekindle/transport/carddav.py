@@ -23,6 +23,8 @@ MULTIGET_BATCH = 100
 #: the largest card Rekindle reads alone (GET)
 MAX_CARD_BYTES = 8 * 1024 * 1024
 _SAFE_PATH = "/:@!$&'()*+,;=-._~"
+#: answers that mean "not here" while discovering: refused, not allowed, moved
+_ELSEWHERE = frozenset({301, 302, 303, 307, 308, 403, 405, 501})
 
 
 class CardDavError(UserError):
@@ -145,10 +147,13 @@ class CardDavClient:
             )
         return resp, bytes(data)
 
-    def multistatus(self, method: str, path: str, body: bytes, depth: str) -> x.Multistatus | None:
-        """A PROPFIND/REPORT answer; None when the resource is not there (404)."""
+    def multistatus(
+        self, method: str, path: str, body: bytes, depth: str, *, lenient: bool = False
+    ) -> x.Multistatus | None:
+        """A PROPFIND/REPORT answer; None when the resource is not there (404), or, when
+        ``lenient`` (discovery tries several places), when it refuses or redirects."""
         resp, data = self.request(method, path, body, {"Depth": depth})
-        if resp.status_code == 404:
+        if resp.status_code == 404 or (lenient and resp.status_code in _ELSEWHERE):
             return None
         if resp.status_code != 207:
             raise CardDavError(f"{self.host}: {method} {path} answered {resp.status_code}")
@@ -169,13 +174,21 @@ class CardDavClient:
             if path is None:
                 continue
             ms = self.multistatus(
-                "PROPFIND", path, x.propfind_body(x.dav("current-user-principal")), "0"
+                "PROPFIND",
+                path,
+                x.propfind_body(x.dav("current-user-principal")),
+                "0",
+                lenient=True,
             )
             principal = _first_href(ms, x.dav("current-user-principal"))
             if principal is None:
                 continue
             ms = self.multistatus(
-                "PROPFIND", principal, x.propfind_body(x.card("addressbook-home-set")), "0"
+                "PROPFIND",
+                principal,
+                x.propfind_body(x.card("addressbook-home-set")),
+                "0",
+                lenient=True,
             )
             for home in _all_hrefs(ms, x.card("addressbook-home-set")):
                 books = self._books_below(home)
@@ -195,7 +208,7 @@ class CardDavClient:
 
     def _books_below(self, path: str) -> list[AddressBook]:
         body = x.propfind_body(x.dav("resourcetype"), x.dav("displayname"), x.dav("sync-token"))
-        ms = self.multistatus("PROPFIND", path, body, "1")
+        ms = self.multistatus("PROPFIND", path, body, "1", lenient=True)
         if ms is None:
             return []
         return [
