@@ -352,3 +352,23 @@ def test_the_command_reports_and_fails_in_one_line(tmp_path: Path, dav_server: D
     assert "Synced 1 address book: from the server 0 new" in text.stdout
     wrong = run_cli(db, url_of(dav_server), "--resolve", "both", password=PASSWORD)
     assert "no resolution 'both'" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+GROUP = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:group-1\r\nFN:Book club\r\nN:Book club;;;;\r\n"
+    "X-ADDRESSBOOKSERVER-KIND:group\r\n"
+    "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:uid-ann\r\nEND:VCARD\r\n"
+)
+
+
+def test_a_group_card_is_no_person_and_no_error(sqlite_store: Store, dav_server: DavServer) -> None:
+    seed(dav_server)
+    dav_server.put_card("group.vcf", GROUP)
+    report = sync(sqlite_store, dav_server, use_sync_token=False)
+    assert (report.new, report.errors) == (2, [])
+    assert count(sqlite_store, person) == 2
+    again = sync(sqlite_store, dav_server, use_sync_token=False)  # not read again
+    assert (again.new, again.updated, again.errors) == (0, 0, [])
+    dav_server.delete_card("group.vcf")
+    gone = sync(sqlite_store, dav_server, use_sync_token=False)
+    assert gone.removed == 1 and count(sqlite_store, person) == 2

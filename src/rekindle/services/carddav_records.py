@@ -24,14 +24,16 @@ from rekindle.store.schema import import_run
 SOURCE = "carddav"
 
 
-def card_record(text: str, url: str) -> ContactRecord | RecordError:
-    """The server's card at ``url`` as a contact record keyed by its URL."""
+def card_record(text: str, url: str) -> ContactRecord | RecordError | None:
+    """The server's card at ``url`` as a contact record keyed by its URL; None for a card
+    that is not a person (a contact group)."""
     for item in parse_vcard_stream(io.BytesIO(text.encode("utf-8")), url, ImportOptions()):
         if isinstance(item, ContactRecord):
             return replace(item, source=SOURCE, source_id=url, locator=url)
         if isinstance(item, RecordError):
             return RecordError(SOURCE, url, item.message)
-    return RecordError(SOURCE, url, "no contact in this card (a group or an empty card)")
+        return None  # a notice: a group card
+    return RecordError(SOURCE, url, "no contact in this card")
 
 
 def person_view(conn: Connection, owner_id: int, person_id: int, region: str | None = None) -> View:

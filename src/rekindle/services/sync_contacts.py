@@ -253,7 +253,7 @@ class _BookSync:
         changed = [
             path
             for path, etag in changes.changed.items()
-            if path not in links or links[path].etag != etag or links[path].person_id is None
+            if path not in links or links[path].etag != etag
         ]
         deleted = [p for p in changes.deleted if p in links]
         if changes.complete:
@@ -280,7 +280,7 @@ class _BookSync:
                 lk.person_id for lk in links.values() if lk.person_id is not None
             )
             before = {pid: person_view(conn, self.owner, pid, self.region) for pid in per_person}
-            fresh: list[tuple[str, str | None, int, View]] = []
+            fresh: list[tuple[str, str | None, int | None, View]] = []
             pushes: list[_Push] = []
             for n, card in enumerate(cards, start=1):
                 self.pull_card(conn, imp, links.get(card.path), card, before, fresh, pushes)
@@ -306,12 +306,15 @@ class _BookSync:
         link: cq.CardLink | None,
         card: RemoteCard,
         before: dict[int, View],
-        fresh: list[tuple[str, str | None, int, View]],
+        fresh: list[tuple[str, str | None, int | None, View]],
         pushes: list[_Push],
     ) -> None:
         record = card_record(card.data, self.card_url(card.path))
         if isinstance(record, RecordError):
             self.report.errors.append(record)
+            return
+        if record is None:  # a group: remembered, so it is not read again until it changes
+            fresh.append((card.path, card.etag, None, {}))
             return
         view = card_view(record, self.region)
         if link is None or link.person_id is None:
@@ -347,7 +350,7 @@ class _BookSync:
             )  # fmt: skip
             pushes.append(_Push(card.path, card.etag, pid, settled.push))
         else:
-            fresh.append((card.path, card.etag, link.record_id or 0, view))
+            fresh.append((card.path, card.etag, link.record_id, view))
 
     def local_changes(
         self,
@@ -386,7 +389,9 @@ class _BookSync:
             pushes.append(_Push(first.path, first.etag, pid, push, absorb))
         return pushes
 
-    def save_fresh(self, conn: Connection, fresh: list[tuple[str, str | None, int, View]]) -> None:
+    def save_fresh(
+        self, conn: Connection, fresh: list[tuple[str, str | None, int | None, View]]
+    ) -> None:
         """Link the cards imported as they are, with both baselines as they now stand."""
         for path, etag, record_id, view in fresh:
             cq.save_link(
@@ -439,7 +444,7 @@ class _BookSync:
         """Remember a card just written, at once: its ETag and both new baselines. Its
         record is brought up to date with the others at the end (:meth:`import_written`)."""
         record = card_record(text, self.card_url(path))
-        if isinstance(record, RecordError):
+        if not isinstance(record, ContactRecord):
             raise CardDavError(f"{path}: the card Rekindle wrote cannot be read back")
         with self.store.begin() as conn:
             link = cq.card_links(conn, self.owner, self.book_id).get(path)
