@@ -7,8 +7,35 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 
 from rekindle.cli.context import STATE, console, err_console, print_json, safe
+
+
+class _Cards:
+    """A progress line, started with the first card (after any password prompt)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, n: int) -> None:
+        if self.quiet:
+            return
+        if self.bar is None:
+            self.bar = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), console=err_console,
+                transient=True,
+            )  # fmt: skip
+            self.bar.start()
+            self.task = self.bar.add_task("", total=None)
+        assert self.task is not None
+        self.bar.update(self.task, description=f"syncing contacts: {n:,} cards")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _prompt(text: str) -> str:
@@ -94,9 +121,14 @@ def sync_contacts_command(
         book=book,
         use_sync_token=not no_sync_token,
     )
-    report = sync_contacts(
-        STATE.store(), url, user=user, options=options, prompt=_prompt, region=STATE.region()
-    )
+    cards = _Cards(as_json)
+    try:
+        report = sync_contacts(
+            STATE.store(), url, user=user, options=options, prompt=_prompt,
+            region=STATE.region(), progress=cards,
+        )  # fmt: skip
+    finally:
+        cards.close()
     if as_json:
         print_json(report.as_json())
         return
