@@ -218,6 +218,10 @@ def test_deletes_on_both_sides(sqlite_store: Store, dav_server: DavServer) -> No
     assert count(sqlite_store, carddav_card) == 0
     assert count(sqlite_store, person) == 0
     assert sync(sqlite_store, dav_server).removed == 0
+    seed(dav_server)
+    sync(sqlite_store, dav_server)
+    again = sync(sqlite_store, dav_server, delete=("bo@example.org", "ann@example.org"))
+    assert again.deleted == 2 and dav_server.card_names() == []
 
 
 def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: DavServer) -> None:

@@ -496,11 +496,15 @@ class _BookSync:
     def delete_people(self) -> None:
         with self.store.read() as conn:
             pids = {
-                resolve_person(conn, self.owner, ref, self.region) for ref in self.options.delete
+                ref: resolve_person(conn, self.owner, ref, self.region)
+                for ref in self.options.delete
             }
             links = cq.card_links(conn, self.owner, self.book_id)
-        for link in links.values():
-            if link.person_id in pids:
+        for ref, pid in pids.items():
+            theirs = [lk for lk in links.values() if lk.person_id == pid]
+            if not theirs:
+                self.report.notices.append(f"{ref}: no card in {self.book.name}; nothing deleted")
+            for link in theirs:
                 self.absorb(link.path, link.etag)
 
     def create_new(self) -> None:
