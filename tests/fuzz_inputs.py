@@ -36,7 +36,11 @@ def _contacts(fmt: str) -> Callable[[Path], Iterator[Any]]:
 
 
 def _ics(path: Path) -> Iterator[Any]:
-    return read_ics(path, window_start=datetime(2020, 1, 1, tzinfo=UTC), window_end=datetime(2027, 1, 1, tzinfo=UTC))
+    return read_ics(
+        path,
+        window_start=datetime(2020, 1, 1, tzinfo=UTC),
+        window_end=datetime(2027, 1, 1, tzinfo=UTC),
+    )
 
 
 READERS: dict[str, tuple[str, Callable[[Path], Iterator[Any]]]] = {
@@ -54,7 +58,12 @@ READERS: dict[str, tuple[str, Callable[[Path], Iterator[Any]]]] = {
 
 #: what readers may yield besides errors (an mbox reader's position marks among them)
 RECORDS: tuple[type, ...] = (
-    ContactRecord, MeRecord, InteractionRecord, NoticeRecord, MessageRecord, MeetingRecord,
+    ContactRecord,
+    MeRecord,
+    InteractionRecord,
+    NoticeRecord,
+    MessageRecord,
+    MeetingRecord,
 )
 
 
@@ -77,7 +86,8 @@ def seeds() -> dict[str, list[Path]]:
         "linkedin_messages": sorted(linkedin.glob("[Mm]essages-*.csv")),
         "ics": _some("*.ics", CORPORA, 24) + _some("*.ics", FIXTURES / "ics", 8),
         "eml": _some("*.eml", CORPORA, 24) + sorted((FIXTURES / "mail").glob("*.eml")),
-        "mbox": sorted((FIXTURES / "mail").glob("*.mbox")) + _some("*.mbox", CORPORA / "perceval-mbox", 4),
+        "mbox": sorted((FIXTURES / "mail").glob("*.mbox"))
+        + _some("*.mbox", CORPORA / "perceval-mbox", 4),
     }
 
 
@@ -87,11 +97,41 @@ def head_of(path: Path) -> bytes:
 
 #: byte strings that mean something to one format or another
 TOKENS = [
-    b"\r\n", b"\n", b"\r", b"\n ", b"\n\t", b";", b",", b":", b'"', b"\\", b"=\r\n", b"=?utf-8?B?",
-    b"BEGIN:VCARD\n", b"END:VCARD\n", b"BEGIN:VEVENT\n", b"END:VEVENT\n", b"RRULE:FREQ=SECONDLY\n",
-    b"From x Mon Jan 01 10:00:00 2024\n", b"\nFrom: ", b"\nTo: ", b"\nDate: ", b"<>", b"@",
-    b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xc3", b"\xe2\x80\xae", b"ENCODING=QUOTED-PRINTABLE:",
-    b"CHARSET=x-unknown:", b"TZID=Nowhere/Else:", b"19700101T000000Z", b"99991231", b"-1", b"+",
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b"\n ",
+    b"\n\t",
+    b";",
+    b",",
+    b":",
+    b'"',
+    b"\\",
+    b"=\r\n",
+    b"=?utf-8?B?",
+    b"BEGIN:VCARD\n",
+    b"END:VCARD\n",
+    b"BEGIN:VEVENT\n",
+    b"END:VEVENT\n",
+    b"RRULE:FREQ=SECONDLY\n",
+    b"From x Mon Jan 01 10:00:00 2024\n",
+    b"\nFrom: ",
+    b"\nTo: ",
+    b"\nDate: ",
+    b"<>",
+    b"@",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\xc3",
+    b"\xe2\x80\xae",
+    b"ENCODING=QUOTED-PRINTABLE:",
+    b"CHARSET=x-unknown:",
+    b"TZID=Nowhere/Else:",
+    b"19700101T000000Z",
+    b"99991231",
+    b"-1",
+    b"+",
 ]
 
 

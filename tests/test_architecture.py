@@ -36,11 +36,7 @@ def module_name(path: Path) -> str:
 
 
 def modules() -> dict[str, Path]:
-    return {
-        module_name(p): p
-        for p in SRC.rglob("*.py")
-        if "migrations" not in p.parts
-    }
+    return {module_name(p): p for p in SRC.rglob("*.py") if "migrations" not in p.parts}
 
 
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
@@ -58,7 +54,9 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
             # ``from pkg import module`` imports that module; ``from pkg import name`` the package
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
+            targets = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names
+            ]
         for target in targets:
             while target and target not in known:
                 target = target.rpartition(".")[0]
@@ -95,7 +93,7 @@ def find_cycle(g: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(g.get(node, ())):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 cycle = visit(nxt)
                 if cycle:
@@ -165,6 +163,8 @@ def test_the_domain_knows_no_database_framework_or_web() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("package", sorted({p for layer in LAYERS for p in layer} - {"__main__", "data"}))
+@pytest.mark.parametrize(
+    "package", sorted({p for layer in LAYERS for p in layer} - {"__main__", "data"})
+)
 def test_every_layer_package_exists(package: str) -> None:
     assert (SRC / package).is_dir() or (SRC / f"{package}.py").is_file()

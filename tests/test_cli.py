@@ -29,14 +29,22 @@ END:VCARD
 """
 
 
-def rekindle(*args: str, db: Path, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def rekindle(
+    *args: str, db: Path, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "rekindle", "--db", str(db), *args],
-        capture_output=True, text=True, env=env, input=stdin, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"rekindle {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"rekindle {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 
@@ -103,7 +111,9 @@ def test_export_csv_and_vcard(db: Path, vcf: Path, tmp_path: Path) -> None:
         (b"hello world, this is plain text\n" * 6_500_000, "no contact format"),  # about 200 MB
     ],
 )
-def test_bad_files_get_one_clear_line(db: Path, tmp_path: Path, make: bytes | None, expected: str) -> None:
+def test_bad_files_get_one_clear_line(
+    db: Path, tmp_path: Path, make: bytes | None, expected: str
+) -> None:
     path = tmp_path / "input.vcf"
     if make is not None:
         path.write_bytes(make)
@@ -115,8 +125,10 @@ def test_bad_files_get_one_clear_line(db: Path, tmp_path: Path, make: bytes | No
 
 def test_unknown_person_and_ambiguous_name(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "twins.vcf"
-    path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEMAIL:j1@a.com\nEND:VCARD\n"
-                    "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEMAIL:j2@b.com\nEND:VCARD\n")
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEMAIL:j1@a.com\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:John Smith\nEMAIL:j2@b.com\nEND:VCARD\n"
+    )
     rekindle("import", str(path), db=db)
     missing = rekindle("show", "Nobody Here", db=db, check=False)
     assert missing.returncode == 1 and "nobody matches" in missing.stderr
@@ -128,14 +140,19 @@ def test_unknown_person_and_ambiguous_name(db: Path, tmp_path: Path) -> None:
 def test_a_forced_encoding_that_does_not_fit_is_one_clear_line(db: Path, vcf: Path) -> None:
     wrong = rekindle("import", str(vcf), "--encoding", "utf-16", db=db, check=False)
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
-    assert f"{vcf}: cannot be read as utf-16" in wrong.stderr and "nothing was imported" in wrong.stderr
+    assert (
+        f"{vcf}: cannot be read as utf-16" in wrong.stderr
+        and "nothing was imported" in wrong.stderr
+    )
     unknown = rekindle("import", str(vcf), "--encoding", "bogus", db=db, check=False)
     assert unknown.returncode == 1 and "no text encoding called 'bogus'" in unknown.stderr
     assert json.loads(rekindle("people", "--json", db=db).stdout) == []
     assert "2 new" in rekindle("import", str(vcf), "--encoding", "utf-8", db=db).stdout
 
 
-def test_empty_values_and_unwritable_exports_are_one_clear_line(db: Path, vcf: Path, tmp_path: Path) -> None:
+def test_empty_values_and_unwritable_exports_are_one_clear_line(
+    db: Path, vcf: Path, tmp_path: Path
+) -> None:
     rekindle("import", str(vcf), db=db)
     rekindle("goal", "set", "find a product role", db=db)
     empty = rekindle("goal", "set", "  ", db=db, check=False)
@@ -160,8 +177,17 @@ def test_numbers_out_of_range_are_one_clear_line(db: Path, vcf: Path) -> None:
 
 def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "rekindle", "--db", "postgresql://nobody@127.0.0.1:1/none", "people"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "rekindle",
+            "--db",
+            "postgresql://nobody@127.0.0.1:1/none",
+            "people",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert "cannot open the database" in proc.stderr
@@ -177,8 +203,10 @@ def test_doctor_reports(db: Path) -> None:
 
 def test_merge_review_json_and_unmerge(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "dupes.vcf"
-    path.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Katherine Johnson\nORG:NASA\nEMAIL:kj@nasa.gov\nEND:VCARD\n"
-                    "BEGIN:VCARD\nVERSION:3.0\nFN:Kate Johnson\nORG:NASA\nEMAIL:katej@gmail.com\nEND:VCARD\n")
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Katherine Johnson\nORG:NASA\nEMAIL:kj@nasa.gov\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Kate Johnson\nORG:NASA\nEMAIL:katej@gmail.com\nEND:VCARD\n"
+    )
     rekindle("import", str(path), db=db)
     pending = json.loads(rekindle("merge", "--review", "--json", db=db).stdout)
     assert len(pending) == 1 and pending[0]["reasons"]

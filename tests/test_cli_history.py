@@ -35,16 +35,22 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
 def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)
-    out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
+    out = rekindle(
+        "sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db
+    ).stdout
     assert "1 event read" in out and "1 interaction," in out
-    rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
+    synced = rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
+    # the export shows whose it is: the profile on every message is added as yours
+    assert "your LinkedIn profile https://www.linkedin.com/in/me-myself was found" in (
+        " ".join(synced.stdout.split())
+    )
     suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
     assert suggested[0]["address"] == "https://www.linkedin.com/in/me-myself"
     said = rekindle("me", "--suggest", db=db).stdout
     sent, total = suggested[0]["in_sent_folders"], suggested[0]["messages_from_it"]
     assert f"https://www.linkedin.com/in/me-myself: {sent} message" in said
     assert f"in sent folders, {total} in all" in said
-    assert "rekindle me add-address https://www.linkedin.com/in/me-myself" in said
+    assert "(already yours)" in said
 
 
 def test_sync_errors_are_one_line(tmp_path: Path) -> None:
@@ -52,6 +58,8 @@ def test_sync_errors_are_one_line(tmp_path: Path) -> None:
     notmail = tmp_path / "x.txt"
     notmail.write_text("hello\n")
     proc = rekindle("sync", "mail", str(notmail), db=db, check=False)
-    assert proc.returncode == 1 and "no mail found" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 1 and "no mail found" in proc.stderr and "Traceback" not in proc.stderr
+    )
     proc = rekindle("sync", "mail", str(tmp_path / "missing.mbox"), db=db, check=False)
     assert proc.returncode == 1 and "no such file" in proc.stderr

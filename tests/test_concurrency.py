@@ -44,23 +44,37 @@ def _write_mbox(path: Path, count: int) -> None:
 def _write_vcf(path: Path, cards: int, prefix: str) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for n in range(cards):
-            fh.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{prefix}-{n}\r\nFN:{prefix} {n} Person\r\n"
-                     f"EMAIL:{prefix}{n}@example{n % 89}.com\r\nORG:Company {n % 300}\r\nEND:VCARD\r\n")
+            fh.write(
+                f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{prefix}-{n}\r\nFN:{prefix} {n} Person\r\n"
+                f"EMAIL:{prefix}{n}@example{n % 89}.com\r\nORG:Company {n % 300}\r\nEND:VCARD\r\n"
+            )
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rekindle", "--db", db, *args], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", db, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 def _counts(db: str) -> dict[str, int]:
     store = open_store(db)
     try:
         with store.read() as conn:
+
             def n(table: object) -> int:
                 return int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)  # type: ignore[arg-type]
-            return {"messages": n(message), "interactions": n(interaction), "people": n(person),
-                    "notes": n(note), "tags": n(tag)}
+
+            return {
+                "messages": n(message),
+                "interactions": n(interaction),
+                "people": n(person),
+                "notes": n(note),
+                "tags": n(tag),
+            }
     finally:
         store.close()
 
@@ -69,7 +83,9 @@ def _people(db: str) -> list[int]:
     store = open_store(db)
     try:
         with store.read() as conn:
-            return [int(i) for i in conn.scalars(select(person.c.id).where(person.c.is_me.is_(False)))]
+            return [
+                int(i) for i in conn.scalars(select(person.c.id).where(person.c.is_me.is_(False)))
+            ]
     finally:
         store.close()
 
@@ -81,8 +97,11 @@ def _free_port() -> int:
 
 
 def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "rekindle", "--db", db, "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rekindle", "--db", db, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -108,7 +127,7 @@ def test_web_writes_during_a_sync_and_an_import(db_url: str, tmp_path: Path) -> 
     _write_mbox(box, MESSAGES)
     _write_vcf(cards, CARDS, "card")
     _prepare(db_url, tmp_path)
-    ids = _people(db_url)[:WRITERS * 2]
+    ids = _people(db_url)[: WRITERS * 2]
     port = _free_port()
     server = _serve(db_url, port)
     statuses: list[int] = []
@@ -124,7 +143,9 @@ def test_web_writes_during_a_sync_and_an_import(db_url: str, tmp_path: Path) -> 
                 pid = ids[(k + i) % len(ids)]
                 try:
                     if i % 2:
-                        r = client.post(f"/people/{pid}/tags", data={"name": f"w{k}-{i}", "action": "add"})
+                        r = client.post(
+                            f"/people/{pid}/tags", data={"name": f"w{k}-{i}", "action": "add"}
+                        )
                     else:
                         r = client.post(f"/people/{pid}/note", data={"body": f"note {k}-{i}"})
                 except httpx.HTTPError as exc:
@@ -139,8 +160,12 @@ def test_web_writes_during_a_sync_and_an_import(db_url: str, tmp_path: Path) -> 
         threads = [threading.Thread(target=writer, args=(k,)) for k in range(WRITERS)]
         for t in threads:
             t.start()
-        sync = subprocess.Popen([sys.executable, "-m", "rekindle", "--db", db_url, "sync", "mail", str(box)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sync = subprocess.Popen(
+            [sys.executable, "-m", "rekindle", "--db", db_url, "sync", "mail", str(box)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         imported = _cli(db_url, "import", str(cards))
         out, err = sync.communicate(timeout=600)
         for t in threads:

@@ -53,6 +53,8 @@ def test_every_corpus_contact_file_imports_and_reimports_unchanged(store: Store)
         again = import_path(store, path)  # importing the same file again changes nothing
         assert (again.new, again.merged, again.updated) == (0, 0, 0), path
         assert snapshot(store) == before, path
-    print(f"\ncorpus: {len(files)} files, {len(imported)} imported, {len(rejected)} rejected, "
-          f"{contacts} contacts, {errors} per-record errors")
+    print(
+        f"\ncorpus: {len(files)} files, {len(imported)} imported, {len(rejected)} rejected, "
+        f"{contacts} contacts, {errors} per-record errors"
+    )
     assert len(imported) >= 0.9 * len(files)

@@ -31,8 +31,14 @@ from rekindle.store import database, open_store
 def test_a_url_rekindle_cannot_open_is_refused_clearly(db: str, says: str, tmp_path: Path) -> None:
     with pytest.raises(UserError, match=re.escape(says)):
         resolve_location(db)
-    done = subprocess.run([sys.executable, "-m", "rekindle", "--db", db, "people"], capture_output=True,
-                          text=True, timeout=60, cwd=tmp_path, env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", db, "people"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert done.returncode != 0
     assert says in done.stdout + done.stderr
     assert "internal error" not in done.stdout + done.stderr and "Traceback" not in done.stderr
@@ -45,7 +51,9 @@ def test_plain_paths_and_urls_still_open(tmp_path: Path) -> None:
     assert resolve_location(f"sqlite:///{tmp_path}/b.db").is_sqlite
 
 
-def test_an_unresponsive_server_fails_after_the_connect_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unresponsive_server_fails_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pytest.importorskip("psycopg")
     silent = socket.socket()  # accepts connections (the kernel's backlog) and never answers
     silent.bind(("127.0.0.1", 0))
@@ -67,10 +75,26 @@ def test_doctor_exits_non_zero_when_the_database_cannot_be_opened(tmp_path: Path
     port = closed.getsockname()[1]
     closed.close()
     for extra in ([], ["--json"]):
-        done = subprocess.run([sys.executable, "-m", "rekindle", "--db", f"postgresql://u@127.0.0.1:{port}/d",
-                               "doctor", *extra], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rekindle",
+                "--db",
+                f"postgresql://u@127.0.0.1:{port}/d",
+                "doctor",
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 1
         assert "cannot open the database" in done.stdout
-    ok = subprocess.run([sys.executable, "-m", "rekindle", "--db", str(tmp_path / "ok.db"), "doctor"],
-                        capture_output=True, text=True, timeout=60)
+    ok = subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(tmp_path / "ok.db"), "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ok.returncode == 0, ok.stdout

@@ -17,15 +17,23 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def test_neutralise_formulas() -> None:
-    for cell in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", " =1", "\t=1"):
+    for cell in ('=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", " =1", "\t=1"):
         assert neutralise(cell).startswith("'")
     assert neutralise("Alice") == "Alice"
     assert neutralise("") == ""
 
 
 def test_csv_export_is_safe(store: Store) -> None:
-    import_items(store, [contact(1, "=cmd|'/c calc'!A1", "evil@example.com", org="+Acme"),
-                         contact(2, "Bob", "bob@example.com", org="Globex")], "t", "test", now=NOW)
+    import_items(
+        store,
+        [
+            contact(1, "=cmd|'/c calc'!A1", "evil@example.com", org="+Acme"),
+            contact(2, "Bob", "bob@example.com", org="Globex"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     out = io.StringIO()
     assert export(store, "csv", out) == 2
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -36,8 +44,16 @@ def test_csv_export_is_safe(store: Store) -> None:
 
 
 def test_json_export_holds_records_with_locators(store: Store) -> None:
-    import_items(store, [contact(1, "Alice", "alice@example.com", org="Acme"),
-                         contact(2, "Alice", "alice@example.com", source="other")], "t", "test", now=NOW)
+    import_items(
+        store,
+        [
+            contact(1, "Alice", "alice@example.com", org="Acme"),
+            contact(2, "Alice", "alice@example.com", source="other"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     out = io.StringIO()
     export(store, "json", out)
     data = json.loads(out.getvalue())

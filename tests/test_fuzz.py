@@ -22,11 +22,17 @@ from hypothesis import strategies as st
 from tests.fuzz_inputs import FIXTURES, READERS, TOKENS, consume, head_of, mutate, seeds
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True, database=None,
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "long", max_examples=2000, deadline=None,
+    "long",
+    max_examples=2000,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("REKINDLE_FUZZ", "ci"))
@@ -107,29 +113,77 @@ def _ratio(fmt: str, build: Callable[[int], bytes], n: int) -> float:
 
 VCARD = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann %d Lee\r\nN:Lee;Ann;;;\r\nEMAIL:ann%d@example.com\r\nORG:Acme\r\nEND:VCARD\r\n"
 CSV_HEAD = b"First Name,Last Name,E-mail Address,Company\r\n"
-MESSAGE = (b"From x Mon Jan 01 10:00:00 2024\nFrom: Ann <ann%d@example.com>\nTo: me@example.org\n"
-           b"Date: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <m%d@example.com>\nSubject: hi\n\nbody\n\n")
-EVENT = (b"BEGIN:VEVENT\r\nUID:e%d\r\nDTSTART:20240101T100000Z\r\nDTEND:20240101T110000Z\r\n"
-         b"SUMMARY:Lunch\r\nATTENDEE:mailto:ann%d@example.com\r\nORGANIZER:mailto:me@example.org\r\nEND:VEVENT\r\n")
+MESSAGE = (
+    b"From x Mon Jan 01 10:00:00 2024\nFrom: Ann <ann%d@example.com>\nTo: me@example.org\n"
+    b"Date: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <m%d@example.com>\nSubject: hi\n\nbody\n\n"
+)
+EVENT = (
+    b"BEGIN:VEVENT\r\nUID:e%d\r\nDTSTART:20240101T100000Z\r\nDTEND:20240101T110000Z\r\n"
+    b"SUMMARY:Lunch\r\nATTENDEE:mailto:ann%d@example.com\r\nORGANIZER:mailto:me@example.org\r\nEND:VEVENT\r\n"
+)
 
 GROWING: dict[str, tuple[str, Callable[[int], bytes], int]] = {
     "vcard: many cards": ("vcard", lambda n: b"".join(VCARD % (i, i) for i in range(n)), 2000),
-    "vcard: one long NOTE": ("vcard", lambda n: b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nNOTE:"
-                             + b"word " * n + b"\r\nEND:VCARD\r\n", 100_000),
-    "vcard: one long folded line": ("vcard", lambda n: b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nNOTE:x"
-                                    + b"\r\n y" * n + b"\r\nEND:VCARD\r\n", 50_000),
-    "csv: many rows": ("csv", lambda n: CSV_HEAD + b"".join(b"Ann,Lee%d,ann%d@example.com,Acme\r\n" % (i, i)
-                                                            for i in range(n)), 4000),
-    "csv: one long cell": ("csv", lambda n: CSV_HEAD + b'Ann,"' + b"x " * n + b'",ann@example.com,Acme\r\n', 200_000),
-    "google_csv: many rows": ("google_csv", lambda n: b"Name,Given Name,Family Name,E-mail 1 - Value\r\n"
-                              + b"".join(b"Ann Lee,Ann,Lee%d,ann%d@example.com\r\n" % (i, i) for i in range(n)), 4000),
+    "vcard: one long NOTE": (
+        "vcard",
+        lambda n: (
+            b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nNOTE:" + b"word " * n + b"\r\nEND:VCARD\r\n"
+        ),
+        100_000,
+    ),
+    "vcard: one long folded line": (
+        "vcard",
+        lambda n: (
+            b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nNOTE:x" + b"\r\n y" * n + b"\r\nEND:VCARD\r\n"
+        ),
+        50_000,
+    ),
+    "csv: many rows": (
+        "csv",
+        lambda n: (
+            CSV_HEAD + b"".join(b"Ann,Lee%d,ann%d@example.com,Acme\r\n" % (i, i) for i in range(n))
+        ),
+        4000,
+    ),
+    "csv: one long cell": (
+        "csv",
+        lambda n: CSV_HEAD + b'Ann,"' + b"x " * n + b'",ann@example.com,Acme\r\n',
+        200_000,
+    ),
+    "google_csv: many rows": (
+        "google_csv",
+        lambda n: (
+            b"Name,Given Name,Family Name,E-mail 1 - Value\r\n"
+            + b"".join(b"Ann Lee,Ann,Lee%d,ann%d@example.com\r\n" % (i, i) for i in range(n))
+        ),
+        4000,
+    ),
     "mbox: many messages": ("mbox", lambda n: b"".join(MESSAGE % (i, i) for i in range(n)), 2000),
-    "mbox: one long header": ("mbox", lambda n: b"From x Mon Jan 01 10:00:00 2024\nFrom: ann@example.com\nTo: "
-                              + b", ".join(b"p%d@example.com" % i for i in range(n)) + b"\nSubject: x\n\nbody\n", 4000),
-    "eml: long subject": ("eml", lambda n: b"From: ann@example.com\nTo: me@example.org\nSubject: "
-                          + b"word " * n + b"\n\nbody\n", 400_000),
-    "ics: many events": ("ics", lambda n: b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
-                         + b"".join(EVENT % (i, i) for i in range(n)) + b"END:VCALENDAR\r\n", 600),
+    "mbox: one long header": (
+        "mbox",
+        lambda n: (
+            b"From x Mon Jan 01 10:00:00 2024\nFrom: ann@example.com\nTo: "
+            + b", ".join(b"p%d@example.com" % i for i in range(n))
+            + b"\nSubject: x\n\nbody\n"
+        ),
+        4000,
+    ),
+    "eml: long subject": (
+        "eml",
+        lambda n: (
+            b"From: ann@example.com\nTo: me@example.org\nSubject: " + b"word " * n + b"\n\nbody\n"
+        ),
+        400_000,
+    ),
+    "ics: many events": (
+        "ics",
+        lambda n: (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + b"".join(EVENT % (i, i) for i in range(n))
+            + b"END:VCALENDAR\r\n"
+        ),
+        600,
+    ),
 }
 
 
@@ -148,5 +202,8 @@ def test_a_run_of_at_signs_in_a_header_is_linear() -> None:
 def test_report_inputs_tried(capsys: pytest.CaptureFixture[str]) -> None:
     """Last in the file: how many inputs each reader was given by the tests above."""
     with capsys.disabled():
-        print("\nfuzz inputs tried: " + ", ".join(f"{f} {n}" for f, n in TRIED.items())
-              + f"; {sum(TRIED.values())} in all")
+        print(
+            "\nfuzz inputs tried: "
+            + ", ".join(f"{f} {n}" for f, n in TRIED.items())
+            + f"; {sum(TRIED.values())} in all"
+        )

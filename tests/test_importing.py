@@ -17,16 +17,32 @@ from rekindle.store.schema import identity, metadata, person, source_record
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def contact(n: int, name: str, email: str | None = None, *, source: str = "test", uid: str | None = None,
-            org: str | None = None, title: str | None = None, phone: str | None = None) -> ContactRecord:
+def contact(
+    n: int,
+    name: str,
+    email: str | None = None,
+    *,
+    source: str = "test",
+    uid: str | None = None,
+    org: str | None = None,
+    title: str | None = None,
+    phone: str | None = None,
+) -> ContactRecord:
     idents = []
     if email:
         idents.append(RawIdentity("email", email))
     if phone:
         idents.append(RawIdentity("phone", phone))
     affs = [AffiliationRecord(org, title)] if org else []
-    return ContactRecord(source=source, locator=f"test.vcf:{n}", payload=f"card {n}", source_id=uid,
-                         full_name=name, identities=idents, affiliations=affs)
+    return ContactRecord(
+        source=source,
+        locator=f"test.vcf:{n}",
+        payload=f"card {n}",
+        source_id=uid,
+        full_name=name,
+        identities=idents,
+        affiliations=affs,
+    )
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
@@ -40,16 +56,34 @@ def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
 
 def people_count(store: Store) -> int:
     with store.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(person).where(
-            person.c.merged_into.is_(None), person.c.is_me.is_(False))).scalar() or 0)
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(person)
+                .where(person.c.merged_into.is_(None), person.c.is_me.is_(False))
+            ).scalar()
+            or 0
+        )
 
 
 def test_exact_email_merges_across_sources_and_explains_why(store: Store) -> None:
-    report = import_items(store, [
-        contact(1, "Alice Smith", "Alice.Smith@Example.com", source="vcard", org="Acme"),
-        contact(2, "Alice Smith", "alice.smith@example.com", source="google_csv", phone="+44 20 7946 0018"),
-        contact(3, "Bob Jones", "bob@example.org"),
-    ], "t", "test", now=NOW)
+    report = import_items(
+        store,
+        [
+            contact(1, "Alice Smith", "Alice.Smith@Example.com", source="vcard", org="Acme"),
+            contact(
+                2,
+                "Alice Smith",
+                "alice.smith@example.com",
+                source="google_csv",
+                phone="+44 20 7946 0018",
+            ),
+            contact(3, "Bob Jones", "bob@example.org"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     assert (report.new, report.merged, report.contacts) == (2, 1, 3)
     assert people_count(store) == 2
     view = people_svc.show(store, "alice.smith@example.com")
@@ -62,7 +96,10 @@ def test_exact_email_merges_across_sources_and_explains_why(store: Store) -> Non
 
 
 def test_reimport_changes_nothing(store: Store) -> None:
-    items = [contact(1, "Alice Smith", "alice@example.com", uid="u1"), contact(2, "Bob Jones", "bob@example.org")]
+    items = [
+        contact(1, "Alice Smith", "alice@example.com", uid="u1"),
+        contact(2, "Bob Jones", "bob@example.org"),
+    ]
     import_items(store, items, "t", "test", now=NOW)
     before = snapshot(store)
     again = import_items(store, items, "t", "test", now=NOW)
@@ -71,11 +108,21 @@ def test_reimport_changes_nothing(store: Store) -> None:
 
 
 def test_changed_record_updates_in_place_and_user_edits_win(store: Store) -> None:
-    import_items(store, [contact(1, "Alice Smith", "alice@example.com", uid="u1", org="Acme", title="Engineer")],
-                 "t", "test", now=NOW)
+    import_items(
+        store,
+        [contact(1, "Alice Smith", "alice@example.com", uid="u1", org="Acme", title="Engineer")],
+        "t",
+        "test",
+        now=NOW,
+    )
     people_svc.edit(store, "alice@example.com", {"name": "Ally Smith"}, [], [])
-    report = import_items(store, [contact(1, "Alice Smith-Jones", "alice@example.com", uid="u1", org="Globex",
-                                          title="CTO")], "t", "test", now=NOW)
+    report = import_items(
+        store,
+        [contact(1, "Alice Smith-Jones", "alice@example.com", uid="u1", org="Globex", title="CTO")],
+        "t",
+        "test",
+        now=NOW,
+    )
     assert report.updated == 1 and report.new == 0
     view = people_svc.show(store, "alice@example.com")
     assert view.name == "Ally Smith"  # the user's edit survives the re-import
@@ -95,16 +142,25 @@ def test_changed_record_updates_in_place_and_user_edits_win(store: Store) -> Non
         ("someday", "is not a date"),
     ],
 )
-def test_an_edited_birthday_is_a_real_day_in_the_past(store: Store, given: str, problem: str) -> None:
+def test_an_edited_birthday_is_a_real_day_in_the_past(
+    store: Store, given: str, problem: str
+) -> None:
     import_items(store, [contact(1, "Alice Smith", "alice@example.com")], "t", "test", now=NOW)
     with pytest.raises(UserError, match=problem):
         people_svc.edit(store, "alice@example.com", {"birthday": given}, [], [], now=NOW)
     assert people_svc.show(store, "alice@example.com").birthday is None
     for fine in ("2024-02-29", "--02-29", "1990-07-14", "2026-11-01"):
-        assert people_svc.edit(store, "alice@example.com", {"birthday": fine}, [], [], now=NOW).birthday == fine
+        assert (
+            people_svc.edit(
+                store, "alice@example.com", {"birthday": fine}, [], [], now=NOW
+            ).birthday
+            == fine
+        )
 
 
-def test_a_person_shows_each_address_and_stint_once_however_many_records_hold_it(store: Store) -> None:
+def test_a_person_shows_each_address_and_stint_once_however_many_records_hold_it(
+    store: Store,
+) -> None:
     """Two sources agree on the address and phone and on the first job; the later one knows the
     second job ended: the person shows each once, the job as ended."""
     from datetime import date
@@ -141,10 +197,20 @@ def test_a_person_shows_each_address_and_stint_once_however_many_records_hold_it
 def test_the_people_list_shows_your_edited_organisation_and_title(store: Store) -> None:
     from rekindle.services import people_filters
 
-    import_items(store, [contact(1, "Alice Smith", "alice@example.com", org="Atlas Freight",
-                                 title="Clinical Lead")], "t", "test", now=NOW)
-    people_svc.edit(store, "alice@example.com", {"organisation": "Acme Corp", "title": "Boss"}, [], [],
-                    now=NOW)
+    import_items(
+        store,
+        [
+            contact(
+                1, "Alice Smith", "alice@example.com", org="Atlas Freight", title="Clinical Lead"
+            )
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
+    people_svc.edit(
+        store, "alice@example.com", {"organisation": "Acme Corp", "title": "Boss"}, [], [], now=NOW
+    )
     [row] = people_filters.find_people(store, people_filters.PeopleFilters(), NOW)
     assert (row["organisation"], row["title"]) == ("Acme Corp", "Boss")
     people_svc.edit(store, "alice@example.com", {"title": None}, [], [], now=NOW)
@@ -153,8 +219,11 @@ def test_the_people_list_shows_your_edited_organisation_and_title(store: Store) 
 
 
 def test_bad_records_are_reported_and_good_ones_imported(store: Store) -> None:
-    items = [contact(1, "Alice", "alice@example.com"), RecordError("test", "test.vcf:9", "no END:VCARD"),
-             contact(2, "Bob", "bob@example.com")]
+    items = [
+        contact(1, "Alice", "alice@example.com"),
+        RecordError("test", "test.vcf:9", "no END:VCARD"),
+        contact(2, "Bob", "bob@example.com"),
+    ]
     report = import_items(store, items, "t", "test", now=NOW)
     assert report.skipped == 1 and report.new == 2
     assert "test.vcf:9" in str(report.errors[0])
@@ -172,17 +241,30 @@ def test_strict_stops_and_stores_nothing(store: Store) -> None:
 def test_name_lookup_is_ambiguous_for_two_people(store: Store) -> None:
     from rekindle.errors import AmbiguousError
 
-    import_items(store, [contact(1, "John Smith", "john1@a.com"), contact(2, "John Smith", "john2@b.com")],
-                 "t", "test", now=NOW)
+    import_items(
+        store,
+        [contact(1, "John Smith", "john1@a.com"), contact(2, "John Smith", "john2@b.com")],
+        "t",
+        "test",
+        now=NOW,
+    )
     with pytest.raises(AmbiguousError) as err:
         people_svc.show(store, "John Smith")
     assert len(err.value.candidates) == 2
 
 
 def test_identities_are_stored_normalised(store: Store) -> None:
-    import_items(store, [contact(1, "Al", " ALICE@Example.COM ", phone="+1 (415) 555-0100")], "t", "test", now=NOW)
+    import_items(
+        store,
+        [contact(1, "Al", " ALICE@Example.COM ", phone="+1 (415) 555-0100")],
+        "t",
+        "test",
+        now=NOW,
+    )
     with store.read() as conn:
-        values = {(r.kind, r.value) for r in conn.execute(select(identity.c.kind, identity.c.value))}
+        values = {
+            (r.kind, r.value) for r in conn.execute(select(identity.c.kind, identity.c.value))
+        }
         records = conn.execute(select(func.count()).select_from(source_record)).scalar()
     assert ("email", "alice@example.com") in values
     assert ("phone", "+14155550100") in values
@@ -198,4 +280,6 @@ def test_tags_and_notes(store: Store) -> None:
     assert view.tags == ["fintech"]
     assert [n["text"] for n in view.notes] == ["Met at PyCon 2019"]
     assert [r["name"] for r in people_svc.list_people(store, tag_name="fintech")] == ["Alice"]
-    assert [r["name"] for r in people_svc.list_people(store, "pycon")] == []  # notes are not searched here
+    assert [
+        r["name"] for r in people_svc.list_people(store, "pycon")
+    ] == []  # notes are not searched here

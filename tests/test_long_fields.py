@@ -44,7 +44,12 @@ def test_the_fifth_of_eleven_cards_too_long_is_refused_alone(
     line = str(report.errors[0])
     assert "card 5" in line and f"the {what} is" in line and "skipped" in line
     with store.read() as conn:
-        assert conn.execute(select(func.count()).select_from(person).where(person.c.is_me.is_(False))).scalar() == 10
+        assert (
+            conn.execute(
+                select(func.count()).select_from(person).where(person.c.is_me.is_(False))
+            ).scalar()
+            == 10
+        )
 
 
 def test_long_free_text_is_kept_whole(store: Store, tmp_path: Path) -> None:

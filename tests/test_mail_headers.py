@@ -383,7 +383,10 @@ def _list_costs(sizes: tuple[int, ...]) -> list[float]:
     for each, the best of seven rounds taken in turns (a busy moment hits both sizes alike),
     with the garbage collector paused (a full collection would land on one of them)."""
     blocks = [
-        [f"From: a@b.c\nTo: {unit * (size // len(unit))}{tail}\n".encode() for unit, tail in _HOSTILE_LISTS]
+        [
+            f"From: a@b.c\nTo: {unit * (size // len(unit))}{tail}\n".encode()
+            for unit, tail in _HOSTILE_LISTS
+        ]
         for size in sizes
     ]
     best = [float("inf")] * len(sizes)

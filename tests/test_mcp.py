@@ -71,7 +71,9 @@ def test_read_only_tools_answer_with_the_cli_json(demo_db: str) -> None:
     assert missing.is_error and "nobody matches" in missing.content[0].text
     assert "Traceback" not in missing.content[0].text
     assert len(missing.content[0].text.splitlines()) == 1
-    assert got["bad_intent"].is_error and "unknown intent 'spam'" in got["bad_intent"].content[0].text
+    assert (
+        got["bad_intent"].is_error and "unknown intent 'spam'" in got["bad_intent"].content[0].text
+    )
     assert got["refused"].is_error and "mark_done" in got["refused"].content[0].text
 
 

@@ -17,8 +17,16 @@ NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def test_manual_merge_then_unmerge_restores_everything(store: Store) -> None:
-    import_items(store, [contact(1, "Robert Smith", "rob@acme.com", org="Acme"),
-                         contact(2, "Bob Smith", "bob.smith@gmail.com")], "t", "test", now=NOW)
+    import_items(
+        store,
+        [
+            contact(1, "Robert Smith", "rob@acme.com", org="Acme"),
+            contact(2, "Bob Smith", "bob.smith@gmail.com"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     people_svc.tag(store, ["bob.smith@gmail.com"], ["climbing"], [])
     people_svc.add_note(store, "bob.smith@gmail.com", "coffee in May")
     before = snapshot(store)
@@ -41,9 +49,16 @@ def test_manual_merge_then_unmerge_restores_everything(store: Store) -> None:
 
 
 def test_split_one_record_off(store: Store) -> None:
-    import_items(store, [contact(1, "Alice Smith", "alice@example.com", source="a"),
-                         contact(2, "Alice Smith", "alice@example.com", source="b", phone="+442079460018")],
-                 "t", "test", now=NOW)
+    import_items(
+        store,
+        [
+            contact(1, "Alice Smith", "alice@example.com", source="a"),
+            contact(2, "Alice Smith", "alice@example.com", source="b", phone="+442079460018"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     view = people_svc.show(store, "alice@example.com")
     assert len(view.records) == 2
     second = [r for r in view.records if r["source"] == "b"][0]["id"]
@@ -57,17 +72,25 @@ def test_split_one_record_off(store: Store) -> None:
 
 
 def test_suggestion_review_accept_and_reject(store: Store) -> None:
-    report = import_items(store, [
-        contact(1, "Katherine Johnson", "kjohnson@nasa.gov", org="NASA"),
-        contact(2, "Kate Johnson", "katej@gmail.com", org="NASA"),
-        contact(3, "Maria Garcia", "maria@acme.com", org="Acme"),
-        contact(4, "Mariah Garcia", "mg1985@yahoo.com", org="Acme"),
-    ], "t", "test", now=NOW)
+    report = import_items(
+        store,
+        [
+            contact(1, "Katherine Johnson", "kjohnson@nasa.gov", org="NASA"),
+            contact(2, "Kate Johnson", "katej@gmail.com", org="NASA"),
+            contact(3, "Maria Garcia", "maria@acme.com", org="Acme"),
+            contact(4, "Mariah Garcia", "mg1985@yahoo.com", org="Acme"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     assert report.suggestions >= 2
     pending = merging.review(store)
     names = [{s.a["name"], s.b["name"]} for s in pending]
     assert {"Katherine Johnson", "Kate Johnson"} in names
-    kate = next(s for s in pending if {s.a["name"], s.b["name"]} == {"Katherine Johnson", "Kate Johnson"})
+    kate = next(
+        s for s in pending if {s.a["name"], s.b["name"]} == {"Katherine Johnson", "Kate Johnson"}
+    )
     assert kate.reasons
     merging.accept(store, kate.id)
     maria = next(s for s in merging.review(store) if "Garcia" in s.a["name"])
@@ -75,17 +98,28 @@ def test_suggestion_review_accept_and_reject(store: Store) -> None:
     assert merging.review(store) == []
     assert people_count(store) == 3
     # a re-import does not suggest the rejected pair again
-    again = import_items(store, [contact(5, "Maria Garcia", "maria@acme.com", org="Acme", phone="+12125550123")],
-                         "t", "test", now=NOW)
+    again = import_items(
+        store,
+        [contact(5, "Maria Garcia", "maria@acme.com", org="Acme", phone="+12125550123")],
+        "t",
+        "test",
+        now=NOW,
+    )
     assert again.suggestions == 0
 
 
 def test_a_suggestion_is_decided_once_and_an_unmerged_pair_stays_apart(store: Store) -> None:
     """Accepting again, or after an unmerge kept the pair apart, changes nothing and says why."""
-    import_items(store, [
-        contact(1, "Katherine Johnson", "kjohnson@nasa.gov", org="NASA"),
-        contact(2, "Kate Johnson", "katej@gmail.com", org="NASA"),
-    ], "t", "test", now=NOW)
+    import_items(
+        store,
+        [
+            contact(1, "Katherine Johnson", "kjohnson@nasa.gov", org="NASA"),
+            contact(2, "Kate Johnson", "katej@gmail.com", org="NASA"),
+        ],
+        "t",
+        "test",
+        now=NOW,
+    )
     [kate] = merging.review(store)
     merging.accept(store, kate.id)
     with pytest.raises(UserError, match="was accepted already"):

@@ -190,3 +190,45 @@ def test_the_cli_says_when_it_upgrades_an_older_database(tmp_path: Path) -> None
     assert f"Upgrading the database from schema 0007 to {head_revision()}" in first.stderr
     assert "Upgrading" not in people(older).stderr  # once
     assert "Upgrading" not in people(tmp_path / "new.db").stderr  # a new one is just created
+
+
+def test_upgrading_marks_linkedin_messages_as_linkedin(db_url: str) -> None:
+    """Migration 0011: interactions of LinkedIn messages stored as email become LinkedIn's."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from rekindle.config import resolve_location
+    from rekindle.store.database import _alembic_config, make_engine, migrate
+
+    engine = make_engine(resolve_location(db_url))
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn), "0010")
+        conn.commit()
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO owner (username, display_name, created_at) "
+                "VALUES ('local', 'local', '2025-01-01 00:00:00')"
+            )
+        )
+        for key, source in (("li-1", "linkedin-messages"), ("mb-1", "mbox")):
+            conn.execute(
+                text(
+                    "INSERT INTO message (owner_id, key, fingerprint, bounce, in_sent, "
+                    "recipients, source, locator) VALUES (1, :k, 'f', false, false, 1, :s, 'x')"
+                ),
+                {"k": key, "s": source},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO interaction (owner_id, source, natural_key, occurred_at, "
+                    "channel, direction, group_size) "
+                    "VALUES (1, 'mail', :k, '2025-01-01 00:00:00', 'email', 'in', 1)"
+                ),
+                {"k": key},
+            )
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT natural_key, channel FROM interaction")).all())
+    engine.dispose()
+    assert rows == {"li-1": "linkedin", "mb-1": "email"}

@@ -180,6 +180,21 @@ def test_medium_honours_preference_then_closeness() -> None:
     assert choose_medium(f, "close", Reach(email=True, preferred="sms")).medium == "email"
 
 
+def test_video_for_formerly_close_ties_far_away() -> None:
+    f = tie_features(talk(100, 90), NOW)
+    far = Reach(email=True, phone=True, far_away=True)
+    choice = choose_medium(f, "close", far)
+    assert choice.medium == "video" and "far away" in choice.why
+    assert choose_medium(f, "regular", far).medium == "email"  # not for a looser tie
+    assert choose_medium(f, "close", Reach(phone=True)).medium == "call"  # near: a call
+    assert choose_medium(f, "close", Reach(linkedin=True, far_away=True)).medium == "linkedin"
+    linkedin_last = Reach(email=True, linkedin=True, last_two_way_channel="linkedin")
+    assert choose_medium(f, "regular", linkedin_last).medium == "linkedin"
+    assert choose_medium(f, "close", Reach(email=True, preferred="video")).why == (
+        "they prefer video"
+    )
+
+
 def test_goal_match_uses_stems_and_rarity() -> None:
     index = GoalIndex(
         {

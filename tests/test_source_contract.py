@@ -23,6 +23,7 @@ GOOD = {
     "csv": FIXTURES / "csv" / "generic-simple.csv",
 }
 
+
 #: malformed inputs: cut in the middle, a stray quote, control bytes, random garbage
 def malformed_variants(good: Path, tmp_path: Path) -> list[Path]:
     data = good.read_bytes()

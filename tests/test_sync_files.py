@@ -14,10 +14,11 @@ from rekindle.errors import ImportFileError
 from rekindle.services import history, sync_files, timeline
 from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
+from rekindle.services.importing import import_path
 from rekindle.services.sync_calendar import sync_calendar_path
 from rekindle.services.sync_files import SPLIT_FROM, sync_mail_path
 from rekindle.store import Store
-from rekindle.store.schema import interaction_person
+from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import tie_stats
 from tests.conftest import CORPORA, FIXTURES
 from tests.test_importing import people_count
@@ -86,10 +87,36 @@ def test_linkedin_messages_with_my_profile(store: Store) -> None:
     assert jane.name == "Jane Doe" and jane.interactions == 2
 
 
-def test_me_suggest_from_linkedin_and_sent_folders(store: Store) -> None:
-    sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
-    found = timeline.suggest_me(store)
-    assert found[0]["address"] == "https://www.linkedin.com/in/me-myself"
+def test_linkedin_without_evidence_of_my_profile_says_how_to_add_it(store: Store) -> None:
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "messages-13col-quoted.csv", now=NOW)
+    (notice,) = [n for n in report.notices if "me add-address" in n.message]
+    assert notice.message.startswith("1 message counts as neither from nor to you")
+    me_svc.add_address(store, "https://www.linkedin.com/in/me-myself")
+    assert not [n for n in history.rebuild(store).notices if "me add-address" in n.message]
+
+
+def test_linkedin_export_finds_my_profile_and_records_linkedin(store: Store) -> None:
+    """Profile.csv names the owner; the URL written with that name on the messages is theirs."""
+    import_path(store, FIXTURES / "linkedin" / "linkedin-export")  # Jane is a connection
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
+    (notice,) = [n for n in report.notices if "your LinkedIn profile" in n.message]
+    assert "https://www.linkedin.com/in/me-myself" in notice.message
+    assert "Profile.csv" in notice.message
+    assert "neither from nor to you" not in report.counts.skipped
+    assert report.counts.interactions >= 1
+    with store.read() as conn:
+        query = select(interaction.c.channel).where(interaction.c.source == "mail")
+        channels = set(conn.execute(query).scalars())
+    assert channels == {"linkedin"}  # not email
+    again = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
+    assert not [n for n in again.notices if "LinkedIn profile" in n.message]
+
+
+def test_linkedin_messages_found_mine_on_every_message(store: Store) -> None:
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "messages-2025.csv", now=NOW)
+    assert any("on 100% of the" in n.message for n in report.notices)
+    jane = people_svc.show(store, "https://www.linkedin.com/in/janedoe-123")
+    assert jane.interactions == 2
 
 
 def test_calendar_meetings(store: Store) -> None:
@@ -192,7 +219,10 @@ def test_progress_tells_the_share_read_then_the_stages(store: Store, tmp_path: P
             )
     heard: list[tuple[int, float | None, str | None]] = []
     sync_mail_path(
-        store, box, progress=lambda n, share=None, stage=None: heard.append((n, share, stage)), now=NOW
+        store,
+        box,
+        progress=lambda n, share=None, stage=None: heard.append((n, share, stage)),
+        now=NOW,
     )
     reading = [h for h in heard if h[2] is None]
     assert [n for n, _, _ in reading] == [1000, 2000]
@@ -241,7 +271,9 @@ def test_maildir_progress_tells_the_share_of_the_new_files(store: Store, tmp_pat
     assert unchanged.note == "no new files since the last sync"
 
 
-def test_thousands_of_correspondents_sync_alike_on_both_databases(store: Store, tmp_path: Path) -> None:
+def test_thousands_of_correspondents_sync_alike_on_both_databases(
+    store: Store, tmp_path: Path
+) -> None:
     """5,000 two-way correspondents (more than one streamed pass of tie statistics takes on,
     which once left PostgreSQL running every later statement as a cursor): every exchange and
     every small group mail is an interaction, every correspondent a person with statistics."""
@@ -254,8 +286,13 @@ def test_thousands_of_correspondents_sync_alike_on_both_databases(store: Store, 
             who = f"friend{i}@example.com"
             heads = [("robin@example.org", who), (who, "robin@example.org")]
             if i % 10 == 0:  # a small group mail: three others on it
-                heads.append(("robin@example.org", f"{who}, friend{(i + 1) % friends}@example.com, "
-                                                   f"friend{(i + 2) % friends}@example.com"))
+                heads.append(
+                    (
+                        "robin@example.org",
+                        f"{who}, friend{(i + 1) % friends}@example.com, "
+                        f"friend{(i + 2) % friends}@example.com",
+                    )
+                )
             for sender, to in heads:
                 n += 1
                 fh.write(

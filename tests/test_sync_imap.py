@@ -22,7 +22,9 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 ME = "me@example.net"
 
 
-def mail(n: int, sender: str, to: str, subject: str, *, reply_to: str | None = None, extra: str = "") -> bytes:
+def mail(
+    n: int, sender: str, to: str, subject: str, *, reply_to: str | None = None, extra: str = ""
+) -> bytes:
     refs = f"In-Reply-To: {reply_to}\r\nReferences: {reply_to}\r\n" if reply_to else ""
     return (
         f"From: {sender}\r\nTo: {to}\r\nDate: Mon, {1 + n % 27:02d} Jan 2024 10:{n % 60:02d}:00 +0000\r\n"
@@ -33,12 +35,32 @@ def mail(n: int, sender: str, to: str, subject: str, *, reply_to: str | None = N
 @pytest.fixture
 def dovecot() -> Iterator[DovecotServer]:
     with running_dovecot() as server:
-        server.append("INBOX", [
-            mail(1, "Grace Hopper <grace@navy.mil>", ME, "COBOL?"),
-            mail(2, "News <news@shop.example>", ME, "Sale", extra="List-Unsubscribe: <mailto:u@shop.example>\r\n"),
-            mail(3, "Alan <alan@bletchley.uk>", ME, "hello"),
-        ])
-        server.append("Sent", [mail(10, f"Me <{ME}>", "grace@navy.mil", "Re: COBOL?", reply_to="<imap-1@example.org>")])
+        server.append(
+            "INBOX",
+            [
+                mail(1, "Grace Hopper <grace@navy.mil>", ME, "COBOL?"),
+                mail(
+                    2,
+                    "News <news@shop.example>",
+                    ME,
+                    "Sale",
+                    extra="List-Unsubscribe: <mailto:u@shop.example>\r\n",
+                ),
+                mail(3, "Alan <alan@bletchley.uk>", ME, "hello"),
+            ],
+        )
+        server.append(
+            "Sent",
+            [
+                mail(
+                    10,
+                    f"Me <{ME}>",
+                    "grace@navy.mil",
+                    "Re: COBOL?",
+                    reply_to="<imap-1@example.org>",
+                )
+            ],
+        )
         yield server
 
 
@@ -85,7 +107,9 @@ def test_progress_tells_the_share_of_the_new_mail(store: Store, dovecot: Dovecot
     assert [share for _, share in heard] == [999 / 2404, 1999 / 2404]
 
 
-def test_uidvalidity_change_refetches_without_duplicates(store: Store, dovecot: DovecotServer) -> None:
+def test_uidvalidity_change_refetches_without_duplicates(
+    store: Store, dovecot: DovecotServer
+) -> None:
     me_svc.add_address(store, ME)
     env = {"REKINDLE_IMAP_PASSWORD": dovecot.password}
     sync_imap(store, url(dovecot), env=env, now=NOW)
@@ -104,9 +128,19 @@ def test_cli_sync_imap(dovecot: DovecotServer, tmp_path: Path) -> None:
     env = {**os.environ, "REKINDLE_IMAP_PASSWORD": dovecot.password, "COLUMNS": "200"}
     run = [sys.executable, "-m", "rekindle", "--db", str(db)]
     subprocess.run([*run, "me", "add-address", ME], check=True, env=env, capture_output=True)
-    out = subprocess.run([*run, "sync", "mail", url(dovecot)], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [*run, "sync", "mail", url(dovecot)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert "4 messages read" in out.stdout and "1 new person" in out.stdout
-    bad = subprocess.run([*run, "sync", "mail", url(dovecot)], capture_output=True, text=True, timeout=120,
-                         env={**env, "REKINDLE_IMAP_PASSWORD": "nope"}, stdin=subprocess.DEVNULL)
-    assert bad.returncode == 1 and "IMAP login failed" in bad.stderr and "Traceback" not in bad.stderr
+    bad = subprocess.run(
+        [*run, "sync", "mail", url(dovecot)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "REKINDLE_IMAP_PASSWORD": "nope"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert (
+        bad.returncode == 1 and "IMAP login failed" in bad.stderr and "Traceback" not in bad.stderr
+    )

@@ -28,7 +28,8 @@ def _write_mbox(path: Path, count: int) -> None:
                 f"From x Mon Jan 01 10:00:00 2024\nFrom: {sender}\nTo: {to}\n"
                 f"Date: Mon, {1 + n % 28:02d} Jan 2024 {n % 24:02d}:{n % 60:02d}:00 +0000\n"
                 f"Message-ID: <kill-{n}@example.com>\nSubject: note {n}\n\n"
-                + "body line\n" * 40 + "\n"
+                + "body line\n" * 40
+                + "\n"
             )
 
 
@@ -36,27 +37,39 @@ def _counts(db: str) -> tuple[int, int]:
     store = open_store(db)
     try:
         with store.read() as conn:
-            return (int(conn.execute(select(func.count()).select_from(message)).scalar() or 0),
-                    int(conn.execute(select(func.count()).select_from(interaction)).scalar() or 0))
+            return (
+                int(conn.execute(select(func.count()).select_from(message)).scalar() or 0),
+                int(conn.execute(select(func.count()).select_from(interaction)).scalar() or 0),
+            )
     finally:
         store.close()
 
 
 def _run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rekindle", "--db", db, *args], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", db, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 def test_killed_sync_resumes_to_the_same_result(db_url: str, tmp_path: Path) -> None:
     box = tmp_path / "big.mbox"
     _write_mbox(box, 60_000)
     assert _run(db_url, "me", "add-address", ME).returncode == 0
-    proc = subprocess.Popen([sys.executable, "-m", "rekindle", "--db", db_url, "sync", "mail", str(box)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rekindle", "--db", db_url, "sync", "mail", str(box)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and _counts(db_url)[0] == 0 and proc.poll() is None:
         time.sleep(0.2)
-    assert proc.poll() is None, "the sync finished before it could be killed; make the archive bigger"
+    assert proc.poll() is None, (
+        "the sync finished before it could be killed; make the archive bigger"
+    )
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     stored, _ = _counts(db_url)

@@ -29,8 +29,12 @@ def alice(store: Store) -> Iterator[tuple[TestClient, str]]:
 
 
 def _save_smtp(client: TestClient, csrf: str, port: int) -> None:
-    saved = client.post("/settings/accounts/smtp", data={"host": "127.0.0.1", "port": str(port),
-                        "security": "starttls"}, headers={"X-CSRF-Token": csrf}, follow_redirects=False)
+    saved = client.post(
+        "/settings/accounts/smtp",
+        data={"host": "127.0.0.1", "port": str(port), "security": "starttls"},
+        headers={"X-CSRF-Token": csrf},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
 
 
@@ -42,7 +46,9 @@ def test_a_port_other_than_the_usual_is_not_tried(alice: tuple[TestClient, str])
     probe.settimeout(0.5)
     try:
         _save_smtp(client, csrf, probe.getsockname()[1])
-        answer = client.post("/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+        answer = client.post(
+            "/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf, "HX-Request": "true"}
+        )
         assert answer.status_code == 200
         assert "usual ports only (25, 465, 587, 2525)" in answer.text
         with pytest.raises(TimeoutError):
@@ -67,7 +73,9 @@ def test_tests_run_aside_time_out_and_are_rate_limited(
     answers: list[str] = []
 
     def run_test() -> None:
-        r = client.post("/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
+        r = client.post(
+            "/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf, "HX-Request": "true"}
+        )
         answers.append(r.text)
 
     try:
@@ -86,9 +94,13 @@ def test_tests_run_aside_time_out_and_are_rate_limited(
         silent.close()
     assert page.status_code == 200
     assert page_took < 2.5  # not behind the tests (the server has 2 threads for pages)
-    assert len(answers) == 4 and all("No answer" in a or "within" in a for a in answers), answers[0][:400]
+    assert len(answers) == 4 and all("No answer" in a or "within" in a for a in answers), answers[
+        0
+    ][:400]
     assert took < 20  # the short timeout, not 30 s each
     # six tests a minute per account: the seventh is refused
-    codes = [client.post("/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf}).status_code
-             for _ in range(3)]
+    codes = [
+        client.post("/settings/accounts/smtp/test", headers={"X-CSRF-Token": csrf}).status_code
+        for _ in range(3)
+    ]
     assert codes[:2] != [429, 429] and codes[-1] == 429

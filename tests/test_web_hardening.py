@@ -37,11 +37,15 @@ def alice(store: Store) -> Iterator[TestClient]:
 def test_wrong_current_passwords_are_throttled(alice: TestClient) -> None:
     csrf = csrf_of(alice.get("/account").text)
     form = {"current": "wrong", "new": "another good one", "again": "another good one"}
-    codes = [alice.post("/account/password", data=form, headers={"X-CSRF-Token": csrf}).status_code
-             for _ in range(6)]
+    codes = [
+        alice.post("/account/password", data=form, headers={"X-CSRF-Token": csrf}).status_code
+        for _ in range(6)
+    ]
     assert codes[:5] == [400] * 5
     assert codes[5] == 429
-    refused = alice.post("/account/password", data={**form, "current": PASSWORD}, headers={"X-CSRF-Token": csrf})
+    refused = alice.post(
+        "/account/password", data={**form, "current": PASSWORD}, headers={"X-CSRF-Token": csrf}
+    )
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
 
 
@@ -61,8 +65,22 @@ def _free_port() -> int:
 
 def _failed_logins(db: str, extra: list[str], tries: int) -> list[int]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "rekindle", "--db", db, "serve", "--team", "--port", str(port),
-                               *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rekindle",
+            "--db",
+            db,
+            "serve",
+            "--team",
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, headers={"Origin": base}, timeout=30) as client:
@@ -79,9 +97,11 @@ def _failed_logins(db: str, extra: list[str], tries: int) -> list[int]:
                 assert token
                 # a new account name each time (the per-account limit stays out of it), and a
                 # new claimed address: believed, the per-address limit would never apply
-                r = client.post("/login", data={"username": f"nobody{n}", "password": "x",
-                                                "login_token": token.group(1)},
-                                headers={"X-Forwarded-For": f"203.0.113.{n}"})
+                r = client.post(
+                    "/login",
+                    data={"username": f"nobody{n}", "password": "x", "login_token": token.group(1)},
+                    headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                )
                 codes.append(r.status_code)
             return codes
     finally:
@@ -112,8 +132,13 @@ def test_a_read_only_database_still_reads_and_says_why_it_cannot_write(
     # as a user without write permission on the file sees it (the tests may run as root,
     # whom the file's mode does not stop)
     real_access = os.access
-    monkeypatch.setattr(database.os, "access", lambda p, mode, **kw: False if Path(p) == db and mode == os.W_OK
-                        else real_access(p, mode, **kw))
+    monkeypatch.setattr(
+        database.os,
+        "access",
+        lambda p, mode, **kw: (
+            False if Path(p) == db and mode == os.W_OK else real_access(p, mode, **kw)
+        ),
+    )
     store = open_store(str(db))
     try:
         assert store.read_only
@@ -122,10 +147,19 @@ def test_a_read_only_database_still_reads_and_says_why_it_cannot_write(
             people_svc.add_note(store, "ann@example.com", "hello", now=NOW)
     finally:
         store.close()
-    shown = subprocess.run([sys.executable, "-c", "import os, sys; from pathlib import Path; "
-                            "real = os.access; os.access = lambda p, m, **k: False if Path(p).name == 'ro.db' "
-                            "and m == os.W_OK else real(p, m, **k); from rekindle.cli.main import run; "
-                            f"sys.argv = ['rekindle', '--db', {str(db)!r}, 'people']; run()"],
-                           capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys; from pathlib import Path; "
+            "real = os.access; os.access = lambda p, m, **k: False if Path(p).name == 'ro.db' "
+            "and m == os.W_OK else real(p, m, **k); from rekindle.cli.main import run; "
+            f"sys.argv = ['rekindle', '--db', {str(db)!r}, 'people']; run()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert shown.returncode == 0, shown.stderr
     assert "Ann Lee" in shown.stdout and "read-only for you" in shown.stderr

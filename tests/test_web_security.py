@@ -178,7 +178,10 @@ def test_numbers_beyond_the_database_are_a_clear_error(client: TestClient, mallo
         page = client.get(path)
         assert page.status_code == 400, path
         assert "out of range" in page.text and "internal" not in page.text
-    for path, form in ((f"/plan/{big}/snooze", {"until": "2w"}), (f"/people/{big}/note", {"body": "x"})):
+    for path, form in (
+        (f"/plan/{big}/snooze", {"until": "2w"}),
+        (f"/people/{big}/note", {"body": "x"}),
+    ):
         sent = client.post(path, data=form)
         assert sent.status_code == 400, path
     assert client.get(f"/people/{mallory}").status_code == 200

@@ -33,7 +33,9 @@ def _bomb(path: Path, megabytes: int) -> None:
                 fh.write(block)
 
 
-def test_a_zip_bomb_is_refused_by_its_member_and_the_rest_imported(store: Store, tmp_path: Path) -> None:
+def test_a_zip_bomb_is_refused_by_its_member_and_the_rest_imported(
+    store: Store, tmp_path: Path
+) -> None:
     bomb = tmp_path / "Basic_LinkedInDataExport_01-01-2026.zip"
     _bomb(bomb, 300)  # 300 MB expanded
     assert bomb.stat().st_size < 1 << 20
@@ -84,5 +86,8 @@ def test_an_upload_of_a_bomb_via_bytes_is_refused_the_same(tmp_path: Path) -> No
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("Connections.csv", HEADER + "a" * (64 << 20))
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf, pytest.raises(ZipTooLarge, match="zip bomb"):
+    with (
+        zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf,
+        pytest.raises(ZipTooLarge, match="zip bomb"),
+    ):
         BoundedZip(zf).opener("Connections.csv")()

@@ -71,8 +71,7 @@ def _database_url(target: str) -> str:
     driver = _SCHEMES.get(scheme.lower())
     if driver is None:
         raise UserError(
-            f"cannot open a {scheme!r} database: Rekindle stores its data in SQLite or "
-            "PostgreSQL",
+            f"cannot open a {scheme!r} database: Rekindle stores its data in SQLite or PostgreSQL",
             hint=_URL_HINT,
         )
     url = f"{driver}://{rest}"

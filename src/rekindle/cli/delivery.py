@@ -63,6 +63,7 @@ def _by_hand(out: Outgoing, as_json: bool) -> None:
         "linkedin": ("linkedin", "mailto"),
         "sms": ("sms", "tel"),
         "call": ("tel",),
+        "video": ("mailto", "tel"),
     }.get(out.medium, ("mailto", "sms", "tel", "linkedin"))
     shown = [k for k in order if k in links] or list(links)
     for key in shown:

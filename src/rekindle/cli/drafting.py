@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 from rekindle.errors import UserError
 
 INTENT_HELP = "What the message is for: " + ", ".join(INTENTS) + "."
-MEDIUM_HELP = "email (with a subject), linkedin (≤300 characters), sms (short) or call (a brief)."
+MEDIUM_HELP = (
+    "email (with a subject), linkedin (≤300 characters), sms (short), call or video (a brief)."
+)
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:

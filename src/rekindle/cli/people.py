@@ -210,7 +210,8 @@ def edit_command(
         str | None, typer.Option("--birthday", help="YYYY-MM-DD or --MM-DD")
     ] = None,
     medium: Annotated[
-        str | None, typer.Option("--medium", help="Preferred medium: email, linkedin, sms, call.")
+        str | None,
+        typer.Option("--medium", help="Preferred medium: email, linkedin, sms, call, video."),
     ] = None,
     country: Annotated[
         str | None,

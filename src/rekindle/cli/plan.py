@@ -128,7 +128,8 @@ def _print_suggestion(i: int, s: svc.Suggestion, why: bool) -> None:
 def done_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
     medium: Annotated[
-        str, typer.Option("--medium", help="email, linkedin, call, sms, coffee, meeting, other.")
+        str,
+        typer.Option("--medium", help="email, linkedin, call, video, sms, coffee, meeting, other."),
     ] = "other",
     note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
     force: Annotated[

@@ -12,13 +12,15 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from rekindle.cli.context import STATE, console, err_console, print_json, safe
+from rekindle.cli.sync_contacts import sync_contacts_command
 from rekindle.plural import counted
 
 if TYPE_CHECKING:
     from rekindle.services.history import SyncReport
 
 sync_app = typer.Typer(
-    help="Learn who you talked to, and when, from mail archives, IMAP and calendars.",
+    help="Learn who you talked to, and when, from mail archives, IMAP and calendars; "
+    "keep a CardDAV address book in step both ways.",
     no_args_is_help=True,
 )
 
@@ -188,6 +190,9 @@ def sync_rebuild() -> None:
         f"{counted(report.counts.interactions, 'interaction')}, "
         f"{counted(report.counts.new_people, 'new person', 'new people')}"
     )
+
+
+sync_app.command("contacts")(sync_contacts_command)
 
 
 def register(app: typer.Typer) -> None:

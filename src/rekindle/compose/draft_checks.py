@@ -18,7 +18,7 @@ from rekindle.identity.names import canonical_given, fold, formal_names, make_na
 
 #: the most a medium holds: characters for LinkedIn notes and texts, words for the rest
 CHAR_LIMITS = {"linkedin": 300, "sms": 320}
-WORD_LIMITS = {"email": 200, "call": 250}
+WORD_LIMITS = {"email": 200, "call": 250, "video": 250}
 #: value-first exchanges wanted before an ask ("drop the agenda for the first few")
 VALUE_FIRST_BEFORE_ASK = 2
 

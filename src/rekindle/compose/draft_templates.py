@@ -38,9 +38,13 @@ DEFAULT_LANGUAGE = "en"
 _VARIANT = re.compile(r"^(?P<medium>[a-z]+)-(?P<n>\d+)\.txt\.j2$")
 
 
+#: media drafted with another medium's templates (a video call gets the call brief)
+TEMPLATE_MEDIUM = {"video": "call"}
+
+
 def template_name(language: str, intent: str, medium: str, variant: int) -> str:
     """The loader name of one template: ``en/catch-up/email-1.txt.j2``."""
-    return f"{language}/{intent}/{medium}-{variant}.txt.j2"
+    return f"{language}/{intent}/{TEMPLATE_MEDIUM.get(medium, medium)}-{variant}.txt.j2"
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class TemplateSet:
                 continue
             for p in folder.iterdir():
                 m = _VARIANT.match(p.name)
-                if m and m.group("medium") == medium:
+                if m and m.group("medium") == TEMPLATE_MEDIUM.get(medium, medium):
                     numbers.add(int(m.group("n")))
         return sorted(numbers)
 

@@ -32,6 +32,7 @@ SOURCE_LABELS = {
     "google_csv": "Google Contacts",
     "outlook_csv": "Outlook contacts",
     "csv": "CSV",
+    "carddav": "your CardDAV address book",
     "mail": "mail",
     "sample": "sample network",
     "sample-update": "sample network update",

@@ -44,6 +44,8 @@ def thread_of(msg: MessageRecord) -> str | None:
 
 #: readers that cannot name the user's own side (LinkedIn's 2018 export) put this there
 ME_PLACEHOLDER = "<me>"
+#: messages of these readers went by another channel than email
+CHANNEL_OF_SOURCE = {"linkedin-messages": "linkedin"}
 
 
 def address_key(a: Address) -> str:

@@ -12,6 +12,9 @@ from datetime import datetime
 from statistics import median
 from typing import Literal
 
+#: channels of written messages: counted each way, their threads timed for replies
+WRITTEN_CHANNELS = ("email", "linkedin")
+
 HALF_LIFE_DAYS = 365.0
 #: more than this many recipients makes a message group mail
 GROUP_THRESHOLD = 4
@@ -120,7 +123,7 @@ def _reply_latencies(contacts: Sequence[Contact]) -> tuple[list[float], list[flo
     """Hours from their message to my reply (out) and from mine to theirs (in), per thread."""
     by_thread: dict[str, list[Contact]] = {}
     for c in contacts:
-        if c.thread and c.channel == "email":
+        if c.thread and c.channel in WRITTEN_CHANNELS:
             by_thread.setdefault(c.thread, []).append(c)
     mine: list[float] = []
     theirs: list[float] = []
@@ -147,7 +150,7 @@ def compute_tie(
     last_out: datetime | None = None
     for c in events:  # in time order: the last seen each way is the latest
         direction = c.direction
-        if c.channel == "email":
+        if c.channel in WRITTEN_CHANNELS:
             if direction == "in":
                 n_in += 1
             elif direction == "out":

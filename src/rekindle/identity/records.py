@@ -230,7 +230,7 @@ class InteractionRecord:
     source: str
     locator: str
     when: datetime
-    channel: Literal["email", "meeting", "call", "message", "note"]
+    channel: Literal["email", "linkedin", "meeting", "call", "message", "note"]
     direction: Literal["in", "out", "both"]
     participants: list[RawIdentity] = field(default_factory=list)
     subject: str | None = None

@@ -25,6 +25,7 @@ from rekindle.identity.records import (
 )
 from rekindle.services.import_report import ImportReport
 from rekindle.services.import_state import ImportState, refresh_people
+from rekindle.services.linkedin_self import learn_own_profile
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store
 from rekindle.store.database import utcnow
@@ -59,7 +60,7 @@ def import_path(
     importer = get_importer(fmt) if fmt else detect(path)
     items = importer.parse(path, options)
     try:
-        return import_items(
+        report = import_items(
             store,
             items,
             str(path),
@@ -75,6 +76,11 @@ def import_path(
             "nothing was imported",
             hint="leave out --encoding to let Rekindle sniff it",
         ) from None
+    if importer.name == "linkedin" and (path.is_dir() or path.suffix.lower() == ".zip"):
+        found = learn_own_profile(store, path)  # an export with messages shows whose it is
+        if found is not None:
+            report.notices.append(found)
+    return report
 
 
 def import_items(

@@ -37,6 +37,7 @@ _CHANNELS = {
     "linkedin": ("message", "out"),
     "sms": ("sms", "out"),
     "call": ("call", "both"),
+    "video": ("call", "both"),
     "coffee": ("meeting", "both"),
     "meeting": ("meeting", "both"),
     "other": ("other", "out"),

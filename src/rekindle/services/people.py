@@ -248,7 +248,7 @@ EDIT_FIELDS = (
     "cadence",
 )
 TIERS = ("close", "regular", "occasional", "dormant")
-MEDIA = ("email", "linkedin", "call", "sms")
+MEDIA = ("email", "linkedin", "call", "video", "sms")
 
 
 def edit(

@@ -51,6 +51,7 @@ from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
+from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -156,6 +157,8 @@ def compute_plan(
     pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
     chosen = pick(pools, opts)
     reach = eq.reach_by_person(conn, [c.person_id for _, _, c in chosen])
+    for pid in far_away(conn, owner_id, [c.person_id for _, _, c in chosen]):
+        reach.setdefault(pid, {})["far"] = True
     return Plan(
         period=period_of(now, opts.frequency),
         goal=goal_text,
@@ -421,6 +424,7 @@ def suggestion(
             email="email" in r,
             linkedin="linkedin" in r,
             phone="phone" in r,
+            far_away="far" in r,
             preferred=net.edits.get(pid, {}).get("medium"),
             last_two_way_channel=last.channel if last else None,
         ),

@@ -19,6 +19,7 @@ from rekindle.errors import ImportFileError
 from rekindle.identity.records import NoticeRecord, RecordError
 from rekindle.services import me as me_svc
 from rekindle.services.history import Positioned, Progress, SyncReport, ingest
+from rekindle.services.linkedin_self import learn_own_profile, missing_profile_notice
 from rekindle.services.reader_process import Handover
 from rekindle.sources import check_readable
 from rekindle.sources.base import read_head
@@ -69,7 +70,8 @@ def sync_mail_path(
     now = now or utcnow()
     locator = str(path.resolve())
     if _is_linkedin(path):
-        return ingest(
+        found = learn_own_profile(store, path)
+        report = ingest(
             store,
             "linkedin",
             locator,
@@ -77,6 +79,9 @@ def sync_mail_path(
             progress=progress,
             now=now,
         )
+        missing = missing_profile_notice(store, path, report.counts.skipped)
+        report.notices[:0] = [n for n in (found, missing) if n is not None]
+        return report
     kind = sniff_mail(path)
     if kind == "mbox":
         return _sync_mbox(store, path, locator, progress, now)

@@ -26,6 +26,7 @@ from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import resolve_person
+from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, options
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -85,7 +86,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         due = is_due(f, cadence)
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
-        medium = _medium(conn, pid, f, cadence, edits)
+        medium = _medium(conn, owner, pid, f, cadence, edits)
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
         w = Why(
@@ -186,7 +187,12 @@ def _score(
 
 
 def _medium(
-    conn: Connection, pid: int, f: TieFeatures, cadence: Cadence, edits: dict[str, str]
+    conn: Connection,
+    owner: int,
+    pid: int,
+    f: TieFeatures,
+    cadence: Cadence,
+    edits: dict[str, str],
 ) -> Any:
     reach = eq.reach_by_person(conn, [pid]).get(pid, {})
     last = last_subject(conn, pid)
@@ -197,6 +203,7 @@ def _medium(
             email="email" in reach,
             linkedin="linkedin" in reach,
             phone="phone" in reach,
+            far_away=bool(far_away(conn, owner, [pid])),
             preferred=edits.get("medium"),
             last_two_way_channel=last.channel if last else None,
         ),

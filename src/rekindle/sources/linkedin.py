@@ -96,7 +96,6 @@ def _parse_zip(path: Path, options: ImportOptions, label: str) -> Iterator[Item]
                 yield RecordError(SOURCE, name, f"cannot read this file in the zip: {exc}")
 
 
-
 def _is_zip(path: Path, head: bytes | None = None) -> bool:
     if head is None:
         with path.open("rb") as fh:

@@ -118,7 +118,6 @@ def _read_zip(path: Path, label: str) -> Iterator[Item]:
                 yield RecordError(SOURCE, name, f"cannot read this file in the zip: {exc}")
 
 
-
 def _read_file(path: Path, name: str, opener: Opener | None = None) -> Iterator[Item]:
     try:
         with open_table(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -35,10 +36,17 @@ from sqlalchemy import (
     select,
 )
 
-from rekindle.history.mail_rules import ME_PLACEHOLDER
+from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
+
+
+def channel_of(source: Any) -> ColumnElement[str]:
+    """The channel of a stored message by its reader: LinkedIn messages are LinkedIn's."""
+    whens = [(source == name, literal(ch)) for name, ch in CHANNEL_OF_SOURCE.items()]
+    return case(*whens, else_=literal("email"))
+
 
 _temp = MetaData()
 #: the people's addresses while deriving: address → person and identity kind
@@ -171,7 +179,7 @@ def derive_messages(
                     literal("mail"),
                     message.c.key,
                     message.c.occurred_at,
-                    literal("email"),
+                    channel_of(message.c.source),
                     message.c.direction,
                     message.c.subject,
                     message.c.thread,

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 
 # the history, engine and team tables register themselves on the same metadata
+from rekindle.store import schema_carddav as _carddav  # noqa: F401
 from rekindle.store import schema_engine as _engine  # noqa: F401
 from rekindle.store import schema_history as _history  # noqa: F401
 from rekindle.store import schema_meetup as _meetup  # noqa: F401
@@ -257,5 +258,3 @@ interaction_person = Table(
     Index("ix_interaction_person_person", "person_id", "interaction_id"),
     Index("ix_interaction_person_time", "person_id", "occurred_at", "interaction_id"),
 )
-
-

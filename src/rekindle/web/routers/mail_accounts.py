@@ -122,9 +122,7 @@ async def test(
         key, now = str(getattr(user, "username", user)), time.monotonic()
         wait = per_account.retry_after([key], now)
         if wait:
-            raise HTTPException(
-                429, f"too many connection tests: try again in {int(wait) + 1} s"
-            )
+            raise HTTPException(429, f"too many connection tests: try again in {int(wait) + 1} s")
         per_account.failed([key], now)
     try:
         outcome = await anyio.to_thread.run_sync(

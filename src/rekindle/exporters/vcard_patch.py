@@ -1,0 +1,106 @@
+"""Write Rekindle's changes into a card the server already has, leaving the rest as it was.
+
+Two-way sync must not flatten a phone's card into Rekindle's export: photos, addresses,
+labels, X- properties and the TYPE of every address that stays are kept line for line. Only
+the fields that changed (see :mod:`rekindle.identity.card_views`) are replaced, added or
+removed. The card is read by the vCard importer's own line and property layers.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rekindle.exporters.vcard import escape_text, fold_line, format_birthday
+from rekindle.identity.identifiers import normalise_identities
+from rekindle.identity.records import IdentityKind, PartialDate, RawIdentity
+from rekindle.sources.vcard_lines import (
+    FrameStats,
+    RawCard,
+    frame_cards,
+    iter_blocks,
+    iter_physical_lines,
+    unfold,
+)
+from rekindle.sources.vcard_values import Property, decode_value, parse_property, unescape
+
+_SINGLE = {"organisation": ("ORG",), "title": ("TITLE",), "birthday": ("BDAY",)}
+_LISTS: dict[str, tuple[str, IdentityKind, str]] = {
+    "emails": ("EMAIL", "email", "EMAIL;TYPE=INTERNET:"),
+    "phones": ("TEL", "phone", "TEL:"),
+    "urls": ("URL", "url", "URL:"),
+}
+
+
+class CardPatchError(ValueError):
+    """The server's card could not be read as one vCard."""
+
+
+def read_card(text: str) -> tuple[RawCard, list[Property]]:
+    cards = [
+        c
+        for c in frame_cards(
+            iter_physical_lines(iter_blocks(io.BytesIO(text.encode("utf-8")))), FrameStats()
+        )
+        if isinstance(c, RawCard)
+    ]
+    if len(cards) != 1 or cards[0].oversized or not cards[0].ended:
+        raise CardPatchError("the server's card is not one complete vCard")
+    card = cards[0]
+    return card, [p for p in map(parse_property, unfold(card.lines)) if p is not None]
+
+
+def patch_card(text: str, push: dict[str, Any], region: str | None = None) -> str:
+    """``text`` with the changes of ``push`` (see ``card_views.Reconciled.push``) applied."""
+    card, props = read_card(text)
+    drop: set[int] = set()
+    add: list[str] = []
+
+    def drop_props(*names: str) -> None:
+        for prop in props:
+            if prop.name in names:
+                drop.update(range(prop.first, prop.last + 1))
+
+    for name, value in push.items():
+        if name == "name":
+            drop_props("FN", "N")
+            add += _name_lines(value)
+        elif name in _SINGLE:
+            drop_props(*_SINGLE[name])
+            if value:
+                add.append(_single_line(name, value))
+        elif name in _LISTS:
+            prop_name, kind, prefix = _LISTS[name]
+            added, removed = value
+            for prop in props:
+                if prop.name == prop_name and _normalised(prop, kind, region) in set(removed):
+                    drop.update(range(prop.first, prop.last + 1))
+            add += [prefix + escape_text(v) for v in added]
+    lines = [ln.data.decode("utf-8", "replace") for i, ln in enumerate(card.lines) if i not in drop]
+    end = lines.pop()  # END:VCARD
+    body = [ln + "\r\n" for ln in lines] + [fold_line(ln) for ln in add] + [end + "\r\n"]
+    return "".join(body)
+
+
+def _name_lines(name: str | None) -> list[str]:
+    name = (name or "").strip() or "Unnamed"
+    given, _, family = name.rpartition(" ")
+    if not given:
+        given, family = family, ""
+    return ["FN:" + escape_text(name), f"N:{escape_text(family)};{escape_text(given)};;;"]
+
+
+def _single_line(name: str, value: str) -> str:
+    if name == "birthday":
+        return format_birthday(PartialDate.from_iso(value))
+    return ("ORG:" if name == "organisation" else "TITLE:") + escape_text(value)
+
+
+def _normalised(prop: Property, kind: IdentityKind, region: str | None) -> str | None:
+    text = unescape(decode_value(prop)).strip()
+    if kind == "email" and text.lower().startswith("mailto:"):
+        text = text[7:]
+    if kind == "phone" and text.lower().startswith("tel:"):
+        text = text[4:]
+    found = normalise_identities([RawIdentity(kind, text)], region)
+    return found[0].value if found else None

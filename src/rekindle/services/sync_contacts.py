@@ -1,0 +1,542 @@
+"""`rekindle sync contacts URL`: two-way CardDAV sync that never overwrites an edit.
+
+Per address book, in named steps:
+
+1. **read** (network only): what changed on the server since the saved sync-token (or every
+   card's ETag), and those cards;
+2. **pull** (one transaction): each changed card is reconciled with Rekindle's changes to its
+   person since the last sync (:func:`~rekindle.identity.card_views.reconcile`); cards without
+   a conflict are imported, conflicts are kept with the server's version for ``--resolve``,
+   deleted cards leave Rekindle; the new sync-token is saved with them, so a connection lost
+   before this step leaves everything as it was and the next sync starts again;
+3. **push** (network, then a small transaction per card): Rekindle's changes are written into
+   the server's current card with ``If-Match``; a card changed on the server meanwhile is left
+   alone and merged by the next sync. Each card written is remembered at once, so a sync cut
+   off half-way resumes with what is left.
+
+A person Rekindle merged from several cards keeps them on the server unless ``--push-merged``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from sqlalchemy import Connection
+
+from rekindle.errors import UserError
+from rekindle.exporters.vcard import card_lines, fold_line
+from rekindle.exporters.vcard_patch import CardPatchError, patch_card
+from rekindle.identity.card_views import View, card_view, changed_fields, reconcile, tidy
+from rekindle.identity.records import ContactRecord, RecordError
+from rekindle.plural import counted
+from rekindle.services.carddav_records import SyncImport, card_record, person_view
+from rekindle.services.export_people import export_person
+from rekindle.services.people import resolve_person
+from rekindle.store import Store
+from rekindle.store import carddav as cq
+from rekindle.store import people as pq
+from rekindle.store.database import utcnow
+from rekindle.transport.carddav import (
+    AddressBook,
+    CardDavClient,
+    CardDavError,
+    PreconditionFailed,
+    RemoteCard,
+)
+from rekindle.transport.credentials import resolve_secret
+
+PASSWORD_ENV = "REKINDLE_CARDDAV_PASSWORD"
+RESOLUTIONS = ("keep-mine", "keep-theirs")
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    #: how to settle a field both sides changed: keep-mine, keep-theirs, or None (report it)
+    resolve: str | None = None
+    #: write people learnt from mail as new cards
+    push_new: bool = False
+    #: write a person merged from several cards as one card (the others are deleted)
+    push_merged: bool = False
+    #: people whose cards are deleted from the server (and from Rekindle's records)
+    delete: tuple[str, ...] = ()
+    #: sync only the address book with this name or path
+    book: str | None = None
+    #: use RFC 6578 sync-tokens when the server offers them (else compare every ETag)
+    use_sync_token: bool = True
+
+
+@dataclass(slots=True)
+class Conflict:
+    person: str
+    path: str
+    fields: dict[str, tuple[Any, Any]]
+
+
+@dataclass(slots=True)
+class ContactSyncReport:
+    url: str
+    books: list[str] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    removed: int = 0
+    written: int = 0
+    created: int = 0
+    deleted: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        pulled = f"{self.new} new, {self.updated} updated, {self.removed} removed"
+        pushed = f"{self.written} written, {self.created} created, {self.deleted} deleted"
+        line = (
+            f"Synced {counted(len(self.books), 'address book')}: from the server {pulled}; "
+            f"to the server {pushed}"
+        )
+        if self.conflicts:
+            line += (
+                f"; {counted(len(self.conflicts), 'conflict')} kept for you "
+                "(--resolve keep-mine or keep-theirs)"
+            )
+        if self.errors:
+            line += f"; {counted(len(self.errors), 'card')} unreadable"
+        return line + "."
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "books": self.books,
+            "from_server": {"new": self.new, "updated": self.updated, "removed": self.removed},
+            "to_server": {
+                "written": self.written,
+                "created": self.created,
+                "deleted": self.deleted,
+            },
+            "conflicts": [
+                {
+                    "person": c.person,
+                    "card": c.path,
+                    "fields": {k: {"rekindle": m, "server": t} for k, (m, t) in c.fields.items()},
+                }
+                for c in self.conflicts
+            ],
+            "notices": self.notices,
+            "errors": [{"locator": e.locator, "message": e.message} for e in self.errors],
+        }
+
+
+def account_of(url: str, user: str | None) -> tuple[str, str, str]:
+    """(the URL without its user, the user, the host) of ``https://user@host/path``."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            f"not a CardDAV address: {url!r}",
+            hint="give https://user@host/path/ of your server (or of the address book)",
+        )
+    name = user or (unquote(parts.username) if parts.username else None)
+    if not name:
+        raise UserError(
+            f"no user name in {url!r}", hint="write it as https://USER@host/… or pass --user"
+        )
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    clean = urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
+    return clean, name, parts.hostname
+
+
+def sync_contacts(
+    store: Store,
+    url: str,
+    *,
+    user: str | None = None,
+    options: SyncOptions | None = None,
+    prompt: Callable[[str], str] | None = None,
+    env: dict[str, str] | None = None,
+    region: str | None = None,
+    now: datetime | None = None,
+    client_factory: Callable[[str, str, str], CardDavClient] | None = None,
+    progress: Progress | None = None,
+) -> ContactSyncReport:
+    """Sync every address book of the account at ``url`` both ways (see the module doc)."""
+    options = options or SyncOptions()
+    if options.resolve not in (None, *RESOLUTIONS):
+        raise UserError(f"no resolution {options.resolve!r}", hint="use keep-mine or keep-theirs")
+    clean, name, host = account_of(url, user)
+    password = resolve_secret(
+        env_name=PASSWORD_ENV,
+        label=f"{name}@{host}",
+        what="CardDAV",
+        env=env if env is not None else dict(os.environ),
+        prompt=prompt,
+    )
+    report = ContactSyncReport(clean)
+    make = client_factory or CardDavClient
+    with make(clean, name, password) as client:
+        books = client.discover()
+        if options.book:
+            books = [b for b in books if options.book in (b.name, b.path, client.origin + b.path)]
+            if not books:
+                raise UserError(f"no address book {options.book!r} at {clean}")
+        for book in books:
+            report.books.append(book.name)
+            _BookSync(store, client, book, options, report, region, now or utcnow(), progress).run()
+    return report
+
+
+@dataclass
+class _Push:
+    """A card to write: Rekindle's changes for it, or (merge) the person's whole view."""
+
+    path: str
+    etag: str | None
+    person_id: int
+    push: dict[str, Any]
+    #: for a merged person written as one card: the other cards to delete (path, etag, link)
+    absorb: list[tuple[str, str | None, int]] = field(default_factory=list)
+
+
+class _BookSync:
+    def __init__(
+        self,
+        store: Store,
+        client: CardDavClient,
+        book: AddressBook,
+        options: SyncOptions,
+        report: ContactSyncReport,
+        region: str | None,
+        now: datetime,
+        progress: Progress | None,
+    ) -> None:
+        self.store, self.client, self.options, self.report = store, client, options, report
+        self.book = book if options.use_sync_token else replace(book, sync_token=None)
+        self.region, self.now, self.progress = region, now, progress
+        self.owner = store.owner_id
+        self.url = client.origin + book.path
+        self.label = f"carddav:{self.url}"
+        self.prefer = {"keep-mine": "mine", "keep-theirs": "theirs"}.get(options.resolve or "")
+        #: cards written, whose records are brought up to date at the end
+        self.to_import: list[tuple[str, str | None, ContactRecord, int]] = []
+
+    def card_url(self, path: str) -> str:
+        return self.client.origin + path
+
+    def run(self) -> None:
+        with self.store.begin() as conn:
+            row = cq.ensure_book(conn, self.owner, self.url, self.book.name)
+        self.book_id = row.id
+        with self.store.read() as conn:
+            links = cq.card_links(conn, self.owner, self.book_id)
+        cards, deleted, token = self.read(links, row.sync_token)
+        pushes = self.pull(links, cards, deleted, token)
+        try:
+            self.push(pushes)
+            if self.options.delete:
+                self.delete_people()
+            if self.options.push_new:
+                self.create_new()
+        finally:  # what was written is imported even when the connection drops
+            self.import_written()
+
+    # --- 1. read --------------------------------------------------------------------------
+
+    def read(
+        self, links: dict[str, cq.CardLink], token: str | None
+    ) -> tuple[list[RemoteCard], list[str], str | None]:
+        changes = self.client.changes(self.book, token)
+        changed = [
+            path
+            for path, etag in changes.changed.items()
+            if path not in links or links[path].etag != etag
+        ]
+        deleted = [p for p in changes.deleted if p in links]
+        if changes.complete:
+            deleted += [p for p in links if p not in changes.changed and p not in deleted]
+        cards = self.client.fetch(self.book, sorted(changed)) if changed else []
+        fetched = {c.path for c in cards}
+        for path, link in links.items():  # conflicts waiting since an earlier sync
+            if link.conflict and path not in fetched and path not in deleted:
+                cards.append(RemoteCard(path, link.conflict["etag"], link.conflict["data"]))
+        return cards, deleted, changes.token
+
+    # --- 2. pull --------------------------------------------------------------------------
+
+    def pull(
+        self,
+        links: dict[str, cq.CardLink],
+        cards: list[RemoteCard],
+        deleted: list[str],
+        token: str | None,
+    ) -> list[_Push]:
+        with self.store.begin() as conn:
+            imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
+            per_person: Counter[int] = Counter(
+                lk.person_id for lk in links.values() if lk.person_id is not None
+            )
+            before = {pid: person_view(conn, self.owner, pid, self.region) for pid in per_person}
+            fresh: list[tuple[str, str | None, int | None, View]] = []
+            pushes: list[_Push] = []
+            for n, card in enumerate(cards, start=1):
+                self.pull_card(conn, imp, links.get(card.path), card, before, fresh, pushes)
+                if self.progress is not None:
+                    self.progress(n)
+            for path in deleted:
+                link = links[path]
+                if link.record_id is not None:
+                    cq.remove_record(conn, self.owner, link.record_id)
+                cq.drop_link(conn, link.id)
+                self.report.removed += 1
+            handled = {c.path for c in cards} | set(deleted)
+            pushes += self.local_changes(links, handled, before, per_person)
+            imp.finish()
+            self.save_fresh(conn, fresh)
+            cq.set_book_token(conn, self.book_id, token, self.now)
+        return pushes
+
+    def pull_card(
+        self,
+        conn: Connection,
+        imp: SyncImport,
+        link: cq.CardLink | None,
+        card: RemoteCard,
+        before: dict[int, View],
+        fresh: list[tuple[str, str | None, int | None, View]],
+        pushes: list[_Push],
+    ) -> None:
+        record = card_record(card.data, self.card_url(card.path))
+        if isinstance(record, RecordError):
+            self.report.errors.append(record)
+            return
+        if record is None:  # a group: remembered, so it is not read again until it changes
+            fresh.append((card.path, card.etag, None, {}))
+            return
+        view = card_view(record, self.region)
+        if link is None or link.person_id is None:
+            record_id = imp.add(record)
+            if record_id is not None:
+                fresh.append((card.path, card.etag, record_id, view))
+                self.report.new += 1
+            return
+        pid = link.person_id
+        mine = before.get(pid, link.person_view)
+        found = reconcile(link.card_view, view, link.person_view, mine)
+        if found.conflicts and self.prefer is None:
+            cq.set_conflict(
+                conn,
+                link.id,
+                {"etag": card.etag, "data": card.data, "fields": found.conflicts},
+                self.now,
+            )
+            name = mine.get("name") or view.get("name") or card.path
+            self.report.conflicts.append(Conflict(str(name), card.path, found.conflicts))
+            return
+        if found.conflicts and self.prefer == "theirs":
+            for name in found.conflicts:
+                pq.set_edit(conn, self.owner, pid, name, None, self.now)
+        settled = reconcile(link.card_view, view, link.person_view, mine, self.prefer)
+        imp.add(record)
+        self.report.updated += 1
+        if settled.push:
+            cq.save_link(
+                conn, self.owner, self.book_id, card.path, uid=record.source_id,
+                etag=card.etag, record_id=link.record_id, card_view=view,
+                person_view=link.person_view, now=self.now,
+            )  # fmt: skip
+            pushes.append(_Push(card.path, card.etag, pid, settled.push))
+        else:
+            fresh.append((card.path, card.etag, link.record_id, view))
+
+    def local_changes(
+        self,
+        links: dict[str, cq.CardLink],
+        handled: set[str],
+        before: dict[int, View],
+        per_person: Counter[int],
+    ) -> list[_Push]:
+        """Cards the server did not change whose person Rekindle changed."""
+        pushes: list[_Push] = []
+        merged: dict[int, list[cq.CardLink]] = {}
+        for path, link in links.items():
+            pid = link.person_id
+            if path in handled or pid is None:
+                continue
+            if per_person[pid] > 1:
+                merged.setdefault(pid, []).append(link)
+                continue
+            found = reconcile(link.card_view, link.card_view, link.person_view, before[pid])
+            if found.push:
+                pushes.append(_Push(path, link.etag, pid, found.push))
+        for pid, group in merged.items():
+            if len(group) < per_person[pid]:
+                continue  # some of its cards changed on the server: wait for a quiet sync
+            if not self.options.push_merged:
+                if any(changed_fields(lk.person_view, before[pid]) for lk in group):
+                    self.report.notices.append(
+                        f"{before[pid].get('name')}: one person in Rekindle, "
+                        f"{len(group)} cards on the server; left as they are "
+                        "(--push-merged writes them as one card)"
+                    )
+                continue
+            first, rest = group[0], group[1:]
+            push = _whole_view(first.card_view, before[pid])
+            absorb = [(lk.path, lk.etag, lk.id) for lk in rest]
+            pushes.append(_Push(first.path, first.etag, pid, push, absorb))
+        return pushes
+
+    def save_fresh(
+        self, conn: Connection, fresh: list[tuple[str, str | None, int | None, View]]
+    ) -> None:
+        """Link the cards imported as they are, with both baselines as they now stand."""
+        for path, etag, record_id, view in fresh:
+            cq.save_link(
+                conn, self.owner, self.book_id, path, uid=None, etag=etag, record_id=record_id,
+                card_view=view, person_view={}, now=self.now,
+            )  # fmt: skip
+        links = cq.card_links(conn, self.owner, self.book_id)
+        for path, *_ in fresh:
+            link = links[path]
+            if link.person_id is not None:
+                cq.set_person_view(
+                    conn,
+                    link.id,
+                    person_view(conn, self.owner, link.person_id, self.region),
+                    self.now,
+                )
+
+    # --- 3. push --------------------------------------------------------------------------
+
+    def push(self, pushes: list[_Push]) -> None:
+        for plan in pushes:
+            current = self.client.get(plan.path)
+            if current is None:
+                self.report.notices.append(f"{plan.path}: deleted on the server during the sync")
+                continue
+            if plan.etag and current.etag and current.etag != plan.etag:
+                self.report.notices.append(
+                    f"{plan.path}: changed on the server during the sync; "
+                    "your change waits for the next sync, which merges both"
+                )
+                continue
+            try:
+                text = patch_card(current.data, plan.push, self.region)
+                etag = self.client.put(plan.path, text, current.etag or plan.etag)
+            except CardPatchError as exc:
+                self.report.errors.append(RecordError("carddav", plan.path, str(exc)))
+                continue
+            except PreconditionFailed:
+                self.report.notices.append(
+                    f"{plan.path}: changed on the server while Rekindle wrote it; nothing was "
+                    "overwritten, and the next sync merges both"
+                )
+                continue
+            self.written(plan.path, etag, text, plan.person_id)
+            self.report.written += 1
+            for path, old_etag, _link_id in plan.absorb:
+                self.absorb(path, old_etag)
+
+    def written(self, path: str, etag: str | None, text: str, person_id: int) -> None:
+        """Remember a card just written, at once: its ETag and both new baselines. Its
+        record is brought up to date with the others at the end (:meth:`import_written`)."""
+        record = card_record(text, self.card_url(path))
+        if not isinstance(record, ContactRecord):
+            raise CardDavError(f"{path}: the card Rekindle wrote cannot be read back")
+        with self.store.begin() as conn:
+            link = cq.card_links(conn, self.owner, self.book_id).get(path)
+            cq.save_link(
+                conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                record_id=link.record_id if link else None,
+                card_view=card_view(record, self.region),
+                person_view=person_view(conn, self.owner, person_id, self.region), now=self.now,
+            )  # fmt: skip
+        self.to_import.append((path, etag, record, person_id))
+
+    def import_written(self) -> None:
+        """The cards written, imported as their records in one go (one import run)."""
+        if not self.to_import:
+            return
+        with self.store.begin() as conn:
+            imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
+            ids = [imp.add(record, pid) for _, _, record, pid in self.to_import]
+            imp.finish()
+            for (path, etag, record, pid), record_id in zip(self.to_import, ids, strict=True):
+                cq.save_link(
+                    conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                    record_id=record_id, card_view=card_view(record, self.region),
+                    person_view=person_view(conn, self.owner, pid, self.region), now=self.now,
+                )  # fmt: skip
+        self.to_import.clear()
+
+    def absorb(self, path: str, etag: str | None) -> None:
+        """Delete a card merged into another one just written (if it is still as it was)."""
+        try:
+            self.client.delete(path, etag)
+        except PreconditionFailed:
+            self.report.notices.append(f"{path}: changed on the server; not deleted")
+            return
+        self.forget(path)
+        self.report.deleted += 1
+
+    def forget(self, path: str) -> None:
+        with self.store.begin() as conn:
+            link = cq.card_links(conn, self.owner, self.book_id).get(path)
+            if link is None:
+                return
+            if link.record_id is not None:
+                cq.remove_record(conn, self.owner, link.record_id)
+            cq.drop_link(conn, link.id)
+
+    # --- deleting and creating ------------------------------------------------------------
+
+    def delete_people(self) -> None:
+        with self.store.read() as conn:
+            pids = {
+                ref: resolve_person(conn, self.owner, ref, self.region)
+                for ref in self.options.delete
+            }
+            links = cq.card_links(conn, self.owner, self.book_id)
+        for ref, pid in pids.items():
+            theirs = [lk for lk in links.values() if lk.person_id == pid]
+            if not theirs:
+                self.report.notices.append(f"{ref}: no card in {self.book.name}; nothing deleted")
+            for link in theirs:
+                self.absorb(link.path, link.etag)
+
+    def create_new(self) -> None:
+        with self.store.read() as conn:
+            linked = cq.linked_person_ids(conn, self.owner)
+            todo = [p for p in cq.people_from_mail(conn, self.owner) if p not in linked]
+        for n, pid in enumerate(todo, start=1):
+            uid = f"rekindle-{uuid.uuid4()}"
+            with self.store.read() as conn:
+                person = export_person(conn, self.owner, pid)
+            lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
+            text = "".join(fold_line(ln) for ln in lines)
+            path = self.book.path.rstrip("/") + f"/{uid}.vcf"
+            try:
+                etag = self.client.put(path, text, None)
+            except PreconditionFailed:
+                continue
+            self.written(path, etag, text, pid)
+            self.report.created += 1
+            if self.progress is not None:
+                self.progress(n)
+
+
+def _whole_view(card: View, person: View) -> dict[str, Any]:
+    """The changes that make a card show the whole of a person's view."""
+    card, person = tidy(card), tidy(person)
+    push: dict[str, Any] = {}
+    for name, value in person.items():
+        if isinstance(value, list):
+            added = [v for v in value if v not in card[name]]
+            if added:
+                push[name] = (added, [])
+        elif value != card[name]:
+            push[name] = value
+    return push
