@@ -193,7 +193,7 @@ def test_the_cli_says_when_it_upgrades_an_older_database(tmp_path: Path) -> None
 
 
 def test_upgrading_marks_linkedin_messages_as_linkedin(db_url: str) -> None:
-    """Migration 0011: interactions of LinkedIn messages stored as email become LinkedIn's."""
+    """Migration 0014: interactions of LinkedIn messages stored as email become LinkedIn's."""
     from alembic import command
     from sqlalchemy import text
 
@@ -202,7 +202,7 @@ def test_upgrading_marks_linkedin_messages_as_linkedin(db_url: str) -> None:
 
     engine = make_engine(resolve_location(db_url))
     with engine.connect() as conn:
-        command.upgrade(_alembic_config(conn), "0010")
+        command.upgrade(_alembic_config(conn), "0013")
         conn.commit()
     with engine.begin() as conn:
         conn.execute(

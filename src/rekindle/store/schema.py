@@ -118,7 +118,7 @@ source_record = Table(
     Index("ix_source_record_person", "person_id"),
 )
 
-#: a contact's photo as its card held it (kept when photos are kept; migration 0010)
+#: a contact's photo as its card held it (kept when photos are kept; migration 0011)
 record_photo = Table(
     "record_photo",
     metadata,

@@ -1,4 +1,4 @@
-"""The CardDAV tables (migration 0010): the address books synced and each card's link.
+"""The CardDAV tables (migration 0013): the address books synced and each card's link.
 
 A card is linked to the source record it was imported as (so an unmerge or a merge moves it
 with the record, and the server keeps its own cards whatever Rekindle merges). Each link keeps

@@ -1,4 +1,4 @@
-"""Tables of meetups (migration 0010): a gathering, its guests and their answers, and the
+"""Tables of meetups (migration 0012): a gathering, its guests and their answers, and the
 mail already read for answers. Every row carries its owner: a meetup is its creator's alone."""
 
 from __future__ import annotations

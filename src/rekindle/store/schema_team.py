@@ -1,4 +1,4 @@
-"""Tables of team mode and the API: web login sessions (migration 0005), API tokens (0010)."""
+"""Tables of team mode and the API: web login sessions (migration 0005), API tokens (0015)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ web_session = Table(
 )
 
 #: a key for the JSON API (``/api/v1``): named by its holder, read-only unless made for writing;
-#: only the SHA-256 of the token is kept (migration 0010)
+#: only the SHA-256 of the token is kept (migration 0015)
 api_token = Table(
     "api_token",
     metadata,

@@ -3,8 +3,8 @@
 Messages synced from a LinkedIn export were recorded as email. Their interactions become
 LinkedIn's; the tie statistics need no recomputing, since they count both channels alike.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07 01:55:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

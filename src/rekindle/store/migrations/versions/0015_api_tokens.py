@@ -4,8 +4,8 @@ A script or an assistant reads the plan, people and history over HTTP with a tok
 ``rekindle api-token create``. Only the token's SHA-256 is stored; a token is read-only unless
 it was made for writing; deleting an account deletes its tokens.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,8 @@ vCard export lost every photo. A photo now lives beside its record, one per reco
 when the record goes. Databases from before have no photos to repair: re-import the cards
 with ``--keep-photos`` to fill them.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 01:50:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
