@@ -10,7 +10,7 @@ import typer
 
 from rekindle.cli.context import STATE, console, print_json, safe
 
-app = typer.Typer(
+meetup_app = typer.Typer(
     help="Meetups: bring several old contacts together (plan, create, send, rsvp, done).",
     no_args_is_help=True,
 )
@@ -21,7 +21,7 @@ _MARKS = {"accepted": "✓ coming", "tentative": "? maybe", "declined": "✗ not
           "needs-action": "… no answer yet"}  # fmt: skip
 
 
-@app.command("plan")
+@meetup_app.command("plan")
 def plan_command(
     kind: Annotated[
         list[str] | None,
@@ -65,7 +65,7 @@ def plan_command(
         )
 
 
-@app.command("create")
+@meetup_app.command("create")
 def create_command(
     title: Annotated[str, typer.Option("--title", "-t", help="What it is: \"Old Acme team reunion\".")],
     start: Annotated[str, typer.Option("--start", "-s", help='When it starts: "2027-01-15 18:00" (in --tz) or ISO with an offset.')],
@@ -107,7 +107,7 @@ def create_command(
     )
 
 
-@app.command("list")
+@meetup_app.command("list")
 def list_command(as_json: JsonOpt = False) -> None:
     """Your meetups, the latest first, with how many are coming and waiting."""
     from rekindle.services.meetup_view import list_meetups
@@ -155,7 +155,7 @@ def _print_view(view: Any) -> None:
         console.print(f"[dim]after the event: `rekindle meetup done {view.id} --thank`[/dim]")
 
 
-@app.command("show")
+@meetup_app.command("show")
 def show_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     """One meetup: who is coming, who said no or maybe, who has not answered."""
     from rekindle.services.meetup_view import show_meetup
@@ -167,7 +167,7 @@ def show_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     _print_view(view)
 
 
-@app.command("send")
+@meetup_app.command("send")
 def send_command(
     meetup_id: MeetupId,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Send them; without this, a dry run.")] = False,
@@ -197,7 +197,7 @@ def send_command(
         console.print(f"[dim]a dry run: `rekindle meetup send {meetup_id} --yes` sends them[/dim]")
 
 
-@app.command("rsvp")
+@meetup_app.command("rsvp")
 def rsvp_command(
     meetup_id: MeetupId,
     person: Annotated[str, typer.Argument(help="The guest (id, address or name).")],
@@ -215,7 +215,7 @@ def rsvp_command(
     console.print(f"{safe(done['person'])}: {_MARKS[done['answer']]}")
 
 
-@app.command("remind")
+@meetup_app.command("remind")
 def remind_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     """Draft the one reminder for guests who have not answered (then never again)."""
     from rekindle.services.meetups import remind
@@ -232,7 +232,7 @@ def remind_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
         console.print(f"[dim]`rekindle meetup send {meetup_id}` sends them[/dim]")
 
 
-@app.command("done")
+@meetup_app.command("done")
 def done_command(
     meetup_id: MeetupId,
     thank: Annotated[bool, typer.Option("--thank", help="Also draft a thank-you note to each who came.")] = False,
@@ -252,7 +252,7 @@ def done_command(
         console.print(f"  #{t['outreach_id']} thank-you draft to {safe(t['person'])}")
 
 
-@app.command("ics")
+@meetup_app.command("ics")
 def ics_command(
     meetup_id: MeetupId,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file; default: print it.")] = None,
@@ -268,7 +268,7 @@ def ics_command(
     console.print(f"written to {safe(output)}")
 
 
-@app.command("cancel")
+@meetup_app.command("cancel")
 def cancel_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     """Call a meetup off (it stays listed, as cancelled; nothing more is sent for it)."""
     from rekindle.services.meetups import cancel_meetup
@@ -280,7 +280,7 @@ def cancel_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     console.print(f"meetup #{meetup_id} cancelled")
 
 
-@app.command("delete")
+@meetup_app.command("delete")
 def delete_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     """Forget a meetup (its drafts and a logged meeting stay in your history)."""
     from rekindle.services.meetups import delete_meetup
@@ -292,5 +292,5 @@ def delete_command(meetup_id: MeetupId, as_json: JsonOpt = False) -> None:
     console.print(f"meetup #{meetup_id} deleted")
 
 
-def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="meetup")
+def register(app: typer.Typer) -> None:
+    app.add_typer(meetup_app, name="meetup")
