@@ -36,7 +36,7 @@ def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)
     out = rekindle("sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db).stdout
-    assert "1 event read" in out and "1 interaction," in out
+    assert "1 event read" in out and "1 new: 1 interaction;" in out
     rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     suggested = json.loads(rekindle("me", "--suggest", "--json", db=db).stdout)
     assert suggested[0]["address"] == "https://www.linkedin.com/in/me-myself"
