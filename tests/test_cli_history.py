@@ -38,7 +38,7 @@ def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     out = rekindle(
         "sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db
     ).stdout
-    assert "1 event read" in out and "1 interaction," in out
+    assert "1 event read" in out and "1 new: 1 interaction;" in out
     synced = rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     # the export shows whose it is: the profile on every message is added as yours
     assert "your LinkedIn profile https://www.linkedin.com/in/me-myself was found" in (
