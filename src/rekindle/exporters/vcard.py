@@ -240,11 +240,6 @@ def format_date(prop: str, value: PartialDate, v4: bool = True) -> str:
     return f"{prop};X-APPLE-OMIT-YEAR=1604:1604-{value.month:02d}-{value.day:02d}"
 
 
-def format_birthday(birthday: PartialDate) -> str:
-    """The 3.0 BDAY line (kept for callers of the 3.0 writer)."""
-    return format_date("BDAY", birthday, v4=False)
-
-
 def _related(card: _Card, label: str, name: str) -> None:
     if card.v4 and label in _RELATED_TYPES:
         card.add("RELATED", escape_text(name), f";TYPE={label};VALUE=text")
@@ -302,9 +297,6 @@ def param_text(text: str) -> str:
 
 def single_line(value: str) -> str:
     return _CONTROL.sub("", value.replace("\r", " ").replace("\n", " ").replace("\t", " "))
-
-
-_single_line = single_line
 
 
 def fold_line(line: str, limit: int = LINE_OCTETS) -> str:
