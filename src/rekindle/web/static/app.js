@@ -18,10 +18,16 @@ document.addEventListener("htmx:beforeRequest", function () {
 });
 
 // On a phone the nav is a strip that scrolls sideways: show the current page in it.
+// Once scrolled, its left edge fades too: there are pages that way.
 document.addEventListener("DOMContentLoaded", function () {
-  var current = document.querySelector('.top nav [aria-current="page"]');
-  var strip = current && current.closest("ul");
+  var strip = document.querySelector(".top nav ul");
   if (!strip || strip.scrollWidth <= strip.clientWidth) return;
-  var li = current.closest("li");
-  strip.scrollLeft = li.offsetLeft - (strip.clientWidth - li.offsetWidth) / 2;
+  var mark = function () { strip.classList.toggle("scrolled", strip.scrollLeft > 4); };
+  strip.addEventListener("scroll", mark, { passive: true });
+  var current = strip.querySelector('[aria-current="page"]');
+  if (current) {
+    var li = current.closest("li");
+    strip.scrollLeft = li.offsetLeft - (strip.clientWidth - li.offsetWidth) / 2;
+  }
+  mark();
 });
