@@ -47,14 +47,13 @@ class MeetupPlan:
 
 
 def _invitable(conn: Any, owner_id: int, now: datetime) -> dict[int, str]:
-    """Everyone who may be invited: active, not me, not likely me, not kept out."""
+    """Everyone who may be invited: active, not me, not kept out (those likely me are left
+    out of the proposed groups afterwards: checking everyone costs more)."""
     names = eq.active_people(conn, owner_id)
     held = eq.holds_in_force(conn, owner_id, now)
     for pid, hold in held.items():
         if hold.kind in KEPT_OUT:
             names.pop(pid, None)
-    for pid in likely_me(conn, owner_id, names, list(names)):
-        names.pop(pid, None)
     return names
 
 
@@ -94,13 +93,19 @@ def plan_meetups(
             ),
             city=city_groups(mq.places(conn, owner)),
             tag=tag_groups(eq.tags_by_person(conn, owner)),
-            thread=thread_groups(mq.small_threads(conn, owner)),
+            thread=thread_groups(mq.small_threads(conn, owner, min_size), min_size),
         )
         ties = mq.tie_states(conn, owner)
-    groups = propose_groups(
-        found, names, ties, today, min_size=min_size, max_size=max_size,
-        kinds=kinds, limit=max(1, min(limit, 100)),
-    )  # fmt: skip
+        limit = max(1, min(limit, 100))
+        while True:
+            groups = propose_groups(found, names, ties, today, min_size=min_size,
+                                    max_size=max_size, kinds=kinds, limit=limit)  # fmt: skip
+            shown = sorted({pid for g in groups for pid, _ in g.people})
+            selves = likely_me(conn, owner, names, shown)
+            if not selves:
+                break
+            for pid in selves:  # a record that looks like you: never in a group
+                names.pop(pid, None)
     notes = []
     if not groups:
         notes.append(
