@@ -292,17 +292,20 @@ def propose_groups(
     max_size: int = MAX_SIZE,
     kinds: Sequence[str] | None = None,
     limit: int = 10,
+    key: str | None = None,
 ) -> list[Group]:
     """Groups of ``min_size``–``max_size`` people among ``names`` (who may be invited: the
     user and people on hold are already left out), the best first. Two contexts with the same
-    people make one group with both reasons. Candidates are scored first; only those shown
+    people make one group with both reasons; ``key`` asks for that one group alone. Candidates
+    are scored first; only those shown
     are made into groups (a large network has tens of thousands of small threads)."""
     min_size = max(2, min_size)
     max_size = max(min_size, max_size)
     asleep = {pid for pid, tie in ties.items() if pid in names and is_dormant(tie, today)}
     by_members: dict[tuple[int, ...], _Candidate] = {}
+    wanted = key
     for kind, (key, label, why, people) in found.each():
-        if kinds and kind not in kinds:
+        if (kinds and kind not in kinds) or (wanted and f"{kind}:{key}" != wanted):
             continue
         members = [pid for pid in people if pid in names]
         if len(members) < min_size:

@@ -74,6 +74,7 @@ def plan_meetups(
     min_size: int = MIN_SIZE,
     max_size: int = MAX_SIZE,
     limit: int = 10,
+    key: str | None = None,
     now: datetime | None = None,
 ) -> MeetupPlan:
     """The best groups to bring together, each with why, size and its dormant ties."""
@@ -99,7 +100,7 @@ def plan_meetups(
         limit = max(1, min(limit, 100))
         while True:
             groups = propose_groups(found, names, ties, today, min_size=min_size,
-                                    max_size=max_size, kinds=kinds, limit=limit)  # fmt: skip
+                                    max_size=max_size, kinds=kinds, limit=limit, key=key)  # fmt: skip
             shown = sorted({pid for g in groups for pid, _ in g.people})
             selves = likely_me(conn, owner, names, shown)
             if not selves:
@@ -117,7 +118,6 @@ def plan_meetups(
 
 def find_group(store: Store, key: str, *, now: datetime | None = None) -> Group:
     """The proposed group with this key (as `meetup plan --json` gives it)."""
-    for group in plan_meetups(store, limit=100, min_size=2, max_size=MAX_SIZE, now=now).groups:
-        if group.key == key:
-            return group
+    for group in plan_meetups(store, min_size=2, max_size=MAX_SIZE, key=key, now=now).groups:
+        return group
     raise UserError(f"no proposed group {key!r}", hint="`rekindle meetup plan --json` lists them")
