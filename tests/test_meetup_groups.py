@@ -96,3 +96,16 @@ def test_groups_rank_dormant_ties_first_and_never_repeat_the_same_people() -> No
     capped = propose_groups(found, NAMES, ties, TODAY, max_size=3)
     assert capped[0].size == 3 and capped[0].more == 1
     assert [g.kind for g in propose_groups(found, NAMES, ties, TODAY, kinds=["tag"])] == ["tag"]
+
+
+def test_a_group_is_found_by_its_key_even_when_a_better_one_hides_it() -> None:
+    found = Found(
+        organisation=[("work:acme", "Acme", ["worked at Acme"], {1, 2, 3, 4})],
+        city=[("nantes|", "Nantes", ["live in Nantes"], {1, 2, 3, 5})],  # mostly the same
+    )
+    ties = {pid: _tie(pid, 500) for pid in range(1, 6)}
+    shown = propose_groups(found, NAMES, ties, TODAY)
+    assert [g.label for g in shown] == ["Acme"]  # the near-copy is left out of the list
+    [nantes] = propose_groups(found, NAMES, ties, TODAY, key="city:nantes|")
+    assert nantes.label == "Nantes" and {p for p, _ in nantes.people} == {1, 2, 3, 5}
+    assert propose_groups(found, NAMES, ties, TODAY, key="city:nowhere|") == []

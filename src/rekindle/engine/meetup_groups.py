@@ -207,15 +207,28 @@ def tag_groups(tags: Mapping[int, Iterable[str]]) -> list[tuple[str, str, list[s
 _REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|tr|sv)\s*:\s*)+", re.IGNORECASE)
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")  # fmt: skip
+
+
 def _month(when: datetime) -> str:
-    return when.strftime("%B %Y")
+    return f"{_MONTHS[when.month - 1]} {when.year}"
 
 
-def thread_groups(threads: Iterable[SharedThread]) -> list[tuple[str, str, list[str], set[int]]]:
-    out = []
+def thread_groups(
+    threads: Iterable[SharedThread], min_people: int = 2
+) -> list[tuple[str, str, list[str], set[int]]]:
+    """Per set of people, the busiest thread or meeting they were all on (then the newest)."""
+    best: dict[tuple[int, ...], SharedThread] = {}
     for t in threads:
-        if not 2 <= len(t.person_ids) <= MAX_THREAD:
+        if not max(2, min_people) <= len(t.person_ids) <= MAX_THREAD:
             continue
+        ident = tuple(sorted(t.person_ids))
+        known = best.get(ident)
+        if known is None or (t.count, t.last) > (known.count, known.last):
+            best[ident] = t
+    out = []
+    for t in best.values():
         subject = _REPLY_PREFIX.sub("", " ".join((t.subject or "").split())) or "(no subject)"
         if len(subject) > 70:
             subject = subject[:69].rstrip() + "…"
@@ -258,6 +271,17 @@ def _strength(ties: Mapping[int, TieState], pid: int) -> float:
     return tie.strength if tie is not None else 0.0
 
 
+@dataclass
+class _Candidate:
+    kind: str
+    key: str
+    label: str
+    why: list[str]
+    members: list[int]
+    dormant: set[int]
+    score: float
+
+
 def propose_groups(
     found: Found,
     names: Mapping[int, str],
@@ -268,36 +292,48 @@ def propose_groups(
     max_size: int = MAX_SIZE,
     kinds: Sequence[str] | None = None,
     limit: int = 10,
+    key: str | None = None,
 ) -> list[Group]:
     """Groups of ``min_size``–``max_size`` people among ``names`` (who may be invited: the
     user and people on hold are already left out), the best first. Two contexts with the same
-    people make one group with both reasons."""
+    people make one group with both reasons; ``key`` asks for that one group alone. Candidates
+    are scored first; only those shown
+    are made into groups (a large network has tens of thousands of small threads)."""
     min_size = max(2, min_size)
     max_size = max(min_size, max_size)
-    by_members: dict[frozenset[int], Group] = {}
+    asleep = {pid for pid, tie in ties.items() if pid in names and is_dormant(tie, today)}
+    by_members: dict[tuple[int, ...], _Candidate] = {}
+    wanted = key
     for kind, (key, label, why, people) in found.each():
-        if kinds and kind not in kinds:
+        if (kinds and kind not in kinds) or (wanted and f"{kind}:{key}" != wanted):
             continue
         members = [pid for pid in people if pid in names]
         if len(members) < min_size:
             continue
-        dormant = {pid for pid in members if is_dormant(ties.get(pid), today)}
-        # the dormant first, then the strongest ties, then by name: a stable choice
-        members.sort(key=lambda p: (p not in dormant, -_strength(ties, p), names[p], p))
-        kept, more = members[:max_size], max(0, len(members) - max_size)
-        ident = frozenset(kept)
-        if ident in by_members:
-            by_members[ident].why += [w for w in why if w not in by_members[ident].why]
-            by_members[ident].score += 0.5
+        ident = tuple(sorted(members))  # frozensets of small ints hash into few buckets
+        known = by_members.get(ident)
+        if known is not None:
+            known.why += [w for w in why if w not in known.why]
+            known.score += 0.5
             continue
-        in_group = [pid for pid in kept if pid in dormant]
-        score = KIND_WEIGHT.get(kind, 1.0) * len(kept) ** 0.5 + DORMANT_WEIGHT * len(in_group)
-        by_members[ident] = Group(
-            kind, f"{kind}:{key}", label, list(why),
-            [(pid, names[pid]) for pid in kept], in_group, more, score,
-        )  # fmt: skip
-    ranked = sorted(by_members.values(), key=lambda g: (-g.score, g.label, g.key))
-    return _diverse(ranked, max(1, limit))
+        dormant = asleep.intersection(members)
+        size = min(len(members), max_size)
+        score = KIND_WEIGHT.get(kind, 1.0) * size**0.5 + DORMANT_WEIGHT * min(len(dormant), size)
+        by_members[ident] = _Candidate(kind, key, label, list(why), members, dormant, score)
+    ranked = sorted(by_members.values(), key=lambda c: (-c.score, c.label, c.key))
+    return _diverse(ranked, names, ties, max_size, max(1, limit))
+
+
+def _group(c: _Candidate, names: Mapping[int, str], ties: Mapping[int, TieState], max_size: int) -> Group:  # fmt: skip
+    """The group of a candidate: the dormant first, then the strongest ties, then by name."""
+    members = sorted(
+        c.members, key=lambda p: (p not in c.dormant, -_strength(ties, p), names[p], p)
+    )
+    kept = members[:max_size]
+    return Group(
+        c.kind, f"{c.kind}:{c.key}", c.label, c.why, [(pid, names[pid]) for pid in kept],
+        [pid for pid in kept if pid in c.dormant], max(0, len(members) - max_size), c.score,
+    )  # fmt: skip
 
 
 #: a group sharing more than this share of the smaller one's people with a better one is left
@@ -305,16 +341,20 @@ def propose_groups(
 OVERLAP = 0.6
 
 
-def _diverse(ranked: Sequence[Group], limit: int) -> list[Group]:
-    chosen: list[Group] = []
-    for group in ranked:
-        ids = {pid for pid, _ in group.people}
-        if any(
-            len(ids & {pid for pid, _ in c.people}) > OVERLAP * min(len(ids), c.size)
-            for c in chosen
-        ):
+def _diverse(
+    ranked: Iterable[_Candidate],
+    names: Mapping[int, str],
+    ties: Mapping[int, TieState],
+    max_size: int,
+    limit: int,
+) -> list[Group]:
+    chosen: list[tuple[Group, set[int]]] = []
+    for c in ranked:
+        ids = set(c.members)
+        if any(len(ids & seen) > OVERLAP * min(len(ids), len(seen)) for _, seen in chosen):
             continue
-        chosen.append(group)
+        group = _group(c, names, ties, max_size)
+        chosen.append((group, {pid for pid, _ in group.people}))
         if len(chosen) >= limit:
             break
-    return chosen
+    return [g for g, _ in chosen]

@@ -47,14 +47,13 @@ class MeetupPlan:
 
 
 def _invitable(conn: Any, owner_id: int, now: datetime) -> dict[int, str]:
-    """Everyone who may be invited: active, not me, not likely me, not kept out."""
+    """Everyone who may be invited: active, not me, not kept out (those likely me are left
+    out of the proposed groups afterwards: checking everyone costs more)."""
     names = eq.active_people(conn, owner_id)
     held = eq.holds_in_force(conn, owner_id, now)
     for pid, hold in held.items():
         if hold.kind in KEPT_OUT:
             names.pop(pid, None)
-    for pid in likely_me(conn, owner_id, names, list(names)):
-        names.pop(pid, None)
     return names
 
 
@@ -75,6 +74,7 @@ def plan_meetups(
     min_size: int = MIN_SIZE,
     max_size: int = MAX_SIZE,
     limit: int = 10,
+    key: str | None = None,
     now: datetime | None = None,
 ) -> MeetupPlan:
     """The best groups to bring together, each with why, size and its dormant ties."""
@@ -94,13 +94,19 @@ def plan_meetups(
             ),
             city=city_groups(mq.places(conn, owner)),
             tag=tag_groups(eq.tags_by_person(conn, owner)),
-            thread=thread_groups(mq.small_threads(conn, owner)),
+            thread=thread_groups(mq.small_threads(conn, owner, min_size), min_size),
         )
         ties = mq.tie_states(conn, owner)
-    groups = propose_groups(
-        found, names, ties, today, min_size=min_size, max_size=max_size,
-        kinds=kinds, limit=max(1, min(limit, 100)),
-    )  # fmt: skip
+        limit = max(1, min(limit, 100))
+        while True:
+            groups = propose_groups(found, names, ties, today, min_size=min_size,
+                                    max_size=max_size, kinds=kinds, limit=limit, key=key)  # fmt: skip
+            shown = sorted({pid for g in groups for pid, _ in g.people})
+            selves = likely_me(conn, owner, names, shown)
+            if not selves:
+                break
+            for pid in selves:  # a record that looks like you: never in a group
+                names.pop(pid, None)
     notes = []
     if not groups:
         notes.append(
@@ -112,7 +118,6 @@ def plan_meetups(
 
 def find_group(store: Store, key: str, *, now: datetime | None = None) -> Group:
     """The proposed group with this key (as `meetup plan --json` gives it)."""
-    for group in plan_meetups(store, limit=100, min_size=2, max_size=MAX_SIZE, now=now).groups:
-        if group.key == key:
-            return group
+    for group in plan_meetups(store, min_size=2, max_size=MAX_SIZE, key=key, now=now).groups:
+        return group
     raise UserError(f"no proposed group {key!r}", hint="`rekindle meetup plan --json` lists them")

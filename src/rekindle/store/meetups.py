@@ -6,10 +6,20 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from rekindle.engine.meetup_groups import MAX_THREAD, Place, SharedThread, Stint, TieState
 from rekindle.store.people import active_person
@@ -25,7 +35,7 @@ from rekindle.store.schema_history import message, message_address, tie_stats
 from rekindle.store.schema_meetup import meetup, meetup_guest, meetup_mail_seen
 
 #: the most rows of small threads read for a plan (the newest first)
-MAX_THREAD_ROWS = 200_000
+MAX_THREAD_ROWS = 50_000
 #: the most records read for addresses
 MAX_RECORDS = 100_000
 
@@ -68,33 +78,50 @@ def places(conn: Connection, owner_id: int) -> list[Place]:
     return out
 
 
-def small_threads(conn: Connection, owner_id: int) -> list[SharedThread]:
-    """Mail threads and meetings of 2 to ``MAX_THREAD`` other people, with who was on them."""
+def small_threads(conn: Connection, owner_id: int, min_people: int = 2) -> list[SharedThread]:
+    """Mail threads and meetings of ``min_people`` to ``MAX_THREAD`` other people, with who was
+    on them; the newest ``MAX_THREAD_ROWS`` participations are read. Times are read as the
+    driver gives them (sortable text on SQLite) and only each thread's first and last are
+    converted."""
     i, ip = interaction.c, interaction_person.c
     rows = conn.execute(
-        select(i.id, i.thread, i.subject, i.channel, i.occurred_at, ip.person_id)
+        select(i.id, i.thread, i.subject, i.channel, type_coerce(i.occurred_at, _RAW),
+               ip.person_id)
         .join(interaction_person, ip.interaction_id == i.id)
-        .where(i.owner_id == owner_id, i.group_size >= 2, i.group_size <= MAX_THREAD)
+        .where(i.owner_id == owner_id, i.group_size >= max(2, min_people),
+               i.group_size <= MAX_THREAD)
         .order_by(i.occurred_at.desc())
         .limit(MAX_THREAD_ROWS)
-    )
-    found: dict[str, dict[str, Any]] = {}
+    ).all()  # fmt: skip
+    found: dict[str, list[Any]] = {}
     for iid, thread, subject, channel, at, pid in rows:
-        kind = "meeting" if channel == "meeting" else "thread"
-        key = f"{kind[0]}:{thread or iid}"
-        t = found.setdefault(
-            key, {"subject": subject, "kind": kind, "people": set(), "ids": set(), "at": []}
-        )
-        t["people"].add(int(pid))
-        t["ids"].add(iid)
-        t["at"].append(at)
-        if subject and not t["subject"]:
-            t["subject"] = subject
+        key = f"{'m' if channel == 'meeting' else 't'}:{thread or iid}"
+        t = found.get(key)
+        if t is None:
+            t = found[key] = [subject, channel, set(), set(), at, at]
+        t[2].add(pid)
+        t[3].add(iid)
+        if at < t[4]:
+            t[4] = at
+        elif at > t[5]:
+            t[5] = at
+        if subject and not t[0]:
+            t[0] = subject
     return [
-        SharedThread(key, t["subject"] or "", t["kind"], frozenset(t["people"]),
-                     min(t["at"]), max(t["at"]), len(t["ids"]))
+        SharedThread(key, t[0] or "", "meeting" if t[1] == "meeting" else "thread",
+                     frozenset(int(p) for p in t[2]), _when(t[4]), _when(t[5]), len(t[3]))
         for key, t in found.items()
+        if len(t[2]) >= min_people
     ]  # fmt: skip
+
+
+#: a time as the driver gives it (SQLite: sortable text; PostgreSQL: a datetime)
+_RAW = String()
+
+
+def _when(raw: Any) -> datetime:
+    when = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def tie_states(conn: Connection, owner_id: int) -> dict[int, TieState]:
