@@ -126,7 +126,7 @@ class Ties:
     #: the goal's word index over the shortlist, subjects of shared mail included
     goal_index: GoalIndex | None = None
     #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
-    timelines: dict[int, Timeline] = field(default_factory=dict)
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
     me: Me = field(default_factory=lambda: Me({}))
 
 
@@ -287,7 +287,7 @@ def read_ties(
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
-        ties.timelines[pid] = Timeline.of(contacts.get(pid, ()))
+        ties.contacts[pid] = contacts.get(pid, [])
         f = tie_features(contacts.get(pid, ()), now, recent)
         ties.features[pid] = f
         ties.cadences[pid] = net.cadence_of(pid, f, opts)
@@ -385,7 +385,7 @@ def learnt_order(
     if model is None or model.logistic is None:
         return listed
     rows = {
-        c.person_id: describe(ties.timelines[c.person_id], now, ties.me, HORIZON_DAYS)
+        c.person_id: describe(Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS)
         for c in listed
     }
     return rerank(listed, rows, model, {str(k): v for k, v in net.people.items()})
