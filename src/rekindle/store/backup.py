@@ -16,8 +16,9 @@ from sqlalchemy import Column, Connection, Table, delete, func, insert, select, 
 from rekindle.store.schema import metadata, owner, setting
 from rekindle.store.schema_history import sync_seen, sync_source
 
-#: tables a backup leaves out: sign-ins belong to a browser, not to the data
-SKIPPED = frozenset({"owner", "web_session"})
+#: tables a backup leaves out: sign-ins belong to a browser, and API tokens are keys to a
+#: server, not data (a restored database makes new ones)
+SKIPPED = frozenset({"owner", "web_session", "api_token"})
 #: owner columns a backup keeps (never the password hash or the feed token)
 OWNER_COLUMNS = ("display_name", "share_signals")
 #: rows per INSERT when restoring
