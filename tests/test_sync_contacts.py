@@ -170,6 +170,51 @@ def test_keep_theirs_drops_my_edit(sqlite_store: Store, dav_server: DavServer) -
     assert sync(sqlite_store, dav_server).written == 0
 
 
+def test_a_delete_on_the_server_does_not_lose_an_edit(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    seed(dav_server)
+    sync(sqlite_store, dav_server)
+    people_svc.edit(sqlite_store, "ann@example.org", {"title": "Rekindle title"}, [], [])
+    dav_server.delete_card("ann.vcf")
+    report = sync(sqlite_store, dav_server)
+    assert report.removed == 0
+    assert [(c.path.rsplit("/", 1)[1], c.deleted, c.fields) for c in report.conflicts] == [
+        ("ann.vcf", True, {"title": ("Rekindle title", None)})
+    ]
+    assert report.as_json()["conflicts"][0]["kind"] == "deleted on the server"
+    assert view_of(sqlite_store, "ann@example.org")["title"] == "Rekindle title"
+    again = sync(sqlite_store, dav_server)  # the sync-token no longer says it: still kept
+    assert [c.deleted for c in again.conflicts] == [True] and again.removed == 0
+    assert dav_server.card_names() == ["bo.vcf"]
+
+    resolved = sync(sqlite_store, dav_server, resolve="keep-mine")
+    assert (resolved.conflicts, resolved.created, resolved.removed) == ([], 1, 0)
+    text = (dav_server.get_card("ann.vcf") or ("",))[0]
+    assert "TITLE:Rekindle title" in text and "UID:uid-ann" in text
+    assert "ann@example.org" in text
+    quiet = sync(sqlite_store, dav_server)
+    assert (quiet.conflicts, quiet.updated, quiet.written, quiet.removed) == ([], 0, 0, 0)
+    assert count(sqlite_store, person) == 2 and count(sqlite_store, carddav_card) == 2
+
+
+def test_keep_theirs_lets_the_delete_happen(sqlite_store: Store, dav_server: DavServer) -> None:
+    seed(dav_server)
+    sync(sqlite_store, dav_server, use_sync_token=False)
+    people_svc.edit(sqlite_store, "ann@example.org", {"organisation": "Globex"}, [], [])
+    dav_server.delete_card("ann.vcf")
+    kept = sync(sqlite_store, dav_server, use_sync_token=False)
+    assert [c.fields for c in kept.conflicts] == [{"organisation": ("Globex", None)}]
+    assert view_of(sqlite_store, "ann@example.org")["organisation"] == "Globex"
+    report = sync(sqlite_store, dav_server, use_sync_token=False, resolve="keep-theirs")
+    assert (report.conflicts, report.removed, report.created) == ([], 1, 0)
+    with pytest.raises(UserError):
+        view_of(sqlite_store, "ann@example.org")
+    assert dav_server.card_names() == ["bo.vcf"]
+    assert sync(sqlite_store, dav_server, use_sync_token=False).conflicts == []
+    assert count(sqlite_store, carddav_card) == 1
+
+
 class PhoneWritesFirst(CardDavClient):
     """A client whose first PUT finds that the phone changed the card a moment before."""
 

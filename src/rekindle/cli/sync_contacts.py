@@ -59,9 +59,11 @@ def sync_contacts_command(
         str | None,
         typer.Option(
             "--resolve",
-            help="Settle the conflicts (a field changed both on the server and in Rekindle): "
-            "keep-mine writes Rekindle's value to the card, keep-theirs takes the server's "
-            "and drops your edit. Without it conflicts are listed and nothing is lost.",
+            help="Settle the conflicts (a field changed both on the server and in Rekindle, "
+            "or a card deleted on the server whose person you changed): keep-mine writes "
+            "Rekindle's value to the card (or the deleted card again), keep-theirs takes the "
+            "server's and drops your edit (or lets the delete happen). Without it conflicts "
+            "are listed and nothing is lost.",
         ),
     ] = None,
     push_new: Annotated[
@@ -140,6 +142,15 @@ def sync_contacts_command(
     if len(report.errors) > len(shown):
         err_console.print(f"[dim]… and {len(report.errors) - len(shown)} more (--verbose)[/dim]")
     for c in report.conflicts:
+        if c.deleted:
+            console.print(
+                f"[red]conflict[/red] {safe(c.person)} ({safe(c.path)}): deleted on the server, "
+                "changed in Rekindle since the last sync (keep-mine writes the card again, "
+                "keep-theirs lets the delete happen):"
+            )
+            for name, (mine, _) in c.fields.items():
+                console.print(f"  {name}: Rekindle {safe(str(mine))!r}")
+            continue
         console.print(f"[red]conflict[/red] {safe(c.person)} ({safe(c.path)}):")
         for name, (mine, theirs) in c.fields.items():
             console.print(f"  {name}: Rekindle {safe(str(mine))!r}, server {safe(str(theirs))!r}")

@@ -36,8 +36,8 @@ from rekindle.exporters.vcard_patch import CardPatchError, patch_card
 from rekindle.identity.card_views import View, card_view, changed_fields, reconcile, tidy
 from rekindle.identity.records import ContactRecord, RecordError
 from rekindle.plural import counted
-from rekindle.services.carddav_records import SyncImport, card_record, person_view
-from rekindle.services.export_people import export_person
+from rekindle.services.carddav_records import SyncImport, card_record, card_uid, person_view
+from rekindle.services.export_people import ExportPerson, export_person
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import carddav as cq
@@ -77,7 +77,14 @@ class SyncOptions:
 class Conflict:
     person: str
     path: str
+    #: field -> (Rekindle's value, the server's value; None for a card deleted there)
     fields: dict[str, tuple[Any, Any]]
+    #: the server deleted the card while Rekindle changed its person
+    deleted: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "deleted on the server" if self.deleted else "changed on both sides"
 
 
 @dataclass(slots=True)
@@ -124,6 +131,7 @@ class ContactSyncReport:
                 {
                     "person": c.person,
                     "card": c.path,
+                    "kind": c.kind,
                     "fields": {k: {"rekindle": m, "server": t} for k, (m, t) in c.fields.items()},
                 }
                 for c in self.conflicts
@@ -200,6 +208,8 @@ class _Push:
     push: dict[str, Any]
     #: for a merged person written as one card: the other cards to delete (path, etag, link)
     absorb: list[tuple[str, str | None, int]] = field(default_factory=list)
+    #: the card was deleted on the server and is written again (--resolve keep-mine)
+    recreate: bool = False
 
 
 class _BookSync:
@@ -221,6 +231,8 @@ class _BookSync:
         self.url = client.origin + book.path
         self.label = f"carddav:{self.url}"
         self.prefer = {"keep-mine": "mine", "keep-theirs": "theirs"}.get(options.resolve or "")
+        #: each card's own UID, by path, as read or written in this sync
+        self.uids: dict[str, str | None] = {}
         #: cards written, whose records are brought up to date at the end
         self.to_import: list[tuple[str, str | None, ContactRecord, int]] = []
 
@@ -262,7 +274,10 @@ class _BookSync:
         fetched = {c.path for c in cards}
         for path, link in links.items():  # conflicts waiting since an earlier sync
             if link.conflict and path not in fetched and path not in deleted:
-                cards.append(RemoteCard(path, link.conflict["etag"], link.conflict["data"]))
+                if link.conflict.get("deleted"):  # still gone, unless it came back
+                    deleted.append(path)
+                else:
+                    cards.append(RemoteCard(path, link.conflict["etag"], link.conflict["data"]))
         return cards, deleted, changes.token
 
     # --- 2. pull --------------------------------------------------------------------------
@@ -288,6 +303,8 @@ class _BookSync:
                     self.progress(n)
             for path in deleted:
                 link = links[path]
+                if self.deleted_but_edited(conn, link, before, pushes):
+                    continue
                 if link.record_id is not None:
                     cq.remove_record(conn, self.owner, link.record_id)
                 cq.drop_link(conn, link.id)
@@ -310,6 +327,7 @@ class _BookSync:
         pushes: list[_Push],
     ) -> None:
         record = card_record(card.data, self.card_url(card.path))
+        self.uids[card.path] = card_uid(card.data)
         if isinstance(record, RecordError):
             self.report.errors.append(record)
             return
@@ -344,13 +362,41 @@ class _BookSync:
         self.report.updated += 1
         if settled.push:
             cq.save_link(
-                conn, self.owner, self.book_id, card.path, uid=record.source_id,
+                conn, self.owner, self.book_id, card.path, uid=self.uids[card.path],
                 etag=card.etag, record_id=link.record_id, card_view=view,
                 person_view=link.person_view, now=self.now,
             )  # fmt: skip
             pushes.append(_Push(card.path, card.etag, pid, settled.push))
         else:
             fresh.append((card.path, card.etag, link.record_id, view))
+
+    def deleted_but_edited(
+        self,
+        conn: Connection,
+        link: cq.CardLink,
+        before: dict[int, View],
+        pushes: list[_Push],
+    ) -> bool:
+        """A card deleted on the server whose person Rekindle changed since the last sync is
+        a conflict, not a loss: kept (link, record, person) until ``--resolve``; keep-mine
+        writes the card again, keep-theirs lets the delete happen. True when it is kept."""
+        pid = link.person_id
+        if pid is None or self.prefer == "theirs":
+            return False
+        mine = tidy(before.get(pid, link.person_view))
+        edited = sorted(changed_fields(link.person_view, mine))
+        if not edited:
+            return False
+        fields = {name: (mine[name], None) for name in edited}
+        cq.set_conflict(  # kept until the card is written again or the delete is taken
+            conn, link.id, {"deleted": True, "etag": None, "data": None, "fields": fields}, self.now
+        )
+        if self.prefer == "mine":
+            pushes.append(_Push(link.path, None, pid, {}, recreate=True))
+            return True
+        name = mine.get("name") or link.card_view.get("name") or link.path
+        self.report.conflicts.append(Conflict(str(name), link.path, fields, deleted=True))
+        return True
 
     def local_changes(
         self,
@@ -395,7 +441,8 @@ class _BookSync:
         """Link the cards imported as they are, with both baselines as they now stand."""
         for path, etag, record_id, view in fresh:
             cq.save_link(
-                conn, self.owner, self.book_id, path, uid=None, etag=etag, record_id=record_id,
+                conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
+                record_id=record_id,
                 card_view=view, person_view={}, now=self.now,
             )  # fmt: skip
         links = cq.card_links(conn, self.owner, self.book_id)
@@ -413,6 +460,9 @@ class _BookSync:
 
     def push(self, pushes: list[_Push]) -> None:
         for plan in pushes:
+            if plan.recreate:
+                self.recreate(plan)
+                continue
             current = self.client.get(plan.path)
             if current is None:
                 self.report.notices.append(f"{plan.path}: deleted on the server during the sync")
@@ -440,16 +490,38 @@ class _BookSync:
             for path, old_etag, _link_id in plan.absorb:
                 self.absorb(path, old_etag)
 
+    def recreate(self, plan: _Push) -> None:
+        """Write again a card the server deleted, from what Rekindle knows of its person
+        (``If-None-Match: *``: a card put there meanwhile is not replaced)."""
+        with self.store.read() as conn:
+            link = cq.card_links(conn, self.owner, self.book_id).get(plan.path)
+            person = export_person(conn, self.owner, plan.person_id)
+        uid = link.uid if link else None
+        if not uid or uid.startswith(("http://", "https://")):  # (saved by an older sync)
+            uid = f"rekindle-{uuid.uuid4()}"
+        text = _card_text(person, uid)
+        try:
+            etag = self.client.put(plan.path, text, None)
+        except PreconditionFailed:
+            self.report.notices.append(
+                f"{plan.path}: a card appeared there during the sync; not replaced, "
+                "the next sync reads it"
+            )
+            return
+        self.written(plan.path, etag, text, plan.person_id)
+        self.report.created += 1
+
     def written(self, path: str, etag: str | None, text: str, person_id: int) -> None:
         """Remember a card just written, at once: its ETag and both new baselines. Its
         record is brought up to date with the others at the end (:meth:`import_written`)."""
         record = card_record(text, self.card_url(path))
         if not isinstance(record, ContactRecord):
             raise CardDavError(f"{path}: the card Rekindle wrote cannot be read back")
+        self.uids[path] = card_uid(text)
         with self.store.begin() as conn:
             link = cq.card_links(conn, self.owner, self.book_id).get(path)
             cq.save_link(
-                conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
                 record_id=link.record_id if link else None,
                 card_view=card_view(record, self.region),
                 person_view=person_view(conn, self.owner, person_id, self.region), now=self.now,
@@ -466,7 +538,7 @@ class _BookSync:
             imp.finish()
             for (path, etag, record, pid), record_id in zip(self.to_import, ids, strict=True):
                 cq.save_link(
-                    conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                    conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
                     record_id=record_id, card_view=card_view(record, self.region),
                     person_view=person_view(conn, self.owner, pid, self.region), now=self.now,
                 )  # fmt: skip
@@ -515,8 +587,7 @@ class _BookSync:
             uid = f"rekindle-{uuid.uuid4()}"
             with self.store.read() as conn:
                 person = export_person(conn, self.owner, pid)
-            lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
-            text = "".join(fold_line(ln) for ln in lines)
+            text = _card_text(person, uid)
             path = self.book.path.rstrip("/") + f"/{uid}.vcf"
             try:
                 etag = self.client.put(path, text, None)
@@ -526,6 +597,12 @@ class _BookSync:
             self.report.created += 1
             if self.progress is not None:
                 self.progress(n)
+
+
+def _card_text(person: ExportPerson, uid: str) -> str:
+    """A new card of everything Rekindle knows of ``person``, with ``uid``."""
+    lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
+    return "".join(fold_line(ln) for ln in lines)
 
 
 def _whole_view(card: View, person: View) -> dict[str, Any]:
