@@ -403,6 +403,38 @@ def test_the_command_reports_and_fails_in_one_line(tmp_path: Path, dav_server: D
     assert "no resolution 'both'" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
+def status_cli(db: Path, *args: str) -> str:
+    env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "sync", "status", *args],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_sync_status_lists_the_address_books(tmp_path: Path, dav_server: DavServer) -> None:
+    db = tmp_path / "r.db"
+    assert "sync contacts URL" in status_cli(db)
+    seed(dav_server)
+    assert run_cli(db, url_of(dav_server), password=PASSWORD).returncode == 0
+    dav_server.put_card(
+        "ann.vcf",
+        vcard("uid-ann", "Ann Lee", email="ann@example.org", org="Initech", title="Phone"),
+    )
+    edited = subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "edit", "ann@example.org",
+         "--title", "Mine"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert edited.returncode == 0, edited.stderr
+    assert "conflict" in run_cli(db, url_of(dav_server), password=PASSWORD).stdout
+    (book,) = [r for r in json.loads(status_cli(db, "--json")) if r["kind"] == "carddav"]
+    assert book["locator"] == dav_server.book_url
+    assert book["counts"] == {"cards": 2, "conflicts": 1}
+    assert book["last_sync_at"]
+    text = status_cli(db)
+    assert dav_server.book_url in text and "2 cards, 1 conflict waiting" in text
+
+
 GROUP = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:group-1\r\nFN:Book club\r\nN:Book club;;;;\r\n"
     "X-ADDRESSBOOKSERVER-KIND:group\r\n"

@@ -141,6 +141,23 @@ class ContactSyncReport:
         }
 
 
+def address_books(store: Store) -> list[dict[str, Any]]:
+    """The address books synced so far, as ``sync status`` lists them: URL, name, last sync,
+    cards linked and conflicts waiting for ``--resolve``."""
+    with store.read() as conn:
+        rows = cq.books(conn, store.owner_id)
+    return [
+        {
+            "kind": "carddav",
+            "locator": r.url,
+            "name": r.name,
+            "last_sync_at": r.synced_at,
+            "counts": {"cards": int(r.cards), "conflicts": int(r.conflicts)},
+        }
+        for r in rows
+    ]
+
+
 def account_of(url: str, user: str | None) -> tuple[str, str, str]:
     """(the URL without its user, the user, the host) of ``https://user@host/path``."""
     parts = urlsplit(url.strip())
