@@ -215,6 +215,69 @@ def test_keep_theirs_lets_the_delete_happen(sqlite_store: Store, dav_server: Dav
     assert count(sqlite_store, carddav_card) == 1
 
 
+def ann_with(categories: str) -> str:
+    return vcard(
+        "uid-ann", "Ann Lee", email="ann@example.org", org="Initech",
+        extra=f"{PHOTO}\r\nCATEGORIES:{categories}\r\nNOTE:met at the 2019 offsite",
+    )  # fmt: skip
+
+
+def categories(server: DavServer, name: str) -> list[str]:
+    text = (server.get_card(name) or ("",))[0]
+    found = re.findall(r"^CATEGORIES:(.*)$", text.replace("\r\n", "\n"), flags=re.M)
+    return sorted(t for line in found for t in line.split(","))
+
+
+def test_tags_sync_both_ways(sqlite_store: Store, dav_server: DavServer) -> None:
+    dav_server.put_card("ann.vcf", ann_with("Friends,Book club,myContacts"))
+    sync(sqlite_store, dav_server)
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Book club", "Friends"]
+    shown = people_svc.show(sqlite_store, "ann@example.org")
+    assert [n["text"] for n in shown.notes] == ["met at the 2019 offsite"]
+
+    dav_server.put_card("ann.vcf", ann_with("Friends,Climbing,myContacts"))  # the phone
+    people_svc.tag(sqlite_store, ["ann@example.org"], ["Mentor"], [])  # Rekindle
+    both = sync(sqlite_store, dav_server)
+    assert (both.conflicts, both.written) == ([], 1)
+    assert categories(dav_server, "ann.vcf") == ["Climbing", "Friends", "Mentor", "myContacts"]
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Climbing", "Friends", "Mentor"]
+
+    people_svc.tag(sqlite_store, ["ann@example.org"], [], ["Friends"])
+    removed = sync(sqlite_store, dav_server)
+    assert removed.written == 1
+    assert categories(dav_server, "ann.vcf") == ["Climbing", "Mentor", "myContacts"]
+    text = (dav_server.get_card("ann.vcf") or ("",))[0]
+    assert PHOTO in text and "NOTE:met at the 2019 offsite" in text
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Climbing", "Mentor"]
+    quiet = sync(sqlite_store, dav_server)
+    assert (quiet.updated, quiet.written, quiet.conflicts) == (0, 0, [])
+
+
+def test_links_saved_before_tags_were_synced_catch_up(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("ann.vcf", ann_with("Friends"))
+    sync(sqlite_store, dav_server)
+    with sqlite_store.begin() as conn:  # baselines as an earlier version saved them
+        for row in conn.execute(select(carddav_card)).all():
+            views = {}
+            for col in ("card_view", "person_view"):
+                view = json.loads(getattr(row, col))
+                view.pop("tags")
+                views[col] = json.dumps(view)
+            conn.execute(carddav_card.update().where(carddav_card.c.id == row.id).values(**views))
+    people_svc.edit(sqlite_store, "ann@example.org", {"title": "Lead"}, [], [])
+    upgraded = sync(sqlite_store, dav_server)
+    assert (upgraded.written, upgraded.conflicts) == (1, [])
+    assert categories(dav_server, "ann.vcf") == ["Friends"]
+    with sqlite_store.read() as conn:
+        (view,) = [json.loads(v) for v in conn.execute(select(carddav_card.c.card_view)).scalars()]
+    assert view["tags"] == ["Friends"]
+    people_svc.tag(sqlite_store, ["ann@example.org"], ["Mentor"], [])
+    assert sync(sqlite_store, dav_server).written == 1
+    assert categories(dav_server, "ann.vcf") == ["Friends", "Mentor"]
+
+
 class PhoneWritesFirst(CardDavClient):
     """A client whose first PUT finds that the phone changed the card a moment before."""
 

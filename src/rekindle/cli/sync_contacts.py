@@ -109,9 +109,12 @@ def sync_contacts_command(
 
     Pulls what changed on the server (sync-token, or ETags), pushes Rekindle's edits with
     If-Match so a change made on the phone meanwhile is never overwritten, and keeps a field
-    changed on both sides as a conflict for --resolve. The password comes from
-    REKINDLE_CARDDAV_PASSWORD, the system keyring (service "rekindle", user "user@host") or a
-    prompt, and is never stored by Rekindle. See docs/carddav.md.
+    changed on both sides, or a card deleted on the server whose person you changed, as a
+    conflict for --resolve. Name, organisation, title, birthday, addresses, numbers, web
+    addresses and tags (CATEGORIES) sync both ways; a card's NOTE is read, never written.
+    The password comes from REKINDLE_CARDDAV_PASSWORD, the system keyring (service
+    "rekindle", user "user@host") or a prompt, and is never stored by Rekindle.
+    See docs/carddav.md.
     """
     from rekindle.services.sync_contacts import SyncOptions, sync_contacts
 

@@ -63,6 +63,7 @@ def person_view(conn: Connection, owner_id: int, person_id: int, region: str | N
             "organisation": p.organisation,
             "title": p.title,
             "birthday": p.birthday.iso() if p.birthday else None,
+            "tags": [t for t in p.tags if t.strip()],
         }
     )
 

@@ -287,6 +287,12 @@ class _BookSync:
         deleted = [p for p in changes.deleted if p in links]
         if changes.complete:
             deleted += [p for p in links if p not in changes.changed and p not in deleted]
+        changed += [  # linked before tags were synced: read once more, for the new baseline
+            path
+            for path, link in links.items()
+            if link.card_view and "tags" not in link.card_view
+            and path not in deleted and path not in changed and not link.conflict
+        ]  # fmt: skip
         cards = self.client.fetch(self.book, sorted(changed)) if changed else []
         fetched = {c.path for c in cards}
         for path, link in links.items():  # conflicts waiting since an earlier sync
