@@ -339,7 +339,9 @@ def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: D
     )
     sync(sqlite_store, dav_server)
     assert count(sqlite_store, person) == 1  # Rekindle sees one person
-    people_svc.edit(sqlite_store, "dana@example.org", {"title": "Director"}, [], [])
+    # (a title alone, without an organisation, is not kept by Rekindle's view of a person)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
     kept = sync(sqlite_store, dav_server)
     assert kept.written == 0 and any("2 cards on the server" in n for n in kept.notices)
     assert dav_server.card_names() == ["a1.vcf", "a2.vcf"]
@@ -348,7 +350,8 @@ def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: D
     assert (merged.written, merged.deleted) == (1, 1)
     (name,) = dav_server.card_names()
     text = (dav_server.get_card(name) or ("",))[0]
-    assert "TITLE:Director" in text and "+12125550100" in re.sub(r"[^\d+]", "", text)
+    assert "TITLE:Director" in text and "ORG:Initech" in text
+    assert "+12125550100" in re.sub(r"[^\d+]", "", text)
     assert view_of(sqlite_store, "dana@example.org")["phones"] == ["+12125550100"]
     assert sync(sqlite_store, dav_server).written == 0
 
