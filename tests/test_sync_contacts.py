@@ -23,7 +23,12 @@ from rekindle.identity.records import ContactRecord, RawIdentity
 from rekindle.services import people as people_svc
 from rekindle.services.carddav_records import person_view
 from rekindle.services.importing import import_items
-from rekindle.services.sync_contacts import ContactSyncReport, SyncOptions, sync_contacts
+from rekindle.services.sync_contacts import (
+    ContactSyncReport,
+    SyncOptions,
+    address_books,
+    sync_contacts,
+)
 from rekindle.store import Store
 from rekindle.store.schema import person, source_record
 from rekindle.store.schema_carddav import carddav_card
@@ -170,32 +175,32 @@ def test_keep_theirs_drops_my_edit(sqlite_store: Store, dav_server: DavServer) -
     assert sync(sqlite_store, dav_server).written == 0
 
 
-def test_a_delete_on_the_server_does_not_lose_an_edit(
-    sqlite_store: Store, dav_server: DavServer
-) -> None:
+def test_a_delete_on_the_server_does_not_lose_an_edit(store: Store, dav_server: DavServer) -> None:
     seed(dav_server)
-    sync(sqlite_store, dav_server)
-    people_svc.edit(sqlite_store, "ann@example.org", {"title": "Rekindle title"}, [], [])
+    sync(store, dav_server)
+    people_svc.edit(store, "ann@example.org", {"title": "Rekindle title"}, [], [])
     dav_server.delete_card("ann.vcf")
-    report = sync(sqlite_store, dav_server)
+    report = sync(store, dav_server)
     assert report.removed == 0
     assert [(c.path.rsplit("/", 1)[1], c.deleted, c.fields) for c in report.conflicts] == [
         ("ann.vcf", True, {"title": ("Rekindle title", None)})
     ]
     assert report.as_json()["conflicts"][0]["kind"] == "deleted on the server"
-    assert view_of(sqlite_store, "ann@example.org")["title"] == "Rekindle title"
-    again = sync(sqlite_store, dav_server)  # the sync-token no longer says it: still kept
+    assert view_of(store, "ann@example.org")["title"] == "Rekindle title"
+    again = sync(store, dav_server)  # the sync-token no longer says it: still kept
     assert [c.deleted for c in again.conflicts] == [True] and again.removed == 0
+    (book,) = address_books(store)
+    assert book["counts"] == {"cards": 2, "conflicts": 1} and book["last_sync_at"]
     assert dav_server.card_names() == ["bo.vcf"]
 
-    resolved = sync(sqlite_store, dav_server, resolve="keep-mine")
+    resolved = sync(store, dav_server, resolve="keep-mine")
     assert (resolved.conflicts, resolved.created, resolved.removed) == ([], 1, 0)
     text = (dav_server.get_card("ann.vcf") or ("",))[0]
     assert "TITLE:Rekindle title" in text and "UID:uid-ann" in text
     assert "ann@example.org" in text
-    quiet = sync(sqlite_store, dav_server)
+    quiet = sync(store, dav_server)
     assert (quiet.conflicts, quiet.updated, quiet.written, quiet.removed) == ([], 0, 0, 0)
-    assert count(sqlite_store, person) == 2 and count(sqlite_store, carddav_card) == 2
+    assert count(store, person) == 2 and count(store, carddav_card) == 2
 
 
 def test_keep_theirs_lets_the_delete_happen(sqlite_store: Store, dav_server: DavServer) -> None:
