@@ -203,6 +203,31 @@ def test_a_delete_on_the_server_does_not_lose_an_edit(store: Store, dav_server: 
     assert count(store, person) == 2 and count(store, carddav_card) == 2
 
 
+def test_keep_mine_writes_a_merged_persons_card_back_as_its_own(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("a1.vcf", vcard("u1", "Dana Scott", email="dana@example.org"))
+    dav_server.put_card(
+        "a2.vcf", vcard("u2", "Dana Scott", email="dana@example.org", phone="+1 212 555 0100")
+    )
+    sync(sqlite_store, dav_server)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
+    dav_server.delete_card("a1.vcf")
+    assert [c.deleted for c in sync(sqlite_store, dav_server).conflicts] == [True]
+    a2_before = dav_server.get_card("a2.vcf")
+    resolved = sync(sqlite_store, dav_server, resolve="keep-mine")
+    assert (resolved.created, resolved.conflicts) == (1, [])
+    text = (dav_server.get_card("a1.vcf") or ("",))[0]
+    assert "UID:u1" in text and "FN:Dana Scott" in text and "dana@example.org" in text
+    assert "TITLE:Director" in text and "ORG:Initech" in text
+    assert "212" not in text  # the other card's number stays on the other card
+    assert dav_server.get_card("a2.vcf") == a2_before
+    assert count(sqlite_store, person) == 1
+    quiet = sync(sqlite_store, dav_server)
+    assert (quiet.conflicts, quiet.written, quiet.created) == ([], 0, 0)
+
+
 def test_keep_theirs_lets_the_delete_happen(sqlite_store: Store, dav_server: DavServer) -> None:
     seed(dav_server)
     sync(sqlite_store, dav_server, use_sync_token=False)

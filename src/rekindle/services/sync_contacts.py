@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from sqlalchemy import Connection
 
 from rekindle.errors import UserError
-from rekindle.exporters.vcard import card_lines, fold_line
+from rekindle.exporters.vcard import card_lines, escape_text, fold_line
 from rekindle.exporters.vcard_patch import CardPatchError, patch_card
 from rekindle.identity.card_views import View, card_view, changed_fields, reconcile, tidy
 from rekindle.identity.records import ContactRecord, RecordError
@@ -326,7 +326,7 @@ class _BookSync:
                     self.progress(n)
             for path in deleted:
                 link = links[path]
-                if self.deleted_but_edited(conn, link, before, pushes):
+                if self.deleted_but_edited(conn, link, before, pushes, per_person):
                     continue
                 if link.record_id is not None:
                     cq.remove_record(conn, self.owner, link.record_id)
@@ -399,6 +399,7 @@ class _BookSync:
         link: cq.CardLink,
         before: dict[int, View],
         pushes: list[_Push],
+        per_person: Counter[int],
     ) -> bool:
         """A card deleted on the server whose person Rekindle changed since the last sync is
         a conflict, not a loss: kept (link, record, person) until ``--resolve``; keep-mine
@@ -415,7 +416,13 @@ class _BookSync:
             conn, link.id, {"deleted": True, "etag": None, "data": None, "fields": fields}, self.now
         )
         if self.prefer == "mine":
-            pushes.append(_Push(link.path, None, pid, {}, recreate=True))
+            # a merged person's other cards stay as they are: this one comes back as it was,
+            # with Rekindle's changes; a person of this card alone comes back whole
+            view: dict[str, Any] = {}
+            if per_person[pid] > 1:
+                mine_push = reconcile(link.card_view, link.card_view, link.person_view, mine).push
+                view = {"name": None, **_whole_view({}, _applied(link.card_view, mine_push))}
+            pushes.append(_Push(link.path, None, pid, view, recreate=True))
             return True
         name = mine.get("name") or link.card_view.get("name") or link.path
         self.report.conflicts.append(Conflict(str(name), link.path, fields, deleted=True))
@@ -514,15 +521,20 @@ class _BookSync:
                 self.absorb(path, old_etag)
 
     def recreate(self, plan: _Push) -> None:
-        """Write again a card the server deleted, from what Rekindle knows of its person
-        (``If-None-Match: *``: a card put there meanwhile is not replaced)."""
+        """Write again a card the server deleted (``If-None-Match: *``: a card put there
+        meanwhile is not replaced): everything Rekindle knows of its person, or, for a person
+        merged from several cards, this card's own fields with Rekindle's changes."""
         with self.store.read() as conn:
             link = cq.card_links(conn, self.owner, self.book_id).get(plan.path)
             person = export_person(conn, self.owner, plan.person_id)
         uid = link.uid if link else None
         if not uid or uid.startswith(("http://", "https://")):  # (saved by an older sync)
             uid = f"rekindle-{uuid.uuid4()}"
-        text = _card_text(person, uid)
+        if plan.push:  # the card's own fields, on a new card of its UID
+            bare = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{escape_text(uid)}\r\nEND:VCARD\r\n"
+            text = patch_card(bare, plan.push, self.region)
+        else:
+            text = _card_text(person, uid)
         try:
             etag = self.client.put(plan.path, text, None)
         except PreconditionFailed:
@@ -626,6 +638,18 @@ def _card_text(person: ExportPerson, uid: str) -> str:
     """A new card of everything Rekindle knows of ``person``, with ``uid``."""
     lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
     return "".join(fold_line(ln) for ln in lines)
+
+
+def _applied(card: View, push: dict[str, Any]) -> View:
+    """A card's view with the changes of ``push`` made."""
+    out = tidy(card)
+    for name, value in push.items():
+        if isinstance(value, tuple):
+            added, removed = value
+            out[name] = sorted((set(out[name]) | set(added)) - set(removed))
+        else:
+            out[name] = value
+    return out
 
 
 def _whole_view(card: View, person: View) -> dict[str, Any]:
