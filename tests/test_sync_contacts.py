@@ -386,6 +386,37 @@ def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: D
     assert sync(sqlite_store, dav_server).written == 0
 
 
+def test_a_phone_edit_to_a_merged_persons_card_does_not_write_the_merge(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("a1.vcf", vcard("u1", "Dana Scott", email="dana@example.org"))
+    dav_server.put_card(
+        "a2.vcf", vcard("u2", "Dana Scott", email="dana@example.org", phone="+1 212 555 0100")
+    )
+    sync(sqlite_store, dav_server)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
+    dav_server.put_card(  # the phone: a new address on the first card
+        "a1.vcf",
+        vcard("u1", "Dana Scott", email="dana@example.org", extra="URL:https://dana.example"),
+    )
+    report = sync(sqlite_store, dav_server)
+    assert (report.updated, report.written, report.conflicts) == (1, 0, [])
+    assert any("yours were not written" in n for n in report.notices)
+    text = (dav_server.get_card("a1.vcf") or ("",))[0]
+    assert "Director" not in text and "212" not in text
+    view = view_of(sqlite_store, "dana@example.org")
+    assert view["urls"] == ["https://dana.example/"] or view["urls"] == ["https://dana.example"]
+    assert view["title"] == "Director"
+    later = sync(sqlite_store, dav_server)  # still pending, still not written, no conflict
+    assert (later.written, later.conflicts) == (0, [])
+    merged = sync(sqlite_store, dav_server, push_merged=True)
+    assert (merged.written, merged.deleted, merged.conflicts) == (1, 1, [])
+    (name,) = dav_server.card_names()
+    text = (dav_server.get_card(name) or ("",))[0]
+    assert "TITLE:Director" in text and "dana.example" in text
+
+
 def test_people_learnt_from_mail_are_pushed_when_asked(
     sqlite_store: Store, dav_server: DavServer
 ) -> None:

@@ -248,6 +248,8 @@ class _BookSync:
         self.url = client.origin + book.path
         self.label = f"carddav:{self.url}"
         self.prefer = {"keep-mine": "mine", "keep-theirs": "theirs"}.get(options.resolve or "")
+        #: how many cards of this book each person has (more than one: merged in Rekindle)
+        self.per_person: Counter[int] = Counter()
         #: each card's own UID, by path, as read or written in this sync
         self.uids: dict[str, str | None] = {}
         #: cards written, whose records are brought up to date at the end
@@ -314,7 +316,7 @@ class _BookSync:
     ) -> list[_Push]:
         with self.store.begin() as conn:
             imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
-            per_person: Counter[int] = Counter(
+            per_person = self.per_person = Counter(
                 lk.person_id for lk in links.values() if lk.person_id is not None
             )
             before = {pid: person_view(conn, self.owner, pid, self.region) for pid in per_person}
@@ -383,7 +385,9 @@ class _BookSync:
         settled = reconcile(link.card_view, view, link.person_view, mine, self.prefer)
         imp.add(record)
         self.report.updated += 1
-        if settled.push:
+        if settled.push and self.per_person[pid] > 1 and not self.options.push_merged:
+            self.hold_back(conn, link, card, view, str(mine.get("name") or card.path))
+        elif settled.push:
             cq.save_link(
                 conn, self.owner, self.book_id, card.path, uid=self.uids[card.path],
                 etag=card.etag, record_id=link.record_id, card_view=view,
@@ -392,6 +396,23 @@ class _BookSync:
             pushes.append(_Push(card.path, card.etag, pid, settled.push))
         else:
             fresh.append((card.path, card.etag, link.record_id, view))
+
+    def hold_back(
+        self, conn: Connection, link: cq.CardLink, card: RemoteCard, view: View, name: str
+    ) -> None:
+        """A card of a person Rekindle merged from several changed on the server: its change
+        is taken, but Rekindle's changes are not written into it (the merge stays Rekindle's
+        until ``--push-merged``); they stay pending against the card's new baseline."""
+        cq.save_link(
+            conn, self.owner, self.book_id, card.path, uid=self.uids[card.path],
+            etag=card.etag, record_id=link.record_id, card_view=view,
+            person_view=_rebased(link.person_view, link.card_view, view), now=self.now,
+        )  # fmt: skip
+        self.report.notices.append(
+            f"{name}: one person in Rekindle, {self.per_person[link.person_id or 0]} cards on "
+            f"the server; {card.path} took the server's change, yours were not written into it "
+            "(--push-merged writes them as one card)"
+        )
 
     def deleted_but_edited(
         self,
@@ -638,6 +659,24 @@ def _card_text(person: ExportPerson, uid: str) -> str:
     """A new card of everything Rekindle knows of ``person``, with ``uid``."""
     lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
     return "".join(fold_line(ln) for ln in lines)
+
+
+def _rebased(person_base: View, card_base: View, card_now: View) -> View:
+    """Rekindle's baseline moved by the server's changes to a card, so that what Rekindle
+    changed since stays a change and what the server changed does not become one."""
+    out = dict(person_base)
+    if not person_base:
+        return out
+    base, now, was = tidy(person_base), tidy(card_now), tidy(card_base)
+    for name in changed_fields(card_base, card_now):
+        if name not in person_base:
+            continue
+        if isinstance(now[name], list):
+            gone = set(was[name]) - set(now[name])
+            out[name] = sorted((set(base[name]) | (set(now[name]) - set(was[name]))) - gone)
+        else:
+            out[name] = now[name]
+    return out
 
 
 def _applied(card: View, push: dict[str, Any]) -> View:
