@@ -560,6 +560,11 @@ def test_sync_status_lists_the_address_books(tmp_path: Path, dav_server: DavServ
     assert book["last_sync_at"]
     text = status_cli(db)
     assert dav_server.book_url in text and "2 cards, 1 conflict waiting" in text
+    dav_server.delete_card("ann.vcf")  # the conflict becomes a delete of an edited person
+    said = run_cli(db, url_of(dav_server), password=PASSWORD).stdout
+    assert "Ann Lee" in said and "deleted on the server, changed in Rekindle" in said
+    assert "title: Rekindle 'Mine'" in said and "Traceback" not in said
+    assert "2 cards, 1 conflict waiting" in status_cli(db)
 
 
 GROUP = (
