@@ -82,3 +82,31 @@ def test_patch_refuses_what_is_not_one_card() -> None:
         assert "not one complete vCard" in str(exc)
     else:
         raise AssertionError("an unterminated card was patched")
+
+
+def test_a_field_missing_from_an_older_baseline_is_no_change() -> None:
+    old = {k: v for k, v in BASE.items() if k != "tags"}
+    assert changed_fields(old, {**BASE, "tags": ["Friends"]}) == set()
+    assert changed_fields(BASE, {**BASE, "tags": ["Friends"]}) == {"tags"}
+    found = reconcile(old, {**BASE, "tags": ["A"]}, old, {**BASE, "tags": ["B"]})
+    assert (found.push, found.pulled) == ({}, set())
+
+
+def test_tags_merge_by_element_and_patch_keeps_the_servers_own() -> None:
+    base = {**BASE, "tags": ["Friends", "Book club"]}
+    phone = {**BASE, "tags": ["Friends", "Book club", "Climbing"]}
+    mine = {**BASE, "tags": ["Book club", "Mentor"]}
+    found = reconcile(base, phone, base, mine)
+    assert found.push == {"tags": (["Mentor"], ["Friends"])} and found.conflicts == {}
+    card = CARD.replace(
+        "END:VCARD",
+        "CATEGORIES:Friends,Book club\r\nCATEGORIES:myContacts,Climbing\\, too\r\nEND:VCARD",
+    )
+    text = patch_card(card, found.push)
+    assert text.count("CATEGORIES") == 1
+    assert "CATEGORIES:Book club,myContacts,Climbing\\, too,Mentor\r\n" in text
+    assert "PHOTO;ENCODING=b" in text
+    emptied = patch_card(
+        card, {"tags": ([], ["Friends", "Book club", "myContacts", "Climbing, too"])}
+    )
+    assert "CATEGORIES" not in emptied and emptied.endswith("END:VCARD\r\n")

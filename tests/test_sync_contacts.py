@@ -23,7 +23,12 @@ from rekindle.identity.records import ContactRecord, RawIdentity
 from rekindle.services import people as people_svc
 from rekindle.services.carddav_records import person_view
 from rekindle.services.importing import import_items
-from rekindle.services.sync_contacts import ContactSyncReport, SyncOptions, sync_contacts
+from rekindle.services.sync_contacts import (
+    ContactSyncReport,
+    SyncOptions,
+    address_books,
+    sync_contacts,
+)
 from rekindle.store import Store
 from rekindle.store.schema import person, source_record
 from rekindle.store.schema_carddav import carddav_card
@@ -170,6 +175,139 @@ def test_keep_theirs_drops_my_edit(sqlite_store: Store, dav_server: DavServer) -
     assert sync(sqlite_store, dav_server).written == 0
 
 
+def test_a_delete_on_the_server_does_not_lose_an_edit(store: Store, dav_server: DavServer) -> None:
+    seed(dav_server)
+    sync(store, dav_server)
+    people_svc.edit(store, "ann@example.org", {"title": "Rekindle title"}, [], [])
+    dav_server.delete_card("ann.vcf")
+    report = sync(store, dav_server)
+    assert report.removed == 0
+    assert [(c.path.rsplit("/", 1)[1], c.deleted, c.fields) for c in report.conflicts] == [
+        ("ann.vcf", True, {"title": ("Rekindle title", None)})
+    ]
+    assert report.as_json()["conflicts"][0]["kind"] == "deleted on the server"
+    assert view_of(store, "ann@example.org")["title"] == "Rekindle title"
+    again = sync(store, dav_server)  # the sync-token no longer says it: still kept
+    assert [c.deleted for c in again.conflicts] == [True] and again.removed == 0
+    (book,) = address_books(store)
+    assert book["counts"] == {"cards": 2, "conflicts": 1} and book["last_sync_at"]
+    assert dav_server.card_names() == ["bo.vcf"]
+
+    resolved = sync(store, dav_server, resolve="keep-mine")
+    assert (resolved.conflicts, resolved.created, resolved.removed) == ([], 1, 0)
+    text = (dav_server.get_card("ann.vcf") or ("",))[0]
+    assert "TITLE:Rekindle title" in text and "UID:uid-ann" in text
+    assert "ann@example.org" in text
+    quiet = sync(store, dav_server)
+    assert (quiet.conflicts, quiet.updated, quiet.written, quiet.removed) == ([], 0, 0, 0)
+    assert count(store, person) == 2 and count(store, carddav_card) == 2
+
+
+def test_keep_mine_writes_a_merged_persons_card_back_as_its_own(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("a1.vcf", vcard("u1", "Dana Scott", email="dana@example.org"))
+    dav_server.put_card(
+        "a2.vcf", vcard("u2", "Dana Scott", email="dana@example.org", phone="+1 212 555 0100")
+    )
+    sync(sqlite_store, dav_server)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
+    dav_server.delete_card("a1.vcf")
+    assert [c.deleted for c in sync(sqlite_store, dav_server).conflicts] == [True]
+    a2_before = dav_server.get_card("a2.vcf")
+    resolved = sync(sqlite_store, dav_server, resolve="keep-mine")
+    assert (resolved.created, resolved.conflicts) == (1, [])
+    text = (dav_server.get_card("a1.vcf") or ("",))[0]
+    assert "UID:u1" in text and "FN:Dana Scott" in text and "dana@example.org" in text
+    assert "TITLE:Director" in text and "ORG:Initech" in text
+    assert "212" not in text  # the other card's number stays on the other card
+    assert dav_server.get_card("a2.vcf") == a2_before
+    assert count(sqlite_store, person) == 1
+    quiet = sync(sqlite_store, dav_server)
+    assert (quiet.conflicts, quiet.written, quiet.created) == ([], 0, 0)
+
+
+def test_keep_theirs_lets_the_delete_happen(sqlite_store: Store, dav_server: DavServer) -> None:
+    seed(dav_server)
+    sync(sqlite_store, dav_server, use_sync_token=False)
+    people_svc.edit(sqlite_store, "ann@example.org", {"organisation": "Globex"}, [], [])
+    dav_server.delete_card("ann.vcf")
+    kept = sync(sqlite_store, dav_server, use_sync_token=False)
+    assert [c.fields for c in kept.conflicts] == [{"organisation": ("Globex", None)}]
+    assert view_of(sqlite_store, "ann@example.org")["organisation"] == "Globex"
+    report = sync(sqlite_store, dav_server, use_sync_token=False, resolve="keep-theirs")
+    assert (report.conflicts, report.removed, report.created) == ([], 1, 0)
+    with pytest.raises(UserError):
+        view_of(sqlite_store, "ann@example.org")
+    assert dav_server.card_names() == ["bo.vcf"]
+    assert sync(sqlite_store, dav_server, use_sync_token=False).conflicts == []
+    assert count(sqlite_store, carddav_card) == 1
+
+
+def ann_with(categories: str) -> str:
+    return vcard(
+        "uid-ann", "Ann Lee", email="ann@example.org", org="Initech",
+        extra=f"{PHOTO}\r\nCATEGORIES:{categories}\r\nNOTE:met at the 2019 offsite",
+    )  # fmt: skip
+
+
+def categories(server: DavServer, name: str) -> list[str]:
+    text = (server.get_card(name) or ("",))[0]
+    found = re.findall(r"^CATEGORIES:(.*)$", text.replace("\r\n", "\n"), flags=re.M)
+    return sorted(t for line in found for t in line.split(","))
+
+
+def test_tags_sync_both_ways(sqlite_store: Store, dav_server: DavServer) -> None:
+    dav_server.put_card("ann.vcf", ann_with("Friends,Book club,myContacts"))
+    sync(sqlite_store, dav_server)
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Book club", "Friends"]
+    shown = people_svc.show(sqlite_store, "ann@example.org")
+    assert [n["text"] for n in shown.notes] == ["met at the 2019 offsite"]
+
+    dav_server.put_card("ann.vcf", ann_with("Friends,Climbing,myContacts"))  # the phone
+    people_svc.tag(sqlite_store, ["ann@example.org"], ["Mentor"], [])  # Rekindle
+    both = sync(sqlite_store, dav_server)
+    assert (both.conflicts, both.written) == ([], 1)
+    assert categories(dav_server, "ann.vcf") == ["Climbing", "Friends", "Mentor", "myContacts"]
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Climbing", "Friends", "Mentor"]
+
+    people_svc.tag(sqlite_store, ["ann@example.org"], [], ["Friends"])
+    removed = sync(sqlite_store, dav_server)
+    assert removed.written == 1
+    assert categories(dav_server, "ann.vcf") == ["Climbing", "Mentor", "myContacts"]
+    text = (dav_server.get_card("ann.vcf") or ("",))[0]
+    assert PHOTO in text and "NOTE:met at the 2019 offsite" in text
+    assert view_of(sqlite_store, "ann@example.org")["tags"] == ["Climbing", "Mentor"]
+    quiet = sync(sqlite_store, dav_server)
+    assert (quiet.updated, quiet.written, quiet.conflicts) == (0, 0, [])
+
+
+def test_links_saved_before_tags_were_synced_catch_up(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("ann.vcf", ann_with("Friends"))
+    sync(sqlite_store, dav_server)
+    with sqlite_store.begin() as conn:  # baselines as an earlier version saved them
+        for row in conn.execute(select(carddav_card)).all():
+            views = {}
+            for col in ("card_view", "person_view"):
+                view = json.loads(getattr(row, col))
+                view.pop("tags")
+                views[col] = json.dumps(view)
+            conn.execute(carddav_card.update().where(carddav_card.c.id == row.id).values(**views))
+    people_svc.edit(sqlite_store, "ann@example.org", {"title": "Lead"}, [], [])
+    upgraded = sync(sqlite_store, dav_server)
+    assert (upgraded.written, upgraded.conflicts) == (1, [])
+    assert categories(dav_server, "ann.vcf") == ["Friends"]
+    with sqlite_store.read() as conn:
+        (view,) = [json.loads(v) for v in conn.execute(select(carddav_card.c.card_view)).scalars()]
+    assert view["tags"] == ["Friends"]
+    people_svc.tag(sqlite_store, ["ann@example.org"], ["Mentor"], [])
+    assert sync(sqlite_store, dav_server).written == 1
+    assert categories(dav_server, "ann.vcf") == ["Friends", "Mentor"]
+
+
 class PhoneWritesFirst(CardDavClient):
     """A client whose first PUT finds that the phone changed the card a moment before."""
 
@@ -231,7 +369,9 @@ def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: D
     )
     sync(sqlite_store, dav_server)
     assert count(sqlite_store, person) == 1  # Rekindle sees one person
-    people_svc.edit(sqlite_store, "dana@example.org", {"title": "Director"}, [], [])
+    # (a title alone, without an organisation, is not kept by Rekindle's view of a person)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
     kept = sync(sqlite_store, dav_server)
     assert kept.written == 0 and any("2 cards on the server" in n for n in kept.notices)
     assert dav_server.card_names() == ["a1.vcf", "a2.vcf"]
@@ -240,9 +380,41 @@ def test_merged_cards_stay_apart_unless_asked(sqlite_store: Store, dav_server: D
     assert (merged.written, merged.deleted) == (1, 1)
     (name,) = dav_server.card_names()
     text = (dav_server.get_card(name) or ("",))[0]
-    assert "TITLE:Director" in text and "+12125550100" in re.sub(r"[^\d+]", "", text)
+    assert "TITLE:Director" in text and "ORG:Initech" in text
+    assert "+12125550100" in re.sub(r"[^\d+]", "", text)
     assert view_of(sqlite_store, "dana@example.org")["phones"] == ["+12125550100"]
     assert sync(sqlite_store, dav_server).written == 0
+
+
+def test_a_phone_edit_to_a_merged_persons_card_does_not_write_the_merge(
+    sqlite_store: Store, dav_server: DavServer
+) -> None:
+    dav_server.put_card("a1.vcf", vcard("u1", "Dana Scott", email="dana@example.org"))
+    dav_server.put_card(
+        "a2.vcf", vcard("u2", "Dana Scott", email="dana@example.org", phone="+1 212 555 0100")
+    )
+    sync(sqlite_store, dav_server)
+    edit = {"organisation": "Initech", "title": "Director"}
+    people_svc.edit(sqlite_store, "dana@example.org", edit, [], [])
+    dav_server.put_card(  # the phone: a new address on the first card
+        "a1.vcf",
+        vcard("u1", "Dana Scott", email="dana@example.org", extra="URL:https://dana.example"),
+    )
+    report = sync(sqlite_store, dav_server)
+    assert (report.updated, report.written, report.conflicts) == (1, 0, [])
+    assert any("yours were not written" in n for n in report.notices)
+    text = (dav_server.get_card("a1.vcf") or ("",))[0]
+    assert "Director" not in text and "212" not in text
+    view = view_of(sqlite_store, "dana@example.org")
+    assert view["urls"] == ["https://dana.example/"] or view["urls"] == ["https://dana.example"]
+    assert view["title"] == "Director"
+    later = sync(sqlite_store, dav_server)  # still pending, still not written, no conflict
+    assert (later.written, later.conflicts) == (0, [])
+    merged = sync(sqlite_store, dav_server, push_merged=True)
+    assert (merged.written, merged.deleted, merged.conflicts) == (1, 1, [])
+    (name,) = dav_server.card_names()
+    text = (dav_server.get_card(name) or ("",))[0]
+    assert "TITLE:Director" in text and "dana.example" in text
 
 
 def test_people_learnt_from_mail_are_pushed_when_asked(
@@ -356,6 +528,43 @@ def test_the_command_reports_and_fails_in_one_line(tmp_path: Path, dav_server: D
     assert "Synced 1 address book: from the server 0 new" in text.stdout
     wrong = run_cli(db, url_of(dav_server), "--resolve", "both", password=PASSWORD)
     assert "no resolution 'both'" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def status_cli(db: Path, *args: str) -> str:
+    env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "sync", "status", *args],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_sync_status_lists_the_address_books(tmp_path: Path, dav_server: DavServer) -> None:
+    db = tmp_path / "r.db"
+    assert "sync contacts URL" in status_cli(db)
+    seed(dav_server)
+    assert run_cli(db, url_of(dav_server), password=PASSWORD).returncode == 0
+    dav_server.put_card(
+        "ann.vcf",
+        vcard("uid-ann", "Ann Lee", email="ann@example.org", org="Initech", title="Phone"),
+    )
+    edited = subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "edit", "ann@example.org",
+         "--title", "Mine"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert edited.returncode == 0, edited.stderr
+    assert "conflict" in run_cli(db, url_of(dav_server), password=PASSWORD).stdout
+    (book,) = [r for r in json.loads(status_cli(db, "--json")) if r["kind"] == "carddav"]
+    assert book["locator"] == dav_server.book_url
+    assert book["counts"] == {"cards": 2, "conflicts": 1}
+    assert book["last_sync_at"]
+    text = status_cli(db)
+    assert dav_server.book_url in text and "2 cards, 1 conflict waiting" in text
+    dav_server.delete_card("ann.vcf")  # the conflict becomes a delete of an edited person
+    said = run_cli(db, url_of(dav_server), password=PASSWORD).stdout
+    assert "Ann Lee" in said and "deleted on the server, changed in Rekindle" in said
+    assert "title: Rekindle 'Mine'" in said and "Traceback" not in said
+    assert "2 cards, 1 conflict waiting" in status_cli(db)
 
 
 GROUP = (

@@ -6,7 +6,7 @@ import getpass
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -155,16 +155,20 @@ def sync_calendar(
 
 @sync_app.command("status")
 def sync_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """List the mail and calendar sources synced so far."""
+    """List the mail and calendar sources and the CardDAV address books synced so far."""
     from rekindle.services import history
+    from rekindle.services.sync_contacts import address_books
 
-    rows = history.sources(STATE.store())
+    store = STATE.store()
+    rows = history.sources(store)
+    books = address_books(store)
     if as_json:
-        print_json(rows)
+        print_json(rows + books)
         return
-    if not rows:
+    if not rows and not books:
         console.print(
-            "nothing synced yet: `rekindle sync mail PATH` or `rekindle sync calendar PATH`"
+            "nothing synced yet: `rekindle sync mail PATH`, `rekindle sync calendar PATH` "
+            "or `rekindle sync contacts URL`"
         )
     for r in rows:
         when = f"{r['last_sync_at']:%Y-%m-%d %H:%M}" if r["last_sync_at"] else "never"
@@ -178,6 +182,16 @@ def sync_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
             f"  {r['kind']:8} {safe(r['locator'])}  "
             f"[dim]last run {when}: {safe(counts or 'nothing new')}[/dim]"
         )
+    for b in books:
+        console.print(f"  {'carddav':8} {safe(b['locator'])}  [dim]{safe(_book_line(b))}[/dim]")
+
+
+def _book_line(book: dict[str, Any]) -> str:
+    when = f"{book['last_sync_at']:%Y-%m-%d %H:%M}" if book["last_sync_at"] else "never"
+    line = f"{book['name']}, last sync {when}: {counted(book['counts']['cards'], 'card')}"
+    if waiting := book["counts"]["conflicts"]:
+        line += f", {counted(waiting, 'conflict')} waiting (sync contacts URL --resolve)"
+    return line
 
 
 @sync_app.command("rebuild")

@@ -59,9 +59,11 @@ def sync_contacts_command(
         str | None,
         typer.Option(
             "--resolve",
-            help="Settle the conflicts (a field changed both on the server and in Rekindle): "
-            "keep-mine writes Rekindle's value to the card, keep-theirs takes the server's "
-            "and drops your edit. Without it conflicts are listed and nothing is lost.",
+            help="Settle the conflicts (a field changed both on the server and in Rekindle, "
+            "or a card deleted on the server whose person you changed): keep-mine writes "
+            "Rekindle's value to the card (or the deleted card again), keep-theirs takes the "
+            "server's and drops your edit (or lets the delete happen). Without it conflicts "
+            "are listed and nothing is lost.",
         ),
     ] = None,
     push_new: Annotated[
@@ -107,9 +109,12 @@ def sync_contacts_command(
 
     Pulls what changed on the server (sync-token, or ETags), pushes Rekindle's edits with
     If-Match so a change made on the phone meanwhile is never overwritten, and keeps a field
-    changed on both sides as a conflict for --resolve. The password comes from
-    REKINDLE_CARDDAV_PASSWORD, the system keyring (service "rekindle", user "user@host") or a
-    prompt, and is never stored by Rekindle. See docs/carddav.md.
+    changed on both sides, or a card deleted on the server whose person you changed, as a
+    conflict for --resolve. Name, organisation, title, birthday, addresses, numbers, web
+    addresses and tags (CATEGORIES) sync both ways; a card's NOTE is read, never written.
+    The password comes from REKINDLE_CARDDAV_PASSWORD, the system keyring (service
+    "rekindle", user "user@host") or a prompt, and is never stored by Rekindle.
+    See docs/carddav.md.
     """
     from rekindle.services.sync_contacts import SyncOptions, sync_contacts
 
@@ -140,6 +145,15 @@ def sync_contacts_command(
     if len(report.errors) > len(shown):
         err_console.print(f"[dim]… and {len(report.errors) - len(shown)} more (--verbose)[/dim]")
     for c in report.conflicts:
+        if c.deleted:
+            console.print(
+                f"[red]conflict[/red] {safe(c.person)} ({safe(c.path)}): deleted on the server, "
+                "changed in Rekindle since the last sync (keep-mine writes the card again, "
+                "keep-theirs lets the delete happen):"
+            )
+            for name, (mine, _) in c.fields.items():
+                console.print(f"  {name}: Rekindle {safe(str(mine))!r}")
+            continue
         console.print(f"[red]conflict[/red] {safe(c.person)} ({safe(c.path)}):")
         for name, (mine, theirs) in c.fields.items():
             console.print(f"  {name}: Rekindle {safe(str(mine))!r}, server {safe(str(theirs))!r}")

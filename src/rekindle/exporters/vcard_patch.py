@@ -22,7 +22,13 @@ from rekindle.sources.vcard_lines import (
     iter_physical_lines,
     unfold,
 )
-from rekindle.sources.vcard_values import Property, decode_value, parse_property, unescape
+from rekindle.sources.vcard_values import (
+    Property,
+    decode_value,
+    parse_property,
+    split_escaped,
+    unescape,
+)
 
 _SINGLE = {"organisation": ("ORG",), "title": ("TITLE",), "birthday": ("BDAY",)}
 _LISTS: dict[str, tuple[str, IdentityKind, str]] = {
@@ -76,10 +82,29 @@ def patch_card(text: str, push: dict[str, Any], region: str | None = None) -> st
                 if prop.name == prop_name and _normalised(prop, kind, region) in set(removed):
                     drop.update(range(prop.first, prop.last + 1))
             add += [prefix + escape_text(v) for v in added]
+        elif name == "tags":
+            drop_props("CATEGORIES")
+            if line := _categories_line(props, *value):
+                add.append(line)
     lines = [ln.data.decode("utf-8", "replace") for i, ln in enumerate(card.lines) if i not in drop]
     end = lines.pop()  # END:VCARD
     body = [ln + "\r\n" for ln in lines] + [fold_line(ln) for ln in add] + [end + "\r\n"]
     return "".join(body)
+
+
+def _categories_line(props: list[Property], added: list[str], removed: list[str]) -> str | None:
+    """The card's categories as one line, with ``added`` and without ``removed``; any the
+    sync does not show (a server's own, such as Google's "myContacts") stay."""
+    gone = set(removed)
+    tags: list[str] = []
+    for prop in props:
+        if prop.name == "CATEGORIES":
+            for item in split_escaped(decode_value(prop), ","):
+                tag = unescape(item).strip()
+                if tag and tag not in gone and tag not in tags:
+                    tags.append(tag)
+    tags += [t for t in added if t not in tags]
+    return "CATEGORIES:" + ",".join(escape_text(t) for t in tags) if tags else None
 
 
 def _name_lines(name: str | None) -> list[str]:

@@ -2,8 +2,8 @@
 three-way reconciliation of the card's and Rekindle's changes since the last sync.
 
 A *view* is a plain dict of the synced fields: ``name``, ``organisation``, ``title``,
-``birthday`` (ISO, ``--MM-DD`` without year) and the sorted, normalised ``emails``,
-``phones`` and ``urls``. Each side's change is its difference from its own baseline (the
+``birthday`` (ISO, ``--MM-DD`` without year), the sorted, normalised ``emails``,
+``phones`` and ``urls``, and the ``tags`` (a card's CATEGORIES). Each side's change is its difference from its own baseline (the
 view saved at the last sync), so a field only one side changed is never a conflict; lists
 merge element by element (an address added on the phone and another added in Rekindle are
 both kept); a single-valued field changed to different values on both sides is a conflict.
@@ -20,7 +20,7 @@ from rekindle.identity.records import ContactRecord
 View = dict[str, Any]
 
 SCALARS = ("name", "organisation", "title", "birthday")
-LISTS = ("emails", "phones", "urls")
+LISTS = ("emails", "phones", "urls", "tags")
 FIELDS = SCALARS + LISTS
 _KINDS = {"email": "emails", "phone": "phones", "url": "urls"}
 
@@ -43,6 +43,7 @@ def card_view(record: ContactRecord, region: str | None) -> View:
     view["organisation"] = work.organisation if work and work.organisation else None
     view["title"] = work.title if work and work.title else None
     view["birthday"] = record.birthday.iso() if record.birthday else None
+    view["tags"] = [t for t in record.tags if t.strip()]
     return tidy(view)
 
 
@@ -55,11 +56,13 @@ def tidy(view: View) -> View:
 
 
 def changed_fields(base: View, now: View) -> set[str]:
-    """The fields that differ; an empty baseline (never synced) counts as no change."""
+    """The fields that differ; an empty baseline (never synced) counts as no change, and so
+    does a field the baseline does not have (saved before that field was synced)."""
     if not base:
         return set()
+    known = [name for name in FIELDS if name in base]
     base, now = tidy(base), tidy(now)
-    return {name for name in FIELDS if base[name] != now[name]}
+    return {name for name in known if base[name] != now[name]}
 
 
 @dataclass(slots=True)
@@ -81,10 +84,10 @@ def reconcile(
 ) -> Reconciled:
     """Merge both sides' changes since the last sync; ``prefer`` ("mine" or "theirs") decides
     the conflicts, which are otherwise reported and left for the user."""
-    card_base, card_now = tidy(card_base), tidy(card_now)
-    person_base, person_now = tidy(person_base), tidy(person_now)
     mine = changed_fields(person_base, person_now)
     theirs = changed_fields(card_base, card_now)
+    card_base, card_now = tidy(card_base), tidy(card_now)
+    person_base, person_now = tidy(person_base), tidy(person_now)
     out = Reconciled(pulled=set(theirs))
     for name in sorted(mine):
         if name in LISTS:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, update
 
+from rekindle.exporters.vcard_patch import CardPatchError, read_card
 from rekindle.identity.card_views import View, tidy
 from rekindle.identity.identifiers import normalise_identities
 from rekindle.identity.matching import Resolution, profile_from_record
@@ -19,6 +20,7 @@ from rekindle.services.import_report import ImportReport
 from rekindle.services.import_state import ImportState
 from rekindle.sources import ImportOptions
 from rekindle.sources.vcard import parse_vcard_stream
+from rekindle.sources.vcard_values import decode_value, unescape
 from rekindle.store.schema import import_run
 
 SOURCE = "carddav"
@@ -36,6 +38,19 @@ def card_record(text: str, url: str) -> ContactRecord | RecordError | None:
     return RecordError(SOURCE, url, "no contact in this card")
 
 
+def card_uid(text: str) -> str | None:
+    """The card's own UID (None when it has none or cannot be read)."""
+    try:
+        _, props = read_card(text)
+    except CardPatchError:
+        return None
+    for prop in props:
+        if prop.name == "UID":
+            uid = unescape(decode_value(prop)).strip()
+            return uid[:500] or None
+    return None
+
+
 def person_view(conn: Connection, owner_id: int, person_id: int, region: str | None = None) -> View:
     """What Rekindle shows of a person, in the fields a card holds (normalised as a card's)."""
     p = export_person(conn, owner_id, person_id)
@@ -48,6 +63,7 @@ def person_view(conn: Connection, owner_id: int, person_id: int, region: str | N
             "organisation": p.organisation,
             "title": p.title,
             "birthday": p.birthday.iso() if p.birthday else None,
+            "tags": [t for t in p.tags if t.strip()],
         }
     )
 

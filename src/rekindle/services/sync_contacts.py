@@ -31,13 +31,13 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from sqlalchemy import Connection
 
 from rekindle.errors import UserError
-from rekindle.exporters.vcard import card_lines, fold_line
+from rekindle.exporters.vcard import card_lines, escape_text, fold_line
 from rekindle.exporters.vcard_patch import CardPatchError, patch_card
 from rekindle.identity.card_views import View, card_view, changed_fields, reconcile, tidy
 from rekindle.identity.records import ContactRecord, RecordError
 from rekindle.plural import counted
-from rekindle.services.carddav_records import SyncImport, card_record, person_view
-from rekindle.services.export_people import export_person
+from rekindle.services.carddav_records import SyncImport, card_record, card_uid, person_view
+from rekindle.services.export_people import ExportPerson, export_person
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import carddav as cq
@@ -77,7 +77,14 @@ class SyncOptions:
 class Conflict:
     person: str
     path: str
+    #: field -> (Rekindle's value, the server's value; None for a card deleted there)
     fields: dict[str, tuple[Any, Any]]
+    #: the server deleted the card while Rekindle changed its person
+    deleted: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "deleted on the server" if self.deleted else "changed on both sides"
 
 
 @dataclass(slots=True)
@@ -124,6 +131,7 @@ class ContactSyncReport:
                 {
                     "person": c.person,
                     "card": c.path,
+                    "kind": c.kind,
                     "fields": {k: {"rekindle": m, "server": t} for k, (m, t) in c.fields.items()},
                 }
                 for c in self.conflicts
@@ -131,6 +139,23 @@ class ContactSyncReport:
             "notices": self.notices,
             "errors": [{"locator": e.locator, "message": e.message} for e in self.errors],
         }
+
+
+def address_books(store: Store) -> list[dict[str, Any]]:
+    """The address books synced so far, as ``sync status`` lists them: URL, name, last sync,
+    cards linked and conflicts waiting for ``--resolve``."""
+    with store.read() as conn:
+        rows = cq.books(conn, store.owner_id)
+    return [
+        {
+            "kind": "carddav",
+            "locator": r.url,
+            "name": r.name,
+            "last_sync_at": r.synced_at,
+            "counts": {"cards": int(r.cards), "conflicts": int(r.conflicts)},
+        }
+        for r in rows
+    ]
 
 
 def account_of(url: str, user: str | None) -> tuple[str, str, str]:
@@ -200,6 +225,8 @@ class _Push:
     push: dict[str, Any]
     #: for a merged person written as one card: the other cards to delete (path, etag, link)
     absorb: list[tuple[str, str | None, int]] = field(default_factory=list)
+    #: the card was deleted on the server and is written again (--resolve keep-mine)
+    recreate: bool = False
 
 
 class _BookSync:
@@ -221,6 +248,10 @@ class _BookSync:
         self.url = client.origin + book.path
         self.label = f"carddav:{self.url}"
         self.prefer = {"keep-mine": "mine", "keep-theirs": "theirs"}.get(options.resolve or "")
+        #: how many cards of this book each person has (more than one: merged in Rekindle)
+        self.per_person: Counter[int] = Counter()
+        #: each card's own UID, by path, as read or written in this sync
+        self.uids: dict[str, str | None] = {}
         #: cards written, whose records are brought up to date at the end
         self.to_import: list[tuple[str, str | None, ContactRecord, int]] = []
 
@@ -258,11 +289,20 @@ class _BookSync:
         deleted = [p for p in changes.deleted if p in links]
         if changes.complete:
             deleted += [p for p in links if p not in changes.changed and p not in deleted]
+        changed += [  # linked before tags were synced: read once more, for the new baseline
+            path
+            for path, link in links.items()
+            if link.card_view and "tags" not in link.card_view
+            and path not in deleted and path not in changed and not link.conflict
+        ]  # fmt: skip
         cards = self.client.fetch(self.book, sorted(changed)) if changed else []
         fetched = {c.path for c in cards}
         for path, link in links.items():  # conflicts waiting since an earlier sync
             if link.conflict and path not in fetched and path not in deleted:
-                cards.append(RemoteCard(path, link.conflict["etag"], link.conflict["data"]))
+                if link.conflict.get("deleted"):  # still gone, unless it came back
+                    deleted.append(path)
+                else:
+                    cards.append(RemoteCard(path, link.conflict["etag"], link.conflict["data"]))
         return cards, deleted, changes.token
 
     # --- 2. pull --------------------------------------------------------------------------
@@ -276,7 +316,7 @@ class _BookSync:
     ) -> list[_Push]:
         with self.store.begin() as conn:
             imp = SyncImport.start(conn, self.owner, self.label, self.region, self.now)
-            per_person: Counter[int] = Counter(
+            per_person = self.per_person = Counter(
                 lk.person_id for lk in links.values() if lk.person_id is not None
             )
             before = {pid: person_view(conn, self.owner, pid, self.region) for pid in per_person}
@@ -288,6 +328,8 @@ class _BookSync:
                     self.progress(n)
             for path in deleted:
                 link = links[path]
+                if self.deleted_but_edited(conn, link, before, pushes, per_person):
+                    continue
                 if link.record_id is not None:
                     cq.remove_record(conn, self.owner, link.record_id)
                 cq.drop_link(conn, link.id)
@@ -310,6 +352,7 @@ class _BookSync:
         pushes: list[_Push],
     ) -> None:
         record = card_record(card.data, self.card_url(card.path))
+        self.uids[card.path] = card_uid(card.data)
         if isinstance(record, RecordError):
             self.report.errors.append(record)
             return
@@ -342,15 +385,69 @@ class _BookSync:
         settled = reconcile(link.card_view, view, link.person_view, mine, self.prefer)
         imp.add(record)
         self.report.updated += 1
-        if settled.push:
+        if settled.push and self.per_person[pid] > 1 and not self.options.push_merged:
+            self.hold_back(conn, link, card, view, str(mine.get("name") or card.path))
+        elif settled.push:
             cq.save_link(
-                conn, self.owner, self.book_id, card.path, uid=record.source_id,
+                conn, self.owner, self.book_id, card.path, uid=self.uids[card.path],
                 etag=card.etag, record_id=link.record_id, card_view=view,
                 person_view=link.person_view, now=self.now,
             )  # fmt: skip
             pushes.append(_Push(card.path, card.etag, pid, settled.push))
         else:
             fresh.append((card.path, card.etag, link.record_id, view))
+
+    def hold_back(
+        self, conn: Connection, link: cq.CardLink, card: RemoteCard, view: View, name: str
+    ) -> None:
+        """A card of a person Rekindle merged from several changed on the server: its change
+        is taken, but Rekindle's changes are not written into it (the merge stays Rekindle's
+        until ``--push-merged``); they stay pending against the card's new baseline."""
+        cq.save_link(
+            conn, self.owner, self.book_id, card.path, uid=self.uids[card.path],
+            etag=card.etag, record_id=link.record_id, card_view=view,
+            person_view=_rebased(link.person_view, link.card_view, view), now=self.now,
+        )  # fmt: skip
+        self.report.notices.append(
+            f"{name}: one person in Rekindle, {self.per_person[link.person_id or 0]} cards on "
+            f"the server; {card.path} took the server's change, yours were not written into it "
+            "(--push-merged writes them as one card)"
+        )
+
+    def deleted_but_edited(
+        self,
+        conn: Connection,
+        link: cq.CardLink,
+        before: dict[int, View],
+        pushes: list[_Push],
+        per_person: Counter[int],
+    ) -> bool:
+        """A card deleted on the server whose person Rekindle changed since the last sync is
+        a conflict, not a loss: kept (link, record, person) until ``--resolve``; keep-mine
+        writes the card again, keep-theirs lets the delete happen. True when it is kept."""
+        pid = link.person_id
+        if pid is None or self.prefer == "theirs":
+            return False
+        mine = tidy(before.get(pid, link.person_view))
+        edited = sorted(changed_fields(link.person_view, mine))
+        if not edited:
+            return False
+        fields = {name: (mine[name], None) for name in edited}
+        cq.set_conflict(  # kept until the card is written again or the delete is taken
+            conn, link.id, {"deleted": True, "etag": None, "data": None, "fields": fields}, self.now
+        )
+        if self.prefer == "mine":
+            # a merged person's other cards stay as they are: this one comes back as it was,
+            # with Rekindle's changes; a person of this card alone comes back whole
+            view: dict[str, Any] = {}
+            if per_person[pid] > 1:
+                mine_push = reconcile(link.card_view, link.card_view, link.person_view, mine).push
+                view = {"name": None, **_whole_view({}, _applied(link.card_view, mine_push))}
+            pushes.append(_Push(link.path, None, pid, view, recreate=True))
+            return True
+        name = mine.get("name") or link.card_view.get("name") or link.path
+        self.report.conflicts.append(Conflict(str(name), link.path, fields, deleted=True))
+        return True
 
     def local_changes(
         self,
@@ -395,7 +492,8 @@ class _BookSync:
         """Link the cards imported as they are, with both baselines as they now stand."""
         for path, etag, record_id, view in fresh:
             cq.save_link(
-                conn, self.owner, self.book_id, path, uid=None, etag=etag, record_id=record_id,
+                conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
+                record_id=record_id,
                 card_view=view, person_view={}, now=self.now,
             )  # fmt: skip
         links = cq.card_links(conn, self.owner, self.book_id)
@@ -413,6 +511,9 @@ class _BookSync:
 
     def push(self, pushes: list[_Push]) -> None:
         for plan in pushes:
+            if plan.recreate:
+                self.recreate(plan)
+                continue
             current = self.client.get(plan.path)
             if current is None:
                 self.report.notices.append(f"{plan.path}: deleted on the server during the sync")
@@ -440,16 +541,43 @@ class _BookSync:
             for path, old_etag, _link_id in plan.absorb:
                 self.absorb(path, old_etag)
 
+    def recreate(self, plan: _Push) -> None:
+        """Write again a card the server deleted (``If-None-Match: *``: a card put there
+        meanwhile is not replaced): everything Rekindle knows of its person, or, for a person
+        merged from several cards, this card's own fields with Rekindle's changes."""
+        with self.store.read() as conn:
+            link = cq.card_links(conn, self.owner, self.book_id).get(plan.path)
+            person = export_person(conn, self.owner, plan.person_id)
+        uid = link.uid if link else None
+        if not uid or uid.startswith(("http://", "https://")):  # (saved by an older sync)
+            uid = f"rekindle-{uuid.uuid4()}"
+        if plan.push:  # the card's own fields, on a new card of its UID
+            bare = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{escape_text(uid)}\r\nEND:VCARD\r\n"
+            text = patch_card(bare, plan.push, self.region)
+        else:
+            text = _card_text(person, uid)
+        try:
+            etag = self.client.put(plan.path, text, None)
+        except PreconditionFailed:
+            self.report.notices.append(
+                f"{plan.path}: a card appeared there during the sync; not replaced, "
+                "the next sync reads it"
+            )
+            return
+        self.written(plan.path, etag, text, plan.person_id)
+        self.report.created += 1
+
     def written(self, path: str, etag: str | None, text: str, person_id: int) -> None:
         """Remember a card just written, at once: its ETag and both new baselines. Its
         record is brought up to date with the others at the end (:meth:`import_written`)."""
         record = card_record(text, self.card_url(path))
         if not isinstance(record, ContactRecord):
             raise CardDavError(f"{path}: the card Rekindle wrote cannot be read back")
+        self.uids[path] = card_uid(text)
         with self.store.begin() as conn:
             link = cq.card_links(conn, self.owner, self.book_id).get(path)
             cq.save_link(
-                conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
                 record_id=link.record_id if link else None,
                 card_view=card_view(record, self.region),
                 person_view=person_view(conn, self.owner, person_id, self.region), now=self.now,
@@ -466,7 +594,7 @@ class _BookSync:
             imp.finish()
             for (path, etag, record, pid), record_id in zip(self.to_import, ids, strict=True):
                 cq.save_link(
-                    conn, self.owner, self.book_id, path, uid=record.source_id, etag=etag,
+                    conn, self.owner, self.book_id, path, uid=self.uids.get(path), etag=etag,
                     record_id=record_id, card_view=card_view(record, self.region),
                     person_view=person_view(conn, self.owner, pid, self.region), now=self.now,
                 )  # fmt: skip
@@ -515,8 +643,7 @@ class _BookSync:
             uid = f"rekindle-{uuid.uuid4()}"
             with self.store.read() as conn:
                 person = export_person(conn, self.owner, pid)
-            lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
-            text = "".join(fold_line(ln) for ln in lines)
+            text = _card_text(person, uid)
             path = self.book.path.rstrip("/") + f"/{uid}.vcf"
             try:
                 etag = self.client.put(path, text, None)
@@ -526,6 +653,42 @@ class _BookSync:
             self.report.created += 1
             if self.progress is not None:
                 self.progress(n)
+
+
+def _card_text(person: ExportPerson, uid: str) -> str:
+    """A new card of everything Rekindle knows of ``person``, with ``uid``."""
+    lines = [f"UID:{uid}" if ln.startswith("UID:") else ln for ln in card_lines(person)]
+    return "".join(fold_line(ln) for ln in lines)
+
+
+def _rebased(person_base: View, card_base: View, card_now: View) -> View:
+    """Rekindle's baseline moved by the server's changes to a card, so that what Rekindle
+    changed since stays a change and what the server changed does not become one."""
+    out = dict(person_base)
+    if not person_base:
+        return out
+    base, now, was = tidy(person_base), tidy(card_now), tidy(card_base)
+    for name in changed_fields(card_base, card_now):
+        if name not in person_base:
+            continue
+        if isinstance(now[name], list):
+            gone = set(was[name]) - set(now[name])
+            out[name] = sorted((set(base[name]) | (set(now[name]) - set(was[name]))) - gone)
+        else:
+            out[name] = now[name]
+    return out
+
+
+def _applied(card: View, push: dict[str, Any]) -> View:
+    """A card's view with the changes of ``push`` made."""
+    out = tidy(card)
+    for name, value in push.items():
+        if isinstance(value, tuple):
+            added, removed = value
+            out[name] = sorted((set(out[name]) | set(added)) - set(removed))
+        else:
+            out[name] = value
+    return out
 
 
 def _whole_view(card: View, person: View) -> dict[str, Any]:

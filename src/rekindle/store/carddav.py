@@ -58,7 +58,11 @@ def set_book_token(conn: Connection, book_id: int, token: str | None, now: datet
 def books(conn: Connection, owner_id: int) -> list[Any]:
     return list(
         conn.execute(
-            select(carddav_book, func.count(carddav_card.c.id).label("cards"))
+            select(
+                carddav_book,
+                func.count(carddav_card.c.id).label("cards"),
+                func.count(carddav_card.c.conflict).label("conflicts"),
+            )
             .outerjoin(carddav_card, carddav_card.c.book_id == carddav_book.c.id)
             .where(carddav_book.c.owner_id == owner_id)
             .group_by(carddav_book.c.id)
