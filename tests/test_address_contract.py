@@ -25,7 +25,8 @@ from rekindle.services import me as me_svc
 from rekindle.services import people as people_svc
 from rekindle.services.importing import import_path
 from rekindle.services.people_filters import PeopleFilters, find_people
-from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
+from rekindle.services.sync_calendar import sync_calendar_path
+from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store
 from rekindle.web.app import create_app
 from tests.conftest import FIXTURES

@@ -20,7 +20,8 @@ from rekindle.services import merging
 from rekindle.services import people as people_svc
 from rekindle.services.address_repair import describe, repair_pending
 from rekindle.services.importing import add_contacts_in, import_path
-from rekindle.services.sync_files import sync_calendar_path, sync_mail_path
+from rekindle.services.sync_calendar import sync_calendar_path
+from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import open_store
 from rekindle.store.database import make_engine, migrate
 from rekindle.store.schema import interaction, interaction_person, person, setting

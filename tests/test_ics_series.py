@@ -16,7 +16,7 @@ from rekindle.services import people as people_svc
 from rekindle.services import timeline
 from rekindle.services.importing import import_path
 from rekindle.services.person_history import monthly_history
-from rekindle.services.sync_files import sync_calendar_path
+from rekindle.services.sync_calendar import sync_calendar_path
 from rekindle.sources.ics import read_ics
 from rekindle.store import Store
 from tests.conftest import CORPORA

@@ -97,11 +97,13 @@ def test_linkedin_without_evidence_of_my_profile_says_how_to_add_it(store: Store
 
 def test_linkedin_export_finds_my_profile_and_records_linkedin(store: Store) -> None:
     """Profile.csv names the owner; the URL written with that name on the messages is theirs."""
-    import_path(store, FIXTURES / "linkedin" / "linkedin-export")  # Jane is a connection
-    report = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
-    (notice,) = [n for n in report.notices if "your LinkedIn profile" in n.message]
+    # importing the export (Jane is a connection) already finds whose export it is
+    imported = import_path(store, FIXTURES / "linkedin" / "linkedin-export")
+    (notice,) = [n for n in imported.notices if "your LinkedIn profile" in n.message]
     assert "https://www.linkedin.com/in/me-myself" in notice.message
     assert "Profile.csv" in notice.message
+    report = sync_mail_path(store, FIXTURES / "linkedin" / "linkedin-export", now=NOW)
+    assert not [n for n in report.notices if "your LinkedIn profile" in n.message]  # known now
     assert "neither from nor to you" not in report.counts.skipped
     assert report.counts.interactions >= 1
     with store.read() as conn:

@@ -19,7 +19,7 @@ contacts = st.lists(
         Contact,
         when=st.integers(-20 * 365 * 24, 24 * 30).map(lambda h: NOW + timedelta(hours=h)),
         direction=st.sampled_from(["in", "out", "both"]),
-        channel=st.sampled_from(["email", "email", "meeting"]),
+        channel=st.sampled_from(["email", "email", "linkedin", "meeting"]),
         group_size=st.integers(1, 7),
         thread=st.sampled_from([None, "", "t1", "t2", "t3"]),
     ),
@@ -38,7 +38,7 @@ def columns(people: dict[int, list[Contact]]) -> ta.ContactColumns:
         interaction=np.array([r[2] for r in rows], dtype=np.int64),
         when=np.array([r[1] for r in rows], dtype=np.int64),
         direction=np.array([{"in": 0, "out": 1, "both": 2}[r[3].direction] for r in rows], np.int8),
-        channel=np.array([0 if r[3].channel == "email" else 1 for r in rows], dtype=np.int8),
+        channel=np.array([1 if r[3].channel == "meeting" else 0 for r in rows], dtype=np.int8),
         group_size=np.array([r[3].group_size for r in rows], dtype=np.int64),
         thread=np.array(
             [codes.setdefault(r[3].thread, len(codes)) if r[3].thread else -1 for r in rows],

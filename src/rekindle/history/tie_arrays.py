@@ -14,11 +14,17 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, TieStats, compute_tie
+from rekindle.history.ties import (
+    GROUP_THRESHOLD,
+    HALF_LIFE_DAYS,
+    SERIES_SHARE,
+    TieStats,
+    compute_tie,
+)
 
 #: direction codes of :attr:`ContactColumns.direction`
 IN, OUT, BOTH, OTHER = 0, 1, 2, 3
-#: channel codes of :attr:`ContactColumns.channel`
+#: channel codes of :attr:`ContactColumns.channel` (EMAIL: any written message, mail or LinkedIn)
 EMAIL, MEETING, OTHER_CHANNEL = 0, 1, 2
 US_PER_DAY = 86_400_000_000
 #: "no such contact" among times in microseconds
@@ -232,10 +238,12 @@ def _reply_medians(events: ContactColumns) -> tuple[dict[int, float], dict[int, 
 
 
 def _weights(events: ContactColumns) -> NDArray[np.float64]:
-    """Outgoing mail counts double; small meetings like outgoing mail; group mail half."""
+    """Outgoing mail counts double; small meetings like outgoing mail, an occurrence of a series
+    (its thread names the series) :data:`SERIES_SHARE` of that; group mail half
+    (as :func:`rekindle.history.ties.weight`)."""
     small = events.group_size <= GROUP_THRESHOLD
     mail = np.where(events.direction == OUT, 2.0, 1.0) * np.where(small, 1.0, 0.5)
-    meeting = np.where(small, 2.0, 1.0)
+    meeting = np.where(small, 2.0, 1.0) * np.where(events.thread >= 0, SERIES_SHARE, 1.0)
     return np.where(events.channel == MEETING, meeting, mail)
 
 

@@ -259,7 +259,8 @@ def reminder_due(conn: Connection, owner_id: int, meetup: Any, guest: Any, now: 
     if guest.answer != "needs-action" or guest.reminder_id is not None or guest.invite_id is None:
         return False
     invite = oq.get_outreach(conn, owner_id, guest.invite_id)
-    if invite is None or invite.status != "sent" or invite.sent_at is None:
+    # went out (a mail from them since, about anything else, marks it replied: it is no answer)
+    if invite is None or invite.sent_at is None or invite.status not in ("sent", "replied"):
         return False
     waited = now - invite.sent_at
     near = meetup.starts_at - now <= timedelta(days=REMIND_AFTER_DAYS)

@@ -101,7 +101,8 @@ def _joined(parts: list[Any]) -> Any:
 #: rows turned into columns at a time (the rows as Python objects are the transient cost)
 _ROWS_AT_A_TIME = 10000
 _DIRECTIONS = {"in": IN, "out": OUT, "both": BOTH}
-_CHANNELS = {"email": EMAIL, "meeting": MEETING}
+#: written messages (history.ties.WRITTEN_CHANNELS) count alike, as EMAIL
+_CHANNELS = {"email": EMAIL, "linkedin": EMAIL, "meeting": MEETING}
 
 
 class _InteractionColumns:
