@@ -182,7 +182,8 @@ def colleagues_at(
 ) -> list[Stint]:
     """Everyone who worked at the employer of one of these stints (names compared without
     case) at a time that overlaps it; a stint without dates on either side counts as
-    overlapping (the engine weighs it less)."""
+    overlapping (the engine weighs it less). People in name order, so which ``limit`` of them
+    are read does not depend on the plan (the index by employer or a walk through people)."""
     a = affiliation.c
     overlaps = []
     for st in stints[:20]:
@@ -201,6 +202,7 @@ def colleagues_at(
         select(a.person_id, a.organisation, a.start_date, a.end_date)
         .join(person, person.c.id == a.person_id)
         .where(active_person(owner_id), a.kind == "work", or_(*overlaps))
+        .order_by(person.c.sort_name, person.c.id, a.id)
         .limit(limit)
     )
     return [Stint(int(r.person_id), r.organisation, r.start_date, r.end_date) for r in rows]
