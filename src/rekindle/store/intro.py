@@ -102,6 +102,8 @@ def seen_together(conn: Connection, owner_id: int, target_ids: Sequence[int]) ->
             seen = found[key] = (set(), set(), at, at)
         elif at < seen[2] or at > seen[3]:
             seen = found[key] = (seen[0], seen[1], min(at, seen[2]), max(at, seen[3]))
+        if iid not in kinds:
+            continue
         thread, meeting = kinds[iid]
         if meeting:
             seen[1].add(iid)
@@ -143,14 +145,16 @@ def _links_together(
 def _threads_of(
     conn: Connection, owner_id: int, interaction_ids: set[int]
 ) -> dict[int, tuple[str | None, bool]]:
-    """Interaction id → (its thread, whether it was a meeting)."""
+    """Interaction id → (its thread, whether it was a meeting). Looked up by key alone (the
+    owner is checked on the rows: without statistics SQLite would read all the owner's
+    interactions through ``owner_id = ?`` instead)."""
     i = interaction.c
     out: dict[int, tuple[str | None, bool]] = {}
     for chunk in _chunks(sorted(interaction_ids)):
-        rows = conn.execute(
-            select(i.id, i.thread, i.channel).where(i.owner_id == owner_id, i.id.in_(chunk))
+        rows = conn.execute(select(i.id, i.owner_id, i.thread, i.channel).where(i.id.in_(chunk)))
+        out.update(
+            {int(r.id): (r.thread, r.channel == "meeting") for r in rows if r.owner_id == owner_id}
         )
-        out.update({int(r.id): (r.thread, r.channel == "meeting") for r in rows})
     return out
 
 

@@ -269,6 +269,5 @@ interaction_person = Table(
         "group_size",
         "interaction_id",
         "occurred_at",
-        "owner_id",
     ),
 )
