@@ -31,7 +31,7 @@ def _sizes_differ(store: Store) -> list[tuple[int, int, int]]:
             .join(interaction, i.id == ip.interaction_id)
             .where(ip.group_size != i.group_size)
         ).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def _reference_together(

@@ -138,7 +138,7 @@ def _links_together(
                 theirs.c.person_id != mine.c.person_id,
             )
         )
-        out += [tuple(r) for r in conn.execute(stmt)]  # type: ignore[misc]
+        out += [tuple(r) for r in conn.execute(stmt)]
     return out
 
 
