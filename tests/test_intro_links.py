@@ -172,15 +172,22 @@ def test_the_migration_copies_each_interactions_group_size(db_url: str) -> None:
                 {"n": name, "t": when},
             )
             pids.append(conn.execute(text("SELECT max(id) FROM person")).scalar())
-        # a thread of three, and a one-to-one mail with Ana
-        for key, size, people in (("g", 3, pids), ("o", 1, pids[:1])):
+        # a thread of three, a one-to-one mail with Ana, and two on which only these three
+        # are known: one of the largest group that still counts, one of a larger group
+        groups = (
+            ("g", 3, pids, "t1"),
+            ("o", 1, pids[:1], "t1"),
+            ("edge", iq.MAX_GROUP, pids, "t2"),
+            ("big", iq.MAX_GROUP + 1, pids, "t3"),
+        )
+        for key, size, people, thread in groups:
             conn.execute(
                 text(
                     "INSERT INTO interaction (owner_id, source, natural_key, occurred_at, "
                     "channel, direction, thread, group_size) "
-                    "VALUES (1, 'mail', :k, :t, 'email', 'in', 't1', :s)"
+                    "VALUES (1, 'mail', :k, :t, 'email', 'in', :th, :s)"
                 ),
-                {"k": key, "t": when, "s": size},
+                {"k": key, "t": when, "s": size, "th": thread},
             )
             iid = conn.execute(text("SELECT max(id) FROM interaction")).scalar()
             for pid in people:
@@ -200,10 +207,11 @@ def test_the_migration_copies_each_interactions_group_size(db_url: str) -> None:
         with upgraded.read() as conn:
             sizes = sorted(conn.execute(select(interaction_person.c.group_size)).scalars())
             together = iq.seen_together(conn, upgraded.owner_id, [pids[0]])
-        assert sizes == [1, 3, 3, 3]
+        big = [iq.MAX_GROUP] * 3 + [iq.MAX_GROUP + 1] * 3
+        assert sizes == sorted([1, 3, 3, 3, *big])
         assert sorted((t.other_id, t.threads, t.meetings) for t in together) == [
-            (pids[1], 1, 0),
-            (pids[2], 1, 0),
+            (pids[1], 2, 0),  # threads t1 and t2; t3 was too large a group
+            (pids[2], 2, 0),
         ]
     finally:
         upgraded.close()
