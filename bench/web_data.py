@@ -214,7 +214,7 @@ def _store_interactions(
         with store.begin() as conn:
             ids = bulk.insert_rows_returning_ids(conn, interaction, _INTERACTION_COLUMNS, rows)
             links = [
-                (iid, store.owner_id, pid, kind, value, row[3])
+                (iid, store.owner_id, pid, kind, value, row[3], row[8])
                 for iid, row, found in zip(ids, rows, who, strict=True)
                 for pid, kind, value in found
             ]

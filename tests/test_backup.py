@@ -18,12 +18,15 @@ from rekindle.services import me as me_svc
 from rekindle.services.backup import looks_like_backup, restore_backup
 from rekindle.services.demo import load_sample
 from rekindle.services.exporting import export
-from rekindle.services.importing import import_path
+from rekindle.services.importing import import_items, import_path
 from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store, open_store
-from rekindle.store.schema import person
+from rekindle.store.schema import interaction, interaction_person, person
 from tests.conftest import CORPORA, FIXTURES, PG_URL
 from tests.test_cli_outreach import Cli
+from tests.test_history import ME, sync
+from tests.test_importing import contact
+from tests.test_intro import DANA, LEE, mailbox
 from tests.test_outreach import ANA_VCF
 
 
@@ -173,3 +176,38 @@ def test_bad_backups_are_refused_in_one_line(tmp_path: Path, store: Store) -> No
         restore_backup(store, broken)
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(person)).scalar() == 0
+
+
+def test_a_backup_from_before_links_carried_group_sizes_restores(
+    db_url: str, second_db: str, tmp_path: Path
+) -> None:
+    """Schema 0016 copied each interaction's group size onto its participants; a backup made
+    before has no such column, and its links get the size of their interaction."""
+    store = open_store(db_url)
+    try:
+        me_svc.add_address(store, ME)
+        import_items(store, [contact(1, "Dana", DANA), contact(2, "Lee", LEE)], "c.vcf", "test")
+        sync(store, mailbox())
+    finally:
+        store.close()
+    data = json.loads(exported(db_url))
+    links = data["tables"]["interaction_person"]
+    at = links["columns"].index("group_size")
+    assert {r[at] for r in links["rows"]} == {1, 2}  # one to one, and two others on a thread
+    links["columns"].pop(at)
+    for r in links["rows"]:
+        r.pop(at)
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    restored = open_store(second_db)
+    try:
+        restore_backup(restored, older)
+        ip, i = interaction_person.c, interaction.c
+        with restored.read() as conn:
+            pairs = conn.execute(
+                select(ip.group_size, i.group_size).join(interaction, i.id == ip.interaction_id)
+            ).all()
+    finally:
+        restored.close()
+    assert len(pairs) == len(links["rows"]) and all(a == b for a, b in pairs)
+    assert {a for a, _ in pairs} == {1, 2}

@@ -152,12 +152,17 @@ def restore_backup(store: Store, path: Path) -> RestoreReport:
                 hint="the backup was made by a newer Rekindle: upgrade first",
             )
     report = RestoreReport(str(path), people=len(data.get("people", [])))
+    sizes: dict[Any, Any] = {}  # interaction id -> group size, for links of older backups
     with store.begin() as conn:
         _refuse_unless_empty(conn, store.owner_id, path)
         bq.clear_settings(conn, store.owner_id)
         for name, table in tables.items():
             block = rows.get(name) or {"columns": [], "rows": []}
             decoded = _decode_rows(table, block, store.owner_id, path)
+            if name == "interaction":
+                sizes = {r.get("id"): r.get("group_size") for r in decoded}
+            elif name == "interaction_person":
+                _link_sizes(decoded, sizes)
             if (
                 decoded
                 and "id" in table.c
@@ -178,6 +183,14 @@ def restore_backup(store: Store, path: Path) -> RestoreReport:
         bq.restore_owner(conn, store.owner_id, _owner_values(data.get("owner") or {}))
         bq.move_sequences(conn)
     return report
+
+
+def _link_sizes(links: list[dict[str, Any]], sizes: dict[Any, Any]) -> None:
+    """A backup made before links carried their interaction's group size (schema 0016) gets
+    it from the interactions restored just before."""
+    for link in links:
+        if link.get("group_size") is None:
+            link["group_size"] = sizes.get(link.get("interaction_id")) or 1
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -61,6 +61,7 @@ def insert_interaction(
             "identity_kind": kind,
             "identity_value": value,
             "occurred_at": occurred_at,
+            "group_size": group_size,
         }
         for pid, kind, value in dict.fromkeys(participants)
     ]

@@ -88,46 +88,74 @@ def names_of(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict
 def seen_together(conn: Connection, owner_id: int, target_ids: Sequence[int]) -> list[Together]:
     """For each target, the others who were on the same small mail threads and meetings:
     distinct threads (a mail without a thread id counts as its own), meetings, first and last.
-    The rows are counted here rather than in SQL: two distinct counts per pair cost SQLite a
-    sort each, more than reading the rows."""
-    mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
-    i = interaction.c
+    The links come from ``interaction_person`` alone (its group size and time are copies, read
+    from ``ix_interaction_person_group``); the thread and channel of each interaction they
+    name are read once afterwards. The rows are counted here rather than in SQL: two distinct
+    counts per pair cost SQLite a sort each, more than reading the rows."""
+    links = _links_together(conn, owner_id, target_ids)
+    kinds = _threads_of(conn, owner_id, {iid for _, _, iid, _ in links})
     found: dict[tuple[int, int], tuple[set[Any], set[int], Any, Any]] = {}
+    for target, other, iid, at in links:
+        key = (target, other)
+        seen = found.get(key)
+        if seen is None:
+            seen = found[key] = (set(), set(), at, at)
+        elif at < seen[2] or at > seen[3]:
+            seen = found[key] = (seen[0], seen[1], min(at, seen[2]), max(at, seen[3]))
+        if iid not in kinds:
+            continue
+        thread, meeting = kinds[iid]
+        if meeting:
+            seen[1].add(iid)
+        else:
+            seen[0].add(thread or iid)
+    return [
+        Together(int(t), int(o), len(threads), len(meetings), _when(first), _when(last))
+        for (t, o), (threads, meetings, first, last) in found.items()
+    ]
+
+
+def _links_together(
+    conn: Connection, owner_id: int, target_ids: Sequence[int]
+) -> list[tuple[int, int, int, Any]]:
+    """(target, other, interaction, raw time) for every small group a target was in."""
+    mine, theirs = interaction_person.alias("mine"), interaction_person.alias("theirs")
+    out: list[tuple[int, int, int, Any]] = []
     for chunk in _chunks(target_ids):
         stmt = (
             select(
                 mine.c.person_id,
                 theirs.c.person_id,
                 mine.c.interaction_id,
-                i.thread,
-                i.channel,
                 type_coerce(mine.c.occurred_at, _RAW),
             )
-            .join(interaction, i.id == mine.c.interaction_id)
             .join(theirs, theirs.c.interaction_id == mine.c.interaction_id)
             .where(
-                mine.c.owner_id == owner_id,
                 mine.c.person_id.in_(chunk),
+                mine.c.group_size > 1,
+                mine.c.group_size <= MAX_GROUP,
+                mine.c.owner_id == owner_id,
                 theirs.c.person_id != mine.c.person_id,
-                i.group_size > 1,
-                i.group_size <= MAX_GROUP,
             )
         )
-        for target, other, iid, thread, channel, at in conn.execute(stmt):
-            key = (target, other)
-            seen = found.get(key)
-            if seen is None:
-                seen = found[key] = (set(), set(), at, at)
-            elif at < seen[2] or at > seen[3]:
-                seen = found[key] = (seen[0], seen[1], min(at, seen[2]), max(at, seen[3]))
-            if channel == "meeting":
-                seen[1].add(iid)
-            else:
-                seen[0].add(thread or iid)
-    return [
-        Together(int(t), int(o), len(threads), len(meetings), _when(first), _when(last))
-        for (t, o), (threads, meetings, first, last) in found.items()
-    ]
+        out += [tuple(r) for r in conn.execute(stmt)]
+    return out
+
+
+def _threads_of(
+    conn: Connection, owner_id: int, interaction_ids: set[int]
+) -> dict[int, tuple[str | None, bool]]:
+    """Interaction id → (its thread, whether it was a meeting). Looked up by key alone (the
+    owner is checked on the rows: without statistics SQLite would read all the owner's
+    interactions through ``owner_id = ?`` instead)."""
+    i = interaction.c
+    out: dict[int, tuple[str | None, bool]] = {}
+    for chunk in _chunks(sorted(interaction_ids)):
+        rows = conn.execute(select(i.id, i.owner_id, i.thread, i.channel).where(i.id.in_(chunk)))
+        out.update(
+            {int(r.id): (r.thread, r.channel == "meeting") for r in rows if r.owner_id == owner_id}
+        )
+    return out
 
 
 #: a time read as the driver gives it (SQLite: sortable text; PostgreSQL: a datetime), so
@@ -158,7 +186,8 @@ def colleagues_at(
 ) -> list[Stint]:
     """Everyone who worked at the employer of one of these stints (names compared without
     case) at a time that overlaps it; a stint without dates on either side counts as
-    overlapping (the engine weighs it less)."""
+    overlapping (the engine weighs it less). People in name order, so which ``limit`` of them
+    are read does not depend on the plan (the index by employer or a walk through people)."""
     a = affiliation.c
     overlaps = []
     for st in stints[:20]:
@@ -177,6 +206,7 @@ def colleagues_at(
         select(a.person_id, a.organisation, a.start_date, a.end_date)
         .join(person, person.c.id == a.person_id)
         .where(active_person(owner_id), a.kind == "work", or_(*overlaps))
+        .order_by(person.c.sort_name, person.c.id, a.id)
         .limit(limit)
     )
     return [Stint(int(r.person_id), r.organisation, r.start_date, r.end_date) for r in rows]

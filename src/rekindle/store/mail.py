@@ -346,7 +346,7 @@ def insert_interactions(
         conn, interaction, ("owner_id", *InteractionRow._fields), [(owner_id, *r) for r in rows]
     )
     links = [
-        (interaction_id, owner_id, pid, kind, value, row.occurred_at)
+        (interaction_id, owner_id, pid, kind, value, row.occurred_at, row.group_size)
         for interaction_id, row, people in zip(ids, rows, participants, strict=True)
         for pid, kind, value in dict.fromkeys(people)
     ]
@@ -361,6 +361,7 @@ LINK_COLUMNS = (
     "identity_kind",
     "identity_value",
     "occurred_at",
+    "group_size",
 )
 
 

@@ -190,24 +190,28 @@ def derive_messages(
             )
         )
         written = _mail_interactions(conn, owner_id) - before
-        # each message's new interaction by its key; the messages are read in id order
-        interaction_of = (
-            select(interaction.c.id)
-            .where(
-                interaction.c.owner_id == message.c.owner_id,
-                interaction.c.source == "mail",
-                interaction.c.natural_key == message.c.key,
+
+        # each message's new interaction (id, group size) by its key; messages in id order
+        def of_interaction(column: Any) -> Any:
+            return (
+                select(column)
+                .where(
+                    interaction.c.owner_id == message.c.owner_id,
+                    interaction.c.source == "mail",
+                    interaction.c.natural_key == message.c.key,
+                )
+                .scalar_subquery()
             )
-            .scalar_subquery()
-        )
+
         links = (
             select(
-                interaction_of,
+                of_interaction(interaction.c.id),
                 message.c.owner_id,
                 known_address.c.person_id,
                 known_address.c.kind,
                 message_address.c.address,
                 message.c.occurred_at,
+                of_interaction(interaction.c.group_size),
             )
             .distinct()
             .select_from(

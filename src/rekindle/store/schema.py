@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 # the history, engine and team tables register themselves on the same metadata
@@ -164,6 +165,8 @@ affiliation = Table(
     Column("end_date", Date),
     Index("ix_affiliation_person", "person_id"),
 )
+#: colleagues at one employer, its name compared without case (migration 0016)
+Index("ix_affiliation_organisation", func.lower(affiliation.c.organisation))
 
 tag = Table(
     "tag",
@@ -251,10 +254,20 @@ interaction_person = Table(
     # the interaction's own time, copied: a person's latest interactions and their span come
     # from this table's index alone (migration 0008)
     Column("occurred_at", UtcDateTime(), nullable=False),
+    # and its group size, copied: warm introductions read a person's small-group links from
+    # this table's index alone (migration 0016)
+    Column("group_size", Integer, nullable=False),
     UniqueConstraint(
         "interaction_id", "identity_kind", "identity_value", name="uq_interaction_person"
     ),
     # tie statistics stream every link in (person, interaction) order
     Index("ix_interaction_person_person", "person_id", "interaction_id"),
     Index("ix_interaction_person_time", "person_id", "occurred_at", "interaction_id"),
+    Index(
+        "ix_interaction_person_group",
+        "person_id",
+        "group_size",
+        "interaction_id",
+        "occurred_at",
+    ),
 )
