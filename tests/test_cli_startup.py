@@ -107,6 +107,7 @@ def test_the_list_of_commands_in_colour_imports_no_command() -> None:
     assert done.returncode == 0 and "followups" in done.stdout, done.stderr[-2000:]
     assert sorted(n for n in names if n.startswith("rekindle.cli.")) == [
         "rekindle.cli.app",
+        "rekindle.cli.coercion",
         "rekindle.cli.commands",
         "rekindle.cli.context",
         "rekindle.cli.lazy",
