@@ -33,6 +33,7 @@ def install() -> None:
         return
     if getattr(param_class, "_rekindle_plain", False):
         return
+    full_param: Any = build  # Typer's own: for every value not taken directly
 
     @dataclass(frozen=True)
     class PlainRuntimeParam(base):  # type: ignore[misc, valid-type]
@@ -47,7 +48,7 @@ def install() -> None:
                 return int(value)
             full = param.__dict__.get("_rekindle_full")
             if full is None:
-                full = build(self.descriptor)
+                full = full_param(self.descriptor)
                 param.__dict__["_rekindle_full"] = full
             return full._coerce_value(value, param=param, ctx=ctx)
 

@@ -54,7 +54,13 @@ OPTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 NARROWEST, WIDEST = 55, 160
 
 #: environment variables that make Typer's console colour, force a terminal or fix a width
-_STYLED_BY = ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "TTY_COMPATIBLE", "TERMINAL_WIDTH")
+_STYLED_BY: tuple[str, ...] = (
+    "FORCE_COLOR",
+    "PY_COLORS",
+    "GITHUB_ACTIONS",
+    "TTY_COMPATIBLE",
+    "TERMINAL_WIDTH",
+)
 _STYLED_BY += ("_TYPER_FORCE_DISABLE_TERMINAL", "JUPYTER_COLUMNS", "TTY_INTERACTIVE")
 
 
@@ -114,7 +120,9 @@ def render(prog: str, width: int) -> str:
     lines.append(" " * width)
     option_cells = [[(n,), (), (), (), (t,) if t else (), h] for n, t, h in OPTIONS]
     lines += _panel("Options", _table(option_cells, width - 4, fixed_first=None), width)
-    command_cells = [[(name,), (line,)] for name, (_module, line) in COMMANDS.items()]
+    command_cells: list[list[tuple[str, ...]]] = [
+        [(name,), (line,)] for name, (_module, line) in COMMANDS.items()
+    ]
     longest = max(len(name) for name in COMMANDS)
     lines += _panel("Commands", _table(command_cells, width - 4, fixed_first=longest), width)
     return "".join(line + "\n" for line in lines)
