@@ -67,3 +67,8 @@ def test_every_command_of_the_table_is_listed() -> None:
 def test_the_words_wrap_as_rich_wraps_them() -> None:
     assert static_help.wrap("one two three", 7) == ["one two", "three"]
     assert static_help.wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
+
+
+def test_an_output_that_is_not_utf8_is_left_to_typer() -> None:
+    done = run(["--help"], PYTHONIOENCODING="ascii", COLUMNS="80")
+    assert typer_loaded(done)  # Rich would draw ASCII boxes (or fail) there, as before

@@ -71,8 +71,13 @@ def answers(argv: Sequence[str]) -> bool:
     if any(name in os.environ for name in _STYLED_BY):
         return False
     isatty = getattr(sys.stdout, "isatty", None)
-    if isatty is None or isatty():
+    try:
+        if isatty is None or isatty():
+            return False
+    except ValueError:  # a closed output
         return False
+    if not (getattr(sys.stdout, "encoding", None) or "").lower().startswith("utf"):
+        return False  # Rich draws its boxes in ASCII then
     return NARROWEST <= terminal_width() <= WIDEST
 
 
