@@ -38,8 +38,10 @@ HEAVY = (
 )
 
 
-def imported_modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1"}
+def imported_modules(
+    *args: str, **extra_env: str
+) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "PYTHONDONTWRITEBYTECODE": "1", **extra_env}
     env.pop("REKINDLE_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *args],
@@ -88,15 +90,29 @@ def test_version_answers_before_typer() -> None:
     assert not {"typer", "rich", "click"} & {n.split(".")[0] for n in names}
 
 
-def test_the_list_of_commands_imports_no_command() -> None:
-    names, done = imported_modules("-m", "rekindle", "--help")
+def test_the_plain_list_of_commands_answers_before_typer() -> None:
+    """Printed to a pipe, the list is laid out by rekindle.cli.static_help, without Typer."""
+    names, done = imported_modules("-m", "rekindle", "--help", COLUMNS="80")
+    assert done.returncode == 0 and "followups" in done.stdout, done.stderr[-2000:]
+    assert sorted(n for n in names if n.startswith("rekindle.cli.")) == [
+        "rekindle.cli.commands",
+        "rekindle.cli.main",
+        "rekindle.cli.static_help",
+    ]
+    assert not {"typer", "rich", "click", "pydantic"} & {n.split(".")[0] for n in names}
+
+
+def test_the_list_of_commands_in_colour_imports_no_command() -> None:
+    names, done = imported_modules("-m", "rekindle", "--help", FORCE_COLOR="1")
     assert done.returncode == 0 and "followups" in done.stdout, done.stderr[-2000:]
     assert sorted(n for n in names if n.startswith("rekindle.cli.")) == [
         "rekindle.cli.app",
+        "rekindle.cli.coercion",
         "rekindle.cli.commands",
         "rekindle.cli.context",
         "rekindle.cli.lazy",
         "rekindle.cli.main",
+        "rekindle.cli.static_help",
     ]
 
 
@@ -184,6 +200,8 @@ EVERYDAY_HEAVY = (
 #: and these only where the command needs them: templates (Jinja) to write a draft, the
 #: holiday calendars to find a holiday
 NOT_FOR_READING = ("jinja2", "rekindle.compose.drafting", "holidays.countries")
+#: numpy (the ranker's and the bulk tie refresh's) is no part of reading a person or the plan
+NUMPY_FREE = ("show", "people", "why", "plan", "outreach")
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +242,5 @@ def test_an_everyday_command_loads_only_what_it_uses(
     assert _among(names, EVERYDAY_HEAVY) == []
     if reads_only:
         assert _among(names, NOT_FOR_READING) == []
+    if argv[0] in NUMPY_FREE:
+        assert _among(names, ("numpy",)) == []

@@ -22,6 +22,7 @@ from rekindle.store import ties as tq
 from rekindle.store.mail_derive import Selection, derive_messages
 from rekindle.store.schema import interaction
 from rekindle.store.schema_history import message, message_address
+from rekindle.store.tie_columns import contact_columns_of_everyone
 from tests.test_importing import contact, people_count
 
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=UTC)
@@ -269,7 +270,7 @@ def test_everyone_read_as_columns_gets_the_same_statistics(store: Store) -> None
     report = sync(store, items)
     assert report.counts.new_people == 4
     with store.read() as conn:
-        cols = tq.contact_columns_of_everyone(conn, store.owner_id)
+        cols = contact_columns_of_everyone(conn, store.owner_id)
         one_by_one = tq.contacts_by_person(conn, sorted(set(cols.person.tolist())), 4)
     embedded = tie_arrays.embeddedness_of(cols, NOW)
     assert len(one_by_one) == 4 and len(cols) == sum(map(len, one_by_one.values()))

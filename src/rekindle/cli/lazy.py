@@ -16,6 +16,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.main import get_group
 
+from rekindle.cli.coercion import install
+
+install()  # plain values without building Pydantic validators (rekindle.cli.coercion)
+
 #: a top-level command: (the module of ``rekindle.cli`` whose ``register(app)`` defines it,
 #: its one-line description for the group's help)
 Entry = tuple[str, str]

@@ -1,7 +1,7 @@
 """`rekindle`: the entry point and the one error boundary.
 
-A start imports only what it runs: ``--version`` answers before Typer is imported, ``--help``
-lists :data:`rekindle.cli.commands.COMMANDS` without importing a command module, and a
+A start imports only what it runs: ``--version`` answers before Typer is imported, and so
+does ``--help`` when printed without colour (:mod:`rekindle.cli.static_help`); else it lists :data:`rekindle.cli.commands.COMMANDS` without importing a command module, and a
 command imports its own module alone (:mod:`rekindle.cli.lazy`).
 """
 
@@ -27,6 +27,13 @@ def run() -> None:
     """Run the CLI; errors meant for the user are printed in one line, never as a traceback."""
     if sys.argv[1:] == ["--version"]:
         print(f"rekindle {__version__}")
+        return
+    from rekindle.cli import static_help
+
+    if static_help.answers(sys.argv[1:]):  # the list of commands, without Typer
+        code = static_help.print_help(sys.argv[1:])
+        if code:
+            sys.exit(code)
         return
     import typer
 

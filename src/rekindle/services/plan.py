@@ -13,7 +13,7 @@ import json
 import threading
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -27,7 +27,6 @@ from rekindle.services.plan_options import (
     Suggestion,
     options,
 )
-from rekindle.services.ranker import RANKER_KEY, Progress, learnt_model
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.store import Store
 from rekindle.store import engine as eq
@@ -35,6 +34,9 @@ from rekindle.store import outreach as oq
 from rekindle.store import team as team_q
 from rekindle.store.database import utcnow
 from rekindle.store.settings import get_settings
+
+if TYPE_CHECKING:  # the ranker (numpy) is imported by the plan that computes, below
+    from rekindle.services.ranker import Progress
 
 #: one plan computation at a time in this process
 _PLANNING = threading.Lock()
@@ -110,6 +112,7 @@ def _plan(
             return _from_stored(conn, store.owner_id, period, goal_text, stored, now, opts)
         # the scoring and its data only now: the week's stored plan is read without them
         from rekindle.services.plan_compute import compute_plan
+        from rekindle.services.ranker import RANKER_KEY, learnt_model
 
         learn = get_settings(conn, store.owner_id).get(RANKER_KEY) == "learnt"
         model = learnt_model(conn, store.owner_id, now, progress) if learn else None

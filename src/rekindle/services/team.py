@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rekindle.engine.tiers import tier_for_peak
-from rekindle.services.plan import options
+from rekindle.services.plan_options import options
 from rekindle.store import Store
 from rekindle.store import team as team_q
 from rekindle.store.database import utcnow

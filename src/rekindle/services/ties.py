@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import numpy as np
 from sqlalchemy import Connection
 
-from rekindle.history.tie_arrays import embeddedness_of, ties_of
 from rekindle.history.ties import GROUP_THRESHOLD, compute_tie
 from rekindle.store import ties as tq
 
@@ -35,8 +33,14 @@ def refresh_ties(conn: Connection, owner_id: int, person_ids: Iterable[int], now
 def _refresh_everyone(conn: Connection, owner_id: int, ids: set[int], now: datetime) -> int:
     """Two plain reads of the owner's interactions and links (a lookup per person costs more
     when most people are concerned), every statistic computed on columns at once
-    (:mod:`rekindle.history.tie_arrays`)."""
-    cols = tq.contact_columns_of_everyone(conn, owner_id)
+    (:mod:`rekindle.history.tie_arrays`). numpy is imported here, by the refresh that needs it:
+    a command that records one outreach starts without it."""
+    import numpy as np
+
+    from rekindle.history.tie_arrays import embeddedness_of, ties_of
+    from rekindle.store.tie_columns import contact_columns_of_everyone
+
+    cols = contact_columns_of_everyone(conn, owner_id)
     embedded = embeddedness_of(cols, now)
     wanted = np.isin(cols.person, np.fromiter(ids, dtype=np.int64, count=len(ids)))
     stats = ties_of(cols if wanted.all() else cols.take(wanted), now, embedded)

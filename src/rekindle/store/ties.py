@@ -1,4 +1,8 @@
-"""Reading interactions per person for tie statistics, and saving the statistics."""
+"""Reading interactions per person for tie statistics, and saving the statistics.
+
+Everyone's interactions as numpy columns, for a refresh of most people at once, are read by
+:mod:`rekindle.store.tie_columns` (numpy is not loaded by the commands that only read).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,8 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-from sqlalchemy import Connection, String, bindparam, delete, select, type_coerce
+from sqlalchemy import Connection, bindparam, delete, select
 
-from rekindle.history.tie_arrays import (
-    BOTH,
-    EMAIL,
-    IN,
-    MEETING,
-    OTHER,
-    OTHER_CHANNEL,
-    OUT,
-    ContactColumns,
-    micros,
-)
 from rekindle.history.ties import Contact, TieStats
 from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
@@ -70,125 +62,6 @@ def _co_participants(
     for pid, iid, other in conn.execute(stmt):
         found.setdefault((pid, iid), set()).add(str(other))
     return {k: frozenset(v) for k, v in found.items()}
-
-
-def contact_columns_of_everyone(conn: Connection, owner_id: int) -> ContactColumns:
-    """The contacts of every person of the owner as columns (:class:`ContactColumns`), in
-    person then time order: two plain reads (the owner's interactions, then their links to
-    persons) joined and sorted by numpy, with no object per contact. Memory holds about 40
-    bytes per interaction and 16 per link (a 200,000-message archive: some 15 MB)."""
-    found = _InteractionColumns(conn, owner_id)
-    pid: list[Any] = []
-    iid: list[Any] = []
-    # along the (person, interaction) index: a narrow read of the wide link table
-    owners = select(person.c.id).where(person.c.owner_id == owner_id)
-    rows = conn.execute(
-        select(interaction_person.c.person_id, interaction_person.c.interaction_id)
-        .where(interaction_person.c.person_id.in_(owners))
-        .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
-    )
-    for part in rows.partitions():
-        people, ids = zip(*part, strict=True)
-        pid.append(np.array(people, dtype=np.int64))
-        iid.append(np.array(ids, dtype=np.int64))
-    return found.linked(_joined(pid), _joined(iid))
-
-
-def _joined(parts: list[Any]) -> Any:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
-#: rows turned into columns at a time (the rows as Python objects are the transient cost)
-_ROWS_AT_A_TIME = 10000
-_DIRECTIONS = {"in": IN, "out": OUT, "both": BOTH}
-#: written messages (history.ties.WRITTEN_CHANNELS) count alike, as EMAIL
-_CHANNELS = {"email": EMAIL, "linkedin": EMAIL, "meeting": MEETING}
-
-
-class _InteractionColumns:
-    """The owner's interactions as columns in id order (threads coded: equal codes for equal
-    threads, -1 for none)."""
-
-    def __init__(self, conn: Connection, owner_id: int) -> None:
-        codes: dict[str, int] = {}
-        parts: list[tuple[Any, ...]] = []
-        rows = conn.execute(
-            select(
-                interaction.c.id,
-                type_coerce(interaction.c.occurred_at, _RAW),
-                interaction.c.direction,
-                interaction.c.channel,
-                interaction.c.group_size,
-                interaction.c.thread,
-            )
-            .where(interaction.c.owner_id == owner_id)
-            .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
-        )
-        for part in rows.partitions():
-            ids, when, direction, channel, group_size, thread = zip(*part, strict=True)
-            parts.append(
-                (
-                    np.array(ids, dtype=np.int64),
-                    _micros(when),
-                    np.array([_DIRECTIONS.get(d, OTHER) for d in direction], dtype=np.int8),
-                    np.array([_CHANNELS.get(c, OTHER_CHANNEL) for c in channel], dtype=np.int8),
-                    np.array(group_size, dtype=np.int64),
-                    np.array(
-                        [codes.setdefault(t, len(codes)) if t else -1 for t in thread],
-                        dtype=np.int64,
-                    ),
-                )
-            )
-        empty = (np.zeros(0, dtype=np.int64),) * 6
-        columns = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else empty
-        order = np.argsort(columns[0], kind="stable")
-        self.id, self.when, self.direction, self.channel, self.group_size, self.thread = (
-            c[order] for c in columns
-        )
-
-    def linked(self, person: Any, iid: Any) -> ContactColumns:
-        """Each (person, interaction) link once, with its interaction's columns, sorted by
-        person, time and interaction."""
-        at = np.searchsorted(self.id, iid)
-        known = at < len(self.id)
-        known[known] = self.id[at[known]] == iid[known]
-        person, iid, at = person[known], iid[known], at[known]
-        order = np.lexsort((iid, self.when[at], person))
-        person, iid, at = person[order], iid[order], at[order]
-        # one person on an interaction under two addresses: the same time, so adjacent
-        once = np.ones(len(person), dtype=bool)
-        once[1:] = (person[1:] != person[:-1]) | (iid[1:] != iid[:-1])
-        order = np.flatnonzero(once)
-        at = at[order]
-        return ContactColumns(
-            person=person[order],
-            interaction=iid[order],
-            when=self.when[at],
-            direction=self.direction[at].astype(np.int8),
-            channel=self.channel[at].astype(np.int8),
-            group_size=self.group_size[at],
-            thread=self.thread[at],
-        )
-
-
-def _micros(values: Sequence[Any]) -> Any:
-    """Times as the driver gives them (SQLite: naive UTC text; PostgreSQL: datetimes) in
-    microseconds since 1970."""
-    if values and not isinstance(values[0], datetime):
-        try:
-            return np.array(values, dtype="datetime64[us]").astype(np.int64)
-        except ValueError:  # not the plain ISO form: read one by one
-            pass
-    return np.array(
-        [micros(v if isinstance(v, datetime) else _from_text(v)) for v in values], dtype=np.int64
-    )
-
-
-#: a datetime column read as the driver gives it (SQLite: text; PostgreSQL: a datetime)
-_RAW = String()
-
-
-_from_text = datetime.fromisoformat
 
 
 _STAT_FIELDS = tuple(f.name for f in fields(TieStats))
