@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rekindle.engine.occasions import (
     WINDOWS,
     Occasion,
+    anniversary_occasion,
     birthday_occasion,
     in_window,
     is_round_year,
@@ -39,6 +40,17 @@ def test_birthday_just_passed_stays_for_its_grace_days_then_moves_to_next_year()
     later = birthday_occasion(bday, date(2026, 12, 7), "")
     assert later is not None and later.on_date == date(2027, 12, 3)
     assert later.key == "birthday:2027"
+
+
+def test_a_listing_of_the_past_keeps_a_birthday_passed_within_it() -> None:
+    """`rekindle occasions` shows DAYS back: a birthday 10 days ago is listed as passed, not
+    replaced by next year's (the plan keeps its own short grace)."""
+    bday = PartialDate(12, 3)
+    listed = birthday_occasion(bday, date(2026, 12, 13), "", grace_days=14)
+    assert listed is not None and listed.on_date == date(2026, 12, 3)
+    assert birthday_occasion(bday, date(2026, 12, 13), "").on_date == date(2027, 12, 3)  # type: ignore[union-attr]
+    past = anniversary_occasion(PartialDate(12, 3, 2010), date(2026, 12, 13), "", grace_days=14)
+    assert past is not None and past.on_date == date(2026, 12, 3)
 
 
 def test_birthdays_across_the_year_boundary() -> None:

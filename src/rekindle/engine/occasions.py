@@ -198,10 +198,14 @@ def _years(n: int) -> str:
 # --- computed occasions ----------------------------------------------------------------------
 
 
-def birthday_occasion(birthday: PartialDate, today: date, source: str = "") -> Occasion | None:
-    """This year's (or a just-passed) birthday; year-less birthdays too. None if impossible."""
+def birthday_occasion(
+    birthday: PartialDate, today: date, source: str = "", grace_days: int | None = None
+) -> Occasion | None:
+    """This year's (or a just-passed) birthday; year-less birthdays too. None if impossible.
+    ``grace_days``: how long a passed one stays the one shown (default: its window's end)."""
+    grace = max(grace_days or 0, WINDOWS["birthday"].after)
     try:
-        on = nearest_occurrence(birthday.month, birthday.day, today, WINDOWS["birthday"].after)
+        on = nearest_occurrence(birthday.month, birthday.day, today, grace)
     except ValueError:
         return None
     detail = f"birthday on {day_month(on)}"
@@ -213,14 +217,14 @@ def birthday_occasion(birthday: PartialDate, today: date, source: str = "") -> O
 
 
 def anniversary_occasion(
-    anniversary: PartialDate, today: date, source: str = ""
+    anniversary: PartialDate, today: date, source: str = "", grace_days: int | None = None
 ) -> Occasion | None:
     """A card's ANNIVERSARY (a wedding, as vCard means it) this year or just passed; a round
-    one (1, 2, 3, 5, 10… years) says how many. None if the date cannot occur."""
+    one (1, 2, 3, 5, 10… years) says how many. None if the date cannot occur.
+    ``grace_days`` as for :func:`birthday_occasion`."""
+    grace = max(grace_days or 0, WINDOWS["anniversary"].after)
     try:
-        on = nearest_occurrence(
-            anniversary.month, anniversary.day, today, WINDOWS["anniversary"].after
-        )
+        on = nearest_occurrence(anniversary.month, anniversary.day, today, grace)
     except ValueError:
         return None
     detail = f"anniversary on {day_month(on)}"

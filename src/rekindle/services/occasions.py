@@ -57,9 +57,13 @@ def occasions_for(
     ahead: int = AHEAD_DAYS,
     back: int = BACK_DAYS,
     holidays: bool = True,
+    listing: bool = False,
 ) -> dict[int, list[Occasion]]:
     """Each person's occasions dated from ``back`` days before ``today`` to ``ahead`` after,
     soonest first, with their handled flags.
+
+    ``listing``: a list of the window, past included: a birthday or anniversary ``back`` days
+    ago is shown as passed (the plan, by default, moves on to the next one once it is stale).
 
     Computed: birthdays (from your edits, else the records; year-less too), anniversaries
     (a card's ANNIVERSARY), round work
@@ -78,7 +82,9 @@ def occasions_for(
     out: dict[int, list[Occasion]] = {}
     for pid in ids:
         f = facts.get(pid) or _Facts(None, None, None)
-        computed = _computed(f, affiliations.get(pid, []), firsts.get(pid), today)
+        computed = _computed(
+            f, affiliations.get(pid, []), firsts.get(pid), today, back if listing else None
+        )
         if holidays:
             pair = (mine, f.country)
             if pair not in greetings:
@@ -93,14 +99,18 @@ def occasions_for(
 
 
 def _computed(
-    f: _Facts, affiliations: Sequence[Any], first: datetime | None, today: date
+    f: _Facts,
+    affiliations: Sequence[Any],
+    first: datetime | None,
+    today: date,
+    grace: int | None = None,
 ) -> list[Occasion | None]:
     """The occasions a person's facts give: birthday, work anniversaries, since you met."""
     computed: list[Occasion | None] = []
     if f.birthday:
-        computed.append(birthday_occasion(f.birthday[0], today, f.birthday[1]))
+        computed.append(birthday_occasion(f.birthday[0], today, f.birthday[1], grace))
     if f.anniversary:
-        computed.append(anniversary_occasion(f.anniversary[0], today, f.anniversary[1]))
+        computed.append(anniversary_occasion(f.anniversary[0], today, f.anniversary[1], grace))
     for a in affiliations:
         computed.append(
             work_anniversary(a.organisation, a.start_date, today, a.end_date, a.source or "you")
@@ -213,7 +223,14 @@ def upcoming(
         people = pq.search_people(conn, store.owner_id)
         names = {r.id: r.display_name for r in people}
         found = occasions_for(
-            conn, store.owner_id, list(names), today, ahead=days, back=days, holidays=holidays
+            conn,
+            store.owner_id,
+            list(names),
+            today,
+            ahead=days,
+            back=days,
+            holidays=holidays,
+            listing=True,
         )
     rows = [as_row(pid, names[pid], o, today) for pid, occs in found.items() for o in occs]
     rows.sort(key=lambda r: (r["date"], r["name"], r["key"]))
