@@ -79,7 +79,7 @@ def _reasons(address: str, written_name: str, sightings: list[Sighting]) -> list
         reasons.append(f"writes from {new_domain} now, before from {old_domain}")
     if first.known_last and first.new_first and first.new_first >= first.known_last:
         reasons.append(
-            f"took the thread up on {first.new_first:%Y-%m-%d}, after the last mail from "
+            f"took the thread up on {first.new_first:%Y-%m-%d}, after the last mail with "
             f"{first.known_address} on {first.known_last:%Y-%m-%d}"
         )
     return reasons
