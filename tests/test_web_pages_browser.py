@@ -49,6 +49,7 @@ PAGES = [
     ("import", "/import", 200),
     ("settings", "/settings", 200),
     ("mail-accounts", "/settings/accounts", 200),
+    ("meetups", "/meetups", 200),
     ("not-found", "/no-such-page", 404),
     ("person-not-found", "/people/999999", 404),
 ]
