@@ -21,6 +21,7 @@ from rekindle.services.exporting import export
 from rekindle.services.importing import import_items, import_path
 from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store, open_store
+from rekindle.store import people as pq
 from rekindle.store.schema import interaction, interaction_person, person
 from tests.conftest import CORPORA, FIXTURES, PG_URL
 from tests.test_cli_outreach import Cli
@@ -211,3 +212,23 @@ def test_a_backup_from_before_links_carried_group_sizes_restores(
         restored.close()
     assert len(pairs) == len(links["rows"]) and all(a == b for a, b in pairs)
     assert {a for a, _ in pairs} == {1, 2}
+
+
+def test_a_non_empty_account_is_refused_with_the_count_doctor_gives(
+    tmp_path: Path, store: Store
+) -> None:
+    empty = str(tmp_path / "empty.db")
+    open_store(empty).close()
+    path = tmp_path / "backup.json"
+    path.write_text(exported(empty), encoding="utf-8")
+    import_items(store, [contact(1, "Ann Lee", "ann@example.org")], "contacts.vcf", "vcard")
+    me_svc.set_name(store, "Robin Example")  # "me" is a person row, yet not one of your people
+    with pytest.raises(UserError) as one:
+        restore_backup(store, path)
+    assert one.value.message.endswith("already holds 1 person")
+    assert "\n" not in one.value.message and one.value.hint
+    import_items(store, [contact(2, "Bo Chen", "bo@example.org")], "more.vcf", "vcard")
+    with store.read() as conn:
+        doctor_count = pq.count_people(conn, store.owner_id)
+    with pytest.raises(UserError, match=f"already holds {doctor_count} people$"):
+        restore_backup(store, path)

@@ -110,3 +110,10 @@ def test_tags_merge_by_element_and_patch_keeps_the_servers_own() -> None:
         card, {"tags": ([], ["Friends", "Book club", "myContacts", "Climbing, too"])}
     )
     assert "CATEGORIES" not in emptied and emptied.endswith("END:VCARD\r\n")
+
+
+def test_patching_a_4_0_card_writes_a_4_0_birthday() -> None:
+    card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Lee\r\nBDAY:19800101\r\nEND:VCARD\r\n"
+    text = patch_card(card, {"birthday": "--03-15"})
+    assert "BDAY:--0315\r\n" in text and "19800101" not in text
+    assert "BDAY:1981-03-15\r\n" in patch_card(card, {"birthday": "1981-03-15"})

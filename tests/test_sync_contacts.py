@@ -585,3 +585,19 @@ def test_a_group_card_is_no_person_and_no_error(sqlite_store: Store, dav_server:
     dav_server.delete_card("group.vcf")
     gone = sync(sqlite_store, dav_server, use_sync_token=False)
     assert gone.removed == 1 and count(sqlite_store, person) == 2
+
+
+def test_sync_commands_run_on_an_empty_home(tmp_path: Path) -> None:
+    """Both commands load the card patcher: an import error there broke them for everyone."""
+    env = {**os.environ, "HOME": str(tmp_path), "COLUMNS": "200", "NO_COLOR": "1"}
+    db = tmp_path / "r.db"
+    status = subprocess.run(
+        [sys.executable, "-m", "rekindle", "--db", str(db), "sync", "status"],
+        capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert status.returncode == 0, status.stderr
+    assert "sync contacts URL" in status.stdout
+    contacts = run_cli(db, "http://alice@127.0.0.1:9/", password="x")
+    assert contacts.returncode != 0
+    assert "internal error" not in contacts.stderr and "Traceback" not in contacts.stderr
+    assert "connection to 127.0.0.1" in contacts.stderr

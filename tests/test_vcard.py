@@ -383,6 +383,7 @@ def test_related_names() -> None:
     )
     assert rec.related == [
         ("spouse", "Wilma"),
+        ("friend", "urn:uuid:1234"),  # a card by its UID: kept, and written back as a URI
         ("mother", "Jane"),
         ("related", "Someone"),
         ("manager", "Big Blue"),

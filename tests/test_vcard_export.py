@@ -219,3 +219,23 @@ def test_a_profile_address_without_its_scheme_stays_a_profile_address() -> None:
         got = [(i.kind, i.value, i.service) for i in rec.identities]
         assert got == [("url", "linkedin.com/in/mathieu-leroy/", "linkedin"),
                        ("handle", "mleroy", "twitter")]  # fmt: skip
+
+
+def test_related_uris_are_written_as_uris_and_names_as_text() -> None:
+    person = ExportPerson(
+        id=1,
+        display_name="Rel",
+        related=[
+            ("spouse", "urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519"),
+            ("friend", "pat@example.org"),
+            ("related", "https://example.org/~kim"),
+            ("child", "Sam; Jr"),
+        ],
+    )
+    lines = card_lines(person, "4.0")
+    assert "RELATED;TYPE=spouse:urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519" in lines
+    assert "RELATED;TYPE=friend:mailto:pat@example.org" in lines
+    assert "RELATED:https://example.org/~kim" in lines
+    assert "RELATED;TYPE=child;VALUE=text:Sam\\; Jr" in lines
+    again = reparse("".join(fold_line(line) for line in lines))[0]
+    assert again.related == person.related

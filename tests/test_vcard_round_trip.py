@@ -123,3 +123,22 @@ def test_the_sample_network_round_trips(template: Path, tmp_path: Path) -> None:
         assert facts(again) == want, version
         again.close()
     first.close()
+
+
+def test_a_website_stays_a_url_and_a_related_uri_is_kept(template: Path, tmp_path: Path) -> None:
+    """Other apps read a website only from URL, and RELATED may point at a card by its URI."""
+    (card_file,) = [f for f in FILES if f.name == "vcard40_full.vcf"]
+    store = fresh(template, tmp_path / "full.db")
+    import_path(store, card_file, "vcard", OPTIONS)
+    exported = {}
+    for version in ("4.0", "3.0"):
+        out = io.StringIO(newline="")
+        with store.read() as conn:
+            write_vcards(everyone(conn, store.owner_id), out, version)
+        exported[version] = out.getvalue()
+        assert "\r\nURL:http://www.example.com/~jqpublic\r\n" in exported[version], version
+        assert "X-SOCIALPROFILE" not in exported[version], version
+    related = "RELATED;TYPE=spouse:urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519\r\n"
+    assert related in exported["4.0"]
+    assert ":urn:uuid:b8767877-b4a1-4c70-9acc-505d3819e519\r\n" in exported["3.0"]
+    store.close()

@@ -38,6 +38,8 @@ _RELATED_TYPES = frozenset(
     | {"neighbor", "child", "parent", "sibling", "spouse", "kin", "muse", "crush", "date"}
     | {"sweetheart", "me", "agent", "emergency"}
 )
+_RELATED_URI = re.compile(r"(?:urn:[a-z0-9][a-z0-9-]{0,31}:|mailto:|https?://)\S+\Z", re.I)
+_EMAIL = re.compile(r"[^\s@,;:<>]{1,64}@[^\s@,;:<>]{1,255}\.[a-z]{2,63}\Z", re.I)
 _SCHEME_OF = {service: scheme for scheme, service in reversed(URI_SERVICES.items()) if service}
 _PHONETIC_PROPERTY = {key: prop for prop, key in PHONETIC.items()}
 #: extra keys written as their own property (the rest as X-REKINDLE-EXTRA)
@@ -187,7 +189,7 @@ def _identity(card: _Card, ident: RawIdentity) -> None:
         card.labelled("EMAIL", escape_text(ident.value), ident.label, pref)
     elif ident.kind == "phone":
         card.labelled("TEL", escape_text(ident.value), ident.label, pref)
-    elif ident.kind == "url" and not ident.service:
+    elif ident.kind == "url" and ident.service in (None, "", "web"):  # a website, not a profile
         card.labelled("URL", single_line(ident.value), ident.label, pref)
     elif ident.kind == "url":
         params = f';X-SERVICE-TYPE="{param_text(ident.service or "")}"{pref}'
@@ -241,14 +243,27 @@ def format_date(prop: str, value: PartialDate, v4: bool = True) -> str:
 
 
 def _related(card: _Card, label: str, name: str) -> None:
-    if card.v4 and label in _RELATED_TYPES:
-        card.add("RELATED", escape_text(name), f";TYPE={label};VALUE=text")
-    elif label == "related" and card.v4:
-        card.add("RELATED", escape_text(name), ";VALUE=text")
+    if card.v4 and (label in _RELATED_TYPES or label == "related"):
+        types = f";TYPE={label}" if label != "related" else ""
+        if uri := related_uri(name):
+            card.add("RELATED", uri, types)
+        else:
+            card.add("RELATED", escape_text(name), f"{types};VALUE=text")
     elif label in RELATED_PROPERTIES.values() and not card.v4:
         card.add(f"X-{label.upper()}", escape_text(name))
     else:
         card.grouped("X-ABRELATEDNAMES", escape_text(name), label)
+
+
+def related_uri(name: str) -> str | None:
+    """A related person given by a URI (``urn:uuid:…``, ``http(s)://…``, an e-mail address as
+    ``mailto:…``) as RELATED's default URI value; None for a plain name."""
+    name = name.strip()
+    if _RELATED_URI.match(name):
+        return single_line(name)
+    if _EMAIL.match(name):
+        return f"mailto:{name}"
+    return None
 
 
 def _photo(card: _Card, person: ExportPerson) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from rekindle.exporters.vcard import escape_text, fold_line, format_birthday
+from rekindle.exporters.vcard import escape_text, fold_line, format_date
 from rekindle.identity.identifiers import normalise_identities
 from rekindle.identity.records import IdentityKind, PartialDate, RawIdentity
 from rekindle.sources.vcard_lines import (
@@ -59,6 +59,7 @@ def read_card(text: str) -> tuple[RawCard, list[Property]]:
 def patch_card(text: str, push: dict[str, Any], region: str | None = None) -> str:
     """``text`` with the changes of ``push`` (see ``card_views.Reconciled.push``) applied."""
     card, props = read_card(text)
+    v4 = any(p.name == "VERSION" and decode_value(p).strip() == "4.0" for p in props)
     drop: set[int] = set()
     add: list[str] = []
 
@@ -74,7 +75,7 @@ def patch_card(text: str, push: dict[str, Any], region: str | None = None) -> st
         elif name in _SINGLE:
             drop_props(*_SINGLE[name])
             if value:
-                add.append(_single_line(name, value))
+                add.append(_single_line(name, value, v4))
         elif name in _LISTS:
             prop_name, kind, prefix = _LISTS[name]
             added, removed = value
@@ -115,9 +116,9 @@ def _name_lines(name: str | None) -> list[str]:
     return ["FN:" + escape_text(name), f"N:{escape_text(family)};{escape_text(given)};;;"]
 
 
-def _single_line(name: str, value: str) -> str:
+def _single_line(name: str, value: str, v4: bool) -> str:
     if name == "birthday":
-        return format_birthday(PartialDate.from_iso(value))
+        return format_date("BDAY", PartialDate.from_iso(value), v4)
     return ("ORG:" if name == "organisation" else "TITLE:") + escape_text(value)
 
 

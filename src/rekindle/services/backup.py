@@ -219,12 +219,15 @@ def _load(path: Path) -> dict[str, Any]:
 def _refuse_unless_empty(conn: Connection, owner_id: int, path: Path) -> None:
     held = {k: v for k, v in bq.rows_held(conn, owner_id).items() if k != "setting"}
     if held:
-        people = held.get("person", 0)
-        what = f"{people} people" if people else ", ".join(f"{v} {k}" for k, v in held.items())
+        people = pq.count_people(conn, owner_id)  # as doctor counts: not merged, not "me"
+        what = (
+            counted(people, "person", "people")
+            if people
+            else ", ".join(counted(v, f"{k.replace('_', ' ')} row") for k, v in held.items())
+        )
         raise UserError(
-            f"{path}: this database already holds {what}; a backup is restored only into an "
-            "empty one, nothing was changed",
-            hint=_HINT,
+            f"{path}: not restored, this database already holds {what}",
+            hint="a backup goes into an empty database: rekindle --db NEW.db import FILE",
         )
 
 

@@ -365,7 +365,7 @@ def _abdate(card: _Card, prop: Property) -> None:
 def _add_related(card: _Card, label: str, name: str) -> None:
     if name.lower().startswith("mailto:"):
         name = name[7:]
-    if name and not name.lower().startswith("urn:") and (label, name) not in card.record.related:
+    if name and (label, name) not in card.record.related:
         card.record.related.append((label, name))
 
 
