@@ -16,7 +16,7 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
     rekindle("me", "add-address", "robin@example.org", db=db)
     out = rekindle("sync", "mail", str(box), db=db).stdout
-    assert "messages read" in out and "1 new person" in out
+    assert "messages read" in out and "1 new person (two-way exchanges)" in out
     again = rekindle("sync", "mail", str(box), db=db).stdout
     assert "nothing new" in again
     hist = json.loads(rekindle("history", "ana.costa@example.com", "--json", db=db).stdout)
@@ -39,6 +39,8 @@ def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
         "sync", "calendar", str(FIXTURES / "ics" / "one-to-one-meeting.ics"), db=db
     ).stdout
     assert "1 event read" in out and "1 new: 1 interaction;" in out
+    flat = " ".join(out.split())
+    assert "1 new person (met in a meeting)" in flat and "two-way" not in flat
     synced = rekindle("sync", "mail", str(FIXTURES / "linkedin" / "messages-2025.csv"), db=db)
     # the export shows whose it is: the profile on every message is added as yours
     assert "your LinkedIn profile https://www.linkedin.com/in/me-myself was found" in (

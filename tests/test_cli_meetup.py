@@ -17,6 +17,7 @@ import pytest
 from icalendar import Calendar, Event, vCalAddress
 from sqlalchemy import select
 
+from rekindle.services.delivery import prepare
 from rekindle.services.meetups import SOURCE as MEETUP_SOURCE
 from rekindle.store import open_store
 from rekindle.store import outreach as oq
@@ -237,3 +238,31 @@ def test_bad_input_is_one_line(demo: Cli) -> None:
     assert ran.code == 1 and "--place or --link" in ran.stderr
     ran = demo("meetup", "show", "999", check=False)
     assert ran.code == 1 and "no meetup #999" in ran.stderr
+
+
+def test_guests_are_invited_where_you_would_write_today(demo: Cli) -> None:
+    """Eric Davis left Foxglove Analytics in 2021: the guest list, the calendar file and the
+    invitation itself go to his current address, and the invitation names the meetup as a
+    title, not as a bare noun phrase."""
+    start = (datetime.now(UTC) + timedelta(days=20)).strftime("%Y-%m-%d 18:00")
+    made = json.loads(
+        demo("meetup", "create", "--group", "organisation:work:foxglove analytics",
+             "--title", "Foxglove 2018 reunion", "--start", start, "--place", "The Crown",
+             "--tz", "Europe/London", "--json").stdout
+    )  # fmt: skip
+    mid = str(made["meetup_id"])
+    view = json.loads(demo("meetup", "show", mid, "--json").stdout)
+    eric = next(g for g in view["guests"] if g["name"] == "Eric Davis")
+    assert eric["email"] == "edavis@gmail.com"
+    ics = demo("meetup", "ics", mid).stdout.replace("\r\n ", "").replace("\n ", "")
+    assert "mailto:edavis@gmail.com" in ics and "foxglove-analytics.com" not in ics
+    store = open_store(demo.db)
+    try:
+        out = prepare(store, eric["invite_id"])
+    finally:
+        store.close()
+    assert out.email == "edavis@gmail.com"
+    body = " ".join(out.body.split())
+    assert "I'm putting together a get-together, “Foxglove 2018 reunion”," in body
+    assert "putting together Foxglove" not in body
+    assert out.subject and out.subject.startswith("Join me? Foxglove 2018 reunion (")

@@ -32,6 +32,7 @@ from rekindle.store import Store
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
+from rekindle.store.write_address import email_to_write
 from rekindle.transport.credentials import resolve_secret
 from rekindle.transport.imap_drafts import append_draft, parse_drafts_url
 from rekindle.transport.smtp import PASSWORD_ENV, Security, SendError, SmtpAccount, send_email
@@ -70,6 +71,9 @@ def _reach(conn: Connection, person_id: int) -> dict[str, str]:
         if kind == "url" and not (i.service == "linkedin" or "linkedin." in (i.value or "")):
             continue
         found.setdefault("linkedin" if kind == "url" else kind, i.display or i.value)
+    email = email_to_write(conn, person_id)
+    if email:
+        found["email"] = email
     return found
 
 

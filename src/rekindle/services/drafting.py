@@ -44,6 +44,7 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import last_subject
+from rekindle.store.write_address import email_to_write
 
 #: life events a message may mention as their news
 NEWS_KINDS = ("new-job", "new-company", "new-role")
@@ -190,6 +191,7 @@ def gather_facts(
     delivered = [(r.sent_at or r.created_at, r.intent) for r in logged if r.status in oq.DELIVERED]
     ledger = ledger_of((LedgerEntry(r.intent, r.status, r.outcome) for r in logged), oq.DELIVERED)
     email, linkedin, phone = _reach(view.identities)
+    email = email_to_write(conn, person_id) or email
     full = view.name
     found = occasions_for(conn, owner_id, [person_id], now.date()).get(person_id, [])
     given = [o.strip() for o in occasions if o.strip()]

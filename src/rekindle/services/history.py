@@ -94,7 +94,8 @@ class SyncReport:
             line += f", {len(self.errors):,} unreadable"
         line += f"; {c.new:,} new: " + ", ".join(self._new_parts())
         if c.new_people:
-            line += f"; {counted(c.new_people, 'new person', 'new people')} (two-way exchanges)"
+            why = "met in a meeting" if self.kind == "calendar" else "two-way exchanges"
+            line += f"; {counted(c.new_people, 'new person', 'new people')} ({why})"
         if self.new_addresses:
             line += (
                 f"; {counted(len(self.new_addresses), 'new address', 'new addresses')} of "

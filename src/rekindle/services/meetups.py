@@ -34,6 +34,7 @@ from rekindle.store import engine as eq
 from rekindle.store import meetups as mq
 from rekindle.store import outreach as oq
 from rekindle.store.database import utcnow
+from rekindle.store.write_address import emails_to_write
 
 #: what an answer may be, and the words `meetup rsvp` takes for each
 ANSWERS = ("accepted", "declined", "tentative", "needs-action")
@@ -140,7 +141,7 @@ def create_meetup(
         members, basis = [pid for pid, _ in found.people], "; ".join(found.why)
     with store.read() as conn:
         guests, skipped = _guests(conn, store.owner_id, people or [], members, region)
-        emails = mq.emails_of(conn, list(guests))
+        emails = emails_to_write(conn, list(guests))
     uid = f"meetup-{secrets.token_hex(10)}@rekindle.local"
     with store.begin() as conn:
         mid = mq.add_meetup(
@@ -156,17 +157,17 @@ def create_meetup(
     for pid, name in guests.items():
         result = draft_for(
             store, str(pid),
-            DraftRequest(intent="invite", topic=f"{title} ({short_date(start, tz)})"),
+            DraftRequest(intent="invite", topic=title),
             region=region, now=now,
         )  # fmt: skip
         body = with_details(result.draft.body, details)
         d = result.draft
-        draft = Draft("invite", "email", d.variant, body, d.subject, d.language, d.template)
+        subject = f"{d.subject} ({short_date(start, tz)})" if d.subject else d.subject
+        draft = Draft("invite", "email", d.variant, body, subject, d.language, d.template)
         findings = check_draft(draft.body, result.facts, "email", "invite", draft.subject)
         oid = save_draft(store, pid, draft, now)
         with store.begin() as conn:
-            first = emails.get(pid, [None])[0]
-            mq.add_guest(conn, store.owner_id, mid, pid, email=first, invite_id=oid)
+            mq.add_guest(conn, store.owner_id, mid, pid, email=emails.get(pid), invite_id=oid)
         created.invited.append(Invited(pid, name, oid, findings))
     return created
 
