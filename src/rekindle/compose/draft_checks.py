@@ -188,11 +188,12 @@ def is_ask(text: str, intent: str | None) -> bool:
 
 
 def check_ask_too_soon(text: str, facts: DraftFacts | None, intent: str | None) -> list[Finding]:
-    """The "drop the agenda" guard: no asks before two value-first exchanges; and "give before
-    you ask": no new ask while your asks are as many as what you gave (the value ledger)."""
+    """The "drop the agenda" guard: no asks before two value-first exchanges (unless the tie is
+    active, no reconnection under way); and "give before you ask": no new ask while your asks are as many as what you gave (the value ledger)."""
     if facts is None or not is_ask(text, intent):
         return []
-    if facts.value_first >= VALUE_FIRST_BEFORE_ASK:
+    if facts.value_first >= VALUE_FIRST_BEFORE_ASK or facts.active_tie:
+        # an active tie needs no reconnection first; the value ledger still applies
         if facts.asks == 0 or facts.gives > facts.asks:
             return []
         return [

@@ -22,6 +22,9 @@ VALUE_FIRST_INTENTS = frozenset(
 )
 #: a silence this long between two outreach starts a new reconnection
 RECONNECTION_GAP_DAYS = 90
+#: a two-way history with contact this recent is an active tie, no reconnection (the year
+#: after which `rekindle intro` calls a tie dormant)
+ACTIVE_TIE_DAYS = 365
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|tr|sv|vs|antw)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
@@ -64,6 +67,9 @@ class DraftFacts:
     last_contact: datetime | None = None
     once_warm: bool = False
     value_first: int = 0
+    #: a live two-way history and no reconnection under way: the "drop the agenda" count
+    #: of value-first exchanges does not apply (see :func:`is_active_tie`)
+    active_tie: bool = False
     email: str | None = None
     linkedin: str | None = None
     phone: str | None = None
@@ -146,3 +152,20 @@ def value_first_since_reconnection(
             count += 1
         last = when
     return count
+
+
+def is_active_tie(
+    messages_in: int,
+    messages_out: int,
+    last_heard: datetime | None,
+    delivered: Iterable[tuple[datetime, str]],
+    now: datetime,
+) -> bool:
+    """Whether a tie is active on its own: messages both ways, the last within
+    :data:`ACTIVE_TIE_DAYS`, and no outreach from here in the last :data:`RECONNECTION_GAP_DAYS`
+    (recent outreach means a reconnection is under way, whose replies must not count)."""
+    if messages_in <= 0 or messages_out <= 0 or last_heard is None:
+        return False
+    if (now - last_heard).days > ACTIVE_TIE_DAYS:
+        return False
+    return all((now - when).days >= RECONNECTION_GAP_DAYS for when, _intent in delivered)

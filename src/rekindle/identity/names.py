@@ -53,6 +53,13 @@ SCORE_OTHER = 0.4  # at most, for names that are neither typos nor nicknames of 
 AGREE = 0.8  # two different known names ("daniel" vs "daniela")
 
 
+def fold_case_accents(text: str) -> str:
+    """Lower case without accents, punctuation kept: 'Lucía García' -> 'lucia garcia'. How
+    names are compared when a person is named (and how ``sort_name`` is stored)."""
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for matching: 'José  Müller-Øst' -> 'jose muller ost'."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rekindle.identity.names import fold_case_accents
+
 #: similarity (0-100) a name needs to be offered; 80 takes one or two wrong letters in a
 #: short name and leaves "Jeff Smith" out of "Jane Smith"'s suggestions
 CUTOFF = 80.0
@@ -18,7 +20,7 @@ def near_names(
 ) -> list[tuple[int, str]]:
     """The (id, name) pairs whose name is closest to ``typed``, best first, ties by name.
 
-    Compared case-folded and with the words in any order; ``names`` is bounded by the caller
+    Compared with case and accents folded ("Lucia" is Lucía) and with the words in any order; ``names`` is bounded by the caller
     (one person's contacts), each comparison is linear in the two names' lengths.
     """
     from rapidfuzz import fuzz, process, utils
@@ -30,7 +32,7 @@ def near_names(
         key,
         {pid: name[:200] for pid, name in names},
         scorer=fuzz.token_sort_ratio,
-        processor=utils.default_process,
+        processor=lambda text: utils.default_process(fold_case_accents(text)),
         score_cutoff=CUTOFF,
         limit=limit * 4,
     )

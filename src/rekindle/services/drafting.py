@@ -20,6 +20,7 @@ from rekindle.compose.draft_facts import (
     Opening,
     Thread,
     first_name_of,
+    is_active_tie,
     news_words,
     value_first_since_reconnection,
 )
@@ -211,6 +212,14 @@ def gather_facts(
         last_contact=last_contact,
         once_warm=bool(stats is not None and stats.peak_decayed >= FORMERLY_STRONG),
         value_first=value_first_since_reconnection(delivered),
+        active_tie=stats is not None
+        and is_active_tie(
+            int(stats.messages_in or 0),
+            int(stats.messages_out or 0),
+            stats.last_contact,
+            delivered,
+            now,
+        ),
         email=email,
         linkedin=linkedin,
         phone=phone,

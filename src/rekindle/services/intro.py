@@ -34,6 +34,8 @@ from rekindle.store.database import utcnow
 
 #: the most colleagues (at the same employer at the same time) of a person looked at
 MAX_COLLEAGUES = 1000
+#: messages each way that make a target someone I know (no introduction needed)
+KNOWN_EACH_WAY = 3
 _LEADS = ("someone at ", "somebody at ", "people at ", "anyone at ", "at ")
 
 
@@ -164,6 +166,29 @@ def find_paths(
     return IntroResult(query, kind, target, paths, notes=notes)
 
 
+def _already_known(store: Store, result: IntroResult) -> bool:
+    """Whether the target is a person I have a real two-way history with (then set the note)."""
+    direct = [p for p in result.paths if p.introducer is None]
+    if result.kind != "person" or not direct:
+        return False
+    with store.read() as conn:
+        seen = iq.two_way_history(conn, store.owner_id, direct[0].target_id)
+    if seen is None:
+        return False
+    got, sent = int(seen.messages_in or 0), int(seen.messages_out or 0)
+    if min(got, sent) < KNOWN_EACH_WAY:
+        return False
+    name = direct[0].target
+    when = seen.last_contact
+    last = f", last on {when.day} {when:%b %Y}" if when else ""
+    quoted = name.replace('"', "")
+    result.draft_note = (
+        f"you already know {name}: {got + sent} messages{last}; write to them directly: "
+        f'`rekindle draft "{quoted}"`'
+    )
+    return True
+
+
 def with_draft(
     store: Store,
     result: IntroResult,
@@ -173,7 +198,10 @@ def with_draft(
     now: datetime | None = None,
 ) -> IntroResult:
     """Add a draft to the best path's introducer (or ``via``, one of the introducers): an
-    ask for the introduction, or a catch-up when my tie to them is dormant."""
+    ask for the introduction, or a catch-up when my tie to them is dormant. No draft when I
+    already know the person well: the note says to write to them directly."""
+    if _already_known(store, result):
+        return result
     candidates = [p for p in result.paths if p.introducer_id is not None]
     if via is not None:
         with store.read() as conn:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from rekindle.identity.matching import Resolver, profile_from_record
+from rekindle.identity.names import fold_case_accents
 from rekindle.identity.records import ContactRecord, RawIdentity, contact_from_data
 from rekindle.store import people as pq
 from rekindle.store.schema import identity, person, source_record
@@ -64,8 +64,7 @@ def best_record(conn: Connection, owner_id: int, person_id: int) -> ContactRecor
 def sort_key(display: str, family: str | None) -> str:
     """Family name first, accents folded, so lists sort the way people expect."""
     text = f"{family} {display}" if family and family.strip() else display
-    folded = unicodedata.normalize("NFKD", text.strip())
-    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return fold_case_accents(text.strip())
 
 
 def _records(conn: Connection, owner_id: int, person_id: int) -> list[Any]:

@@ -41,6 +41,16 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
     return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
+def two_way_history(conn: Connection, owner_id: int, person_id: int) -> Any | None:
+    """My messages with one person, each way, and the last contact (None without history)."""
+    s = tie_stats.c
+    return conn.execute(
+        select(s.messages_in, s.messages_out, s.last_contact)
+        .join(person, s.person_id == person.c.id)
+        .where(active_person(owner_id), person.c.id == person_id)
+    ).first()
+
+
 def my_ties(conn: Connection, owner_id: int, person_ids: Sequence[int]) -> dict[int, Tie]:
     """My tie to each of these people (only those with any history and still active)."""
     s = tie_stats.c

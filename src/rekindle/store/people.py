@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
+from rekindle.identity.names import fold_case_accents
 from rekindle.store import search
 from rekindle.store.schema import (
     affiliation,
@@ -268,7 +269,8 @@ def active_names(conn: Connection, owner_id: int) -> list[tuple[int, str]]:
 
 
 def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
-    """Exact (case-insensitive) display-name matches, else substring matches."""
+    """Exact display-name matches, else those containing ``name``; case and accents folded
+    ("lucia garcia" is Lucía García), with :func:`fold_case_accents`, as ``sort_name`` is."""
     exact = list(
         conn.execute(
             select(person.c.id, person.c.display_name)
@@ -278,16 +280,24 @@ def people_by_name(conn: Connection, owner_id: int, name: str) -> list[Any]:
     )
     if exact:
         return exact
-    return list(
-        conn.execute(
-            select(person.c.id, person.c.display_name)
-            .where(
-                active_person(owner_id), func.lower(person.c.display_name).like(f"%{name.lower()}%")
-            )
-            .order_by(person.c.sort_name, person.c.id)
-            .limit(50)
+    key = fold_case_accents(name.strip())
+    # sort_name holds the folded display name (after the family name): it finds candidates,
+    # the display names themselves decide; the plain LIKE keeps a stale sort_name harmless
+    rows = conn.execute(
+        select(person.c.id, person.c.display_name)
+        .where(
+            active_person(owner_id),
+            or_(
+                person.c.sort_name.like(search.like_pattern(key), escape="/"),
+                func.lower(person.c.display_name).like(search.like_pattern(name), escape="/"),
+            ),
         )
+        .order_by(person.c.sort_name, person.c.id)
+        .limit(NAMES_COMPARED)
     )
+    found = [r for r in rows if key in fold_case_accents(r.display_name or "")]
+    same = [r for r in found if fold_case_accents(r.display_name or "") == key]
+    return sorted(same, key=lambda r: r.id) if same else found[:50]
 
 
 def _first(column: Any, table: Any, *where: Any, order: tuple[Any, ...]) -> Any:
