@@ -199,10 +199,20 @@ SKIPS = {"radicale": radicale_skip_reason, "xandikos": xandikos_skip_reason}
 @pytest.fixture(params=["radicale", "xandikos"])
 def dav_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer]:
     """Each CardDAV server the machine has, running on a loopback port for one test."""
-    reason = SKIPS[request.param]()
+    yield from _running(request.param, tmp_path)
+
+
+@pytest.fixture(params=["radicale"])
+def password_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DavServer]:
+    """The servers that check passwords themselves (Xandikos leaves that to a proxy)."""
+    yield from _running(request.param, tmp_path)
+
+
+def _running(kind: str, tmp_path: Path) -> Iterator[DavServer]:
+    reason = SKIPS[kind]()
     if reason:
         pytest.skip(reason)
-    server = DavServer(request.param, tmp_path / request.param)
+    server = DavServer(kind, tmp_path / kind)
     server.root.mkdir()
     server.prepare()
     server.start()

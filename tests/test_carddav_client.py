@@ -14,6 +14,7 @@ from tests import carddav_servers
 from tests.carddav_servers import PASSWORD, USER, DavServer, vcard
 
 dav_server = carddav_servers.dav_server
+password_server = carddav_servers.password_server
 
 
 def test_discovery_finds_the_book_from_server_principal_or_book(dav_server: DavServer) -> None:
@@ -68,10 +69,8 @@ def test_writes_are_conditional(dav_server: DavServer) -> None:
     assert dav_server.get_card("a.vcf") is None
 
 
-def test_wrong_password_is_one_clear_line(dav_server: DavServer) -> None:
-    if not dav_server.checks_password:
-        pytest.skip(f"{dav_server.kind} leaves authentication to a proxy")
-    client = CardDavClient(dav_server.book_url, USER, "wrong")
+def test_wrong_password_is_one_clear_line(password_server: DavServer) -> None:
+    client = CardDavClient(password_server.book_url, USER, "wrong")
     with client, pytest.raises(CardDavAuthError) as info:
         client.discover()
     assert str(info.value) == f"127.0.0.1 refused the user name or password for {USER}"

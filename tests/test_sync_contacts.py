@@ -37,6 +37,7 @@ from tests import carddav_servers
 from tests.carddav_servers import PASSWORD, USER, DavServer, vcard
 
 dav_server = carddav_servers.dav_server
+password_server = carddav_servers.password_server
 ENV = {"REKINDLE_CARDDAV_PASSWORD": PASSWORD, "REKINDLE_NO_KEYRING": "1"}
 PHOTO = "X-PHONE-ONLY:kept as it was"
 
@@ -481,12 +482,10 @@ def test_a_dropped_connection_keeps_nothing_half_done_and_resumes(
     assert sync(sqlite_store, dav_server).written == 0
 
 
-def test_wrong_password_is_a_clear_message(sqlite_store: Store, dav_server: DavServer) -> None:
-    if not dav_server.checks_password:
-        pytest.skip(f"{dav_server.kind} leaves authentication to a proxy")
+def test_wrong_password_is_a_clear_message(sqlite_store: Store, password_server: DavServer) -> None:
     with pytest.raises(UserError) as info:
         sync_contacts(
-            sqlite_store, url_of(dav_server), env={**ENV, "REKINDLE_CARDDAV_PASSWORD": "nope"}
+            sqlite_store, url_of(password_server), env={**ENV, "REKINDLE_CARDDAV_PASSWORD": "nope"}
         )
     assert str(info.value) == f"127.0.0.1 refused the user name or password for {USER}"
     assert count(sqlite_store, carddav_card) == 0
@@ -513,20 +512,20 @@ def run_cli(db: Path, *args: str, password: str) -> subprocess.CompletedProcess[
     )  # fmt: skip
 
 
-def test_the_command_reports_and_fails_in_one_line(tmp_path: Path, dav_server: DavServer) -> None:
-    if not dav_server.checks_password:
-        pytest.skip(f"{dav_server.kind} leaves authentication to a proxy")
-    seed(dav_server)
+def test_the_command_reports_and_fails_in_one_line(
+    tmp_path: Path, password_server: DavServer
+) -> None:
+    seed(password_server)
     db = tmp_path / "r.db"
-    bad = run_cli(db, url_of(dav_server), password="nope")
+    bad = run_cli(db, url_of(password_server), password="nope")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
     assert f"refused the user name or password for {USER}" in bad.stderr
-    good = run_cli(db, url_of(dav_server), "--json", password=PASSWORD)
+    good = run_cli(db, url_of(password_server), "--json", password=PASSWORD)
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["from_server"] == {"new": 2, "updated": 0, "removed": 0}
-    text = run_cli(db, url_of(dav_server), password=PASSWORD)
+    text = run_cli(db, url_of(password_server), password=PASSWORD)
     assert "Synced 1 address book: from the server 0 new" in text.stdout
-    wrong = run_cli(db, url_of(dav_server), "--resolve", "both", password=PASSWORD)
+    wrong = run_cli(db, url_of(password_server), "--resolve", "both", password=PASSWORD)
     assert "no resolution 'both'" in wrong.stderr and "Traceback" not in wrong.stderr
 
 
