@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from rekindle.plural import counted
 from rekindle.services.history import finish_sync
-from rekindle.services.import_state import refresh_people
+from rekindle.services.profiles import refresh_people
 from rekindle.store import Store, merges
 from rekindle.store import mail as mq
 from rekindle.store.address_keys import REPAIR_PENDING, count_links, same_address_groups

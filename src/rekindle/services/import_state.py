@@ -33,7 +33,7 @@ from rekindle.identity.records import (
 from rekindle.services.import_report import ImportReport
 from rekindle.services.life_events import LifeEventWatch
 from rekindle.services.myself import likely_me
-from rekindle.services.profiles import display_names, load_resolver, sort_key
+from rekindle.services.profiles import load_resolver, refresh_people, sort_key
 from rekindle.services.record_limits import too_long
 from rekindle.services.ties import refresh_ties
 from rekindle.store import contacts as q
@@ -42,7 +42,7 @@ from rekindle.store import history, merges
 from rekindle.store import people as pq
 from rekindle.store.settings import get_settings, put_setting
 
-__all__ = ["ImportState", "affiliation_rows", "identity_rows", "refresh_people"]
+__all__ = ["ImportState", "affiliation_rows", "identity_rows"]
 
 #: a record's normalised identities and affiliations, as they are stored
 Facts = tuple[list[q.IdentityRow], list[q.AffiliationRow]]
@@ -492,10 +492,3 @@ def search_unsearched(conn: Connection, owner_id: int, now: datetime) -> int:
     put_setting(conn, owner_id, UNSEARCHED, None)
     rows = [(min(s.a, s.b), max(s.a, s.b), s.score, s.rule, s.reasons) for s in found]
     return merges.save_suggestions(conn, owner_id, rows, now)
-
-
-def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:
-    """Recompute the cached display and sort names from records and edits."""
-    for person_id in person_ids:
-        display, sort = display_names(conn, owner_id, person_id)
-        pq.set_names(conn, person_id, display, sort, now)

@@ -24,8 +24,9 @@ from rekindle.identity.records import (
     RecordError,
 )
 from rekindle.services.import_report import ImportReport
-from rekindle.services.import_state import ImportState, refresh_people
+from rekindle.services.import_state import ImportState
 from rekindle.services.linkedin_self import learn_own_profile
+from rekindle.services.profiles import refresh_people
 from rekindle.sources import ImportOptions, detect, get_importer
 from rekindle.store import Store
 from rekindle.store.database import utcnow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -88,3 +89,10 @@ def display_names(conn: Connection, owner_id: int, person_id: int) -> tuple[str,
         return "(no name)", "~"
     display = record.display_name()
     return display, sort_key(display, record.family_name)
+
+
+def refresh_people(conn: Connection, owner_id: int, person_ids: list[int], now: datetime) -> None:
+    """Recompute the cached display and sort names from records and edits."""
+    for person_id in person_ids:
+        display, sort = display_names(conn, owner_id, person_id)
+        pq.set_names(conn, person_id, display, sort, now)
