@@ -51,7 +51,15 @@ def print_draft(person: str, d: Draft) -> None:
 
 def draft_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
-    intent: Annotated[str, typer.Option("--intent", "-i", help=INTENT_HELP)] = "catch-up",
+    intent: Annotated[
+        str | None,
+        typer.Option(
+            "--intent",
+            "-i",
+            help=INTENT_HELP
+            + " Default: catch-up, or the intent your replies favour (`rekindle insights`).",
+        ),
+    ] = None,
     medium: Annotated[str, typer.Option("--medium", "-m", help=MEDIUM_HELP)] = "email",
     variant: Annotated[
         int | None, typer.Option("--variant", "-v", help="Which template variant (default: 1).")
@@ -90,18 +98,21 @@ def draft_command(
     from rekindle.services import drafting as svc
     from rekindle.services import outreach as log_svc
 
-    _choice(intent, INTENTS, "intent")
+    if intent is not None:
+        _choice(intent, INTENTS, "intent")
     _choice(medium, MEDIA, "medium")
     store = STATE.store()
     request = svc.DraftRequest(
-        intent,
+        intent or "catch-up",
         medium,
         variant,
         occasions=tuple(occasion or ()),
         topic=about,
         lang=lang,
         allow_ask=allow_ask,
+        learn_intent=intent is None,
     )
+    request, intent_why = svc.learnt_request(store, person, request, region=STATE.region())
     if svc.use_model(store, model):
         from rekindle.services import llm_drafting
 
@@ -110,10 +121,12 @@ def draft_command(
         result = svc.draft_for(store, person, request, region=STATE.region())
     saved = log_svc.save_draft(store, result.person_id, result.draft) if save else None
     if as_json:
-        print_json({**result.as_json(), "saved_id": saved})
+        print_json({**result.as_json(), "intent_why": intent_why, "saved_id": saved})
         return
     d = result.draft
     print_draft(result.person, d)
+    if intent_why:
+        console.print(f"[dim]intent {safe(intent_why)}[/dim]")
     if result.source == "template":
         others = [n for n in result.variants if n != d.variant]
         more = f" · `--variant {others[0]}` for another" if others else ""

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from rekindle.cli.context import STATE, console, print_json, safe
 
+if TYPE_CHECKING:
+    from rekindle.services.reply_learning import Learnt
+
 
 def insights_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Outreach per week, reply rates, your network by last contact, and tier sizes.
+    """Outreach per week, reply rates, your network by last contact, tier sizes, and what
+    was learnt from your replies.
 
     Outreach per week covers the last 26 weeks. Reply rates are by medium,
     by intent and by the silence before the message. A message counts as
@@ -21,6 +25,13 @@ def insights_command(
     reply window (followup.days, default 10) passed without a reply; a
     follow-up counts with the message it follows. The Insights page of
     `rekindle serve` charts the same.
+
+    What was learnt: per medium, intent and silence before the message,
+    replies of sent, the estimated reply rate (a reply in three assumed
+    before any message) with its 90% interval, and the current preference.
+    The plan's medium and a draft's default intent weigh these (Thompson
+    sampling, stable within a week); with no replies yet the usual rules
+    choose.
     """
     from rekindle.services import insights as svc
 
@@ -41,6 +52,37 @@ def insights_command(
         if series.note:
             console.print(f"[dim]{safe(series.note)}[/dim]")
         console.print()
+    print_learnt(found.learnt)
+
+
+def print_learnt(learnt: list[Learnt]) -> None:
+    """The "what was learnt" section: per arm, replies of sent, the estimate and interval."""
+    from rekindle.services.insights import LEARNT_NOTE
+
+    console.print("[bold]What was learnt[/bold]")
+    if not any(x.rows for x in learnt):
+        console.print(
+            "[dim]nothing yet: the plan and drafts choose by the usual rules until your "
+            "messages have had their answer or their reply window[/dim]"
+        )
+        return
+    for x in learnt:
+        table = Table(title=safe(x.title), title_justify="left", show_edge=False)
+        for name, justify in (("", "left"), ("replies", "right"), ("rate", "right")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column("90% interval", justify="right")
+        for r in x.rows:
+            star = " ★" if r.preferred else ""
+            table.add_row(
+                safe(r.name) + star,
+                f"{r.replies} of {r.sent}",
+                f"{r.mean:.0f}%",
+                f"{r.low:.0f}–{r.high:.0f}%",
+            )
+        if not x.rows:
+            table.add_row("[dim]nothing yet[/dim]", "", "", "")
+        console.print(table)
+    console.print(f"[dim]{safe(LEARNT_NOTE)}[/dim]")
 
 
 def register(app: typer.Typer) -> None:

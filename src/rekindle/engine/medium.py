@@ -59,6 +59,11 @@ def choose_medium(f: TieFeatures, tier: str, reach: Reach) -> MediumChoice:
     return MediumChoice("email", "no address known yet: find one before writing")
 
 
+def reachable(reach: Reach) -> list[str]:
+    """The media that can reach them, in :data:`MEDIA` order."""
+    return [m for m in MEDIA if _can(m, reach)]
+
+
 def _can(medium: str, reach: Reach) -> bool:
     return {
         "email": reach.email,

@@ -7,7 +7,7 @@ user's ``<data dir>/templates`` first, then the shipped ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from rekindle.services import settings
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
+from rekindle.services.reply_learning import learnt_intent
 from rekindle.services.suggestion_parts import best_occasion
 from rekindle.services.timeline import FORMERLY_STRONG
 from rekindle.store import Store
@@ -64,6 +65,8 @@ class DraftRequest:
     topic: str | None = None
     lang: str | None = None
     allow_ask: bool = False
+    #: the user named no intent: take the one their replies favour (catch-up by default)
+    learn_intent: bool = False
 
 
 @dataclass
@@ -78,6 +81,8 @@ class DraftResult:
     facts: DraftFacts
     tips: list[str] = field(default_factory=list)
     source: str = "template"
+    #: why this intent, when the user's replies chose it (empty: the user's or the default)
+    intent_why: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +99,7 @@ class DraftResult:
             "body": self.draft.body,
             "findings": [f.as_json() for f in self.findings],
             "tips": self.tips,
+            "intent_why": self.intent_why,
         }
 
 
@@ -288,7 +294,7 @@ def draft_for(
     now: datetime | None = None,
 ) -> DraftResult:
     """Render a draft for a person from the templates and run every check on it."""
-    r = request
+    r, intent_why = learnt_request(store, ref, request, region=region, now=now)
     pid, facts = facts_for(store, ref, occasions=r.occasions, topic=r.topic, region=region, now=now)
     templates = template_set(store)
     chosen = language(store, r.lang)
@@ -301,7 +307,33 @@ def draft_for(
         templates.variants(chosen, r.intent, r.medium),
         facts,
         _tips(facts, r.intent),
+        intent_why=intent_why,
     )
+
+
+def learnt_request(
+    store: Store,
+    ref: str,
+    request: DraftRequest,
+    *,
+    region: str | None = None,
+    now: datetime | None = None,
+) -> tuple[DraftRequest, str]:
+    """The request with the intent the user's replies favour when they named none, and why
+    in words (empty when nothing was learnt: then the intent is catch-up, as always)."""
+    if not request.learn_intent:
+        return request, ""
+    now = now or utcnow()
+    with store.read() as conn:
+        pid = resolve_person(conn, store.owner_id, ref, region)
+        stats = tq.stats_of(conn, pid)
+        last = stats.last_contact if stats is not None else None
+        silent = (now - last).total_seconds() / 86400 if last is not None else None
+        found = occasions_for(conn, store.owner_id, [pid], now.date()).get(pid, [])
+        news = bool(request.occasions) or bool(their_news(found, now))
+        chosen = learnt_intent(conn, store.owner_id, now, pid, silent, news)
+    learnt = replace(request, intent=chosen.chosen, learn_intent=False)
+    return learnt, (f"{chosen.chosen}: {chosen.why}" if chosen.why else "")
 
 
 def check_text(

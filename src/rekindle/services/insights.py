@@ -14,24 +14,22 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from rekindle.engine.reply_learning import GAPS
+from rekindle.engine.reply_learning import NO_CONTACT as GAP_NO_CONTACT
 from rekindle.engine.tiers import PEAK_FOR, TIERS
 from rekindle.plural import counted
 from rekindle.services.follow_up_rules import follow_up_days
+from rekindle.services.reply_learning import Learnt, read_outcomes, what_was_learnt
 from rekindle.store import Store
 from rekindle.store import insights as iq
 from rekindle.store.database import utcnow
 
 #: how many weeks the outreach-per-week figure covers (this week and the ones before)
 WEEKS = 26
-#: buckets of time, newest first: (label, at least this many days, else the next)
-SPANS = (
-    ("under 6 months", 0),
-    ("6–12 months", 182),
-    ("1–2 years", 365),
-    ("2–5 years", 730),
-    ("5+ years", 1826),
-)
-NO_CONTACT = "no contact before"
+#: buckets of time, newest first: (label, at least this many days, else the next); the
+#: reply learning buckets the silence before a message alike
+SPANS = GAPS
+NO_CONTACT = GAP_NO_CONTACT
 NEVER = "never in touch"
 
 
@@ -65,6 +63,8 @@ class Series:
 class Insights:
     now: datetime
     series: list[Series] = field(default_factory=list)
+    #: what was learnt from the replies, per medium, intent and silence before
+    learnt: list[Learnt] = field(default_factory=list)
 
     def get(self, key: str) -> Series:
         return next(s for s in self.series if s.key == key)
@@ -73,7 +73,18 @@ class Insights:
         return {
             "now": self.now.astimezone(UTC).isoformat(),
             "series": [asdict(s) for s in self.series],
+            "learnt": [
+                {**asdict(x), "preference": x.preference, "note": LEARNT_NOTE}
+                for x in self.learnt
+            ],
         }
+
+
+#: how to read the learnt figures
+LEARNT_NOTE = (
+    "replies of sent; the estimated reply rate (a reply in three assumed before any message) "
+    "and its 90% interval; ★ marks the current preference"
+)
 
 
 def week_bounds(now: datetime, weeks: int = WEEKS) -> list[datetime]:
@@ -118,7 +129,8 @@ def insights(store: Store, now: datetime | None = None) -> Insights:
         pending = iq.waiting(conn, store.owner_id, since)
         dormancy = iq.people_by_last_contact(conn, store.owner_id, cutoffs, SPANS[-1][0])
         tiers = iq.people_by_tier(conn, store.owner_id, PEAK_FOR, TIERS[-1])
-    result = Insights(now)
+        outcomes = read_outcomes(conn, store.owner_id, now)
+    result = Insights(now, learnt=what_was_learnt(outcomes))
     result.series.append(
         Series(
             "per_week",

@@ -53,6 +53,7 @@ from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
+from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
     affiliation_period,
     best_occasion,
@@ -162,10 +163,17 @@ def compute_plan(
     return Plan(
         period=period_of(now, opts.frequency),
         goal=goal_text,
-        suggestions=[
-            replace(suggestion(conn, net, ties, pools, c, which, reach), in_quota=counted)
-            for which, counted, c in chosen
-        ],
+        suggestions=relearn_media(  # the medium in the light of the user's replies
+            conn,
+            owner_id,
+            now,
+            [
+                replace(suggestion(conn, net, ties, pools, c, which, reach), in_quota=counted)
+                for which, counted, c in chosen
+            ],
+            reach,
+            net.edits,
+        ),
         considered=len(net.people),
         due=due_count,
         held=pools.held,

@@ -18,6 +18,7 @@ from rekindle.engine.lists import REKINDLE, list_of, list_reasons, list_words, r
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.plan import held_reason, period_of
+from rekindle.engine.reply_learning import Context, gap_of
 from rekindle.engine.scoring import Score, score
 from rekindle.engine.shared_context import shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
@@ -28,6 +29,7 @@ from rekindle.services.occasions import occasions_for
 from rekindle.services.people import resolve_person
 from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, options
+from rekindle.services.reply_learning import learnt_medium, read_outcomes
 from rekindle.services.suggestion_parts import (
     affiliation_period,
     best_occasion,
@@ -86,7 +88,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         due = is_due(f, cadence)
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
-        medium = _medium(conn, owner, pid, f, cadence, edits)
+        medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
         w = Why(
@@ -193,18 +195,25 @@ def _medium(
     f: TieFeatures,
     cadence: Cadence,
     edits: dict[str, str],
+    now: datetime,
 ) -> Any:
-    reach = eq.reach_by_person(conn, [pid]).get(pid, {})
+    """The plan's choice: the rule's medium, weighed against the user's replies."""
+    found = eq.reach_by_person(conn, [pid]).get(pid, {})
     last = last_subject(conn, pid)
-    return choose_medium(
-        f,
-        cadence.tier,
-        Reach(
-            email="email" in reach,
-            linkedin="linkedin" in reach,
-            phone="phone" in reach,
-            far_away=bool(far_away(conn, owner, [pid])),
-            preferred=edits.get("medium"),
-            last_two_way_channel=last.channel if last else None,
-        ),
+    reach = Reach(
+        email="email" in found,
+        linkedin="linkedin" in found,
+        phone="phone" in found,
+        far_away=bool(far_away(conn, owner, [pid])),
+        preferred=edits.get("medium"),
+        last_two_way_channel=last.channel if last else None,
+    )
+    return learnt_medium(
+        read_outcomes(conn, owner, now),
+        owner,
+        now,
+        pid,
+        Context(cadence.tier, gap_of(int(f.silence_days) if f.silence_days is not None else None)),
+        reach,
+        choose_medium(f, cadence.tier, reach),
     )

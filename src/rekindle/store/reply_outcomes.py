@@ -1,0 +1,73 @@
+"""The settled messages the reply learning reads (:mod:`rekindle.engine.reply_learning`):
+each one's medium, intent, the person's tier, the silence before it and whether it was answered.
+
+"Settled" and "answered" are the Insights page's (:mod:`rekindle.store.insights`): a first
+message that reached the person, answered (a reply or a decline) or past its reply window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, literal, select
+
+from rekindle.store.insights import MESSAGES, _answered, _reached, _settled, _when
+from rekindle.store.schema import interaction, interaction_person, person_edit
+from rekindle.store.schema_engine import outreach
+from rekindle.store.schema_history import tie_stats
+from rekindle.store.tier_sql import inferred_tier
+
+
+def settled_messages(
+    conn: Connection,
+    owner_id: int,
+    waiting_since: datetime,
+    peaks: Sequence[tuple[str, float]],
+    lowest: str,
+) -> list[tuple[str, str, str, datetime, Any, bool]]:
+    """(medium, intent, tier, sent at, their last word before it or None, answered) for each
+    settled message; the tier is the person's now (set by you, else what the history shows)."""
+    when = _when()
+    messages = and_(_reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since))
+    last = (
+        select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
+        .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(
+            messages,
+            interaction_person.c.owner_id == owner_id,
+            interaction.c.direction.in_(("in", "both")),
+            interaction.c.occurred_at < when,
+        )
+        .group_by(outreach.c.id)
+        .subquery()
+    )
+    edit = (
+        select(person_edit.c.person_id, person_edit.c.value)
+        .where(person_edit.c.owner_id == owner_id, person_edit.c.field == "tier")
+        .subquery()
+    )
+    tier = func.coalesce(edit.c.value, inferred_tier(peaks, lowest))
+    rows = conn.execute(
+        select(
+            outreach.c.medium,
+            outreach.c.intent,
+            tier,
+            when,
+            last.c.at,
+            case((_answered(), literal(1)), else_=literal(0)),
+        )
+        .select_from(
+            outreach.outerjoin(last, last.c.oid == outreach.c.id)
+            .outerjoin(tie_stats, tie_stats.c.person_id == outreach.c.person_id)
+            .outerjoin(edit, edit.c.person_id == outreach.c.person_id)
+        )
+        .where(messages)
+        .order_by(outreach.c.id)
+    )
+    return [
+        (str(m), str(i), str(t).strip().lower(), at, before, bool(a))
+        for m, i, t, at, before, a in rows
+    ]
