@@ -236,7 +236,9 @@ def templates_copy(
 
 
 @templates_app.command("list")
-def templates_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def templates_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """List the templates and where each comes from (yours or shipped)."""
     from rekindle.compose.draft_templates import shipped_names
     from rekindle.services import drafting as svc

@@ -3,9 +3,9 @@
 Each choice along one dimension (the medium, the intent) is an *arm*. Its reply rate has a
 Beta posterior: a modest prior (a reply in three; the rule-based choice of
 :mod:`rekindle.engine.medium` one reply ahead) plus the user's own settled messages on it.
-Messages to ties of another tier, or sent after another length of silence, count half each
-way (the tier and the gap are the context: a call to a close friend says little about a call
-to an acquaintance).
+A message to a tie of another tier counts half, one sent after another length of silence
+three quarters (the tier and the gap are the context: a call to a close friend says less
+about a call to an acquaintance).
 
 The arms that compete are the rule's choice and the eligible arms the user has already tried:
 an arm never tried is not proposed out of the blue. With no history at all the rule's choice
@@ -25,8 +25,10 @@ from datetime import date
 PRIOR = (1.0, 2.0)
 #: what the rule-based choice gets on top: one reply ahead
 RULE_BONUS = 1.0
-#: the weight of a message to a tie of another tier, or after another length of silence
-OTHER_CONTEXT = 0.5
+#: the weight of a message to a tie of another tier
+OTHER_TIER = 0.5
+#: the weight of a message sent after another length of silence
+OTHER_GAP = 0.75
 #: the credible interval shown in insights
 INTERVAL = 0.9
 #: buckets of silence before a message, newest first: (label, at least this many days)
@@ -144,9 +146,9 @@ def seed_for(owner_id: int, day: date, person_id: int, dimension: str) -> int:
 def _weight(o: Outcome, context: Context) -> float:
     w = 1.0
     if context.tier is not None and o.tier != context.tier:
-        w *= OTHER_CONTEXT
+        w *= OTHER_TIER
     if context.gap is not None and o.gap != context.gap:
-        w *= OTHER_CONTEXT
+        w *= OTHER_GAP
     return w
 
 
@@ -210,6 +212,10 @@ def choose(
     best = arms[max(range(len(arms)), key=lambda i: (draws[i], -i))]
     counts = _counts(best, arms, context.tier)
     if best.name == rule:
+        leader = max(arms, key=lambda a: a.mean)
+        if leader.mean > best.mean and leader.sent:  # the draw kept the rule: say so plainly
+            kept = _counts(leader, arms, context.tier)
+            return Choice(rule, rule, f"this week's draw kept it, though {kept}", True, arms)
         return Choice(rule, rule, counts, True, arms)
     ruled = arms[0]
     lead = "your replies favour it" if best.mean >= ruled.mean else "worth another try"

@@ -74,8 +74,7 @@ class Insights:
             "now": self.now.astimezone(UTC).isoformat(),
             "series": [asdict(s) for s in self.series],
             "learnt": [
-                {**asdict(x), "preference": x.preference, "note": LEARNT_NOTE}
-                for x in self.learnt
+                {**asdict(x), "preference": x.preference, "note": LEARNT_NOTE} for x in self.learnt
             ],
         }
 

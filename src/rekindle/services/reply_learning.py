@@ -144,10 +144,7 @@ class LearntRow:
 
     @property
     def text(self) -> str:
-        return (
-            f"{self.replies} of {self.sent} · {self.mean:.0f}% "
-            f"({self.low:.0f}–{self.high:.0f}%)"
-        )
+        return f"{self.replies} of {self.sent} · {self.mean:.0f}% ({self.low:.0f}–{self.high:.0f}%)"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from rekindle.services import insights as insights_svc
-from rekindle.services.insights import Series
+from rekindle.services.insights import LEARNT_NOTE, Series
+from rekindle.services.reply_learning import Learnt
 from rekindle.web import charts
 from rekindle.web.deps import NowDep, StoreDep, render
 
@@ -92,6 +93,40 @@ def chart_of(series: Series) -> charts.Chart:
     )
 
 
+def learnt_chart(x: Learnt) -> dict[str, object]:
+    """A "what was learnt" figure: per arm the estimated reply rate (%) and its interval."""
+    points = [
+        charts.Point(
+            f"{r.name} (preferred)" if r.preferred else r.name,
+            r.mean,
+            f"{r.replies} of {r.sent} answered; estimated {r.mean:.0f}% "
+            f"(90% interval {r.low:.0f}–{r.high:.0f}%)",
+        )
+        for r in x.rows
+    ]
+    return {
+        "chart": charts.bars(
+            f"learnt_{x.dimension}",
+            x.title,
+            points,
+            x_label="% answered",
+            category=x.dimension,
+            top=100.0,
+        ),
+        "rows": [
+            {
+                "label": r.name,
+                "preferred": r.preferred,
+                "text": f"{r.replies} of {r.sent} · {r.mean:.0f}% ({r.low:.0f}–{r.high:.0f}%)",
+                "share": round(r.mean, 2),
+                "low": round(r.low, 2),
+                "high": round(r.high, 2),
+            }
+            for r in x.rows
+        ],
+    }
+
+
 @router.get("/insights")
 def insights(request: Request, store: StoreDep, now: NowDep) -> Response:
     found = insights_svc.insights(store, now)
@@ -105,4 +140,9 @@ def insights(request: Request, store: StoreDep, now: NowDep) -> Response:
         }
         for s in found.series
     ]
-    return render(request, "insights.html", {"shown": shown, "now": now})
+    learnt = [learnt_chart(x) for x in found.learnt if x.rows]
+    return render(
+        request,
+        "insights.html",
+        {"shown": shown, "now": now, "learnt": learnt, "learnt_note": LEARNT_NOTE},
+    )
