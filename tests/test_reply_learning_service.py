@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from rekindle.services import drafting
 from rekindle.services import insights as insights_svc
 from rekindle.services import outreach as log
@@ -15,6 +17,7 @@ from rekindle.services import why as why_svc
 from rekindle.services.importing import import_items
 from rekindle.store import Store, open_store
 from rekindle.store.database import utcnow
+from rekindle.web.app import create_app
 from tests.test_cli import rekindle
 from tests.test_importing import contact
 from tests.test_plan import NOW, PEOPLE, network
@@ -130,3 +133,20 @@ def test_cli_insights_prints_and_exports_what_was_learnt(tmp_path: Path) -> None
     media = next(x for x in data["learnt"] if x["dimension"] == "medium")
     assert [(r["name"], r["replies"], r["sent"]) for r in media["rows"]] == [("email", 0, 2)]
     assert media["preference"] is None  # one medium tried: no preference to state
+
+
+def test_the_insights_page_charts_what_was_learnt(sqlite_store: Store) -> None:
+    with_phones(sqlite_store)
+    with TestClient(create_app(sqlite_store, now_fn=lambda: NOW)) as client:
+        empty = client.get("/insights").text
+        assert "Nothing learnt yet" in empty and 'id="chart-learnt_medium-head"' not in empty
+        learn(sqlite_store)
+        page = client.get("/insights").text
+    assert "What was learnt" in page
+    figure = page[page.index('id="chart-learnt_medium-head"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "4 of 4 · 71%" in figure and "0 of 6 · 11%" in figure
+    assert figure.count('class="interval"') == 6  # a whisker and two ends per medium
+    assert "★ preferred" in figure  # calls
+    assert "call (preferred): 4 of 4 answered" in figure  # the numbers, for screen readers
+    assert 'id="chart-learnt_intent-head"' in page and 'id="chart-learnt_gap-head"' in page

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from rekindle.services import demo, plan_actions
+from rekindle.services import outreach as log
 from rekindle.services.plan import weekly_plan
 from rekindle.store import open_store
 from tests.conftest import REPO
@@ -60,7 +61,16 @@ _AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']}
 
 
 #: the pages docs/web.md shows, at 1280 and 390 px
-DOC_PAGES = ("this-week", "people", "person", "compose", "followups", "insights", "settings", "import")
+DOC_PAGES = (
+    "this-week",
+    "people",
+    "person",
+    "compose",
+    "followups",
+    "insights",
+    "settings",
+    "import",
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +123,19 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     planned = {s.person_id for s in plan.suggestions}
     other = next(t.person_id for t in demo.quiet_ties(loading, NOW) if t.person_id not in planned)
     plan_actions.mark_done(loading, str(other), "call", now=NOW - timedelta(days=8))
+    # and a few messages settled a while ago: Insights has what was learnt from them
+    for i, t in enumerate(
+        [t for t in demo.quiet_ties(loading, NOW) if t.person_id not in planned | {other}][:7]
+    ):
+        medium, intent = ("call", "offer-help") if i < 3 else ("email", "catch-up")
+        at = NOW - timedelta(days=40 + i)
+        done = log.log_outreach(
+            loading, str(t.person_id), medium, intent=intent, at=at, force=True, now=NOW
+        )
+        if i in (0, 1, 3):
+            log.mark(loading, done.id, "replied", at=at + timedelta(days=1))
+        elif medium == "call":
+            log.mark(loading, done.id, "no-reply", at=at + timedelta(days=1))
     loading.close()
     for base, _store in _serve(folder, team=False):
         yield base, pid
