@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("merging", "Merge two people, or review the suggested duplicates (interactive, or --json, --accept/--reject)."),
     "unmerge": ("merging", "Undo a merge, or split one record off. The pair is never merged or suggested again."),
     "export": ("exporting", "Export every person, so nothing is locked in."),
-    "insights": ("insights", "Outreach per week, reply rates, your network by last contact, and tier sizes."),
+    "insights": ("insights", "Outreach per week, reply rates, your network by last contact, tier sizes, and what was learnt from your replies."),
     "me": ("me", "Your own addresses and affiliations (they find shared context)."),
     "doctor": ("doctor", "Tell the data directory, database, schema version, settings and optional parts. Exits 1 when the database cannot be opened."),
     "config": ("doctor", "Read and change settings."),

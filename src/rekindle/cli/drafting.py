@@ -62,7 +62,12 @@ def draft_command(
     ] = None,
     medium: Annotated[str, typer.Option("--medium", "-m", help=MEDIUM_HELP)] = "email",
     variant: Annotated[
-        int | None, typer.Option("--variant", "-v", help="Which template variant (default: 1).")
+        int | None,
+        typer.Option(
+            "--variant",
+            "-v",
+            help="Which template variant (default: 1, or the one your replies favour).",
+        ),
     ] = None,
     occasion: Annotated[
         list[str] | None,
@@ -126,7 +131,7 @@ def draft_command(
     d = result.draft
     print_draft(result.person, d)
     if intent_why:
-        console.print(f"[dim]intent {safe(intent_why)}[/dim]")
+        console.print(f"[dim]{safe(intent_why)}[/dim]")
     if result.source == "template":
         others = [n for n in result.variants if n != d.variant]
         more = f" · `--variant {others[0]}` for another" if others else ""

@@ -68,9 +68,9 @@ def print_learnt(learnt: list[Learnt]) -> None:
         return
     for x in learnt:
         table = Table(title=safe(x.title), title_justify="left", show_edge=False)
-        for name, justify in (("", "left"), ("replies", "right"), ("rate", "right")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        table.add_column("90% interval", justify="right")
+        table.add_column("")
+        for name in ("replies", "rate", "90% interval"):
+            table.add_column(name, justify="right")
         for r in x.rows:
             star = " ★" if r.preferred else ""
             table.add_row(

@@ -42,7 +42,7 @@ GAPS = (
 #: the bucket of a message to someone never heard from before
 NO_CONTACT = "no contact before"
 #: the dimensions learnt along
-DIMENSIONS = ("medium", "intent", "gap")
+DIMENSIONS = ("medium", "intent", "gap", "variant")
 
 #: each arm's plural, as the explanation says it
 PLURALS = {
@@ -73,8 +73,12 @@ class Outcome:
     tier: str | None
     gap: str
     answered: bool
+    #: the template variant it was written from (None: written elsewhere)
+    variant: int | None = None
 
     def along(self, dimension: str) -> str:
+        if dimension == "variant":
+            return variant_arm(self.variant) if self.variant is not None else ""
         return {"medium": self.medium, "intent": self.intent, "gap": self.gap}[dimension]
 
 
@@ -242,4 +246,11 @@ def _counts(first: Arm, arms: Sequence[Arm], tier: str | None) -> str:
 
 
 def plural(name: str) -> str:
+    if name.startswith("variant "):
+        return f"messages from {name}"
     return PLURALS.get(name, f"{name} messages")
+
+
+def variant_arm(n: int) -> str:
+    """A template variant's arm name: "variant 2"."""
+    return f"variant {n}"

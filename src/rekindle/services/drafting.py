@@ -35,7 +35,7 @@ from rekindle.services import settings
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
-from rekindle.services.reply_learning import learnt_intent
+from rekindle.services.reply_learning import learnt_intent, learnt_variant, read_outcomes
 from rekindle.services.suggestion_parts import best_occasion
 from rekindle.services.timeline import FORMERLY_STRONG
 from rekindle.store import Store
@@ -81,7 +81,8 @@ class DraftResult:
     facts: DraftFacts
     tips: list[str] = field(default_factory=list)
     source: str = "template"
-    #: why this intent, when the user's replies chose it (empty: the user's or the default)
+    #: why this intent and variant, when the user's replies chose them (empty: the user's
+    #: choice or the default)
     intent_why: str = ""
 
     def as_json(self) -> dict[str, Any]:
@@ -319,21 +320,38 @@ def learnt_request(
     region: str | None = None,
     now: datetime | None = None,
 ) -> tuple[DraftRequest, str]:
-    """The request with the intent the user's replies favour when they named none, and why
-    in words (empty when nothing was learnt: then the intent is catch-up, as always)."""
-    if not request.learn_intent:
+    """The request with the intent (when the user named none) and the template variant (when
+    none was asked for) that the user's replies favour, and why in words (empty when nothing
+    was learnt: then the intent is catch-up and the variant the first, as always)."""
+    if not request.learn_intent and request.variant is not None:
         return request, ""
     now = now or utcnow()
+    whys = []
     with store.read() as conn:
         pid = resolve_person(conn, store.owner_id, ref, region)
+        outcomes = read_outcomes(conn, store.owner_id, now)
+        if not outcomes:
+            return replace(request, learn_intent=False), ""
         stats = tq.stats_of(conn, pid)
         last = stats.last_contact if stats is not None else None
         silent = (now - last).total_seconds() / 86400 if last is not None else None
-        found = occasions_for(conn, store.owner_id, [pid], now.date()).get(pid, [])
-        news = bool(request.occasions) or bool(their_news(found, now))
-        chosen = learnt_intent(conn, store.owner_id, now, pid, silent, news)
-    learnt = replace(request, intent=chosen.chosen, learn_intent=False)
-    return learnt, (f"{chosen.chosen}: {chosen.why}" if chosen.why else "")
+        if request.learn_intent:
+            found = occasions_for(conn, store.owner_id, [pid], now.date()).get(pid, [])
+            news = bool(request.occasions) or bool(their_news(found, now))
+            chosen = learnt_intent(outcomes, store.owner_id, now, pid, silent, news)
+            request = replace(request, intent=chosen.chosen, learn_intent=False)
+            if chosen.why:
+                whys.append(f"intent {chosen.chosen}: {chosen.why}")
+    if request.variant is None:
+        lang = language(store, request.lang)
+        variants = template_set(store).variants(lang, request.intent, request.medium)
+        n, why = learnt_variant(
+            outcomes, store.owner_id, now, pid, silent, request.intent, request.medium, variants
+        )
+        if n is not None:
+            request = replace(request, variant=n)
+            whys.append(why)
+    return request, "; ".join(whys)
 
 
 def check_text(

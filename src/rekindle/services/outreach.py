@@ -196,6 +196,8 @@ def save_draft(store: Store, person_id: int, draft: Draft, now: datetime | None 
             at=now or utcnow(),
             body=draft.body,
             subject=draft.subject,
+            # a draft from a template (variants count from 1; a model's draft has none)
+            variant=draft.variant or None,
         )
 
 

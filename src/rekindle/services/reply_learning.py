@@ -41,8 +41,9 @@ def read_outcomes(conn: Connection, owner_id: int, now: datetime) -> list[rl.Out
             tier,
             rl.gap_of(None if before is None else (at - before).total_seconds() / 86400),
             answered,
+            variant,
         )
-        for medium, intent, tier, at, before, answered in settled_messages(
+        for medium, intent, tier, at, before, answered, variant in settled_messages(
             conn, owner_id, since, PEAK_FOR, TIERS[-1]
         )
     ]
@@ -114,7 +115,7 @@ def relearn_media(
 
 
 def learnt_intent(
-    conn: Connection,
+    outcomes: Sequence[rl.Outcome],
     owner_id: int,
     now: datetime,
     person_id: int,
@@ -122,12 +123,40 @@ def learnt_intent(
     has_news: bool,
 ) -> rl.Choice:
     """A draft's intent when the user named none: catch-up unless their replies say otherwise."""
-    outcomes = read_outcomes(conn, owner_id, now)
     eligible = [*DEFAULT_INTENTS, *(("congratulate",) if has_news else ())]
     rng = _rng(owner_id, now, person_id, "intent")
     return rl.choose(
         "intent", RULE_INTENT, eligible, outcomes, rl.Context(None, rl.gap_of(silent_days)), rng
     )
+
+
+def learnt_variant(
+    outcomes: Sequence[rl.Outcome],
+    owner_id: int,
+    now: datetime,
+    person_id: int,
+    silent_days: float | None,
+    intent: str,
+    medium: str,
+    variants: Sequence[int],
+) -> tuple[int | None, str]:
+    """A draft's template variant when the user named none (None: the first, as always), and
+    why in words, from the messages of the same intent and medium written from a variant."""
+    same = [o for o in outcomes if o.intent == intent and o.medium == medium]
+    if len(variants) < 2 or not same:
+        return None, ""
+    rng = _rng(owner_id, now, person_id, f"variant:{intent}:{medium}")
+    found = rl.choose(
+        "variant",
+        rl.variant_arm(variants[0]),
+        [rl.variant_arm(n) for n in variants],
+        same,
+        rl.Context(None, rl.gap_of(silent_days)),
+        rng,
+    )
+    if not found.why:
+        return None, ""
+    return int(found.chosen.removeprefix("variant ")), f"{found.chosen}: {found.why}"
 
 
 @dataclass(frozen=True)

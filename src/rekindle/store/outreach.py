@@ -42,6 +42,7 @@ def add_outreach(
     sent_at: datetime | None = None,
     follow_up_due: datetime | None = None,
     parent_id: int | None = None,
+    variant: int | None = None,
 ) -> int:
     result = conn.execute(
         insert(outreach).values(
@@ -57,6 +58,7 @@ def add_outreach(
             sent_at=sent_at,
             follow_up_due=follow_up_due,
             parent_id=parent_id,
+            variant=variant,
         )
     )
     assert result.inserted_primary_key is not None

@@ -26,9 +26,10 @@ def settled_messages(
     waiting_since: datetime,
     peaks: Sequence[tuple[str, float]],
     lowest: str,
-) -> list[tuple[str, str, str, datetime, Any, bool]]:
-    """(medium, intent, tier, sent at, their last word before it or None, answered) for each
-    settled message; the tier is the person's now (set by you, else what the history shows)."""
+) -> list[tuple[str, str, str, datetime, Any, bool, int | None]]:
+    """(medium, intent, tier, sent at, their last word before it or None, answered, template
+    variant or None) for each settled message; the tier is the person's now (set by you, else
+    what the history shows)."""
     when = _when()
     messages = and_(_reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since))
     last = (
@@ -58,6 +59,7 @@ def settled_messages(
             when,
             last.c.at,
             case((_answered(), literal(1)), else_=literal(0)),
+            outreach.c.variant,
         )
         .select_from(
             outreach.outerjoin(last, last.c.oid == outreach.c.id)
@@ -68,6 +70,6 @@ def settled_messages(
         .order_by(outreach.c.id)
     )
     return [
-        (str(m), str(i), str(t).strip().lower(), at, before, bool(a))
-        for m, i, t, at, before, a in rows
+        (str(m), str(i), str(t).strip().lower(), at, before, bool(a), v)
+        for m, i, t, at, before, a, v in rows
     ]

@@ -87,6 +87,8 @@ outreach = Table(
     Column("note", Text),
     Column("message_id", String(600)),
     Column("parent_id", Integer, ForeignKey("outreach.id", ondelete="SET NULL")),
+    #: the template variant a draft was written from (migration 0017; None: written elsewhere)
+    Column("variant", Integer),
     Index("ix_outreach_person", "owner_id", "person_id"),
     Index("ix_outreach_status", "owner_id", "status"),
 )
