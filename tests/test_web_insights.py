@@ -136,16 +136,19 @@ def test_the_page_draws_each_chart_as_accessible_svg(client: TestClient) -> None
     text = page.text
     for key in ("per_week", "by_medium", "by_intent", "by_silence", "dormancy", "tiers"):
         assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in text
-    assert text.count('role="img"') == 6
+    # and what was learnt (Ana's answered email, Bob's past its window): medium, intent, gap
+    for key in ("learnt_medium", "learnt_intent", "learnt_gap"):
+        assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in text
+    assert text.count('role="img"') == 9
     for key in ("per_week", "by_medium", "dormancy"):  # each names its title and description
         assert f'id="chart-{key}-title"' in text and f'id="chart-{key}-desc"' in text
     # the time series is a full-width SVG; the categories are rows of text with a bar each
     assert 'viewBox="0 0 720 ' in text and 'width="100%"' in text
-    assert text.count('<div class="hbars"') == 5
+    assert text.count('<div class="hbars"') == 8
     assert " style=" not in text  # the CSP forbids style attributes
     assert "Reply rate by medium: email: 50% (1 of 2)." in text  # the description
     assert '<th scope="row">email</th><td>50% (1 of 2)</td>' in text  # the data table
-    assert text.count("<summary>The numbers</summary>") == 6  # one under every chart
+    assert text.count("<summary>The numbers</summary>") == 9  # one under every chart
     assert "<script" not in text.split("</head>")[1]
     # the email bar is half the width of the scale (0 to 100%)
     medium = text.split('id="chart-by_medium-head"')[1].split('<div class="hb-row">')[1]

@@ -29,9 +29,10 @@ def insights_command(
     What was learnt: per medium, intent and silence before the message,
     replies of sent, the estimated reply rate (a reply in three assumed
     before any message) with its 90% interval, and the current preference.
-    The plan's medium and a draft's default intent weigh these (Thompson
-    sampling, stable within a week); with no replies yet the usual rules
-    choose.
+    The plan's medium and a draft's default intent and template variant
+    weigh these (Thompson sampling, stable within a week); with no replies
+    yet the usual rules choose. A logged call counts once you mark how it
+    went (`rekindle outreach mark ID replied` or `no-reply`).
     """
     from rekindle.services import insights as svc
 
@@ -82,6 +83,7 @@ def print_learnt(learnt: list[Learnt]) -> None:
         if not x.rows:
             table.add_row("[dim]nothing yet[/dim]", "", "", "")
         console.print(table)
+        console.print()
     console.print(f"[dim]{safe(LEARNT_NOTE)}[/dim]")
 
 
