@@ -281,6 +281,8 @@ def why_command(
         console.print(f"  {safe(w.list_why)}")
     if w.held:
         console.print(f"  held back: {safe(w.held)}")
+    for line in w.learnt:
+        console.print(f"  learnt from their answers: {safe(line)}")
     if w.in_plan:
         console.print(f"  in the plan for {w.in_plan}")
     console.print(f"  score {w.total:.3f} =")
