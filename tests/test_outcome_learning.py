@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from rekindle.errors import UserError
 from rekindle.services import outcomes
@@ -16,6 +17,7 @@ from rekindle.services import plan_actions as act
 from rekindle.services import settings as settings_svc
 from rekindle.services.why import why
 from rekindle.store import Store
+from rekindle.web.app import create_app
 from tests.test_plan import NOW, names, network
 
 
@@ -47,6 +49,13 @@ def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
     assert "1 attempt left unanswered: ranked down" in w.learnt
     outcome_part = next(p for p in w.parts if p["name"] == "outcomes")
     assert outcome_part["contribution"] < 0
+    # her page says so: the chip, and the reasons in words
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=40))) as client:
+        page = client.get(f"/people/{sent.person_id}")
+        reasons = client.get(f"/people/{sent.person_id}/why")
+    assert "You wrote on 18 Nov 2026 with no reply: resting until 17 May 2027" in page.text
+    assert "Learnt from their answers" in reasons.text
+    assert "checking in every 135 days instead of 90" in reasons.text
     # once rested, she may come back, ranked a little lower
     back = plan_at(store, 190)
     ann = next(s for s in back.suggestions if s.name == "Ann Acme")

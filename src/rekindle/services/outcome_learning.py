@@ -14,6 +14,7 @@ from rekindle.engine.plan import Candidate
 from rekindle.engine.scoring import Part, Score
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
+from rekindle.store.settings import get_settings
 
 #: the settings of the holds, and their defaults
 DECLINED_SETTING = "outcomes.declined_days"
@@ -70,6 +71,12 @@ def learnt_for(
     conn: Connection, owner_id: int, person_id: int, now: datetime, rules: Rules
 ) -> Learning:
     return learnt(conn, owner_id, now, rules, [person_id]).get(person_id, Learning())
+
+
+def learnt_hold(conn: Connection, owner_id: int, person_id: int, now: datetime) -> str | None:
+    """The rest a decline or silence earned the person at ``now``, in words (None: none)."""
+    rules = rules_of(get_settings(conn, owner_id))
+    return learnt_for(conn, owner_id, person_id, now, rules).held(now)
 
 
 #: the score part that carries what outcomes taught

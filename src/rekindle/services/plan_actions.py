@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rekindle.errors import UserError
-from rekindle.services.outcome_learning import learnt_for, rules_of
+from rekindle.services.outcome_learning import learnt_hold
 from rekindle.services.outreach import declined_days, log_outreach
 from rekindle.services.people import resolve_person
 from rekindle.services.suggestion_parts import hold_words
@@ -18,7 +18,6 @@ from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.database import utcnow
 from rekindle.store.recall import LOG_SOURCE
-from rekindle.store.settings import get_settings
 
 #: a dismissal keeps someone out of the plan this long; a decline keeps the door open longer
 DISMISS_DAYS = 90
@@ -162,14 +161,9 @@ def hold_in_force(store: Store, person_id: int, now: datetime | None = None) -> 
     the rest their unanswered outreach earned)."""
     now = now or utcnow()
     with store.read() as conn:
-        return hold_words(eq.hold_of(conn, store.owner_id, person_id, now)) or _learnt_hold(
+        return hold_words(eq.hold_of(conn, store.owner_id, person_id, now)) or learnt_hold(
             conn, store.owner_id, person_id, now
         )
-
-
-def _learnt_hold(conn: Any, owner_id: int, person_id: int, now: datetime) -> str | None:
-    rules = rules_of(get_settings(conn, owner_id))
-    return learnt_for(conn, owner_id, person_id, now, rules).held(now)
 
 
 def resume(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any]:
@@ -177,7 +171,7 @@ def resume(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any
     now = now or utcnow()
     with store.begin() as conn:
         pid, name = _person(store, ref, conn)
-        learnt = 1 if _learnt_hold(conn, store.owner_id, pid, now) else 0
+        learnt = 1 if learnt_hold(conn, store.owner_id, pid, now) else 0
         lifted = eq.mark_resumed(conn, store.owner_id, pid, now) + learnt
     return {"person_id": pid, "name": name, "lifted": lifted}
 
