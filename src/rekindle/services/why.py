@@ -66,7 +66,8 @@ class Why:
     in_plan: str | None = None
     #: why this record looks like you (then no plan ever suggests it)
     looks_like_you: list[str] = field(default_factory=list)
-    #: what their answers to your outreach changed (hold, cadence, rank), in words
+    #: what their answers to your outreach changed (a rest, the rank), in words; the
+    #: cadence's change is in ``cadence_why``
     learnt: list[str] = field(default_factory=list)
     #: the plan's list they belong on now: "rekindle", "keep-warm" or None
     list: str | None = None
@@ -86,9 +87,8 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         name = eq.names_of(conn, owner, [pid]).get(pid, "")
         f, delivered = _tie(conn, owner, pid, now)
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
-        usual = _cadence(conn, pid, f, edits, opts)
         learning = learnt_for(conn, owner, pid, now, opts.outcomes)
-        cadence = learning.adjust(usual)
+        cadence = learning.adjust(_cadence(conn, pid, f, edits, opts))
         due = is_due(f, cadence)
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
@@ -125,7 +125,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             looks_like_you=is_likely_me(conn, owner, pid, name),
             list=which,
             list_why=list_words(f, cadence.tier, due, opts.lists),
-            learnt=[w for w in learnt_lines(learning, usual, cadence, now) if w != held],
+            learnt=[line for line in learning.lines(now) if line != held],
         )
     return w
 
@@ -153,16 +153,6 @@ def _cadence(
         tag_days=opts.tag_days,
         tier_days=opts.tier_days,
     )
-
-
-def learnt_lines(learning: Learning, usual: Cadence, cadence: Cadence, now: datetime) -> list[str]:
-    """What the person's outcomes changed, in words: the hold, the cadence (unless you set it
-    yourself), the rank."""
-    lines = [learning.held(now) or ""]
-    if cadence is not usual:
-        lines.append(learning.cadence_line(usual.days))
-    lines.append(learning.rank_why)
-    return [line for line in lines if line]
 
 
 def _held(
