@@ -106,3 +106,16 @@ def test_a_warm_answer_makes_a_tie_due_sooner(store: Store) -> None:
     rita = next(s for s in plan.of_list("keep-warm") if s.name == "Rita Recent")
     assert rita.cadence_days == 54 and rita.parts["outcomes"] > 0
     assert "a call followed on 16 Nov 2026: ranked up" in rita.reasons
+
+
+def test_a_message_awaiting_its_reply_says_more_than_the_rest(store: Store) -> None:
+    network(store)
+    first = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, first.id, "no-reply", now=NOW + timedelta(days=20))
+    assert (why(store, "Ann Acme", now=NOW + timedelta(days=40)).held or "").startswith(
+        "you wrote on 18 Nov 2026 with no reply"
+    )
+    log.log_outreach(store, "ann@acme.com", "linkedin", now=NOW + timedelta(days=40))
+    w = why(store, "Ann Acme", now=NOW + timedelta(days=41))
+    assert w.held == "awaiting a reply since 28 Dec 2026"
+    assert "resting until 17 May 2027" in " ".join(w.learnt)  # still said, below

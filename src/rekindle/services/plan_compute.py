@@ -388,8 +388,9 @@ def candidates(
 
 
 def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
+    """The rest their outcomes earned (a message awaiting its reply says more, then)."""
     found = net.learnt.get(pid)
-    return found.held(now) if found is not None else None
+    return found.held(now) if found is not None and pid not in net.awaiting else None
 
 
 def learnt_order(

@@ -167,9 +167,11 @@ def _held(
     mate = team_q.teammate_outreach(conn, owner, [pid], now - timedelta(days=opts.lock_days)).get(
         pid
     )
+    awaiting = oq.awaiting_reply(conn, owner).get(pid)
     return held_reason(
-        hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid)) or learning.held(now),
-        awaiting_since=oq.awaiting_reply(conn, owner).get(pid),
+        hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid))
+        or (learning.held(now) if awaiting is None else None),
+        awaiting_since=awaiting,
         last_outreach=delivered,
         now=now,
         lock_days=opts.lock_days,
