@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "snooze": ("plan", "Keep someone out of the plan until later."),
     "dismiss": ("plan", "Not now: out of the plan for 3 months (9 with --declined)."),
     "never": ("plan", "Do not contact: never suggest this person again (undo with `rekindle resume`)."),
-    "resume": ("plan", "Lift a snooze, dismissal, decline or do-not-contact."),
+    "resume": ("plan", "Lift a snooze, dismissal, decline, a rest after silence, or do-not-contact."),
     "goal": ("plan", "What you are working towards; it makes some people more relevant."),
     "import": ("importing", "Import contacts; the format is detected from the content. Re-importing changes nothing."),
     "formats": ("importing", "List the formats `rekindle import` reads."),

@@ -233,7 +233,8 @@ def outreach_outcome(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record what came of an outreach. Anything but "declined" proposes a thank-you draft;
-    "declined" keeps the door open: out of plans for nine months, nothing deleted."""
+    "declined" keeps the door open: out of plans for nine months (outcomes.declined_days),
+    nothing deleted. Every outcome tunes the person's cadence and rank (docs/plan.md)."""
     from rekindle.cli.drafting import print_findings
     from rekindle.services import outcomes
 

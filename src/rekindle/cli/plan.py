@@ -169,7 +169,7 @@ def dismiss_command(
     ] = None,
     declined: Annotated[
         bool,
-        typer.Option("--declined", help="They said no: keep the door open, revisit in 9 months."),
+        typer.Option("--declined", help="They said no: keep the door open, revisit in 9 months (outcomes.declined_days)."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -204,7 +204,7 @@ def resume_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Lift a snooze, dismissal, decline or do-not-contact."""
+    """Lift a snooze, dismissal, decline, a rest after silence, or do-not-contact."""
     from rekindle.services import plan_actions as act
 
     result = act.resume(STATE.store(), person)
@@ -281,6 +281,8 @@ def why_command(
         console.print(f"  {safe(w.list_why)}")
     if w.held:
         console.print(f"  held back: {safe(w.held)}")
+    for line in w.learnt:
+        console.print(f"  learnt from their answers: {safe(line)}")
     if w.in_plan:
         console.print(f"  in the plan for {w.in_plan}")
     console.print(f"  score {w.total:.3f} =")

@@ -45,6 +45,10 @@ def lopsided_words(f: TieFeatures) -> str:
     return f"one-sided ({side}): counted {LOPSIDED_TIER} at most"
 
 
+#: a cadence's ``why`` when the user set it for the person (nothing learnt changes it)
+SET_BY_YOU = "the cadence you set for them"
+
+
 @dataclass(frozen=True, slots=True)
 class Cadence:
     tier: str
@@ -87,7 +91,7 @@ def cadence_for(
     tier = person_tier if person_tier in TIERS else infer_tier(f)
     days_by_tier = {**DEFAULT_CADENCE_DAYS, **(tier_days or {})}
     if person_days:
-        return Cadence(tier, person_days, "the cadence you set for them")
+        return Cadence(tier, person_days, SET_BY_YOU)
     tagged = [(tag_days or {})[t] for t in tags if t in (tag_days or {})]
     if tagged:
         return Cadence(tier, min(tagged), "from their tag")

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from rekindle.compose.vocabulary import LOG_INTENTS, LOG_MEDIA
+from rekindle.engine.person_learning import DEFAULT_DECLINED_DAYS
 from rekindle.errors import NotFoundError, UserError
 from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
+from rekindle.services.outcome_learning import rules_of
 from rekindle.services.people import resolve_person
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store, history
@@ -47,8 +49,14 @@ _CHANNELS = {
 MESSAGE_MEDIA = ("email", "linkedin", "sms")
 #: statuses a user may set on an outreach after the fact
 MARKS = ("replied", "no-reply", "declined")
-#: a decline keeps the person out of plans this long (the plan's `dismiss --declined`)
-DECLINED_DAYS = 270
+#: a decline keeps the person out of plans this long (the plan's `dismiss --declined`), unless
+#: the setting ``outcomes.declined_days`` says otherwise
+DECLINED_DAYS = DEFAULT_DECLINED_DAYS
+
+
+def declined_days(conn: Connection, owner_id: int) -> int:
+    """How long a decline holds a person out of plans (``outcomes.declined_days``)."""
+    return rules_of(get_settings(conn, owner_id)).declined_days
 
 
 @dataclass(frozen=True)
@@ -326,7 +334,8 @@ def close(
     oq.close_with_follow_ups(conn, owner_id, row.id, status, at)
     if status == "declined":
         eq.add_hold(
-            conn, owner_id, row.person_id, "declined", at, at + timedelta(days=DECLINED_DAYS),
+            conn, owner_id, row.person_id, "declined", at,
+            at + timedelta(days=declined_days(conn, owner_id)),
             outcome,
         )  # fmt: skip
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rekindle.services.outcome_learning import learnt_hold
 from rekindle.services.outcomes import ledger_for
 from rekindle.services.outreach import as_dict
 from rekindle.services.people import PersonView, person_view, resolve_person
@@ -61,6 +62,7 @@ def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> P
             page,
             older,
             ledger_for(conn, store.owner_id, pid).lines(),
-            hold_words(eq.hold_of(conn, store.owner_id, pid, now)),
+            hold_words(eq.hold_of(conn, store.owner_id, pid, now))
+            or learnt_hold(conn, store.owner_id, pid, now),
             monthly_history(conn, pid, now),
         )

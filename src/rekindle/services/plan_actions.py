@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from rekindle.errors import UserError
-from rekindle.services.outreach import DECLINED_DAYS, log_outreach
+from rekindle.services.outcome_learning import learnt_hold
+from rekindle.services.outreach import declined_days, log_outreach
 from rekindle.services.people import resolve_person
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.services.ties import refresh_ties
@@ -141,7 +142,10 @@ def dismiss(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     now = now or utcnow()
-    days = DECLINED_DAYS if declined else DISMISS_DAYS
+    days = DISMISS_DAYS
+    if declined:
+        with store.read() as conn:
+            days = declined_days(conn, store.owner_id)
     kind = "declined" if declined else "dismissed"
     return hold(store, ref, kind, now + timedelta(days=days), reason, now)
 
@@ -153,16 +157,22 @@ def never(
 
 
 def hold_in_force(store: Store, person_id: int, now: datetime | None = None) -> str | None:
-    """What keeps a person out of the plan now, in words ("snoozed until 04 Jan 2027")."""
+    """What keeps a person out of the plan now, in words ("snoozed until 04 Jan 2027", or
+    the rest their unanswered outreach earned)."""
+    now = now or utcnow()
     with store.read() as conn:
-        return hold_words(eq.hold_of(conn, store.owner_id, person_id, now or utcnow()))
+        return hold_words(eq.hold_of(conn, store.owner_id, person_id, now)) or learnt_hold(
+            conn, store.owner_id, person_id, now
+        )
 
 
 def resume(store: Store, ref: str, now: datetime | None = None) -> dict[str, Any]:
+    """Lift every hold: those you set, and the rest a decline or silence earned."""
     now = now or utcnow()
     with store.begin() as conn:
         pid, name = _person(store, ref, conn)
-        lifted = eq.lift_holds(conn, store.owner_id, pid, now)
+        learnt = 1 if learnt_hold(conn, store.owner_id, pid, now) else 0
+        lifted = eq.mark_resumed(conn, store.owner_id, pid, now) + learnt
     return {"person_id": pid, "name": name, "lifted": lifted}
 
 

@@ -39,6 +39,7 @@ from rekindle.engine.lists import (
 from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
+from rekindle.engine.person_learning import Learning
 from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
 from rekindle.engine.revival_features import Me, Timeline, describe
 from rekindle.engine.revival_model import RevivalModel
@@ -51,6 +52,7 @@ from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
+from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
 from rekindle.services.reply_learning import relearn_media
@@ -96,6 +98,8 @@ class Network:
     fields: dict[int, str | None]
     #: the fields the goal names
     goal_fields: set[str]
+    #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
+    learnt: dict[int, Learning] = field(default_factory=dict)
 
     def goal_field(self, pid: int) -> str | None:
         found = self.fields.get(pid)
@@ -107,7 +111,7 @@ class Network:
 
     def cadence_of(self, pid: int, f: TieFeatures, opts: Options) -> Cadence:
         e = self.edits.get(pid, {})
-        return cadence_for(
+        cadence = cadence_for(
             f,
             person_tier=e.get("tier"),
             person_days=int(e["cadence"]) if e.get("cadence", "").isdigit() else None,
@@ -115,6 +119,8 @@ class Network:
             tag_days=opts.tag_days,
             tier_days=opts.tier_days,
         )
+        learnt = self.learnt.get(pid)
+        return learnt.adjust(cadence) if learnt is not None else cadence
 
 
 @dataclass
@@ -152,10 +158,13 @@ def compute_plan(
 ) -> Plan:
     """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list."""
     net = read_network(conn, owner_id, goal_text)
+    net.learnt = learnt(conn, owner_id, now, opts.outcomes)
     due_count, short, occasions = shortlist(conn, owner_id, net, now, opts)
     ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
     pools = candidates(conn, owner_id, net, ties, now, opts)
     pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
+    for which in (REKINDLE, KEEP_WARM):
+        pools.lists[which] = with_outcomes(pools.lists[which], net.learnt)
     chosen = pick(pools, opts)
     reach = eq.reach_by_person(conn, [c.person_id for _, _, c in chosen])
     for pid in far_away(conn, owner_id, [c.person_id for _, _, c in chosen]):
@@ -340,7 +349,7 @@ def candidates(
     for pid, which in sorted(listed.items()):
         mate = by_team.get(pid)
         held = held_reason(
-            hold=hold_words(holds.get(pid)),
+            hold=hold_words(holds.get(pid)) or _learnt_hold(net, pid, now),
             awaiting_since=net.awaiting.get(pid),
             last_outreach=net.delivered.get(pid),
             now=now,
@@ -384,6 +393,12 @@ def candidates(
             )
         )
     return pools
+
+
+def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
+    """The rest their outcomes earned (a message awaiting its reply says more, then)."""
+    found = net.learnt.get(pid)
+    return found.held(now) if found is not None and pid not in net.awaiting else None
 
 
 def learnt_order(

@@ -6,9 +6,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rekindle.engine.lists import GAP_MULTIPLE, KEEP_WARM_COUNT, REKINDLE, REKINDLE_DAYS, ListRules
+from rekindle.engine.person_learning import Rules
 from rekindle.engine.plan import FREQUENCIES
 from rekindle.engine.scoring import PARTS, Weights, default_weights
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS, TIERS
+from rekindle.services.outcome_learning import rules_of
 
 DEFAULT_QUOTA = 3
 DEFAULT_LOCK_DAYS = 30
@@ -72,6 +74,8 @@ class Options:
     tier_days: dict[str, int]
     tag_days: dict[str, int]
     lists: ListRules = field(default_factory=ListRules)
+    #: how long a decline, or an attempt left unanswered, holds a person out of plans
+    outcomes: Rules = field(default_factory=Rules)
 
 
 def options(settings: dict[str, str], quota: int | None = None) -> Options:
@@ -100,6 +104,7 @@ def options(settings: dict[str, str], quota: int | None = None) -> Options:
             gap_multiple=_float(settings, "plan.gap_multiple", GAP_MULTIPLE),
             keep_warm=_int(settings, "plan.keep_warm", KEEP_WARM_COUNT),
         ),
+        outcomes=rules_of(settings),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from rekindle.engine.person_learning import DEFAULT_DECLINED_DAYS, DEFAULT_REST_DAYS
 from rekindle.engine.scoring import PARTS
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS
 from rekindle.errors import UserError
@@ -94,6 +95,17 @@ SETTINGS = {
             None,
         ),
         Setting("followup.days", "days after a send without reply before the one follow-up", "10"),
+        Setting(
+            "outcomes.declined_days",
+            "days a decline keeps a person out of plans (the door stays open; `resume` lifts it)",
+            str(DEFAULT_DECLINED_DAYS),
+        ),
+        Setting(
+            "outcomes.rest_days",
+            "days a tie rests after an outreach left unanswered, from its send, times the "
+            "unanswered attempts in a row (at most 3); 0: no rest",
+            str(DEFAULT_REST_DAYS),
+        ),
         *(
             Setting(f"cadence.{tier}", f"check-in cadence of {tier} ties, in days", str(days))
             for tier, days in DEFAULT_CADENCE_DAYS.items()
@@ -114,8 +126,10 @@ def _check(key: str, value: str) -> str:
         "plan.lock_days",
         "plan.keep_warm",
         "plan.rekindle_days",
+        "outcomes.declined_days",
+        "outcomes.rest_days",
     ):
-        zero_ok = key in ("plan.lock_days", "plan.keep_warm")
+        zero_ok = key in ("plan.lock_days", "plan.keep_warm", "outcomes.rest_days")
         if not value.strip().isdigit() or (not zero_ok and int(value) == 0):
             unit = "people" if key in ("plan.quota", "plan.keep_warm") else "days"
             least = "0 or more" if zero_ok else "1 or more"

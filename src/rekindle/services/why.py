@@ -17,7 +17,8 @@ from sqlalchemy import Connection
 from rekindle.engine.lists import REKINDLE, list_of, list_reasons, list_words, rekindle_weights
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
-from rekindle.engine.plan import held_reason, period_of
+from rekindle.engine.person_learning import Learning
+from rekindle.engine.plan import Candidate, held_reason, period_of
 from rekindle.engine.reply_learning import Context, gap_of
 from rekindle.engine.scoring import Score, score
 from rekindle.engine.shared_context import shared_affiliations
@@ -26,6 +27,7 @@ from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
+from rekindle.services.outcome_learning import learnt_for, with_outcomes
 from rekindle.services.people import resolve_person
 from rekindle.services.places import far_away
 from rekindle.services.plan_options import ENGINE_EDITS, Options, options
@@ -66,6 +68,9 @@ class Why:
     in_plan: str | None = None
     #: why this record looks like you (then no plan ever suggests it)
     looks_like_you: list[str] = field(default_factory=list)
+    #: what their answers to your outreach changed (a rest, the rank), in words; the
+    #: cadence's change is in ``cadence_why``
+    learnt: list[str] = field(default_factory=list)
     #: the plan's list they belong on now: "rekindle", "keep-warm" or None
     list: str | None = None
     #: why that list, in words
@@ -84,10 +89,12 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         name = eq.names_of(conn, owner, [pid]).get(pid, "")
         f, delivered = _tie(conn, owner, pid, now)
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
-        cadence = _cadence(conn, pid, f, edits, opts)
+        learning = learnt_for(conn, owner, pid, now, opts.outcomes)
+        cadence = learning.adjust(_cadence(conn, pid, f, edits, opts))
         due = is_due(f, cadence)
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
+        s = with_outcomes([Candidate(pid, name, s)], {pid: learning})[0].score
         medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
@@ -99,7 +106,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             cadence_why=cadence.why,
             silent_days=int(f.silence_days) if f.silence_days is not None else None,
             due=due,
-            held=_held(conn, owner, pid, delivered, now, opts),
+            held=(held := _held(conn, owner, pid, delivered, now, opts, learning)),
             total=round(s.total, 4),
             parts=[
                 {
@@ -120,6 +127,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             looks_like_you=is_likely_me(conn, owner, pid, name),
             list=which,
             list_why=list_words(f, cadence.tier, due, opts.lists),
+            learnt=[line for line in learning.lines(now) if line != held],
         )
     return w
 
@@ -150,14 +158,22 @@ def _cadence(
 
 
 def _held(
-    conn: Connection, owner: int, pid: int, delivered: Any, now: datetime, opts: Options
+    conn: Connection,
+    owner: int,
+    pid: int,
+    delivered: Any,
+    now: datetime,
+    opts: Options,
+    learning: Learning,
 ) -> str | None:
     mate = team_q.teammate_outreach(conn, owner, [pid], now - timedelta(days=opts.lock_days)).get(
         pid
     )
+    awaiting = oq.awaiting_reply(conn, owner).get(pid)
     return held_reason(
-        hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid)),
-        awaiting_since=oq.awaiting_reply(conn, owner).get(pid),
+        hold=hold_words(eq.holds_in_force(conn, owner, now).get(pid))
+        or (learning.held(now) if awaiting is None else None),
+        awaiting_since=awaiting,
         last_outreach=delivered,
         now=now,
         lock_days=opts.lock_days,

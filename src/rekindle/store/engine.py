@@ -107,6 +107,41 @@ def holds_in_force(conn: Connection, owner_id: int, now: datetime) -> dict[int, 
     return {int(r.person_id): r for r in rows}
 
 
+#: the kind of the mark `rekindle resume` leaves: never in force, it says when you lifted a
+#: person's holds (what their outcomes taught holds them no more)
+RESUMED = "resumed"
+
+
+def mark_resumed(conn: Connection, owner_id: int, person_id: int, now: datetime) -> int:
+    """Lift the person's holds and remember when; returns how many were in place."""
+    lifted = lift_holds(conn, owner_id, person_id, now)
+    conn.execute(
+        insert(person_hold).values(
+            owner_id=owner_id,
+            person_id=person_id,
+            kind=RESUMED,
+            until=now,
+            created_at=now,
+            lifted_at=now,
+        )
+    )
+    return lifted
+
+
+def resumed_at(
+    conn: Connection, owner_id: int, person_ids: Sequence[int] | None = None
+) -> dict[int, datetime]:
+    """Per person, when you last lifted their holds with `rekindle resume`."""
+    stmt = (
+        select(person_hold.c.person_id, func.max(person_hold.c.created_at))
+        .where(person_hold.c.owner_id == owner_id, person_hold.c.kind == RESUMED)
+        .group_by(person_hold.c.person_id)
+    )
+    if person_ids is not None:
+        stmt = stmt.where(person_hold.c.person_id.in_(list(person_ids)))
+    return {int(pid): at for pid, at in conn.execute(stmt) if at is not None}
+
+
 def hold_of(conn: Connection, owner_id: int, person_id: int, now: datetime) -> Any | None:
     """The hold that keeps one person out of the plan at ``now`` (None: nothing does)."""
     return conn.execute(

@@ -271,3 +271,35 @@ def close_with_follow_ups(
         )
         .values(status=status, closed_at=at)
     )
+
+
+def attempts_by_person(
+    conn: Connection, owner_id: int, person_ids: Sequence[int] | None = None
+) -> dict[int, list[Any]]:
+    """Per person, every first message or logged contact that reached them (follow-ups are
+    part of their message), oldest first: what the plan learns from."""
+    stmt = (
+        select(
+            outreach.c.person_id,
+            func.coalesce(outreach.c.sent_at, outreach.c.created_at).label("sent_at"),
+            outreach.c.medium,
+            outreach.c.intent,
+            outreach.c.status,
+            outreach.c.outcome,
+            outreach.c.replied_at,
+            outreach.c.closed_at,
+            outreach.c.followed_up_at,
+        )
+        .where(
+            outreach.c.owner_id == owner_id,
+            outreach.c.status.in_(DELIVERED),
+            outreach.c.parent_id.is_(None),
+        )
+        .order_by(outreach.c.person_id, outreach.c.id)
+    )
+    if person_ids is not None:
+        stmt = stmt.where(outreach.c.person_id.in_(list(person_ids)))
+    found: dict[int, list[Any]] = {}
+    for row in conn.execute(stmt):
+        found.setdefault(int(row.person_id), []).append(row)
+    return found

@@ -31,6 +31,7 @@ PART_WORDS = {
     "shared": "places you both worked or studied",
     "goal": "fits your goal",
     "timing": "an occasion to write",
+    "outcomes": "how they answered your outreach",
 }
 
 
@@ -146,6 +147,22 @@ def groups(
                     minimum=1,
                     maximum=60,
                     help="one friendly follow-up, never a third message; 7 to 14 is kind",
+                ),
+                Control(
+                    "outcomes.rest_days",
+                    "When they never answered, let the tie rest",
+                    "number",
+                    unit="days",
+                    minimum=0,
+                    help="from your message, times the unanswered attempts in a row (at most 3)",
+                ),
+                Control(
+                    "outcomes.declined_days",
+                    "When they decline, keep the door open and wait",
+                    "number",
+                    unit="days",
+                    minimum=1,
+                    help="they are not suggested meanwhile; Resume on their page lifts it",
                 ),
             ],
         ),

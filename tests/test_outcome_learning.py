@@ -1,0 +1,121 @@
+"""Outcomes feed back into the plan, per person, through the real store (SQLite and PostgreSQL):
+silence rests a tie and lengthens its cadence, a decline holds for the months the setting
+says, a warm answer makes a tie due sooner; `why` says so with dates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rekindle.errors import UserError
+from rekindle.services import outcomes
+from rekindle.services import outreach as log
+from rekindle.services import plan as plan_svc
+from rekindle.services import plan_actions as act
+from rekindle.services import settings as settings_svc
+from rekindle.services.why import why
+from rekindle.store import Store
+from rekindle.web.app import create_app
+from tests.test_plan import NOW, names, network
+
+
+def plan_at(store: Store, days: int) -> plan_svc.Plan:
+    return plan_svc.weekly_plan(store, NOW + timedelta(days=days), refresh=True)
+
+
+def held_words(plan: plan_svc.Plan, name: str) -> str | None:
+    return next((h["why"] for h in plan.held_examples if h["name"] == name), None)
+
+
+def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
+    network(store)
+    assert "Ann Acme" in names(plan_at(store, 0))
+    sent = log.log_outreach(store, "ann@acme.com", "email", intent="catch-up", now=NOW)
+    log.mark(store, sent.id, "no-reply", now=NOW + timedelta(days=20))
+    # the outreach restarted her clock: due again by her cadence (90 days, now 135), she
+    # would be back to keep warm; the silence rests her for 180 days from the send
+    later = plan_at(store, 140)
+    assert "Ann Acme" not in names(later)
+    rest = "you wrote on 18 Nov 2026 with no reply: resting until 17 May 2027"
+    assert held_words(later, "Ann Acme") == rest
+    w = why(store, "Ann Acme", now=NOW + timedelta(days=40))
+    assert w.held == rest and not w.due
+    assert w.cadence_days == 135  # a regular tie: 90 days, x1.5
+    assert "no reply to your message of 18 Nov 2026: checking in every 135 days instead of 90" in (
+        w.cadence_why
+    )
+    assert "1 attempt left unanswered: ranked down" in w.learnt
+    outcome_part = next(p for p in w.parts if p["name"] == "outcomes")
+    assert outcome_part["contribution"] < 0
+    # her page says so: the chip, and the reasons in words
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=40))) as client:
+        page = client.get(f"/people/{sent.person_id}")
+        reasons = client.get(f"/people/{sent.person_id}/why")
+    assert "You wrote on 18 Nov 2026 with no reply: resting until 17 May 2027" in page.text
+    assert "Learnt from their answers" in reasons.text
+    assert "checking in every 135 days instead of 90" in reasons.text
+    # once rested, she may come back, ranked a little lower
+    back = plan_at(store, 190)
+    ann = next(s for s in back.suggestions if s.name == "Ann Acme")
+    assert ann.cadence_days == 135 and ann.parts["outcomes"] < 0
+    # `resume` lifts the rest at once
+    assert act.resume(store, "ann@acme.com", now=NOW + timedelta(days=141))["lifted"] == 1
+    assert "Ann Acme" in names(plan_at(store, 142))
+
+
+def test_a_decline_holds_as_long_as_the_setting_says(store: Store) -> None:
+    network(store)
+    settings_svc.change(store, "outcomes.declined_days", "400")
+    with pytest.raises(UserError, match="outcomes.declined_days"):
+        settings_svc.change(store, "outcomes.declined_days", "soon")
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    declined_at = NOW + timedelta(days=5)
+    outcomes.record_outcome(store, sent.id, "declined", now=declined_at)
+    until = declined_at + timedelta(days=400)
+    # due again by his cadence (180 days, x1.5 after the decline: 270), past the nine months
+    # of old, still held: 400 days, as set
+    held = plan_at(store, 300)
+    assert "Gus Globex" not in names(held)
+    assert held_words(held, "Gus Globex") == f"declined; door kept open until {until:%d %b %Y}"
+    w = why(store, "Gus Globex", now=NOW + timedelta(days=300))
+    assert w.due and w.held == f"declined; door kept open until {until:%d %b %Y}"
+    assert w.cadence_days == 270
+    assert (
+        f"declined on {declined_at:%d %b %Y}: door kept open, resting until {until:%d %b %Y}"
+        in w.learnt
+    )
+    assert "Gus Globex" in names(plan_at(store, 410))
+
+
+def test_a_warm_answer_makes_a_tie_due_sooner(store: Store) -> None:
+    network(store)
+    # Rita: an occasional tie, a check-in every 180 days; last mail 5 days ago
+    assert why(store, "Rita Recent", now=NOW).cadence_days == 180
+    sent = log.log_outreach(store, "rita@recent.com", "email", at=NOW - timedelta(days=4), now=NOW)
+    outcomes.record_outcome(
+        store, sent.id, "call", at=NOW - timedelta(days=2), now=NOW - timedelta(days=2)
+    )
+    # the message made her a regular tie (90 days); the call shortens that to 54
+    w = why(store, "Rita Recent", now=NOW + timedelta(days=60))
+    assert w.cadence_days == 54 and w.due and w.list == "keep-warm"
+    assert "a call followed in Nov 2026: checking in every 54 days instead of 90" in w.cadence_why
+    assert "a call followed on 16 Nov 2026: ranked up" in w.learnt
+    plan = plan_at(store, 110)  # the plan's first pass reads her stored tier (occasional)
+    rita = next(s for s in plan.of_list("keep-warm") if s.name == "Rita Recent")
+    assert rita.cadence_days == 54 and rita.parts["outcomes"] > 0
+    assert "a call followed on 16 Nov 2026: ranked up" in rita.reasons
+
+
+def test_a_message_awaiting_its_reply_says_more_than_the_rest(store: Store) -> None:
+    network(store)
+    first = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, first.id, "no-reply", now=NOW + timedelta(days=20))
+    assert (why(store, "Ann Acme", now=NOW + timedelta(days=40)).held or "").startswith(
+        "you wrote on 18 Nov 2026 with no reply"
+    )
+    log.log_outreach(store, "ann@acme.com", "linkedin", now=NOW + timedelta(days=40))
+    w = why(store, "Ann Acme", now=NOW + timedelta(days=41))
+    assert w.held == "awaiting a reply since 28 Dec 2026"
+    assert "resting until 17 May 2027" in " ".join(w.learnt)  # still said, below
