@@ -62,11 +62,14 @@ def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
     known = bool(mine)
     mine = {*mine, ME_PLACEHOLDER}
     sender = address_key(msg.sender) if msg.sender else ""
-    rcpts = list(dict.fromkeys(k for k in (address_key(a) for a in msg.recipients()) if k))
+    keys = [address_key(a) for a in msg.to]
+    if msg.cc or msg.bcc:
+        keys.extend(address_key(a) for a in (*msg.cc, *msg.bcc))
+    rcpts = list(dict.fromkeys(k for k in keys if k))
     if sender in mine:
         direction: Literal["in", "out"] | None = "out"
         others = tuple(r for r in rcpts if r not in mine)
-    elif any(r in mine for r in rcpts):
+    elif not mine.isdisjoint(rcpts):
         direction = "in"
         others = (
             tuple(dict.fromkeys([sender, *(r for r in rcpts if r not in mine)])) if sender else ()
