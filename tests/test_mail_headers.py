@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from rekindle.history.records import Address, MessageRecord
 from rekindle.identity.records import RecordError
+from rekindle.sources import mail_dates
 from rekindle.sources.mail_dates import parse_mail_date
 from rekindle.sources.mail_headers import parse_header_block
 from rekindle.sources.mail_values import (
@@ -170,6 +171,9 @@ def test_gmail_labels_and_thread() -> None:
     folded = parse("X-Gmail-Labels: =?UTF-8?Q?Envoy=C3=A9s?=,\n Sent\n")
     assert folded.labels == ["Envoyés", "Sent"]
     assert split_labels('"a, b",c,,  ') == ["a, b", "c"]
+    first = split_labels("Inbox,Sent")
+    first.append("changed")  # values are remembered: each caller gets its own list
+    assert split_labels("Inbox,Sent") == ["Inbox", "Sent"]
 
 
 def test_long_references_are_trimmed_to_root_and_latest() -> None:
@@ -206,6 +210,33 @@ def test_date_forms(text: str, iso: str) -> None:
 @pytest.mark.parametrize("text", ["garbage", "Thu Jan 01 00:00:10 +0000", "31 Foo 2020 10:00", ""])
 def test_unparseable_dates(text: str) -> None:
     assert parse_mail_date(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mon, 1 Jan 0001 00:00:00 +0100", "Fri, 31 Dec 9999 23:59:59 -1200", "1 Jan 0001 00:30 +0100"],
+)
+def test_dates_past_the_calendar_ends_do_not_raise(text: str) -> None:
+    parse_mail_date(text)  # once raised OverflowError out of the reader
+    r = parse(f"From: a@x.org\nDate: {text}\n")
+    assert r.sender == Address("a@x.org")
+    assert r.date is None or r.date.year > 1980
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.integers(-1439, 1439),
+    st.booleans(),
+)
+def test_canonical_dates_read_as_the_general_reading_does(
+    when: datetime, offset: int, seconds: bool
+) -> None:
+    zone = f"{'+' if offset >= 0 else '-'}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
+    clock = f"{when:%H:%M}" + (f":{when:%S}" if seconds else "")
+    text = f"{when:%a}, {when.day} {when:%b} {when.year:04d} {clock} {zone}"
+    assert mail_dates._CANONICAL.match(text)
+    assert mail_dates._parse_canonical(text) == mail_dates._parse_rfc(text)
 
 
 def test_date_problems() -> None:

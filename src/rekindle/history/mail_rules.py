@@ -62,11 +62,14 @@ def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
     known = bool(mine)
     mine = {*mine, ME_PLACEHOLDER}
     sender = address_key(msg.sender) if msg.sender else ""
-    rcpts = list(dict.fromkeys(k for k in (address_key(a) for a in msg.recipients()) if k))
+    keys = [address_key(a) for a in msg.to]
+    if msg.cc or msg.bcc:
+        keys.extend(address_key(a) for a in (*msg.cc, *msg.bcc))
+    rcpts = list(dict.fromkeys(k for k in keys if k))
     if sender in mine:
         direction: Literal["in", "out"] | None = "out"
         others = tuple(r for r in rcpts if r not in mine)
-    elif any(r in mine for r in rcpts):
+    elif not mine.isdisjoint(rcpts):
         direction = "in"
         others = (
             tuple(dict.fromkeys([sender, *(r for r in rcpts if r not in mine)])) if sender else ()
@@ -153,12 +156,23 @@ SENT_NAMES = frozenset(
 
 def in_sent_folder(msg: MessageRecord) -> bool:
     """Filed as sent mail: a Gmail "Sent" label or a sent folder (any level of the path)."""
-    names = [label.strip().lower() for label in msg.labels]
-    if msg.folder:
-        names.extend(
-            part.strip().lower().lstrip(".") for part in msg.folder.replace("\\", "/").split("/")
-        )
-    return any(n in SENT_NAMES for n in names)
+    if any(label.strip().lower() in SENT_NAMES for label in msg.labels):
+        return True
+    folder = msg.folder
+    if not folder:
+        return False
+    known = _SENT_FOLDERS.get(folder)
+    if known is None:
+        parts = folder.replace("\\", "/").split("/")
+        known = any(part.strip().lower().lstrip(".") in SENT_NAMES for part in parts)
+        if len(_SENT_FOLDERS) >= 4096:
+            _SENT_FOLDERS.clear()
+        _SENT_FOLDERS[folder] = known
+    return known
+
+
+#: folders already judged (an archive has a handful; every message repeats its folder)
+_SENT_FOLDERS: dict[str, bool] = {}
 
 
 def person_name(display: str | None) -> str | None:

@@ -8,9 +8,9 @@ re-derives everything without reading the archives again.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha256
 from typing import Literal
 
 AddressKind = Literal["email", "url", "name"]
@@ -64,10 +64,11 @@ class MessageRecord:
         """A content key for messages filed twice under different Message-IDs (Enron, Notes)."""
         when = _minute(self.date) if self.date else "-"
         sender = self.sender.value.lower() if self.sender else "-"
-        rcpts = ",".join(sorted({a.value.lower() for a in self.recipients()}))
-        subject = " ".join((self.subject or "").split()).lower()
+        people = (*self.to, *self.cc, *self.bcc) if self.cc or self.bcc else self.to
+        rcpts = ",".join(sorted({a.value.lower() for a in people}))
+        subject = " ".join(self.subject.split()).lower() if self.subject else ""
         blob = "\x1f".join((when, sender, rcpts, subject))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+        return sha256(blob.encode("utf-8")).hexdigest()[:32]
 
     def key(self) -> str:
         """The message's natural key: its Message-ID, else its fingerprint."""

@@ -34,9 +34,15 @@ _RFC = re.compile(
     r"([+-]?\d{3,4}|[+-]\d{1,2}:\d{2}|[A-Za-z]{1,5}\b)?"
 )
 _CANONICAL = re.compile(
-    r"\s*(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) ([01]\d|2[0-3]):([0-5]\d)"
-    r"(?::([0-5]\d))? ([+-])(\d\d)([0-5]\d)(?:\s|$)"
+    r"\s*(?:[A-Za-z]{3},\s*)?((\d{1,2}) ([A-Za-z]{3}) (\d{4})) ([01]\d|2[0-3]):([0-5]\d)"
+    r"(?::([0-5]\d))? ([+-]\d\d[0-5]\d)(?:\s|$)"
 )
+#: days and zones already read by the canonical form: ``1 Mar 2022`` -> (seconds from the
+#: epoch at its UTC midnight, the date), or None for an impossible day; ``+0100`` -> seconds
+_DAYS: dict[str, tuple[int, date] | None] = {}
+_ZONE_SECONDS: dict[str, int] = {}
+_CACHE_SIZE = 1 << 14
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ISO = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
     r"(Z|[+-]\d{2}:?\d{2})?"
@@ -117,25 +123,48 @@ def _parse_other(text: str) -> tuple[datetime, date] | None:
     return _build(_year(str(y)), mo, d, h, mi, s, tz // 60)
 
 
-def _parse_canonical(text: str) -> tuple[datetime, date] | None:
-    """The form nearly every mailer writes (``Tue, 1 Mar 2022 11:00:00 +0100``), fast."""
-    m = _CANONICAL.match(text)
-    if m is None:
-        return None
-    day, mon, year, hour, minute, second, sign, zh, zm = m.groups()
+def _day(day: str, mon: str, year: str) -> tuple[int, date] | None:
     month = _MONTHS.get(mon.lower())
     if month is None:
         return None
-    y, d, h = int(year), int(day), int(hour)
-    offset = int(zh) * 60 + int(zm)
     try:
-        utc = datetime(y, month, d, h, int(minute), int(second or 0), tzinfo=UTC)
-        written = date(y, month, d)
+        written = date(int(year), month, int(day))
     except ValueError:
         return None
-    if offset:
-        utc -= timedelta(minutes=offset if sign == "+" else -offset)
-    return utc, written
+    return (written.toordinal() - _EPOCH_ORDINAL) * 86400, written
+
+
+def _parse_canonical(text: str) -> tuple[datetime, date] | None:
+    """The form nearly every mailer writes (``Tue, 1 Mar 2022 11:00:00 +0100``), fast: the
+    day and the zone are looked up once, the time is counted in seconds."""
+    m = _CANONICAL.match(text)
+    if m is None:
+        return None
+    whole, day, mon, year, hour, minute, second, zone = m.groups()
+    known = _DAYS.get(whole, _UNKNOWN)
+    if known is _UNKNOWN:
+        known = _day(day, mon, year)
+        if len(_DAYS) >= _CACHE_SIZE:
+            _DAYS.clear()
+        _DAYS[whole] = known
+    if known is None:
+        return None
+    offset = _ZONE_SECONDS.get(zone)
+    if offset is None:
+        offset = (int(zone[1:3]) * 60 + int(zone[3:])) * (60 if zone[0] == "+" else -60)
+        if len(_ZONE_SECONDS) < _CACHE_SIZE:
+            _ZONE_SECONDS[zone] = offset
+    seconds = known[0] + int(hour) * 3600 + int(minute) * 60 - offset  # type: ignore[index]
+    if second:
+        seconds += int(second)
+    try:
+        utc = datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):  # before year 1 or after 9999 once in UTC
+        return None
+    return utc, known[1]  # type: ignore[index]
+
+
+_UNKNOWN = object()
 
 
 def parse_mail_date(text: str) -> tuple[datetime, date] | None:

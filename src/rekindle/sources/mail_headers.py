@@ -137,7 +137,23 @@ def _date(fields: dict[str, str], text: str, now: datetime) -> tuple[datetime | 
     return None, f"unparseable: {written[:80]}" if written else "missing"
 
 
+#: the fields that can make a message bulk mail (most messages have none of them)
+_BULK_FIELDS = frozenset(
+    ("list-id", "list-unsubscribe", "precedence", "auto-submitted", "x-autoreply", "x-autorespond")
+)
+
+
 def _bulk(fields: dict[str, str], sender: Address | None) -> str | None:
+    if not _BULK_FIELDS.isdisjoint(fields):
+        found = _bulk_field(fields)
+        if found is not None:
+            return found
+    if sender is not None and sender.kind == "email" and _no_reply(sender.value):
+        return "no-reply sender"
+    return None
+
+
+def _bulk_field(fields: dict[str, str]) -> str | None:
     if fields.get("list-id"):
         return "list-id"
     if fields.get("list-unsubscribe"):
@@ -150,23 +166,50 @@ def _bulk(fields: dict[str, str], sender: Address | None) -> str | None:
         return "auto-submitted"
     if "x-autoreply" in fields or "x-autorespond" in fields:
         return "auto-submitted"
-    if sender is not None and sender.kind == "email":
-        at = sender.value.find("@")
-        if 0 < at <= 64 and _NO_REPLY.match(sender.value, 0, at + 1):  # local parts are short
-            return "no-reply sender"
     return None
+
+
+def _no_reply(value: str) -> bool:
+    known = _NO_REPLY_SEEN.get(value)
+    if known is None:
+        at = value.find("@")
+        known = 0 < at <= 64 and _NO_REPLY.match(value, 0, at + 1) is not None  # short local
+        _remember(_NO_REPLY_SEEN, value, known)
+    return known
+
+
+def _daemon(value: str) -> bool:
+    known = _DAEMON_SEEN.get(value)
+    if known is None:
+        known = _DAEMON.search(value) is not None
+        _remember(_DAEMON_SEEN, value, known)
+    return known
+
+
+#: senders already judged (the same few thousand come back all the time)
+_NO_REPLY_SEEN: dict[str, bool] = {}
+_DAEMON_SEEN: dict[str, bool] = {}
+_CACHE_SIZE = 1 << 14
+
+
+def _remember(cache: dict[str, bool], value: str, known: bool) -> None:
+    if len(value) <= 1000:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[value] = known
 
 
 def _bounce(fields: dict[str, str], subject: str | None) -> bool:
     ctype = fields.get("content-type")
     if ctype:
-        ctype = ctype[:200].lower()
-        if ctype.startswith("multipart/report"):
+        start = ctype[:30].lower()  # lower-casing keeps a prefix a prefix
+        if start.startswith("multipart/report"):
+            ctype = ctype[:200].lower()
             return "feedback-report" not in ctype and "disposition-notification" not in ctype
-        if ctype.startswith("message/delivery-status"):
+        if start.startswith("message/delivery-status"):
             return True
     sender = fields.get("from") or fields.get("sender")
-    if sender and _DAEMON.search(sender):
+    if sender and _daemon(sender):
         return True
     if "x-failed-recipients" in fields:
         return True
@@ -211,11 +254,14 @@ def parse_header_block(
         return RecordError(source, locator, "not a mail message")
     get = fields.get
 
+    sender = None
     value = get("from") or get("sender")
-    senders = parse_addresses(_unfold(value)) if value else None
-    sender = senders[0] if senders else None
-    if sender is not None and "x-from" in fields:
-        sender = _enron_name(sender, fields)
+    if value:
+        senders = parse_addresses(_unfold(value))
+        if senders:
+            sender = senders[0]
+            if "x-from" in fields:
+                sender = _enron_name(sender, fields)
     date, date_problem = _date(fields, text, now or datetime.now(UTC))
     subject = get("subject")
     if subject is not None:
@@ -236,25 +282,28 @@ def parse_header_block(
     value = get("x-gmail-labels")
     labels = split_labels(_unfold(value)) if value else []
     thread = get("x-gm-thrid")
+    if thread:
+        thread = _unfold(thread) or None
     if folder is None:
         folder = _unfold(get("x-folder") or "") or None
+    # positional: the fields in MessageRecord's order (a keyword call costs more per message)
     return MessageRecord(
-        source=source,
-        locator=locator,
-        message_id=_first_id(get("message-id")),
-        date=date,
-        date_problem=date_problem,
-        sender=sender,
-        to=to,
-        cc=cc,
-        bcc=bcc,
-        subject=subject,
-        in_reply_to=_first_id(get("in-reply-to")),
-        references=references,
-        thread=(_unfold(thread) or None) if thread else None,
-        labels=labels,
-        folder=folder,
-        bulk=_bulk(fields, sender),
-        bounce=_bounce(fields, subject),
-        size=size,
+        source,
+        locator,
+        _first_id(get("message-id")),
+        date,
+        date_problem,
+        sender,
+        to,
+        cc,
+        bcc,
+        subject,
+        _first_id(get("in-reply-to")),
+        references,
+        thread or None,
+        labels,
+        folder,
+        _bulk(fields, sender),
+        _bounce(fields, subject),
+        size,
     )

@@ -313,6 +313,21 @@ def trim_references(ids: list[str]) -> list[str]:
 
 def split_labels(value: str) -> list[str]:
     """Gmail's ``X-Gmail-Labels``: decoded, split on commas outside double quotes."""
+    known = _LABELS.get(value)
+    if known is None:
+        known = tuple(_split_labels(value))
+        if len(value) <= _CACHED_LENGTH:
+            if len(_LABELS) >= _CACHE_SIZE:
+                _LABELS.clear()
+            _LABELS[value] = known
+    return list(known)
+
+
+#: label values already split (an archive has a few hundred different ones)
+_LABELS: dict[str, tuple[str, ...]] = {}
+
+
+def _split_labels(value: str) -> list[str]:
     value = decode_words(value)
     parts: list[str] = []
     if '"' not in value:
