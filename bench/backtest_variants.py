@@ -150,6 +150,33 @@ def averaged(*makes: Callable[[TrainingSet], Callable[[np.ndarray], np.ndarray]]
     return make
 
 
+def within_list(x: np.ndarray) -> np.ndarray:
+    """Each column of one list as ranks 0..1 within it (per-ego rank normalisation)."""
+    return np.column_stack([rank01(x[:, j]) for j in range(x.shape[1])]) if len(x) else x
+
+
+def ranked_rows(train: TrainingSet) -> TrainingSet:
+    parts, start = [], 0
+    for g in train.groups:
+        parts.append(within_list(train.x[start : start + g]))
+        start += g
+    x = np.vstack(parts) if parts else train.x
+    return TrainingSet(np.hstack([train.x, x]), train.y, train.groups)
+
+
+def on_ranks(obj: str, m: float) -> Variant:
+    """A boosted model on the features and their within-list ranks, moving the prior."""
+
+    def fit(train: TrainingSet) -> Scorer:
+        both = ranked_rows(train)
+        learnt = lightgbm(both, obj, list(range(both.x.shape[1])))
+        return lambda x, prior: (
+            prior * (1.0 + m * (rank01(learnt(np.hstack([x, within_list(x)]))) - 0.5))
+        )
+
+    return fit
+
+
 def product(train: TrainingSet) -> Scorer:
     """The product's learnt ranker (revival_model.fit, then RevivalModel.rank)."""
     model = rm.fit(TrainingSet(train.x[:, : len(FEATURES)], train.y, train.groups))
@@ -183,6 +210,8 @@ def variants(extra: bool) -> dict[str, Variant]:
         "lambdarank, 7 leaves, M .5": modulated(lgbm("lambdarank", no_silence, leaves=7), 0.5),
         "binary logloss, product features, M .5": modulated(lgbm("binary", product_cols), 0.5),
         "binary logloss, all features, M .5": modulated(lgbm("binary", every), 0.5),
+        "lambdarank, features + within-list ranks, M .5": on_ranks("lambdarank", 0.5),
+        "binary logloss, features + within-list ranks, M .5": on_ranks("binary", 0.5),
         "logistic, all features, M .5": modulated(logit(every), 0.5),
         "logistic, no silence, M .5": modulated(logit(no_silence), 0.5),
         "ensemble lambdarank+binary+logistic, M .5": modulated(
