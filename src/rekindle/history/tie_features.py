@@ -145,10 +145,15 @@ def _circles(events: Sequence[Contact], recent: Mapping[str, int]) -> tuple[floa
     for c in events:
         if not c.co or len(c.co) > CIRCLE_LIMIT:
             continue
-        share = 1.0 / len(c.co)
+        # a sum of whole numbers, then one division: the same float whatever order the set
+        # gives its members in (that order changes with Python's hash seed, and a float sum in
+        # it made the learnt ranker's fit differ from one process to the next)
+        hits = 0
         for other in c.co:
             n = recent.get(other)
             if n:
-                total += share * min(n, 3)
+                hits += min(n, 3)
                 shared[other] += 1
-    return total, tuple(k for k, _ in shared.most_common(3))
+        total += hits / len(c.co)
+    top = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return total, tuple(k for k, _ in top)
