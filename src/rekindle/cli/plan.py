@@ -229,7 +229,9 @@ def resume_command(
 
 
 @goal_app.callback(invoke_without_command=True)
-def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def goal_show(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """Show your current goal and earlier ones."""
     if ctx.invoked_subcommand:
         return

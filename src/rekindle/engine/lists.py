@@ -84,7 +84,9 @@ def list_reasons(s: Score, which: str | None, limit: int = 3) -> list[str]:
     learnt = s.part("learnt")
     said = [learnt.reason] if learnt and learnt.contribution > 0 and learnt.reason else []
     circles = s.part("circles")
-    both = [circles.reason] if circles and said and "shares people you talk to now" in said[0] else []
+    both = (
+        [circles.reason] if circles and said and "shares people you talk to now" in said[0] else []
+    )
     rest = [r for r in s.reasons(limit + 1) if r not in lead and r not in said and r not in both]
     return [*lead, *rest][:limit] + said
 
