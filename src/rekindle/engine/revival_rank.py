@@ -1,12 +1,12 @@
 """The Rekindle list ranked with the learnt model, with its reason in words (pure).
 
 Each candidate's score keeps its parts (the shipped model's reading of the tie, and the
-context: shared past, goal, timing) and gains a ``learnt`` part: the tie's worth (the sum of
-its history parts) times its revival odds, less the worth
+context: shared past, goal, timing) and gains a ``learnt`` part: the worth of reaching out
+(the sum of those parts) times the tie's revival odds, less the worth
 (:meth:`rekindle.engine.revival_model.RevivalModel.odds`: how much likelier it is to come
 back than the ties of your history quiet as long, shrunk towards 1 when the history is
 short). Its value is the odds less one, its weight the worth, so the total stays the sum of
-the contributions and the history parts count worth x odds.
+the contributions and is worth x odds: a goal or an occasion keeps its share of the score.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 from rekindle.engine.plan import Candidate
 from rekindle.engine.revival_features import Row, matrix
 from rekindle.engine.revival_model import LOGISTIC, RevivalModel
-from rekindle.engine.scoring import TIE_PARTS, Part, Score
+from rekindle.engine.scoring import Part, Score
 
 #: each part the learnt model reads, as a reason it ranked someone up
 PART_WORDS = {
@@ -64,7 +64,7 @@ def learnt_part(
     names: Mapping[str, str] | None = None,
 ) -> Part:
     """The ``learnt`` part of a score: the worth times the odds, less the worth."""
-    worth = sum(p.contribution for p in s.parts if p.name in TIE_PARTS)
+    worth = sum(p.contribution for p in s.parts if p.name != "learnt")
     return Part(
         "learnt", round(odds - 1.0, 4), round(worth, 4), learnt_words(row, push, model, names, odds)
     )

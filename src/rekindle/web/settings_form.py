@@ -31,6 +31,7 @@ PART_WORDS = {
     "shared": "places you both worked or studied",
     "goal": "fits your goal",
     "timing": "an occasion to write",
+    "learnt": "odds of coming back, from your history",
 }
 
 
