@@ -201,7 +201,9 @@ def baseline_scores(name: str, row: Row, rng: random.Random, now_ts: int) -> lis
     return out
 
 
-def evaluate(log: Log, rows: list[Row], cutoff_days: float, weights: Weights) -> CutoffResult:
+def evaluate(
+    log: Log, rows: list[Row], cutoff_days: float, weights: Weights, quiet_as_long: bool = False
+) -> CutoffResult:
     result = CutoffResult(cutoff_days)
     now_ts = log.start + int(cutoff_days * DAY)
     for row in rows:
@@ -215,7 +217,7 @@ def evaluate(log: Log, rows: list[Row], cutoff_days: float, weights: Weights) ->
             if name == "rekindle":
                 scores = [rank_value(f, weights) for f in row.features]
                 if row.model is not None:
-                    scores = list(row.model.rank(row.x, np.asarray(scores)))
+                    scores = list(row.model.rank(row.x, np.asarray(scores), quiet_as_long))
             else:
                 scores = baseline_scores(name, row, rng, now_ts)
             ranked = ranked_labels(scores, row.labels)
@@ -324,6 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--step-days", type=float, default=5, help="days between the training moments"
     )
     parser.add_argument(
+        "--quiet-as-long",
+        action="store_true",
+        help="the learnt odds against the ties quiet as long, as the plan's Rekindle list "
+        "weighs them (default: the plain odds of a comeback, which favour a shorter silence)",
+    )
+    parser.add_argument(
         "--per-ego",
         action="store_true",
         help="fit each ego's model on its own rows only (default: every ego's rows pooled)",
@@ -355,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.weights:
         data = json.loads(args.weights.read_text("utf-8"))
         weights = Weights(data["weights"], data.get("provenance", {}))
-    results = [evaluate(log, all_rows[c], c, weights) for c in cutoffs]
+    results = [evaluate(log, all_rows[c], c, weights, args.quiet_as_long) for c in cutoffs]
     summaries = [summary(r) for r in results]
     pooled = pooled_summary(results)
     if args.json:

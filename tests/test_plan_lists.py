@@ -93,13 +93,16 @@ SAMPLE_NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 def test_on_the_sample_rekindle_holds_strong_ties_silent_for_years(store: Store) -> None:
+    """With the default ranker, learnt from the sample's own history."""
     load_sample(store, now=SAMPLE_NOW)
     plan = plan_svc.weekly_plan(store, SAMPLE_NOW, refresh=True)
     rekindle = plan.of_list(REKINDLE)
     assert len(rekindle) == 3 and all(s.in_quota for s in rekindle)
     for s in rekindle:
+        assert "learnt" in s.parts  # ranked by the learnt model
         assert s.silent_days is not None and s.silent_days >= 365  # years, not last month
         assert s.tier in ("close", "regular")
+        assert s.parts["bond"] >= 1.0  # formerly strong: reciprocated peak strength
     warm = plan.of_list(KEEP_WARM)
     assert warm and all(not s.in_quota for s in warm)
     assert all(s.silent_days is not None and s.silent_days < 365 for s in warm)

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from rekindle.cli.context import STATE, console, err_console, safe
-from rekindle.cli.plan import print_plan
+from rekindle.cli.plan import plan_with_progress, print_plan
 
 
 def demo_command(
@@ -18,7 +18,6 @@ def demo_command(
 ) -> None:
     """Load the bundled sample network (once) and show this week's plan for it."""
     from rekindle.services import demo as svc
-    from rekindle.services.plan import weekly_plan
 
     store = STATE.store()
     if remove:
@@ -41,7 +40,7 @@ def demo_command(
     people, interactions = svc.counts(store)
     console.print(f"[bold]{people}[/bold] people, [bold]{interactions}[/bold] interactions")
     console.print()
-    print_plan(weekly_plan(store))
+    print_plan(plan_with_progress())
     console.print(
         "\nNext: `rekindle show ID` for one person, `rekindle people --sort dormant` for quiet "
         "ties, `rekindle people QUERY` to search, `rekindle import FILE` for your own contacts, "

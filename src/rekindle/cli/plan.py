@@ -35,11 +35,24 @@ def plan_command(
 
     Two lists: Rekindle (ties that mattered and went quiet: silent at least 180 days and 3x
     their usual gap, with a two-way past) fills the quota first; Keep warm (active ties due a
-    check-in) is a short second section (`plan.keep_warm`, default 2). With `plan.ranker`
-    set to `learnt`, the Rekindle list is also ranked by what your own history shows (fitted
-    when it changed, with a progress bar; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
+    check-in) is a short second section (`plan.keep_warm`, default 2). The Rekindle list is
+    ranked by each tie's worth times its odds of coming back, learnt from your own history
+    (fitted when it changed, with a progress bar; `config set plan.ranker shipped` ranks by
+    the worth alone; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
+    plan = plan_with_progress(quota=count, goal=goal, refresh=refresh)
+    if as_json:
+        print_json(plan.as_json())
+        return
+    print_plan(plan, why)
+
+
+def plan_with_progress(
+    quota: int | None = None, goal: str | None = None, refresh: bool = False
+) -> svc.Plan:
+    """The week's plan, with a progress bar while the ranker learns from the history (the
+    first plan after it changed)."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from rekindle.cli.context import err_console
@@ -57,13 +70,9 @@ def plan_command(
                 )
             bar.update(task[0], completed=done)  # type: ignore[arg-type]
 
-        plan = svc.weekly_plan(
-            STATE.store(), quota=count, goal=goal, refresh=refresh, progress=fitting
+        return svc.weekly_plan(
+            STATE.store(), quota=quota, goal=goal, refresh=refresh, progress=fitting
         )
-    if as_json:
-        print_json(plan.as_json())
-        return
-    print_plan(plan, why)
 
 
 def print_plan(plan: svc.Plan, why: bool = False) -> None:
@@ -88,6 +97,8 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         for s in members:
             i += 1
             _print_suggestion(i, s, why)
+    if plan.ranked_by:
+        console.print(f"\n[dim]{safe(plan.ranked_by)}[/dim]")
     if len(plan.fields) > 1:  # one field is no diversity to speak of
         console.print(f"\n[dim]diversified across {_fields(plan.fields)}[/dim]")
     if not plan.stored:
@@ -218,7 +229,9 @@ def resume_command(
 
 
 @goal_app.callback(invoke_without_command=True)
-def goal_show(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def goal_show(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """Show your current goal and earlier ones."""
     if ctx.invoked_subcommand:
         return

@@ -83,7 +83,11 @@ def list_reasons(s: Score, which: str | None, limit: int = 3) -> list[str]:
     lead = [p.reason for p in (s.part("strength"), s.part("dormancy")) if p and p.reason]
     learnt = s.part("learnt")
     said = [learnt.reason] if learnt and learnt.contribution > 0 and learnt.reason else []
-    rest = [r for r in s.reasons(limit + 1) if r not in lead and r not in said]
+    circles = s.part("circles")
+    both = (
+        [circles.reason] if circles and said and "shares people you talk to now" in said[0] else []
+    )
+    rest = [r for r in s.reasons(limit + 1) if r not in lead and r not in said and r not in both]
     return [*lead, *rest][:limit] + said
 
 

@@ -109,6 +109,8 @@ class Row:
     long_gaps: tuple[int, int]
     #: people you talk to now who shared conversations with them
     common: tuple[str, ...]
+    #: the day (since the epoch) the latest of those past silences ended within the horizon
+    came_back_day: int | None = None
 
     def value(self, name: str) -> float:
         return self.values[FEATURES.index(name)]
@@ -126,6 +128,7 @@ def describe(tl: Timeline, at: datetime, me: Me, horizon_days: float) -> Row:
     gaps = [b - a for a, b in zip(days, days[1:], strict=False)]
     long = [g for g in gaps if g >= silence]
     ended = sum(1 for g in long if g < silence + horizon_days)
+    back = [b for a, b in zip(days, days[1:], strict=False) if 0 <= b - a - silence < horizon_days]
     hazard = (ended + 0.25) / (len(long) + 1.0)
     revivals = sum(1 for g in gaps if g >= 45)
     longest = max(gaps, default=0)
@@ -149,7 +152,7 @@ def describe(tl: Timeline, at: datetime, me: Me, horizon_days: float) -> Row:
         math.log1p(me.messages),
     )
     values = tuple(float(parts[n]) for n in TIE_PARTS) + extra
-    return Row(values, f, (len(long), ended), common)
+    return Row(values, f, (len(long), ended), common, max(back, default=None))
 
 
 def _openings(personal: Sequence[tuple[float, str]]) -> tuple[int, int]:

@@ -112,9 +112,9 @@ def _plan(
             return _from_stored(conn, store.owner_id, period, goal_text, stored, now, opts)
         # the scoring and its data only now: the week's stored plan is read without them
         from rekindle.services.plan_compute import compute_plan
-        from rekindle.services.ranker import RANKER_KEY, learnt_model
+        from rekindle.services.ranker import learnt_model, uses_learnt
 
-        learn = get_settings(conn, store.owner_id).get(RANKER_KEY) == "learnt"
+        learn = uses_learnt(get_settings(conn, store.owner_id))
         model = learnt_model(conn, store.owner_id, now, progress) if learn else None
         plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model)
         if goal is None:

@@ -190,6 +190,7 @@ def compute_plan(
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         held_examples=pools.held_examples,
         dormant=len(pools.lists[REKINDLE]),
+        ranked_by=ranked_by(model),
         fields=fields_of(c for _, _, c in chosen),
     )
 
@@ -399,6 +400,21 @@ def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
     """The rest their outcomes earned (a message awaiting its reply says more, then)."""
     found = net.learnt.get(pid)
     return found.held(now) if found is not None and pid not in net.awaiting else None
+
+
+def ranked_by(model: RevivalModel | None) -> str:
+    """How the Rekindle list was ranked, in words ("" when the user chose the shipped model)."""
+    if model is None:
+        return ""
+    if model.logistic is None:
+        return (
+            f"ranked by the shipped model: your history holds {model.positives} comebacks of "
+            f"quiet ties, too few to learn from yet"
+        )
+    return (
+        f"ranked by each tie's worth times its odds of coming back, learnt from {model.fitted_on}"
+        f" (weighed {model.learnt_share:.0%} against the shipped model)"
+    )
 
 
 def learnt_order(

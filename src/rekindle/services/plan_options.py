@@ -57,6 +57,8 @@ class Plan:
     dormant: int = 0
     #: the distinct fields among the picks (the list is diversified across them)
     fields: list[str] = field(default_factory=list)
+    #: how the Rekindle list was ranked, in words (empty: the shipped model, by choice)
+    ranked_by: str = ""
 
     def of_list(self, name: str) -> list[Suggestion]:
         return [s for s in self.suggestions if s.list == name]

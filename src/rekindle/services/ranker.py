@@ -3,7 +3,7 @@ settings store under a fingerprint of that history (docs/plan.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -24,12 +24,18 @@ from rekindle.store import ties as tq
 from rekindle.store.ranker import history_fingerprint
 from rekindle.store.settings import get_settings, put_setting
 
-#: the setting that turns the learnt ranker on ("learnt"; anything else: the shipped model)
+#: the setting that chooses the ranker: "learnt" (the default) or "shipped" (the worth alone)
 RANKER_KEY = "plan.ranker"
+DEFAULT_RANKER = "learnt"
 MODEL_KEY = "ranker.model"
 FINGERPRINT_KEY = "ranker.fingerprint"
 
 Progress = Callable[[int, int], None]
+
+
+def uses_learnt(settings: Mapping[str, str]) -> bool:
+    """Whether the plan ranks the Rekindle list with the learnt model (unless set to shipped)."""
+    return settings.get(RANKER_KEY, DEFAULT_RANKER).strip().lower() != "shipped"
 
 
 def stored_model(conn: Connection, owner_id: int) -> RevivalModel | None:

@@ -53,9 +53,10 @@ SETTINGS = {
         Setting("plan.frequency", "how often a new plan comes: week or month", "week"),
         Setting(
             "plan.ranker",
-            "how the Rekindle list is ranked: shipped (fixed weights) or learnt (also fitted on "
-            "your own history, refitted when it changes; docs/plan.md)",
-            "shipped",
+            "how the Rekindle list is ranked: learnt (the tie's worth times its odds of coming "
+            "back, fitted on your own history, refitted when it changes; docs/plan.md) or "
+            "shipped (the worth alone, fixed weights)",
+            "learnt",
         ),
         Setting(
             "plan.lock_days",

@@ -87,13 +87,15 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         pid = resolve_person(conn, owner, ref, region)
         opts = options(get_settings(conn, owner))
         name = eq.names_of(conn, owner, [pid]).get(pid, "")
-        f, delivered = _tie(conn, owner, pid, now)
+        f, delivered, contacts, recent = _tie(conn, owner, pid, now)
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
         learning = learnt_for(conn, owner, pid, now, opts.outcomes)
         cadence = learning.adjust(_cadence(conn, pid, f, edits, opts))
         due = is_due(f, cadence)
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
+        if which == REKINDLE:
+            s = _learnt(conn, owner, pid, s, contacts, recent, now)
         s = with_outcomes([Candidate(pid, name, s)], {pid: learning})[0].score
         medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
@@ -132,8 +134,11 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
     return w
 
 
-def _tie(conn: Connection, owner: int, pid: int, now: datetime) -> tuple[TieFeatures, Any]:
-    """The tie's features as the plan reads them (an outreach is contact too)."""
+def _tie(
+    conn: Connection, owner: int, pid: int, now: datetime
+) -> tuple[TieFeatures, Any, list[Contact], dict[str, int]]:
+    """The tie's features as the plan reads them (an outreach is contact too), its contacts,
+    and whom I talk to lately."""
     contacts = tq.contacts_by_person(conn, [pid]).get(pid, [])
     delivered = oq.last_delivered_to(conn, owner, pid)
     if delivered is not None:
@@ -141,7 +146,38 @@ def _tie(conn: Connection, owner: int, pid: int, now: datetime) -> tuple[TieFeat
     recent = eq.recent_personal_counts(
         conn, owner, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
-    return tie_features(contacts, now, recent), delivered
+    return tie_features(contacts, now, recent), delivered, contacts, recent
+
+
+def _learnt(
+    conn: Connection,
+    owner: int,
+    pid: int,
+    s: Score,
+    contacts: list[Contact],
+    recent: dict[str, int],
+    now: datetime,
+) -> Score:
+    """The score with the learnt ranker's part, as the plan adds it (when the ranker is on
+    and has been fitted on the history as it is; ``why`` never fits)."""
+    from rekindle.services.ranker import stored_model, uses_learnt
+
+    if not uses_learnt(get_settings(conn, owner)):
+        return s
+    model = stored_model(conn, owner)
+    if model is None or model.logistic is None:
+        return s
+    from rekindle.engine.plan import Candidate
+    from rekindle.engine.revival_features import Me, Timeline, describe
+    from rekindle.engine.revival_rank import rerank
+    from rekindle.engine.revival_rows import HORIZON_DAYS
+
+    row = describe(Timeline.of(contacts), now, Me(recent), HORIZON_DAYS)
+    names = eq.names_of(conn, owner, [int(k) for k in row.common if str(k).isdigit()])
+    (ranked,) = rerank(
+        [Candidate(pid, "", s)], {pid: row}, model, {str(k): v for k, v in names.items()}
+    )
+    return ranked.score
 
 
 def _cadence(

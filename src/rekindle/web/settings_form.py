@@ -32,6 +32,7 @@ PART_WORDS = {
     "goal": "fits your goal",
     "timing": "an occasion to write",
     "outcomes": "how they answered your outreach",
+    "learnt": "odds of coming back, from your history",
 }
 
 
