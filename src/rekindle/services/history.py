@@ -171,6 +171,7 @@ def finish_sync(
             add_contacts=add,
             fresh_from=collector.first_id if collector is not None else None,
             continued=report.new_addresses if report is not None else None,
+            fresh=collector.fresh if collector is not None else None,
         )
     if progress is not None and persons:
         progress(read, None, TIES)
