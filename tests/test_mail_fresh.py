@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select
 
 from rekindle.services import history
 from rekindle.services import me as me_svc
@@ -66,3 +66,23 @@ def test_interactions_from_memory_are_those_sql_derives(
     assert again[1] == from_memory[1] and len(again[1]) >= len(again[0])
     if not first_folder:  # one sync hands ids out in message order, as a rebuild does
         assert again[2] == from_memory[2]
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not ALLEN.is_dir(), reason="no shared corpora")
+def test_a_first_sync_ends_with_every_index_of_the_interactions(store: Store) -> None:
+    """The plain indexes of the interaction tables, dropped while a first sync writes them
+    from memory, are there when it ends (the web reads along them)."""
+    wanted = {ix.name for t in (interaction, interaction_person) for ix in t.indexes}
+    assert len(wanted) >= 5
+    me_svc.add_address(store, "phillip.allen@enron.com")
+    assert sync_mail_path(store, ALLEN / "all_documents", now=NOW).counts.interactions > 0
+    assert sync_mail_path(store, ALLEN / "discussion_threads", now=NOW).counts.new > 0
+    with store.read() as conn:
+        found = {
+            ix["name"]
+            for t in ("interaction", "interaction_person")
+            for ix in inspect(conn).get_indexes(t)
+        }
+        assert conn.execute(select(func.count()).select_from(interaction_person)).scalar()
+    assert wanted <= found

@@ -296,8 +296,7 @@ def derive(
         persons |= found
     if in_memory:
         assert fresh is not None
-        sqlite = conn.dialect.name == "sqlite"
-        n, found = derive_fresh(conn, owner_id, mine, emails, fresh, converted=sqlite)
+        n, found = derive_fresh(conn, owner_id, mine, emails, fresh)
         written += n
         persons |= found
     put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))

@@ -1,22 +1,26 @@
-"""Deriving the interactions of the messages one sync run stored, from what it held in memory.
+"""Deriving the interactions of the messages one sync run stored, from what it kept of them.
 
 :mod:`rekindle.store.mail_derive` derives any selection of stored messages with set-based SQL
-that reads everything back. The messages a run has just stored need none of that: while
-storing them the run keeps, for each personal one, what its interaction copies (key, time,
-channel, direction, subject, thread) and the addresses of the others on it, so that the
-interactions and their people are written from memory once the people are known. The rows
-written are exactly those :func:`rekindle.store.mail_derive.derive_messages` would write for
-the same messages: the same selection (not bulk, not a bounce, dated, sent by me or received
-with a sender), the same others (every address on it but mine, the sender only on a message
-I received), the same group size, ids in message order and values copied as stored.
+that joins every message to its addresses and each link back to its interaction by key. The
+messages a run has just stored need none of that: while storing them the run keeps, for each
+personal one, its id and the addresses of the others on it (a few bytes a message: addresses
+and whole lists of them are shared), so that once the people are known the interactions and
+their people are written from memory, reading back only the columns an interaction copies,
+a range of ids at a time. The rows written are exactly those
+:func:`rekindle.store.mail_derive.derive_messages` writes for the same messages: the same
+selection (not bulk, not a bounce, dated, sent by me or received with a sender), the same
+others (every address on it but mine, the sender only on a message I received), the same
+group size, ids in message order and values copied as stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any, NamedTuple
+from array import array
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, String, Table, func, literal, select, type_coerce
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.store import bulk
@@ -26,15 +30,11 @@ from rekindle.store.mail_rows import MessageRow
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
 
-_KEY = MessageRow._fields.index("key")
 _WHEN = MessageRow._fields.index("occurred_at")
 _SENDER = MessageRow._fields.index("sender")
-_SUBJECT = MessageRow._fields.index("subject")
-_THREAD = MessageRow._fields.index("thread")
 _BULK = MessageRow._fields.index("bulk")
 _BOUNCE = MessageRow._fields.index("bounce")
 _DIRECTION = MessageRow._fields.index("direction")
-_SOURCE = MessageRow._fields.index("source")
 
 #: the columns of ``interaction`` written, in the order of the tuples
 _INTERACTION_COLUMNS = (
@@ -48,32 +48,21 @@ _INTERACTION_COLUMNS = (
     "thread",
     "group_size",
 )
-
-
-class FreshMessage(NamedTuple):
-    """What a stored personal message's interaction copies, and the others on it (candidate
-    addresses: mine are taken out when deriving)."""
-
-    message_id: int
-    key: str
-    occurred_at: Any
-    channel: str
-    direction: str
-    subject: str | None
-    thread: str | None
-    others: tuple[str, ...]
+#: messages whose interactions are written per step (what one step holds in memory)
+STEP = 20000
 
 
 class FreshMessages:
-    """The personal messages one run stored, kept while it runs (values as the driver took
-    them, so they are copied as stored). Addresses are shared between messages: the same few
-    thousand correspondents appear on hundreds of thousands of messages."""
+    """The personal messages one run stored: their ids and the others on each (candidate
+    addresses, mine are taken out when deriving), kept while it runs."""
 
     def __init__(self) -> None:
-        self.messages: list[FreshMessage] = []
+        self.ids = array("q")
+        self.others: list[tuple[str, ...]] = []
         #: every message this run stored, personal or not
         self.stored = 0
         self._addresses: dict[str, str] = {}
+        self._lists: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def add(
         self,
@@ -82,9 +71,9 @@ class FreshMessages:
         addresses: Sequence[Sequence[tuple[str, str, str | None]]],
     ) -> None:
         """Keep the personal ones of messages just stored: their new ids, their rows (in
-        :class:`MessageRow` order, as the driver took them) and their (role, address, name)."""
+        :class:`MessageRow` order) and their (role, address, name)."""
         self.stored += len(ids)
-        pool = self._addresses
+        pool, lists = self._addresses, self._lists
         for mid, row, addrs in zip(ids, rows, addresses, strict=True):
             direction = row[_DIRECTION]
             if (
@@ -102,19 +91,8 @@ class FreshMessages:
                     if role != "from" or received
                 )
             )
-            source = row[_SOURCE]
-            self.messages.append(
-                FreshMessage(
-                    mid,
-                    row[_KEY],
-                    row[_WHEN],
-                    CHANNEL_OF_SOURCE.get(source, "email"),
-                    direction,
-                    row[_SUBJECT],
-                    row[_THREAD],
-                    others,
-                )
-            )
+            self.ids.append(mid)
+            self.others.append(lists.setdefault(others, others))
 
     def covers(self, conn: Connection, owner_id: int, first_id: int) -> bool:
         """Whether every message of the owner from ``first_id`` on is one this run stored
@@ -133,43 +111,97 @@ def derive_fresh(
     mine: Collection[str],
     people: Mapping[str, int],
     fresh: FreshMessages,
-    *,
-    converted: bool,
 ) -> tuple[int, set[int]]:
     """Write the interactions of the fresh messages with the known people on them (they have
-    none yet); (interactions written, persons on them). ``converted``: the kept values are
-    the driver's (SQLite's rows are converted when they are prepared)."""
+    none yet); (interactions written, persons on them)."""
     mine = {*mine, ME_PLACEHOLDER}
-    known = {a: p for a, p in people.items() if a not in mine}
-    rows: list[tuple[Any, ...]] = []
-    links: list[list[tuple[int, str, str]]] = []
-    for m in fresh.messages:
-        others = [a for a in m.others if a not in mine]
-        found = [(known[a], identity_kind(a), a) for a in others if a in known]
-        if not found:
-            continue
-        rows.append(
-            (
-                owner_id,
-                "mail",
-                m.key,
-                m.occurred_at,
-                m.channel,
-                m.direction,
-                m.subject,
-                m.thread,
-                len(others),
-            )
+    known = {a: (p, identity_kind(a)) for a, p in people.items() if a not in mine}
+    written, persons = 0, set[int]()
+    with _indexed_after(conn, interaction, interaction_person):
+        for start in range(0, len(fresh.ids), STEP):
+            written += _step(conn, owner_id, mine, known, fresh, start, persons)
+    return written, persons
+
+
+@contextmanager
+def _indexed_after(conn: Connection, *tables: Table) -> Iterator[None]:
+    """While the tables hold no row at all (nobody's: on a team server others share them, as
+    on a first sync), their plain indexes are dropped and built again once they are written,
+    in the caller's transaction: a sort instead of a row-by-row upkeep, and a sync killed
+    meanwhile rolls the drop back with the rest."""
+    dropped = [
+        ix
+        for table in tables
+        if conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+        for ix in sorted(table.indexes, key=lambda ix: str(ix.name))
+        if not ix.unique
+    ]
+    for ix in dropped:
+        ix.drop(conn)
+    yield
+    for ix in dropped:
+        ix.create(conn)
+
+
+def _step(
+    conn: Connection,
+    owner_id: int,
+    mine: Collection[str],
+    known: Mapping[str, tuple[int, str]],
+    fresh: FreshMessages,
+    start: int,
+    persons: set[int],
+) -> int:
+    """The interactions of the fresh messages from ``start`` on, :data:`STEP` of them."""
+    wanted: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
+    for mid, candidates in zip(
+        fresh.ids[start : start + STEP], fresh.others[start : start + STEP], strict=True
+    ):
+        others = [a for a in candidates if a not in mine]
+        found = [(*known[a], a) for a in others if a in known]
+        if found:
+            wanted[mid] = (len(others), found)
+    return _write(conn, owner_id, wanted, persons) if wanted else 0
+
+
+def _write(
+    conn: Connection,
+    owner_id: int,
+    wanted: dict[int, tuple[int, list[tuple[int, str, str]]]],
+    persons: set[int],
+) -> int:
+    """Write the interactions of the messages ``wanted`` (id → group size and people), their
+    copied columns read back as stored, in id order."""
+    sqlite = conn.dialect.name == "sqlite"
+    stored = conn.execute(
+        select(
+            message.c.id,
+            message.c.key,
+            # as stored: copied, not converted there and back
+            type_coerce(message.c.occurred_at, String) if sqlite else message.c.occurred_at,
+            message.c.source,
+            message.c.direction,
+            message.c.subject,
+            message.c.thread,
         )
+        .where(message.c.id.between(min(wanted), max(wanted)), message.c.owner_id == owner_id)
+        .order_by(message.c.id)
+    )
+    rows, links = [], []
+    for mid, key, when, source, direction, subject, thread in stored:
+        if mid not in wanted:
+            continue
+        size, found = wanted[mid]
+        channel = CHANNEL_OF_SOURCE.get(source, "email")
+        rows.append((owner_id, "mail", key, when, channel, direction, subject, thread, size))
         links.append(found)
     ids = bulk.insert_rows_returning_ids(
-        conn, interaction, _INTERACTION_COLUMNS, rows, converted=converted
+        conn, interaction, _INTERACTION_COLUMNS, rows, converted=sqlite
     )
-    persons: set[int] = set()
     link_rows = []
     for interaction_id, row, found in zip(ids, rows, links, strict=True):
         for person_id, kind, address in found:
             persons.add(person_id)
             link_rows.append((interaction_id, owner_id, person_id, kind, address, row[3], row[8]))
-    bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, link_rows, converted=converted)
-    return len(rows), persons
+    bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, link_rows, converted=sqlite)
+    return len(rows)
