@@ -226,8 +226,11 @@ def ingest(
     batches = _Batches(
         report, collector, state, _stream(items, in_children, state, collector), on_item
     )
+    # a first sync's load inserts only rows whose references it has just made: SQLite checks
+    # them once it is over instead of row by row
+    begin = store.begin_loading if deferred else store.begin
     while not batches.exhausted:
-        with store.begin() as conn:
+        with begin() as conn:
             batches.take(progress, share)
             collector.flush(conn)
             if persist is not None:
@@ -235,6 +238,7 @@ def ingest(
             mq.save_source(conn, source_id, state, _counts(report), now)
     if deferred:
         with store.begin() as conn:
+            mq.check_references(conn)
             mq.build_indexes(conn)
     with store.begin() as conn:
         finish_sync(conn, store.owner_id, now, report, collector=collector, progress=progress)

@@ -117,9 +117,12 @@ def derive_fresh(
     mine = {*mine, ME_PLACEHOLDER}
     known = {a: (p, identity_kind(a)) for a, p in people.items() if a not in mine}
     written, persons = 0, set[int]()
+    # what each list of others comes to (group size, people), worked out once: the lists
+    # are shared, most messages repeat one of a few thousand
+    came_to: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
     with _indexed_after(conn, interaction, interaction_person):
         for start in range(0, len(fresh.ids), STEP):
-            written += _step(conn, owner_id, mine, known, fresh, start, persons)
+            written += _step(conn, owner_id, mine, known, fresh, start, persons, came_to)
     return written, persons
 
 
@@ -151,16 +154,23 @@ def _step(
     fresh: FreshMessages,
     start: int,
     persons: set[int],
+    came_to: dict[int, tuple[int, list[tuple[int, str, str]]]],
 ) -> int:
-    """The interactions of the fresh messages from ``start`` on, :data:`STEP` of them."""
+    """The interactions of the fresh messages from ``start`` on, :data:`STEP` of them
+    (``came_to``: what a list of others comes to, by the list's identity)."""
     wanted: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
     for mid, candidates in zip(
         fresh.ids[start : start + STEP], fresh.others[start : start + STEP], strict=True
     ):
-        others = [a for a in candidates if a not in mine]
-        found = [(*known[a], a) for a in others if a in known]
-        if found:
-            wanted[mid] = (len(others), found)
+        result = came_to.get(id(candidates))
+        if result is None:
+            others = [a for a in candidates if a not in mine]
+            result = came_to[id(candidates)] = (
+                len(others),
+                [(*known[a], a) for a in others if a in known],
+            )
+        if result[1]:
+            wanted[mid] = result
     return _write(conn, owner_id, wanted, persons) if wanted else 0
 
 
@@ -188,12 +198,25 @@ def _write(
         .order_by(message.c.id)
     )
     rows, links = [], []
+    channel_of = CHANNEL_OF_SOURCE.get
     for mid, key, when, source, direction, subject, thread in stored:
-        if mid not in wanted:
+        got = wanted.get(mid)
+        if got is None:
             continue
-        size, found = wanted[mid]
-        channel = CHANNEL_OF_SOURCE.get(source, "email")
-        rows.append((owner_id, "mail", key, when, channel, direction, subject, thread, size))
+        size, found = got
+        rows.append(
+            (
+                owner_id,
+                "mail",
+                key,
+                when,
+                channel_of(source, "email"),
+                direction,
+                subject,
+                thread,
+                size,
+            )
+        )
         links.append(found)
     ids = bulk.insert_rows_returning_ids(
         conn, interaction, _INTERACTION_COLUMNS, rows, converted=sqlite
