@@ -297,6 +297,7 @@ def derive(
     if in_memory:
         assert fresh is not None
         n, found = derive_fresh(conn, owner_id, mine, emails, fresh)
+        fresh.release()
         written += n
         persons |= found
     put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))

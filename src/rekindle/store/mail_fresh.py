@@ -54,15 +54,18 @@ STEP = 20000
 
 class FreshMessages:
     """The personal messages one run stored: their ids and the others on each (candidate
-    addresses, mine are taken out when deriving), kept while it runs."""
+    addresses, mine are taken out when deriving), kept while it runs as numbers: each distinct
+    address once, each message's others as positions in that list (a few bytes a message)."""
 
     def __init__(self) -> None:
         self.ids = array("q")
-        self.others: list[tuple[str, ...]] = []
+        #: where each message's others end in ``positions`` (they start where the last ended)
+        self.ends = array("q")
+        self.positions = array("i")
+        self.addresses: list[str] = []
         #: every message this run stored, personal or not
         self.stored = 0
-        self._addresses: dict[str, str] = {}
-        self._lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._position: dict[str, int] = {}
 
     def add(
         self,
@@ -73,7 +76,7 @@ class FreshMessages:
         """Keep the personal ones of messages just stored: their new ids, their rows (in
         :class:`MessageRow` order) and their (role, address, name)."""
         self.stored += len(ids)
-        pool, lists = self._addresses, self._lists
+        position, names = self._position, self.addresses
         for mid, row, addrs in zip(ids, rows, addresses, strict=True):
             direction = row[_DIRECTION]
             if (
@@ -84,15 +87,14 @@ class FreshMessages:
             ):
                 continue
             received = direction == "in"
-            others = tuple(
-                dict.fromkeys(
-                    pool.setdefault(address, address)
-                    for role, address, _ in addrs
-                    if role != "from" or received
-                )
-            )
+            for address in dict.fromkeys(a for role, a, _ in addrs if role != "from" or received):
+                at = position.get(address)
+                if at is None:
+                    at = position[address] = len(names)
+                    names.append(address)
+                self.positions.append(at)
             self.ids.append(mid)
-            self.others.append(lists.setdefault(others, others))
+            self.ends.append(len(self.positions))
 
     def covers(self, conn: Connection, owner_id: int, first_id: int) -> bool:
         """Whether every message of the owner from ``first_id`` on is one this run stored
@@ -103,6 +105,12 @@ class FreshMessages:
             .where(message.c.id >= first_id, message.c.owner_id == owner_id)
         ).scalar_one()
         return int(stored) == self.stored
+
+    def release(self) -> None:
+        """Let go of what was kept, once derived (the tie statistics come next)."""
+        self.ids, self.ends, self.positions = array("q"), array("q"), array("i")
+        self.addresses = []
+        self._position.clear()
 
 
 def derive_fresh(
@@ -115,14 +123,18 @@ def derive_fresh(
     """Write the interactions of the fresh messages with the known people on them (they have
     none yet); (interactions written, persons on them)."""
     mine = {*mine, ME_PLACEHOLDER}
-    known = {a: (p, identity_kind(a)) for a, p in people.items() if a not in mine}
+    # by each kept address's position: whether it is mine, and its (person, kind, address)
+    # when it is a known person's
+    is_mine = [a in mine for a in fresh.addresses]
+    person_of = [
+        None if a in mine or a not in people else (people[a], identity_kind(a), a)
+        for a in fresh.addresses
+    ]
     written, persons = 0, set[int]()
-    # what each list of others comes to (group size, people), worked out once: the lists
-    # are shared, most messages repeat one of a few thousand
-    came_to: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
     with _indexed_after(conn, interaction, interaction_person):
         for start in range(0, len(fresh.ids), STEP):
-            written += _step(conn, owner_id, mine, known, fresh, start, persons, came_to)
+            wanted = _wanted(fresh, start, is_mine, person_of)
+            written += _write(conn, owner_id, wanted, persons) if wanted else 0
     return written, persons
 
 
@@ -146,32 +158,31 @@ def _indexed_after(conn: Connection, *tables: Table) -> Iterator[None]:
         ix.create(conn)
 
 
-def _step(
-    conn: Connection,
-    owner_id: int,
-    mine: Collection[str],
-    known: Mapping[str, tuple[int, str]],
+def _wanted(
     fresh: FreshMessages,
     start: int,
-    persons: set[int],
-    came_to: dict[int, tuple[int, list[tuple[int, str, str]]]],
-) -> int:
-    """The interactions of the fresh messages from ``start`` on, :data:`STEP` of them
-    (``came_to``: what a list of others comes to, by the list's identity)."""
+    is_mine: Sequence[bool],
+    person_of: Sequence[tuple[int, str, str] | None],
+) -> dict[int, tuple[int, list[tuple[int, str, str]]]]:
+    """The fresh messages from ``start`` on (:data:`STEP` of them) with a known person among
+    their others: id → (group size, the people)."""
     wanted: dict[int, tuple[int, list[tuple[int, str, str]]]] = {}
-    for mid, candidates in zip(
-        fresh.ids[start : start + STEP], fresh.others[start : start + STEP], strict=True
-    ):
-        result = came_to.get(id(candidates))
-        if result is None:
-            others = [a for a in candidates if a not in mine]
-            result = came_to[id(candidates)] = (
-                len(others),
-                [(*known[a], a) for a in others if a in known],
-            )
-        if result[1]:
-            wanted[mid] = result
-    return _write(conn, owner_id, wanted, persons) if wanted else 0
+    positions, ends = fresh.positions, fresh.ends
+    begin = ends[start - 1] if start else 0
+    for k in range(start, min(start + STEP, len(fresh.ids))):
+        end = ends[k]
+        size, found = 0, []
+        for at in positions[begin:end]:
+            if is_mine[at]:
+                continue
+            size += 1
+            who = person_of[at]
+            if who is not None:
+                found.append(who)
+        begin = end
+        if found:
+            wanted[fresh.ids[k]] = (size, found)
+    return wanted
 
 
 def _write(
