@@ -24,7 +24,7 @@ from sqlalchemy import Connection, String, Table, func, literal, select, type_co
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.store import bulk
-from rekindle.store.mail import LINK_COLUMNS
+from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.mail_derive import identity_kind
 from rekindle.store.mail_rows import MessageRow
 from rekindle.store.schema import interaction, interaction_person
@@ -102,7 +102,7 @@ class FreshMessages:
         stored = conn.execute(
             select(func.count())
             .select_from(message)
-            .where(message.c.id >= first_id, message.c.owner_id == owner_id)
+            .where(message.c.id >= first_id, owned_by(conn, message, owner_id))
         ).scalar_one()
         return int(stored) == self.stored
 
@@ -205,7 +205,9 @@ def _write(
             message.c.subject,
             message.c.thread,
         )
-        .where(message.c.id.between(min(wanted), max(wanted)), message.c.owner_id == owner_id)
+        # along the ids (not an index that starts with the owner, all of whose messages
+        # SQLite would walk at every step)
+        .where(message.c.id.between(min(wanted), max(wanted)), owned_by(conn, message, owner_id))
         .order_by(message.c.id)
     )
     rows, links = [], []
