@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
 
+from rekindle.errors import UserError
 from rekindle.history import tie_arrays
 from rekindle.history.records import Address, MessageRecord
 from rekindle.history.ties import compute_tie
@@ -212,6 +214,24 @@ def test_a_first_sync_builds_the_plain_indexes_once_loaded(store: Store) -> None
     sync(store, [msg(50, "alice@a.com", [ME], days=600)], "more")
     assert plain <= _message_indexes(store)
     assert people_svc.show(store, "alice@a.com").interactions == 6
+
+
+def test_a_first_sync_loads_unchecked_and_checks_the_references_after(store: Store) -> None:
+    """A first sync's load does not check foreign keys row by row on SQLite; the check made
+    once it is over finds a row pointing nowhere, and the connection checks them again."""
+    me_svc.add_address(store, ME)
+    assert sync(store, mailbox()).counts.interactions == 5
+    with store.begin() as conn:
+        mq.check_references(conn)  # what the sync loaded points somewhere
+    orphan = {"message_id": 10**6, "owner_id": store.owner_id, "role": "to", "address": "x@y"}
+    if store.engine.dialect.name == "sqlite":
+        with store.begin_loading() as conn:
+            conn.execute(message_address.insert().values(**orphan))
+        broken = pytest.raises(UserError, match="1 rows of message_address pointing nowhere")
+        with broken, store.begin() as conn:
+            mq.check_references(conn)
+    with pytest.raises(IntegrityError), store.begin() as conn:  # checked row by row again
+        conn.execute(message_address.insert().values(**orphan, name="again"))
 
 
 def test_interrupted_sync_resumes_and_catches_up(

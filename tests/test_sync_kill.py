@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from rekindle.store import open_store
-from rekindle.store.schema import interaction
+from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
 
 ME = "me@example.org"
@@ -79,3 +79,60 @@ def test_killed_sync_resumes_to_the_same_result(db_url: str, tmp_path: Path) -> 
     assert "resumed" in resumed.stdout
     assert _counts(db_url) == (60_000, 60_000)
     assert "nothing new" in _run(db_url, "sync", "mail", str(box)).stdout
+
+
+def _derived(db: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every interaction (but its id) and every link (its interaction by key), sorted."""
+    store = open_store(db)
+    try:
+        with store.read() as conn:
+            rows = conn.execute(
+                select(
+                    interaction.c.natural_key,
+                    interaction.c.occurred_at,
+                    interaction.c.direction,
+                    interaction.c.subject,
+                    interaction.c.thread,
+                    interaction.c.group_size,
+                )
+            ).all()
+            links = conn.execute(
+                select(
+                    interaction.c.natural_key,
+                    interaction_person.c.identity_value,
+                    interaction_person.c.occurred_at,
+                    interaction_person.c.group_size,
+                ).join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+            ).all()
+        return sorted(tuple(r) for r in rows), sorted(tuple(r) for r in links)
+    finally:
+        store.close()
+
+
+def test_a_sync_killed_while_deriving_resumes_to_the_same_result(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Killed once every message is stored, while it derives (from memory, with the plain
+    indexes of the interaction tables dropped): the next run derives them all the same."""
+    box = tmp_path / "box.mbox"
+    _write_mbox(box, 20_000)
+    clean = str(tmp_path / "clean.db")
+    for db in (db_url, clean):
+        assert _run(db, "me", "add-address", ME).returncode == 0
+    assert _run(clean, "sync", "mail", str(box)).returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rekindle", "--db", db_url, "sync", "mail", str(box)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and _counts(db_url)[0] < 20_000 and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sync finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _counts(db_url) == (20_000, 0)  # stored, nothing derived yet
+    resumed = _run(db_url, "sync", "mail", str(box))
+    assert resumed.returncode == 0, resumed.stderr
+    assert _counts(db_url) == _counts(clean) == (20_000, 20_000)
+    assert _derived(db_url) == _derived(clean)

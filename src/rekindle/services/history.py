@@ -171,6 +171,7 @@ def finish_sync(
             add_contacts=add,
             fresh_from=collector.first_id if collector is not None else None,
             continued=report.new_addresses if report is not None else None,
+            fresh=collector.fresh if collector is not None else None,
         )
     if progress is not None and persons:
         progress(read, None, TIES)
@@ -225,8 +226,11 @@ def ingest(
     batches = _Batches(
         report, collector, state, _stream(items, in_children, state, collector), on_item
     )
+    # a first sync's load inserts only rows whose references it has just made: SQLite checks
+    # them once it is over instead of row by row
+    begin = store.begin_loading if deferred else store.begin
     while not batches.exhausted:
-        with store.begin() as conn:
+        with begin() as conn:
             batches.take(progress, share)
             collector.flush(conn)
             if persist is not None:
@@ -234,6 +238,7 @@ def ingest(
             mq.save_source(conn, source_id, state, _counts(report), now)
     if deferred:
         with store.begin() as conn:
+            mq.check_references(conn)
             mq.build_indexes(conn)
     with store.begin() as conn:
         finish_sync(conn, store.owner_id, now, report, collector=collector, progress=progress)

@@ -33,6 +33,7 @@ from rekindle.identity.records import ContactRecord, RawIdentity
 from rekindle.services.new_addresses import suggest_continuations
 from rekindle.store import mail as mq
 from rekindle.store.mail_derive import Selection, derive_messages, identity_kind
+from rekindle.store.mail_fresh import FreshMessages, derive_fresh
 from rekindle.store.settings import get_settings, put_setting
 
 DERIVED_UPTO = "history.derived_upto"
@@ -151,6 +152,8 @@ class MessageStore:
         self._own: tuple[_StoredHashes, _StoredHashes] | None = (
             (_StoredHashes(), _StoredHashes()) if mq.count_messages(conn, owner_id) == 0 else None
         )
+        #: what the interactions of the messages this run stored copy, kept for :func:`derive`
+        self.fresh = FreshMessages()
 
     def prepare(self, msg: MessageRecord) -> PreparedMessage:
         return prepare_message(msg, self.owner, self.mine, self._convert)
@@ -216,6 +219,7 @@ class MessageStore:
         if ids and self.first_id is None:
             self.first_id = ids[0]
         self._remember(new_keys, new_prints)
+        self.fresh.add(ids, rows, addrs)
         owner = self.owner
         mq.insert_addresses(
             conn,
@@ -241,6 +245,7 @@ def derive(
     add_contacts: AddContacts | None = None,
     fresh_from: int | None = None,
     continued: list[Continuation] | None = None,
+    fresh: FreshMessages | None = None,
 ) -> tuple[int, int, set[int]]:
     """Derive mail interactions for messages stored since the last derivation (or all).
 
@@ -252,7 +257,9 @@ def derive(
     database does the work (:mod:`rekindle.store.mail_derive`): nothing is read back, so memory
     stays bounded whatever the archive's size. A new person whose address took up a known
     person's thread under their name is suggested as that person's new address (appended to
-    ``continued``).
+    ``continued``). ``fresh`` is what the calling run kept of the messages it stored: when
+    it holds every message from ``fresh_from`` on, their interactions are written from it
+    (:mod:`rekindle.store.mail_fresh`) instead of being read back.
     """
     upto = 0 if everything else _derived_upto(conn, owner_id)
     max_id = mq.last_message_id(conn, owner_id)
@@ -274,10 +281,23 @@ def derive(
                 continued.extend(suggested)
     derive_them = partial(derive_messages, conn, owner_id, mine, emails)
     written, persons = 0, set[int]()
-    for selection, replace in _selections(
-        upto, fresh_from, everything, fresh_addrs, touched, emails
-    ):
+    steps = _selections(upto, fresh_from, everything, fresh_addrs, touched, emails)
+    in_memory = (
+        fresh is not None
+        and fresh_from is not None
+        and not everything
+        and fresh.covers(conn, owner_id, fresh_from)
+    )
+    if in_memory:
+        steps.pop()  # this run's own messages, derived from what it kept below
+    for selection, replace in steps:
         n, found = derive_them(selection, replace=replace)
+        written += n
+        persons |= found
+    if in_memory:
+        assert fresh is not None
+        n, found = derive_fresh(conn, owner_id, mine, emails, fresh)
+        fresh.release()
         written += n
         persons |= found
     put_setting(conn, owner_id, DERIVED_UPTO, str(max_id))

@@ -32,8 +32,8 @@ def suggest_continuations(
     continued; the suggestions made (or made stronger)."""
     fresh_set = set(fresh)
     new_people = {a: people[a] for a in fresh if a in people}
-    if not new_people:
-        return []
+    if not new_people or all(a in fresh_set or a in mine for a in people):
+        return []  # nobody was known before (a first sync): no thread can have been taken up
     rows = nq.thread_company(conn, owner_id, sorted(new_people))
     known = {
         people[r.other]

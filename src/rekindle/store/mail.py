@@ -21,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 
+from rekindle.errors import UserError
 from rekindle.store import bulk
 from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
 from rekindle.store.schema import identity, interaction, interaction_person, person
@@ -118,6 +119,27 @@ def build_indexes(conn: Connection) -> None:
     a first sync was killed while loading)."""
     for ix in _load_indexes():
         ix.create(conn, checkfirst=True)
+
+
+_REFERENCE_CHECKS = (
+    ("message", "PRAGMA foreign_key_check(message)"),
+    ("message_address", "PRAGMA foreign_key_check(message_address)"),
+    ("sync_seen", "PRAGMA foreign_key_check(sync_seen)"),
+)
+
+
+def check_references(conn: Connection) -> None:
+    """Every row of the tables a sync loads points somewhere (SQLite, after a load that did
+    not check its foreign keys row by row); a one-line error if one does not."""
+    if conn.dialect.name != "sqlite":
+        return
+    for name, check in _REFERENCE_CHECKS:
+        broken = conn.exec_driver_sql(check).fetchall()
+        if broken:
+            raise UserError(
+                f"the mail sync left {len(broken)} rows of {name} pointing nowhere",
+                hint="restore the database from its backup and report it",
+            )
 
 
 def stored_keys(conn: Connection, owner_id: int, keys: Sequence[str]) -> set[str]:
