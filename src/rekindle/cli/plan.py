@@ -37,7 +37,7 @@ def plan_command(
     their usual gap, with a two-way past) fills the quota first; Keep warm (active ties due a
     check-in) is a short second section (`plan.keep_warm`, default 2). With `plan.ranker`
     set to `learnt`, the Rekindle list is also ranked by what your own history shows (fitted
-    when it changed, with a progress bar; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
+    when it changed, with a progress bar through its steps; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
     from rich.progress import BarColumn, Progress, TextColumn
@@ -50,12 +50,12 @@ def plan_command(
     ) as bar:
         task: list[object] = []
 
-        def fitting(done: int, total: int) -> None:
+        def fitting(step: str, done: int, total: int) -> None:
+            # each step of the fit (reading, describing each earlier moment, fitting) in turn
+            what = f"learning from your history: {step}"
             if not task:
-                task.append(
-                    bar.add_task("learning from your history's earlier moments", total=total)
-                )
-            bar.update(task[0], completed=done)  # type: ignore[arg-type]
+                task.append(bar.add_task(what, total=total))
+            bar.update(task[0], description=what, completed=done, total=total)  # type: ignore[arg-type]
 
         plan = svc.weekly_plan(
             STATE.store(), quota=count, goal=goal, refresh=refresh, progress=fitting
