@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC
 
 import numpy as np
 from numpy.typing import NDArray
 
 from rekindle.engine.revival_features import Timeline
-from rekindle.history.tie_arrays import BOTH, EMAIL, EPOCH, IN, MEETING, OTHER, OUT, ContactColumns
+from rekindle.history.tie_arrays import BOTH, EMAIL, IN, MEETING, OTHER, OUT, ContactColumns
 from rekindle.history.tie_features import CIRCLE_LIMIT, RECENT_DAYS
 from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
 
@@ -79,14 +79,17 @@ class Pasts:
         codes = np.fromiter((_CODES.get(d, OTHER) for p in personal for _, d in p), dtype=np.int8)
         return cls.build(keys, [len(p) for p in personal], times, codes)
 
-    def _before(self, ts: float) -> NDArray[np.int64]:
+    def positions(self, ts: float) -> NDArray[np.int64]:
         """Each tie's position of its first personal contact at or after ``ts``."""
         seen = np.concatenate(([0], np.cumsum(self.times < ts, dtype=np.int64)))
         return self.start[:-1] + (seen[self.start[1:]] - seen[self.start[:-1]])
 
-    def dormant(self, ts: float, dormant_days: float) -> NDArray[np.bool_]:
-        """Per tie: :func:`~rekindle.engine.revival_rows.dormant_at` at ``ts``."""
-        at = self._before(ts)
+    def dormant(
+        self, ts: float, dormant_days: float, at: NDArray[np.int64] | None = None
+    ) -> NDArray[np.bool_]:
+        """Per tie: :func:`~rekindle.engine.revival_rows.dormant_at` at ``ts`` (``at``: its
+        :meth:`positions`, when known)."""
+        at = self.positions(ts) if at is None else at
         first = self.start[:-1]
         some = at > first
         last = self.times[np.maximum(at - 1, 0)] if len(self.times) else np.zeros(len(at))
@@ -98,9 +101,11 @@ class Pasts:
         two_way = ((n(self.ins) > 0) & (n(self.outs) > 0)) | (n(self.boths) > 0)
         return np.asarray(quiet & two_way)
 
-    def resumed(self, ts: float, horizon_days: float) -> NDArray[np.bool_]:
+    def resumed(
+        self, ts: float, horizon_days: float, at: NDArray[np.int64] | None = None
+    ) -> NDArray[np.bool_]:
         """Per tie: a personal contact within ``horizon_days`` from ``ts``."""
-        at = self._before(ts)
+        at = self.positions(ts) if at is None else at
         more = at < self.start[1:]
         nxt = (
             self.times[np.minimum(at, len(self.times) - 1)]
@@ -112,7 +117,7 @@ class Pasts:
     def recent(self, ts: float) -> dict[str, int]:
         """Whom the user was in personal contact with in the RECENT_DAYS before ``ts``, and
         how often (as :func:`~rekindle.engine.revival_rows.me_at`)."""
-        n = self._before(ts) - self._before(ts - RECENT_DAYS * SECONDS_PER_DAY)
+        n = self.positions(ts) - self.positions(ts - RECENT_DAYS * SECONDS_PER_DAY)
         return {self.keys[i]: int(n[i]) for i in np.flatnonzero(n).tolist()}
 
 
@@ -140,7 +145,7 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
     co = _co_participants(cols, take)
     out: dict[int, Timeline] = {}
     nobody: frozenset[str] = frozenset()
-    when = cols.when[take].tolist()
+    when = cols.when[take].astype("datetime64[us]").astype(object).tolist()  # naive UTC
     direction = cols.direction[take].tolist()
     channel = cols.channel[take].tolist()
     group_size = cols.group_size[take].tolist()
@@ -153,7 +158,7 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
             others = co.get(iid[j])
             contacts.append(
                 Contact(
-                    EPOCH + timedelta(microseconds=when[j]),
+                    when[j].replace(tzinfo=UTC),
                     _DIRECTIONS[direction[j]],  # type: ignore[arg-type]
                     _CHANNELS.get(channel[j], "other"),
                     group_size[j],

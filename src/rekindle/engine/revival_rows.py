@@ -118,11 +118,12 @@ def ask(pasts: Pasts, at: Sequence[datetime], q: Questions) -> list[Asked]:
     out = []
     for moment in at:
         ts = moment.timestamp()
-        dormant = np.flatnonzero(pasts.dormant(ts, q.dormant_days))
+        positions = pasts.positions(ts)
+        dormant = np.flatnonzero(pasts.dormant(ts, q.dormant_days, positions))
         keys = [pasts.keys[i] for i in dormant.tolist()]
         if len(keys) > q.max_per_moment:
             keys = sorted(random.Random(int(ts)).sample(sorted(keys), q.max_per_moment))
-        back = pasts.resumed(ts, q.horizon_days)
+        back = pasts.resumed(ts, q.horizon_days, positions)
         labels = [bool(back[pasts.index[k]]) for k in keys]
         if not any(labels) or all(labels):
             continue  # nothing to rank at this moment

@@ -81,11 +81,14 @@ def history_rows(
     conn: Connection, owner_id: int, now: datetime, tell: Progress
 ) -> tuple[TrainingSet, list[datetime]]:
     """The training rows of the owner's history, and the earlier moments asked."""
-    tell(READING, 0, 1)
+    tell(READING, 0, 4)
     people = eq.active_people(conn, owner_id)
     ids = sorted(people)
     selves = likely_me(conn, owner_id, people, ids)
-    cols = contact_columns_of_everyone(conn, owner_id, threads=False)
+    cols = contact_columns_of_everyone(
+        conn, owner_id, threads=False, step=lambda: tell(READING, 1, 4)
+    )
+    tell(READING, 2, 4)
     with_contacts = set(np.unique(cols.person).tolist())
     persons = [p for p in ids if p not in selves and p in with_contacts]
     pasts = pasts_of_columns(cols, persons)
@@ -96,10 +99,11 @@ def history_rows(
     questions = Questions()
     at = moments(first, now, questions, last) if first else []
     asked = ask(pasts, at, questions)
+    tell(READING, 3, 4)
     needed = sorted({int(k) for a in asked for k in a.keys})
     timelines = {str(pid): tl for pid, tl in timelines_of(cols, needed).items()}
     del cols
-    tell(READING, 1, 1)
+    tell(READING, 4, 4)
     data = rows_of(asked, timelines, questions, lambda done, total: tell(DESCRIBING, done, total))
     return data, at
 

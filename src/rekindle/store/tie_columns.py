@@ -4,7 +4,7 @@ so that the commands that only read statistics do not load numpy."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,10 @@ from rekindle.store.schema import interaction, interaction_person, person
 
 
 def contact_columns_of_everyone(
-    conn: Connection, owner_id: int, threads: bool = True
+    conn: Connection,
+    owner_id: int,
+    threads: bool = True,
+    step: Callable[[], None] | None = None,
 ) -> ContactColumns:
     """The contacts of every person of the owner as columns (:class:`ContactColumns`), in
     person then time order: two plain reads (the owner's interactions, then their links to
@@ -35,8 +38,11 @@ def contact_columns_of_everyone(
 
     Without ``threads`` the database codes directions and channels and says only whether an
     interaction has a thread (code 0 for any, -1 for none: threads not told apart), a leaner
-    read for what needs no more (the learnt ranker's fit)."""
+    read for what needs no more (the learnt ranker's fit). ``step`` is called between the
+    two reads (for progress)."""
     found = _InteractionColumns(conn, owner_id, threads)
+    if step is not None:
+        step()
     pid: list[Any] = []
     iid: list[Any] = []
     # along the (person, interaction) index: a narrow read of the wide link table
