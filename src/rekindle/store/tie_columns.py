@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, String, case, func, select, type_coerce
+from sqlalchemy import BigInteger, Connection, String, case, cast, func, select, type_coerce
 
 from rekindle.history.tie_arrays import (
     BOTH,
@@ -47,16 +47,33 @@ def contact_columns_of_everyone(
     iid: list[Any] = []
     # along the (person, interaction) index: a narrow read of the wide link table
     owners = select(person.c.id).where(person.c.owner_id == owner_id)
+    link = interaction_person.c
+    # the lean read packs each link in one integer (one value per row), ids permitting
+    packed = not threads and (not len(found.id) or int(found.id.max()) < _PACK)
+    columns = (
+        (cast(link.person_id, BigInteger) * _PACK + link.interaction_id,)
+        if packed
+        else (link.person_id, link.interaction_id)
+    )
     rows = conn.execute(
-        select(interaction_person.c.person_id, interaction_person.c.interaction_id)
-        .where(interaction_person.c.person_id.in_(owners))
+        select(*columns)
+        .where(link.person_id.in_(owners))
         .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
     )
     for part in rows.partitions():
+        if packed:
+            both = np.fromiter((r[0] for r in part), dtype=np.int64, count=len(part))
+            pid.append(both >> 32)
+            iid.append(both & (_PACK - 1))
+            continue
         people, ids = zip(*part, strict=True)
         pid.append(np.array(people, dtype=np.int64))
         iid.append(np.array(ids, dtype=np.int64))
     return found.linked(_joined(pid), _joined(iid))
+
+
+#: a link read as person * _PACK + interaction (interaction ids below it, person ids below 2**31)
+_PACK = 2**32
 
 
 def _joined(parts: list[Any]) -> Any:
