@@ -49,9 +49,12 @@ def main() -> int:
     now = datetime.now(UTC)
     figures: dict[str, Any] = {"people": args.people, "interactions": args.interactions}
 
-    def progress(done: int, total: int) -> None:
-        if not args.json and (done == total or done % 10 == 0):
-            print(f"  fitting: moment {done} of {total}", file=sys.stderr)
+    started_fit = [0.0]
+
+    def progress(step: str, done: int, total: int) -> None:
+        if not args.json and (done in (0, total) or done % 10 == 0):
+            at = time.perf_counter() - started_fit[0]
+            print(f"  fitting ({at:5.1f} s): {step} {done} of {total}", file=sys.stderr)
 
     with store.read() as conn:
         opts = options(get_settings(conn, owner))
@@ -60,7 +63,7 @@ def main() -> int:
         figures["plan_shipped_s"] = round(time.perf_counter() - started, 3)
     with store.begin() as conn:
         put_setting(conn, owner, "ranker.fingerprint", None)  # fit afresh
-        started = time.perf_counter()
+        started = started_fit[0] = time.perf_counter()
         model = learnt_model(conn, owner, now, progress)
         figures["fit_s"] = round(time.perf_counter() - started, 3)
     figures["fitted_on"] = model.fitted_on

@@ -11,15 +11,35 @@ import numpy as np
 from rekindle.engine.plan import Candidate
 from rekindle.engine.revival_features import FEATURES, Me, Timeline, describe
 from rekindle.engine.revival_model import MOST_ODDS, RevivalModel, fit, rank01
+from rekindle.engine.revival_pasts import Pasts
 from rekindle.engine.revival_rank import rerank
-from rekindle.engine.revival_rows import Questions, dormant_at, me_at, moments, training_set
+from rekindle.engine.revival_rows import (
+    Questions,
+    dormant_at,
+    first_contact,
+    last_contact,
+    me_at,
+    moments,
+    training_set,
+)
 from rekindle.engine.scoring import default_weights, score
+from rekindle.history.tie_features import CIRCLE_LIMIT
 from rekindle.history.ties import Contact
 from rekindle.services import plan as plan_svc
 from rekindle.services.demo import load_sample
-from rekindle.services.ranker import RANKER_KEY, stored_model
+from rekindle.services.myself import likely_me
+from rekindle.services.ranker import (
+    DESCRIBING,
+    FITTING,
+    RANKER_KEY,
+    READING,
+    history_rows,
+    stored_model,
+)
 from rekindle.services.why import why
 from rekindle.store import Store
+from rekindle.store import engine as eq
+from rekindle.store import ties as tq
 from rekindle.store.settings import put_setting
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -148,17 +168,19 @@ def test_the_learnt_part_moves_people_and_says_why() -> None:
 
 def test_the_plan_fits_once_per_history_and_keeps_its_promises(store: Store) -> None:
     load_sample(store, now=SAMPLE_NOW)  # the learnt ranker is the default
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[str, int, int]] = []
     plan = plan_svc.weekly_plan(
-        store, SAMPLE_NOW, refresh=True, progress=lambda d, t: calls.append((d, t))
+        store, SAMPLE_NOW, refresh=True, progress=lambda *step: calls.append(step)
     )
-    assert calls and calls[-1][0] == calls[-1][1]  # progress up to the last moment
+    steps = [s for s, _, _ in calls]
+    assert steps[0] == READING and steps[-1] == FITTING  # told from the start to the end
+    assert DESCRIBING in steps and calls[-1][1] == calls[-1][2]
     with store.read() as conn:
         model = stored_model(conn, store.owner_id)
     assert model is not None and model.logistic is not None and "comebacks" in model.fitted_on
     calls.clear()
     again = plan_svc.weekly_plan(
-        store, SAMPLE_NOW, refresh=True, progress=lambda d, t: calls.append((d, t))
+        store, SAMPLE_NOW, refresh=True, progress=lambda *step: calls.append(step)
     )
     assert not calls  # the history did not change: the stored fit serves
     assert [s.person_id for s in again.suggestions] == [s.person_id for s in plan.suggestions]
@@ -234,3 +256,34 @@ def test_moments_cover_an_old_history_evenly() -> None:
     gaps = {round((b - a).total_seconds() / 86400) for a, b in zip(at, at[1:], strict=False)}
     assert len(gaps) == 1 and gaps.pop() > 14  # spread over the whole span, not its last weeks
     assert moments(last - timedelta(days=100), NOW, q, last) == []  # too short to ask anything
+
+
+def test_the_history_read_as_columns_gives_the_rows_of_each_tie_read_alone(store: Store) -> None:
+    """The fit reads everyone's contacts as columns and asks every moment of all ties at once:
+    the same moments, rows and labels as each tie's contacts read alone and asked one by one
+    (to float rounding: co-participants come as sets, summed in their own order)."""
+    load_sample(store, now=SAMPLE_NOW)
+    with store.read() as conn:
+        data, at = history_rows(conn, store.owner_id, SAMPLE_NOW, lambda *step: None)
+        people = eq.active_people(conn, store.owner_id)
+        ids = sorted(people)
+        selves = likely_me(conn, store.owner_id, people, ids)
+        contacts = tq.contacts_by_person(conn, [p for p in ids if p not in selves], CIRCLE_LIMIT)
+    timelines = {str(pid): Timeline.of(cs) for pid, cs in contacts.items() if cs}
+    first = first_contact(timelines)
+    assert first is not None
+    q = Questions()
+    assert at == moments(first, SAMPLE_NOW, q, last_contact(timelines)) and len(at) > 10
+    alone = training_set(timelines, at, q)
+    assert data.groups == alone.groups and len(data) > 50 and data.positives > 5
+    assert np.array_equal(data.y, alone.y)
+    assert np.allclose(data.x, alone.x, rtol=0, atol=1e-12)
+    pasts = Pasts.of_timelines(timelines)
+    for moment in at[::7]:  # each tie asked alone, as the backtest does
+        ts = moment.timestamp()
+        dormant = pasts.dormant(ts, q.dormant_days)
+        back = pasts.resumed(ts, q.horizon_days)
+        for i, k in enumerate(pasts.keys):
+            assert dormant[i] == dormant_at(timelines[k], ts, q.dormant_days)
+            assert back[i] == timelines[k].resumed(ts, q.horizon_days)
+        assert pasts.recent(ts) == me_at(timelines, moment).recent

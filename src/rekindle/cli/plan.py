@@ -37,7 +37,7 @@ def plan_command(
     their usual gap, with a two-way past) fills the quota first; Keep warm (active ties due a
     check-in) is a short second section (`plan.keep_warm`, default 2). The Rekindle list is
     ranked by each tie's worth times its odds of coming back, learnt from your own history
-    (fitted when it changed, with a progress bar; `config set plan.ranker shipped` ranks by
+    (fitted when it changed, with a progress bar through its steps; `config set plan.ranker shipped` ranks by
     the worth alone; see docs/plan.md). The plan is kept for the week (or month, see `rekindle config`), so re-running it shows the
     same people; `--refresh` recomputes it. Act on it with `rekindle done/snooze/dismiss/never`.
     """
@@ -63,12 +63,12 @@ def plan_with_progress(
     ) as bar:
         task: list[object] = []
 
-        def fitting(done: int, total: int) -> None:
+        def fitting(step: str, done: int, total: int) -> None:
+            # each step of the fit (reading, describing each earlier moment, fitting) in turn
+            what = f"learning from your history: {step}"
             if not task:
-                task.append(
-                    bar.add_task("learning from your history's earlier moments", total=total)
-                )
-            bar.update(task[0], completed=done)  # type: ignore[arg-type]
+                task.append(bar.add_task(what, total=total))
+            bar.update(task[0], description=what, completed=done, total=total)  # type: ignore[arg-type]
 
         return svc.weekly_plan(
             STATE.store(), quota=quota, goal=goal, refresh=refresh, progress=fitting

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from rekindle.engine.revival_features import FEATURES, Me, Row, Timeline, describe, epoch
+from rekindle.engine.revival_pasts import Pasts
 from rekindle.history.tie_features import RECENT_DAYS
 from rekindle.history.ties import SECONDS_PER_DAY
 
@@ -100,6 +101,57 @@ def moments(
     return out[::-1]
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One earlier moment's question: the dormant ties it describes and whether each came
+    back, and whom the user was in touch with then."""
+
+    moment: datetime
+    keys: list[str]
+    labels: list[bool]
+    me: Me
+
+
+def ask(pasts: Pasts, at: Sequence[datetime], q: Questions) -> list[Asked]:
+    """The moments of ``at`` worth a question (some of their dormant ties came back, some did
+    not), each with its ties: every dormant one, or a sample of ``max_per_moment`` of them."""
+    out = []
+    for moment in at:
+        ts = moment.timestamp()
+        positions = pasts.positions(ts)
+        dormant = np.flatnonzero(pasts.dormant(ts, q.dormant_days, positions))
+        keys = [pasts.keys[i] for i in dormant.tolist()]
+        if len(keys) > q.max_per_moment:
+            keys = sorted(random.Random(int(ts)).sample(sorted(keys), q.max_per_moment))
+        back = pasts.resumed(ts, q.horizon_days, positions)
+        labels = [bool(back[pasts.index[k]]) for k in keys]
+        if not any(labels) or all(labels):
+            continue  # nothing to rank at this moment
+        out.append(Asked(moment, keys, labels, Me(pasts.recent(ts))))
+    return out
+
+
+def rows_of(
+    asked: Sequence[Asked],
+    timelines: Mapping[str, Timeline],
+    q: Questions,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainingSet:
+    """The training rows of the questions: each tie described at its moment."""
+    xs: list[tuple[float, ...]] = []
+    ys: list[float] = []
+    groups: list[int] = []
+    for n, a in enumerate(asked):
+        rows: list[Row] = [describe(timelines[k], a.moment, a.me, q.horizon_days) for k in a.keys]
+        xs.extend(r.values for r in rows)
+        ys.extend(1.0 if lab else 0.0 for lab in a.labels)
+        groups.append(len(rows))
+        if progress:
+            progress(n + 1, len(asked))
+    x = np.asarray(xs, dtype=float).reshape(len(xs), len(FEATURES))
+    return TrainingSet(x, np.asarray(ys, dtype=float), groups)
+
+
 def training_set(
     timelines: Mapping[str, Timeline],
     at: Sequence[datetime],
@@ -107,26 +159,7 @@ def training_set(
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainingSet:
     """The rows of every moment in ``at``: the ties dormant then, labelled by what followed."""
-    xs: list[tuple[float, ...]] = []
-    ys: list[float] = []
-    groups: list[int] = []
-    for n, moment in enumerate(at):
-        ts = moment.timestamp()
-        keys = [k for k, tl in timelines.items() if dormant_at(tl, ts, q.dormant_days)]
-        if len(keys) > q.max_per_moment:
-            keys = sorted(random.Random(int(ts)).sample(sorted(keys), q.max_per_moment))
-        labels = [timelines[k].resumed(ts, q.horizon_days) for k in keys]
-        if progress:
-            progress(n + 1, len(at))
-        if not any(labels) or all(labels):
-            continue  # nothing to rank at this moment
-        me = me_at(timelines, moment)
-        rows: list[Row] = [describe(timelines[k], moment, me, q.horizon_days) for k in keys]
-        xs.extend(r.values for r in rows)
-        ys.extend(1.0 if lab else 0.0 for lab in labels)
-        groups.append(len(rows))
-    x = np.asarray(xs, dtype=float).reshape(len(xs), len(FEATURES))
-    return TrainingSet(x, np.asarray(ys, dtype=float), groups)
+    return rows_of(ask(Pasts.of_timelines(timelines), at, q), timelines, q, progress)
 
 
 def first_contact(timelines: Mapping[str, Timeline]) -> datetime | None:

@@ -6,23 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import Connection
 
-from rekindle.engine.revival_features import Timeline
+from rekindle.engine.revival_features import epoch
 from rekindle.engine.revival_model import RevivalModel, fit
-from rekindle.engine.revival_rows import (
-    Questions,
-    first_contact,
-    last_contact,
-    moments,
-    training_set,
-)
-from rekindle.history.tie_features import CIRCLE_LIMIT
+from rekindle.engine.revival_pasts import pasts_of_columns, timelines_of
+from rekindle.engine.revival_rows import Questions, TrainingSet, ask, moments, rows_of
 from rekindle.services.myself import likely_me
 from rekindle.store import engine as eq
-from rekindle.store import ties as tq
 from rekindle.store.ranker import history_fingerprint
 from rekindle.store.settings import get_settings, put_setting
+from rekindle.store.tie_columns import contact_columns_of_everyone
 
 #: the setting that chooses the ranker: "learnt" (the default) or "shipped" (the worth alone)
 RANKER_KEY = "plan.ranker"
@@ -30,7 +25,11 @@ DEFAULT_RANKER = "learnt"
 MODEL_KEY = "ranker.model"
 FINGERPRINT_KEY = "ranker.fingerprint"
 
-Progress = Callable[[int, int], None]
+#: told (step, done, total) as the fit goes: one of the steps below
+Progress = Callable[[str, int, int], None]
+READING = "reading your history"
+DESCRIBING = "describing its earlier moments"
+FITTING = "fitting the rankers"
 
 
 def uses_learnt(settings: Mapping[str, str]) -> bool:
@@ -63,21 +62,57 @@ def learnt_model(
 def fit_history(
     conn: Connection, owner_id: int, now: datetime, progress: Progress | None = None
 ) -> RevivalModel:
-    """Fit on every earlier moment of the owner's history (never on their own addresses)."""
-    people = eq.active_people(conn, owner_id)
-    ids = sorted(people)
-    selves = likely_me(conn, owner_id, people, ids)
-    contacts = tq.contacts_by_person(conn, [p for p in ids if p not in selves], CIRCLE_LIMIT)
-    timelines = {str(pid): Timeline.of(cs) for pid, cs in contacts.items() if cs}
-    first = first_contact(timelines)
-    questions = Questions()
-    at = moments(first, now, questions, last_contact(timelines)) if first else []
-    data = training_set(timelines, at, questions, progress)
+    """Fit on every earlier moment of the owner's history (never on their own addresses).
+
+    Everyone's contacts are read as columns in two plain reads; which ties were dormant at
+    each moment and which came back is asked of the columns at once; only the ties a
+    training row describes get their contacts as objects (:mod:`rekindle.engine.revival_pasts`).
+    ``progress`` hears of each step: reading, each moment described, the fit."""
+    tell = progress or _silent
+    data, at = history_rows(conn, owner_id, now, tell)
+    tell(FITTING, 0, 1)
     span = f"{at[0]:%d %b %Y} to {at[-1]:%d %b %Y}" if at else "no earlier moment"
-    return fit(
+    model = fit(
         data,
         fitted_on=(
             f"your history: {data.positives} comebacks among {len(data)} dormant ties at "
             f"{len(data.groups)} earlier moments ({span})"
         ),
     )
+    tell(FITTING, 1, 1)
+    return model
+
+
+def history_rows(
+    conn: Connection, owner_id: int, now: datetime, tell: Progress
+) -> tuple[TrainingSet, list[datetime]]:
+    """The training rows of the owner's history, and the earlier moments asked."""
+    tell(READING, 0, 4)
+    people = eq.active_people(conn, owner_id)
+    ids = sorted(people)
+    selves = likely_me(conn, owner_id, people, ids)
+    cols = contact_columns_of_everyone(
+        conn, owner_id, threads=False, step=lambda: tell(READING, 1, 4)
+    )
+    tell(READING, 2, 4)
+    with_contacts = set(np.unique(cols.person).tolist())
+    persons = [p for p in ids if p not in selves and p in with_contacts]
+    pasts = pasts_of_columns(cols, persons)
+    mine = np.isin(cols.person, np.asarray(persons, dtype=np.int64))
+    first = epoch(float(cols.when[mine].min()) / 1e6) if mine.any() else None
+    last = epoch(float(cols.when[mine].max()) / 1e6) if mine.any() else None
+    del mine
+    questions = Questions()
+    at = moments(first, now, questions, last) if first else []
+    asked = ask(pasts, at, questions)
+    tell(READING, 3, 4)
+    needed = sorted({int(k) for a in asked for k in a.keys})
+    timelines = {str(pid): tl for pid, tl in timelines_of(cols, needed).items()}
+    del cols
+    tell(READING, 4, 4)
+    data = rows_of(asked, timelines, questions, lambda done, total: tell(DESCRIBING, done, total))
+    return data, at
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    return None
