@@ -3,10 +3,20 @@ plan spread across fields."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from rekindle.engine.fields import domain_words, goal_fields, infer_field
-from rekindle.engine.plan import Candidate, fields_of, select, similarity
+from rekindle.engine.plan import (
+    Candidate,
+    diversity_words,
+    fields_of,
+    select,
+    silence_span,
+    silent_as_long,
+    similarity,
+    spans_of,
+)
 from rekindle.engine.scoring import Part, Score
 from rekindle.services import plan as plan_svc
 from rekindle.services import plan_actions as act
@@ -49,6 +59,31 @@ def test_the_list_spreads_across_fields() -> None:
     assert [c.person_id for c in picked] == [1, 3]
     assert fields_of(picked) == ["finance & banking", "robotics"]
     assert [c.person_id for c in select(pool, 2, diversity=0.0)] == [1, 2]
+
+
+def test_the_list_spreads_across_lengths_of_silence() -> None:
+    """Ties lost this year rank first on their likelier comeback; the week still holds one
+    lost years ago when it is worth nearly as much."""
+    pool = [
+        replace(cand(1, 1.00, "A", None), silent_days=300),
+        replace(cand(2, 0.95, "B", None), silent_days=250),
+        replace(cand(3, 0.80, "C", None), silent_days=1400),
+        replace(cand(4, 0.30, "D", None), silent_days=800),
+    ]
+    assert silence_span(300) == silence_span(250) == "under a year"
+    assert silence_span(800) == "1–3 years" and silence_span(1400) == "3 years or more"
+    assert silence_span(None) is None
+    picked = select(pool, 2)
+    assert [c.person_id for c in picked] == [1, 3]
+    assert spans_of(picked) == ["under a year", "3 years or more"]
+    assert [c.person_id for c in select(pool, 2, diversity=0.0, span_diversity=0.0)] == [1, 2]
+    # unknown silences are never alike
+    assert not silent_as_long(cand(5, 1, "E", None), [cand(6, 1, "F", None)])
+    assert diversity_words(["law"], ["under a year"]) == ""
+    assert diversity_words(["law", "robotics"], ["under a year", "1–3 years"]) == (
+        "diversified across 2 fields (law, robotics) and 2 lengths of silence "
+        "(under a year, 1–3 years)"
+    )
 
 
 def test_a_goal_recomputes_and_moves_the_picks(store: Store) -> None:

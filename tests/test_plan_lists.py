@@ -100,9 +100,13 @@ def test_on_the_sample_rekindle_holds_strong_ties_silent_for_years(store: Store)
     assert len(rekindle) == 3 and all(s.in_quota for s in rekindle)
     for s in rekindle:
         assert "learnt" in s.parts  # ranked by the learnt model
-        assert s.silent_days is not None and s.silent_days >= 365  # years, not last month
+        assert s.silent_days is not None and s.silent_days >= 180  # dormant, not last month
         assert s.tier in ("close", "regular")
         assert s.parts["bond"] >= 1.0  # formerly strong: reciprocated peak strength
+    # spread across lengths of silence: ties lost this year and ties lost years ago
+    assert max(s.silent_days or 0 for s in rekindle) >= 2 * 365
+    assert len(plan.spans) == 3 and "diversified across" in plan.diversified
+    assert "3 lengths of silence" in plan.diversified
     warm = plan.of_list(KEEP_WARM)
     assert warm and all(not s.in_quota for s in warm)
     assert all(s.silent_days is not None and s.silent_days < 365 for s in warm)

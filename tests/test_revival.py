@@ -237,15 +237,18 @@ def test_the_odds_are_against_ties_quiet_as_long() -> None:
     model = fit(TrainingSet(x, y, [40] * (n // 40)))
     assert model.logistic is not None
     spread = np.ptp(model.log_odds(x[:200]))
-    lifts = model.lift(x[:200])
+    lifts = model.lift(x[:200], quiet_as_long=True)
     assert spread > 1.0  # the learnt log-odds do follow the silence, through the hazard
     assert np.abs(lifts).mean() < 0.25 * spread  # the odds against ties quiet as long do not
     short, long = x[:1].copy(), x[:1].copy()
     short[0, FEATURES.index("silence")], long[0, FEATURES.index("silence")] = 5.3, 7.2
     short[0, FEATURES.index("hazard")] = 1.0 - (5.3 - 5.0) / 2.5
     long[0, FEATURES.index("hazard")] = 1.0 - (7.2 - 5.0) / 2.5
-    o_short, o_long = model.odds(np.vstack([short, long]))
+    o_short, o_long = model.odds(np.vstack([short, long]), quiet_as_long=True)
     assert abs(np.log(o_short) - np.log(o_long)) < 0.5
+    # the plain odds, which the plan ranks by, do tell the likelier comeback
+    p_short, p_long = model.odds(np.vstack([short, long]))
+    assert np.log(p_short) - np.log(p_long) > 0.5
 
 
 def test_moments_cover_an_old_history_evenly() -> None:

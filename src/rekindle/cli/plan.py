@@ -99,8 +99,8 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
             _print_suggestion(i, s, why)
     if plan.ranked_by:
         console.print(f"\n[dim]{safe(plan.ranked_by)}[/dim]")
-    if len(plan.fields) > 1:  # one field is no diversity to speak of
-        console.print(f"\n[dim]diversified across {_fields(plan.fields)}[/dim]")
+    if plan.diversified:
+        console.print(f"\n[dim]{safe(plan.diversified)}[/dim]")
     if not plan.stored:
         console.print(
             f"\n[dim]{plan.considered} people, {plan.due} due for a check-in "
@@ -113,9 +113,6 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
     )
 
 
-def _fields(fields: list[str]) -> str:
-    n = len(fields)
-    return f"{n} field{'s' if n != 1 else ''} ({safe(', '.join(fields))})"
 
 
 def _print_suggestion(i: int, s: svc.Suggestion, why: bool) -> None:

@@ -2,8 +2,9 @@
 
 Candidates arrive scored; people held back (snoozed, declined, do-not-contact, awaiting a
 reply, reached lately) never pass; the rest are picked by maximal marginal relevance so the
-list is not the top few of one employer or one field, and ties break on the person id so the same inputs
-always give the same plan.
+list is not the top few of one employer, one field or one length of silence (a few ties lost
+this year and a few lost years ago, when both are worth it), and ties break on the person id
+so the same inputs always give the same plan.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from rekindle.engine.scoring import Score
 DIVERSITY = 0.35
 #: how alike two people of the same field (and different organisations) count
 SAME_FIELD = 0.6
+#: what a pick costs for being silent as long as one already picked (same span of
+#: :func:`silence_span`), on top of its sameness of employer, field and circles
+SPAN_DIVERSITY = 0.2
+#: the spans of silence the week's picks are spread across: (label, at least this many days)
+SILENCE_SPANS = (("under a year", 0), ("1–3 years", 365), ("3 years or more", 1095))
 FREQUENCIES = ("week", "month")
 
 
@@ -31,10 +37,19 @@ class Candidate:
     held: str | None = None
     #: their inferred field (industry or function), see :mod:`rekindle.engine.fields`
     field: str | None = None
+    #: days since the tie was last in touch (None: unknown, never spread by it)
+    silent_days: float | None = None
 
     @property
     def value(self) -> float:
         return self.score.total
+
+
+def silence_span(days: float | None) -> str | None:
+    """The span of :data:`SILENCE_SPANS` a silence of ``days`` falls in (None when unknown)."""
+    if days is None:
+        return None
+    return next(label for label, least in reversed(SILENCE_SPANS) if days >= least)
 
 
 def similarity(a: Candidate, b: Candidate) -> float:
@@ -48,15 +63,41 @@ def similarity(a: Candidate, b: Candidate) -> float:
     return max(same_field, len(a.circles & b.circles) / len(a.circles | b.circles))
 
 
+def silent_as_long(a: Candidate, chosen: Iterable[Candidate]) -> bool:
+    """Whether ``a`` is silent for the same span as one of ``chosen`` (unknown: never)."""
+    span = silence_span(a.silent_days)
+    return span is not None and any(span == silence_span(c.silent_days) for c in chosen)
+
+
+def diversity_words(fields: list[str], spans: list[str]) -> str:
+    """ "diversified across 3 fields (…) and 2 lengths of silence (…)", or "" when the picks
+    share one field and one span (one of each is no diversity to speak of)."""
+    parts = []
+    if len(fields) > 1:
+        parts.append(f"{len(fields)} fields ({', '.join(fields)})")
+    if len(spans) > 1:
+        parts.append(f"{len(spans)} lengths of silence ({', '.join(spans)})")
+    return "diversified across " + " and ".join(parts) if parts else ""
+
+
+def spans_of(picked: Iterable[Candidate]) -> list[str]:
+    """The distinct spans of silence of the picks, in order of first appearance."""
+    return list(dict.fromkeys(s for c in picked if (s := silence_span(c.silent_days))))
+
+
 def fields_of(picked: Iterable[Candidate]) -> list[str]:
     """The distinct fields of the picks, in order of first appearance."""
     return list(dict.fromkeys(c.field for c in picked if c.field))
 
 
 def select(
-    candidates: Iterable[Candidate], quota: int, diversity: float = DIVERSITY
+    candidates: Iterable[Candidate],
+    quota: int,
+    diversity: float = DIVERSITY,
+    span_diversity: float = SPAN_DIVERSITY,
 ) -> list[Candidate]:
-    """Up to ``quota`` people, best first, each next one trading score against sameness."""
+    """Up to ``quota`` people, best first, each next one trading score against sameness (of
+    employer, field and circles, and of how long the tie has been silent)."""
     pool = sorted((c for c in candidates if c.held is None), key=lambda c: (-c.value, c.person_id))
     if quota <= 0 or not pool:
         return []
@@ -68,6 +109,8 @@ def select(
         for i, c in enumerate(pool[: max(50, quota * 20)]):
             same = max((similarity(c, s) for s in chosen), default=0.0)
             value = (1 - diversity) * (c.value / top) - diversity * same
+            if span_diversity and silent_as_long(c, chosen):
+                value -= span_diversity
             if value > best + 1e-12:
                 best, best_i = value, i
         chosen.append(pool.pop(best_i))

@@ -221,7 +221,7 @@ class RevivalModel:
             out = out + shares["lambdamart"] * trees
         return np.asarray(out, dtype=float)
 
-    def lift(self, x: np.ndarray, quiet_as_long: bool = True) -> np.ndarray:
+    def lift(self, x: np.ndarray, quiet_as_long: bool = False) -> np.ndarray:
         """Log-odds of a comeback against the ties of the history quiet as long (0: as likely),
         or, not ``quiet_as_long``, against the average tie of the history."""
         a, b = self.silence_line
@@ -229,7 +229,7 @@ class RevivalModel:
             return self.log_odds(x) - (a + b * x[:, _SILENCE_AT])
         return self.log_odds(x) - (a + b * self.mean_silence)
 
-    def odds(self, x: np.ndarray, quiet_as_long: bool = True) -> np.ndarray:
+    def odds(self, x: np.ndarray, quiet_as_long: bool = False) -> np.ndarray:
         """Each row's revival odds (:meth:`lift`), shrunk towards 1 by the learnt share and
         kept within 1/M .. M."""
         shrunk = np.exp(self.learnt_share * self.lift(x, quiet_as_long))
@@ -240,9 +240,9 @@ class RevivalModel:
         return self.odds(x) - 1.0
 
     def rank(self, x: np.ndarray, prior: np.ndarray, quiet_as_long: bool = False) -> np.ndarray:
-        """Each row's score: the worth (prior) times the revival odds. By default the plain
-        odds (who comes back: what the backtest asks); the Rekindle list asks, with
-        ``quiet_as_long``, who is likelier to than the ties quiet as long."""
+        """Each row's score: the worth (prior) times the revival odds: the plain odds (who
+        comes back), as the plan ranks and the backtest asks; with ``quiet_as_long``, who is
+        likelier to than the ties quiet as long (an alternative the backtest measures)."""
         return np.asarray(prior * self.odds(x, quiet_as_long), dtype=float)
 
     def as_json(self) -> str:

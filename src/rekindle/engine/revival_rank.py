@@ -4,8 +4,9 @@ Each candidate's score keeps its parts (the shipped model's reading of the tie, 
 context: shared past, goal, timing) and gains a ``learnt`` part: the worth of reaching out
 (the sum of those parts) times the tie's revival odds, less the worth
 (:meth:`rekindle.engine.revival_model.RevivalModel.odds`: how much likelier it is to come
-back than the ties of your history quiet as long, shrunk towards 1 when the history is
-short). Its value is the odds less one, its weight the worth, so the total stays the sum of
+back than the average quiet tie of your history, shrunk towards 1 when the history is
+short). A shorter silence counts for what it is, a likelier comeback; the week's picks are
+spread across spans of silence afterwards (:func:`rekindle.engine.plan.select`). Its value is the odds less one, its weight the worth, so the total stays the sum of
 the contributions and is worth x odds: a goal or an occasion keeps its share of the score.
 """
 
@@ -30,7 +31,7 @@ PART_WORDS = {
     "reciprocity": "both of you wrote",
     "replies": "they answered you quickly",
 }
-#: odds this close to 1 are "as likely as others quiet as long": no reason given
+#: odds this close to 1 are "as likely as the average quiet tie": no reason given
 EVEN = 0.05
 
 
@@ -82,7 +83,7 @@ SHARES = "shares people you talk to now"
 def _odds_words(odds: float) -> str:
     if abs(odds - 1.0) < EVEN:
         return ""
-    return f"odds of coming back {odds:.1f}x those of ties quiet as long in your history"
+    return f"odds of coming back {odds:.1f}x those of the average quiet tie in your history"
 
 
 def learnt_words(

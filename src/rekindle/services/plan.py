@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from rekindle.engine.plan import period_of
+from rekindle.engine.lists import REKINDLE
+from rekindle.engine.plan import period_of, silence_span
 from rekindle.errors import UserError
 from rekindle.services.plan_options import (
     DEFAULT_QUOTA,
@@ -172,4 +173,11 @@ def _from_stored(
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         # the stored plan says it was diversified, as the fresh one did
         fields=list(dict.fromkeys(s.field for s in suggestions if s.field)),
+        spans=list(
+            dict.fromkeys(
+                span
+                for s in suggestions
+                if s.list == REKINDLE and (span := silence_span(s.silent_days)) is not None
+            )
+        ),
     )

@@ -40,7 +40,14 @@ from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
-from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
+from rekindle.engine.plan import (
+    Candidate,
+    fields_of,
+    held_reason,
+    period_of,
+    select,
+    spans_of,
+)
 from rekindle.engine.revival_features import Me, Timeline, describe
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.revival_rank import rerank
@@ -192,6 +199,7 @@ def compute_plan(
         dormant=len(pools.lists[REKINDLE]),
         ranked_by=ranked_by(model),
         fields=fields_of(c for _, _, c in chosen),
+        spans=spans_of(c for which, _, c in chosen if which == REKINDLE),
     )
 
 
@@ -391,6 +399,7 @@ def candidates(
                 org,
                 circles,
                 field=net.fields.get(pid) or infer_field(address=reach.get(pid, {}).get("email")),
+                silent_days=f.silence_days,
             )
         )
     return pools

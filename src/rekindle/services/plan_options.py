@@ -7,7 +7,7 @@ from typing import Any
 
 from rekindle.engine.lists import GAP_MULTIPLE, KEEP_WARM_COUNT, REKINDLE, REKINDLE_DAYS, ListRules
 from rekindle.engine.person_learning import Rules
-from rekindle.engine.plan import FREQUENCIES
+from rekindle.engine.plan import FREQUENCIES, diversity_words
 from rekindle.engine.scoring import PARTS, Weights, default_weights
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS, TIERS
 from rekindle.services.outcome_learning import rules_of
@@ -57,8 +57,15 @@ class Plan:
     dormant: int = 0
     #: the distinct fields among the picks (the list is diversified across them)
     fields: list[str] = field(default_factory=list)
+    #: the distinct spans of silence among the Rekindle picks (spread across them too)
+    spans: list[str] = field(default_factory=list)
     #: how the Rekindle list was ranked, in words (empty: the shipped model, by choice)
     ranked_by: str = ""
+
+    @property
+    def diversified(self) -> str:
+        """What the picks were spread across, in words ("" when nothing to speak of)."""
+        return diversity_words(self.fields, self.spans)
 
     def of_list(self, name: str) -> list[Suggestion]:
         return [s for s in self.suggestions if s.list == name]
