@@ -69,7 +69,11 @@ def test_marking_no_reply_after_a_reply_clears_it_for_every_reader(store: Store)
     log.mark(store, sent[0].id, "no-reply", at=AT + timedelta(days=5))
     log.mark(store, sent[1].id, "no-reply", at=AT + timedelta(days=5))
     shown = log.show(store, sent[0].id)
-    assert (shown["status"], shown["replied_at"], shown["outcome"]) == ("no-reply", None, "no-reply")
+    assert (shown["status"], shown["replied_at"], shown["outcome"]) == (
+        "no-reply",
+        None,
+        "no-reply",
+    )
     assert log.show(store, sent[1].id)["outcome"] == "no-reply"  # the call is contradicted
     assert figure(store, "by_medium", "email") == "33% (1 of 3)"
     assert learnt_row(store, "medium", "email") == (1, 3)
