@@ -127,7 +127,11 @@ def test_your_no_reply_holds_against_the_mail_before_it(store: Store) -> None:
     inbound(store, mine.person_id, AT + timedelta(days=4), "later")
     with store.begin() as conn:
         log.note_replies(conn, store.owner_id, NOW)
-    assert log.show(store, mine.id)["status"] == "replied"
+    shown = log.show(store, mine.id)
+    assert (shown["status"], shown["outcome"]) == ("replied", None)
+    log.mark(store, mine.id, "no-reply", at=AT + timedelta(days=5))
+    log.mark(store, mine.id, "replied", at=AT + timedelta(days=6))
+    assert log.show(store, mine.id)["outcome"] is None  # your own change of mind, likewise
 
 
 def test_a_decline_is_an_answer_not_a_reply(store: Store) -> None:

@@ -332,7 +332,7 @@ def close(
     values: dict[str, Any] = {"status": status, "outcome": outcome}
     if status == "replied":
         values["replied_at"] = row.replied_at or at
-        if not outcome and row.outcome != "declined":
+        if not outcome and row.outcome not in CLOSED_UNREPLIED:
             values["outcome"] = row.outcome
         oq.update_outreach(conn, owner_id, row.id, **values)
         return

@@ -229,7 +229,12 @@ def mark_replied(conn: Connection, owner_id: int, replies: Sequence[tuple[int, d
     conn.execute(
         update(outreach)
         .where(outreach.c.owner_id == owner_id, outreach.c.id == bindparam("oid"))
-        .values(status="replied", replied_at=bindparam("at")),
+        .values(
+            status="replied",
+            replied_at=bindparam("at"),
+            # a later reply overrules your no-reply: its mark goes
+            outcome=case((outreach.c.outcome == "no-reply", None), else_=outreach.c.outcome),
+        ),
         [{"oid": oid, "at": at} for oid, at in replies],
     )
 
