@@ -128,7 +128,7 @@ def test_cli_insights_prints_and_exports_what_was_learnt(tmp_path: Path) -> None
     finally:
         store.close()
     shown = rekindle("insights", db=db).stdout
-    assert "Reply rate learnt by medium" in shown and "0 of 2" in shown
+    assert "Learnt reply rate by medium" in shown and "0 of 2" in shown
     data = json.loads(rekindle("insights", "--json", db=db).stdout)
     media = next(x for x in data["learnt"] if x["dimension"] == "medium")
     assert [(r["name"], r["replies"], r["sent"]) for r in media["rows"]] == [("email", 0, 2)]
@@ -148,7 +148,7 @@ def test_the_insights_page_charts_what_was_learnt(sqlite_store: Store) -> None:
     assert "4 of 4 · 71%" in figure and "0 of 6 · 11%" in figure
     assert figure.count('class="interval"') == 6  # a whisker and two ends per medium
     assert "★ preferred" in figure  # calls
-    assert "call (preferred): 4 of 4 answered" in figure  # the numbers, for screen readers
+    assert "call (preferred): 4 of 4 replied" in figure  # the numbers, for screen readers
     assert 'id="chart-learnt_intent-head"' in page and 'id="chart-learnt_gap-head"' in page
 
 

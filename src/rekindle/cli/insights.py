@@ -21,18 +21,21 @@ def insights_command(
 
     Outreach per week covers the last 26 weeks. Reply rates are by medium,
     by intent and by the silence before the message. A message counts as
-    answered when they replied or declined, and as unanswered only once its
-    reply window (followup.days, default 10) passed without a reply; a
-    follow-up counts with the message it follows. The Insights page of
-    `rekindle serve` charts the same.
+    replied when they wrote back; a decline is an answer but not a reply
+    (shown beside the rate). It counts as unanswered only once its reply
+    window (followup.days, default 10) passed without a reply; a follow-up
+    counts with the message it follows. The Insights page of `rekindle
+    serve` charts the same.
 
     What was learnt: per medium, intent and silence before the message,
     replies of sent, the estimated reply rate (a reply in three assumed
-    before any message) with its 90% interval, and the current preference.
+    before any message) with its 90% interval, and the current preference
+    of medium and intent (★; the silence before is context, not a choice).
     The plan's medium and a draft's default intent and template variant
     weigh these (Thompson sampling, stable within a week); with no replies
-    yet the usual rules choose. A logged call counts once you mark how it
-    went (`rekindle outreach mark ID replied` or `no-reply`).
+    yet the usual rules choose. A logged call or coffee counts once you
+    record how it went (`rekindle outreach outcome ID call`, `mark ID
+    replied` or `no-reply`).
     """
     from rekindle.services import insights as svc
 

@@ -215,7 +215,10 @@ def outreach_mark(
     ] = None,
     at: Annotated[str | None, typer.Option("--at", help="When (default: now).")] = None,
 ) -> None:
-    """Record how an outreach ended."""
+    """Record how an outreach ended. The last mark wins: no-reply or declined
+    on a message marked replied drops its reply time and earlier outcome (a
+    decline is an answer, not a reply), and the next sync counts only a reply
+    after a no-reply you marked."""
     from rekindle.services import outreach as svc
 
     svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))

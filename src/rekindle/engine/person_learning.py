@@ -160,14 +160,14 @@ def ended(a: Attempt) -> Ended | None:
     end = a.replied_at or a.closed_at
     if a.status == "declined" or outcome == "declined":
         return Ended(DECLINED, a.sent_at, a.closed_at or end or a.sent_at, outcome="declined")
+    if a.status == "no-reply":  # the status is the truth: a reply or outcome marked before
+        return Ended(UNANSWERED, a.sent_at, a.closed_at or a.sent_at, a.followed_up_at)
     if outcome in TALK_OUTCOMES or outcome in HELP_OUTCOMES:
         kind = TALKED if outcome in TALK_OUTCOMES else HELPED
         return Ended(kind, a.sent_at, end or a.sent_at, outcome=outcome)
     if a.status == "replied" or a.replied_at is not None:
         at = a.replied_at or a.closed_at or a.sent_at
         return Ended(REPLIED, a.sent_at, at, delay_days=max(0, (at - a.sent_at).days))
-    if a.status == "no-reply":
-        return Ended(UNANSWERED, a.sent_at, a.closed_at or a.sent_at, a.followed_up_at)
     return None  # sent and waiting, or a call or coffee logged as it happened
 
 

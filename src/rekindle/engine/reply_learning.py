@@ -66,7 +66,9 @@ PLURALS = {
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One settled message: how and why it went, to whom, after how long, and if answered."""
+    """One settled message: how and why it went, to whom, after how long, and if it drew a
+    reply (``answered``: they wrote back, or a logged call had an outcome; a decline is no
+    reply)."""
 
     medium: str
     intent: str

@@ -3,9 +3,11 @@
 Every figure is counted in SQL (:mod:`rekindle.store.insights`); this module picks the time
 spans, names the buckets and turns counts into rates. An outreach is a first message or a
 logged call or coffee that reached the person; a follow-up counts with its message. A message
-was answered when they replied or declined; it counts in a rate once answered or once its
-reply window (the follow-up days) passed: one sent a minute ago is not unanswered. The silence before a message is the time since
-they last wrote to you, or you met or called, before it went.
+drew a reply when they wrote back (a logged call or meeting, once you record its outcome); a
+decline is an answer but no reply, shown beside the rate. A message counts in a rate once
+replied, closed or past its reply window (the follow-up days): one sent a minute ago is not
+unanswered. The silence before a message is the time since they last wrote to you, or you met
+or called, before it went.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ WEEKS = 26
 SPANS = GAPS
 NO_CONTACT = GAP_NO_CONTACT
 NEVER = "never in touch"
+#: the unit of every reply rate: the share of messages they wrote back to (a decline is no reply)
+REPLIED_UNIT = "% replied"
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,9 @@ class Insights:
 
 #: how to read the learnt figures
 LEARNT_NOTE = (
-    "replies of sent; the estimated reply rate (a reply in three assumed before any message) "
-    "and its 90% interval; ★ marks the current preference"
+    "replies of sent (a decline is no reply); the estimated reply rate (a reply in three "
+    "assumed before any message) and its 90% interval; ★ marks the current preference of "
+    "medium and intent (the silence before a message is not yours to choose: no star)"
 )
 
 
@@ -103,9 +108,11 @@ def span_of(days: float) -> str:
     return label
 
 
-def rate(label: str, sent: int, answered: int) -> Figure:
-    share = 100.0 * answered / sent if sent else 0.0
-    return Figure(label, round(share, 1), f"{share:.0f}% ({answered} of {sent})")
+def rate(label: str, sent: int, replied: int, declined: int = 0) -> Figure:
+    """A reply rate: replies of sent; declines (an answer, not a reply) said beside it."""
+    share = 100.0 * replied / sent if sent else 0.0
+    more = f", {declined} declined" if declined else ""
+    return Figure(label, round(share, 1), f"{share:.0f}% ({replied} of {sent}{more})")
 
 
 def count(label: str, n: int) -> Figure:
@@ -143,15 +150,15 @@ def insights(store: Store, now: datetime | None = None) -> Insights:
         ("by_medium", "Reply rate by medium", by_medium),
         ("by_intent", "Reply rate by intent", by_intent),
     ):
-        figures = [rate(label, sent, answered) for label, sent, answered in rows]
+        figures = [rate(*row) for row in rows]
         result.series.append(
-            Series(key, title, "% answered", figures, rate=True, note=_waiting_note(pending))
+            Series(key, title, REPLIED_UNIT, figures, rate=True, note=_waiting_note(pending))
         )
     result.series.append(
         Series(
             "by_silence",
             "Reply rate by silence before the message",
-            "% answered",
+            REPLIED_UNIT,
             _by_silence(silences),
             rate=True,
             note="silence: since they last wrote to you, or you met or called",
@@ -190,10 +197,10 @@ def _waiting_note(pending: int) -> str:
 def _by_silence(rows: list[tuple[datetime, datetime | None, bool]]) -> list[Figure]:
     """Messages bucketed by the silence before them (a handful of rows per week sent, at most)."""
     sent: dict[str, int] = {}
-    answered: dict[str, int] = {}
+    replied: dict[str, int] = {}
     for at, before, ok in rows:
         label = NO_CONTACT if before is None else span_of((at - before).total_seconds() / 86400)
         sent[label] = sent.get(label, 0) + 1
-        answered[label] = answered.get(label, 0) + ok
+        replied[label] = replied.get(label, 0) + ok
     order = [*(label for label, _ in SPANS), NO_CONTACT]
-    return [rate(label, sent[label], answered[label]) for label in order if label in sent]
+    return [rate(label, sent[label], replied[label]) for label in order if label in sent]

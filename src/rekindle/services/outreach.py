@@ -49,6 +49,8 @@ _CHANNELS = {
 MESSAGE_MEDIA = ("email", "linkedin", "sms")
 #: statuses a user may set on an outreach after the fact
 MARKS = ("replied", "no-reply", "declined")
+#: statuses that say there was no reply (a decline is an answer, not a reply)
+CLOSED_UNREPLIED = ("no-reply", "declined")
 #: a decline keeps the person out of plans this long (the plan's `dismiss --declined`), unless
 #: the setting ``outcomes.declined_days`` says otherwise
 DECLINED_DAYS = DEFAULT_DECLINED_DAYS
@@ -323,13 +325,22 @@ def mark(
 def close(
     conn: Connection, owner_id: int, row: Any, status: str, outcome: str | None, at: datetime
 ) -> None:
-    """Set how an outreach ended. A decline keeps the door open: the person is held out of
-    plans for months (the plan's "declined" hold), never deleted."""
-    values: dict[str, Any] = {"status": status, "outcome": outcome or row.outcome}
+    """Set how an outreach ended, clearing what the new end contradicts: no-reply and declined
+    drop the reply time and the outcome recorded before (a call, a meeting: a decline is an
+    answer, not a reply), replied drops a decline. A decline keeps the door open: the person
+    is held out of plans for months (the plan's "declined" hold), never deleted."""
+    values: dict[str, Any] = {"status": status, "outcome": outcome}
     if status == "replied":
         values["replied_at"] = row.replied_at or at
+        if not outcome and row.outcome not in CLOSED_UNREPLIED:
+            values["outcome"] = row.outcome
         oq.update_outreach(conn, owner_id, row.id, **values)
         return
+    values["replied_at"] = None
+    if status == "no-reply" and not outcome:
+        # your word: the sync then counts only a reply that comes after it (one closed by
+        # its reply window has no outcome, and any later reply still counts)
+        values["outcome"] = "no-reply"
     oq.update_outreach(conn, owner_id, row.id, **values)
     oq.close_with_follow_ups(conn, owner_id, row.id, status, at)
     if status == "declined":
@@ -368,7 +379,8 @@ def as_dict(row: Any) -> dict[str, Any]:
         "created_at": iso(row.created_at),
         "sent_at": iso(row.sent_at),
         "follow_up_due": iso(row.follow_up_due),
-        "replied_at": iso(row.replied_at),
+        # a reply time a later no-reply or decline contradicts is not shown
+        "replied_at": iso(row.replied_at) if row.status not in CLOSED_UNREPLIED else None,
         "closed_at": iso(row.closed_at),
         "outcome": row.outcome,
         "message_id": row.message_id,

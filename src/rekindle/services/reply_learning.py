@@ -178,7 +178,7 @@ class LearntRow:
 
 @dataclass(frozen=True)
 class Learnt:
-    """Per dimension (medium, intent, gap), the arms the user tried."""
+    """Per dimension (medium, intent, gap: the silence before), the arms the user tried."""
 
     dimension: str
     title: str
@@ -191,18 +191,26 @@ class Learnt:
 
 #: each dimension's title and the order its arms are listed in
 LEARNT = (
-    ("medium", "Reply rate learnt by medium", MEDIA),
-    ("intent", "Reply rate learnt by intent", INTENTS),
-    ("gap", "Reply rate learnt by silence before", [g for g, _ in rl.GAPS] + [rl.NO_CONTACT]),
+    ("medium", "Learnt reply rate by medium", MEDIA),
+    ("intent", "Learnt reply rate by intent", INTENTS),
+    (
+        "gap",
+        "Learnt reply rate by silence before the message",
+        [g for g, _ in rl.GAPS] + [rl.NO_CONTACT],
+    ),
 )
+#: the dimensions the plan and drafts choose along, which may have a preference; the silence
+#: before a message is context (no one chooses how long someone has been silent)
+CHOSEN = ("medium", "intent")
 
 
 def what_was_learnt(outcomes: Sequence[rl.Outcome]) -> list[Learnt]:
-    """The posterior of each arm tried, dimension by dimension (the prior alone, no bonus)."""
+    """The posterior of each arm tried, dimension by dimension (the prior alone, no bonus);
+    the preferred arm of a dimension one chooses along (not the silence before)."""
     found = []
     for dimension, title, order in LEARNT:
         arms = rl.summarise(outcomes, dimension, order)
-        best = rl.preferred(arms) if len(arms) > 1 else None
+        best = rl.preferred(arms) if len(arms) > 1 and dimension in CHOSEN else None
         rows = []
         for a in arms:
             low, high = a.interval()

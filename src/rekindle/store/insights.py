@@ -2,8 +2,11 @@
 silence before each outreach, people by time since last contact and by tier.
 
 An "outreach" here is a first message or a logged call or coffee that reached the person
-(not a draft, not a follow-up: a follow-up counts with the message it follows). It was
-"answered" when they replied or declined.
+(not a draft, not a follow-up: a follow-up counts with the message it follows). It drew a
+reply when they wrote back (status ``replied``), or when a logged call or meeting has an outcome
+recorded (``rekindle outreach outcome``: its reply time is set); a decline is an answer but no
+reply. The status is the truth: a message marked ``no-reply`` after a reply was recorded counts
+as unanswered.
 """
 
 from __future__ import annotations
@@ -38,14 +41,28 @@ def _reached(owner_id: int) -> Any:
     )
 
 
-def _answered() -> Any:
-    return or_(outreach.c.replied_at.is_not(None), outreach.c.status.in_(("replied", "declined")))
+def _replied() -> Any:
+    """They wrote back, or a logged call or meeting had an outcome (a decline is no reply)."""
+    return or_(
+        outreach.c.status == "replied",
+        and_(outreach.c.status == "logged", outreach.c.replied_at.is_not(None)),
+    )
+
+
+def _declined() -> Any:
+    return outreach.c.status == "declined"
+
+
+def _counted() -> Any:
+    """What the reply rates count: messages that could get a reply, and logged calls or
+    meetings with an outcome (one logged without says nothing either way)."""
+    return or_(outreach.c.status.in_(MESSAGES), _replied())
 
 
 def _settled(waiting_since: datetime) -> Any:
-    """A message whose fate is known: answered, closed, or sent before ``waiting_since`` (its
+    """A message whose fate is known: replied, closed, or sent before ``waiting_since`` (its
     reply window has passed). One sent a minute ago is neither answered nor unanswered yet."""
-    return or_(_answered(), outreach.c.status != "sent", _when() < waiting_since)
+    return or_(_replied(), outreach.c.status != "sent", _when() < waiting_since)
 
 
 def waiting(conn: Connection, owner_id: int, waiting_since: datetime) -> int:
@@ -76,32 +93,32 @@ def outreach_per_week(conn: Connection, owner_id: int, bounds: Sequence[datetime
 
 def replies_by(
     conn: Connection, owner_id: int, key: str, waiting_since: datetime
-) -> list[tuple[str, int, int]]:
-    """(medium or intent, messages sent, answered), for messages that could get a reply and
-    whose reply window (sent before ``waiting_since``) has passed unless they were answered."""
+) -> list[tuple[str, int, int, int]]:
+    """(medium or intent, sent, replied, declined), for what :func:`_counted` counts whose
+    reply window (sent before ``waiting_since``) has passed unless they replied."""
     column = {"medium": outreach.c.medium, "intent": outreach.c.intent}[key]
-    answered = func.sum(case((_answered(), 1), else_=0))
+    replied = func.sum(case((_replied(), 1), else_=0))
+    declined = func.sum(case((_declined(), 1), else_=0))
     rows = conn.execute(
-        select(column, func.count(), answered)
-        .where(_reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since))
+        select(column, func.count(), replied, declined)
+        .where(_reached(owner_id), _counted(), _settled(waiting_since))
         .group_by(column)
         .order_by(column)
     )
-    return [(str(k), int(n), int(a or 0)) for k, n, a in rows]
+    return [(str(k), int(n), int(r or 0), int(d or 0)) for k, n, r, d in rows]
 
 
 def messages_with_silence(
     conn: Connection, owner_id: int, waiting_since: datetime
 ) -> list[tuple[datetime, Any, bool]]:
-    """Each settled message (answered, or past its reply window: see :func:`replies_by`): when it went, when they last wrote to you or you
-    met or called before it (None: never), and whether it was answered. The last contacts
+    """Each settled message (replied, or past its reply window: see :func:`replies_by`): when it
+    went, when they last wrote to you or you met or called before it (None: never), and whether
+    it drew a reply. The last contacts
     come from one grouped join through the person's interaction index (measured on 1,000,000
     interactions: a correlated lookup per message is a little faster on SQLite and two to
     four times slower on PostgreSQL)."""
     when = _when()
-    messages = and_(
-        _reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since)
-    )
+    messages = and_(_reached(owner_id), _counted(), _settled(waiting_since))
     last = (
         select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
         .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
@@ -118,11 +135,11 @@ def messages_with_silence(
         .subquery()
     )
     rows = conn.execute(
-        select(when, last.c.at, case((_answered(), literal(1)), else_=literal(0)))
+        select(when, last.c.at, case((_replied(), literal(1)), else_=literal(0)))
         .outerjoin(last, last.c.oid == outreach.c.id)
         .where(messages)
     )
-    return [(at, before, bool(answered)) for at, before, answered in rows]
+    return [(at, before, bool(replied)) for at, before, replied in rows]
 
 
 def _people(owner_id: int) -> Any:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -179,6 +180,11 @@ def replies_to_sent(conn: Connection, owner_id: int) -> list[tuple[int, datetime
         outreach.c.status.in_(("sent", "no-reply")),
         outreach.c.sent_at.is_not(None),
     )
+    # a reply counts from the send; after one you marked no-reply yourself (it has an outcome,
+    # one closed by its reply window has none) only from then: the mail before it was no reply
+    marked = and_(outreach.c.status == "no-reply", outreach.c.outcome.is_not(None))
+    marked_at = func.coalesce(outreach.c.closed_at, outreach.c.sent_at)
+    since = case((marked, marked_at), else_=outreach.c.sent_at)
     by_person = (
         select(outreach.c.id.label("oid"), interaction.c.occurred_at.label("at"))
         .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
@@ -186,7 +192,7 @@ def replies_to_sent(conn: Connection, owner_id: int) -> list[tuple[int, datetime
         .where(
             waiting,
             interaction.c.direction == "in",
-            interaction.c.occurred_at > outreach.c.sent_at,
+            interaction.c.occurred_at > since,
         )
     )
     by_thread = (
@@ -206,6 +212,7 @@ def replies_to_sent(conn: Connection, owner_id: int) -> list[tuple[int, datetime
             outreach.c.message_id.is_not(None),
             message.c.direction == "in",
             message.c.occurred_at.is_not(None),
+            or_(~marked, message.c.occurred_at > marked_at),
         )
     )
     found = union_all(by_person, by_thread).subquery()
@@ -222,7 +229,12 @@ def mark_replied(conn: Connection, owner_id: int, replies: Sequence[tuple[int, d
     conn.execute(
         update(outreach)
         .where(outreach.c.owner_id == owner_id, outreach.c.id == bindparam("oid"))
-        .values(status="replied", replied_at=bindparam("at")),
+        .values(
+            status="replied",
+            replied_at=bindparam("at"),
+            # a later reply overrules your no-reply: its mark goes
+            outcome=case((outreach.c.outcome == "no-reply", None), else_=outreach.c.outcome),
+        ),
         [{"oid": oid, "at": at} for oid, at in replies],
     )
 

@@ -1,8 +1,9 @@
 """The settled messages the reply learning reads (:mod:`rekindle.engine.reply_learning`):
-each one's medium, intent, the person's tier, the silence before it and whether it was answered.
+each one's medium, intent, the person's tier, the silence before it and whether it drew a reply.
 
-"Settled" and "answered" are the Insights page's (:mod:`rekindle.store.insights`): a first
-message that reached the person, answered (a reply or a decline) or past its reply window.
+"Settled" and "replied" are the Insights page's (:mod:`rekindle.store.insights`): a first
+message that reached the person (or a logged call or meeting with an outcome), replied, closed
+or past its reply window. A decline is an answer but no reply.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, select
 
-from rekindle.store.insights import MESSAGES, _answered, _reached, _settled, _when
+from rekindle.store.insights import _counted, _reached, _replied, _settled, _when
 from rekindle.store.schema import interaction, interaction_person, person_edit
 from rekindle.store.schema_engine import outreach
 from rekindle.store.schema_history import tie_stats
@@ -27,11 +28,11 @@ def settled_messages(
     peaks: Sequence[tuple[str, float]],
     lowest: str,
 ) -> list[tuple[str, str, str, datetime, Any, bool, int | None]]:
-    """(medium, intent, tier, sent at, their last word before it or None, answered, template
+    """(medium, intent, tier, sent at, their last word before it or None, replied, template
     variant or None) for each settled message; the tier is the person's now (set by you, else
     what the history shows)."""
     when = _when()
-    messages = and_(_reached(owner_id), outreach.c.status.in_(MESSAGES), _settled(waiting_since))
+    messages = and_(_reached(owner_id), _counted(), _settled(waiting_since))
     last = (
         select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
         .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
@@ -58,7 +59,7 @@ def settled_messages(
             tier,
             when,
             last.c.at,
-            case((_answered(), literal(1)), else_=literal(0)),
+            case((_replied(), literal(1)), else_=literal(0)),
             outreach.c.variant,
         )
         .select_from(

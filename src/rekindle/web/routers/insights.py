@@ -27,7 +27,7 @@ WORDS = {
         "medium",
         _NO_REPLY_RATE,
         "Once a message you sent is answered or its follow-up window closes, the share "
-        "answered shows here for email, LinkedIn, text and calls.",
+        "replied shows here for email, LinkedIn, text and calls.",
     ),
     "by_intent": (
         "intent",
@@ -93,13 +93,17 @@ def chart_of(series: Series) -> charts.Chart:
     )
 
 
+#: the heading of each "what was learnt" figure's first column, as the Insights figures say it
+LEARNT_CATEGORY = {"medium": "medium", "intent": "intent", "gap": "silence before"}
+
+
 def learnt_chart(x: Learnt) -> dict[str, object]:
     """A "what was learnt" figure: per arm the estimated reply rate (%) and its interval."""
     points = [
         charts.Point(
             f"{r.name} (preferred)" if r.preferred else r.name,
             r.mean,
-            f"{r.replies} of {r.sent} answered; estimated {r.mean:.0f}% "
+            f"{r.replies} of {r.sent} replied; estimated {r.mean:.0f}% "
             f"(90% interval {r.low:.0f}–{r.high:.0f}%)",
         )
         for r in x.rows
@@ -109,8 +113,8 @@ def learnt_chart(x: Learnt) -> dict[str, object]:
             f"learnt_{x.dimension}",
             x.title,
             points,
-            x_label="% answered",
-            category=x.dimension,
+            x_label=insights_svc.REPLIED_UNIT,
+            category=LEARNT_CATEGORY.get(x.dimension, x.dimension),
             top=100.0,
         ),
         "rows": [
