@@ -142,9 +142,8 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
         return {}
     lo = np.searchsorted(cols.person, wanted)
     hi = np.searchsorted(cols.person, wanted, side="right")
-    spans = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
-    # nobody asked (a history too young for a training row): no contacts to take
-    take = np.concatenate(spans).astype(np.int64) if spans else np.zeros(0, dtype=np.int64)
+    take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    take = take.astype(np.int64) if len(take) else np.zeros(0, dtype=np.int64)
     co = _co_participants(cols, take)
     out: dict[int, Timeline] = {}
     nobody: frozenset[str] = frozenset()
