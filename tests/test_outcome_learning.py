@@ -82,10 +82,7 @@ def test_a_decline_holds_as_long_as_the_setting_says(store: Store) -> None:
     w = why(store, "Gus Globex", now=NOW + timedelta(days=300))
     assert w.due and w.held == f"declined; door kept open until {until:%d %b %Y}"
     assert w.cadence_days == 270
-    assert (
-        f"declined on {declined_at:%d %b %Y}: door kept open, resting until {until:%d %b %Y}"
-        in w.learnt
-    )
+    assert not any("resting until" in line for line in w.learnt)  # said once, above
     assert "Gus Globex" in names(plan_at(store, 410))
 
 
@@ -119,3 +116,21 @@ def test_a_message_awaiting_its_reply_says_more_than_the_rest(store: Store) -> N
     w = why(store, "Ann Acme", now=NOW + timedelta(days=41))
     assert w.held == "awaiting a reply since 28 Dec 2026"
     assert "resting until 17 May 2027" in " ".join(w.learnt)  # still said, below
+
+
+def test_a_decline_ends_where_the_setting_says_now_and_says_so_once(store: Store) -> None:
+    network(store)
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)  # 270 days, the default
+    settings_svc.change(store, "outcomes.declined_days", "365")
+    until = NOW + timedelta(days=365)
+    w = why(store, "Gus Globex", now=NOW + timedelta(days=1))
+    assert w.held == f"declined; door kept open until {until:%d %b %Y}"
+    assert not any("resting until" in line for line in w.learnt)  # the hold, said once
+    assert held_words(plan_at(store, 300), "Gus Globex") == w.held
+    settings_svc.change(store, "outcomes.declined_days", "30")
+    short = NOW + timedelta(days=30)
+    assert why(store, "Gus Globex", now=NOW + timedelta(days=1)).held == (
+        f"declined; door kept open until {short:%d %b %Y}"
+    )
+    assert why(store, "Gus Globex", now=NOW + timedelta(days=31)).held is None

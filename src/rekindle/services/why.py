@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from rekindle.engine.lists import REKINDLE, list_of, list_reasons, list_words, rekindle_weights
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
-from rekindle.engine.person_learning import Learning
+from rekindle.engine.person_learning import DECLINED, Learning
 from rekindle.engine.plan import Candidate, held_reason, period_of
 from rekindle.engine.reply_learning import Context, gap_of
 from rekindle.engine.scoring import Score, score
@@ -129,9 +129,20 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             looks_like_you=is_likely_me(conn, owner, pid, name),
             list=which,
             list_why=list_words(f, cadence.tier, due, opts.lists),
-            learnt=[line for line in learning.lines(now) if line != held],
+            learnt=_learnt_lines(learning, held, now),
         )
     return w
+
+
+def _learnt_lines(learning: Learning, held: str | None, now: datetime) -> list[str]:
+    """What the answers taught beyond the held line: a decline's hold is said there once (a
+    rest after no reply stays below a snooze or a wait, with its own end)."""
+    said = held is not None and learning.ended and learning.ended[-1].kind == DECLINED
+    return [
+        line
+        for line in learning.lines(now)
+        if line != held and not (said and line == learning.held(now))
+    ]
 
 
 def _tie(
