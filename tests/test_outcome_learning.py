@@ -134,3 +134,38 @@ def test_a_decline_ends_where_the_setting_says_now_and_says_so_once(store: Store
         f"declined; door kept open until {short:%d %b %Y}"
     )
     assert why(store, "Gus Globex", now=NOW + timedelta(days=31)).held is None
+
+
+def test_a_draft_to_someone_held_back_warns_with_the_end(store: Store) -> None:
+    from rekindle.services.drafting import DraftRequest, check_text, draft_for
+
+    network(store)
+
+    def warning(ref: str, at: int, intent: str = "catch-up") -> str | None:
+        found = draft_for(store, ref, DraftRequest(intent=intent), now=NOW + timedelta(days=at))
+        return next((f.what for f in found.findings if f.code == "held-back"), None)
+
+    assert warning("gus@globex.com", 0) is None
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    waiting = warning("gus@globex.com", 1)
+    assert waiting is not None and waiting.endswith(
+        "awaiting a reply to your message of 18 Nov 2026; the one follow-up is due 28 Nov 2026"
+    )
+    # the one follow-up is what a wait is for: no warning on it
+    _, on_follow_up = check_text(
+        store, "Hi Gus, any thoughts?", "email", "follow-up", "gus@globex.com",
+        now=NOW + timedelta(days=12),
+    )  # fmt: skip
+    assert not [f for f in on_follow_up if f.code == "held-back"]
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)
+    until = NOW + timedelta(days=270)
+    assert warning("gus@globex.com", 1) == (
+        f"Gus is held back: declined; door kept open until {until:%d %b %Y}"
+    )
+    ann = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, ann.id, "no-reply", now=NOW + timedelta(days=20))
+    assert "with no reply: resting until 17 May 2027" in (warning("ann@acme.com", 30) or "")
+    # the web compose page says it too
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=1))) as client:
+        page = client.get(f"/compose/{sent.person_id}")
+    assert f"door kept open until {until:%d %b %Y}" in page.text
