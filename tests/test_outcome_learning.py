@@ -169,3 +169,16 @@ def test_a_draft_to_someone_held_back_warns_with_the_end(store: Store) -> None:
     with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=1))) as client:
         page = client.get(f"/compose/{sent.person_id}")
     assert f"door kept open until {until:%d %b %Y}" in page.text
+
+
+def test_the_why_page_says_the_cadence_in_days_as_its_learnt_note_does(store: Store) -> None:
+    from rekindle.engine.scoring import span_words
+
+    network(store)
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=1))) as client:
+        page = client.get(f"/people/{sent.person_id}/why").text
+    assert "check in every 270 days" in page and "every 270 days instead of 180" in page
+    assert "months" not in page.split("check in every", 1)[1].split(")", 1)[0]
+    assert span_words(45) == "1 month" and span_words(100) == "3 months"
