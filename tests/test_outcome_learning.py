@@ -83,6 +83,9 @@ def test_a_decline_holds_as_long_as_the_setting_says(store: Store) -> None:
     assert w.due and w.held == f"declined; door kept open until {until:%d %b %Y}"
     assert w.cadence_days == 270
     assert not any("resting until" in line for line in w.learnt)  # said once, above
+    # the list he would be on, and that he is held: not "due a check-in"
+    assert w.list_why.startswith("would be on ") and w.list_why.endswith(", but held back")
+    assert "due a check-in" not in w.list_why
     assert "Gus Globex" in names(plan_at(store, 410))
 
 

@@ -283,7 +283,7 @@ def why_command(
     console.print(f"[bold]{safe(w.name)}[/bold]  #{w.person_id}")
     console.print(
         f"  {w.tier} tie, check in every {w.cadence_days} days ({safe(w.cadence_why)}); "
-        f"{silent}{'due' if w.due else 'not due yet'}"
+        f"{silent}{('due, but held back' if w.held else 'due') if w.due else 'not due yet'}"
     )
     if w.looks_like_you:
         console.print(

@@ -128,10 +128,20 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             in_plan=period if planned else None,
             looks_like_you=is_likely_me(conn, owner, pid, name),
             list=which,
-            list_why=list_words(f, cadence.tier, due, opts.lists),
+            list_why=_list_line(list_words(f, cadence.tier, due, opts.lists), which, held),
             learnt=_learnt_lines(learning, held, now),
         )
     return w
+
+
+def _list_line(words: str, which: str | None, held: str | None) -> str:
+    """The list the tie is on; when a hold keeps them back, the list they would be on and
+    that they are held ("due" would promise a check-in the plan will not offer)."""
+    if held is None or which is None:
+        return words
+    name, _, why = words.partition(": ")
+    why = why.removeprefix("due a check-in, ")
+    return f"would be on {name} ({why}), but held back"
 
 
 def _learnt_lines(learning: Learning, held: str | None, now: datetime) -> list[str]:
