@@ -185,3 +185,17 @@ def test_the_why_page_says_the_cadence_in_days_as_its_learnt_note_does(store: St
     assert "check in every 270 days" in page and "every 270 days instead of 180" in page
     assert "months" not in page.split("check in every", 1)[1].split(")", 1)[0]
     assert span_words(45) == "1 month" and span_words(100) == "3 months"
+
+
+def test_the_plan_counts_who_is_held_back_by_reason(store: Store) -> None:
+    network(store)
+    settings_svc.change(store, "outcomes.declined_days", "400")
+    settings_svc.change(store, "outcomes.rest_days", "400")
+    gus = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, gus.id, "declined", now=NOW + timedelta(days=5))
+    ann = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, ann.id, "no-reply", now=NOW + timedelta(days=20))
+    plan = plan_at(store, 300)
+    assert plan.held_by.get("declined") == 1
+    assert plan.held_by.get("resting after no reply") == 1
+    assert sum(plan.held_by.values()) == plan.held

@@ -105,7 +105,7 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         console.print(
             f"\n[dim]{plan.considered} people, {plan.due} due for a check-in "
             f"({plan.dormant} of them dormant with a two-way past), "
-            f"{plan.held} held back (snoozed, awaiting a reply, or contacted lately)[/dim]"
+            f"{plan.held} held back{_held_by(plan.held_by)}[/dim]"
         )
     console.print(
         "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "
@@ -266,6 +266,14 @@ def goal_clear() -> None:
 
     act.set_goal(STATE.store(), None)
     console.print("no goal now")
+
+
+def _held_by(counts: dict[str, int]) -> str:
+    """' (3 declined, 2 resting after no reply, 1 awaiting a reply)': the reasons, most first."""
+    if not counts:
+        return ""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return " (" + ", ".join(f"{n:,} {kind}" for kind, n in ranked) + ")"
 
 
 def why_command(

@@ -40,7 +40,7 @@ from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
-from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
+from rekindle.engine.plan import Candidate, fields_of, held_kind, held_reason, period_of, select
 from rekindle.engine.revival_features import Me, Timeline, describe
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.revival_rank import rerank
@@ -146,6 +146,7 @@ class Pools:
     occasion: dict[int, Occasion | None] = field(default_factory=dict)
     held: int = 0
     held_examples: list[dict[str, Any]] = field(default_factory=list)
+    held_by: dict[str, int] = field(default_factory=dict)
 
 
 def compute_plan(
@@ -189,6 +190,7 @@ def compute_plan(
         stored=False,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         held_examples=pools.held_examples,
+        held_by=pools.held_by,
         dormant=len(pools.lists[REKINDLE]),
         ranked_by=ranked_by(model),
         fields=fields_of(c for _, _, c in chosen),
@@ -359,6 +361,8 @@ def candidates(
         )
         if held:
             pools.held += 1
+            kind = held_kind(held)
+            pools.held_by[kind] = pools.held_by.get(kind, 0) + 1
             if len(pools.held_examples) < HELD_EXAMPLES:
                 pools.held_examples.append({"person_id": pid, "name": net.people[pid], "why": held})
             continue
