@@ -180,3 +180,13 @@ def test_a_decline_says_its_hold_and_settings_refuse_negative_days(cli: Cli) -> 
     assert negative.code == 1 and "No such option" not in negative.stderr
     assert "outcomes.rest_days takes a whole number of days, 0 or more" in negative.stderr
     assert len(negative.stderr.strip().splitlines()[0]) < 120
+
+
+def test_show_and_why_tell_one_story_after_an_unanswered_outreach(cli: Cli) -> None:
+    cli("log", "Ana", "-m", "email", "-n", "catching up")
+    cli("outreach", "mark", "1", "no-reply")
+    shown = cli("show", "Ana").stdout
+    assert "reached  your outreach of" in shown and "the plan counts it as contact" in shown
+    assert "learnt   no reply to your message of" in shown and "instead of" in shown
+    why = cli("why", "Ana").stdout
+    assert "since your outreach of" in why and "(their history:" in why

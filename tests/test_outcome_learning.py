@@ -56,6 +56,12 @@ def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
     assert "You wrote on 18 Nov 2026 with no reply: resting until 17 May 2027" in page.text
     assert "Learnt from their answers" in reasons.text
     assert "checking in every 135 days instead of 90" in reasons.text
+    # the person page says the learnt cadence too, not only /why
+    assert "Learnt from their answers: no reply to your message of 18 Nov 2026" in page.text
+    assert "every 135 days instead of 90" in page.text
+    # why says where "silent" starts: the outreach, after their history ends
+    assert w.last_outreach is not None and w.history_last is not None
+    assert w.last_outreach > w.history_last
     # once rested, she may come back, ranked a little lower
     back = plan_at(store, 190)
     ann = next(s for s in back.suggestions if s.name == "Ann Acme")

@@ -11,6 +11,7 @@ from rekindle.cli.context import STATE, console, print_json, safe
 if TYPE_CHECKING:
     from rekindle.services import plan as svc
 from rekindle.errors import UserError
+from rekindle.plural import counted
 
 goal_app = typer.Typer(help="What you are working towards; it makes some people more relevant.")
 
@@ -287,7 +288,15 @@ def why_command(
     if as_json:
         print_json(w.as_json())
         return
-    silent = f"silent {w.silent_days} days, " if w.silent_days is not None else ""
+    silent = f"silent {counted(w.silent_days, 'day')}, " if w.silent_days is not None else ""
+    if w.last_outreach is not None and (
+        w.history_last is None or w.last_outreach > w.history_last
+    ):  # the plan's clock restarts at your outreach; their history ends before it
+        ends = f"{w.history_last:%d %b %Y}" if w.history_last else "nothing yet"
+        silent = (
+            f"silent {counted(w.silent_days or 0, 'day')} since your outreach of "
+            f"{w.last_outreach:%d %b %Y} (their history: {ends}), "
+        )
     console.print(f"[bold]{safe(w.name)}[/bold]  #{w.person_id}")
     console.print(
         f"  {w.tier} tie, check in every {w.cadence_days} days ({safe(w.cadence_why)}); "
