@@ -229,9 +229,7 @@ def print_hold(person_id: int) -> None:
 
     held = hold_in_force(STATE.store(), person_id)
     if held:
-        console.print(
-            f"[dim]held back: {safe(held)}; `rekindle resume {person_id}` lifts it[/dim]"
-        )
+        console.print(f"[dim]held back: {safe(held)}; `rekindle resume {person_id}` lifts it[/dim]")
 
 
 @outreach_app.command("outcome")

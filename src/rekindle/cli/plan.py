@@ -181,7 +181,10 @@ def dismiss_command(
     ] = None,
     declined: Annotated[
         bool,
-        typer.Option("--declined", help="They said no: keep the door open, revisit after outcomes.declined_days (270 by default)."),
+        typer.Option(
+            "--declined",
+            help="They said no: keep the door open, revisit after outcomes.declined_days (270 by default).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

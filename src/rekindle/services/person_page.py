@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from rekindle.services.outcome_learning import learnt_hold
-from rekindle.services.why import learnt_cadence
 from rekindle.services.outcomes import ledger_for
 from rekindle.services.outreach import as_dict
 from rekindle.services.people import PersonView, person_view, resolve_person
 from rekindle.services.person_history import MonthlyHistory, monthly_history
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.services.timeline import Timeline, timeline_page
+from rekindle.services.why import learnt_cadence
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
