@@ -166,3 +166,27 @@ def test_user_errors_are_one_line(cli: Cli) -> None:
         ran = cli(*args, check=False)
         assert ran.code == 1, (args, ran)
         assert expected in ran.stderr and "Traceback" not in ran.stderr, (args, ran.stderr)
+
+
+def test_a_decline_says_its_hold_and_settings_refuse_negative_days(cli: Cli) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    cli("log", "Ana", "-m", "email", "-n", "catching up")
+    ran = cli("outreach", "mark", "1", "declined").stdout
+    until = datetime.now(UTC) + timedelta(days=270)
+    assert "marked declined" in ran
+    assert f"door kept open until {until:%d %b %Y}" in ran and "`rekindle resume" in ran
+    negative = cli("config", "set", "outcomes.rest_days", "-5", check=False)
+    assert negative.code == 1 and "No such option" not in negative.stderr
+    assert "outcomes.rest_days takes a whole number of days, 0 or more" in negative.stderr
+    assert len(negative.stderr.strip().splitlines()[0]) < 120
+
+
+def test_show_and_why_tell_one_story_after_an_unanswered_outreach(cli: Cli) -> None:
+    cli("log", "Ana", "-m", "email", "-n", "catching up")
+    cli("outreach", "mark", "1", "no-reply")
+    shown = cli("show", "Ana").stdout
+    assert "reached  your outreach of" in shown and "the plan counts it as contact" in shown
+    assert "learnt   no reply to your message of" in shown and "instead of" in shown
+    why = cli("why", "Ana").stdout
+    assert "since your outreach of" in why and "(their history:" in why

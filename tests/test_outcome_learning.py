@@ -56,6 +56,12 @@ def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
     assert "You wrote on 18 Nov 2026 with no reply: resting until 17 May 2027" in page.text
     assert "Learnt from their answers" in reasons.text
     assert "checking in every 135 days instead of 90" in reasons.text
+    # the person page says the learnt cadence too, not only /why
+    assert "Learnt from their answers: no reply to your message of 18 Nov 2026" in page.text
+    assert "every 135 days instead of 90" in page.text
+    # why says where "silent" starts: the outreach, after their history ends
+    assert w.last_outreach is not None and w.history_last is not None
+    assert w.last_outreach > w.history_last
     # once rested, she may come back, ranked a little lower
     back = plan_at(store, 190)
     ann = next(s for s in back.suggestions if s.name == "Ann Acme")
@@ -82,10 +88,10 @@ def test_a_decline_holds_as_long_as_the_setting_says(store: Store) -> None:
     w = why(store, "Gus Globex", now=NOW + timedelta(days=300))
     assert w.due and w.held == f"declined; door kept open until {until:%d %b %Y}"
     assert w.cadence_days == 270
-    assert (
-        f"declined on {declined_at:%d %b %Y}: door kept open, resting until {until:%d %b %Y}"
-        in w.learnt
-    )
+    assert not any("resting until" in line for line in w.learnt)  # said once, above
+    # the list he would be on, and that he is held: not "due a check-in"
+    assert w.list_why.startswith("would be on ") and w.list_why.endswith(", but held back")
+    assert "due a check-in" not in w.list_why
     assert "Gus Globex" in names(plan_at(store, 410))
 
 
@@ -119,3 +125,83 @@ def test_a_message_awaiting_its_reply_says_more_than_the_rest(store: Store) -> N
     w = why(store, "Ann Acme", now=NOW + timedelta(days=41))
     assert w.held == "awaiting a reply since 28 Dec 2026"
     assert "resting until 17 May 2027" in " ".join(w.learnt)  # still said, below
+
+
+def test_a_decline_ends_where_the_setting_says_now_and_says_so_once(store: Store) -> None:
+    network(store)
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)  # 270 days, the default
+    settings_svc.change(store, "outcomes.declined_days", "365")
+    until = NOW + timedelta(days=365)
+    w = why(store, "Gus Globex", now=NOW + timedelta(days=1))
+    assert w.held == f"declined; door kept open until {until:%d %b %Y}"
+    assert not any("resting until" in line for line in w.learnt)  # the hold, said once
+    assert held_words(plan_at(store, 300), "Gus Globex") == w.held
+    settings_svc.change(store, "outcomes.declined_days", "30")
+    short = NOW + timedelta(days=30)
+    assert why(store, "Gus Globex", now=NOW + timedelta(days=1)).held == (
+        f"declined; door kept open until {short:%d %b %Y}"
+    )
+    assert why(store, "Gus Globex", now=NOW + timedelta(days=31)).held is None
+
+
+def test_a_draft_to_someone_held_back_warns_with_the_end(store: Store) -> None:
+    from rekindle.services.drafting import DraftRequest, check_text, draft_for
+
+    network(store)
+
+    def warning(ref: str, at: int, intent: str = "catch-up") -> str | None:
+        found = draft_for(store, ref, DraftRequest(intent=intent), now=NOW + timedelta(days=at))
+        return next((f.what for f in found.findings if f.code == "held-back"), None)
+
+    assert warning("gus@globex.com", 0) is None
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    waiting = warning("gus@globex.com", 1)
+    assert waiting is not None and waiting.endswith(
+        "awaiting a reply to your message of 18 Nov 2026; the one follow-up is due 28 Nov 2026"
+    )
+    # the one follow-up is what a wait is for: no warning on it
+    _, on_follow_up = check_text(
+        store, "Hi Gus, any thoughts?", "email", "follow-up", "gus@globex.com",
+        now=NOW + timedelta(days=12),
+    )  # fmt: skip
+    assert not [f for f in on_follow_up if f.code == "held-back"]
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)
+    until = NOW + timedelta(days=270)
+    assert warning("gus@globex.com", 1) == (
+        f"Gus is held back: declined; door kept open until {until:%d %b %Y}"
+    )
+    ann = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, ann.id, "no-reply", now=NOW + timedelta(days=20))
+    assert "with no reply: resting until 17 May 2027" in (warning("ann@acme.com", 30) or "")
+    # the web compose page says it too
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=1))) as client:
+        page = client.get(f"/compose/{sent.person_id}")
+    assert f"door kept open until {until:%d %b %Y}" in page.text
+
+
+def test_the_why_page_says_the_cadence_in_days_as_its_learnt_note_does(store: Store) -> None:
+    from rekindle.engine.scoring import span_words
+
+    network(store)
+    sent = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, sent.id, "declined", now=NOW)
+    with TestClient(create_app(store, now_fn=lambda: NOW + timedelta(days=1))) as client:
+        page = client.get(f"/people/{sent.person_id}/why").text
+    assert "check in every 270 days" in page and "every 270 days instead of 180" in page
+    assert "months" not in page.split("check in every", 1)[1].split(")", 1)[0]
+    assert span_words(45) == "1 month" and span_words(100) == "3 months"
+
+
+def test_the_plan_counts_who_is_held_back_by_reason(store: Store) -> None:
+    network(store)
+    settings_svc.change(store, "outcomes.declined_days", "400")
+    settings_svc.change(store, "outcomes.rest_days", "400")
+    gus = log.log_outreach(store, "gus@globex.com", "email", intent="ask", now=NOW)
+    outcomes.record_outcome(store, gus.id, "declined", now=NOW + timedelta(days=5))
+    ann = log.log_outreach(store, "ann@acme.com", "email", now=NOW)
+    log.mark(store, ann.id, "no-reply", now=NOW + timedelta(days=20))
+    plan = plan_at(store, 300)
+    assert plan.held_by.get("declined") == 1
+    assert plan.held_by.get("resting after no reply") == 1
+    assert sum(plan.held_by.values()) == plan.held

@@ -77,9 +77,11 @@ def config_show(
         )
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings={"ignore_unknown_options": True})
 def config_set(
-    key: Annotated[str, typer.Argument(help="The setting, e.g. plan.quota (`rekindle config` lists them).")],
+    key: Annotated[
+        str, typer.Argument(help="The setting, e.g. plan.quota (`rekindle config` lists them).")
+    ],
     value: Annotated[str, typer.Argument(help="Its new value.")],
 ) -> None:
     """Change a setting."""

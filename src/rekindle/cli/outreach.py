@@ -221,8 +221,18 @@ def outreach_mark(
     after a no-reply you marked."""
     from rekindle.services import outreach as svc
 
-    svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))
+    pid = svc.mark(STATE.store(), outreach_id, status, outcome, parse_when(at))
     console.print(f"#{outreach_id} marked {status}")
+    print_hold(pid)
+
+
+def print_hold(person_id: int) -> None:
+    """The hold an outcome put on the person, with its end, and how to lift it."""
+    from rekindle.services.plan_actions import hold_in_force
+
+    held = hold_in_force(STATE.store(), person_id)
+    if held:
+        console.print(f"[dim]held back: {safe(held)}; `rekindle resume {person_id}` lifts it[/dim]")
 
 
 @outreach_app.command("outcome")
@@ -236,7 +246,7 @@ def outreach_outcome(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Record what came of an outreach. Anything but "declined" proposes a thank-you draft;
-    "declined" keeps the door open: out of plans for nine months (outcomes.declined_days),
+    "declined" keeps the door open: out of plans for outcomes.declined_days (270 by default),
     nothing deleted. Every outcome tunes the person's cadence and rank (docs/plan.md)."""
     from rekindle.cli.drafting import print_findings
     from rekindle.services import outcomes
@@ -247,10 +257,7 @@ def outreach_outcome(
         return
     console.print(f"#{outreach_id} with {safe(done.person)}: {outcome} ({done.status})")
     if done.thanks is None:
-        console.print(
-            f"[dim]the door stays open: {safe(done.person)} is out of plans for nine months; "
-            f"`rekindle resume {done.person_id}` lifts it[/dim]"
-        )
+        print_hold(done.person_id)
         return
     d = done.thanks.draft
     console.print("\n[bold]A thank-you, ready to edit:[/bold]")

@@ -11,6 +11,8 @@ from rekindle.cli.context import STATE, console, print_json, safe
 from rekindle.plural import counted
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rekindle.services.people import PersonView
 
 
@@ -118,8 +120,15 @@ def _print_dormant(rows: list[dict[str, Any]]) -> None:
         )
 
 
-def print_person(view: PersonView, hold: str | None = None) -> None:
-    """``hold``: what keeps them out of the plan now, shown instead of their status."""
+def print_person(
+    view: PersonView,
+    hold: str | None = None,
+    learnt: str = "",
+    reached: datetime | None = None,
+) -> None:
+    """``hold``: what keeps them out of the plan now, shown instead of their status;
+    ``learnt``: what their answers did to the cadence; ``reached``: your newest outreach to
+    them (the plan counts it as contact, so `why` may say "silent" from it)."""
     from rekindle.services.people import address_text
 
     status = hold or view.status
@@ -159,6 +168,13 @@ def print_person(view: PersonView, hold: str | None = None) -> None:
             f"  history  {counted(view.interactions, 'interaction')}, "
             f"{view.first_contact:%Y-%m-%d} – {view.last_contact:%Y-%m-%d}"
         )
+    if reached is not None and (view.last_contact is None or reached > view.last_contact):
+        console.print(
+            f"  reached  your outreach of {reached:%Y-%m-%d} "
+            "[dim](the plan counts it as contact)[/dim]"
+        )
+    if learnt:
+        console.print(f"  learnt   {safe(learnt)}")
     console.print("[bold]Records[/bold] [dim](why each one belongs here)[/dim]")
     for rec in view.records:
         console.print(
@@ -183,16 +199,18 @@ def show_command(
     from rekindle.services.outcomes import ledger
     from rekindle.services.plan_actions import hold_in_force
     from rekindle.services.team import signals_for
+    from rekindle.services.why import learnt_cadence_of
 
     view = svc.show(STATE.store(), person, STATE.region())
     given = ledger(STATE.store(), str(view.id))
     team = signals_for(STATE.store(), view.id)
     held = hold_in_force(STATE.store(), view.id)
+    cadence, reached = learnt_cadence_of(STATE.store(), view.id)
     if as_json:
         data = {**view.as_json(), "ledger": given.as_json(), "team": team.as_json()}
-        print_json({**data, "hold": held})
+        print_json({**data, "hold": held, "learnt_cadence": cadence})
         return
-    print_person(view, held)
+    print_person(view, held, cadence, reached)
     for line in given.lines():
         console.print(f"  ledger   {safe(line)}")
     for line in team.lines():

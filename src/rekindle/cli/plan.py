@@ -11,6 +11,7 @@ from rekindle.cli.context import STATE, console, print_json, safe
 if TYPE_CHECKING:
     from rekindle.services import plan as svc
 from rekindle.errors import UserError
+from rekindle.plural import counted
 
 goal_app = typer.Typer(help="What you are working towards; it makes some people more relevant.")
 
@@ -105,7 +106,7 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         console.print(
             f"\n[dim]{plan.considered} people, {plan.due} due for a check-in "
             f"({plan.dormant} of them dormant with a two-way past), "
-            f"{plan.held} held back (snoozed, awaiting a reply, or contacted lately)[/dim]"
+            f"{plan.held} held back{_held_by(plan.held_by)}[/dim]"
         )
     console.print(
         "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "
@@ -177,7 +178,10 @@ def dismiss_command(
     ] = None,
     declined: Annotated[
         bool,
-        typer.Option("--declined", help="They said no: keep the door open, revisit in 9 months (outcomes.declined_days)."),
+        typer.Option(
+            "--declined",
+            help="They said no: keep the door open, revisit after outcomes.declined_days (270 by default).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -265,6 +269,14 @@ def goal_clear() -> None:
     console.print("no goal now")
 
 
+def _held_by(counts: dict[str, int]) -> str:
+    """' (3 declined, 2 resting after no reply, 1 awaiting a reply)': the reasons, most first."""
+    if not counts:
+        return ""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return " (" + ", ".join(f"{n:,} {kind}" for kind, n in ranked) + ")"
+
+
 def why_command(
     person: Annotated[str, typer.Argument(help="An id, an email address or a name.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -276,11 +288,19 @@ def why_command(
     if as_json:
         print_json(w.as_json())
         return
-    silent = f"silent {w.silent_days} days, " if w.silent_days is not None else ""
+    silent = f"silent {counted(w.silent_days, 'day')}, " if w.silent_days is not None else ""
+    if w.last_outreach is not None and (
+        w.history_last is None or w.last_outreach > w.history_last
+    ):  # the plan's clock restarts at your outreach; their history ends before it
+        ends = f"{w.history_last:%d %b %Y}" if w.history_last else "nothing yet"
+        silent = (
+            f"silent {counted(w.silent_days or 0, 'day')} since your outreach of "
+            f"{w.last_outreach:%d %b %Y} (their history: {ends}), "
+        )
     console.print(f"[bold]{safe(w.name)}[/bold]  #{w.person_id}")
     console.print(
         f"  {w.tier} tie, check in every {w.cadence_days} days ({safe(w.cadence_why)}); "
-        f"{silent}{'due' if w.due else 'not due yet'}"
+        f"{silent}{('due, but held back' if w.held else 'due') if w.due else 'not due yet'}"
     )
     if w.looks_like_you:
         console.print(

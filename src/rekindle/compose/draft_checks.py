@@ -366,6 +366,23 @@ def check_occasion_named(text: str, facts: DraftFacts | None, intent: str | None
     ]
 
 
+def check_held(facts: DraftFacts | None, intent: str | None) -> list[Finding]:
+    """A warning, never a block: the person is held back (declined, resting after no reply,
+    awaiting a reply), said with the date the hold ends. A follow-up is what a wait is for."""
+    if facts is None or not facts.held:
+        return []
+    if intent == "follow-up" and facts.held.startswith("awaiting a reply"):
+        return []
+    return [
+        Finding(
+            "held-back",
+            f"{facts.first_name or facts.full_name} is held back: {facts.held}",
+            "a message now may feel like pressure: wait until then, or send it if you know "
+            "it is welcome",
+        )
+    ]
+
+
 def check_draft(
     text: str,
     facts: DraftFacts | None,
@@ -385,6 +402,7 @@ def check_draft(
         *check_placeholders(text, subject),
         *check_name(text, facts),
         *check_subject(medium, subject),
+        *check_held(facts, intent),
     )
     return [f for f in findings if f.code not in ignore]
 
@@ -399,4 +417,5 @@ CHECK_CODES = (
     "unfilled-placeholder",
     "wrong-name",
     "no-subject",
+    "held-back",
 )

@@ -84,6 +84,8 @@ class DraftFacts:
     asks: int = 0
     #: the occasion the plan picked for them, as a draft's first line (see compose.opening)
     opening: Opening | None = None
+    #: what holds them back now, with its end ("declined; door kept open until 03 Sep 2027")
+    held: str | None = None
 
     @property
     def my_first_name(self) -> str:

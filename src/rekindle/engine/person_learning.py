@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rekindle.engine.tiers import SET_BY_YOU, Cadence
+from rekindle.plural import counted
 
 #: how an attempt ended
 REPLIED = "replied"
@@ -134,8 +135,11 @@ class Learning:
         if not self.cadence_why:
             return ""
         if self.multiplier == 1.0:
-            return f"{self.cadence_why}: every {days} days as usual"
-        return f"{self.cadence_why}: checking in every {self.cadence_days(days)} days instead of {days}"
+            return f"{self.cadence_why}: every {counted(days, 'day')} as usual"
+        return (
+            f"{self.cadence_why}: checking in every {counted(self.cadence_days(days), 'day')} "
+            f"instead of {days}"
+        )
 
     def adjust(self, cadence: Cadence) -> Cadence:
         """The cadence with what was learnt (one you set for the person yourself stands)."""
@@ -306,4 +310,4 @@ def _days(n: int | None) -> str:
 
 
 def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+    return counted(n, what)

@@ -125,6 +125,27 @@ def period_of(now: datetime | date, frequency: str = "week") -> str:
     return f"{year:04d}-W{week:02d}"
 
 
+#: why people are held back, as the plan's summary counts them (the first matching start of
+#: :func:`held_reason`'s words, and of the hold words; anything else: "held")
+HELD_KINDS = (
+    ("snoozed", "snoozed"),
+    ("dismissed", "dismissed"),
+    ("declined", "declined"),
+    ("marked do-not-contact", "do not contact"),
+    ("awaiting a reply", "awaiting a reply"),
+    ("contacted on", "contacted lately"),
+    ("you wrote on", "resting after no reply"),
+)
+
+
+def held_kind(reason: str) -> str:
+    """The kind of a held-back reason, for counts ("resting after no reply")."""
+    for start, kind in HELD_KINDS:
+        if reason.startswith(start):
+            return kind
+    return "a teammate reached out" if "(your team) reached out" in reason else "held"
+
+
 def held_reason(
     *,
     hold: str | None,

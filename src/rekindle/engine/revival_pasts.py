@@ -142,7 +142,8 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
         return {}
     lo = np.searchsorted(cols.person, wanted)
     hi = np.searchsorted(cols.person, wanted, side="right")
-    take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    spans = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+    take = np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
     take = take.astype(np.int64) if len(take) else np.zeros(0, dtype=np.int64)
     co = _co_participants(cols, take)
     out: dict[int, Timeline] = {}

@@ -216,7 +216,7 @@ def span_words(days: float) -> str:
     if days < 45:
         return f"{max(1, round(days))} days"
     if days < 548:
-        return f"{round(days / 30.4)} months"
+        return counted(round(days / 30.4), "month")
     years = days / 365.25
     return f"{years:.0f} years" if years >= 2.75 else f"{years:.1f} years".replace(".0 ", " ")
 

@@ -32,6 +32,7 @@ from rekindle.engine.shared_context import Period, shared_affiliations
 from rekindle.engine.value_ledger import LedgerEntry, ledger_of
 from rekindle.errors import UserError
 from rekindle.services import settings
+from rekindle.services.held_now import held_now
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.people import person_view, resolve_person
@@ -259,7 +260,8 @@ def facts_for(
                 f"#{pid} {name} looks like you ({'; '.join(evidence)}): no draft to yourself",
                 hint="if it is your address, `rekindle me add-address` it",
             )
-        return pid, gather_facts(conn, store.owner_id, pid, now, occasions=occasions, topic=topic)
+        facts = gather_facts(conn, store.owner_id, pid, now, occasions=occasions, topic=topic)
+        return pid, replace(facts, held=held_now(conn, store.owner_id, pid, now))
 
 
 def language(store: Store, chosen: str | None = None) -> str:

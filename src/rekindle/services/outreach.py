@@ -307,8 +307,9 @@ def mark(
     outcome: str | None = None,
     at: datetime | None = None,
     now: datetime | None = None,
-) -> None:
-    """Close an outreach: they replied, never replied, or declined; with an outcome in words."""
+) -> int:
+    """Close an outreach: they replied, never replied, or declined; with an outcome in words.
+    Returns the person's id."""
     if status not in MARKS:
         raise UserError(f"cannot mark as {status!r}", hint="one of: " + ", ".join(MARKS))
     at = at or now or utcnow()
@@ -320,6 +321,7 @@ def mark(
                 hint=f"`rekindle outreach sent {outreach_id}` once it has gone out",
             )
         close(conn, store.owner_id, row, status, outcome, at)
+    return int(row.person_id)
 
 
 def close(

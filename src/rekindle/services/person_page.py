@@ -13,6 +13,7 @@ from rekindle.services.people import PersonView, person_view, resolve_person
 from rekindle.services.person_history import MonthlyHistory, monthly_history
 from rekindle.services.suggestion_parts import hold_words
 from rekindle.services.timeline import Timeline, timeline_page
+from rekindle.services.why import learnt_cadence
 from rekindle.store import Store
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
@@ -39,6 +40,9 @@ class PersonPage:
     hold: str | None = None
     #: the whole history by month (the chart; how many days in touch, who wrote last)
     monthly: MonthlyHistory | None = None
+    #: what their answers did to the check-in cadence ("no reply to …: checking in every 135
+    #: days instead of 90"), or ''
+    learnt_cadence: str = ""
 
 
 def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> PersonPage:
@@ -65,4 +69,5 @@ def person_page(store: Store, person_id: int, now: datetime, page: int = 1) -> P
             hold_words(eq.hold_of(conn, store.owner_id, pid, now))
             or learnt_hold(conn, store.owner_id, pid, now),
             monthly_history(conn, pid, now),
+            learnt_cadence(conn, store.owner_id, pid, now),
         )

@@ -43,6 +43,7 @@ from rekindle.engine.person_learning import Learning
 from rekindle.engine.plan import (
     Candidate,
     fields_of,
+    held_kind,
     held_reason,
     period_of,
     select,
@@ -153,6 +154,7 @@ class Pools:
     occasion: dict[int, Occasion | None] = field(default_factory=dict)
     held: int = 0
     held_examples: list[dict[str, Any]] = field(default_factory=list)
+    held_by: dict[str, int] = field(default_factory=dict)
 
 
 def compute_plan(
@@ -196,6 +198,7 @@ def compute_plan(
         stored=False,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         held_examples=pools.held_examples,
+        held_by=pools.held_by,
         dormant=len(pools.lists[REKINDLE]),
         ranked_by=ranked_by(model),
         fields=fields_of(c for _, _, c in chosen),
@@ -367,6 +370,8 @@ def candidates(
         )
         if held:
             pools.held += 1
+            kind = held_kind(held)
+            pools.held_by[kind] = pools.held_by.get(kind, 0) + 1
             if len(pools.held_examples) < HELD_EXAMPLES:
                 pools.held_examples.append({"person_id": pid, "name": net.people[pid], "why": held})
             continue

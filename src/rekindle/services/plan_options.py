@@ -53,6 +53,8 @@ class Plan:
     stored: bool
     weights_from: str = ""
     held_examples: list[dict[str, Any]] = field(default_factory=list)
+    #: how many were held back, per reason ("declined": 2, "resting after no reply": 1)
+    held_by: dict[str, int] = field(default_factory=dict)
     #: how many ties are dormant with a two-way past (the Rekindle pool)
     dormant: int = 0
     #: the distinct fields among the picks (the list is diversified across them)

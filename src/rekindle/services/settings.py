@@ -11,6 +11,7 @@ from rekindle.engine.scoring import PARTS
 from rekindle.engine.tiers import DEFAULT_CADENCE_DAYS
 from rekindle.errors import UserError
 from rekindle.store import Store
+from rekindle.store.engine import retime_holds
 from rekindle.store.settings import get_settings, put_setting
 
 
@@ -257,6 +258,10 @@ def change(store: Store, key: str, value: str | None) -> None:
         checked = checked.strip()
     with store.begin() as conn:
         put_setting(conn, store.owner_id, key, checked)
+        if key == "outcomes.declined_days":
+            # one truth: a decline already recorded ends where the setting says now
+            days = int(checked) if checked is not None else DEFAULT_DECLINED_DAYS
+            retime_holds(conn, store.owner_id, "declined", days)
 
 
 def region(store: Store) -> str | None:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from rekindle.engine.lists import REKINDLE, list_of, list_reasons, list_words, rekindle_weights
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
-from rekindle.engine.person_learning import Learning
+from rekindle.engine.person_learning import DECLINED, Learning
 from rekindle.engine.plan import Candidate, held_reason, period_of
 from rekindle.engine.reply_learning import Context, gap_of
 from rekindle.engine.scoring import Score, score
@@ -75,6 +75,10 @@ class Why:
     list: str | None = None
     #: why that list, in words
     list_why: str = ""
+    #: your newest outreach that reached them, and the last contact their history holds:
+    #: the plan counts the outreach as contact too, so "silent" may start from it
+    last_outreach: datetime | None = None
+    history_last: datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -128,10 +132,58 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             in_plan=period if planned else None,
             looks_like_you=is_likely_me(conn, owner, pid, name),
             list=which,
-            list_why=list_words(f, cadence.tier, due, opts.lists),
-            learnt=[line for line in learning.lines(now) if line != held],
+            list_why=_list_line(list_words(f, cadence.tier, due, opts.lists), which, held),
+            learnt=_learnt_lines(learning, held, now),
+            last_outreach=delivered,
+            history_last=getattr(tq.stats_of(conn, pid), "last_contact", None),
         )
     return w
+
+
+def learnt_cadence(conn: Connection, owner: int, pid: int, now: datetime) -> str:
+    """What the person's answers did to their check-in cadence, in words, as ``why`` says it
+    ('' when nothing was learnt, or when you set their cadence yourself)."""
+    opts = options(get_settings(conn, owner))
+    learning = learnt_for(conn, owner, pid, now, opts.outcomes)
+    if not learning.cadence_why:
+        return ""
+    f = _tie(conn, owner, pid, now)[0]
+    edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
+    base = _cadence(conn, pid, f, edits, opts)
+    return "" if learning.adjust(base) is base else learning.cadence_line(base.days)
+
+
+def learnt_cadence_of(
+    store: Store, pid: int, now: datetime | None = None
+) -> tuple[str, datetime | None]:
+    """:func:`learnt_cadence` in its own read, and when your newest outreach reached them
+    (the plan counts it as contact, beside their history)."""
+    with store.read() as conn:
+        return (
+            learnt_cadence(conn, store.owner_id, pid, now or utcnow()),
+            oq.last_delivered_to(conn, store.owner_id, pid),
+        )
+
+
+def _list_line(words: str, which: str | None, held: str | None) -> str:
+    """The list the tie is on; when a hold keeps them back, the list they would be on and
+    that they are held ("due" would promise a check-in the plan will not offer)."""
+    if held is None or which is None:
+        return words
+    name, _, why = words.partition(": ")
+    why = why.removeprefix("due a check-in, ")
+    return f"would be on {name} ({why}), but held back"
+
+
+def _learnt_lines(learning: Learning, held: str | None, now: datetime) -> list[str]:
+    """What the answers taught beyond the held line: a decline's hold is said there once (a
+    rest after no reply stays below a snooze or a wait, with its own end)."""
+    said = held is not None and learning.ended and learning.ended[-1].kind == DECLINED
+    return [
+        line
+        for line in learning.lines(now)
+        if line != held and not (said and line == learning.held(now))
+    ]
 
 
 def _tie(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
@@ -75,6 +75,25 @@ def add_hold(
             created_at=now,
         )
     )
+
+
+def retime_holds(conn: Connection, owner_id: int, kind: str, days: int) -> int:
+    """Make every unlifted hold of ``kind`` end ``days`` after it was set (a decline follows
+    ``outcomes.declined_days`` as it is now); returns how many changed."""
+    rows = conn.execute(
+        select(person_hold.c.id, person_hold.c.created_at).where(
+            person_hold.c.owner_id == owner_id,
+            person_hold.c.kind == kind,
+            person_hold.c.lifted_at.is_(None),
+        )
+    ).all()
+    for row in rows:
+        conn.execute(
+            update(person_hold)
+            .where(person_hold.c.id == row.id)
+            .values(until=row.created_at + timedelta(days=days))
+        )
+    return len(rows)
 
 
 def lift_holds(conn: Connection, owner_id: int, person_id: int, now: datetime) -> int:

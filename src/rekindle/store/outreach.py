@@ -315,3 +315,20 @@ def attempts_by_person(
     for row in conn.execute(stmt):
         found.setdefault(int(row.person_id), []).append(row)
     return found
+
+
+def waiting_on(conn: Connection, owner_id: int, person_id: int) -> Any | None:
+    """The person's newest sent outreach still waiting for a reply (sent_at, follow_up_due),
+    or None."""
+    return conn.execute(
+        select(outreach.c.sent_at, outreach.c.follow_up_due)
+        .where(
+            outreach.c.owner_id == owner_id,
+            outreach.c.person_id == person_id,
+            outreach.c.status == "sent",
+            outreach.c.closed_at.is_(None),
+            outreach.c.sent_at.is_not(None),
+        )
+        .order_by(outreach.c.sent_at.desc())
+        .limit(1)
+    ).first()

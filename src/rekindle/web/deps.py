@@ -71,6 +71,7 @@ env.filters["counted"] = counted
 env.filters["initials"] = words.initials
 env.filters["avatar_colour"] = words.avatar_colour
 env.filters["quiet_for"] = words.quiet_for
+env.filters["in_days"] = words.in_days
 env.filters["birthday"] = words.birthday
 env.filters["address"] = address_text
 env.filters["period"] = words.period

@@ -42,6 +42,11 @@ def quiet_for(days: float | None) -> str:
     return span_words(max(float(days), 0.0))
 
 
+def in_days(days: float | None) -> str:
+    """ "45 days", "1 day": a cadence, in the unit its learnt note uses."""
+    return counted(max(1, round(float(days or 0))), "day")
+
+
 def _days_between(first: datetime | None, last: datetime | None) -> float:
     if first is None or last is None:
         return 0.0

@@ -52,6 +52,7 @@ def show(request: Request, person_id: int, store: StoreDep, now: NowDep, page: i
             "team_signals": team.signals_for(store, found.person_id, now),
             "ledger": found.ledger,
             "hold": found.hold,
+            "learnt_cadence": found.learnt_cadence,
         },
     )
 
