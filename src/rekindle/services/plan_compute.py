@@ -41,10 +41,8 @@ from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
 from rekindle.engine.plan import Candidate, fields_of, held_reason, period_of, select
-from rekindle.engine.revival_features import Me, Timeline, describe
+from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
-from rekindle.engine.revival_rank import rerank
-from rekindle.engine.revival_rows import HORIZON_DAYS
 from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
@@ -54,6 +52,7 @@ from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
+from rekindle.services.plan_learnt import learnt_order, ranked_by
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
 from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
@@ -400,34 +399,6 @@ def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
     """The rest their outcomes earned (a message awaiting its reply says more, then)."""
     found = net.learnt.get(pid)
     return found.held(now) if found is not None and pid not in net.awaiting else None
-
-
-def ranked_by(model: RevivalModel | None) -> str:
-    """How the Rekindle list was ranked, in words ("" when the user chose the shipped model)."""
-    if model is None:
-        return ""
-    if model.logistic is None:
-        return (
-            f"ranked by the shipped model: your history holds {model.positives} comebacks of "
-            f"quiet ties, too few to learn from yet"
-        )
-    return (
-        f"ranked by each tie's worth times its odds of coming back, learnt from {model.fitted_on}"
-        f" (weighed {model.learnt_share:.0%} against the shipped model)"
-    )
-
-
-def learnt_order(
-    listed: list[Candidate], ties: Ties, now: datetime, model: RevivalModel | None, net: Network
-) -> list[Candidate]:
-    """The Rekindle list with the learnt model's part (as it was without a model)."""
-    if model is None or model.logistic is None:
-        return listed
-    rows = {
-        c.person_id: describe(Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS)
-        for c in listed
-    }
-    return rerank(listed, rows, model, {str(k): v for k, v in net.people.items()})
 
 
 def pick(pools: Pools, opts: Options) -> list[tuple[str, bool, Candidate]]:
