@@ -138,6 +138,8 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
     and at most CIRCLE_LIMIT others, as :func:`rekindle.store.ties.contacts_by_person` reads
     them)."""
     wanted = np.unique(np.fromiter(persons, dtype=np.int64))
+    if not len(wanted):
+        return {}  # a history with no training row to describe
     lo = np.searchsorted(cols.person, wanted)
     hi = np.searchsorted(cols.person, wanted, side="right")
     take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
