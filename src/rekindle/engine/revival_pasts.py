@@ -139,11 +139,10 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
     them)."""
     wanted = np.unique(np.fromiter(persons, dtype=np.int64))
     if not len(wanted):
-        return {}
+        return {}  # a history with no training row to describe
     lo = np.searchsorted(cols.person, wanted)
     hi = np.searchsorted(cols.person, wanted, side="right")
-    spans = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
-    take = np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
+    take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
     take = take.astype(np.int64) if len(take) else np.zeros(0, dtype=np.int64)
     co = _co_participants(cols, take)
     out: dict[int, Timeline] = {}

@@ -4,7 +4,8 @@
    the goal's word index, in a handful of batched queries.
 2. :func:`shortlist`: a cheap first pass on the stored tie statistics: who is due or dormant,
    and the strongest few hundred of each list worth a closer look (plus anyone with an
-   occasion, a goal match or a shared affiliation).
+   occasion in its window, a goal match or an organisation we were both at, at the same
+   time: whoever the context parts of the score lift).
 3. :func:`read_ties`: the shortlist's full features and cadences; records that look like me
    are dropped here.
 4. :func:`candidates`: each tie scored, held back if it must be, and sorted into its list
@@ -49,20 +50,20 @@ from rekindle.engine.plan import (
     select,
     spans_of,
 )
-from rekindle.engine.revival_features import Me, Timeline, describe
+from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
-from rekindle.engine.revival_rank import rerank
-from rekindle.engine.revival_rows import HORIZON_DAYS
 from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
-from rekindle.history.ties import GROUP_THRESHOLD, SECONDS_PER_DAY, Contact
+from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
+from rekindle.services.plan_learnt import learnt_order, ranked_by
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
+from rekindle.services.plan_rough import rough_features
 from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -281,10 +282,10 @@ def shortlist(
     context = {
         pid
         for pid in [*dormant, *due]
-        if occasions.get(pid)
+        if best_occasion(occasions.get(pid, []), now)
         or (net.index is not None and net.index.match(pid, net.terms).value > 0)
         or net.goal_field(pid)
-        or (net.affiliations.get(pid) and net.my_periods)
+        or shared_with_me(net, pid, now)
     }
     top = set()
     for pool in (dormant, due):
@@ -376,11 +377,7 @@ def candidates(
                 pools.held_examples.append({"person_id": pid, "name": net.people[pid], "why": held})
             continue
         f = ties.features[pid]
-        shared = pools.shared[pid] = shared_affiliations(
-            net.my_periods,
-            [affiliation_period(a) for a in net.affiliations.get(pid, [])],
-            now.date(),
-        )
+        shared = pools.shared[pid] = shared_with_me(net, pid, now)
         occasion = pools.occasion[pid] = best_occasion(ties.occasions.get(pid, []), now)
         context = score_context(
             shared,
@@ -410,38 +407,18 @@ def candidates(
     return pools
 
 
+def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliation]:
+    """The organisations we were both at, at the same time."""
+    theirs = net.affiliations.get(pid)
+    if not theirs or not net.my_periods:
+        return []
+    return shared_affiliations(net.my_periods, [affiliation_period(a) for a in theirs], now.date())
+
+
 def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
     """The rest their outcomes earned (a message awaiting its reply says more, then)."""
     found = net.learnt.get(pid)
     return found.held(now) if found is not None and pid not in net.awaiting else None
-
-
-def ranked_by(model: RevivalModel | None) -> str:
-    """How the Rekindle list was ranked, in words ("" when the user chose the shipped model)."""
-    if model is None:
-        return ""
-    if model.logistic is None:
-        return (
-            f"ranked by the shipped model: your history holds {model.positives} comebacks of "
-            f"quiet ties, too few to learn from yet"
-        )
-    return (
-        f"ranked by each tie's worth times its odds of coming back, learnt from {model.fitted_on}"
-        f" (weighed {model.learnt_share:.0%} against the shipped model)"
-    )
-
-
-def learnt_order(
-    listed: list[Candidate], ties: Ties, now: datetime, model: RevivalModel | None, net: Network
-) -> list[Candidate]:
-    """The Rekindle list with the learnt model's part (as it was without a model)."""
-    if model is None or model.logistic is None:
-        return listed
-    rows = {
-        c.person_id: describe(Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS)
-        for c in listed
-    }
-    return rerank(listed, rows, model, {str(k): v for k, v in net.people.items()})
 
 
 def pick(pools: Pools, opts: Options) -> list[tuple[str, bool, Candidate]]:
@@ -499,33 +476,4 @@ def suggestion(
         organisation=c.organisation,
         list=which,
         field=c.field,
-    )
-
-
-def rough_features(stats: Any | None, delivered: datetime | None, now: datetime) -> TieFeatures:
-    """What the stored statistics say, enough for the first pass (due or not, how strong)."""
-    last = stats.last_contact if stats is not None else None
-    if delivered is not None and (last is None or delivered > last):
-        last = delivered
-    silence = (now - last).total_seconds() / SECONDS_PER_DAY if last is not None else None
-    if stats is None:
-        return replace(tie_features((), now), last=last, silence_days=silence)
-    return TieFeatures(
-        personal=stats.messages_in + stats.messages_out + stats.meetings,
-        messages_in=stats.messages_in,
-        messages_out=stats.messages_out,
-        meetings=stats.meetings,
-        first=None,
-        last=last,
-        active_days=0,
-        decayed=stats.decayed_sum,
-        peak=stats.peak_personal if stats.peak_personal is not None else stats.peak_decayed,
-        peak_at=None,
-        silence_days=silence,
-        usual_gap_days=None,
-        reciprocity=0.0,
-        reply_hours=None,
-        group_recent=0,
-        circles=0.0,
-        circle_people=(),
     )

@@ -1,0 +1,86 @@
+"""CPU time of one plan ranked by the stored fit, with the profile of where it goes.
+
+    python bench/plan_time.py [--people 20000] [--interactions 2000000] [--profile N] [--json]
+
+On the synthetic network of :mod:`web_data` (cached in ``bench/out/``; its learnt model must
+be stored already: run ``bench/plan_fit.py`` once at that size), times ``compute_plan`` with the
+stored model in CPU seconds of this process (SQLite runs in-process, so its reads count too)
+and in wall seconds (misleading on a loaded machine). ``--profile N`` prints the N costliest
+functions by cumulative time. Target (docs/plan.md): plan <= 2 s after the fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from web_data import ensure_database  # noqa: E402
+
+from rekindle.services.plan_compute import compute_plan  # noqa: E402
+from rekindle.services.plan_options import options  # noqa: E402
+from rekindle.services.ranker import stored_model  # noqa: E402
+from rekindle.store import open_store  # noqa: E402
+from rekindle.store.settings import get_settings  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--people", type=int, default=20_000)
+    ap.add_argument("--interactions", type=int, default=2_000_000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    db = ensure_database(args.people, args.interactions, args.seed, None, log=not args.json)
+    store = open_store(db)
+    owner = store.owner_id
+    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    with store.read() as conn:
+        opts = options(get_settings(conn, owner))
+        model = stored_model(conn, owner)
+        if model is None:
+            print("no stored fit for this history: run bench/plan_fit.py first", file=sys.stderr)
+            return 1
+        profiler = cProfile.Profile() if args.profile else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        plan = compute_plan(conn, owner, now, opts, None, model)
+        if profiler is not None:
+            profiler.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    picks = [(s.person_id, s.score, s.list) for s in plan.suggestions]
+    figures = {
+        "people": args.people,
+        "interactions": args.interactions,
+        "cpu_s": round(cpu, 3),
+        "wall_s": round(wall, 3),
+        "dormant": plan.dormant,
+        "due": plan.due,
+        "picks": picks,
+    }
+    if args.json:
+        print(json.dumps(figures, indent=1))
+    else:
+        print(
+            f"{args.people} people, {args.interactions} interactions: plan from the stored fit "
+            f"{cpu:.2f} CPU-s ({wall:.2f} s wall{', profiled' if profiler else ''})"
+        )
+        print(f"  {plan.due} due, {plan.dormant} on the Rekindle list; picks {picks}")
+    if profiler is not None:
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

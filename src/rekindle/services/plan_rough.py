@@ -1,0 +1,40 @@
+"""The plan's first pass: each tie as the stored statistics tell it, without reading its
+contacts (due or not, how strong)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from rekindle.history.tie_features import TieFeatures, tie_features
+from rekindle.history.ties import SECONDS_PER_DAY
+
+
+def rough_features(stats: Any | None, delivered: datetime | None, now: datetime) -> TieFeatures:
+    """What the stored statistics say, enough for the first pass (due or not, how strong)."""
+    last = stats.last_contact if stats is not None else None
+    if delivered is not None and (last is None or delivered > last):
+        last = delivered
+    silence = (now - last).total_seconds() / SECONDS_PER_DAY if last is not None else None
+    if stats is None:
+        return replace(tie_features((), now), last=last, silence_days=silence)
+    return TieFeatures(
+        personal=stats.messages_in + stats.messages_out + stats.meetings,
+        messages_in=stats.messages_in,
+        messages_out=stats.messages_out,
+        meetings=stats.meetings,
+        first=None,
+        last=last,
+        active_days=0,
+        decayed=stats.decayed_sum,
+        peak=stats.peak_personal if stats.peak_personal is not None else stats.peak_decayed,
+        peak_at=None,
+        silence_days=silence,
+        usual_gap_days=None,
+        reciprocity=0.0,
+        reply_hours=None,
+        group_recent=0,
+        circles=0.0,
+        circle_people=(),
+    )
