@@ -126,3 +126,28 @@ def insert_rows_returning_ids(
     if found != len(rows):  # rowids were not handed out in sequence (the largest is taken)
         raise RuntimeError(f"{table.name}: new rows did not get consecutive ids")
     return list(range(first, last + 1))
+
+
+def _columns_of(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    columns = tuple(rows[0])
+    if any(len(r) != len(columns) or r.keys() != rows[0].keys() for r in rows):
+        raise ValueError("bulk inserts need the same columns in every row")
+    return columns
+
+
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """:func:`insert_rows` for rows given as dicts (the same keys in each, every column the
+    table has no server default for: Core's Python-side defaults are not applied)."""
+    if rows:
+        columns = _columns_of(rows)
+        insert_rows(conn, table, columns, [tuple(r.values()) for r in rows])
+
+
+def insert_dicts_returning_ids(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """:func:`insert_rows_returning_ids` for rows given as dicts (as :func:`insert_dicts`)."""
+    if not rows:
+        return []
+    columns = _columns_of(rows)
+    return insert_rows_returning_ids(conn, table, columns, [tuple(r.values()) for r in rows])
