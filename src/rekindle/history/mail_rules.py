@@ -59,12 +59,21 @@ def address_key(a: Address) -> str:
 
 def classify_message(msg: MessageRecord, mine: Collection[str]) -> MailFacts:
     """Direction and participants of a message, or why it is no interaction."""
-    known = bool(mine)
-    mine = {*mine, ME_PLACEHOLDER}
     sender = address_key(msg.sender) if msg.sender else ""
     keys = [address_key(a) for a in msg.to]
     if msg.cc or msg.bcc:
         keys.extend(address_key(a) for a in (*msg.cc, *msg.bcc))
+    return classify_keys(msg, sender, keys, mine)
+
+
+def classify_keys(
+    msg: MessageRecord, sender: str, keys: list[str], mine: Collection[str]
+) -> MailFacts:
+    """:func:`classify_message` with the address keys worked out already: ``sender`` the
+    sender's ("" when none), ``keys`` those of To, Cc and Bcc in that order (empty ones
+    allowed)."""
+    known = bool(mine)
+    mine = {*mine, ME_PLACEHOLDER}
     rcpts = list(dict.fromkeys(k for k in keys if k))
     if sender in mine:
         direction: Literal["in", "out"] | None = "out"

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from rekindle.history.mail_rules import (
     address_key,
-    classify_message,
+    classify_keys,
     in_sent_folder,
     person_name,
     thread_of,
@@ -54,20 +54,24 @@ class MailCounts:
     new_people: int = 0
 
 
-def _address_rows(msg: MessageRecord) -> list[tuple[str, str, str | None]]:
-    """(role, address key, display name) of everyone on a message that can be matched."""
+def _keyed_rows(msg: MessageRecord) -> tuple[list[tuple[str, str, str | None]], str, list[str]]:
+    """(role, address key, display name) of everyone on a message that can be matched, with
+    each address key worked out once: (those rows, the sender's key or "", the keys of To,
+    Cc and Bcc in that order, empty ones included)."""
     rows: list[tuple[str, str, str | None]] = []
-    for role, addrs in (
-        ("from", [msg.sender] if msg.sender else []),
-        ("to", msg.to),
-        ("cc", msg.cc),
-        ("bcc", msg.bcc),
-    ):
+    sender = msg.sender
+    sender_key = address_key(sender) if sender else ""
+    if sender_key:
+        assert sender is not None
+        rows.append(("from", sender_key[:500], sender.name[:500] or None))
+    keys: list[str] = []
+    for role, addrs in (("to", msg.to), ("cc", msg.cc), ("bcc", msg.bcc)):
         for a in addrs:
             key = address_key(a)
+            keys.append(key)
             if key:
                 rows.append((role, key[:500], a.name[:500] or None))
-    return rows
+    return rows, sender_key, keys
 
 
 class PreparedMessage(NamedTuple):
@@ -91,7 +95,8 @@ def prepare_message(
 ) -> PreparedMessage:
     """The message as :class:`MessageStore` stores it; ``convert`` is that store's
     :func:`mq.message_converter` (its database's value formats)."""
-    facts = classify_message(msg, mine)
+    addresses, sender_key, keys = _keyed_rows(msg)
+    facts = classify_keys(msg, sender_key, keys, mine)
     key, fingerprint = msg.key()[:600], msg.fingerprint()
     row = mq.MessageRow(
         owner_id=owner_id,
@@ -99,7 +104,7 @@ def prepare_message(
         fingerprint=fingerprint,
         occurred_at=msg.date,
         date_problem=msg.date_problem,
-        sender=(address_key(msg.sender) or None) if msg.sender else None,
+        sender=sender_key or None,
         subject=msg.subject,
         thread=(thread_of(msg) or "")[:600] or None,
         in_reply_to=(msg.in_reply_to or "")[:600] or None,
@@ -107,11 +112,11 @@ def prepare_message(
         bounce=msg.bounce,
         direction=facts.direction,
         in_sent=in_sent_folder(msg),
-        recipients=len(msg.recipients()),
+        recipients=len(keys),
         source=msg.source,
         locator=msg.locator,
     )
-    return PreparedMessage(convert(row), key, fingerprint, _address_rows(msg), facts.skip)
+    return PreparedMessage(convert(row), key, fingerprint, addresses, facts.skip)
 
 
 class _StoredHashes:

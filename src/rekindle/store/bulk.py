@@ -58,13 +58,12 @@ def _converted(rows: Sequence[Row], processors: _Processors) -> Sequence[Row]:
 
 
 def converter(conn: Connection, table: Table, columns: Sequence[str]) -> Callable[[Row], Row]:
-    """A function that turns a row into the values the driver takes, so that the work can be
-    done ahead (in a reader's child process); rows it made are inserted with
-    ``converted=True``. On SQLite it applies the columns' bind processors; elsewhere rows
-    stay as they are (their inserts go through Core, which converts them)."""
-    if conn.dialect.name != "sqlite":
-        return tuple
+    """A function that turns a row into the values the driver takes (the columns' bind
+    processors applied), so that the work can be done ahead (in a reader's child process);
+    rows it made are inserted with ``converted=True``."""
     _, processors = _prepared(conn, table, tuple(columns))
+    if not processors:
+        return tuple
 
     def convert(row: Row) -> Row:
         values = list(row)
@@ -88,10 +87,7 @@ def insert_rows(
     if not rows:
         return
     sql, processors = _prepared(conn, table, tuple(columns))
-    if converted and conn.dialect.name == "sqlite":
-        conn.exec_driver_sql(sql, list(rows))
-    else:
-        conn.exec_driver_sql(sql, list(_converted(rows, processors)))
+    conn.exec_driver_sql(sql, list(rows) if converted else list(_converted(rows, processors)))
 
 
 def insert_rows_returning_ids(
@@ -106,17 +102,14 @@ def insert_rows_returning_ids(
 
     On SQLite the rows of one executemany get consecutive rowids (the transaction holds the
     write lock, and an INTEGER PRIMARY KEY takes the largest rowid plus one), so the ids are
-    the ``len(rows)`` ending at ``last_insert_rowid()``. Elsewhere a Core INSERT … RETURNING.
+    the ``len(rows)`` ending at ``last_insert_rowid()``. On PostgreSQL (psycopg 3) one
+    executemany of INSERT … RETURNING, whose results come back in the rows' order; with
+    another driver a Core INSERT … RETURNING.
     """
     if not rows:
         return []
     if conn.dialect.name != "sqlite":
-        names = list(columns)
-        result = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [dict(zip(names, row, strict=True)) for row in rows],
-        )
-        return [int(r[0]) for r in result]
+        return _returning_ids(conn, table, columns, rows, converted)
     insert_rows(conn, table, columns, rows, converted=converted)
     last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
     first = last - len(rows) + 1
@@ -126,3 +119,58 @@ def insert_rows_returning_ids(
     if found != len(rows):  # rowids were not handed out in sequence (the largest is taken)
         raise RuntimeError(f"{table.name}: new rows did not get consecutive ids")
     return list(range(first, last + 1))
+
+
+def _returning_ids(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row], converted: bool
+) -> list[int]:
+    sql, processors = _prepared(conn, table, tuple(columns))
+    values = list(rows) if converted else list(_converted(rows, processors))
+    if conn.dialect.driver != "psycopg":
+        names = list(columns)
+        result = conn.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [dict(zip(names, row, strict=True)) for row in values],
+        )
+        return [int(r[0]) for r in result]
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    ids: list[int] = []
+    with raw.cursor() as cur:
+        cur.executemany(
+            f"{sql} RETURNING {conn.dialect.identifier_preparer.quote('id')}",
+            values,
+            returning=True,
+        )
+        while True:
+            ids.append(int(cur.fetchone()[0]))
+            if not cur.nextset():
+                break
+    if len(ids) != len(values):
+        raise RuntimeError(f"{table.name}: {len(ids)} ids back for {len(values)} new rows")
+    return ids
+
+
+def _columns_of(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    columns = tuple(rows[0])
+    if any(len(r) != len(columns) or r.keys() != rows[0].keys() for r in rows):
+        raise ValueError("bulk inserts need the same columns in every row")
+    return columns
+
+
+def insert_dicts(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """:func:`insert_rows` for rows given as dicts (the same keys in each, every column the
+    table has no server default for: Core's Python-side defaults are not applied)."""
+    if rows:
+        columns = _columns_of(rows)
+        insert_rows(conn, table, columns, [tuple(r.values()) for r in rows])
+
+
+def insert_dicts_returning_ids(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """:func:`insert_rows_returning_ids` for rows given as dicts (as :func:`insert_dicts`)."""
+    if not rows:
+        return []
+    columns = _columns_of(rows)
+    return insert_rows_returning_ids(conn, table, columns, [tuple(r.values()) for r in rows])

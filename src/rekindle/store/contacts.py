@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from rekindle.store import bulk
 from rekindle.store.schema import (
     affiliation,
     identity,
@@ -122,10 +123,7 @@ def insert_records(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     prepared = [
         {**r, "data": json.dumps(r["data"], ensure_ascii=False, sort_keys=True)} for r in rows
     ]
-    result = conn.execute(
-        insert(source_record).returning(source_record.c.id, sort_by_parameter_order=True), prepared
-    )
-    return [int(r[0]) for r in result]
+    return bulk.insert_dicts_returning_ids(conn, source_record, prepared)
 
 
 def update_record(
@@ -206,8 +204,7 @@ def insert_facts(
             {**base, "name": n} for n in sorted({t.strip() for t in t_names if t and t.strip()})
         ]
     for table, rows in ((identity, idents), (affiliation, affs), (tag, tags)):
-        if rows:
-            conn.execute(insert(table), rows)
+        bulk.insert_dicts(conn, table, rows)
 
 
 def add_identity(conn: Connection, owner_id: int, person_id: int, row: IdentityRow) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from rekindle.identity.names import fold_case_accents
-from rekindle.store import search
+from rekindle.store import bulk, search
 from rekindle.store.schema import (
     affiliation,
     identity,
@@ -63,8 +63,7 @@ def insert_people(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Bulk insert; the new ids in the order of ``rows``."""
     if not rows:
         return []
-    result = conn.execute(insert(person).returning(person.c.id, sort_by_parameter_order=True), rows)
-    return [int(r[0]) for r in result]
+    return bulk.insert_dicts_returning_ids(conn, person, rows)
 
 
 def ensure_me(conn: Connection, owner_id: int, now: datetime) -> int:
