@@ -75,8 +75,7 @@ def test_reasons_name_dates_and_the_gap() -> None:
     texts = {p.name: p.reason for p in s.parts}
     assert "5 messages, last on" in texts["strength"]
     assert (
-        texts["dormancy"]
-        == "quiet for 10 months, 10x your usual gap of 30 days: the tie is fading"
+        texts["dormancy"] == "quiet for 10 months, 10x your usual gap of 30 days: the tie is fading"
     )
     assert texts["reciprocity"] == "both of you wrote (2 in, 3 out)"
     assert s.total == pytest.approx(sum(p.contribution for p in s.parts))
