@@ -168,3 +168,36 @@ def test_calendar_feed_has_stable_uids(people: Store) -> None:
         assert uid in events and events[uid].decoded("DTSTART").isoformat() == "2025-06-02"
     again, _ = calendar_export.export_calendar(people, NOW + timedelta(days=2))
     assert {str(e["UID"]) for e in Calendar.from_ical(again).walk("VEVENT")} == set(events)
+
+
+def test_a_back_dated_message_is_offered_its_follow_up_now(people: Store) -> None:
+    """Logged weeks after it went, a message past its reply window gets its one follow-up
+    now (you have not followed up yet); only the follow-up's own window closes it."""
+    at = NOW - timedelta(days=48)  # its follow-up was due 38 days ago, its close 28 days ago
+    done = log.log_outreach(people, "Ana", "email", at=at, now=NOW)
+    assert done.status == "sent" and done.follow_up_due == NOW
+    assert log.show(people, done.id)["status"] == "sent"
+    [due], closed = followups.due_follow_ups(people, NOW)
+    assert closed == 0 and due.outreach_id == done.id
+    assert due.due == NOW and due.closes == NOW + timedelta(days=10)
+    with people.read() as conn:
+        from rekindle.store import outreach as oq
+
+        assert oq.awaiting_reply(conn, people.owner_id) == {done.person_id: at}
+    # no follow-up sent: it closes when the follow-up's window passes, not before
+    assert followups.due_follow_ups(people, NOW + timedelta(days=9))[1] == 0
+    assert followups.due_follow_ups(people, NOW + timedelta(days=10)) == ([], 1)
+    assert log.show(people, done.id)["status"] == "no-reply"
+
+
+def test_a_back_dated_follow_up_waits_its_own_window(people: Store) -> None:
+    at = NOW - timedelta(days=30)
+    done = log.log_outreach(people, "Ana", "email", at=at, now=NOW)
+    [due], _ = followups.due_follow_ups(people, NOW)
+    log.mark_sent(people, due.draft_id, now=NOW + timedelta(days=1))
+    assert followups.due_follow_ups(people, NOW + timedelta(days=10))[1] == 0
+    assert followups.due_follow_ups(people, NOW + timedelta(days=11))[1] == 1
+    assert log.show(people, done.id)["status"] == "no-reply"
+    assert done.window_passed == at + timedelta(days=10)
+    fresh = log.log_outreach(people, "Bob", "email", at=NOW - timedelta(days=3), now=NOW)
+    assert fresh.window_passed is None and fresh.follow_up_due == NOW + timedelta(days=7)

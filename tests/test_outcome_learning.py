@@ -34,14 +34,14 @@ def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
     assert "Ann Acme" in names(plan_at(store, 0))
     sent = log.log_outreach(store, "ann@acme.com", "email", intent="catch-up", now=NOW)
     log.mark(store, sent.id, "no-reply", now=NOW + timedelta(days=20))
-    # the outreach restarted her clock: due again by her cadence (90 days, now 135), she
-    # would be back to keep warm; the silence rests her for 180 days from the send
+    # your unanswered message did not end her silence: she is due, but the silence rests
+    # her for 180 days from the send
     later = plan_at(store, 140)
     assert "Ann Acme" not in names(later)
     rest = "you wrote on 18 Nov 2026 with no reply: resting until 17 May 2027"
     assert held_words(later, "Ann Acme") == rest
     w = why(store, "Ann Acme", now=NOW + timedelta(days=40))
-    assert w.held == rest and not w.due
+    assert w.held == rest and w.due  # due by her silence, held back by the rest
     assert w.cadence_days == 135  # a regular tie: 90 days, x1.5
     assert "no reply to your message of 18 Nov 2026: checking in every 135 days instead of 90" in (
         w.cadence_why
@@ -63,12 +63,18 @@ def test_no_reply_rests_the_tie_and_lengthens_its_cadence(store: Store) -> None:
     assert w.last_outreach is not None and w.history_last is not None
     assert w.last_outreach > w.history_last
     # once rested, she may come back, ranked a little lower
+    # (her silence ran on through the rest: she is back on the Rekindle list, not held, where
+    # three quieter ties outrank her this week)
     back = plan_at(store, 190)
-    ann = next(s for s in back.suggestions if s.name == "Ann Acme")
-    assert ann.cadence_days == 135 and ann.parts["outcomes"] < 0
+    assert held_words(back, "Ann Acme") is None
+    ann = why(store, "Ann Acme", now=NOW + timedelta(days=190))
+    assert ann.held is None and ann.due and ann.list == "rekindle"
+    assert ann.cadence_days == 135
+    assert next(p for p in ann.parts if p["name"] == "outcomes")["contribution"] < 0
     # `resume` lifts the rest at once
     assert act.resume(store, "ann@acme.com", now=NOW + timedelta(days=141))["lifted"] == 1
-    assert "Ann Acme" in names(plan_at(store, 142))
+    assert held_words(plan_at(store, 142), "Ann Acme") is None
+    assert why(store, "Ann Acme", now=NOW + timedelta(days=142)).held is None
 
 
 def test_a_decline_holds_as_long_as_the_setting_says(store: Store) -> None:

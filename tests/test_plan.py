@@ -293,6 +293,15 @@ def test_person_cadence_makes_a_recent_tie_due(store: Store) -> None:
     network(store)
     assert "Rita Recent" not in names(plan_svc.weekly_plan(store, NOW, quota=5))
     people_svc.edit(store, "rita@recent.com", {"cadence": "2", "tier": "close"}, [], [], now=NOW)
+    # due by her cadence, but you wrote to her 5 days ago (mail found in Sent): the
+    # duplicate-outreach lock holds her back, as it would a message logged here
+    held = plan_svc.weekly_plan(store, NOW, quota=5, refresh=True)
+    assert next(h["why"] for h in held.held_examples if h["name"] == "Rita Recent").startswith(
+        "contacted on"
+    )
+    from rekindle.services import settings as settings_svc
+
+    settings_svc.change(store, "plan.lock_days", "0")
     again = plan_svc.weekly_plan(store, NOW, quota=5, refresh=True)
     rita = next(s for s in again.suggestions if s.name == "Rita Recent")
     assert (rita.tier, rita.cadence_days) == ("close", 2)

@@ -34,9 +34,10 @@ def talk(*days_ago: float, group: int = 1, co: frozenset[str] = frozenset()) -> 
 def test_features_of_a_regular_tie_gone_quiet() -> None:
     f = tie_features(talk(400, 370, 340, 310, 280), NOW)
     assert f.personal == 5 and f.messages_out == 3 and f.messages_in == 2
-    assert f.silence_days == pytest.approx(280)
+    # they last wrote 310 days ago: your message of 280 days ago, unanswered, does not end it
+    assert f.silence_days == pytest.approx(310) and f.heard == day(310)
     assert f.usual_gap_days == 30
-    assert f.gap_ratio == pytest.approx(280 / 30)
+    assert f.gap_ratio == pytest.approx(310 / 30)
     assert f.reciprocity == pytest.approx(2 / 3)
     assert f.two_way
     assert f.first == day(400) and f.last == day(280)
@@ -74,7 +75,7 @@ def test_reasons_name_dates_and_the_gap() -> None:
     texts = {p.name: p.reason for p in s.parts}
     assert "5 messages, last on" in texts["strength"]
     assert (
-        texts["dormancy"] == "quiet for 9 months, 9x your usual gap of 30 days: the tie is fading"
+        texts["dormancy"] == "quiet for 10 months, 10x your usual gap of 30 days: the tie is fading"
     )
     assert texts["reciprocity"] == "both of you wrote (2 in, 3 out)"
     assert s.total == pytest.approx(sum(p.contribution for p in s.parts))
@@ -139,8 +140,9 @@ def test_dormancy_shape() -> None:
 def test_more_recent_contact_never_raises_dormancy(days: list[float], shift: float) -> None:
     """The same history with its latest contact moved later is never more dormant."""
     latest = min(days)
-    before = tie_features(talk(*days), NOW)
-    after = tie_features(talk(*[d for d in days if d != latest], latest * shift), NOW)
+    rest = talk(*[d for d in days if d != latest])
+    before = tie_features([*rest, Contact(day(latest), "in")], NOW)
+    after = tie_features([*rest, Contact(day(latest * shift), "in")], NOW)
     assert after.silence_days is not None and before.silence_days is not None
     assert after.silence_days <= before.silence_days
     if before.gap_ratio is not None and after.gap_ratio is not None:
@@ -217,3 +219,21 @@ def test_span_words() -> None:
     assert span_words(100) == "3 months"
     assert span_words(400) == "13 months"
     assert span_words(1100) == "3 years"
+
+
+def test_your_own_unanswered_mail_does_not_end_the_silence() -> None:
+    def at(days: int, direction: str, channel: str = "email") -> Contact:
+        return Contact(NOW - timedelta(days=days), direction, channel)  # type: ignore[arg-type]
+
+    past = [at(900, "out"), at(899, "in"), at(800, "out"), at(799, "in")]
+    f = tie_features([*past, at(100, "out"), at(40, "out")], NOW)
+    assert round(f.silence_days or 0) == 799 and f.heard == NOW - timedelta(days=799)
+    assert f.last == NOW - timedelta(days=40)  # your message is still the last one
+    texts = {p.name: p.reason for p in score(f, default_weights()).parts}
+    assert texts["history"].endswith(f"to {NOW - timedelta(days=799):%b %Y}, closest around "
+                                     f"{f.peak_at:%b %Y}")  # fmt: skip
+    # a call that happened (both ways) ends it; so does their message
+    assert round(tie_features([*past, at(30, "both", "call")], NOW).silence_days or 0) == 30
+    assert round(tie_features([*past, at(100, "out"), at(20, "in")], NOW).silence_days or 0) == 20
+    # a tie that never answered: counted from your last message, nothing else to count from
+    assert round(tie_features([at(300, "out"), at(200, "out")], NOW).silence_days or 0) == 200

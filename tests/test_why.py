@@ -79,3 +79,41 @@ def test_the_person_page_opens_the_why_and_shows_the_value_ledger(
             assert f'<th scope="row">{words[:1].upper()}{words[1:]}</th>' in fragment
         full = client.get(f"/people/{ana}/why").text
         assert "<h1>Why the plan sees" in full and "Ana Costa" in full
+
+
+def test_your_own_unanswered_mail_does_not_end_a_silence(store: Store) -> None:
+    """Two emails logged to a long-quiet tie, and one more found in the mailbox, went
+    unanswered: `why` and the plan still count the silence from when they last wrote, and the
+    messages hold the person back while they wait (then the rest they earned)."""
+    from datetime import timedelta
+
+    from rekindle.services import outreach as log
+    from rekindle.services.ties import refresh_ties
+    from rekindle.store import history
+
+    load_sample(store, now=NOW)
+    before = why(store, "Qiang Yang", NOW)
+    assert before.silent_days is not None and before.silent_days > 1000
+    history_line = next(p["reason"] for p in before.parts if p["name"] == "history")
+    first = log.log_outreach(store, "Qiang Yang", "email", at=NOW - timedelta(days=140), now=NOW)
+    log.mark(store, first.id, "no-reply", now=NOW - timedelta(days=110))
+    log.log_outreach(store, "Qiang Yang", "email", at=NOW - timedelta(days=97), now=NOW)
+    with store.begin() as conn:  # a message of yours the mail sync found in Sent
+        history.insert_interaction(
+            conn, store.owner_id, source="imap", natural_key="sent-to-qiang",
+            occurred_at=NOW - timedelta(days=60), channel="email", direction="out",
+            subject="Hello again", thread=None, group_size=1, import_id=None,
+            participants=[(first.person_id, "email", "qyang@outlook.com")],
+        )  # fmt: skip
+        refresh_ties(conn, store.owner_id, [first.person_id], NOW)
+    w = why(store, "Qiang Yang", NOW)
+    assert w.silent_days == before.silent_days
+    assert w.list_why == before.list_why and w.list_why.startswith("Rekindle: silent")
+    history_now = next(p["reason"] for p in w.parts if p["name"] == "history")
+    assert history_now.split(" from ")[1] == history_line.split(" from ")[1]  # "… to Dec 2022"
+    assert w.held == "awaiting a reply since " + f"{NOW - timedelta(days=97):%d %b %Y}"
+    plan = weekly_plan(store, NOW, refresh=True)
+    assert "Qiang Yang" not in [s.name for s in plan.suggestions]
+    # a call that happened ends the silence
+    log.log_outreach(store, "Qiang Yang", "call", at=NOW - timedelta(days=3), now=NOW, force=True)
+    assert why(store, "Qiang Yang", NOW).silent_days == 3

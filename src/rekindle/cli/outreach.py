@@ -115,12 +115,24 @@ def log_command(
         store, person, medium, note, intent, parse_when(at), force, STATE.region()
     )
     if as_json:
-        print_json({**done.__dict__, "at": done.at.isoformat()})
+        dates = {
+            k: v.isoformat() if v else None
+            for k, v in done.__dict__.items()
+            if k in ("at", "follow_up_due", "window_passed")
+        }
+        print_json({**done.__dict__, **dates})
         return
     console.print(
         f"logged #{done.id}: {done.medium} with {safe(done.person)} on {done.at:%Y-%m-%d} "
         f"({done.intent})"
     )
+    if done.status == "sent" and done.window_passed is not None:
+        console.print(
+            f"its follow-up date passed on {done.window_passed:%d %b %Y} with no reply "
+            "found: its one follow-up is due now in `rekindle followups` "
+            f"(`rekindle followups skip {done.id}` closes it as no reply)"
+        )
+        return
     if done.status == "sent":
         console.print(
             "[dim]waiting for the reply like a message sent from here: the next mail sync "

@@ -142,8 +142,9 @@ def timelines_of(cols: ContactColumns, persons: Iterable[int]) -> dict[int, Time
         return {}  # a history with no training row to describe
     lo = np.searchsorted(cols.person, wanted)
     hi = np.searchsorted(cols.person, wanted, side="right")
-    take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
-    take = take.astype(np.int64) if len(take) else np.zeros(0, dtype=np.int64)
+    spans = [np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+    # nobody asked for (an empty history, or none of them in it): nothing to take
+    take = np.concatenate(spans).astype(np.int64) if spans else np.zeros(0, dtype=np.int64)
     co = _co_participants(cols, take)
     out: dict[int, Timeline] = {}
     nobody: frozenset[str] = frozenset()

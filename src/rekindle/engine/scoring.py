@@ -230,7 +230,7 @@ def _tie_reasons(f: TieFeatures, names: Mapping[str, str]) -> dict[str, str]:
         out["strength"] = f"{talk}, last on {f.last:%d %b %Y}"
         if f.peak_at is not None:
             out["history"] = (
-                f"in touch on {counted(f.active_days, 'day')} from {month(f.first)} to {month(f.last)}, "
+                f"in touch on {counted(f.active_days, 'day')} from {month(f.first)} to {month(f.heard or f.last)}, "
                 f"closest around {month(f.peak_at)}"
             )
     if f.two_way and f.peak_at is not None and bond(f) > 0:

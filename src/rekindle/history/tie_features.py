@@ -43,6 +43,9 @@ class TieFeatures:
     group_recent: int
     circles: float
     circle_people: tuple[str, ...]
+    #: when they last wrote, or you met or called: your own messages since do not end the
+    #: silence (a tie they never answered counts from your last message)
+    heard: datetime | None = None
 
     @property
     def duration_days(self) -> float:
@@ -100,6 +103,7 @@ def tie_features(
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
     decayed, peak, peak_at = decayed_with_peak(personal, now)
     high = max(n_in, n_out)
+    heard = last_heard(personal)
     return TieFeatures(
         personal=len(personal),
         messages_in=n_in,
@@ -111,13 +115,32 @@ def tie_features(
         decayed=decayed,
         peak=peak,
         peak_at=peak_at,
-        silence_days=(now - personal[-1].when).total_seconds() / SECONDS_PER_DAY,
+        silence_days=(now - heard).total_seconds() / SECONDS_PER_DAY,
         usual_gap_days=float(median(gaps)) if len(gaps) >= MIN_GAPS else None,
         reciprocity=min(n_in, n_out) / high if high else (1.0 if meetings else 0.0),
         reply_hours=_their_reply_hours(personal),
         group_recent=group_recent,
         circles=circles,
         circle_people=circle_people,
+        heard=heard,
+    )
+
+
+def last_heard(personal: Sequence[Contact]) -> datetime:
+    """When the silence of a tie began: their last message, or the last time you met or
+    called (a contact both ways). Your own unanswered mail does not end it; a tie they never
+    answered counts from your last message. ``personal`` is in time order, not empty."""
+    return next(
+        (c.when for c in reversed(personal) if c.direction in ("in", "both")), personal[-1].when
+    )
+
+
+def last_written(contacts: Iterable[Contact], now: datetime) -> datetime | None:
+    """When you last wrote to them personally before ``now`` (mail the sync found in Sent
+    included): not the end of a silence, but contact lately all the same."""
+    return max(
+        (c.when for c in contacts if c.direction == "out" and is_personal(c) and c.when < now),
+        default=None,
     )
 
 

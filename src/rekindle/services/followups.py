@@ -111,7 +111,7 @@ def due_follow_ups(store: Store, now: datetime | None = None) -> tuple[list[DueF
                     row.medium,
                     row.sent_at,
                     due,
-                    closes_at(row.sent_at, None, days),
+                    closes_at(row.sent_at, None, days, due),
                     draft_id,
                     subject,
                     body,

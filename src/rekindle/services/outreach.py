@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from rekindle.compose.vocabulary import LOG_INTENTS, LOG_MEDIA
 from rekindle.engine.person_learning import DEFAULT_DECLINED_DAYS
 from rekindle.errors import NotFoundError, UserError
-from rekindle.services.follow_up_rules import close_unanswered, follow_up_days
+from rekindle.services.follow_up_rules import close_unanswered, follow_up_days, follow_up_due_at
 from rekindle.services.outcome_learning import rules_of
 from rekindle.services.people import resolve_person
 from rekindle.services.ties import refresh_ties
@@ -70,6 +70,11 @@ class LoggedOutreach:
     intent: str
     status: str
     at: datetime
+    #: a message still waiting for its reply: when its one follow-up is due (the day it was
+    #: recorded, if it went so long ago that its follow-up date had passed)
+    follow_up_due: datetime | None = None
+    #: recorded late: the day its follow-up would have been due had it been recorded as it went
+    window_passed: datetime | None = None
 
 
 #: the duplicate-outreach lock's setting (shared with the plan) and its default
@@ -176,16 +181,20 @@ def log_outreach(
             note=(note or "").strip() or None,
             sent_at=at,
         )
-        status = "logged"
+        status, due, passed = "logged", None, None
         if medium in MESSAGE_MEDIA:
             # a message sent elsewhere waits for its reply like one sent from here: a
             # follow-up due date, the reply found by the next sync (or already synced)
             record_sent(conn, store.owner_id, _get(conn, store.owner_id, oid), at, None, now)
-            status = _get(conn, store.owner_id, oid).status  # replied, if the reply is in
+            row = _get(conn, store.owner_id, oid)
+            status = row.status  # replied, if the reply is in
+            due = row.follow_up_due if status == "sent" else None
+            usual = at + timedelta(days=follow_up_days(conn, store.owner_id))
+            passed = usual if due is not None and due > usual else None
         else:
             _record_interaction(conn, store.owner_id, oid, pid, medium, at, now)
         name = _name(conn, store.owner_id, pid)
-    return LoggedOutreach(oid, pid, name, medium, intent, status, at)
+    return LoggedOutreach(oid, pid, name, medium, intent, status, at, due, passed)
 
 
 def _name(conn: Connection, owner_id: int, person_id: int) -> str:
@@ -291,7 +300,8 @@ def record_sent(
         "message_id": (message_id or "").strip().strip("<>") or None,
     }
     if row.parent_id is None:
-        values["follow_up_due"] = at + timedelta(days=follow_up_days(conn, owner_id))
+        # recorded after its follow-up date passed: the follow-up is due now, not given up on
+        values["follow_up_due"] = follow_up_due_at(at, follow_up_days(conn, owner_id), now)
     else:
         oq.update_outreach(conn, owner_id, row.parent_id, followed_up_at=at)
     oq.update_outreach(conn, owner_id, row.id, **values)

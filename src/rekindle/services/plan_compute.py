@@ -55,7 +55,7 @@ from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
-from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
@@ -94,6 +94,8 @@ class Network:
     people: dict[int, str]
     delivered: dict[int, datetime]
     awaiting: dict[int, datetime]
+    #: per person, when an outreach was last answered (a reply, a call): ends a silence
+    answered: dict[int, datetime]
     edits: dict[int, dict[str, str]]
     tags: dict[int, set[str]]
     affiliations: dict[int, list[Any]]
@@ -246,6 +248,7 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         people=people,
         delivered=oq.last_delivered(conn, owner_id),
         awaiting=oq.awaiting_reply(conn, owner_id),
+        answered=oq.last_answered(conn, owner_id),
         edits=edits,
         tags=tags,
         affiliations=affiliations,
@@ -268,7 +271,7 @@ def shortlist(
 ) -> tuple[int, list[int], dict[int, list[Occasion]]]:
     """(how many are due, the shortlist, their occasions), from the stored statistics."""
     stats = eq.tie_summaries(conn, owner_id)
-    rough = {pid: rough_features(stats.get(pid), net.delivered.get(pid), now) for pid in net.ids}
+    rough = {pid: rough_features(stats.get(pid), net.answered.get(pid), now) for pid in net.ids}
     due: list[int] = []
     dormant: list[int] = []
     for pid in net.ids:
@@ -306,9 +309,10 @@ def read_ties(
     """Full features of the shortlist; whoever looks like me is left out here."""
     contacts = tq.contacts_by_person(conn, short)
     for pid in short:
-        if pid in net.delivered:
-            # a logged or sent outreach is contact too: it resets the person's clock
-            contacts[pid].append(Contact(net.delivered[pid], "out", "outreach"))
+        if pid in net.answered:
+            # an answered outreach (a reply, a call) is contact too: it ends the silence; one
+            # of yours still unanswered does not, it holds the person back instead
+            contacts[pid].append(Contact(net.answered[pid], "both", "outreach"))
     recent = eq.recent_personal_counts(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
@@ -364,7 +368,7 @@ def candidates(
         held = held_reason(
             hold=hold_words(holds.get(pid)) or _learnt_hold(net, pid, now),
             awaiting_since=net.awaiting.get(pid),
-            last_outreach=net.delivered.get(pid),
+            last_outreach=latest(net.delivered.get(pid), last_written(ties.contacts[pid], now)),
             now=now,
             lock_days=opts.lock_days,
             teammate=(mate.teammate, mate.at) if mate else None,
@@ -413,6 +417,11 @@ def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliat
     if not theirs or not net.my_periods:
         return []
     return shared_affiliations(net.my_periods, [affiliation_period(a) for a in theirs], now.date())
+
+
+def latest(*when: datetime | None) -> datetime | None:
+    """The newest of these dates (None: none)."""
+    return max((w for w in when if w is not None), default=None)
 
 
 def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:

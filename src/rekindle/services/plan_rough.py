@@ -11,11 +11,13 @@ from rekindle.history.tie_features import TieFeatures, tie_features
 from rekindle.history.ties import SECONDS_PER_DAY
 
 
-def rough_features(stats: Any | None, delivered: datetime | None, now: datetime) -> TieFeatures:
-    """What the stored statistics say, enough for the first pass (due or not, how strong)."""
-    last = stats.last_contact if stats is not None else None
-    if delivered is not None and (last is None or delivered > last):
-        last = delivered
+def rough_features(stats: Any | None, answered: datetime | None, now: datetime) -> TieFeatures:
+    """What the stored statistics say, enough for the first pass (due or not, how strong).
+    The silence runs from the last contact both ways at the latest (a message of yours they
+    did not answer does not end it; the full pass knows exactly), or an answered outreach."""
+    last = (stats.last_two_way or stats.last_contact) if stats is not None else None
+    if answered is not None and (last is None or answered > last):
+        last = answered
     silence = (now - last).total_seconds() / SECONDS_PER_DAY if last is not None else None
     if stats is None:
         return replace(tie_features((), now), last=last, silence_days=silence)

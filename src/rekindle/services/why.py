@@ -23,7 +23,7 @@ from rekindle.engine.reply_learning import Context, gap_of
 from rekindle.engine.scoring import Score, score
 from rekindle.engine.shared_context import shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for, is_due
-from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, tie_features
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import is_likely_me
 from rekindle.services.occasions import occasions_for
@@ -189,12 +189,15 @@ def _learnt_lines(learning: Learning, held: str | None, now: datetime) -> list[s
 def _tie(
     conn: Connection, owner: int, pid: int, now: datetime
 ) -> tuple[TieFeatures, Any, list[Contact], dict[str, int]]:
-    """The tie's features as the plan reads them (an outreach is contact too), its contacts,
-    and whom I talk to lately."""
+    """The tie's features as the plan reads them (an answered outreach is contact too; one
+    still unanswered holds the person back instead), its contacts, and whom I talk to lately."""
     contacts = tq.contacts_by_person(conn, [pid]).get(pid, [])
-    delivered = oq.last_delivered_to(conn, owner, pid)
-    if delivered is not None:
-        contacts = [*contacts, Contact(delivered, "out", "outreach")]
+    # the last you reached them (logged here, or found in your Sent mail): holds them back
+    reached = (oq.last_delivered_to(conn, owner, pid), last_written(contacts, now))
+    delivered = max((at for at in reached if at is not None), default=None)
+    answered = oq.last_answered(conn, owner, pid).get(pid)
+    if answered is not None:
+        contacts = [*contacts, Contact(answered, "both", "outreach")]
     recent = eq.recent_personal_counts(
         conn, owner, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )

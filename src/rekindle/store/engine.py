@@ -296,6 +296,7 @@ def tie_summaries(conn: Connection, owner_id: int) -> dict[int, Any]:
         select(
             tie_stats.c.person_id,
             tie_stats.c.last_contact,
+            tie_stats.c.last_two_way,
             tie_stats.c.messages_in,
             tie_stats.c.messages_out,
             tie_stats.c.meetings,

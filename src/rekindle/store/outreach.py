@@ -100,6 +100,30 @@ def last_delivered(conn: Connection, owner_id: int) -> dict[int, datetime]:
     return {int(pid): at for pid, at in rows if at is not None}
 
 
+#: outreach that was answered: a reply came, or it was a call or a coffee (answered as it
+#: happened); only these end a tie's silence, your own unanswered message does not
+ANSWERED = ("replied", "logged")
+
+
+def last_answered(
+    conn: Connection, owner_id: int, person_id: int | None = None
+) -> dict[int, datetime]:
+    """Per person, when an outreach of yours was last answered: the reply (or the message, when
+    the reply has no date) of a replied one, the date of a logged call or coffee."""
+    when = case(
+        (outreach.c.status == "replied", func.coalesce(outreach.c.replied_at, outreach.c.sent_at)),
+        else_=func.coalesce(outreach.c.sent_at, outreach.c.created_at),
+    )
+    stmt = (
+        select(outreach.c.person_id, func.max(when))
+        .where(outreach.c.owner_id == owner_id, outreach.c.status.in_(ANSWERED))
+        .group_by(outreach.c.person_id)
+    )
+    if person_id is not None:
+        stmt = stmt.where(outreach.c.person_id == person_id)
+    return {int(pid): at for pid, at in conn.execute(stmt) if at is not None}
+
+
 def awaiting_reply(conn: Connection, owner_id: int) -> dict[int, datetime]:
     """People with a sent outreach that has neither a reply nor a close yet, and when it went."""
     rows = conn.execute(
