@@ -4,6 +4,7 @@ among several, mark sent through htmx, and no Content-Security-Policy complaint 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ def test_follow_up_checks_live_then_mark_sent_and_see_the_insights(
     page.get_by_text("Follow-up to Ana Costa marked sent on 01 Nov 2026.").wait_for()
     assert page.locator("textarea").count() == 1  # Bob's is still due
     page.goto(f"{base}/insights")
-    page.get_by_role("img", name="Reply rate by medium").wait_for()
-    assert page.locator("[role=img]").count() == 6  # the weekly SVG and five rows of bars
+    page.get_by_role("img", name=re.compile(r"^Reply rate by medium")).wait_for()
+    # the weekly SVG and five rows of bars, and what was learnt once messages settled
+    assert page.locator("[role=img]").count() >= 6
     assert page.problems == []

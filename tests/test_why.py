@@ -108,7 +108,10 @@ def test_your_own_unanswered_mail_does_not_end_a_silence(store: Store) -> None:
         refresh_ties(conn, store.owner_id, [first.person_id], NOW)
     w = why(store, "Qiang Yang", NOW)
     assert w.silent_days == before.silent_days
-    assert w.list_why == before.list_why and w.list_why.startswith("Rekindle: silent")
+    # the same list and silence as before your messages, held back while one awaits a reply
+    assert before.list_why.startswith("Rekindle: silent")
+    silence = before.list_why.partition(": ")[2]
+    assert w.list_why == f"would be on Rekindle ({silence}), but held back"
     history_now = next(p["reason"] for p in w.parts if p["name"] == "history")
     assert history_now.split(" from ")[1] == history_line.split(" from ")[1]  # "… to Dec 2022"
     assert w.held == "awaiting a reply since " + f"{NOW - timedelta(days=97):%d %b %Y}"

@@ -3,7 +3,8 @@ list reordered by each tie's worth times its learnt odds of coming back."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rekindle.engine.plan import Candidate
 from rekindle.engine.revival_features import Timeline, describe
@@ -14,7 +15,29 @@ from rekindle.engine.revival_rows import HORIZON_DAYS
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from rekindle.services.plan_compute import Network, Ties
+    from rekindle.engine.revival_features import Me
+    from rekindle.history.ties import Contact
+
+
+class Network(Protocol):
+    """What the learnt order reads of the plan's network (services.plan_compute.Network)."""
+
+    @property
+    def people(self) -> Mapping[int, str]: ...
+
+    @property
+    def learnt(self) -> Mapping[int, Any]: ...
+
+
+class Ties(Protocol):
+    """What the learnt order reads of the shortlist's ties (services.plan_compute.Ties)."""
+
+    @property
+    def contacts(self) -> Mapping[int, Sequence[Contact]]: ...
+
+    @property
+    def me(self) -> Me: ...
+
 
 #: how many of the Rekindle list's best are ranked exactly by the learnt part (the plan's
 #: diversity picks from at most max(50, 20 x quota) of the best; a few people's outcomes
