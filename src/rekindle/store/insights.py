@@ -29,11 +29,12 @@ MESSAGES = ("sent", "replied", "no-reply", "declined")
 NEVER = "never"
 
 
-def _when() -> Any:
+def sent_when() -> Any:
     return func.coalesce(outreach.c.sent_at, outreach.c.created_at)
 
 
-def _reached(owner_id: int) -> Any:
+def reached(owner_id: int) -> Any:
+    """First messages, calls and meetings that reached the person (no drafts, no follow-ups)."""
     return and_(
         outreach.c.owner_id == owner_id,
         outreach.c.parent_id.is_(None),
@@ -41,7 +42,7 @@ def _reached(owner_id: int) -> Any:
     )
 
 
-def _replied() -> Any:
+def replied() -> Any:
     """They wrote back, or a logged call or meeting had an outcome (a decline is no reply)."""
     return or_(
         outreach.c.status == "replied",
@@ -53,23 +54,51 @@ def _declined() -> Any:
     return outreach.c.status == "declined"
 
 
-def _counted() -> Any:
+def counted() -> Any:
     """What the reply rates count: messages that could get a reply, and logged calls or
     meetings with an outcome (one logged without says nothing either way)."""
-    return or_(outreach.c.status.in_(MESSAGES), _replied())
+    return or_(outreach.c.status.in_(MESSAGES), replied())
 
 
-def _settled(waiting_since: datetime) -> Any:
+def settled(waiting_since: datetime) -> Any:
     """A message whose fate is known: replied, closed, or sent before ``waiting_since`` (its
     reply window has passed). One sent a minute ago is neither answered nor unanswered yet."""
-    return or_(_replied(), outreach.c.status != "sent", _when() < waiting_since)
+    return or_(replied(), outreach.c.status != "sent", sent_when() < waiting_since)
+
+
+def settled_outreach(owner_id: int, waiting_since: datetime) -> Any:
+    """The outreach the reply rates read: reached the person, counted, settled."""
+    return and_(reached(owner_id), counted(), settled(waiting_since))
+
+
+def last_word_before(owner_id: int, waiting_since: datetime) -> Any:
+    """A subquery of each settled message (``oid``) and when the person last wrote to you, or
+    you met or called, before it (``at``); messages with no such contact have no row. One
+    grouped join through the person's interaction index (measured on 1,000,000 interactions:
+    a correlated lookup per message is a little faster on SQLite and two to four times slower
+    on PostgreSQL)."""
+    return (
+        select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
+        .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(
+            settled_outreach(owner_id, waiting_since),
+            # scoped on interaction_person: a condition on interaction.owner_id leads SQLite
+            # to walk every earlier interaction by (owner_id, occurred_at) instead
+            interaction_person.c.owner_id == owner_id,
+            interaction.c.direction.in_(("in", "both")),
+            interaction.c.occurred_at < sent_when(),
+        )
+        .group_by(outreach.c.id)
+        .subquery()
+    )
 
 
 def waiting(conn: Connection, owner_id: int, waiting_since: datetime) -> int:
     """Messages still within their reply window (sent since ``waiting_since``, no reply)."""
     found = conn.execute(
         select(func.count()).where(
-            _reached(owner_id), outreach.c.status.in_(MESSAGES), ~_settled(waiting_since)
+            reached(owner_id), outreach.c.status.in_(MESSAGES), ~settled(waiting_since)
         )
     ).scalar()
     return int(found or 0)
@@ -80,13 +109,13 @@ def outreach_per_week(conn: Connection, owner_id: int, bounds: Sequence[datetime
     ``[bounds[i], bounds[i+1])``. One query, one conditional sum per week."""
     if len(bounds) < 2:
         return []
-    when = _when()
+    when = sent_when()
     columns = [
         func.coalesce(func.sum(case((and_(when >= s, when < e), 1), else_=0)), 0)
         for s, e in zip(bounds, bounds[1:], strict=False)
     ]
     row = conn.execute(
-        select(*columns).where(_reached(owner_id), when >= bounds[0], when < bounds[-1])
+        select(*columns).where(reached(owner_id), when >= bounds[0], when < bounds[-1])
     ).one()
     return [int(v or 0) for v in row]
 
@@ -94,14 +123,14 @@ def outreach_per_week(conn: Connection, owner_id: int, bounds: Sequence[datetime
 def replies_by(
     conn: Connection, owner_id: int, key: str, waiting_since: datetime
 ) -> list[tuple[str, int, int, int]]:
-    """(medium or intent, sent, replied, declined), for what :func:`_counted` counts whose
+    """(medium or intent, sent, replied, declined), for what :func:`counted` counts whose
     reply window (sent before ``waiting_since``) has passed unless they replied."""
     column = {"medium": outreach.c.medium, "intent": outreach.c.intent}[key]
-    replied = func.sum(case((_replied(), 1), else_=0))
+    answered = func.sum(case((replied(), 1), else_=0))
     declined = func.sum(case((_declined(), 1), else_=0))
     rows = conn.execute(
-        select(column, func.count(), replied, declined)
-        .where(_reached(owner_id), _counted(), _settled(waiting_since))
+        select(column, func.count(), answered, declined)
+        .where(settled_outreach(owner_id, waiting_since))
         .group_by(column)
         .order_by(column)
     )
@@ -112,30 +141,13 @@ def messages_with_silence(
     conn: Connection, owner_id: int, waiting_since: datetime
 ) -> list[tuple[datetime, Any, bool]]:
     """Each settled message (replied, or past its reply window: see :func:`replies_by`): when it
-    went, when they last wrote to you or you met or called before it (None: never), and whether
-    it drew a reply. The last contacts
-    come from one grouped join through the person's interaction index (measured on 1,000,000
-    interactions: a correlated lookup per message is a little faster on SQLite and two to
-    four times slower on PostgreSQL)."""
-    when = _when()
-    messages = and_(_reached(owner_id), _counted(), _settled(waiting_since))
-    last = (
-        select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
-        .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
-        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
-        .where(
-            messages,
-            # scoped on interaction_person: a condition on interaction.owner_id leads SQLite
-            # to walk every earlier interaction by (owner_id, occurred_at) instead
-            interaction_person.c.owner_id == owner_id,
-            interaction.c.direction.in_(("in", "both")),
-            interaction.c.occurred_at < when,
-        )
-        .group_by(outreach.c.id)
-        .subquery()
-    )
+    went, when they last wrote to you or you met or called before it (None: never: see
+    :func:`last_word_before`), and whether it drew a reply."""
+    when = sent_when()
+    messages = settled_outreach(owner_id, waiting_since)
+    last = last_word_before(owner_id, waiting_since)
     rows = conn.execute(
-        select(when, last.c.at, case((_replied(), literal(1)), else_=literal(0)))
+        select(when, last.c.at, case((replied(), literal(1)), else_=literal(0)))
         .outerjoin(last, last.c.oid == outreach.c.id)
         .where(messages)
     )

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, case, func, literal, select
 
-from rekindle.store.insights import _counted, _reached, _replied, _settled, _when
-from rekindle.store.schema import interaction, interaction_person, person_edit
+from rekindle.store.insights import last_word_before, replied, sent_when, settled_outreach
+from rekindle.store.schema import person_edit
 from rekindle.store.schema_engine import outreach
 from rekindle.store.schema_history import tie_stats
 from rekindle.store.tier_sql import inferred_tier
@@ -31,21 +31,9 @@ def settled_messages(
     """(medium, intent, tier, sent at, their last word before it or None, replied, template
     variant or None) for each settled message; the tier is the person's now (set by you, else
     what the history shows)."""
-    when = _when()
-    messages = and_(_reached(owner_id), _counted(), _settled(waiting_since))
-    last = (
-        select(outreach.c.id.label("oid"), func.max(interaction.c.occurred_at).label("at"))
-        .join(interaction_person, interaction_person.c.person_id == outreach.c.person_id)
-        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
-        .where(
-            messages,
-            interaction_person.c.owner_id == owner_id,
-            interaction.c.direction.in_(("in", "both")),
-            interaction.c.occurred_at < when,
-        )
-        .group_by(outreach.c.id)
-        .subquery()
-    )
+    when = sent_when()
+    messages = settled_outreach(owner_id, waiting_since)
+    last = last_word_before(owner_id, waiting_since)
     edit = (
         select(person_edit.c.person_id, person_edit.c.value)
         .where(person_edit.c.owner_id == owner_id, person_edit.c.field == "tier")
@@ -59,7 +47,7 @@ def settled_messages(
             tier,
             when,
             last.c.at,
-            case((_replied(), literal(1)), else_=literal(0)),
+            case((replied(), literal(1)), else_=literal(0)),
             outreach.c.variant,
         )
         .select_from(
