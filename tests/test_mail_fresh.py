@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 from rekindle.services import history
 from rekindle.services import me as me_svc
 from rekindle.services.sync_files import sync_mail_path
-from rekindle.store import Store
+from rekindle.store import Store, mail_derive, mail_fresh
 from rekindle.store.schema import interaction, interaction_person
 from tests.conftest import CORPORA
 
@@ -86,3 +86,13 @@ def test_a_first_sync_ends_with_every_index_of_the_interactions(store: Store) ->
         }
         assert conn.execute(select(func.count()).select_from(interaction_person)).scalar()
     assert wanted <= found
+
+
+def test_both_derivations_write_one_list_of_columns() -> None:
+    """The SQL derivation and the one from memory write the columns of one tuple; an
+    interaction's other columns are its id or left to their defaults."""
+    columns = mail_derive.INTERACTION_COLUMNS
+    assert mail_fresh.INTERACTION_COLUMNS is columns
+    assert set(columns) <= set(interaction.c.keys())
+    rest = [c for c in interaction.c if c.name not in columns]
+    assert all(c.primary_key or c.nullable or c.default is not None for c in rest), rest

@@ -41,6 +41,20 @@ from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
 
+#: the columns of ``interaction`` a mail derivation writes, in the order of its selects and
+#: tuples (:mod:`rekindle.store.mail_fresh` writes the same rows from memory)
+INTERACTION_COLUMNS = (
+    "owner_id",
+    "source",
+    "natural_key",
+    "occurred_at",
+    "channel",
+    "direction",
+    "subject",
+    "thread",
+    "group_size",
+)
+
 
 def channel_of(source: Any) -> ColumnElement[str]:
     """The channel of a stored message by its reader: LinkedIn messages are LinkedIn's."""
@@ -163,17 +177,7 @@ def derive_messages(
         before = _mail_interactions(conn, owner_id)
         conn.execute(
             insert(interaction).from_select(
-                [
-                    "owner_id",
-                    "source",
-                    "natural_key",
-                    "occurred_at",
-                    "channel",
-                    "direction",
-                    "subject",
-                    "thread",
-                    "group_size",
-                ],
+                INTERACTION_COLUMNS,
                 select(
                     message.c.owner_id,
                     literal("mail"),

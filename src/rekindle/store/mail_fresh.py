@@ -25,7 +25,7 @@ from sqlalchemy import Connection, String, Table, func, literal, select, type_co
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.store import bulk
 from rekindle.store.mail import LINK_COLUMNS, owned_by
-from rekindle.store.mail_derive import identity_kind
+from rekindle.store.mail_derive import INTERACTION_COLUMNS, identity_kind
 from rekindle.store.mail_rows import MessageRow
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
@@ -36,18 +36,6 @@ _BULK = MessageRow._fields.index("bulk")
 _BOUNCE = MessageRow._fields.index("bounce")
 _DIRECTION = MessageRow._fields.index("direction")
 
-#: the columns of ``interaction`` written, in the order of the tuples
-_INTERACTION_COLUMNS = (
-    "owner_id",
-    "source",
-    "natural_key",
-    "occurred_at",
-    "channel",
-    "direction",
-    "subject",
-    "thread",
-    "group_size",
-)
 #: messages whose interactions are written per step (what one step holds in memory)
 STEP = 20000
 
@@ -232,7 +220,7 @@ def _write(
         )
         links.append(found)
     ids = bulk.insert_rows_returning_ids(
-        conn, interaction, _INTERACTION_COLUMNS, rows, converted=sqlite
+        conn, interaction, INTERACTION_COLUMNS, rows, converted=sqlite
     )
     link_rows = []
     for interaction_id, row, found in zip(ids, rows, links, strict=True):
