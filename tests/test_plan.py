@@ -322,6 +322,18 @@ def test_shortlist_keeps_the_best_and_every_context_match(
     assert names(plan_svc.weekly_plan(store, NOW, quota=1, goal="")) == names(top)
 
 
+def test_the_dormant_count_is_everyone_s_not_the_shortlist_s(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The footer's "N due (M of them dormant)" counts everyone the first pass found, not
+    only the strongest few it reads in full."""
+    network(store)
+    full = plan_svc.weekly_plan(store, NOW, quota=1, refresh=True)
+    monkeypatch.setattr(plan_compute, "PRESELECT", 1)
+    narrow = plan_svc.weekly_plan(store, NOW, quota=1, refresh=True)
+    assert full.dormant > 2
+    assert (narrow.due, narrow.dormant) == (full.due, full.dormant)
+
 def test_a_draft_language_without_templates_is_refused(store: Store) -> None:
     """Only a language the shipped or your own templates have (every draft failed after 'fr')."""
     from rekindle.errors import UserError

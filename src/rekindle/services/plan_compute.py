@@ -63,7 +63,7 @@ from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
 from rekindle.services.plan_learnt import learnt_order, ranked_by
 from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
-from rekindle.services.plan_rough import rough_features
+from rekindle.services.plan_rough import FirstPass, rough_features
 from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
     affiliation_period,
@@ -171,8 +171,9 @@ def compute_plan(
     """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list."""
     net = read_network(conn, owner_id, goal_text)
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
-    due_count, short, occasions = shortlist(conn, owner_id, net, now, opts)
+    first, short, occasions = shortlist(conn, owner_id, net, now, opts)
     ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
+    due, dormant = first.counts(set(short) - set(ties.features))
     pools = candidates(conn, owner_id, net, ties, now, opts)
     pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
     for which in (REKINDLE, KEEP_WARM):
@@ -196,13 +197,13 @@ def compute_plan(
             net.edits,
         ),
         considered=len(net.people),
-        due=due_count,
+        due=due,
         held=pools.held,
         stored=False,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         held_examples=pools.held_examples,
         held_by=pools.held_by,
-        dormant=len(pools.lists[REKINDLE]),
+        dormant=dormant,
         ranked_by=ranked_by(model),
         fields=fields_of(c for _, _, c in chosen),
         spans=spans_of(c for which, _, c in chosen if which == REKINDLE),
@@ -268,8 +269,9 @@ def _title(affiliations: list[Any]) -> str | None:
 
 def shortlist(
     conn: Connection, owner_id: int, net: Network, now: datetime, opts: Options
-) -> tuple[int, list[int], dict[int, list[Occasion]]]:
-    """(how many are due, the shortlist, their occasions), from the stored statistics."""
+) -> tuple[FirstPass, list[int], dict[int, list[Occasion]]]:
+    """(who is due and who dormant, the shortlist, their occasions), from the stored
+    statistics."""
     stats = eq.tie_summaries(conn, owner_id)
     rough = {pid: rough_features(stats.get(pid), net.answered.get(pid), now) for pid in net.ids}
     due: list[int] = []
@@ -294,7 +296,7 @@ def shortlist(
     for pool in (dormant, due):
         by_value = sorted(pool, key=lambda p: (-rank_value(rough[p], opts.weights), p))
         top |= set(by_value[:PRESELECT])
-    return len(due) + len(dormant), sorted(top | context), occasions
+    return FirstPass(frozenset(due + dormant), frozenset(dormant)), sorted(top | context), occasions
 
 
 def read_ties(

@@ -3,12 +3,27 @@ contacts (due or not, how strong)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from rekindle.history.tie_features import TieFeatures, tie_features
 from rekindle.history.ties import SECONDS_PER_DAY
+
+
+@dataclass(frozen=True)
+class FirstPass:
+    """Whom the first pass found due among everyone (not only the shortlist), and which of
+    them are dormant with a two-way past (silent at least the Rekindle list's days)."""
+
+    due: frozenset[int]
+    dormant: frozenset[int]
+
+    def counts(self, dropped: Collection[int]) -> tuple[int, int]:
+        """(due, dormant), leaving out ``dropped`` (records the full pass found to be me)."""
+        gone = set(dropped)
+        return len(self.due - gone), len(self.dormant - gone)
 
 
 def rough_features(stats: Any | None, answered: datetime | None, now: datetime) -> TieFeatures:
