@@ -21,6 +21,7 @@ from rekindle.services import plan as plan_svc
 from rekindle.services import plan_actions as act
 from rekindle.services import settings as settings_svc
 from rekindle.services.importing import import_items
+from rekindle.services.plan_rough import FirstPass
 from rekindle.store import Store
 from tests.test_importing import contact
 
@@ -333,6 +334,15 @@ def test_the_dormant_count_is_everyone_s_not_the_shortlist_s(
     narrow = plan_svc.weekly_plan(store, NOW, quota=1, refresh=True)
     assert full.dormant > 2
     assert (narrow.due, narrow.dormant) == (full.due, full.dormant)
+
+
+def test_the_counts_take_the_full_pass_s_verdict_where_it_read() -> None:
+    """The first pass's statistics count group mail as a two-way past; for those it read in
+    full the plan counts the Rekindle list's rule instead (me among them: on neither)."""
+    first = FirstPass(due=frozenset(range(1, 7)), dormant=frozenset({1, 2, 3}))
+    assert first.counts([1, 2, 5], due=[1, 5], dormant=[5]) == (2 + 3, 1 + 1)
+    assert first.counts([], due=[], dormant=[]) == (6, 3)
+
 
 def test_a_draft_language_without_templates_is_refused(store: Store) -> None:
     """Only a language the shipped or your own templates have (every draft failed after 'fr')."""

@@ -158,6 +158,11 @@ class Pools:
     held: int = 0
     held_examples: list[dict[str, Any]] = field(default_factory=list)
     held_by: dict[str, int] = field(default_factory=dict)
+    #: each tie's list, held back or not
+    listed: dict[int, str] = field(default_factory=dict)
+
+    def on(self, which: str) -> list[int]:
+        return [pid for pid, w in self.listed.items() if w == which]
 
 
 def compute_plan(
@@ -173,8 +178,9 @@ def compute_plan(
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
     first, short, occasions = shortlist(conn, owner_id, net, now, opts)
     ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
-    due, dormant = first.counts(set(short) - set(ties.features))
     pools = candidates(conn, owner_id, net, ties, now, opts)
+    due_now = [p for p, f in ties.features.items() if is_due(f, ties.cadences[p])]
+    due, dormant = first.counts(short, due_now, pools.on(REKINDLE))
     pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
     for which in (REKINDLE, KEEP_WARM):
         pools.lists[which] = with_outcomes(pools.lists[which], net.learnt)
@@ -364,7 +370,7 @@ def candidates(
     names = {str(k): v for k, v in net.people.items()}
     reach = eq.reach_by_person(conn, sorted(listed))
     weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
-    pools = Pools()
+    pools = Pools(listed=listed)
     for pid, which in sorted(listed.items()):
         mate = by_team.get(pid)
         held = held_reason(

@@ -48,7 +48,7 @@ class Plan:
     goal: str | None
     suggestions: list[Suggestion]
     considered: int
-    #: how many are due a check-in (records that look like me left out)
+    #: how many are due a check-in (counted as ``dormant`` is; records that are me left out)
     due: int
     held: int
     stored: bool
@@ -56,8 +56,8 @@ class Plan:
     held_examples: list[dict[str, Any]] = field(default_factory=list)
     #: how many were held back, per reason ("declined": 2, "resting after no reply": 1)
     held_by: dict[str, int] = field(default_factory=dict)
-    #: how many of the due are dormant with a two-way past (silent at least the Rekindle
-    #: list's days), among everyone, held back or not: not only the shortlist read in full
+    #: how many of the due are on the Rekindle list's rule (dormant with a two-way past),
+    #: held back or not, among everyone: those read in full by it, the rest by the first pass
     dormant: int = 0
     #: the distinct fields among the picks (the list is diversified across them)
     fields: list[str] = field(default_factory=list)

@@ -15,15 +15,20 @@ from rekindle.history.ties import SECONDS_PER_DAY
 @dataclass(frozen=True)
 class FirstPass:
     """Whom the first pass found due among everyone (not only the shortlist), and which of
-    them are dormant with a two-way past (silent at least the Rekindle list's days)."""
+    them are dormant with a two-way past (silent at least the Rekindle list's days), by the
+    stored statistics."""
 
     due: frozenset[int]
     dormant: frozenset[int]
 
-    def counts(self, dropped: Collection[int]) -> tuple[int, int]:
-        """(due, dormant), leaving out ``dropped`` (records the full pass found to be me)."""
-        gone = set(dropped)
-        return len(self.due - gone), len(self.dormant - gone)
+    def counts(
+        self, read: Collection[int], due: Collection[int], dormant: Collection[int]
+    ) -> tuple[int, int]:
+        """(due, dormant) among everyone: of those the full pass ``read`` its verdict
+        (``due`` and ``dormant`` among them; records found to be me are in neither), of the
+        rest the first pass's."""
+        rest = set(read)
+        return len(due) + len(self.due - rest), len(dormant) + len(self.dormant - rest)
 
 
 def rough_features(stats: Any | None, answered: datetime | None, now: datetime) -> TieFeatures:
