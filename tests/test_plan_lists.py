@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from rekindle.engine.lists import KEEP_WARM, REKINDLE, ListRules, list_of, split_quota
+from rekindle.engine.lists import (
+    KEEP_WARM,
+    REKINDLE,
+    ListRules,
+    list_of,
+    list_words,
+    split_quota,
+)
 from rekindle.engine.tiers import infer_tier, lopsided, tier_for
 from rekindle.history.tie_features import tie_features
 from rekindle.history.ties import Contact
@@ -61,6 +68,27 @@ def test_lists_by_silence_and_a_two_way_past() -> None:
     assert list_of(f, "dormant", True, RULES) == REKINDLE  # the tier ranks, it is no bar
     recent = tie_features(alternating([90, 70, 50, 40]), NOW)
     assert list_of(recent, "close", True, RULES) == KEEP_WARM
+
+
+def test_group_mail_alone_is_no_tie_to_keep_warm() -> None:
+    """Phillip Allen's mailbox suggested Richard Shapiro to keep warm at score 0.00: 8 group
+    messages from him, one reply to all, never a personal word. An imported contact with no
+    mail at all is still kept warm by its cadence."""
+    group = [
+        Contact(NOW - timedelta(days=d), direction, "email", group_size=12)
+        for d, direction in ((9480, "in"), (9479, "in"), (9479, "out"), (9100, "in"))
+    ]
+    f = tie_features(group, NOW)
+    assert list_of(f, "dormant", True, RULES) is None
+    assert (f.personal, f.group, f.silence_days) == (0, 4, None)
+    assert list_words(f, "dormant", True, RULES) == (
+        "on no list: only group mail together, never a personal exchange"
+    )
+    imported = tie_features((), NOW)
+    assert list_of(imported, "dormant", True, RULES) == KEEP_WARM
+    # one personal message beside the group mail: kept warm as before
+    f = tie_features([*group, Contact(NOW - timedelta(days=30), "in", "email")], NOW)
+    assert list_of(f, "occasional", True, RULES) == KEEP_WARM
 
 
 def test_the_quota_comes_from_rekindle_first() -> None:

@@ -7,7 +7,8 @@ ties due a check-in) (pure).
   The weekly quota comes from here first.
 - **Keep warm**: active ties (not yet that silent) due a check-in by their cadence. A quiet
   tie that never mattered to both (one-sided, or only one side wrote) is on neither list,
-  nor is anyone whose cadence is not yet up. A short second section; it
+  nor is anyone whose cadence is not yet up, nor anyone you only shared group mail with (an
+  imported contact with no mail at all is kept warm by its cadence). A short second section; it
   fills the quota only when the Rekindle list runs short.
 """
 
@@ -70,6 +71,8 @@ def list_of(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str | Non
     if silent is not None and silent >= rules.dormant_after(f):
         # gone quiet: worth reviving if it mattered; not "active" enough to keep warm
         return REKINDLE if mattered(f, tier) else None
+    if not f.personal and f.group:
+        return None  # only group mail together: nobody you ever talked with in person
     return KEEP_WARM  # active, or no history yet (an imported contact): due by cadence
 
 
@@ -109,6 +112,8 @@ def list_words(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str:
         return "on no list: not due for a check-in yet"
     if which == KEEP_WARM:
         return f"Keep warm: due a check-in, silent {round(f.silence_days or 0)} days"
+    if not f.personal and f.group:
+        return "on no list: only group mail together, never a personal exchange"
     if not f.two_way:
         why = "never a two-way exchange (only one side wrote)"
     elif lopsided_words(f):

@@ -46,6 +46,8 @@ class TieFeatures:
     #: when they last wrote, or you met or called: your own messages since do not end the
     #: silence (a tie they never answered counts from your last message)
     heard: datetime | None = None
+    #: group contacts (more than 4 others): what they say of the tie is not personal
+    group: int = 0
 
     @property
     def duration_days(self) -> float:
@@ -88,12 +90,13 @@ def tie_features(
     events = sorted((c for c in contacts if c.when < now), key=lambda c: c.when)
     personal = [c for c in events if is_personal(c)]
     since = now - timedelta(days=RECENT_DAYS)
-    group_recent = sum(1 for c in events if not is_personal(c) and c.when >= since)
+    group = [c for c in events if not is_personal(c)]
+    group_recent = sum(1 for c in group if c.when >= since)
     circles, circle_people = _circles(events, recent or {})
     if not personal:
         return TieFeatures(
             0, 0, 0, 0, None, None, 0, 0.0, 0.0, None, None, None, 0.0, None,
-            group_recent, circles, circle_people,
+            group_recent, circles, circle_people, group=len(group),
         )  # fmt: skip
     emails = [c for c in personal if c.channel != "meeting"]
     n_in = sum(1 for c in emails if c.direction == "in")
@@ -123,6 +126,7 @@ def tie_features(
         circles=circles,
         circle_people=circle_people,
         heard=heard,
+        group=len(group),
     )
 
 
