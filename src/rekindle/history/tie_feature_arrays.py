@@ -1,0 +1,341 @@
+"""Every tie's features at once, from everyone's contacts as columns (numpy arrays).
+
+The same figures as :func:`rekindle.history.tie_features.tie_features` (to float rounding)
+for every person of :class:`~rekindle.history.tie_arrays.ContactColumns`, without a
+:class:`~rekindle.history.ties.Contact` per contact: the plan's weekly snapshot describes
+20,000 ties and 2 million contacts in a few array operations and one short loop a person
+(the decayed sums). Co-participants are the other persons linked to the same interaction,
+as :func:`rekindle.store.ties.contacts_by_person` reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from rekindle.history.tie_arrays import (
+    BOTH,
+    EPOCH,
+    IN,
+    MEETING,
+    OUT,
+    US_PER_DAY,
+    ContactColumns,
+    micros,
+)
+from rekindle.history.tie_features import CIRCLE_LIMIT, MIN_GAPS, RECENT_DAYS, TieFeatures
+from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SERIES_SHARE
+
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+#: a reply later than this is no reply (as ``tie_features``' reply hours)
+REPLY_WITHIN_US = 30 * US_PER_DAY
+_MAX_HALF_LIVES = 900.0
+
+
+def features_of_columns(
+    cols: ContactColumns, now: datetime, recent: Mapping[str, int]
+) -> dict[int, TieFeatures]:
+    """Person → :class:`TieFeatures` at ``now`` from their contacts strictly before it, for
+    every person in ``cols`` (sorted by person, time and interaction, each link once).
+    ``recent`` maps the people I talk to lately (ids as text) to how often, as for
+    ``tie_features``."""
+    return features_and_common(cols, now, recent)[0]
+
+
+def features_and_common(
+    cols: ContactColumns, now: datetime, recent: Mapping[str, int]
+) -> tuple[dict[int, TieFeatures], dict[int, int]]:
+    """:func:`features_of_columns`, and per person how many of the people I talk to lately
+    they shared conversations with (all of them, where ``circle_people`` names three)."""
+    now_us = micros(now)
+    everyone = np.unique(cols.person).tolist()
+    sizes = _persons_on(cols)  # before the cut: an interaction's people whenever it was
+    past = cols.when < now_us
+    events = cols if past.all() else cols.take(past)
+    personal = events.group_size <= GROUP_THRESHOLD
+    circles, circle_people, common = _circles(events, sizes, recent)
+    since = now_us - RECENT_DAYS * US_PER_DAY
+    group_recent = _count_by(events.person[~personal & (events.when >= since)])
+    group_all = _count_by(events.person[~personal])
+    out: dict[int, TieFeatures] = {}
+    mine = events.take(personal)
+    figures = _personal_figures(mine, now_us)
+    for pid in everyone:
+        c = circles.get(pid, 0.0)
+        people = circle_people.get(pid, ())
+        g = group_recent.get(pid, 0)
+        f = figures.get(pid)
+        if f is None:
+            out[pid] = TieFeatures(
+                0, 0, 0, 0, None, None, 0, 0.0, 0.0, None, None, None, 0.0, None, g, c, people,
+                group=group_all.get(pid, 0),
+            )  # fmt: skip
+            continue
+        n, n_in, n_out, meetings, first, last, days, decayed, peak, peak_at, heard = f[:11]
+        usual, reply = f[11], f[12]
+        high = max(n_in, n_out)
+        out[pid] = TieFeatures(
+            personal=n,
+            messages_in=n_in,
+            messages_out=n_out,
+            meetings=meetings,
+            first=_time(first),
+            last=_time(last),
+            active_days=days,
+            decayed=decayed,
+            peak=peak,
+            peak_at=_time(peak_at),
+            silence_days=(now_us - heard) / US_PER_DAY,
+            usual_gap_days=usual,
+            reciprocity=min(n_in, n_out) / high if high else (1.0 if meetings else 0.0),
+            reply_hours=reply,
+            group_recent=g,
+            circles=c,
+            circle_people=people,
+            heard=_time(heard),
+            group=group_all.get(pid, 0),
+        )
+    return out, common
+
+
+def _time(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=int(us))
+
+
+def _count_by(person: Ints) -> dict[int, int]:
+    ids, n = np.unique(person, return_counts=True)
+    return dict(zip(ids.tolist(), n.tolist(), strict=True))
+
+
+def _starts(person: Ints) -> Ints:
+    new = np.ones(len(person), dtype=bool)
+    new[1:] = person[1:] != person[:-1]
+    return np.flatnonzero(new)
+
+
+def _persons_on(cols: ContactColumns) -> tuple[Ints, Ints]:
+    """(interaction ids in order, how many persons are linked to each)."""
+    return np.unique(cols.interaction, return_counts=True)
+
+
+def _circles(
+    events: ContactColumns, persons_on: tuple[Ints, Ints], recent: Mapping[str, int]
+) -> tuple[dict[int, float], dict[int, tuple[str, ...]], dict[int, int]]:
+    """Per person, how active the people they shared conversations with are in my life
+    lately, the three most shared of them (as ``tie_features``' circles) and how many."""
+    if not recent or not len(events):
+        return {}, {}, {}
+    iid_all = events.interaction
+    heads_all, sizes = persons_on
+    n_on = sizes[np.searchsorted(heads_all, iid_all)]
+    # a contact's co-participants: the others on it, when it had more than one recipient
+    others = n_on - 1
+    keep = (events.group_size > 1) & (others >= 1) & (others <= CIRCLE_LIMIT)
+    keep_at = np.flatnonzero(keep)
+    if not len(keep_at):
+        return {}, {}, {}
+    ids = np.asarray(sorted(int(k) for k in recent if k.isdigit()), dtype=np.int64)
+    counts = np.asarray([min(recent[str(i)], 3) for i in ids.tolist()], dtype=np.int64)
+    # each kept interaction's people (every link, whoever it is) and how recent each is
+    wanted = np.unique(iid_all[keep_at])
+    on = np.isin(iid_all, wanted)
+    link_i, link_p = iid_all[on], events.person[on]
+    at = np.searchsorted(ids, link_p)
+    hit = at < len(ids)
+    hit[hit] = ids[at[hit]] == link_p[hit]
+    r = np.zeros(len(link_p), dtype=np.int64)
+    r[hit] = counts[at[hit]]
+    order = np.argsort(link_i, kind="stable")
+    link_i, link_p, r = link_i[order], link_p[order], r[order]
+    starts = _starts(link_i)
+    total_r = np.add.reduceat(r, starts) if len(starts) else np.zeros(0, dtype=np.int64)
+    heads = link_i[starts]
+    # per kept contact: (sum over the interaction's people - my own) / the others on it
+    pos = np.searchsorted(heads, iid_all[keep_at])
+    own_at = np.searchsorted(ids, events.person[keep_at])
+    own_ok = own_at < len(ids)
+    own_ok[own_ok] = ids[own_at[own_ok]] == events.person[keep_at][own_ok]
+    own = np.zeros(len(keep_at), dtype=np.int64)
+    own[own_ok] = counts[own_at[own_ok]]
+    share = (total_r[pos] - own) / others[keep_at]
+    who, dense = np.unique(events.person[keep_at], return_inverse=True)
+    sums = np.bincount(dense, weights=share, minlength=len(who))  # in time order, as summed
+    circles = dict(zip(who.tolist(), sums.tolist(), strict=True))
+    top, many = _shared_most(events.person[keep_at], iid_all[keep_at], link_i, link_p, r)
+    return circles, top, many
+
+
+def _shared_most(
+    person: Ints, iid: Ints, link_i: Ints, link_p: Ints, r: Ints
+) -> tuple[dict[int, tuple[str, ...]], dict[int, int]]:
+    """Per person, the three people I talk to lately they shared most conversations with
+    (ties by the id as text, as ``tie_features``), and how many there are. ``link_i`` is
+    sorted."""
+    lately = r > 0
+    li, lp = link_i[lately], link_p[lately]
+    if not len(li):
+        return {}, {}
+    lo = np.searchsorted(li, iid)
+    n = np.searchsorted(li, iid, side="right") - lo
+    total = int(n.sum())
+    if not total:
+        return {}, {}
+    # every (contact, recent person on its interaction) pair: the ranges lo..lo+n laid end to end
+    at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(total, dtype=np.int64)
+    who, other = np.repeat(person, n), lp[at]
+    mask = other != who
+    who, other = who[mask], other[mask]
+    names = np.unique(other)
+    rank = np.empty(len(names), dtype=np.int64)  # each recent person's place by id as text
+    rank[np.argsort(np.asarray([str(v) for v in names.tolist()]), kind="stable")] = np.arange(
+        len(names)
+    )
+    code = who * len(names) + np.searchsorted(names, other)
+    pair, count = np.unique(code, return_counts=True)
+    p, o = pair // len(names), pair % len(names)
+    order = np.lexsort((rank[o], -count, p))
+    p, o = p[order], o[order]
+    first = _starts(p)
+    runs = np.diff(np.append(first, len(p)))
+    place = np.arange(len(p)) - np.repeat(first, runs)
+    top = place < 3
+    out: dict[int, list[str]] = {}
+    for pid, name in zip(p[top].tolist(), names[o[top]].tolist(), strict=True):
+        out.setdefault(pid, []).append(str(name))
+    many = dict(zip(p[first].tolist(), runs.tolist(), strict=True))
+    return {pid: tuple(v) for pid, v in out.items()}, many
+
+
+def _personal_figures(events: ContactColumns, now_us: int) -> dict[int, tuple]:
+    """Per person with personal contact: (count, in, out, meetings, first, last, active
+    days, decayed at now, peak, when the peak was last reached, when the silence began,
+    usual gap in days or None, their median reply hours or None)."""
+    if not len(events):
+        return {}
+    person = events.person
+    starts = _starts(person)
+    ends = np.append(starts[1:], len(person))
+    d, ch = events.direction, events.channel
+    written = ch != MEETING
+
+    def sums(values: NDArray[np.bool_]) -> list[int]:
+        return np.add.reduceat(values.astype(np.int64), starts).tolist()
+
+    n_in = sums(written & (d == IN))
+    n_out = sums(written & (d == OUT))
+    meetings = sums(~written)
+    index = np.arange(len(person), dtype=np.int64)
+    heard_at = np.maximum.reduceat(np.where((d == IN) | (d == BOTH), index, -1), starts)
+    heard_at = np.where(heard_at >= 0, heard_at, ends - 1)
+    heard = events.when[heard_at].tolist()
+    day = events.when // US_PER_DAY
+    new_day = np.ones(len(day), dtype=bool)
+    new_day[1:] = (day[1:] != day[:-1]) | (person[1:] != person[:-1])
+    active = sums(new_day)
+    usual = _usual_gaps(person[new_day], day[new_day])
+    reply = _reply_hours(events, starts)
+    decayed = _decayed(events, starts, ends, now_us)
+    first = events.when[starts].tolist()
+    last = events.when[ends - 1].tolist()
+    out: dict[int, tuple] = {}
+    for i, pid in enumerate(person[starts].tolist()):
+        total, peak, peak_at = decayed[i]
+        out[pid] = (
+            int(ends[i] - starts[i]), n_in[i], n_out[i], meetings[i], first[i], last[i],
+            active[i], total, peak, peak_at, heard[i], usual.get(pid), reply.get(pid),
+        )  # fmt: skip
+    return out
+
+
+def _medians(person: Ints, values: Floats | Ints) -> dict[int, float]:
+    """Person → the median of their values (the mean of the two middle ones when even)."""
+    if not len(person):
+        return {}
+    order = np.lexsort((values, person))
+    person, values = person[order], values[order]
+    starts = _starts(person)
+    n = np.append(starts[1:], len(person)) - starts
+    upper = values[starts + n // 2]
+    lower = values[starts + (n - 1) // 2]
+    middle = np.where(n % 2 == 1, upper, (lower + upper) / 2)
+    return dict(zip(person[starts].tolist(), middle.astype(np.float64).tolist(), strict=True))
+
+
+def _usual_gaps(person: Ints, day: Ints) -> dict[int, float]:
+    """Person → the median gap between their distinct days of contact, from MIN_GAPS gaps."""
+    same = person[1:] == person[:-1]
+    who, gaps = person[1:][same], (day[1:] - day[:-1])[same]
+    found = _medians(who, gaps)
+    many = {p for p, n in _count_by(who).items() if n >= MIN_GAPS}
+    return {p: v for p, v in found.items() if p in many}
+
+
+def _reply_hours(events: ContactColumns, starts: Ints) -> dict[int, float]:
+    """Person → median hours from my message to their next one: each of their messages
+    answers the first of mine since their previous one (within 30 days), as ``tie_features``."""
+    d = events.direction
+    is_in = d == IN
+    # how many of their messages came before each contact, within the person
+    before = np.cumsum(is_in) - is_in
+    base = before[starts]
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(d))))
+    run = before - base[seg]
+    outs = np.flatnonzero(d == OUT)
+    key_out = seg[outs] * (len(d) + 1) + run[outs]
+    first_of, pos = np.unique(key_out, return_index=True)  # the first of mine in each run
+    opened = events.when[outs[pos]]
+    ins = np.flatnonzero(is_in)
+    key_in = seg[ins] * (len(d) + 1) + run[ins]
+    at = np.searchsorted(first_of, key_in)
+    ok = at < len(first_of)
+    ok[ok] = first_of[at[ok]] == key_in[ok]
+    wait = events.when[ins[ok]] - opened[at[ok]]
+    within = wait <= REPLY_WITHIN_US
+    hours = wait[within] / 3.6e9
+    return _medians(events.person[ins[ok]][within], hours)
+
+
+def _weights(events: ContactColumns) -> Floats:
+    """As ``ties.decayed_with_peak`` weighs personal contacts (all small)."""
+    meeting = 2.0 * np.where(events.thread >= 0, SERIES_SHARE, 1.0)
+    mail = np.where(events.direction == OUT, 2.0, 1.0)
+    return np.where(events.channel == MEETING, meeting, mail)
+
+
+def _decayed(
+    events: ContactColumns, starts: Ints, ends: Ints, now_us: int
+) -> list[tuple[float, float, int]]:
+    """Per person: the decayed sum at ``now``, its peak, and when the peak was last reached
+    (the sum just after contact k is 2^-x_k times the running total of w_j 2^x_j)."""
+    w_all = _weights(events)
+    half_life_us = HALF_LIFE_DAYS * US_PER_DAY
+    when = events.when
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        t = when[a:b]
+        w = w_all[a:b]
+        x = (t - t[0]) / half_life_us
+        if b - a == 1:
+            total, peak, k = float(w[0]), float(w[0]), 0
+        elif x[-1] > _MAX_HALF_LIVES:
+            total = peak = 0.0
+            k = 0
+            for i in range(b - a):
+                if i:
+                    total *= 0.5 ** max(float(x[i] - x[i - 1]), 0.0)
+                total += float(w[i])
+                if total >= peak:
+                    peak, k = total, i
+        else:
+            scale = np.exp2(x)
+            run = np.cumsum(w * scale) / scale
+            total = float(run[-1])
+            peak = float(run.max())
+            k = int(len(run) - 1 - np.argmax(run[::-1]))
+        total *= 0.5 ** (max(now_us - int(t[-1]), 0) / half_life_us)
+        out.append((total, peak, int(t[k])))
+    return out
