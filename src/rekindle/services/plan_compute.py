@@ -19,15 +19,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
-from rekindle.engine.fields import goal_fields, infer_field
-from rekindle.engine.goal_match import GoalIndex, goal_terms
+from rekindle.engine.fields import infer_field
 from rekindle.engine.lists import (
     KEEP_WARM,
     REKINDLE,
@@ -37,10 +35,8 @@ from rekindle.engine.lists import (
     rekindle_weights,
     split_quota,
 )
-from rekindle.engine.meaning import text_vectors
 from rekindle.engine.medium import Reach, choose_medium
 from rekindle.engine.occasions import Occasion
-from rekindle.engine.person_learning import Learning
 from rekindle.engine.plan import (
     Candidate,
     fields_of,
@@ -53,20 +49,27 @@ from rekindle.engine.plan import (
 from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.scoring import rank_value, score
-from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
-from rekindle.engine.tiers import Cadence, cadence_for, is_due
-from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written, tie_features
+from rekindle.engine.shared_context import SharedAffiliation
+from rekindle.engine.tiers import is_due
+from rekindle.history.tie_features import RECENT_DAYS, last_written, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
 from rekindle.services.plan_learnt import learnt_order, ranked_by
-from rekindle.services.plan_options import ENGINE_EDITS, Options, Plan, Suggestion
+from rekindle.services.plan_network import (
+    Network,
+    Ties,
+    goal_index,
+    latest,
+    read_network,
+    shared_with_me,
+)
+from rekindle.services.plan_options import Options, Plan, Suggestion
 from rekindle.services.plan_rough import FirstPass, rough_features
 from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
-    affiliation_period,
     best_occasion,
     hold_words,
     opener,
@@ -74,78 +77,15 @@ from rekindle.services.suggestion_parts import (
     score_context,
 )
 from rekindle.store import engine as eq
-from rekindle.store import outreach as oq
-from rekindle.store import people as pq
 from rekindle.store import team as team_q
 from rekindle.store import ties as tq
-from rekindle.store.recall import last_subject, subjects_by_person
+from rekindle.store.recall import last_subject
 
 #: how many of the strongest ties of each list get their full features read (plus every
 #: person with an occasion, a goal match or a shared affiliation)
 PRESELECT = 400
 #: held-back people named in the plan's summary
 HELD_EXAMPLES = 20
-
-
-@dataclass
-class Network:
-    """What the plan reads about everyone, once."""
-
-    people: dict[int, str]
-    delivered: dict[int, datetime]
-    awaiting: dict[int, datetime]
-    #: per person, when an outreach was last answered (a reply, a call): ends a silence
-    answered: dict[int, datetime]
-    edits: dict[int, dict[str, str]]
-    tags: dict[int, set[str]]
-    affiliations: dict[int, list[Any]]
-    my_periods: list[Period]
-    goal_text: str | None
-    terms: list[str]
-    index: GoalIndex | None
-    #: a person's words the goal is matched on (organisation, title, tags, notes)
-    index_texts: Callable[[int], list[str]]
-    #: each person's field from their organisation and title (None: nothing says)
-    fields: dict[int, str | None]
-    #: the fields the goal names
-    goal_fields: set[str]
-    #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
-    learnt: dict[int, Learning] = field(default_factory=dict)
-
-    def goal_field(self, pid: int) -> str | None:
-        found = self.fields.get(pid)
-        return found if found in self.goal_fields else None
-
-    @property
-    def ids(self) -> list[int]:
-        return sorted(self.people)
-
-    def cadence_of(self, pid: int, f: TieFeatures, opts: Options) -> Cadence:
-        e = self.edits.get(pid, {})
-        cadence = cadence_for(
-            f,
-            person_tier=e.get("tier"),
-            person_days=int(e["cadence"]) if e.get("cadence", "").isdigit() else None,
-            tags=self.tags.get(pid, ()),
-            tag_days=opts.tag_days,
-            tier_days=opts.tier_days,
-        )
-        learnt = self.learnt.get(pid)
-        return learnt.adjust(cadence) if learnt is not None else cadence
-
-
-@dataclass
-class Ties:
-    """The shortlist's full features and cadences."""
-
-    features: dict[int, TieFeatures] = field(default_factory=dict)
-    cadences: dict[int, Cadence] = field(default_factory=dict)
-    occasions: dict[int, list[Occasion]] = field(default_factory=dict)
-    #: the goal's word index over the shortlist, subjects of shared mail included
-    goal_index: GoalIndex | None = None
-    #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
-    contacts: dict[int, list[Contact]] = field(default_factory=dict)
-    me: Me = field(default_factory=lambda: Me({}))
 
 
 @dataclass
@@ -216,63 +156,6 @@ def compute_plan(
     )
 
 
-def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Network:
-    people = eq.active_people(conn, owner_id)
-    ids = sorted(people)
-    edits = pq.edits_for(conn, ids, ENGINE_EDITS)
-    tags = eq.tags_by_person(conn, owner_id)
-    affiliations = eq.affiliations_by_person(conn, owner_id)
-    me_id = pq.find_me(conn, owner_id)
-    terms = goal_terms(goal_text or "")
-    notes = eq.notes_by_person(conn, owner_id) if terms else {}
-
-    def texts(pid: int) -> list[str]:
-        return [
-            *(
-                f"{a.organisation} {a.title or ''} {a.department or ''}"
-                for a in affiliations.get(pid, [])
-            ),
-            *tags.get(pid, ()),
-            *notes.get(pid, ()),
-            edits.get(pid, {}).get("organisation", ""),
-            edits.get(pid, {}).get("title", ""),
-        ]
-
-    index = (
-        GoalIndex({pid: texts(pid) for pid in ids}).understand(goal_text or "", text_vectors())
-        if terms
-        else None
-    )
-    fields = {
-        pid: infer_field(
-            organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
-            edits.get(pid, {}).get("title") or _title(affiliations.get(pid, [])),
-        )
-        for pid in ids
-        if pid in affiliations or pid in edits
-    }
-    return Network(
-        people=people,
-        delivered=oq.last_delivered(conn, owner_id),
-        awaiting=oq.awaiting_reply(conn, owner_id),
-        answered=oq.last_answered(conn, owner_id),
-        edits=edits,
-        tags=tags,
-        affiliations=affiliations,
-        my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1, [])],
-        goal_text=goal_text,
-        terms=terms,
-        index=index,
-        index_texts=texts,
-        fields=fields,
-        goal_fields=goal_fields(goal_text),
-    )
-
-
-def _title(affiliations: list[Any]) -> str | None:
-    return next((a.title for a in affiliations if a.title), None)
-
-
 def shortlist(
     conn: Connection, owner_id: int, net: Network, now: datetime, opts: Options
 ) -> tuple[FirstPass, list[int], dict[int, list[Occasion]]]:
@@ -334,24 +217,6 @@ def read_ties(
         ties.features[pid] = f
         ties.cadences[pid] = net.cadence_of(pid, f, opts)
     return ties
-
-
-def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
-    """The goal's word index over the shortlist: organisation, title, department, tags, notes,
-    their field, and the subjects of your personal mail with them (None without a goal)."""
-    if net.index is None:
-        return None
-    subjects = subjects_by_person(conn, short)
-    return GoalIndex(
-        {
-            pid: [
-                *net.index_texts(pid),
-                net.fields.get(pid) or "",
-                *subjects.get(pid, ()),
-            ]
-            for pid in short
-        }
-    ).understand(net.goal_text or "", text_vectors())
 
 
 def candidates(
@@ -417,19 +282,6 @@ def candidates(
             )
         )
     return pools
-
-
-def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliation]:
-    """The organisations we were both at, at the same time."""
-    theirs = net.affiliations.get(pid)
-    if not theirs or not net.my_periods:
-        return []
-    return shared_affiliations(net.my_periods, [affiliation_period(a) for a in theirs], now.date())
-
-
-def latest(*when: datetime | None) -> datetime | None:
-    """The newest of these dates (None: none)."""
-    return max((w for w in when if w is not None), default=None)
 
 
 def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class Network(Protocol):
-    """What the learnt order reads of the plan's network (services.plan_compute.Network)."""
+    """What the learnt order reads of the plan's network (services.plan_network.Network)."""
 
     @property
     def people(self) -> Mapping[int, str]: ...
@@ -30,7 +30,7 @@ class Network(Protocol):
 
 
 class Ties(Protocol):
-    """What the learnt order reads of the shortlist's ties (services.plan_compute.Ties)."""
+    """What the learnt order reads of the shortlist's ties (services.plan_network.Ties)."""
 
     @property
     def contacts(self) -> Mapping[int, Sequence[Contact]]: ...

@@ -1,0 +1,180 @@
+"""What the plan reads about everyone once (:class:`Network`), and about the ties it looks at
+closely (:class:`Ties`): the data of :mod:`rekindle.services.plan_compute`'s steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rekindle.engine.fields import goal_fields, infer_field
+from rekindle.engine.goal_match import GoalIndex, goal_terms
+from rekindle.engine.meaning import text_vectors
+from rekindle.engine.occasions import Occasion
+from rekindle.engine.person_learning import Learning
+from rekindle.engine.revival_features import Me
+from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
+from rekindle.engine.tiers import Cadence, cadence_for
+from rekindle.history.tie_features import TieFeatures
+from rekindle.history.ties import Contact
+from rekindle.services.plan_options import ENGINE_EDITS, Options
+from rekindle.services.suggestion_parts import (
+    affiliation_period,
+    organisation_of,
+)
+from rekindle.store import engine as eq
+from rekindle.store import outreach as oq
+from rekindle.store import people as pq
+from rekindle.store.recall import subjects_by_person
+
+
+@dataclass
+class Network:
+    """What the plan reads about everyone, once."""
+
+    people: dict[int, str]
+    delivered: dict[int, datetime]
+    awaiting: dict[int, datetime]
+    #: per person, when an outreach was last answered (a reply, a call): ends a silence
+    answered: dict[int, datetime]
+    edits: dict[int, dict[str, str]]
+    tags: dict[int, set[str]]
+    affiliations: dict[int, list[Any]]
+    my_periods: list[Period]
+    goal_text: str | None
+    terms: list[str]
+    index: GoalIndex | None
+    #: a person's words the goal is matched on (organisation, title, tags, notes)
+    index_texts: Callable[[int], list[str]]
+    #: each person's field from their organisation and title (None: nothing says)
+    fields: dict[int, str | None]
+    #: the fields the goal names
+    goal_fields: set[str]
+    #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
+    learnt: dict[int, Learning] = field(default_factory=dict)
+
+    def goal_field(self, pid: int) -> str | None:
+        found = self.fields.get(pid)
+        return found if found in self.goal_fields else None
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(self.people)
+
+    def cadence_of(self, pid: int, f: TieFeatures, opts: Options) -> Cadence:
+        e = self.edits.get(pid, {})
+        cadence = cadence_for(
+            f,
+            person_tier=e.get("tier"),
+            person_days=int(e["cadence"]) if e.get("cadence", "").isdigit() else None,
+            tags=self.tags.get(pid, ()),
+            tag_days=opts.tag_days,
+            tier_days=opts.tier_days,
+        )
+        learnt = self.learnt.get(pid)
+        return learnt.adjust(cadence) if learnt is not None else cadence
+
+
+@dataclass
+class Ties:
+    """The shortlist's full features and cadences."""
+
+    features: dict[int, TieFeatures] = field(default_factory=dict)
+    cadences: dict[int, Cadence] = field(default_factory=dict)
+    occasions: dict[int, list[Occasion]] = field(default_factory=dict)
+    #: the goal's word index over the shortlist, subjects of shared mail included
+    goal_index: GoalIndex | None = None
+    #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    me: Me = field(default_factory=lambda: Me({}))
+
+
+def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Network:
+    people = eq.active_people(conn, owner_id)
+    ids = sorted(people)
+    edits = pq.edits_for(conn, ids, ENGINE_EDITS)
+    tags = eq.tags_by_person(conn, owner_id)
+    affiliations = eq.affiliations_by_person(conn, owner_id)
+    me_id = pq.find_me(conn, owner_id)
+    terms = goal_terms(goal_text or "")
+    notes = eq.notes_by_person(conn, owner_id) if terms else {}
+
+    def texts(pid: int) -> list[str]:
+        return [
+            *(
+                f"{a.organisation} {a.title or ''} {a.department or ''}"
+                for a in affiliations.get(pid, [])
+            ),
+            *tags.get(pid, ()),
+            *notes.get(pid, ()),
+            edits.get(pid, {}).get("organisation", ""),
+            edits.get(pid, {}).get("title", ""),
+        ]
+
+    index = (
+        GoalIndex({pid: texts(pid) for pid in ids}).understand(goal_text or "", text_vectors())
+        if terms
+        else None
+    )
+    fields = {
+        pid: infer_field(
+            organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
+            edits.get(pid, {}).get("title") or _title(affiliations.get(pid, [])),
+        )
+        for pid in ids
+        if pid in affiliations or pid in edits
+    }
+    return Network(
+        people=people,
+        delivered=oq.last_delivered(conn, owner_id),
+        awaiting=oq.awaiting_reply(conn, owner_id),
+        answered=oq.last_answered(conn, owner_id),
+        edits=edits,
+        tags=tags,
+        affiliations=affiliations,
+        my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1, [])],
+        goal_text=goal_text,
+        terms=terms,
+        index=index,
+        index_texts=texts,
+        fields=fields,
+        goal_fields=goal_fields(goal_text),
+    )
+
+
+def _title(affiliations: list[Any]) -> str | None:
+    return next((a.title for a in affiliations if a.title), None)
+
+
+def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
+    """The goal's word index over the shortlist: organisation, title, department, tags, notes,
+    their field, and the subjects of your personal mail with them (None without a goal)."""
+    if net.index is None:
+        return None
+    subjects = subjects_by_person(conn, short)
+    return GoalIndex(
+        {
+            pid: [
+                *net.index_texts(pid),
+                net.fields.get(pid) or "",
+                *subjects.get(pid, ()),
+            ]
+            for pid in short
+        }
+    ).understand(net.goal_text or "", text_vectors())
+
+
+def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliation]:
+    """The organisations we were both at, at the same time."""
+    theirs = net.affiliations.get(pid)
+    if not theirs or not net.my_periods:
+        return []
+    return shared_affiliations(net.my_periods, [affiliation_period(a) for a in theirs], now.date())
+
+
+def latest(*when: datetime | None) -> datetime | None:
+    """The newest of these dates (None: none)."""
+    return max((w for w in when if w is not None), default=None)
