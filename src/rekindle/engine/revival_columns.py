@@ -135,9 +135,7 @@ def _openings(mine: ContactColumns) -> dict[int, tuple[int, int, bool]]:
     opened = np.add.reduceat(opening.astype(np.int64), starts).tolist()
     by_them = np.add.reduceat(theirs.astype(np.int64), starts).tolist()
     last_in = (mine.direction[ends - 1] == IN).tolist()
-    return {
-        p: (opened[i], by_them[i], last_in[i]) for i, p in enumerate(person[starts].tolist())
-    }
+    return {p: (opened[i], by_them[i], last_in[i]) for i, p in enumerate(person[starts].tolist())}
 
 
 def _group(

@@ -74,7 +74,9 @@ def record_outcome(
     with store.begin() as conn:
         row = oq.get_outreach(conn, store.owner_id, outreach_id)
         if row is None:
-            raise NotFoundError(f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them")
+            raise NotFoundError(
+                f"no outreach #{outreach_id}", hint="`rekindle outreach` lists them"
+            )
         if row.status in ("draft", "sending"):
             raise UserError(
                 f"outreach #{outreach_id} has not gone out yet ({row.status})",

@@ -112,12 +112,15 @@ def _plan(
         if stored and goal is None and not refresh and same_goal and same_quota:
             return _from_stored(conn, store.owner_id, period, goal_text, stored, now, opts)
         # the scoring and its data only now: the week's stored plan is read without them
+        from rekindle.services import tie_snapshot
         from rekindle.services.plan_compute import compute_plan
         from rekindle.services.ranker import learnt_model, uses_learnt
 
         learn = uses_learnt(get_settings(conn, store.owner_id))
         model = learnt_model(conn, store.owner_id, now, progress) if learn else None
-        plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model)
+        # every tie as the week's fit described it (taken now if the fit was earlier)
+        snapshot = tie_snapshot.weekly(conn, store.owner_id, now, progress)
+        plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model, snapshot)
         if goal is None:
             eq.save_plan(
                 conn,

@@ -59,6 +59,7 @@ from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
 from rekindle.services.plan_learnt import learnt_order, ranked_by
 from rekindle.services.plan_network import (
+    PRESELECT,
     Network,
     Ties,
     goal_index,
@@ -68,6 +69,7 @@ from rekindle.services.plan_network import (
 )
 from rekindle.services.plan_options import Options, Plan, Suggestion
 from rekindle.services.plan_rough import FirstPass, rough_features
+from rekindle.services.plan_snapshot import snapshot_pass
 from rekindle.services.reply_learning import relearn_media
 from rekindle.services.suggestion_parts import (
     best_occasion,
@@ -76,14 +78,12 @@ from rekindle.services.suggestion_parts import (
     organisation_of,
     score_context,
 )
+from rekindle.services.tie_snapshot import TieSnapshot
 from rekindle.store import engine as eq
 from rekindle.store import team as team_q
 from rekindle.store import ties as tq
 from rekindle.store.recall import last_subject
 
-#: how many of the strongest ties of each list get their full features read (plus every
-#: person with an occasion, a goal match or a shared affiliation)
-PRESELECT = 400
 #: held-back people named in the plan's summary
 HELD_EXAMPLES = 20
 
@@ -112,12 +112,18 @@ def compute_plan(
     opts: Options,
     goal_text: str | None,
     model: RevivalModel | None = None,
+    snapshot: TieSnapshot | None = None,
 ) -> Plan:
-    """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list."""
+    """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list; the week's
+    ``snapshot`` of every tie (:mod:`rekindle.services.tie_snapshot`) spares reading their
+    contacts."""
     net = read_network(conn, owner_id, goal_text)
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
-    first, short, occasions = shortlist(conn, owner_id, net, now, opts)
-    ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
+    if snapshot is not None and snapshot.fresh_for(now):
+        first, short, ties = snapshot_pass(conn, owner_id, net, snapshot, now, opts, model)
+    else:
+        first, short, occasions = shortlist(conn, owner_id, net, now, opts)
+        ties = read_ties(conn, owner_id, net, short, occasions, now, opts)
     pools = candidates(conn, owner_id, net, ties, now, opts)
     due_now = [p for p, f in ties.features.items() if is_due(f, ties.cadences[p])]
     due, dormant = first.counts(short, due_now, pools.on(REKINDLE))
@@ -213,6 +219,7 @@ def read_ties(
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
         ties.contacts[pid] = contacts.get(pid, [])
+        ties.written[pid] = last_written(ties.contacts[pid], now)
         f = tie_features(contacts.get(pid, ()), now, recent)
         ties.features[pid] = f
         ties.cadences[pid] = net.cadence_of(pid, f, opts)
@@ -241,7 +248,7 @@ def candidates(
         held = held_reason(
             hold=hold_words(holds.get(pid)) or _learnt_hold(net, pid, now),
             awaiting_since=net.awaiting.get(pid),
-            last_outreach=latest(net.delivered.get(pid), last_written(ties.contacts[pid], now)),
+            last_outreach=latest(net.delivered.get(pid), ties.written.get(pid)),
             now=now,
             lock_days=opts.lock_days,
             teammate=(mate.teammate, mate.at) if mate else None,

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rekindle.engine.plan import Candidate
-from rekindle.engine.revival_features import Timeline, describe
+from rekindle.engine.revival_features import Row, Timeline, describe
 from rekindle.engine.revival_model import MOST_ODDS, RevivalModel
 from rekindle.engine.revival_rank import rerank
 from rekindle.engine.revival_rows import HORIZON_DAYS
@@ -37,6 +37,9 @@ class Ties(Protocol):
 
     @property
     def me(self) -> Me: ...
+
+    @property
+    def rows(self) -> Mapping[int, Row]: ...
 
 
 #: how many of the Rekindle list's best are ranked exactly by the learnt part (the plan's
@@ -85,9 +88,8 @@ def learnt_order(
     at = 0
     while True:
         rows = {
-            c.person_id: describe(
-                Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS
-            )
+            c.person_id: ties.rows.get(c.person_id)
+            or describe(Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS)
             for c in todo
         }
         done.update((c.person_id, c) for c in rerank(todo, rows, model, names))

@@ -15,7 +15,7 @@ from rekindle.engine.goal_match import GoalIndex, goal_terms
 from rekindle.engine.meaning import text_vectors
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
-from rekindle.engine.revival_features import Me
+from rekindle.engine.revival_features import Me, Row
 from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
 from rekindle.engine.tiers import Cadence, cadence_for
 from rekindle.history.tie_features import TieFeatures
@@ -29,6 +29,10 @@ from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store.recall import subjects_by_person
+
+#: how many of the strongest ties of each list get their full features read (plus every
+#: person with an occasion, a goal match or a shared affiliation the context could lift to them)
+PRESELECT = 400
 
 
 @dataclass
@@ -90,6 +94,10 @@ class Ties:
     #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
     contacts: dict[int, list[Contact]] = field(default_factory=dict)
     me: Me = field(default_factory=lambda: Me({}))
+    #: when I last wrote to each of them personally (not the end of a silence)
+    written: dict[int, datetime | None] = field(default_factory=dict)
+    #: the learnt ranker's description of each, where the week's snapshot holds it
+    rows: dict[int, Row] = field(default_factory=dict)
 
 
 def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Network:

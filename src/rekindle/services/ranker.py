@@ -13,6 +13,8 @@ from rekindle.engine.revival_features import epoch
 from rekindle.engine.revival_model import RevivalModel, fit
 from rekindle.engine.revival_pasts import pasts_of_columns, timelines_of
 from rekindle.engine.revival_rows import Questions, TrainingSet, ask, moments, rows_of
+from rekindle.history.tie_arrays import ContactColumns
+from rekindle.services import tie_snapshot
 from rekindle.services.myself import likely_me
 from rekindle.store import engine as eq
 from rekindle.store.ranker import history_fingerprint
@@ -53,23 +55,29 @@ def learnt_model(
     found = stored_model(conn, owner_id)
     if found is not None:
         return found
-    model = fit_history(conn, owner_id, now, progress)
+    model = fit_history(conn, owner_id, now, progress, keep=_snapshot_taker(conn, owner_id, now))
     put_setting(conn, owner_id, MODEL_KEY, model.as_json())
     put_setting(conn, owner_id, FINGERPRINT_KEY, history_fingerprint(conn, owner_id))
     return model
 
 
 def fit_history(
-    conn: Connection, owner_id: int, now: datetime, progress: Progress | None = None
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    progress: Progress | None = None,
+    keep: Callable[[ContactColumns], None] | None = None,
 ) -> RevivalModel:
     """Fit on every earlier moment of the owner's history (never on their own addresses).
 
     Everyone's contacts are read as columns in two plain reads; which ties were dormant at
     each moment and which came back is asked of the columns at once; only the ties a
     training row describes get their contacts as objects (:mod:`rekindle.engine.revival_pasts`).
-    ``progress`` hears of each step: reading, each moment described, the fit."""
+    ``progress`` hears of each step: reading, each moment described, the fit; ``keep`` is
+    given everyone's contact columns once they are read (the plan's snapshot is taken from
+    them)."""
     tell = progress or _silent
-    data, at = history_rows(conn, owner_id, now, tell)
+    data, at = history_rows(conn, owner_id, now, tell, keep)
     tell(FITTING, 0, 1)
     span = f"{at[0]:%d %b %Y} to {at[-1]:%d %b %Y}" if at else "no earlier moment"
     model = fit(
@@ -84,7 +92,11 @@ def fit_history(
 
 
 def history_rows(
-    conn: Connection, owner_id: int, now: datetime, tell: Progress
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    tell: Progress,
+    keep: Callable[[ContactColumns], None] | None = None,
 ) -> tuple[TrainingSet, list[datetime]]:
     """The training rows of the owner's history, and the earlier moments asked."""
     tell(READING, 0, 4)
@@ -95,6 +107,8 @@ def history_rows(
         conn, owner_id, threads=False, step=lambda: tell(READING, 1, 4)
     )
     tell(READING, 2, 4)
+    if keep is not None:
+        keep(cols)
     with_contacts = set(np.unique(cols.person).tolist())
     persons = [p for p in ids if p not in selves and p in with_contacts]
     pasts = pasts_of_columns(cols, persons)
@@ -116,3 +130,14 @@ def history_rows(
 
 def _silent(step: str, done: int, total: int) -> None:
     return None
+
+
+def _snapshot_taker(
+    conn: Connection, owner_id: int, now: datetime
+) -> Callable[[ContactColumns], None]:
+    """What stores the plan's weekly snapshot from the columns the fit read."""
+
+    def keep(cols: ContactColumns) -> None:
+        tie_snapshot.take_for(conn, owner_id, now, cols)
+
+    return keep

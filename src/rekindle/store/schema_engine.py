@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -107,4 +108,18 @@ plan_entry = Table(
     Column("detail", Text, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("owner_id", "period", "person_id", name="uq_plan_entry"),
+)
+
+
+#: every tie as the week's fit described it (services/tie_snapshot.py; migration 0018): the
+#: plan reads it instead of every tie's contacts, while the history is unchanged
+tie_snapshot = Table(
+    "tie_snapshot",
+    metadata,
+    Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), primary_key=True),
+    #: store.ranker.history_fingerprint of the history it describes
+    Column("fingerprint", String(200), nullable=False),
+    Column("taken_at", UtcDateTime(), nullable=False),
+    #: the arrays of services.tie_snapshot, as an .npz file (no pickled objects)
+    Column("data", LargeBinary, nullable=False),
 )

@@ -1,0 +1,152 @@
+"""The plan's first pass on the week's snapshot (:mod:`rekindle.services.tie_snapshot`).
+
+With every tie's features and learnt description at hand, the first pass knows each list
+exactly: who is due, who is dormant with a two-way past, each tie's worth and its learnt
+odds. It keeps the best :data:`PRESELECT` of each list by worth (times the odds, on the
+Rekindle list), and of the people the context lifts (an occasion, a shared employer, the
+goal) those whose worth with the most the context can add could reach them; only ties whose
+history changed since the snapshot (an answered outreach, a meeting that came to pass) have
+their contacts read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from rekindle.engine.lists import REKINDLE, list_of, rekindle_weights
+from rekindle.engine.occasions import Occasion, timing_strength
+from rekindle.engine.revival_features import Me, Row, matrix
+from rekindle.engine.revival_model import RevivalModel
+from rekindle.engine.scoring import Weights, rank_value
+from rekindle.engine.tiers import is_due
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written, tie_features
+from rekindle.history.ties import GROUP_THRESHOLD, Contact
+from rekindle.services.myself import likely_me
+from rekindle.services.occasions import occasions_for
+from rekindle.services.plan_network import PRESELECT, Network, Ties, goal_index, shared_with_me
+from rekindle.services.plan_options import Options
+from rekindle.services.plan_rough import FirstPass
+from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion
+from rekindle.services.tie_snapshot import TieSnapshot
+from rekindle.store import engine as eq
+from rekindle.store import ties as tq
+
+
+def snapshot_pass(
+    conn: Connection,
+    owner_id: int,
+    net: Network,
+    snap: TieSnapshot,
+    now: datetime,
+    opts: Options,
+    model: RevivalModel | None,
+) -> tuple[FirstPass, list[int], Ties]:
+    """(who is due and who dormant, the shortlist, the shortlist's ties) from the snapshot."""
+    recent = eq.recent_personal_counts(
+        conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+    )
+    me = Me(recent)
+    changed = [p for p in net.ids if p in net.answered or snap.stale(p, now)]
+    contacts = _contacts(conn, net, changed)
+    empty = tie_features((), now)
+    features: dict[int, TieFeatures] = {}
+    for pid in net.ids:
+        if pid in contacts:
+            features[pid] = tie_features(contacts[pid], now, recent)
+        else:
+            features[pid] = snap.features_at(pid, now) or empty
+    cadences = {pid: net.cadence_of(pid, f, opts) for pid, f in features.items()}
+    due = [p for p in net.ids if is_due(features[p], cadences[p])]
+    listed = {
+        p: which
+        for p in due
+        if (which := list_of(features[p], cadences[p].tier, True, opts.lists)) is not None
+    }
+    dormant = [p for p, w in listed.items() if w == REKINDLE]
+    occasions = occasions_for(conn, owner_id, due, now.date())
+    rows = {p: snap.rows[p] for p in dormant if p in snap.rows and p not in contacts}
+    odds = _odds(model, rows)
+    short = _best(net, listed, features, occasions, odds, now, opts)
+    selves = likely_me(conn, owner_id, net.people, short)
+    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=me)
+    for pid in short:
+        if pid in selves:
+            continue  # another address of mine is nobody to reconnect with
+        ties.features[pid] = features[pid]
+        ties.cadences[pid] = cadences[pid]
+        if pid in contacts:
+            ties.contacts[pid] = contacts[pid]
+            ties.written[pid] = last_written(contacts[pid], now)
+        else:
+            ties.written[pid] = snap.written.get(pid)
+            if pid in rows:
+                ties.rows[pid] = rows[pid]
+    return FirstPass(frozenset(due), frozenset(dormant)), short, ties
+
+
+def _contacts(conn: Connection, net: Network, people: list[int]) -> dict[int, list[Contact]]:
+    """The contacts of ties that changed since the snapshot, an answered outreach included."""
+    contacts = tq.contacts_by_person(conn, people)
+    for pid in people:
+        if pid in net.answered:
+            # an answered outreach (a reply, a call) is contact too: it ends the silence
+            contacts[pid].append(Contact(net.answered[pid], "both", "outreach"))
+    return contacts
+
+
+def _odds(model: RevivalModel | None, rows: dict[int, Row]) -> dict[int, float]:
+    """Each described dormant tie's learnt odds (none without a learnt model)."""
+    if model is None or model.logistic is None or not rows:
+        return {}
+    ids = sorted(rows)
+    found = model.odds(matrix([rows[p] for p in ids]))
+    return dict(zip(ids, found.tolist(), strict=True))
+
+
+def _best(
+    net: Network,
+    listed: dict[int, str],
+    features: dict[int, TieFeatures],
+    occasions: dict[int, list[Occasion]],
+    odds: dict[int, float],
+    now: datetime,
+    opts: Options,
+) -> list[int]:
+    """The best PRESELECT of each list by worth (times the odds), and whoever the context
+    could lift to them."""
+    weights = {REKINDLE: rekindle_weights(opts.weights)}
+    short: set[int] = set()
+    for which in {*listed.values()}:
+        w: Weights = weights.get(which, opts.weights)
+        pool = [p for p, x in listed.items() if x == which]
+        worth = {p: rank_value(features[p], w) * odds.get(p, 1.0) for p in pool}
+        ranked = sorted(pool, key=lambda p: (-worth[p], p))
+        short |= set(ranked[:PRESELECT])
+        if len(ranked) <= PRESELECT:
+            continue
+        bar = worth[ranked[PRESELECT - 1]]
+        for p in ranked[PRESELECT:]:
+            lift = _most_context(net, p, occasions, now, w)
+            if lift and (rank_value(features[p], w) + lift) * odds.get(p, 1.0) >= bar:
+                short.add(p)
+    return sorted(short)
+
+
+def _most_context(
+    net: Network, pid: int, occasions: dict[int, list[Occasion]], now: datetime, w: Weights
+) -> float:
+    """The most the context parts can add to a tie's worth: its shared employer and occasion
+    as they are, the goal at its fullest (the goal's index over mail subjects is read only
+    for the shortlist)."""
+    shared = shared_with_me(net, pid, now)
+    occasion = best_occasion(occasions.get(pid, []), now)
+    goal = 1.0 if net.index is not None and net.terms else 0.0
+    if net.goal_field(pid):
+        goal = max(goal, FIELD_GOAL)
+    return (
+        w["shared"] * (1.0 if shared else 0.0)
+        + w["timing"] * (timing_strength(occasion, now.date()) if occasion else 0.0)
+        + w["goal"] * goal
+    )

@@ -1,0 +1,278 @@
+"""Every tie as the week's fit described it: what the plan reads instead of every tie's contacts.
+
+Reading the contacts of thousands of ties and describing each is most of a plan's cost on a
+large network (about 27 CPU-seconds at 20,000 people and 2 million interactions). The fit
+of the learnt ranker reads everyone's contacts as columns anyway; from them, in array
+operations (:mod:`rekindle.history.tie_feature_arrays`, :mod:`rekindle.engine.revival_columns`),
+it also takes a snapshot: every tie's features, its learnt description, when you last wrote
+to them, and when their next contact lies ahead (a meeting in the calendar). The plan reads it
+while the history is unchanged (same fingerprint) and for at most :data:`FRESH_DAYS` after it
+was taken: each tie's silence and decayed strength are carried forward to the day; what it
+says of the weeks before (group mail lately, circles, the learnt description) is as of the
+snapshot. A tie whose next contact came to pass since is read afresh by the plan.
+
+Stored as one row per owner (``tie_snapshot``, an ``.npz`` of plain arrays: no pickled objects
+are ever read back).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from rekindle.engine.revival_columns import describe_all
+from rekindle.engine.revival_features import FEATURES, Me, Row
+from rekindle.engine.revival_rows import HORIZON_DAYS
+from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, ContactColumns, micros
+from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
+from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SECONDS_PER_DAY
+from rekindle.store import engine as eq
+from rekindle.store import tie_snapshot as sq
+from rekindle.store.ranker import history_fingerprint
+from rekindle.store.tie_columns import contact_columns_of_everyone
+
+#: a snapshot serves the plan this many days after it was taken (the fit of the week)
+FRESH_DAYS = 7
+#: version of the stored arrays (an older snapshot is taken again)
+VERSION = 1
+
+_INTS = ("personal", "messages_in", "messages_out", "meetings", "active_days", "group_recent",
+         "group")  # fmt: skip
+_TIMES = ("first", "last", "peak_at", "heard")
+_FLOATS = ("decayed", "peak", "usual_gap_days", "reciprocity", "reply_hours", "circles")
+
+
+@dataclass(frozen=True)
+class TieSnapshot:
+    """Every tie at ``taken_at``: features, learnt rows (of ties with personal contact), when
+    I last wrote to them, and their first contact at or after ``taken_at`` (if any)."""
+
+    taken_at: datetime
+    features: dict[int, TieFeatures]
+    rows: dict[int, Row]
+    written: dict[int, datetime]
+    ahead: dict[int, datetime]
+
+    def fresh_for(self, now: datetime) -> bool:
+        """Whether a plan at ``now`` may read it (not before it, at most FRESH_DAYS after)."""
+        return self.taken_at <= now <= self.taken_at + timedelta(days=FRESH_DAYS)
+
+    def stale(self, pid: int, now: datetime) -> bool:
+        """Whether this tie changed since (a contact that lay ahead came to pass)."""
+        ahead = self.ahead.get(pid)
+        return ahead is not None and ahead < now
+
+    def features_at(self, pid: int, now: datetime) -> TieFeatures | None:
+        """The tie at ``now``: its silence and decayed strength carried forward."""
+        f = self.features.get(pid)
+        if f is None or now == self.taken_at or f.heard is None:
+            return f
+        days = (now - self.taken_at).total_seconds() / SECONDS_PER_DAY
+        return replace(
+            f,
+            silence_days=(now - f.heard).total_seconds() / SECONDS_PER_DAY,
+            decayed=f.decayed * 0.5 ** (max(days, 0.0) / HALF_LIFE_DAYS),
+        )
+
+
+def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnapshot:
+    """The snapshot of everyone in ``cols`` (all the owner's contacts) at ``now``."""
+    features, rows = describe_all(cols, now, Me(recent), HORIZON_DAYS)
+    now_us = micros(now)
+    past = cols.when < now_us
+    out_mask = past & (cols.direction == OUT) & (cols.group_size <= GROUP_THRESHOLD)
+    written = _latest(cols.person[out_mask], cols.when[out_mask])
+    later = ~past
+    ahead = _earliest(cols.person[later], cols.when[later])
+    return TieSnapshot(now, features, rows, written, ahead)
+
+
+def take_for(
+    conn: Connection, owner_id: int, now: datetime, cols: ContactColumns | None = None
+) -> TieSnapshot:
+    """Take the owner's snapshot (reading their contacts unless given) and store it."""
+    if cols is None:
+        cols = contact_columns_of_everyone(conn, owner_id, threads=False)
+    recent = eq.recent_personal_counts(
+        conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
+    )
+    snap = take(cols, now, recent)
+    sq.save(conn, owner_id, history_fingerprint(conn, owner_id), now, encode(snap))
+    return snap
+
+
+def stored(conn: Connection, owner_id: int, now: datetime) -> TieSnapshot | None:
+    """The stored snapshot if a plan at ``now`` may read it (same history, fresh), else None."""
+    found = sq.load(conn, owner_id)
+    if found is None:
+        return None
+    fingerprint, taken_at, data = found
+    if fingerprint != history_fingerprint(conn, owner_id):
+        return None
+    if not (taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)):
+        return None
+    return decode(data, taken_at)
+
+
+def weekly(
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> TieSnapshot:
+    """The stored snapshot, or one taken now and stored (``conn`` must be writable)."""
+    found = stored(conn, owner_id, now)
+    if found is not None:
+        return found
+    if progress is not None:
+        progress(DESCRIBING_TIES, 0, 1)
+    snap = take_for(conn, owner_id, now)
+    if progress is not None:
+        progress(DESCRIBING_TIES, 1, 1)
+    return snap
+
+
+#: the progress step of a snapshot taken apart from a fit
+DESCRIBING_TIES = "describing every tie"
+
+
+def _latest(person: Any, when: Any) -> dict[int, datetime]:
+    if not len(person):
+        return {}
+    order = np.lexsort((when, person))
+    person, when = person[order], when[order]
+    last = np.append(person[1:] != person[:-1], True)
+    return {int(p): _time(int(t)) for p, t in zip(person[last], when[last], strict=True)}
+
+
+def _earliest(person: Any, when: Any) -> dict[int, datetime]:
+    if not len(person):
+        return {}
+    order = np.lexsort((when, person))
+    person, when = person[order], when[order]
+    first = np.append(True, person[1:] != person[:-1])
+    return {int(p): _time(int(t)) for p, t in zip(person[first], when[first], strict=True)}
+
+
+def _time(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
+def _us(when: datetime | None) -> int:
+    return NEVER if when is None else micros(when)
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def encode(snap: TieSnapshot) -> bytes:
+    """The snapshot as an ``.npz`` file of plain arrays (and JSON text for names)."""
+    ids = sorted(snap.features)
+    fs = [snap.features[p] for p in ids]
+    arrays: dict[str, Any] = {
+        "version": np.asarray([VERSION]),
+        "person": np.asarray(ids, dtype=np.int64),
+        "silence": np.asarray([_nan(f.silence_days) for f in fs], dtype=np.float64),
+    }
+    for name in _INTS:
+        arrays[name] = np.asarray([getattr(f, name) for f in fs], dtype=np.int64)
+    for name in _TIMES:
+        arrays[name] = np.asarray([_us(getattr(f, name)) for f in fs], dtype=np.int64)
+    for name in _FLOATS:
+        arrays[name] = np.asarray([_nan(getattr(f, name)) for f in fs], dtype=np.float64)
+    rows = sorted(snap.rows)
+    arrays["row_person"] = np.asarray(rows, dtype=np.int64)
+    arrays["row_values"] = np.asarray(
+        [snap.rows[p].values for p in rows], dtype=np.float64
+    ).reshape(len(rows), len(FEATURES))
+    arrays["row_gaps"] = np.asarray([snap.rows[p].long_gaps for p in rows], dtype=np.int64).reshape(
+        len(rows), 2
+    )
+    arrays["row_back"] = np.asarray(
+        [-1 if snap.rows[p].came_back_day is None else snap.rows[p].came_back_day for p in rows],
+        dtype=np.int64,
+    )
+    for name, found in (("written", snap.written), ("ahead", snap.ahead)):
+        keys = sorted(found)
+        arrays[f"{name}_person"] = np.asarray(keys, dtype=np.int64)
+        arrays[f"{name}_when"] = np.asarray([micros(found[k]) for k in keys], dtype=np.int64)
+    text = json.dumps(
+        {
+            "circle_people": [list(f.circle_people) for f in fs],
+            "common": [list(snap.rows[p].common) for p in rows],
+        }
+    )
+    arrays["text"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def decode(data: bytes, taken_at: datetime) -> TieSnapshot | None:
+    """The snapshot from :func:`encode` (None: another version, or unreadable)."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+        if int(a["version"][0]) != VERSION:
+            return None
+        text = json.loads(bytes(a["text"]).decode("utf-8"))
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None
+    ids = a["person"].tolist()
+    columns = {n: a[n].tolist() for n in (*_INTS, *_TIMES, *_FLOATS, "silence")}
+    features: dict[int, TieFeatures] = {}
+    for i, pid in enumerate(ids):
+        t = {n: (None if columns[n][i] == NEVER else _time(columns[n][i])) for n in _TIMES}
+        fl = {n: columns[n][i] for n in _FLOATS}
+        silence = columns["silence"][i]
+        features[pid] = TieFeatures(
+            personal=columns["personal"][i],
+            messages_in=columns["messages_in"][i],
+            messages_out=columns["messages_out"][i],
+            meetings=columns["meetings"][i],
+            first=t["first"],
+            last=t["last"],
+            active_days=columns["active_days"][i],
+            decayed=fl["decayed"],
+            peak=fl["peak"],
+            peak_at=t["peak_at"],
+            silence_days=_none(silence),
+            usual_gap_days=_none(fl["usual_gap_days"]),
+            reciprocity=fl["reciprocity"],
+            reply_hours=_none(fl["reply_hours"]),
+            group_recent=columns["group_recent"][i],
+            circles=fl["circles"],
+            circle_people=tuple(text["circle_people"][i]),
+            heard=t["heard"],
+            group=columns["group"][i],
+        )
+    rows: dict[int, Row] = {}
+    values = a["row_values"].tolist()
+    gaps = a["row_gaps"].tolist()
+    back = a["row_back"].tolist()
+    for i, pid in enumerate(a["row_person"].tolist()):
+        rows[pid] = Row(
+            tuple(values[i]),
+            features[pid],
+            (gaps[i][0], gaps[i][1]),
+            tuple(text["common"][i]),
+            None if back[i] < 0 else back[i],
+        )
+    return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"))
+
+
+def _none(value: float) -> float | None:
+    return None if value != value else value  # NaN stands for None
+
+
+def _dated(a: dict[str, Any], name: str) -> dict[int, datetime]:
+    people, when = a[f"{name}_person"].tolist(), a[f"{name}_when"].tolist()
+    return {p: _time(w) for p, w in zip(people, when, strict=True)}

@@ -1,0 +1,115 @@
+"""The week's snapshot of every tie: the plan read from it is the plan read from every
+tie's contacts, and it is not read once the history changed or the week is over."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+from rekindle.services import outreach as outreach_svc
+from rekindle.services import plan as plan_svc
+from rekindle.services import tie_snapshot
+from rekindle.services.demo import load_sample
+from rekindle.services.plan_compute import compute_plan
+from rekindle.services.plan_options import Plan, options
+from rekindle.services.ranker import stored_model
+from rekindle.store import Store
+from rekindle.store import engine as eq
+from rekindle.store.history import insert_interaction
+from rekindle.store.settings import get_settings
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
+
+
+def both_plans(store: Store, now: datetime, goal: str | None = None) -> tuple[Plan, Plan]:
+    """(the plan from the stored snapshot, the plan from every tie's contacts)."""
+    owner = store.owner_id
+    with store.read() as conn:
+        model = stored_model(conn, owner)
+        snap = tie_snapshot.stored(conn, owner, now)
+        assert snap is not None
+        opts = options(get_settings(conn, owner))
+        fast = compute_plan(conn, owner, now, opts, goal, model, snap)
+        full = compute_plan(conn, owner, now, opts, goal, model, None)
+    return fast, full
+
+
+def same(a: Plan, b: Plan) -> None:
+    assert [asdict(s) for s in a.suggestions] == [asdict(s) for s in b.suggestions]
+    assert (a.due, a.dormant, a.held, a.held_by) == (b.due, b.dormant, b.held, b.held_by)
+    assert a.ranked_by == b.ranked_by and a.fields == b.fields and a.spans == b.spans
+
+
+def test_the_plan_from_the_snapshot_is_the_plan_from_the_contacts(store: Store) -> None:
+    load_sample(store, now=NOW)
+    plan_svc.weekly_plan(store, NOW, refresh=True)  # the fit takes the snapshot
+    fast, full = both_plans(store, NOW)
+    assert len(fast.suggestions) >= 3 and fast.dormant > 10
+    same(fast, full)
+    fast, full = both_plans(store, NOW, goal="payments / banking")
+    same(fast, full)
+    assert fast.suggestions[0].name == full.suggestions[0].name
+
+
+def test_an_answered_outreach_is_read_afresh(sqlite_store: Store) -> None:
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    first = plan_svc.weekly_plan(store, NOW, refresh=True)
+    pick = first.suggestions[0]
+    sent = outreach_svc.log_outreach(
+        store, str(pick.person_id), "email", at=NOW - timedelta(days=3), now=NOW
+    )
+    outreach_svc.mark(store, sent.id, "replied", at=NOW - timedelta(days=1), now=NOW)
+    fast, full = both_plans(store, NOW)
+    same(fast, full)
+    assert pick.person_id not in [s.person_id for s in fast.suggestions]
+
+
+def test_a_snapshot_serves_its_history_for_a_week(sqlite_store: Store) -> None:
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    plan_svc.weekly_plan(store, NOW, refresh=True)
+    owner = store.owner_id
+    with store.read() as conn:
+        assert tie_snapshot.stored(conn, owner, NOW + timedelta(days=6)) is not None
+        assert tie_snapshot.stored(conn, owner, NOW + timedelta(days=8)) is None
+        assert tie_snapshot.stored(conn, owner, NOW - timedelta(hours=1)) is None
+    later = NOW + timedelta(days=3)
+    fast, full = both_plans(store, later)
+    # silences are counted to the day the plan is made, not the day of the snapshot
+    by_id = {s.person_id: s for s in full.suggestions}
+    for s in fast.suggestions:
+        if s.person_id in by_id:
+            assert s.silent_days == by_id[s.person_id].silent_days
+    with store.begin() as conn:
+        some = next(iter(eq.active_people(conn, owner)))
+        insert_interaction(
+            conn,
+            owner,
+            source="test",
+            natural_key="snapshot-test-1",
+            occurred_at=NOW - timedelta(days=1),
+            channel="email",
+            direction="in",
+            subject="hello again",
+            thread=None,
+            group_size=1,
+            import_id=None,
+            participants=[(some, "email", "someone@example.com")],
+        )
+    with store.read() as conn:
+        assert tie_snapshot.stored(conn, owner, NOW) is None  # the history changed
+
+
+def test_the_snapshot_reads_back_as_it_was_taken(sqlite_store: Store) -> None:
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    with store.begin() as conn:
+        snap = tie_snapshot.take_for(conn, store.owner_id, NOW)
+        back = tie_snapshot.stored(conn, store.owner_id, NOW)
+    assert back is not None and len(snap.features) > 50 and len(snap.rows) > 50
+    assert back.features == snap.features
+    assert back.rows == snap.rows
+    assert back.written == snap.written and back.ahead == snap.ahead
+    assert any(f.circle_people for f in back.features.values())
+    assert tie_snapshot.decode(b"not an npz file", NOW) is None
