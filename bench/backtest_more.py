@@ -53,11 +53,40 @@ from rekindle.history.ties import SECONDS_PER_DAY  # noqa: E402
 DAY = 86400
 HORIZONS = (30, 45, 60)
 #: the new features, after FEATURES
-NEW = ("n90", "n180", "n365", "longest_back", "my_change")
+NEW = (
+    "n90", "n180", "n365", "longest_back", "my_change", "revived_common", "common_14",
+)
 NF = len(FEATURES)
 
 
-def new_values(tl: Timeline, at: float, my_change: float) -> tuple[float, ...]:
+def revived(timelines: dict[str, Timeline], at: float) -> tuple[set[str], set[str]]:
+    """(people back in personal contact in the last 30 days after 30+ days without,
+    people in personal contact in the last 14 days)."""
+    back, lately = set(), set()
+    for key, tl in timelines.items():
+        hi = bisect_left(tl.personal, (at, ""))
+        lo = bisect_left(tl.personal, (at - 30 * DAY, ""))
+        if hi == lo:
+            continue
+        if tl.personal[hi - 1][0] >= at - 14 * DAY:
+            lately.add(key)
+        if lo and tl.personal[lo][0] - tl.personal[lo - 1][0] >= 30 * DAY:
+            back.add(key)
+    return back, lately
+
+
+def shared_with(tl: Timeline, at: float, people: set[str]) -> float:
+    """log1p of the conversations with this tie that one of ``people`` was on."""
+    n = 0
+    for c in tl.contacts[: tl.before(at)]:
+        if c.co and len(c.co) <= 30 and c.co & people:
+            n += 1
+    return math.log1p(n)
+
+
+def new_values(
+    tl: Timeline, at: float, my_change: float, people: tuple[set[str], set[str]] = (set(), set())
+) -> tuple[float, ...]:
     personal = tl.personal[: bisect_left(tl.personal, (at, ""))]
     times = [t for t, _ in personal]
 
@@ -66,7 +95,15 @@ def new_values(tl: Timeline, at: float, my_change: float) -> tuple[float, ...]:
 
     days = tl.days[: bisect_left(tl.days, int(at // SECONDS_PER_DAY))]
     gaps = [b - a for a, b in zip(days, days[1:], strict=False)]
-    return (since(90), since(180), since(365), math.log1p(max(gaps, default=0)), my_change)
+    return (
+        since(90),
+        since(180),
+        since(365),
+        math.log1p(max(gaps, default=0)),
+        my_change,
+        shared_with(tl, at, people[0]),
+        shared_with(tl, at, people[1]),
+    )
 
 
 def my_change(timelines: dict[str, Timeline], at: float) -> float:
@@ -95,7 +132,8 @@ def build(log_path: Path, cutoffs: Sequence[float], d: int, h: int, step: float)
         for (ego, x, y, prior, dec), row in zip(found, rows, strict=True):
             tls = bt._timelines(ego, by_ego[ego])
             ch = my_change(tls, at)
-            more = np.asarray([new_values(tls[k], at, ch) for k in row.keys])
+            ppl = revived(tls, at)
+            more = np.asarray([new_values(tls[k], at, ch, ppl) for k in row.keys])
             out.append((ego, np.hstack([x, more]), y, prior, dec))
         lists[c] = out
     past: dict[float, list[dict[str, Any]]] = {}
@@ -115,7 +153,8 @@ def build(log_path: Path, cutoffs: Sequence[float], d: int, h: int, step: float)
                 continue
             x = lab.features(box, ego, keys, at, h, False)
             ch = my_change(tls, at)
-            more = np.asarray([new_values(tls[k], at, ch) for k in keys])
+            ppl = revived(tls, at)
+            more = np.asarray([new_values(tls[k], at, ch, ppl) for k in keys])
             sets.append({"ego": ego, "x": np.hstack([x, more]), "y": ys})
         past[day] = sets
         day -= step
@@ -291,12 +330,12 @@ def offset_logit(t: TrainingSet, cols, offset: np.ndarray, ridge=3.0):
     w = np.zeros(a.shape[1])
     pen = np.full(a.shape[1], ridge)
     pen[-1] = 0.0
-    for _ in range(25):
+    for _ in range(60):
         p = 1.0 / (1.0 + np.exp(-np.clip(a @ w + offset, -30, 30)))
         step = np.linalg.solve(
             (a * (p * (1 - p))[:, None]).T @ a + np.diag(pen + 1e-9), a.T @ (p - t.y) + pen * w
         )
-        w -= step
+        w -= step / max(1.0, float(np.abs(step).max()))  # damped: the offset can overshoot
         if float(np.abs(step).max()) < 1e-6:
             break
     return lambda xx: np.asarray(((xx[:, list(cols)] - mu) / sd) @ w[:-1], dtype=float)
@@ -386,6 +425,23 @@ def menu() -> dict[str, Variant]:
         custom(train_at(past, c, 45), seeds=(7, 11, 13, 17, 19))
     )
 
+    def bootstrap(past, c, bags=5):
+        """Logistic + LambdaMART fitted on bootstrap samples of the lists, log-odds averaged."""
+        t = train_at(past, c, 45)
+        starts = np.concatenate([[0], np.cumsum(t.groups)])
+        fitted = []
+        rng = np.random.default_rng(7)
+        for _ in range(bags):
+            pick = rng.integers(0, len(t.groups), len(t.groups))
+            rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in pick])
+            fitted.append(custom(TrainingSet(t.x[rows], t.y[rows], [t.groups[i] for i in pick])))
+        share = fitted[0][2]
+        lo = lambda x: sum(f[0](x) for f in fitted) / bags  # noqa: E731
+        return scorer((lo, float(lo(t.x).mean()), share))
+
+    out["bootstrap of the lists, 5 bags"] = bootstrap
+    out["bootstrap of the lists, 10 bags"] = lambda past, c: bootstrap(past, c, 10)
+
     def per_list(past, c):
         t = train_at(past, c, 45)
         sizes = np.repeat(np.asarray(t.groups, float), t.groups)
@@ -424,6 +480,13 @@ def menu() -> dict[str, Variant]:
     )
     increasing = {"history", "circles", "sightings", "reciprocity", "revivals", "volume"}
     mono = [1 if FEATURES[i] in increasing else 0 for i in TREE]
+    rev = [NF + NEW.index("revived_common"), NF + NEW.index("common_14")]
+    out["revived/14-day common (both rankers)"] = lambda past, c: scorer(
+        custom(train_at(past, c, 45), logi_cols=LOGI + rev, tree_cols=TREE + rev)
+    )
+    out["revived/14-day common (trees only)"] = lambda past, c: scorer(
+        custom(train_at(past, c, 45), tree_cols=TREE + rev)
+    )
     out["lambdamart monotone (history, circles, ...)"] = lambda past, c: scorer(
         custom(train_at(past, c, 45), mono=mono)
     )
@@ -502,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "test": [float(c) for c in args.test.split(",") if c.strip()],
     }
     cutoffs = sorted({c for cs in sets.values() for c in cs})
-    key = (str(args.log), tuple(cutoffs), args.dormant_days, args.horizon_days, args.step_days)
+    key = (str(args.log), NEW, tuple(cutoffs), args.dormant_days, args.horizon_days, args.step_days)
     data = None
     if args.cache.exists():
         data = pickle.loads(args.cache.read_bytes())
