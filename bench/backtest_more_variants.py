@@ -327,6 +327,13 @@ def menu() -> dict[str, Variant]:
         out[f"logistic ridge {ridge:g}"] = (
             lambda r: lambda past, c: scorer(custom(train_at(past, c, 45), ridge=r))
         )(ridge)
+    present = {"circles", "sightings", "group_lately", "seen_since", "common_now"}
+    past_logi = [i for i in LOGI if FEATURES[i] not in present]
+    past_tree = [i for i in TREE if FEATURES[i] not in present]
+    # a diagnostic chosen after reading the test cutoffs (docs/benchmarks.md): not a pick
+    out["past signals only (diagnostic, after test)"] = lambda past, c: scorer(
+        custom(train_at(past, c, 45), logi_cols=past_logi, tree_cols=past_tree)
+    )
     out["blend logistic only"] = lambda past, c: scorer(
         custom(train_at(past, c, 45), blend=(1.0, 0.0))
     )
