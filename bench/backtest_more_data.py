@@ -163,6 +163,19 @@ def train_at(past: dict[float, list[dict[str, Any]]], cutoff: float, hh: int) ->
     return TrainingSet(np.vstack(xs), np.concatenate(ys), groups)
 
 
+def egos_at(past: dict[float, list[dict[str, Any]]], cutoff: float, hh: int) -> np.ndarray:
+    """The ego of each row of :func:`train_at` (same rows, same order)."""
+    out = []
+    for day in sorted(past):
+        if day + hh > cutoff:
+            continue
+        for s in past[day]:
+            y = s["y"][hh]
+            if y.any() and not y.all():
+                out.extend([s["ego"]] * len(y))
+    return np.asarray(out)
+
+
 def graded_at(past: dict[float, list[dict[str, Any]]], cutoff: float) -> TrainingSet:
     """Lists of moments whose 60-day labels are known, relevance = horizons it came back in."""
     xs, ys, groups = [], [], []

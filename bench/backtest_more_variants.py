@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from backtest_more_data import HORIZONS, NEW, NF, graded_at, product_only, train_at  # noqa: E402
+from backtest_more_data import HORIZONS, NEW, NF, egos_at, graded_at, product_only, train_at  # noqa: E402
 
 from rekindle.engine import revival_model as rm  # noqa: E402
 from rekindle.engine.revival_features import FEATURES  # noqa: E402
@@ -274,6 +274,15 @@ def menu() -> dict[str, Variant]:
         return scorer(custom(t, weights=w * len(w) / w.sum()))
 
     out["logistic: each list weighs once"] = per_list
+
+    def per_ego(past, c):
+        t = train_at(past, c, 45)
+        egos = egos_at(past, c, 45)
+        _, inverse, counts = np.unique(egos, return_inverse=True, return_counts=True)
+        w = 1.0 / counts[inverse]
+        return scorer(custom(t, weights=w * len(w) / w.sum()))
+
+    out["logistic: each ego weighs once"] = per_ego
 
     def stacked(past, c):
         sets = [train_at(past, c, hh) for hh in HORIZONS]
