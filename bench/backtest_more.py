@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import backtest_lab as lab  # noqa: E402
-from backtest_metrics import mean, ndcg, ranked_labels  # noqa: E402
+from backtest_metrics import mean, ndcg, paired_bootstrap, ranked_labels  # noqa: E402
 from backtest_more_data import NEW, build  # noqa: E402
 from backtest_more_variants import grid, menu  # noqa: E402
 
@@ -136,6 +136,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"[{s['ci'][0]:+.4f},{s['ci'][1]:+.4f}]"
                 )
             print(f"{name:<44} " + " | ".join(line), flush=True)
+    base = "product (as shipped)"
+    if not args.json and base in got and len(got) > 1:
+        test = sets["test"]
+        print("\ntest, each variant minus the product (paired bootstrap over egos, 95%):")
+        for name in got:
+            if name != base:
+                a = [v for c in test for v in got[name][c]]
+                b = [v for c in test for v in got[base][c]]
+                lo, hi = paired_bootstrap(a, b)
+                print(f"  {name:<44} {mean(a) - mean(b):+.4f} [{lo:+.4f}, {hi:+.4f}]")
     if args.json:
         report = {
             part: {n: lab.summary(got[n], decayed, cs) for n in got} for part, cs in sets.items()

@@ -324,6 +324,17 @@ def menu() -> dict[str, Variant]:
     out["lambdamart monotone (history, circles, ...)"] = lambda past, c: scorer(
         custom(train_at(past, c, 45), mono=mono)
     )
+    silence = FEATURES.index("silence")
+    out["lambdamart with silence, monotone decreasing in it"] = lambda past, c: scorer(
+        custom(
+            train_at(past, c, 45),
+            tree_cols=[*TREE, silence],
+            mono=[0] * len(TREE) + [-1],
+        )
+    )
+    out["lambdamart with silence, no constraint"] = lambda past, c: scorer(
+        custom(train_at(past, c, 45), tree_cols=[*TREE, silence])
+    )
     for blend in ((1.0, 1.0), (1.0, 2.0), (0.0, 1.0)):
         out[f"blend logistic:lambdamart {blend[0]:g}:{blend[1]:g}"] = (
             lambda b: lambda past, c: scorer(custom(train_at(past, c, 45), blend=b))
