@@ -3,8 +3,11 @@
     python bench/plan_time.py [--people 20000] [--interactions 2000000] [--profile N] [--json]
 
 On the synthetic network of :mod:`web_data` (cached in ``bench/out/``; its learnt model must
-be stored already: run ``bench/plan_fit.py`` once at that size), times ``compute_plan`` with the
-stored model in CPU seconds of this process (SQLite runs in-process, so its reads count too)
+be stored already: run ``bench/plan_fit.py`` once at that size), times a plan as ``rekindle
+plan`` makes it after the fit (the history's fingerprint, the stored model and the week's
+snapshot read, then ``compute_plan``; a snapshot missing is taken first and timed apart; with
+``--full``, no snapshot: every shortlisted tie's contacts read) in CPU seconds of this process
+(SQLite runs in-process, so its reads count too)
 and in wall seconds (misleading on a loaded machine). ``--profile N`` prints the N costliest
 functions by cumulative time. Target (docs/plan.md): plan <= 2 s after the fit.
 """
@@ -31,6 +34,7 @@ from rekindle.services.plan_compute import compute_plan  # noqa: E402
 from rekindle.services.plan_options import options  # noqa: E402
 from rekindle.services.ranker import stored_model  # noqa: E402
 from rekindle.store import open_store  # noqa: E402
+from rekindle.store.ranker import history_fingerprint  # noqa: E402
 from rekindle.store.settings import get_settings  # noqa: E402
 
 
@@ -59,16 +63,19 @@ def main() -> int:
                 tie_snapshot.take_for(conn, owner, now)
             snap_cpu = time.process_time() - snap_cpu
     with store.read() as conn:
-        snap = None if args.full else tie_snapshot.stored(conn, owner, now)
-        opts = options(get_settings(conn, owner))
-        model = stored_model(conn, owner)
-        if model is None:
+        if stored_model(conn, owner) is None:
             print("no stored fit for this history: run bench/plan_fit.py first", file=sys.stderr)
             return 1
         profiler = cProfile.Profile() if args.profile else None
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler is not None:
             profiler.enable()
+        # what a plan reads first, as services.plan does: the settings, the history's
+        # fingerprint once, the stored fit and the week's snapshot
+        opts = options(get_settings(conn, owner))
+        history = history_fingerprint(conn, owner)
+        model = stored_model(conn, owner, history)
+        snap = None if args.full else tie_snapshot.stored(conn, owner, now, history)
         plan = compute_plan(conn, owner, now, opts, None, model, snap)
         if profiler is not None:
             profiler.disable()

@@ -53,6 +53,7 @@ def describe_all(
     openings = _openings(mine)
     lately, seen = _group(events.take(~small), at_us, features)
     rows: dict[int, Row] = {}
+    mine_people, mine_messages = math.log1p(me.people), math.log1p(me.messages)
     for pid in wanted:
         f = features[pid]
         parts = tie_parts(f)
@@ -71,8 +72,8 @@ def describe_all(
             math.log1p(lately.get(pid, 0)),
             1.0 if pid in seen else 0.0,
             math.log1p(common.get(pid, 0)),
-            math.log1p(me.people),
-            math.log1p(me.messages),
+            mine_people,
+            mine_messages,
         )
         values = tuple(float(parts[n]) for n in TIE_PARTS) + extra
         rows[pid] = Row(values, f, (long, ended), f.circle_people, back)
@@ -104,7 +105,13 @@ def _gap_figures(
     who, gap, end = person[1:][same], (day[1:] - day[:-1])[same], day[1:][same]
     if not len(who):
         return {}
-    s = np.fromiter((silence.get(p, 0.0) for p in who.tolist()), dtype=np.float64, count=len(who))
+    ids = np.asarray(sorted(silence), dtype=np.int64)
+    values = np.asarray([silence[p] for p in ids.tolist()], dtype=np.float64)
+    at = np.searchsorted(ids, who)  # ``who`` is sorted: a cheap walk
+    found = at < len(ids)
+    found[found] = ids[at[found]] == who[found]
+    s = np.zeros(len(who), dtype=np.float64)
+    s[found] = values[at[found]]
     long = gap >= s
     ended = long & (gap < s + horizon)
     starts = _starts(who)

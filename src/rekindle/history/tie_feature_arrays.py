@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -117,21 +118,55 @@ def _starts(person: Ints) -> Ints:
     return np.flatnonzero(new)
 
 
-def _persons_on(cols: ContactColumns) -> tuple[Ints, Ints]:
-    """(interaction ids in order, how many persons are linked to each)."""
-    return np.unique(cols.interaction, return_counts=True)
+def _persons_on(cols: ContactColumns) -> Any:
+    """Interaction id → how many persons are linked to it, as an array indexed by id (ids are
+    the database's, dense from 1) or, for ids too sparse for that, a sorted lookup."""
+    iid = cols.interaction
+    if not len(iid):
+        return np.zeros(1, dtype=np.int64)
+    if int(iid.max()) <= max(4 * len(iid), 1 << 20) and int(iid.min()) >= 0:
+        return np.bincount(iid)
+    return np.unique(iid, return_counts=True)
+
+
+def _lookup(keys: Ints, values: Ints, at: Ints) -> Ints:
+    """``values`` of sorted ``keys`` at each of ``at`` (0 where absent)."""
+    out = np.zeros(len(at), dtype=np.int64)
+    if not len(keys):
+        return out
+    pos = np.searchsorted(keys, at)
+    ok = pos < len(keys)
+    ok[ok] = keys[pos[ok]] == at[ok]
+    out[ok] = values[pos[ok]]
+    return out
+
+
+def _sum_by(iid: Ints, values: Ints) -> Any:
+    """Per interaction id, the sum of ``values`` over its links (as :func:`_persons_on`)."""
+    if not len(iid):
+        return np.zeros(1, dtype=np.int64)
+    if int(iid.max()) <= max(4 * len(iid), 1 << 20) and int(iid.min()) >= 0:
+        return np.bincount(iid, weights=values).astype(np.int64)
+    heads, inverse = np.unique(iid, return_inverse=True)
+    return heads, np.bincount(inverse, weights=values).astype(np.int64)
+
+
+def _linked_counts(persons_on: Any, iid: Ints) -> Ints:
+    if isinstance(persons_on, tuple):
+        heads, sizes = persons_on
+        return sizes[np.searchsorted(heads, iid)]
+    return persons_on[iid]
 
 
 def _circles(
-    events: ContactColumns, persons_on: tuple[Ints, Ints], recent: Mapping[str, int]
+    events: ContactColumns, persons_on: Any, recent: Mapping[str, int]
 ) -> tuple[dict[int, float], dict[int, tuple[str, ...]], dict[int, int]]:
     """Per person, how active the people they shared conversations with are in my life
     lately, the three most shared of them (as ``tie_features``' circles) and how many."""
     if not recent or not len(events):
         return {}, {}, {}
     iid_all = events.interaction
-    heads_all, sizes = persons_on
-    n_on = sizes[np.searchsorted(heads_all, iid_all)]
+    n_on = _linked_counts(persons_on, iid_all)
     # a contact's co-participants: the others on it, when it had more than one recipient
     others = n_on - 1
     keep = (events.group_size > 1) & (others >= 1) & (others <= CIRCLE_LIMIT)
@@ -140,43 +175,26 @@ def _circles(
         return {}, {}, {}
     ids = np.asarray(sorted(int(k) for k in recent if k.isdigit()), dtype=np.int64)
     counts = np.asarray([min(recent[str(i)], 3) for i in ids.tolist()], dtype=np.int64)
-    # each kept interaction's people (every link, whoever it is) and how recent each is
-    wanted = np.unique(iid_all[keep_at])
-    on = np.isin(iid_all, wanted)
-    link_i, link_p = iid_all[on], events.person[on]
-    at = np.searchsorted(ids, link_p)
-    hit = at < len(ids)
-    hit[hit] = ids[at[hit]] == link_p[hit]
-    r = np.zeros(len(link_p), dtype=np.int64)
-    r[hit] = counts[at[hit]]
-    order = np.argsort(link_i, kind="stable")
-    link_i, link_p, r = link_i[order], link_p[order], r[order]
-    starts = _starts(link_i)
-    total_r = np.add.reduceat(r, starts) if len(starts) else np.zeros(0, dtype=np.int64)
-    heads = link_i[starts]
-    # per kept contact: (sum over the interaction's people - my own) / the others on it
-    pos = np.searchsorted(heads, iid_all[keep_at])
-    own_at = np.searchsorted(ids, events.person[keep_at])
-    own_ok = own_at < len(ids)
-    own_ok[own_ok] = ids[own_at[own_ok]] == events.person[keep_at][own_ok]
-    own = np.zeros(len(keep_at), dtype=np.int64)
-    own[own_ok] = counts[own_at[own_ok]]
-    share = (total_r[pos] - own) / others[keep_at]
+    # how recent each link's person is (0: not lately), then summed per interaction
+    r = _lookup(ids, counts, events.person)
+    total = _sum_by(iid_all, r)
+    share = (_linked_counts(total, iid_all[keep_at]) - r[keep_at]) / others[keep_at]
     who, dense = np.unique(events.person[keep_at], return_inverse=True)
     sums = np.bincount(dense, weights=share, minlength=len(who))  # in time order, as summed
     circles = dict(zip(who.tolist(), sums.tolist(), strict=True))
-    top, many = _shared_most(events.person[keep_at], iid_all[keep_at], link_i, link_p, r)
+    lately = np.flatnonzero(r > 0)
+    order = lately[np.argsort(iid_all[lately], kind="stable")]
+    link_i, link_p = iid_all[order], events.person[order]
+    top, many = _shared_most(events.person[keep_at], iid_all[keep_at], link_i, link_p)
     return circles, top, many
 
 
 def _shared_most(
-    person: Ints, iid: Ints, link_i: Ints, link_p: Ints, r: Ints
+    person: Ints, iid: Ints, li: Ints, lp: Ints
 ) -> tuple[dict[int, tuple[str, ...]], dict[int, int]]:
     """Per person, the three people I talk to lately they shared most conversations with
-    (ties by the id as text, as ``tie_features``), and how many there are. ``link_i`` is
-    sorted."""
-    lately = r > 0
-    li, lp = link_i[lately], link_p[lately]
+    (ties by the id as text, as ``tie_features``), and how many there are. ``li`` and ``lp``
+    are the links of people I talk to lately, sorted by interaction."""
     if not len(li):
         return {}, {}
     lo = np.searchsorted(li, iid)

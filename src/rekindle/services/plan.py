@@ -115,11 +115,13 @@ def _plan(
         from rekindle.services import tie_snapshot
         from rekindle.services.plan_compute import compute_plan
         from rekindle.services.ranker import learnt_model, uses_learnt
+        from rekindle.store.ranker import history_fingerprint
 
         learn = uses_learnt(get_settings(conn, store.owner_id))
-        model = learnt_model(conn, store.owner_id, now, progress) if learn else None
+        history = history_fingerprint(conn, store.owner_id)  # asked once: a scan of it all
+        model = learnt_model(conn, store.owner_id, now, progress, history) if learn else None
         # every tie as the week's fit described it (taken now if the fit was earlier)
-        snapshot = tie_snapshot.weekly(conn, store.owner_id, now, progress)
+        snapshot = tie_snapshot.weekly(conn, store.owner_id, now, progress, history)
         plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model, snapshot)
         if goal is None:
             eq.save_plan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -59,6 +59,8 @@ class Network:
     goal_fields: set[str]
     #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
     learnt: dict[int, Learning] = field(default_factory=dict)
+    #: shared_with_me as found, per (person, day): the plan asks it of a person in two steps
+    shared: dict[tuple[int, date], list[SharedAffiliation]] = field(default_factory=dict)
 
     def goal_field(self, pid: int) -> str | None:
         found = self.fields.get(pid)
@@ -180,7 +182,13 @@ def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliat
     theirs = net.affiliations.get(pid)
     if not theirs or not net.my_periods:
         return []
-    return shared_affiliations(net.my_periods, [affiliation_period(a) for a in theirs], now.date())
+    key = (pid, now.date())
+    found = net.shared.get(key)
+    if found is None:
+        found = net.shared[key] = shared_affiliations(
+            net.my_periods, [affiliation_period(a) for a in theirs], now.date()
+        )
+    return found
 
 
 def latest(*when: datetime | None) -> datetime | None:

@@ -39,20 +39,29 @@ def uses_learnt(settings: Mapping[str, str]) -> bool:
     return settings.get(RANKER_KEY, DEFAULT_RANKER).strip().lower() != "shipped"
 
 
-def stored_model(conn: Connection, owner_id: int) -> RevivalModel | None:
-    """The model fitted on the history as it is now, or None (never fitted, or it changed)."""
+def stored_model(
+    conn: Connection, owner_id: int, fingerprint: str | None = None
+) -> RevivalModel | None:
+    """The model fitted on the history as it is now (its ``fingerprint``, when the caller
+    has it), or None (never fitted, or it changed)."""
     settings = get_settings(conn, owner_id)
-    if settings.get(FINGERPRINT_KEY) != history_fingerprint(conn, owner_id):
+    if fingerprint is None:
+        fingerprint = history_fingerprint(conn, owner_id)
+    if settings.get(FINGERPRINT_KEY) != fingerprint:
         return None
     return RevivalModel.from_json(settings.get(MODEL_KEY, ""))
 
 
 def learnt_model(
-    conn: Connection, owner_id: int, now: datetime, progress: Progress | None = None
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    progress: Progress | None = None,
+    fingerprint: str | None = None,
 ) -> RevivalModel:
     """The stored model, or one fitted now on the history and stored (on ``conn``, which must
-    be writable)."""
-    found = stored_model(conn, owner_id)
+    be writable); ``fingerprint``: the history's, when the caller has it."""
+    found = stored_model(conn, owner_id, fingerprint)
     if found is not None:
         return found
     model = fit_history(conn, owner_id, now, progress, keep=_snapshot_taker(conn, owner_id, now))

@@ -108,13 +108,16 @@ def take_for(
     return snap
 
 
-def stored(conn: Connection, owner_id: int, now: datetime) -> TieSnapshot | None:
-    """The stored snapshot if a plan at ``now`` may read it (same history, fresh), else None."""
+def stored(
+    conn: Connection, owner_id: int, now: datetime, fingerprint: str | None = None
+) -> TieSnapshot | None:
+    """The stored snapshot if a plan at ``now`` may read it (same history, fresh), else None;
+    ``fingerprint``: the history's, when the caller has it."""
     found = sq.load(conn, owner_id)
     if found is None:
         return None
-    fingerprint, taken_at, data = found
-    if fingerprint != history_fingerprint(conn, owner_id):
+    taken_from, taken_at, data = found
+    if taken_from != (fingerprint or history_fingerprint(conn, owner_id)):
         return None
     if not (taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)):
         return None
@@ -126,9 +129,10 @@ def weekly(
     owner_id: int,
     now: datetime,
     progress: Callable[[str, int, int], None] | None = None,
+    fingerprint: str | None = None,
 ) -> TieSnapshot:
     """The stored snapshot, or one taken now and stored (``conn`` must be writable)."""
-    found = stored(conn, owner_id, now)
+    found = stored(conn, owner_id, now, fingerprint)
     if found is not None:
         return found
     if progress is not None:
