@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from rekindle.engine.lists import REKINDLE, list_of, rekindle_weights
 from rekindle.engine.occasions import Occasion, timing_strength
-from rekindle.engine.revival_features import Me, Row, matrix
+from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.scoring import Weights, rank_value
 from rekindle.engine.tiers import is_due
@@ -66,8 +66,8 @@ def snapshot_pass(
     }
     dormant = [p for p, w in listed.items() if w == REKINDLE]
     occasions = occasions_for(conn, owner_id, due, now.date())
-    rows = {p: snap.rows[p] for p in dormant if p in snap.rows and p not in contacts}
-    odds = _odds(model, rows)
+    described = [p for p in dormant if p in snap.rows and p not in contacts]
+    odds = _odds(model, snap, described)
     short = _best(net, listed, features, occasions, odds, now, opts)
     selves = likely_me(conn, owner_id, net.people, short)
     ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=me)
@@ -81,8 +81,8 @@ def snapshot_pass(
             ties.written[pid] = last_written(contacts[pid], now)
         else:
             ties.written[pid] = snap.written.get(pid)
-            if pid in rows:
-                ties.rows[pid] = rows[pid]
+            if pid in snap.rows:
+                ties.rows[pid] = snap.rows[pid]
     return FirstPass(frozenset(due), frozenset(dormant)), short, ties
 
 
@@ -96,13 +96,12 @@ def _contacts(conn: Connection, net: Network, people: list[int]) -> dict[int, li
     return contacts
 
 
-def _odds(model: RevivalModel | None, rows: dict[int, Row]) -> dict[int, float]:
+def _odds(model: RevivalModel | None, snap: TieSnapshot, people: list[int]) -> dict[int, float]:
     """Each described dormant tie's learnt odds (none without a learnt model)."""
-    if model is None or model.logistic is None or not rows:
+    if model is None or model.logistic is None or not people:
         return {}
-    ids = sorted(rows)
-    found = model.odds(matrix([rows[p] for p in ids]))
-    return dict(zip(ids, found.tolist(), strict=True))
+    found = model.odds(snap.rows.matrix(people))
+    return dict(zip(people, found.tolist(), strict=True))
 
 
 def _best(

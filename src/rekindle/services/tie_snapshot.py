@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +49,62 @@ _TIMES = ("first", "last", "peak_at", "heard")
 _FLOATS = ("decayed", "peak", "usual_gap_days", "reciprocity", "reply_hours", "circles")
 
 
+class RowTable(Mapping[int, Row]):
+    """The learnt descriptions of a snapshot, kept as arrays: a :class:`Row` is built only
+    for the ties asked for, and the odds of many read their values at once."""
+
+    def __init__(
+        self,
+        person: Any,
+        values: Any,
+        gaps: Any,
+        back: Any,
+        common: Sequence[Sequence[str]],
+        features: Mapping[int, TieFeatures],
+    ) -> None:
+        self._at = {p: i for i, p in enumerate(person.tolist())}
+        self._values, self._gaps, self._back = values, gaps, back
+        self._common, self._features = common, features
+
+    @classmethod
+    def of(cls, rows: Mapping[int, Row]) -> RowTable:
+        ids = sorted(rows)
+        return cls(
+            np.asarray(ids, dtype=np.int64),
+            np.asarray([rows[p].values for p in ids], dtype=np.float64).reshape(
+                len(ids), len(FEATURES)
+            ),
+            np.asarray([rows[p].long_gaps for p in ids], dtype=np.int64).reshape(len(ids), 2),
+            np.asarray(
+                [-1 if rows[p].came_back_day is None else rows[p].came_back_day for p in ids],
+                dtype=np.int64,
+            ),
+            [list(rows[p].common) for p in ids],
+            {p: rows[p].tie for p in ids},
+        )
+
+    def __getitem__(self, pid: int) -> Row:
+        i = self._at[pid]
+        back = int(self._back[i])
+        return Row(
+            tuple(self._values[i].tolist()),
+            self._features[pid],
+            (int(self._gaps[i][0]), int(self._gaps[i][1])),
+            tuple(self._common[i]),
+            None if back < 0 else back,
+        )
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def matrix(self, people: Sequence[int]) -> Any:
+        """The feature values of these ties, one row each (as ``revival_features.matrix``)."""
+        return self._values[[self._at[p] for p in people]].reshape(len(people), len(FEATURES))
+
+
 @dataclass(frozen=True)
 class TieSnapshot:
     """Every tie at ``taken_at``: features, learnt rows (of ties with personal contact), when
@@ -56,7 +112,7 @@ class TieSnapshot:
 
     taken_at: datetime
     features: dict[int, TieFeatures]
-    rows: dict[int, Row]
+    rows: RowTable
     written: dict[int, datetime]
     ahead: dict[int, datetime]
 
@@ -91,7 +147,7 @@ def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnap
     written = _latest(cols.person[out_mask], cols.when[out_mask])
     later = ~past
     ahead = _earliest(cols.person[later], cols.when[later])
-    return TieSnapshot(now, features, rows, written, ahead)
+    return TieSnapshot(now, features, RowTable.of(rows), written, ahead)
 
 
 def take_for(
@@ -192,18 +248,10 @@ def encode(snap: TieSnapshot) -> bytes:
         arrays[name] = np.asarray([_us(getattr(f, name)) for f in fs], dtype=np.int64)
     for name in _FLOATS:
         arrays[name] = np.asarray([_nan(getattr(f, name)) for f in fs], dtype=np.float64)
-    rows = sorted(snap.rows)
-    arrays["row_person"] = np.asarray(rows, dtype=np.int64)
-    arrays["row_values"] = np.asarray(
-        [snap.rows[p].values for p in rows], dtype=np.float64
-    ).reshape(len(rows), len(FEATURES))
-    arrays["row_gaps"] = np.asarray([snap.rows[p].long_gaps for p in rows], dtype=np.int64).reshape(
-        len(rows), 2
-    )
-    arrays["row_back"] = np.asarray(
-        [-1 if snap.rows[p].came_back_day is None else snap.rows[p].came_back_day for p in rows],
-        dtype=np.int64,
-    )
+    arrays["row_person"] = np.asarray(list(snap.rows), dtype=np.int64)
+    arrays["row_values"] = snap.rows._values
+    arrays["row_gaps"] = snap.rows._gaps
+    arrays["row_back"] = snap.rows._back
     for name, found in (("written", snap.written), ("ahead", snap.ahead)):
         keys = sorted(found)
         arrays[f"{name}_person"] = np.asarray(keys, dtype=np.int64)
@@ -211,7 +259,7 @@ def encode(snap: TieSnapshot) -> bytes:
     text = json.dumps(
         {
             "circle_people": [list(f.circle_people) for f in fs],
-            "common": [list(snap.rows[p].common) for p in rows],
+            "common": [list(c) for c in snap.rows._common],
         }
     )
     arrays["text"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
@@ -231,50 +279,51 @@ def decode(data: bytes, taken_at: datetime) -> TieSnapshot | None:
     except (OSError, ValueError, KeyError, json.JSONDecodeError):
         return None
     ids = a["person"].tolist()
-    columns = {n: a[n].tolist() for n in (*_INTS, *_TIMES, *_FLOATS, "silence")}
-    features: dict[int, TieFeatures] = {}
-    for i, pid in enumerate(ids):
-        t = {n: (None if columns[n][i] == NEVER else _time(columns[n][i])) for n in _TIMES}
-        fl = {n: columns[n][i] for n in _FLOATS}
-        silence = columns["silence"][i]
-        features[pid] = TieFeatures(
-            personal=columns["personal"][i],
-            messages_in=columns["messages_in"][i],
-            messages_out=columns["messages_out"][i],
-            meetings=columns["meetings"][i],
-            first=t["first"],
-            last=t["last"],
-            active_days=columns["active_days"][i],
-            decayed=fl["decayed"],
-            peak=fl["peak"],
-            peak_at=t["peak_at"],
-            silence_days=_none(silence),
-            usual_gap_days=_none(fl["usual_gap_days"]),
-            reciprocity=fl["reciprocity"],
-            reply_hours=_none(fl["reply_hours"]),
-            group_recent=columns["group_recent"][i],
-            circles=fl["circles"],
-            circle_people=tuple(text["circle_people"][i]),
-            heard=t["heard"],
-            group=columns["group"][i],
+    col = {n: a[n].tolist() for n in _INTS}
+    times = {n: _times(a[n]) for n in _TIMES}
+    floats = {n: a[n].tolist() for n in _FLOATS}
+    maybe = {n: _maybe(a[n]) for n in ("silence", "usual_gap_days", "reply_hours")}
+    people = [tuple(names) for names in text["circle_people"]]
+    features = dict(
+        zip(
+            ids,
+            map(
+                TieFeatures,
+                col["personal"],
+                col["messages_in"],
+                col["messages_out"],
+                col["meetings"],
+                times["first"],
+                times["last"],
+                col["active_days"],
+                floats["decayed"],
+                floats["peak"],
+                times["peak_at"],
+                maybe["silence"],
+                maybe["usual_gap_days"],
+                floats["reciprocity"],
+                maybe["reply_hours"],
+                col["group_recent"],
+                floats["circles"],
+                people,
+                times["heard"],
+                col["group"],
+            ),  # fmt: skip
+            strict=True,
         )
-    rows: dict[int, Row] = {}
-    values = a["row_values"].tolist()
-    gaps = a["row_gaps"].tolist()
-    back = a["row_back"].tolist()
-    for i, pid in enumerate(a["row_person"].tolist()):
-        rows[pid] = Row(
-            tuple(values[i]),
-            features[pid],
-            (gaps[i][0], gaps[i][1]),
-            tuple(text["common"][i]),
-            None if back[i] < 0 else back[i],
-        )
+    )
+    rows = RowTable(
+        a["row_person"], a["row_values"], a["row_gaps"], a["row_back"], text["common"], features
+    )
     return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"))
 
 
-def _none(value: float) -> float | None:
-    return None if value != value else value  # NaN stands for None
+def _times(us: Any) -> list[datetime | None]:
+    return [None if v == NEVER else EPOCH + timedelta(microseconds=v) for v in us.tolist()]
+
+
+def _maybe(values: Any) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]  # NaN stands for None
 
 
 def _dated(a: dict[str, Any], name: str) -> dict[int, datetime]:
