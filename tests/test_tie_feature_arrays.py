@@ -88,3 +88,29 @@ def test_learnt_rows_equal_describing_each_tie(sqlite_store: Store) -> None:
             assert row.came_back_day == want.came_back_day, pid
             assert row.common == want.common[:3], pid
         assert sum(r.long_gaps[1] > 0 for r in rows.values()) > 3
+
+
+def test_training_rows_from_columns_equal_those_of_the_timelines(sqlite_store: Store) -> None:
+    import numpy as np
+
+    from rekindle.engine.revival_columns import rows_of_columns
+    from rekindle.engine.revival_features import epoch
+    from rekindle.engine.revival_pasts import pasts_of_columns, timelines_of
+    from rekindle.engine.revival_rows import Questions, ask, moments, rows_of
+
+    load_sample(sqlite_store, now=NOW)
+    with sqlite_store.read() as conn:
+        cols = contact_columns_of_everyone(conn, sqlite_store.owner_id, threads=False)
+    persons = np.unique(cols.person).tolist()
+    pasts = pasts_of_columns(cols, persons)
+    q = Questions()
+    first, last = epoch(float(cols.when.min()) / 1e6), epoch(float(cols.when.max()) / 1e6)
+    asked = ask(pasts, moments(first, NOW, q, last), q)
+    needed = sorted({int(k) for a in asked for k in a.keys})
+    timelines = {str(p): tl for p, tl in timelines_of(cols, needed).items()}
+    want = rows_of(asked, timelines, q)
+    got = rows_of_columns(asked, cols, q)
+    assert len(want) > 100 and want.positives > 5
+    assert got.groups == want.groups
+    assert np.array_equal(got.y, want.y)
+    assert np.allclose(got.x, want.x, rtol=1e-9, atol=1e-9)

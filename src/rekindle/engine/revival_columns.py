@@ -8,17 +8,19 @@ ties without a :class:`~rekindle.history.ties.Contact` per contact.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from rekindle.engine.revival_features import OPENING_DAYS, SEEN_DAYS, Me, Row
+from rekindle.engine.revival_features import FEATURES, OPENING_DAYS, SEEN_DAYS, Me, Row
+from rekindle.engine.revival_rows import Asked, Questions, TrainingSet
 from rekindle.engine.scoring import TIE_PARTS, tie_parts
 from rekindle.history.tie_arrays import IN, US_PER_DAY, ContactColumns, micros
-from rekindle.history.tie_feature_arrays import features_and_common
-from rekindle.history.tie_features import TieFeatures
+from rekindle.history.tie_feature_arrays import count_persons_on, features_and_common
+from rekindle.history.tie_features import CIRCLE_LIMIT, TieFeatures
 from rekindle.history.ties import GROUP_THRESHOLD
 
 Ints = NDArray[np.int64]
@@ -32,19 +34,28 @@ def describe_all(
     me: Me,
     horizon_days: float,
     persons: Iterable[int] | None = None,
+    persons_on: Any = None,
+    co_groups_up_to: int | None = None,
 ) -> tuple[dict[int, TieFeatures], dict[int, Row]]:
     """(every tie's features at ``at``, the rows of ``persons`` (default: everyone with
-    personal contact before ``at``)), from contacts strictly before ``at``."""
-    features, common = features_and_common(cols, at, me.recent)
+    personal contact before ``at``)), from contacts strictly before ``at``. ``persons_on``
+    and ``co_groups_up_to`` as for
+    :func:`~rekindle.history.tie_feature_arrays.features_and_common`."""
+    only = None if persons is None else list(persons)
+    features, common = features_and_common(
+        cols, at, me.recent, persons_on, co_groups_up_to, only=only
+    )
     at_us = micros(at)
-    past = cols.when < at_us
-    events = cols if past.all() else cols.take(past)
+    keep = cols.when < at_us
+    if only is not None:  # the others' links served the circles alone
+        keep &= np.isin(cols.person, np.asarray(only, dtype=np.int64))
+    events = cols if keep.all() else cols.take(keep)
     small = events.group_size <= GROUP_THRESHOLD
     mine = events.take(small)
     wanted = (
         [p for p, f in features.items() if f.last is not None]
-        if persons is None
-        else [p for p in persons if p in features]
+        if only is None
+        else [p for p in only if p in features]
     )
     if not wanted:
         return features, {}
@@ -162,3 +173,73 @@ def _group(
         if f is not None and f.last is not None and t > micros(f.last):
             seen.add(pid)
     return lately, seen
+
+
+class _Around:
+    """Everyone's contact columns, ready to give the contacts of a few persons with every
+    link of the interactions they were on (for their co-participants)."""
+
+    def __init__(self, cols: ContactColumns) -> None:
+        self.cols = cols
+        self.by_interaction = np.argsort(cols.interaction, kind="stable")
+        self.interactions = cols.interaction[self.by_interaction]
+        self.persons_on = count_persons_on(cols)
+
+    def around(self, persons: Sequence[int]) -> ContactColumns:
+        cols = self.cols
+        wanted = np.unique(np.asarray(persons, dtype=np.int64))
+        own = _spans(
+            np.searchsorted(cols.person, wanted), np.searchsorted(cols.person, wanted, "right")
+        )
+        ids = np.unique(cols.interaction[own])
+        links = self.by_interaction[
+            _spans(
+                np.searchsorted(self.interactions, ids),
+                np.searchsorted(self.interactions, ids, "right"),
+            )
+        ]
+        # positions in order: person, time, interaction, as everyone's columns are
+        return cols.take(np.unique(np.concatenate([own, links])))
+
+
+def _spans(lo: Ints, hi: Ints) -> Ints:
+    """The positions lo[i]..hi[i] of every span, laid end to end."""
+    n = hi - lo
+    total = int(n.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(lo - np.cumsum(n) + n, n) + np.arange(total, dtype=np.int64)
+
+
+def rows_of_columns(
+    asked: Sequence[Asked],
+    cols: ContactColumns,
+    q: Questions,
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainingSet:
+    """The training rows of the questions from everyone's contact columns: the rows of
+    :func:`rekindle.engine.revival_rows.rows_of` over the fit's timelines (co-participants on
+    messages to at most CIRCLE_LIMIT people, as those timelines have them), without a
+    contact object per contact."""
+    index = _Around(cols)
+    xs: list[tuple[float, ...]] = []
+    ys: list[float] = []
+    groups: list[int] = []
+    for n, a in enumerate(asked):
+        keys = [int(k) for k in a.keys]
+        _, rows = describe_all(
+            index.around(keys),
+            a.moment,
+            a.me,
+            q.horizon_days,
+            persons=keys,
+            persons_on=index.persons_on,
+            co_groups_up_to=CIRCLE_LIMIT,
+        )
+        xs.extend(rows[k].values for k in keys)
+        ys.extend(1.0 if lab else 0.0 for lab in a.labels)
+        groups.append(len(keys))
+        if progress:
+            progress(n + 1, len(asked))
+    x = np.asarray(xs, dtype=float).reshape(len(xs), len(FEATURES))
+    return TrainingSet(x, np.asarray(ys, dtype=float), groups)

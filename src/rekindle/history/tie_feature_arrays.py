@@ -10,7 +10,7 @@ as :func:`rekindle.store.ties.contacts_by_person` reads them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,17 +48,34 @@ def features_of_columns(
 
 
 def features_and_common(
-    cols: ContactColumns, now: datetime, recent: Mapping[str, int]
+    cols: ContactColumns,
+    now: datetime,
+    recent: Mapping[str, int],
+    persons_on: Any = None,
+    co_groups_up_to: int | None = None,
+    only: Sequence[int] | None = None,
 ) -> tuple[dict[int, TieFeatures], dict[int, int]]:
     """:func:`features_of_columns`, and per person how many of the people I talk to lately
-    they shared conversations with (all of them, where ``circle_people`` names three)."""
+    they shared conversations with (all of them, where ``circle_people`` names three); of
+    the persons ``only`` (default: everyone in ``cols``).
+
+    ``persons_on`` (of :func:`count_persons_on`): how many persons each interaction has, when
+    ``cols`` holds only some of everyone's links (every link of each interaction it has).
+    ``co_groups_up_to``: only messages to at most this many people have co-participants
+    (as the fit's timelines read them; the plan's read has no such bound)."""
     now_us = micros(now)
-    everyone = np.unique(cols.person).tolist()
-    sizes = _persons_on(cols)  # before the cut: an interaction's people whenever it was
+    # before the cut: an interaction's people whenever it was
+    sizes = persons_on if persons_on is not None else count_persons_on(cols)
     past = cols.when < now_us
     events = cols if past.all() else cols.take(past)
+    wanted = None if only is None else np.isin(events.person, np.asarray(only, dtype=np.int64))
+    circles, circle_people, common = _circles(events, sizes, recent, co_groups_up_to, wanted)
+    if wanted is not None:  # the others' links served the circles; no more is asked of them
+        events = events.take(wanted)
+        everyone = sorted(set(np.unique(cols.person).tolist()) & set(only or ()))
+    else:
+        everyone = np.unique(cols.person).tolist()
     personal = events.group_size <= GROUP_THRESHOLD
-    circles, circle_people, common = _circles(events, sizes, recent)
     since = now_us - RECENT_DAYS * US_PER_DAY
     group_recent = _count_by(events.person[~personal & (events.when >= since)])
     group_all = _count_by(events.person[~personal])
@@ -118,7 +135,7 @@ def _starts(person: Ints) -> Ints:
     return np.flatnonzero(new)
 
 
-def _persons_on(cols: ContactColumns) -> Any:
+def count_persons_on(cols: ContactColumns) -> Any:
     """Interaction id → how many persons are linked to it, as an array indexed by id (ids are
     the database's, dense from 1) or, for ids too sparse for that, a sorted lookup."""
     iid = cols.interaction
@@ -142,7 +159,7 @@ def _lookup(keys: Ints, values: Ints, at: Ints) -> Ints:
 
 
 def _sum_by(iid: Ints, values: Ints) -> Any:
-    """Per interaction id, the sum of ``values`` over its links (as :func:`_persons_on`)."""
+    """Per interaction id, the sum of ``values`` over its links (as :func:`count_persons_on`)."""
     if not len(iid):
         return np.zeros(1, dtype=np.int64)
     if int(iid.max()) <= max(4 * len(iid), 1 << 20) and int(iid.min()) >= 0:
@@ -159,10 +176,15 @@ def _linked_counts(persons_on: Any, iid: Ints) -> Ints:
 
 
 def _circles(
-    events: ContactColumns, persons_on: Any, recent: Mapping[str, int]
+    events: ContactColumns,
+    persons_on: Any,
+    recent: Mapping[str, int],
+    co_groups_up_to: int | None = None,
+    wanted: NDArray[np.bool_] | None = None,
 ) -> tuple[dict[int, float], dict[int, tuple[str, ...]], dict[int, int]]:
     """Per person, how active the people they shared conversations with are in my life
-    lately, the three most shared of them (as ``tie_features``' circles) and how many."""
+    lately, the three most shared of them (as ``tie_features``' circles) and how many; for
+    the contacts ``wanted`` (default: all; every link still counts as a co-participant)."""
     if not recent or not len(events):
         return {}, {}, {}
     iid_all = events.interaction
@@ -170,6 +192,10 @@ def _circles(
     # a contact's co-participants: the others on it, when it had more than one recipient
     others = n_on - 1
     keep = (events.group_size > 1) & (others >= 1) & (others <= CIRCLE_LIMIT)
+    if co_groups_up_to is not None:
+        keep &= events.group_size <= co_groups_up_to
+    if wanted is not None:
+        keep &= wanted
     keep_at = np.flatnonzero(keep)
     if not len(keep_at):
         return {}, {}, {}

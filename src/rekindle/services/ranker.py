@@ -9,10 +9,11 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import Connection
 
+from rekindle.engine.revival_columns import rows_of_columns
 from rekindle.engine.revival_features import epoch
 from rekindle.engine.revival_model import RevivalModel, fit
-from rekindle.engine.revival_pasts import pasts_of_columns, timelines_of
-from rekindle.engine.revival_rows import Questions, TrainingSet, ask, moments, rows_of
+from rekindle.engine.revival_pasts import pasts_of_columns
+from rekindle.engine.revival_rows import Questions, TrainingSet, ask, moments
 from rekindle.history.tie_arrays import ContactColumns
 from rekindle.services import tie_snapshot
 from rekindle.services.myself import likely_me
@@ -129,11 +130,12 @@ def history_rows(
     at = moments(first, now, questions, last) if first else []
     asked = ask(pasts, at, questions)
     tell(READING, 3, 4)
-    needed = sorted({int(k) for a in asked for k in a.keys})
-    timelines = {str(pid): tl for pid, tl in timelines_of(cols, needed).items()}
-    del cols
     tell(READING, 4, 4)
-    data = rows_of(asked, timelines, questions, lambda done, total: tell(DESCRIBING, done, total))
+    # each moment's ties described from the columns, in array operations (the rows of
+    # describing each tie's timeline alone: tests/test_tie_feature_arrays.py)
+    data = rows_of_columns(
+        asked, cols, questions, lambda done, total: tell(DESCRIBING, done, total)
+    )
     return data, at
 
 
