@@ -113,3 +113,21 @@ def test_the_snapshot_reads_back_as_it_was_taken(sqlite_store: Store) -> None:
     assert back.written == snap.written and back.ahead == snap.ahead
     assert any(f.circle_people for f in back.features.values())
     assert tie_snapshot.decode(b"not an npz file", NOW) is None
+
+
+def test_a_merge_or_its_undoing_sets_the_snapshot_aside(sqlite_store: Store) -> None:
+    from rekindle.services import merging
+
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    with store.begin() as conn:
+        tie_snapshot.take_for(conn, store.owner_id, NOW)
+        ids = sorted(eq.active_people(conn, store.owner_id))[:2]
+    event = merging.merge(store, str(ids[0]), str(ids[1]), now=NOW)
+    with store.read() as conn:
+        assert tie_snapshot.stored(conn, store.owner_id, NOW) is None
+    with store.begin() as conn:
+        tie_snapshot.take_for(conn, store.owner_id, NOW)
+    merging.unmerge(store, str(ids[0]), event_id=event, now=NOW)
+    with store.read() as conn:
+        assert tie_snapshot.stored(conn, store.owner_id, NOW) is None

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
+from rekindle.store import tie_snapshot
 from rekindle.store.schema import (
     affiliation,
     identity,
@@ -57,6 +58,7 @@ def merge_persons(
     now: datetime,
 ) -> int:
     """Move everything of ``absorbed`` onto ``into``; return the merge event's id."""
+    tie_snapshot.forget(conn, owner_id)  # their ties are one now: the plan reads them afresh
     moved: dict[str, list[Any]] = {}
     for name, table in _MOVABLE.items():
         if table is interaction_person:
@@ -125,6 +127,7 @@ def undo_merge(conn: Connection, owner_id: int, event_id: int, now: datetime) ->
     ).first()
     if ev is None or ev.undone_at is not None:
         raise LookupError(event_id)
+    tie_snapshot.forget(conn, owner_id)  # two ties again: the plan reads them afresh
     moved = json.loads(ev.moved)
     for name, table in _MOVABLE.items():
         ids = moved.get(name, [])
