@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from rekindle.services import outreach as outreach_svc
 from rekindle.services import plan as plan_svc
 from rekindle.services import tie_snapshot
@@ -112,6 +114,21 @@ def test_the_snapshot_reads_back_as_it_was_taken(sqlite_store: Store) -> None:
     assert back.rows == snap.rows
     assert back.written == snap.written and back.ahead == snap.ahead
     assert any(f.circle_people for f in back.features.values())
+    # read two days on, every tie is carried forward as one carried alone
+    later = NOW + timedelta(days=2)
+    with store.read() as conn:
+        carried = tie_snapshot.stored(conn, store.owner_id, later)
+    assert carried is not None and carried.at == later
+    for pid, f in carried.features.items():
+        one = snap.features_at(pid, later)
+        assert one is not None
+        assert f.silence_days == pytest.approx(one.silence_days, rel=1e-12)
+        assert f.decayed == pytest.approx(one.decayed, rel=1e-12)
+        assert f.heard == one.heard and f.personal == one.personal
+    assert any(
+        f.silence_days and f.silence_days > snap.features[p].silence_days
+        for p, f in carried.features.items()
+    )
     assert tie_snapshot.decode(b"not an npz file", NOW) is None
 
 

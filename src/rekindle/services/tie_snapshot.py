@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from rekindle.engine.revival_columns import describe_all
 from rekindle.engine.revival_features import FEATURES, Me, Row
 from rekindle.engine.revival_rows import HORIZON_DAYS
-from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, ContactColumns, micros
+from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, US_PER_DAY, ContactColumns, micros
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
 from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SECONDS_PER_DAY
 from rekindle.store import engine as eq
@@ -115,6 +115,8 @@ class TieSnapshot:
     rows: RowTable
     written: dict[int, datetime]
     ahead: dict[int, datetime]
+    #: the moment ``features`` describe: ``taken_at``, or a later one they were carried to
+    at: datetime
 
     def fresh_for(self, now: datetime) -> bool:
         """Whether a plan at ``now`` may read it (not before it, at most FRESH_DAYS after)."""
@@ -128,9 +130,9 @@ class TieSnapshot:
     def features_at(self, pid: int, now: datetime) -> TieFeatures | None:
         """The tie at ``now``: its silence and decayed strength carried forward."""
         f = self.features.get(pid)
-        if f is None or now == self.taken_at or f.heard is None:
+        if f is None or now == self.at or f.heard is None:
             return f
-        days = (now - self.taken_at).total_seconds() / SECONDS_PER_DAY
+        days = (now - self.at).total_seconds() / SECONDS_PER_DAY
         return replace(
             f,
             silence_days=(now - f.heard).total_seconds() / SECONDS_PER_DAY,
@@ -147,7 +149,7 @@ def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnap
     written = _latest(cols.person[out_mask], cols.when[out_mask])
     later = ~past
     ahead = _earliest(cols.person[later], cols.when[later])
-    return TieSnapshot(now, features, RowTable.of(rows), written, ahead)
+    return TieSnapshot(now, features, RowTable.of(rows), written, ahead, now)
 
 
 def take_for(
@@ -177,7 +179,7 @@ def stored(
         return None
     if not (taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)):
         return None
-    return decode(data, taken_at)
+    return decode(data, taken_at, now)
 
 
 def weekly(
@@ -268,8 +270,9 @@ def encode(snap: TieSnapshot) -> bytes:
     return buf.getvalue()
 
 
-def decode(data: bytes, taken_at: datetime) -> TieSnapshot | None:
-    """The snapshot from :func:`encode` (None: another version, or unreadable)."""
+def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieSnapshot | None:
+    """The snapshot from :func:`encode` (None: another version, or unreadable), its ties'
+    silence and decayed strength carried to ``now`` (when given) as they are read."""
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             a = {k: z[k] for k in z.files}
@@ -278,6 +281,9 @@ def decode(data: bytes, taken_at: datetime) -> TieSnapshot | None:
         text = json.loads(bytes(a["text"]).decode("utf-8"))
     except (OSError, ValueError, KeyError, json.JSONDecodeError):
         return None
+    at = now or taken_at
+    if at != taken_at:
+        _carry(a, micros(at) - micros(taken_at), micros(at))
     ids = a["person"].tolist()
     col = {n: a[n].tolist() for n in _INTS}
     times = {n: _times(a[n]) for n in _TIMES}
@@ -315,7 +321,17 @@ def decode(data: bytes, taken_at: datetime) -> TieSnapshot | None:
     rows = RowTable(
         a["row_person"], a["row_values"], a["row_gaps"], a["row_back"], text["common"], features
     )
-    return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"))
+    return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"), at)
+
+
+def _carry(a: dict[str, Any], later_us: int, now_us: int) -> None:
+    """The silence and decayed sums of the arrays ``later_us`` microseconds on (as
+    :meth:`TieSnapshot.features_at` carries one tie)."""
+    heard = a["heard"]
+    known = heard != NEVER
+    a["silence"] = np.where(known, (now_us - heard) / US_PER_DAY, a["silence"])
+    factor = 0.5 ** (max(later_us, 0) / US_PER_DAY / HALF_LIFE_DAYS)
+    a["decayed"] = np.where(known, a["decayed"] * factor, a["decayed"])
 
 
 def _times(us: Any) -> list[datetime | None]:
