@@ -90,6 +90,8 @@ WINDOWS: dict[str, Window] = {
 #: season's greetings reach through New Year
 END_OF_YEAR = Window(before=14, after=8, hold_before=3, peak=0.4)
 _DEFAULT = Window(before=7, after=7, peak=0.5)
+#: the most any occasion pulls (:func:`timing_strength` is at most this)
+MOST_TIMING = max(w.peak for w in (*WINDOWS.values(), END_OF_YEAR, _DEFAULT))
 
 
 def window_of(occasion: Occasion) -> Window:

@@ -11,12 +11,13 @@ their contacts read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
 from rekindle.engine.lists import REKINDLE, list_of, rekindle_weights
-from rekindle.engine.occasions import Occasion, timing_strength
+from rekindle.engine.occasions import MOST_TIMING, Occasion, timing_strength
 from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.scoring import Weights, rank_value
@@ -65,10 +66,17 @@ def snapshot_pass(
         if (which := list_of(features[p], cadences[p].tier, True, opts.lists)) is not None
     }
     dormant = [p for p, w in listed.items() if w == REKINDLE]
-    occasions = occasions_for(conn, owner_id, due, now.date())
     described = [p for p in dormant if p in snap.rows and p not in contacts]
     odds = _odds(model, snap, described)
-    short = _best(net, listed, features, occasions, odds, now, opts)
+    short, occasions = _best(
+        net,
+        listed,
+        features,
+        odds,
+        now,
+        opts,
+        lambda people: occasions_for(conn, owner_id, people, now.date()),
+    )
     selves = likely_me(conn, owner_id, net.people, short)
     ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=me)
     for pid in short:
@@ -108,44 +116,56 @@ def _best(
     net: Network,
     listed: dict[int, str],
     features: dict[int, TieFeatures],
-    occasions: dict[int, list[Occasion]],
     odds: dict[int, float],
     now: datetime,
     opts: Options,
-) -> list[int]:
-    """The best PRESELECT of each list by worth (times the odds), and whoever the context
-    could lift to them."""
+    occasions_of: Callable[[list[int]], dict[int, list[Occasion]]],
+) -> tuple[list[int], dict[int, list[Occasion]]]:
+    """(the best PRESELECT of each list by worth (times the odds), and whoever the context
+    could lift to them; their occasions). Occasions are read only for the best and for those
+    an occasion at its strongest could lift, then the latter are weighed with their own."""
     weights = {REKINDLE: rekindle_weights(opts.weights)}
-    short: set[int] = set()
-    for which in {*listed.values()}:
+    lists = []
+    for which in sorted({*listed.values()}):
         w: Weights = weights.get(which, opts.weights)
         pool = [p for p, x in listed.items() if x == which]
         worth = {p: rank_value(features[p], w) * odds.get(p, 1.0) for p in pool}
         ranked = sorted(pool, key=lambda p: (-worth[p], p))
-        short |= set(ranked[:PRESELECT])
-        if len(ranked) <= PRESELECT:
-            continue
-        bar = worth[ranked[PRESELECT - 1]]
-        for p in ranked[PRESELECT:]:
+        bar = worth[ranked[PRESELECT - 1]] if len(ranked) > PRESELECT else 0.0
+        maybe = [
+            p
+            for p in ranked[PRESELECT:]
+            if worth[p] + _most_context(net, p, None, now, w) * odds.get(p, 1.0) >= bar
+        ]
+        lists.append((w, ranked[:PRESELECT], maybe, worth, bar))
+    occasions = occasions_of(sorted({p for _, top, maybe, _, _ in lists for p in (*top, *maybe)}))
+    short: set[int] = set()
+    for w, top, maybe, worth, bar in lists:
+        short |= set(top)
+        for p in maybe:
             lift = _most_context(net, p, occasions, now, w)
-            if lift and (rank_value(features[p], w) + lift) * odds.get(p, 1.0) >= bar:
+            if lift and worth[p] + lift * odds.get(p, 1.0) >= bar:
                 short.add(p)
-    return sorted(short)
+    return sorted(short), occasions
 
 
 def _most_context(
-    net: Network, pid: int, occasions: dict[int, list[Occasion]], now: datetime, w: Weights
+    net: Network,
+    pid: int,
+    occasions: dict[int, list[Occasion]] | None,
+    now: datetime,
+    w: Weights,
 ) -> float:
-    """The most the context parts can add to a tie's worth: its shared employer and occasion
-    as they are, the goal at its fullest (the goal's index over mail subjects is read only
-    for the shortlist)."""
+    """The most the context parts can add to a tie's worth: its shared employer as it is, its
+    occasion as it is (without ``occasions``: at the strongest any pulls), the goal at its
+    fullest (the goal's index over mail subjects is read only for the shortlist)."""
     shared = shared_with_me(net, pid, now)
-    occasion = best_occasion(occasions.get(pid, []), now)
+    if occasions is None:
+        timing = MOST_TIMING
+    else:
+        occasion = best_occasion(occasions.get(pid, []), now)
+        timing = timing_strength(occasion, now.date()) if occasion else 0.0
     goal = 1.0 if net.index is not None and net.terms else 0.0
     if net.goal_field(pid):
         goal = max(goal, FIELD_GOAL)
-    return (
-        w["shared"] * (1.0 if shared else 0.0)
-        + w["timing"] * (timing_strength(occasion, now.date()) if occasion else 0.0)
-        + w["goal"] * goal
-    )
+    return w["shared"] * (1.0 if shared else 0.0) + w["timing"] * timing + w["goal"] * goal
