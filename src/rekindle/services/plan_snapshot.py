@@ -29,7 +29,7 @@ from rekindle.services.occasions import occasions_for
 from rekindle.services.plan_network import PRESELECT, Network, Ties, goal_index, shared_with_me
 from rekindle.services.plan_options import Options
 from rekindle.services.plan_rough import FirstPass
-from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion
+from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion, shared_strength
 from rekindle.services.tie_snapshot import TieSnapshot
 from rekindle.store import engine as eq
 from rekindle.store import ties as tq
@@ -168,4 +168,4 @@ def _most_context(
     goal = 1.0 if net.index is not None and net.terms else 0.0
     if net.goal_field(pid):
         goal = max(goal, FIELD_GOAL)
-    return w["shared"] * (1.0 if shared else 0.0) + w["timing"] * timing + w["goal"] * goal
+    return w["shared"] * shared_strength(shared) + w["timing"] * timing + w["goal"] * goal

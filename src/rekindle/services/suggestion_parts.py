@@ -55,6 +55,14 @@ def quoted(piece: str, limit: int = 60) -> str:
     return piece if len(piece) <= limit else piece[: limit - 1].rstrip() + "\u2026"
 
 
+def shared_strength(shared: list[SharedAffiliation]) -> float:
+    """The shared part's value: an employer we were both at, at dates we know (1.0) or at
+    the same place only (0.6); 0 without one."""
+    if not shared:
+        return 0.0
+    return 1.0 if shared[0].start_year else 0.6
+
+
 def score_context(
     shared: list[SharedAffiliation],
     occasion: Occasion | None,
@@ -66,11 +74,10 @@ def score_context(
     goal_field: str | None = None,
 ) -> Context:
     """The context parts; ``goal_field`` is the person's field when the goal names it."""
-    shared_value = 0.0
+    shared_value = shared_strength(shared)
     shared_reason = ""
     if shared:
         first = shared[0]
-        shared_value = 1.0 if first.start_year else 0.6
         years = f" {first.years}" if first.years else ""
         shared_reason = f"you were both at {first.organisation}{years}"
     goal_value = 0.0
