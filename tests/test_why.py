@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rekindle.services import plan_actions
@@ -30,6 +30,20 @@ def test_why_gives_the_plans_score_reasons_and_medium(store: Store) -> None:
         assert {p["name"]: p["contribution"] for p in w.parts} == {
             k: v for k, v in s.parts.items() if k != "goal"
         }
+
+
+def test_days_after_the_fit_why_reads_the_tie_as_the_plan_does(sqlite_store: Store) -> None:
+    """The plan reads the week's snapshot (silences carried to the day, circles and the learnt
+    description as of the fit); why says the same score."""
+    load_sample(sqlite_store, now=NOW)
+    weekly_plan(sqlite_store, NOW, refresh=True)  # the fit and its snapshot
+    later = NOW + timedelta(days=6)
+    plan = weekly_plan(sqlite_store, later, refresh=True)
+    assert plan.suggestions
+    for s in plan.suggestions:
+        w = why(sqlite_store, str(s.person_id), later)
+        assert w.total == s.score and w.silent_days == s.silent_days
+        assert w.reasons == s.reasons
 
 
 def test_why_names_the_guard_that_holds_someone_back(store: Store) -> None:
