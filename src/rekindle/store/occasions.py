@@ -7,8 +7,8 @@ stored only once handled, so the flag persists. Every reader takes many people a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, cast, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import JSONB
@@ -153,17 +153,30 @@ def record_data_for(
     return out
 
 
+class RecordFacts(NamedTuple):
+    """What occasions are computed from in one record: its source, when it was last seen and
+    the texts of :data:`FACT_KEYS` in its data (a plain tuple, read by index)."""
+
+    person_id: int
+    source: str
+    last_seen: datetime
+    birthday: str | None
+    anniversary: str | None
+    connected_on: str | None
+    addresses: str | None
+
+
 #: the keys of a record's data that occasions are computed from
 FACT_KEYS = ("birthday", "anniversary", "connected_on", "addresses")
 
 
 def record_facts_for(
     conn: Connection, owner_id: int, person_ids: Sequence[int]
-) -> dict[int, list[Any]]:
+) -> dict[int, list[RecordFacts]]:
     """(source, last_seen and the :data:`FACT_KEYS` of its data) of every record of these
     people, first seen first: each key's text (an object or list as JSON), None when absent or
     null. The database reads the JSON, so the rest of a record is never parsed."""
-    out: dict[int, list[Any]] = {}
+    out: dict[int, list[RecordFacts]] = {}
     wanted = set(person_ids)
     facts = [_json_text(conn, source_record.c.data, key).label(key) for key in FACT_KEYS]
     for batch in _batches(person_ids):
@@ -178,7 +191,7 @@ def record_facts_for(
             .order_by(source_record.c.first_seen, source_record.c.id)
         ):
             if r.person_id in wanted:
-                out.setdefault(r.person_id, []).append(r)
+                out.setdefault(r.person_id, []).append(RecordFacts._make(r))
     return out
 
 
@@ -189,9 +202,22 @@ def _json_text(conn: Connection, column: Any, key: str) -> ColumnElement[Any]:
     return func.json_extract(column, f"$.{key}")
 
 
-def dated_work_affiliations(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Any]]:
+class DatedWork(NamedTuple):
+    """A work affiliation with a start date, and the source of its record (None: yours).
+    A plain tuple: a plan reads four fields of 36k of them, by index rather than by name."""
+
+    person_id: int
+    organisation: str
+    start_date: date
+    end_date: date | None
+    source: str | None
+
+
+def dated_work_affiliations(
+    conn: Connection, person_ids: Sequence[int]
+) -> dict[int, list[DatedWork]]:
     """Work affiliations with a start date: organisation, start, end and the record's source."""
-    out: dict[int, list[Any]] = {}
+    out: dict[int, list[DatedWork]] = {}
     for chunk in _chunks(person_ids):
         for r in conn.execute(
             select(
@@ -209,7 +235,7 @@ def dated_work_affiliations(conn: Connection, person_ids: Sequence[int]) -> dict
             )
             .order_by(affiliation.c.start_date, affiliation.c.id)
         ):
-            out.setdefault(r.person_id, []).append(r)
+            out.setdefault(r.person_id, []).append(DatedWork._make(r))
     return out
 
 
