@@ -266,6 +266,26 @@ def test_occasions_of_many_people_read_their_records_facts_as_those_of_a_few(
     assert few[nobody] == []
 
 
+def test_a_work_anniversary_outside_the_window_still_takes_its_key(store: Store) -> None:
+    """Only people with a start in the window have their affiliations read, but all of them:
+    an earlier stint at the same place, its anniversary the same year outside the window,
+    keeps the key it takes first (as when every affiliation was read)."""
+    card = ana()
+    card.affiliations = [
+        AffiliationRecord("Acme", "Engineer", start=date(2021, 12, 5)),
+        AffiliationRecord("Acme Inc.", "Adviser", start=date(2016, 12, 20)),
+    ]
+    import_items(store, [card], "test", "test", now=T1)
+    pid = person_id(store, "ana@example.com")
+    with store.read() as conn:
+        narrow = occasions_for(conn, store.owner_id, [pid], date(2026, 12, 1), ahead=14)[pid]
+        wide = occasions_for(conn, store.owner_id, [pid], date(2026, 12, 1), ahead=30)[pid]
+    assert "work-anniversary:acme:2026" not in {o.key for o in narrow}
+    assert {o.key: o.detail for o in wide}["work-anniversary:acme:2026"] == (
+        "10 years at Acme Inc. (since Dec 2016)"
+    )
+
+
 def test_mark_handled_needs_a_key_the_person_has(store: Store) -> None:
     card = ana()
     card.affiliations.append(AffiliationRecord("Globex", None, start=date(2024, 12, 2)))

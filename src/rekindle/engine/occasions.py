@@ -262,6 +262,24 @@ def work_anniversary(
     )
 
 
+def work_anniversary_days(today: date, back: int, ahead: int) -> frozenset[tuple[int, int]] | None:
+    """The start days (month, day) whose :func:`work_anniversary` falls from ``back`` days
+    before ``today`` to ``ahead`` days after (None: every day of the year may)."""
+    grace = WINDOWS["work-anniversary"].after
+    days = frozenset(
+        (month, day)
+        for month, day in _DAYS_OF_YEAR
+        if -back <= (nearest_occurrence(month, day, today, grace) - today).days <= ahead
+    )
+    return None if len(days) == len(_DAYS_OF_YEAR) else days
+
+
+#: every (month, day) of a leap year
+_DAYS_OF_YEAR = tuple(
+    (d.month, d.day) for d in (date(2024, 1, 1) + timedelta(days=n) for n in range(366))
+)
+
+
 @lru_cache(maxsize=4096)
 def _subject(organisation: str) -> str:
     """An organisation as a work anniversary's key names it (remembered: a network repeats

@@ -25,6 +25,7 @@ from rekindle.engine.occasions import (
     source_label,
     timing_strength,
     work_anniversary,
+    work_anniversary_days,
 )
 from rekindle.errors import NotFoundError, UserError
 from rekindle.identity.records import PartialDate
@@ -75,7 +76,8 @@ def occasions_for(
     ids = list(dict.fromkeys(person_ids))
     mine = country_code(get_settings(conn, owner_id).get("region")) if holidays else None
     facts = _facts(conn, owner_id, ids)
-    affiliations = oq.dated_work_affiliations(conn, ids)
+    # only the people with a work anniversary in the window: the others' fall outside it
+    affiliations = oq.dated_work_affiliations(conn, ids, work_anniversary_days(today, back, ahead))
     firsts = oq.first_contacts(conn, ids)
     stored = oq.stored_occasions(conn, owner_id, ids)
     greetings: dict[tuple[str | None, str | None], list[Occasion]] = {}

@@ -6,11 +6,23 @@ stored only once handled, so the flag persists. Every reader takes many people a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, cast, func, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    cast,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from rekindle.engine.occasions import Occasion
@@ -214,11 +226,25 @@ class DatedWork(NamedTuple):
 
 
 def dated_work_affiliations(
-    conn: Connection, person_ids: Sequence[int]
+    conn: Connection,
+    person_ids: Sequence[int],
+    started_on: Collection[tuple[int, int]] | None = None,
 ) -> dict[int, list[DatedWork]]:
-    """Work affiliations with a start date: organisation, start, end and the record's source."""
+    """Work affiliations with a start date: organisation, start, end and the record's source.
+
+    ``started_on`` (month, day): only of the people with a start on one of these days (all
+    their dated work affiliations still: another may share an occasion's key)."""
     out: dict[int, list[DatedWork]] = {}
+    dated = and_(affiliation.c.kind == "work", affiliation.c.start_date.is_not(None))
+    start = affiliation.c.start_date
     for chunk in _chunks(person_ids):
+        whose = affiliation.c.person_id.in_(chunk)
+        if started_on is not None:
+            day = extract("month", start) * 100 + extract("day", start)
+            starting = select(affiliation.c.person_id).where(
+                whose, dated, day.in_(sorted(m * 100 + d for m, d in started_on))
+            )
+            whose = affiliation.c.person_id.in_(starting)
         for r in conn.execute(
             select(
                 affiliation.c.person_id,
@@ -228,11 +254,7 @@ def dated_work_affiliations(
                 source_record.c.source,
             )
             .outerjoin(source_record, source_record.c.id == affiliation.c.source_record_id)
-            .where(
-                affiliation.c.person_id.in_(chunk),
-                affiliation.c.kind == "work",
-                affiliation.c.start_date.is_not(None),
-            )
+            .where(whose, dated)
             .order_by(affiliation.c.start_date, affiliation.c.id)
         ):
             out.setdefault(r.person_id, []).append(DatedWork._make(r))
