@@ -307,22 +307,29 @@ def reach_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, di
     return out
 
 
-def tie_summaries(conn: Connection, owner_id: int) -> dict[int, Any]:
+class TieSummary(NamedTuple):
+    """A tie's stored statistics as the plan's first pass reads them (a plain tuple: it reads
+    ten fields of each of 20k, by index rather than by name)."""
+
+    person_id: int
+    last_contact: datetime | None
+    last_two_way: datetime | None
+    messages_in: int
+    messages_out: int
+    meetings: int
+    decayed_sum: float
+    peak_decayed: float
+    peak_personal: float | None
+
+
+def tie_summaries(conn: Connection, owner_id: int) -> dict[int, TieSummary]:
     """Per person, the stored tie statistics the plan's first, cheap pass reads."""
     rows = conn.execute(
-        select(
-            tie_stats.c.person_id,
-            tie_stats.c.last_contact,
-            tie_stats.c.last_two_way,
-            tie_stats.c.messages_in,
-            tie_stats.c.messages_out,
-            tie_stats.c.meetings,
-            tie_stats.c.decayed_sum,
-            tie_stats.c.peak_decayed,
-            tie_stats.c.peak_personal,
-        ).where(tie_stats.c.owner_id == owner_id)
+        select(*(tie_stats.c[name] for name in TieSummary._fields)).where(
+            tie_stats.c.owner_id == owner_id
+        )
     )
-    return {int(r.person_id): r for r in rows}
+    return {int(r.person_id): TieSummary._make(r) for r in rows}
 
 
 def recent_personal_counts(
