@@ -33,7 +33,7 @@ from rekindle.history.tie_features import RECENT_DAYS, tie_features  # noqa: E40
 from rekindle.history.ties import GROUP_THRESHOLD  # noqa: E402
 from rekindle.services.myself import likely_me  # noqa: E402
 from rekindle.services.occasions import occasions_for  # noqa: E402
-from rekindle.services.plan_compute import read_network, shared_with_me  # noqa: E402
+from rekindle.services.plan_network import read_network, shared_with_me  # noqa: E402
 from rekindle.services.plan_options import options  # noqa: E402
 from rekindle.services.plan_rough import rough_features  # noqa: E402
 from rekindle.store import engine as eq  # noqa: E402
