@@ -89,11 +89,16 @@ def main() -> int:
         strongest = sorted(pool, key=lambda p: -(rough[p].peak or 0))
         short = sorted(strongest[: max(args.scored, 8000)])
         print(f"{len(net.people)} people, {len(pool)} due, {len(short)} on a shortlist")
+
+        def shared_of_everyone() -> list[Any]:
+            net.shared.clear()  # the network remembers each person's: time the comparisons
+            return [shared_with_me(net, p, now) for p in net.ids]
+
         parts: dict[str, Callable[[], Any]] = {
             "read_network": lambda: read_network(conn, owner, None),
             "tie_summaries": lambda: eq.tie_summaries(conn, owner),
             "occasions_for": lambda: occasions_for(conn, owner, pool, now.date()),
-            "shared_with_me": lambda: [shared_with_me(net, p, now) for p in net.ids],
+            "shared_with_me": shared_of_everyone,
             "likely_me": lambda: likely_me(conn, owner, net.people, short),
         }
         if args.only is None or "score" in args.only:
