@@ -40,6 +40,29 @@ def test_same_name_and_address_built_like_mine() -> None:
     assert Myself.of(None, []).evidence(["phillip allen"], ["pallen@x.com"]) == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ALLEN, PHILLIP",
+        "Allen, Phillip K.",
+        "Mr. Phillip K. Allen Jr.",
+        'Phillip "Phil" Allen',
+        "Phil Allen",
+        "Phillip Allen-Smith",
+        "Phillip Allenby",
+        "Phillip O'Allen",
+        "Allén Phillip",
+        "Phillip",
+        "Dr. Allen",
+    ],
+)
+def test_names_skipped_unparsed_are_never_my_name(name: str) -> None:
+    """evidence parses only names with my family name among their words: it says what
+    same_name (which parses every name) says."""
+    mine = [f"named {name!r}, your name"] if ALLEN.same_name(name) else []
+    assert ALLEN.evidence([name], []) == mine
+
+
 def selves(store: Store) -> None:
     """The plan's network, plus my home address writing to me and me to it, under my name."""
     network(store)

@@ -16,6 +16,7 @@ from rekindle.identity.records import (
     AffiliationRecord,
     ContactRecord,
     InteractionRecord,
+    PartialDate,
 )
 from rekindle.identity.records import RawIdentity as Ident
 from rekindle.sample.network import UPDATE_SOURCE, generate_network
@@ -26,6 +27,7 @@ from rekindle.services.occasions import mark_handled, occasions_for
 from rekindle.services.people import resolve_person
 from rekindle.services.sync_files import sync_mail_path
 from rekindle.store import Store
+from rekindle.store.occasions import WHOLE
 from rekindle.store.schema import source_record
 from rekindle.store.schema_engine import occasion
 
@@ -234,6 +236,54 @@ def test_occasions_for_combines_birthday_anniversaries_holidays_and_handled_flag
         undone = {o.key: o for o in occasions_for(conn, store.owner_id, [pid], today)[pid]}
     assert not undone["birthday:2026"].handled
     assert timing_strength(undone["birthday:2026"], date(2026, 12, 3)) > 0
+
+
+def test_occasions_of_many_people_read_their_records_facts_as_those_of_a_few(
+    store: Store,
+) -> None:
+    """Past :data:`~rekindle.store.occasions.WHOLE` people the facts come from one read of all
+    the owner's records (the database reading their JSON): the same occasions as a chunk's."""
+    card = ana()
+    card.birthday = PartialDate(12, 9)
+    card.anniversary = PartialDate(12, 10, 2021)
+    card.connected_on = date(2023, 12, 8)
+    plain = ContactRecord(
+        source="test", locator="t:2", payload="x", full_name="Nobody Special", source_id="n"
+    )
+    import_items(store, [card, plain], "test", "test", now=T1)
+    pid, nobody = person_id(store, "ana@example.com"), person_id(store, "Nobody Special")
+    today = date(2026, 12, 1)
+    with store.read() as conn:
+        few = occasions_for(conn, store.owner_id, [pid, nobody], today, ahead=30)
+        absent = range(10**9, 10**9 + WHOLE)  # nobody's ids: only their number matters
+        many = occasions_for(conn, store.owner_id, [pid, nobody, *absent], today, ahead=30)
+    assert {p: many[p] for p in (pid, nobody)} == few
+    mine = {o.key: o for o in few[pid]}
+    assert mine["birthday:2026"].source == "test"
+    assert mine["anniversary:2026"].detail == "5 years anniversary on 10 Dec"
+    assert mine["met-anniversary:2026"].detail.startswith("3 years since you first met")
+    assert "holiday:lunar-new-year:2027" not in mine  # Singapore's, outside the 30 days
+    assert few[nobody] == []
+
+
+def test_a_work_anniversary_outside_the_window_still_takes_its_key(store: Store) -> None:
+    """Only people with a start in the window have their affiliations read, but all of them:
+    an earlier stint at the same place, its anniversary the same year outside the window,
+    keeps the key it takes first (as when every affiliation was read)."""
+    card = ana()
+    card.affiliations = [
+        AffiliationRecord("Acme", "Engineer", start=date(2021, 12, 5)),
+        AffiliationRecord("Acme Inc.", "Adviser", start=date(2016, 12, 20)),
+    ]
+    import_items(store, [card], "test", "test", now=T1)
+    pid = person_id(store, "ana@example.com")
+    with store.read() as conn:
+        narrow = occasions_for(conn, store.owner_id, [pid], date(2026, 12, 1), ahead=14)[pid]
+        wide = occasions_for(conn, store.owner_id, [pid], date(2026, 12, 1), ahead=30)[pid]
+    assert "work-anniversary:acme:2026" not in {o.key for o in narrow}
+    assert {o.key: o.detail for o in wide}["work-anniversary:acme:2026"] == (
+        "10 years at Acme Inc. (since Dec 2016)"
+    )
 
 
 def test_mark_handled_needs_a_key_the_person_has(store: Store) -> None:

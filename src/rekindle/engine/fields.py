@@ -59,6 +59,8 @@ _FREEMAIL = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _BOUND = 2000  # characters read of any one text
+#: how many words, and (organisation, title, address) triples, keep their fields in memory
+WORDS_KEPT = 1 << 16
 
 
 @lru_cache(maxsize=1)
@@ -95,30 +97,43 @@ def domain_words(address: str | None) -> list[str]:
     return [p for p in parts if p and p not in ("com", "org", "net", "co", "io")]
 
 
+@lru_cache(maxsize=1)
+def _order() -> dict[str, int]:
+    return {name: i for i, name in enumerate(FIELDS)}
+
+
+@lru_cache(maxsize=WORDS_KEPT)
+def _fields_of_word(w: str) -> tuple[str, ...]:
+    """The fields one word points to (each once), in the table's order."""
+    exact, prefix = _tables()
+    hits = set(exact.get(w, ()))
+    if len(w) >= 3:
+        for p, names in prefix.items():
+            if w.startswith(p):
+                hits.update(names)
+    return tuple(sorted(hits, key=_order().__getitem__))
+
+
 def fields_of_words(words: Iterable[str]) -> dict[str, int]:
     """How many of the words point to each field."""
-    exact, prefix = _tables()
     counts: dict[str, int] = {}
     for w in words:
-        hits = set(exact.get(w, ()))
-        if len(w) >= 3:
-            for p, names in prefix.items():
-                if w.startswith(p):
-                    hits.update(names)
-        for name in hits:
+        for name in _fields_of_word(w):
             counts[name] = counts.get(name, 0) + 1
     return counts
 
 
+@lru_cache(maxsize=WORDS_KEPT)
 def infer_field(
     organisation: str | None = None, title: str | None = None, address: str | None = None
 ) -> str | None:
-    """The person's field, or None when nothing points to one."""
+    """The person's field, or None when nothing points to one (kept for the texts seen
+    lately: a network repeats its organisations and titles)."""
     counts = fields_of_words([*words_of([organisation, title]), *domain_words(address)])
     if not counts:
         return None
-    order = list(FIELDS)
-    return min(counts, key=lambda n: (-counts[n], order.index(n)))
+    order = _order()
+    return min(counts, key=lambda n: (-counts[n], order[n]))
 
 
 def goal_fields(goal: str | None) -> set[str]:

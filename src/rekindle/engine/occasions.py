@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rekindle.identity.profile import org_key
 from rekindle.identity.records import PartialDate
@@ -164,9 +165,11 @@ def occurrence(month: int, day: int, year: int) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=4096)
 def nearest_occurrence(month: int, day: int, today: date, grace_days: int) -> date:
     """The first yearly occurrence not more than ``grace_days`` before ``today``: a recent
-    one while it is still fresh, else the next one."""
+    one while it is still fresh, else the next one (remembered: a plan asks it of every
+    birthday and start date, and there are 366 days)."""
     earliest = today - timedelta(days=grace_days)
     for year in (today.year - 1, today.year, today.year + 1):
         found = occurrence(month, day, year)
@@ -249,7 +252,7 @@ def work_anniversary(
     years = on.year - start.year
     if not is_round_year(years) or (end is not None and end < on):
         return None
-    subject = slug(org_key(organisation) or organisation)
+    subject = _subject(organisation)
     return Occasion(
         "work-anniversary",
         f"work-anniversary:{subject}:{on.year}",
@@ -257,6 +260,31 @@ def work_anniversary(
         f"{_years(years)} at {organisation.strip()} (since {month_year(start)})",
         source,
     )
+
+
+def work_anniversary_days(today: date, back: int, ahead: int) -> frozenset[tuple[int, int]] | None:
+    """The start days (month, day) whose :func:`work_anniversary` falls from ``back`` days
+    before ``today`` to ``ahead`` days after (None: every day of the year may)."""
+    grace = WINDOWS["work-anniversary"].after
+    days = frozenset(
+        (month, day)
+        for month, day in _DAYS_OF_YEAR
+        if -back <= (nearest_occurrence(month, day, today, grace) - today).days <= ahead
+    )
+    return None if len(days) == len(_DAYS_OF_YEAR) else days
+
+
+#: every (month, day) of a leap year
+_DAYS_OF_YEAR = tuple(
+    (d.month, d.day) for d in (date(2024, 1, 1) + timedelta(days=n) for n in range(366))
+)
+
+
+@lru_cache(maxsize=4096)
+def _subject(organisation: str) -> str:
+    """An organisation as a work anniversary's key names it (remembered: a network repeats
+    its organisations)."""
+    return slug(org_key(organisation) or organisation)
 
 
 def met_anniversary(

@@ -12,8 +12,8 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -194,8 +194,8 @@ def score(
     texts.update(
         shared=context.shared_reason, goal=context.goal_reason, timing=context.timing_reason
     )
-    parts = tuple(Part(n, round(values[n], 4), weights[n], texts.get(n, "")) for n in PARTS)
-    return Score(round(sum(p.contribution for p in parts), 6), parts)
+    parts = tuple([Part(n, round(values[n], 4), weights[n], texts.get(n, "")) for n in PARTS])
+    return Score(round(sum([p.value * p.weight for p in parts]), 6), parts)
 
 
 def rank_value(f: TieFeatures, weights: Weights) -> float:
@@ -207,7 +207,13 @@ def rank_value(f: TieFeatures, weights: Weights) -> float:
 
 
 def month(d: datetime) -> str:
-    return d.strftime("%b %Y")
+    return _month(d.year, d.month)
+
+
+@lru_cache(maxsize=1024)
+def _month(year: int, month: int) -> str:
+    """'Mar 2019' (remembered: a plan names the months of thousands of ties)."""
+    return date(year, month, 1).strftime("%b %Y")
 
 
 def span_words(days: float) -> str:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rekindle.identity.names import fold
 
@@ -80,8 +81,10 @@ class SharedAffiliation:
         return str(self.start_year or self.end_year or "")
 
 
+@lru_cache(maxsize=1 << 14)
 def organisation_key(name: str) -> str:
-    """How organisations are compared: folded, without 'the' and legal forms."""
+    """How organisations are compared: folded, without 'the' and legal forms (remembered: a
+    plan compares my organisations with everyone's, and a network repeats its names)."""
     words = _THE.sub("", fold(name)).split()
     kept = [w for w in words if w not in _LEGAL_FORMS]
     return " ".join(kept or words)
@@ -104,13 +107,13 @@ def shared_affiliations(
 ) -> list[SharedAffiliation]:
     """Organisations in both lists whose periods overlap, the most recent overlap first."""
     found: dict[str, SharedAffiliation] = {}
-    theirs = list(theirs)
+    keyed = [(organisation_key(t.organisation), t) for t in theirs]
     for m in mine:
         key = organisation_key(m.organisation)
         if not key:
             continue
-        for t in theirs:
-            if organisation_key(t.organisation) != key:
+        for their_key, t in keyed:
+            if their_key != key:
                 continue
             overlaps, start, end = _overlap(m, t, today)
             if not overlaps:

@@ -89,16 +89,18 @@ def cadence_for(
 ) -> Cadence:
     """The check-in cadence: the person's own setting, else their tags', else their tier's."""
     tier = person_tier if person_tier in TIERS else infer_tier(f)
-    days_by_tier = {**DEFAULT_CADENCE_DAYS, **(tier_days or {})}
     if person_days:
         return Cadence(tier, person_days, SET_BY_YOU)
-    tagged = [(tag_days or {})[t] for t in tags if t in (tag_days or {})]
-    if tagged:
-        return Cadence(tier, min(tagged), "from their tag")
-    how = "the tier you set for them" if person_tier in TIERS else "the tier their history shows"
-    if person_tier not in TIERS and lopsided_words(f):
-        how += f"; {lopsided_words(f)}"
-    return Cadence(tier, days_by_tier[tier], f"from {how}")
+    if tag_days:
+        tagged = [tag_days[t] for t in tags if t in tag_days]
+        if tagged:
+            return Cadence(tier, min(tagged), "from their tag")
+    days = tier_days[tier] if tier_days and tier in tier_days else DEFAULT_CADENCE_DAYS[tier]
+    if person_tier in TIERS:
+        return Cadence(tier, days, "from the tier you set for them")
+    one_sided = lopsided_words(f)
+    shows = "the tier their history shows"
+    return Cadence(tier, days, f"from {shows}; {one_sided}" if one_sided else f"from {shows}")
 
 
 def is_due(f: TieFeatures, cadence: Cadence) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from rekindle.identity.names import PersonName, fold, make_name, names_compatible, names_conflict
 
@@ -31,8 +32,10 @@ MIN_STEM = 4
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
+@lru_cache(maxsize=1 << 14)
 def stem(local_part: str) -> str:
-    """The letters of an address's local part: 'P.Allen70' -> 'pallen'."""
+    """The letters of an address's local part: 'P.Allen70' -> 'pallen' (remembered: a plan
+    asks it of every address on its shortlist)."""
     return _NOT_LETTERS.sub("", fold(local_part).replace(" ", ""))
 
 
@@ -83,15 +86,27 @@ class Myself:
         if not self.known:
             return []
         names = [n for n in names if n and n.strip()]
-        out = [f"named {n!r}, your name" for n in _unique(n for n in names if self.same_name(n))]
+        same = [n for n in names if self._may_be_my_name(n) and self.same_name(n)]
+        out = [f"named {n!r}, your name" for n in _unique(same)]
+        like = [
+            a for a in addresses if a.casefold() not in self.addresses and self.address_like_mine(a)
+        ]
+        if not like:
+            return out  # (no name to weigh against an address)
         if self.name is not None:
             parsed = [p for p in (make_name(n) for n in names) if p is not None]
             if any(names_conflict(self.name, p) for p in parsed):
                 return out
-        for a in addresses:
-            if a.casefold() not in self.addresses and self.address_like_mine(a):
-                out.append(f"{a} is built like your own addresses")
-        return out
+        return [*out, *(f"{a} is built like your own addresses" for a in like)]
+
+    @cached_property
+    def _family_words(self) -> frozenset[str]:
+        return frozenset(self.name.family_key.split()) if self.name is not None else frozenset()
+
+    def _may_be_my_name(self, name: str) -> bool:
+        """False when ``name`` cannot be mine, without parsing it: a name's family name is
+        made of its words, so mine must be among them (folded)."""
+        return bool(self._family_words) and self._family_words <= set(fold(name).split())
 
 
 def _unique(items: Iterable[str]) -> list[str]:

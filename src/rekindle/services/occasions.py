@@ -25,6 +25,7 @@ from rekindle.engine.occasions import (
     source_label,
     timing_strength,
     work_anniversary,
+    work_anniversary_days,
 )
 from rekindle.errors import NotFoundError, UserError
 from rekindle.identity.records import PartialDate
@@ -75,7 +76,8 @@ def occasions_for(
     ids = list(dict.fromkeys(person_ids))
     mine = country_code(get_settings(conn, owner_id).get("region")) if holidays else None
     facts = _facts(conn, owner_id, ids)
-    affiliations = oq.dated_work_affiliations(conn, ids)
+    # only the people with a work anniversary in the window: the others' fall outside it
+    affiliations = oq.dated_work_affiliations(conn, ids, work_anniversary_days(today, back, ahead))
     firsts = oq.first_contacts(conn, ids)
     stored = oq.stored_occasions(conn, owner_id, ids)
     greetings: dict[tuple[str | None, str | None], list[Occasion]] = {}
@@ -160,7 +162,7 @@ def _facts(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, _Fa
     """Birthday (edit first, then the first record with one), country and connection date."""
     edits = pq.edits_for(conn, ids, ("birthday", "country"))
     out: dict[int, _Facts] = {}
-    for pid, rows in oq.record_data_for(conn, owner_id, ids).items():
+    for pid, rows in oq.record_facts_for(conn, owner_id, ids).items():
         mine = edits.get(pid, {})
         birthday = _partial(mine.get("birthday"), "you")
         country = country_code(mine.get("country"))
@@ -168,16 +170,15 @@ def _facts(conn: Connection, owner_id: int, ids: Sequence[int]) -> dict[int, _Fa
         anniversary: tuple[PartialDate, str] | None = None
         newest = None
         for r in rows:
-            data: dict[str, Any] = json.loads(r.data)
-            if birthday is None and data.get("birthday"):
-                birthday = _partial(data["birthday"], r.source)
-            if anniversary is None and data.get("anniversary"):
-                anniversary = _partial(data["anniversary"], r.source)
-            if data.get("connected_on"):
-                day = date.fromisoformat(data["connected_on"])
+            if birthday is None and r.birthday:
+                birthday = _partial(r.birthday, r.source)
+            if anniversary is None and r.anniversary:
+                anniversary = _partial(r.anniversary, r.source)
+            if r.connected_on:
+                day = date.fromisoformat(r.connected_on)
                 if connected is None or day < connected[0]:
                     connected = (day, r.source)
-            place = _address_country(data) if country is None else None
+            place = _address_country(r.addresses) if country is None else None
             if place and (newest is None or r.last_seen >= newest[0]):
                 newest = (r.last_seen, place)
         out[pid] = _Facts(
@@ -200,8 +201,9 @@ def _partial(text: str | None, source: str) -> tuple[PartialDate, str] | None:
         return None
 
 
-def _address_country(data: dict[str, Any]) -> str | None:
-    addresses = data.get("addresses") or []
+def _address_country(addresses_json: str | None) -> str | None:
+    """The country of a record's first home-like address (its addresses as JSON)."""
+    addresses: list[dict[str, Any]] = (json.loads(addresses_json) if addresses_json else None) or []
     ordered = sorted(addresses, key=lambda a: (a.get("label") or "").lower() in ("work", "office"))
     for a in ordered:
         code = country_code(a.get("country"))

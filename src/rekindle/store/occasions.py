@@ -6,11 +6,24 @@ stored only once handled, so the flag persists. Every reader takes many people a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    cast,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from rekindle.engine.occasions import Occasion
 from rekindle.store.schema import affiliation, identity, person, source_record
@@ -18,11 +31,28 @@ from rekindle.store.schema_engine import occasion
 from rekindle.store.schema_history import message, message_address, tie_stats
 
 CHUNK = 500
+#: for more people than this, a reader takes every row of the owner once and keeps theirs:
+#: one scan instead of one a chunk (or thousands of bound ids to compile)
+WHOLE = 4 * CHUNK
 
 
 def _chunks(ids: Sequence[Any]) -> Iterable[list[Any]]:
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])
+
+
+def _batches(ids: Sequence[int]) -> Iterable[list[int] | None]:
+    """The people each statement reads: a chunk of ``ids`` at a time, or for many people
+    None once (every row of the owner: the reader keeps those of ``ids``)."""
+    if len(ids) > WHOLE:
+        yield None
+    else:
+        yield from _chunks(ids)
+
+
+def _in(column: Any, batch: list[int] | None) -> ColumnElement[bool]:
+    """``column`` is one of the batch's people (any, for None)."""
+    return true() if batch is None else column.in_(batch)
 
 
 def save_occasion(
@@ -67,18 +97,20 @@ def stored_occasions(
     """Every stored occasion of these people (life events and handled flags), oldest first,
     including those of people merged into them."""
     out: dict[int, list[Any]] = {}
-    for chunk in _chunks(person_ids):
+    wanted = set(person_ids)
+    for batch in _batches(person_ids):
         rows = conn.execute(
             select(occasion, person.c.merged_into)
             .join(person, person.c.id == occasion.c.person_id)
             .where(
                 occasion.c.owner_id == owner_id,
-                or_(occasion.c.person_id.in_(chunk), person.c.merged_into.in_(chunk)),
+                or_(_in(occasion.c.person_id, batch), _in(person.c.merged_into, batch)),
             )
             .order_by(occasion.c.on_date, occasion.c.id)
         )
         for r in rows:
-            out.setdefault(r.merged_into or r.person_id, []).append(r)
+            if r.person_id in wanted or r.merged_into in wanted:
+                out.setdefault(r.merged_into or r.person_id, []).append(r)
     return out
 
 
@@ -116,7 +148,8 @@ def record_data_for(
 ) -> dict[int, list[Any]]:
     """(source, data, last_seen) of every record of these people, first seen first."""
     out: dict[int, list[Any]] = {}
-    for chunk in _chunks(person_ids):
+    wanted = set(person_ids)
+    for batch in _batches(person_ids):
         for r in conn.execute(
             select(
                 source_record.c.person_id,
@@ -124,17 +157,94 @@ def record_data_for(
                 source_record.c.data,
                 source_record.c.last_seen,
             )
-            .where(source_record.c.owner_id == owner_id, source_record.c.person_id.in_(chunk))
+            .where(source_record.c.owner_id == owner_id, _in(source_record.c.person_id, batch))
             .order_by(source_record.c.first_seen, source_record.c.id)
         ):
-            out.setdefault(r.person_id, []).append(r)
+            if r.person_id in wanted:
+                out.setdefault(r.person_id, []).append(r)
     return out
 
 
-def dated_work_affiliations(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[Any]]:
-    """Work affiliations with a start date: organisation, start, end and the record's source."""
-    out: dict[int, list[Any]] = {}
+class RecordFacts(NamedTuple):
+    """What occasions are computed from in one record: its source, when it was last seen and
+    the texts of :data:`FACT_KEYS` in its data (a plain tuple, read by index)."""
+
+    person_id: int
+    source: str
+    last_seen: datetime
+    birthday: str | None
+    anniversary: str | None
+    connected_on: str | None
+    addresses: str | None
+
+
+#: the keys of a record's data that occasions are computed from
+FACT_KEYS = ("birthday", "anniversary", "connected_on", "addresses")
+
+
+def record_facts_for(
+    conn: Connection, owner_id: int, person_ids: Sequence[int]
+) -> dict[int, list[RecordFacts]]:
+    """(source, last_seen and the :data:`FACT_KEYS` of its data) of every record of these
+    people, first seen first: each key's text (an object or list as JSON), None when absent or
+    null. The database reads the JSON, so the rest of a record is never parsed."""
+    out: dict[int, list[RecordFacts]] = {}
+    wanted = set(person_ids)
+    facts = [_json_text(conn, source_record.c.data, key).label(key) for key in FACT_KEYS]
+    for batch in _batches(person_ids):
+        for r in conn.execute(
+            select(
+                source_record.c.person_id,
+                source_record.c.source,
+                source_record.c.last_seen,
+                *facts,
+            )
+            .where(source_record.c.owner_id == owner_id, _in(source_record.c.person_id, batch))
+            .order_by(source_record.c.first_seen, source_record.c.id)
+        ):
+            if r.person_id in wanted:
+                out.setdefault(r.person_id, []).append(RecordFacts._make(r))
+    return out
+
+
+def _json_text(conn: Connection, column: Any, key: str) -> ColumnElement[Any]:
+    """One key of a JSON document kept as text, as text (SQL NULL when absent or null)."""
+    if conn.dialect.name == "postgresql":
+        return cast(column, JSONB)[key].astext
+    return func.json_extract(column, f"$.{key}")
+
+
+class DatedWork(NamedTuple):
+    """A work affiliation with a start date, and the source of its record (None: yours).
+    A plain tuple: a plan reads four fields of 36k of them, by index rather than by name."""
+
+    person_id: int
+    organisation: str
+    start_date: date
+    end_date: date | None
+    source: str | None
+
+
+def dated_work_affiliations(
+    conn: Connection,
+    person_ids: Sequence[int],
+    started_on: Collection[tuple[int, int]] | None = None,
+) -> dict[int, list[DatedWork]]:
+    """Work affiliations with a start date: organisation, start, end and the record's source.
+
+    ``started_on`` (month, day): only of the people with a start on one of these days (all
+    their dated work affiliations still: another may share an occasion's key)."""
+    out: dict[int, list[DatedWork]] = {}
+    dated = and_(affiliation.c.kind == "work", affiliation.c.start_date.is_not(None))
+    start = affiliation.c.start_date
     for chunk in _chunks(person_ids):
+        whose = affiliation.c.person_id.in_(chunk)
+        if started_on is not None:
+            day = extract("month", start) * 100 + extract("day", start)
+            starting = select(affiliation.c.person_id).where(
+                whose, dated, day.in_(sorted(m * 100 + d for m, d in started_on))
+            )
+            whose = affiliation.c.person_id.in_(starting)
         for r in conn.execute(
             select(
                 affiliation.c.person_id,
@@ -144,14 +254,10 @@ def dated_work_affiliations(conn: Connection, person_ids: Sequence[int]) -> dict
                 source_record.c.source,
             )
             .outerjoin(source_record, source_record.c.id == affiliation.c.source_record_id)
-            .where(
-                affiliation.c.person_id.in_(chunk),
-                affiliation.c.kind == "work",
-                affiliation.c.start_date.is_not(None),
-            )
+            .where(whose, dated)
             .order_by(affiliation.c.start_date, affiliation.c.id)
         ):
-            out.setdefault(r.person_id, []).append(r)
+            out.setdefault(r.person_id, []).append(DatedWork._make(r))
     return out
 
 
