@@ -2,7 +2,7 @@
 
 With every tie's features and learnt description at hand, the first pass knows each list
 exactly: who is due, who is dormant with a two-way past, each tie's worth and its learnt
-odds. It keeps the best :data:`PRESELECT` of each list by worth (times the odds, on the
+odds. It keeps the best few hundred of each list (:func:`kept`) by worth (times the odds, on the
 Rekindle list), and of the people the context lifts (an occasion, a shared employer, the
 goal) those whose worth with the most the context can add could reach them; only ties whose
 history changed since the snapshot (an answered outreach, a meeting that came to pass) have
@@ -26,7 +26,7 @@ from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written
 from rekindle.history.ties import GROUP_THRESHOLD, Contact
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
-from rekindle.services.plan_network import PRESELECT, Network, Ties, goal_index, shared_with_me
+from rekindle.services.plan_network import Network, Ties, goal_index, shared_with_me
 from rekindle.services.plan_options import Options
 from rekindle.services.plan_rough import FirstPass
 from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion, shared_strength
@@ -112,6 +112,19 @@ def _odds(model: RevivalModel | None, snap: TieSnapshot, people: list[int]) -> d
     return dict(zip(people, found.tolist(), strict=True))
 
 
+#: the fewest of each list's best the exact first pass scores in full
+KEEP_AT_LEAST = 150
+#: beyond the window the plan's diversity looks at, room for those held back
+HELD_ROOM = 100
+
+
+def kept(quota: int) -> int:
+    """How many of each list's best the first pass keeps: the plan's diversity looks at the
+    best max(50, 20 x quota) of a list (:func:`rekindle.engine.plan.select`), and some of
+    them may be held back (a snooze, a message awaiting its reply)."""
+    return max(KEEP_AT_LEAST, 20 * quota + HELD_ROOM)
+
+
 def _best(
     net: Network,
     listed: dict[int, str],
@@ -121,25 +134,27 @@ def _best(
     opts: Options,
     occasions_of: Callable[[list[int]], dict[int, list[Occasion]]],
 ) -> tuple[list[int], dict[int, list[Occasion]]]:
-    """(the best PRESELECT of each list by worth (times the odds), and whoever the context
+    """(the best :func:`kept` of each list by worth (times the odds), and whoever the context
     could lift to them; their occasions). Occasions are read only for the best and for those
     an occasion at its strongest could lift, then the latter are weighed with their own."""
     weights = {REKINDLE: rekindle_weights(opts.weights)}
+    keep = kept(opts.quota)
     lists = []
     for which in sorted({*listed.values()}):
         w: Weights = weights.get(which, opts.weights)
         pool = [p for p, x in listed.items() if x == which]
         worth = {p: rank_value(features[p], w) * odds.get(p, 1.0) for p in pool}
         ranked = sorted(pool, key=lambda p: (-worth[p], p))
-        bar = worth[ranked[PRESELECT - 1]] if len(ranked) > PRESELECT else 0.0
+        bar = worth[ranked[keep - 1]] if len(ranked) > keep else 0.0
         maybe = [
             p
-            for p in ranked[PRESELECT:]
+            for p in ranked[keep:]
             if worth[p] + _most_context(net, p, None, now, w) * odds.get(p, 1.0) >= bar
         ]
-        lists.append((w, ranked[:PRESELECT], maybe, worth, bar))
+        lists.append((w, ranked[:keep], maybe, worth, bar))
     occasions = occasions_of(sorted({p for _, top, maybe, _, _ in lists for p in (*top, *maybe)}))
-    short: set[int] = set()
+    # whose outcomes move them after (a warm reply ranks them up) are always weighed
+    short: set[int] = {p for p in net.learnt if p in listed}
     for w, top, maybe, worth, bar in lists:
         short |= set(top)
         for p in maybe:
