@@ -148,3 +148,30 @@ def test_a_merge_or_its_undoing_sets_the_snapshot_aside(sqlite_store: Store) -> 
     merging.unmerge(store, str(ids[0]), event_id=event, now=NOW)
     with store.read() as conn:
         assert tie_snapshot.stored(conn, store.owner_id, NOW) is None
+
+
+def test_the_snapshot_keeps_each_ties_odds_under_the_model_fitted_with_it(
+    sqlite_store: Store,
+) -> None:
+    import numpy as np
+
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    plan_svc.weekly_plan(store, NOW, refresh=True)
+    with store.read() as conn:
+        snap = tie_snapshot.stored(conn, store.owner_id, NOW)
+        model = stored_model(conn, store.owner_id)
+    assert snap is not None and model is not None and model.logistic is not None
+    assert snap.rows.odds is not None and snap.rows.odds_of == tie_snapshot.model_key(model)
+    people = sorted(snap.rows)[:40]
+    kept = snap.rows.odds_under(model, people)
+    fresh = model.odds(snap.rows.matrix(people))
+    assert np.allclose([kept[p] for p in people], fresh)
+    assert len(set(np.round(fresh, 6))) > 5  # not one odds for all
+    # odds kept under another model are not read: worked out again
+    other = tie_snapshot.RowTable(
+        np.asarray(list(snap.rows)), snap.rows.matrix(list(snap.rows)),
+        np.zeros((len(snap.rows), 2), dtype=np.int64), np.full(len(snap.rows), -1),
+        [[] for _ in snap.rows], snap.features, np.full(len(snap.rows), 9.0), "another model",
+    )  # fmt: skip
+    assert np.allclose([other.odds_under(model, people)[p] for p in people], fresh)

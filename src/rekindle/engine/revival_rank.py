@@ -40,13 +40,19 @@ def rerank(
     rows: Mapping[int, Row],
     model: RevivalModel | None,
     names: Mapping[str, str] | None = None,
+    known: Mapping[int, float] | None = None,
 ) -> list[Candidate]:
-    """The candidates with the ``learnt`` part (unchanged when the model learnt nothing)."""
+    """The candidates with the ``learnt`` part (unchanged when the model learnt nothing);
+    ``known``: odds already worked out under ``model`` (the week's snapshot keeps them)."""
     if model is None or model.logistic is None or not candidates:
         return list(candidates)
     described = [rows[c.person_id] for c in candidates]
     x = matrix(described)
-    odds = model.odds(x)
+    known = known or {}
+    odds = np.asarray([known.get(c.person_id, np.nan) for c in candidates], dtype=float)
+    missing = np.flatnonzero(np.isnan(odds))
+    if len(missing):
+        odds[missing] = model.odds(x[missing])
     pushes = model.logistic.contributions(x)
     out = []
     for c, row, o, push in zip(candidates, described, odds, pushes, strict=True):

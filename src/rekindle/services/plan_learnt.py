@@ -41,6 +41,9 @@ class Ties(Protocol):
     @property
     def rows(self) -> Mapping[int, Row]: ...
 
+    @property
+    def odds(self) -> Mapping[int, float]: ...
+
 
 #: how many of the Rekindle list's best are ranked exactly by the learnt part (the plan's
 #: diversity picks from at most max(50, 20 x quota) of the best; a few people's outcomes
@@ -92,7 +95,7 @@ def learnt_order(
             or describe(Timeline.of(ties.contacts[c.person_id]), now, ties.me, HORIZON_DAYS)
             for c in todo
         }
-        done.update((c.person_id, c) for c in rerank(todo, rows, model, names))
+        done.update((c.person_id, c) for c in rerank(todo, rows, model, names, ties.odds))
         best = sorted((c.value for c in done.values()), reverse=True)
         while at < len(by_worth) and by_worth[at].person_id in done:
             at += 1

@@ -100,6 +100,8 @@ class Ties:
     written: dict[int, datetime | None] = field(default_factory=dict)
     #: the learnt ranker's description of each, where the week's snapshot holds it
     rows: dict[int, Row] = field(default_factory=dict)
+    #: their learnt odds, where the week's snapshot holds them under the plan's model
+    odds: dict[int, float] = field(default_factory=dict)
 
 
 def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Network:

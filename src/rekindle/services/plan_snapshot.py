@@ -91,6 +91,8 @@ def snapshot_pass(
             ties.written[pid] = snap.written.get(pid)
             if pid in snap.rows:
                 ties.rows[pid] = snap.rows[pid]
+                if pid in odds:
+                    ties.odds[pid] = odds[pid]
     return FirstPass(frozenset(due), frozenset(dormant)), short, ties
 
 
@@ -106,10 +108,9 @@ def _contacts(conn: Connection, net: Network, people: list[int]) -> dict[int, li
 
 def _odds(model: RevivalModel | None, snap: TieSnapshot, people: list[int]) -> dict[int, float]:
     """Each described dormant tie's learnt odds (none without a learnt model)."""
-    if model is None or model.logistic is None or not people:
+    if model is None or model.logistic is None:
         return {}
-    found = model.odds(snap.rows.matrix(people))
-    return dict(zip(people, found.tolist(), strict=True))
+    return snap.rows.odds_under(model, people)
 
 
 #: the fewest of each list's best the exact first pass scores in full

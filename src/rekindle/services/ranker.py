@@ -65,9 +65,16 @@ def learnt_model(
     found = stored_model(conn, owner_id, fingerprint)
     if found is not None:
         return found
-    model = fit_history(conn, owner_id, now, progress, keep=_snapshot_taker(conn, owner_id, now))
+    taken: list[tie_snapshot.TieSnapshot] = []
+
+    def keep(cols: ContactColumns) -> None:  # the plan's weekly snapshot, from the same read
+        taken.append(tie_snapshot.take_from(conn, owner_id, now, cols))
+
+    model = fit_history(conn, owner_id, now, progress, keep=keep)
     put_setting(conn, owner_id, MODEL_KEY, model.as_json())
     put_setting(conn, owner_id, FINGERPRINT_KEY, history_fingerprint(conn, owner_id))
+    if taken:  # stored with every tie's odds under the model just fitted
+        tie_snapshot.save(conn, owner_id, taken[0], model)
     return model
 
 
@@ -81,8 +88,9 @@ def fit_history(
     """Fit on every earlier moment of the owner's history (never on their own addresses).
 
     Everyone's contacts are read as columns in two plain reads; which ties were dormant at
-    each moment and which came back is asked of the columns at once; only the ties a
-    training row describes get their contacts as objects (:mod:`rekindle.engine.revival_pasts`).
+    each moment and which came back is asked of the columns at once
+    (:mod:`rekindle.engine.revival_pasts`), and each moment's ties are described from them
+    (:mod:`rekindle.engine.revival_columns`).
     ``progress`` hears of each step: reading, each moment described, the fit; ``keep`` is
     given everyone's contact columns once they are read (the plan's snapshot is taken from
     them)."""
@@ -141,14 +149,3 @@ def history_rows(
 
 def _silent(step: str, done: int, total: int) -> None:
     return None
-
-
-def _snapshot_taker(
-    conn: Connection, owner_id: int, now: datetime
-) -> Callable[[ContactColumns], None]:
-    """What stores the plan's weekly snapshot from the columns the fit read."""
-
-    def keep(cols: ContactColumns) -> None:
-        tie_snapshot.take_for(conn, owner_id, now, cols)
-
-    return keep

@@ -17,6 +17,7 @@ are ever read back).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from sqlalchemy import Connection
 
 from rekindle.engine.revival_columns import describe_all
 from rekindle.engine.revival_features import FEATURES, Me, Row
+from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.revival_rows import HORIZON_DAYS
 from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, US_PER_DAY, ContactColumns, micros
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
@@ -61,10 +63,14 @@ class RowTable(Mapping[int, Row]):
         back: Any,
         common: Sequence[Sequence[str]],
         features: Mapping[int, TieFeatures],
+        odds: Any = None,
+        odds_of: str = "",
     ) -> None:
         self._at = {p: i for i, p in enumerate(person.tolist())}
         self._values, self._gaps, self._back = values, gaps, back
         self._common, self._features = common, features
+        #: each row's learnt odds under the model ``odds_of`` names (:func:`model_key`)
+        self.odds, self.odds_of = odds, odds_of
 
     @classmethod
     def of(cls, rows: Mapping[int, Row]) -> RowTable:
@@ -100,9 +106,36 @@ class RowTable(Mapping[int, Row]):
     def __len__(self) -> int:
         return len(self._at)
 
+    def odds_under(self, model: RevivalModel, people: Sequence[int]) -> dict[int, float]:
+        """Each of ``people``'s learnt odds under ``model``: as stored, when the snapshot was
+        taken with this very model (no trees evaluated, no lightgbm loaded), else computed."""
+        if not people:
+            return {}
+        if self.odds is not None and self.odds_of == model_key(model):
+            found = self.odds[[self._at[p] for p in people]]
+        else:
+            found = model.odds(self.matrix(people))
+        return dict(zip(people, np.asarray(found, dtype=float).tolist(), strict=True))
+
+    def with_odds(self, model: RevivalModel | None) -> RowTable:
+        """The same rows with every row's odds under ``model`` (unchanged without a learnt
+        one)."""
+        if model is None or model.logistic is None or not len(self):
+            return self
+        odds = model.odds(self._values)
+        return RowTable(
+            np.asarray(list(self), dtype=np.int64), self._values, self._gaps, self._back,
+            self._common, self._features, odds, model_key(model),
+        )  # fmt: skip
+
     def matrix(self, people: Sequence[int]) -> Any:
         """The feature values of these ties, one row each (as ``revival_features.matrix``)."""
         return self._values[[self._at[p] for p in people]].reshape(len(people), len(FEATURES))
+
+
+def model_key(model: RevivalModel) -> str:
+    """Names a fitted model: odds stored under another are not read."""
+    return hashlib.sha256(model.as_json().encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -153,16 +186,36 @@ def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnap
 
 
 def take_for(
+    conn: Connection,
+    owner_id: int,
+    now: datetime,
+    cols: ContactColumns | None = None,
+    model: RevivalModel | None = None,
+) -> TieSnapshot:
+    """Take the owner's snapshot (reading their contacts unless given) and store it, with
+    each tie's learnt odds under ``model`` (the plan's)."""
+    snap = take_from(conn, owner_id, now, cols)
+    return save(conn, owner_id, snap, model)
+
+
+def take_from(
     conn: Connection, owner_id: int, now: datetime, cols: ContactColumns | None = None
 ) -> TieSnapshot:
-    """Take the owner's snapshot (reading their contacts unless given) and store it."""
+    """The owner's snapshot, taken (reading their contacts unless given), not stored."""
     if cols is None:
         cols = contact_columns_of_everyone(conn, owner_id, threads=False)
     recent = eq.recent_personal_counts(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
-    snap = take(cols, now, recent)
-    sq.save(conn, owner_id, history_fingerprint(conn, owner_id), now, encode(snap))
+    return take(cols, now, recent)
+
+
+def save(
+    conn: Connection, owner_id: int, snap: TieSnapshot, model: RevivalModel | None = None
+) -> TieSnapshot:
+    """Store the snapshot for the history as it is, with its odds under ``model``."""
+    snap = replace(snap, rows=snap.rows.with_odds(model))
+    sq.save(conn, owner_id, history_fingerprint(conn, owner_id), snap.taken_at, encode(snap))
     return snap
 
 
@@ -188,14 +241,16 @@ def weekly(
     now: datetime,
     progress: Callable[[str, int, int], None] | None = None,
     fingerprint: str | None = None,
+    model: RevivalModel | None = None,
 ) -> TieSnapshot:
-    """The stored snapshot, or one taken now and stored (``conn`` must be writable)."""
+    """The stored snapshot, or one taken now and stored with its odds under ``model``
+    (``conn`` must be writable)."""
     found = stored(conn, owner_id, now, fingerprint)
     if found is not None:
         return found
     if progress is not None:
         progress(DESCRIBING_TIES, 0, 1)
-    snap = take_for(conn, owner_id, now)
+    snap = take_for(conn, owner_id, now, model=model)
     if progress is not None:
         progress(DESCRIBING_TIES, 1, 1)
     return snap
@@ -254,6 +309,8 @@ def encode(snap: TieSnapshot) -> bytes:
     arrays["row_values"] = snap.rows._values
     arrays["row_gaps"] = snap.rows._gaps
     arrays["row_back"] = snap.rows._back
+    if snap.rows.odds is not None:
+        arrays["row_odds"] = np.asarray(snap.rows.odds, dtype=np.float64)
     for name, found in (("written", snap.written), ("ahead", snap.ahead)):
         keys = sorted(found)
         arrays[f"{name}_person"] = np.asarray(keys, dtype=np.int64)
@@ -262,6 +319,7 @@ def encode(snap: TieSnapshot) -> bytes:
         {
             "circle_people": [list(f.circle_people) for f in fs],
             "common": [list(c) for c in snap.rows._common],
+            "odds_of": snap.rows.odds_of,
         }
     )
     arrays["text"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
@@ -319,7 +377,14 @@ def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieS
         )
     )
     rows = RowTable(
-        a["row_person"], a["row_values"], a["row_gaps"], a["row_back"], text["common"], features
+        a["row_person"],
+        a["row_values"],
+        a["row_gaps"],
+        a["row_back"],
+        text["common"],
+        features,
+        a.get("row_odds"),
+        text.get("odds_of", ""),
     )
     return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"), at)
 

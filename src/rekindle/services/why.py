@@ -223,7 +223,7 @@ def _snapshot_of(
     f = snap.features_at(pid, now)
     if f is None:
         return None
-    return f, snap.rows[pid] if pid in snap.rows else None
+    return f, snap.rows.get(pid)
 
 
 def _learnt(
