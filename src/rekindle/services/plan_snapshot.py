@@ -145,13 +145,16 @@ def _best(
         w: Weights = weights.get(which, opts.weights)
         pool = [p for p, x in listed.items() if x == which]
         worth = {p: rank_value(features[p], w) * odds.get(p, 1.0) for p in pool}
-        ranked = sorted(pool, key=lambda p: (-worth[p], p))
+        # best first, ties by id (a stable sort of the ids, by worth)
+        ranked = sorted(sorted(pool), key=worth.__getitem__, reverse=True)
         bar = worth[ranked[keep - 1]] if len(ranked) > keep else 0.0
-        maybe = [
-            p
-            for p in ranked[keep:]
-            if worth[p] + _most_context(net, p, None, now, w) * odds.get(p, 1.0) >= bar
-        ]
+        most = _most_any(net, w) * max(odds.values(), default=1.0)
+        maybe = []
+        for p in ranked[keep:]:
+            if worth[p] + most < bar:
+                break  # nobody further down can reach the bar, whatever their context
+            if worth[p] + _most_context(net, p, None, now, w) * odds.get(p, 1.0) >= bar:
+                maybe.append(p)
         lists.append((w, ranked[:keep], maybe, worth, bar))
     occasions = occasions_of(sorted({p for _, top, maybe, _, _ in lists for p in (*top, *maybe)}))
     # whose outcomes move them after (a warm reply ranks them up) are always weighed
@@ -163,6 +166,12 @@ def _best(
             if lift and worth[p] + lift * odds.get(p, 1.0) >= bar:
                 short.add(p)
     return sorted(short), occasions
+
+
+def _most_any(net: Network, w: Weights) -> float:
+    """The most the context parts can add to anyone's worth (before the odds)."""
+    goal = 1.0 if net.index is not None and net.terms else (FIELD_GOAL if net.goal_fields else 0.0)
+    return w["shared"] * 1.0 + w["timing"] * MOST_TIMING + w["goal"] * goal
 
 
 def _most_context(
