@@ -175,3 +175,32 @@ def test_the_snapshot_keeps_each_ties_odds_under_the_model_fitted_with_it(
         [[] for _ in snap.rows], snap.features, np.full(len(snap.rows), 9.0), "another model",
     )  # fmt: skip
     assert np.allclose([other.odds_under(model, people)[p] for p in people], fresh)
+
+
+def test_one_tie_read_without_numpy_is_the_tie_the_plan_reads(sqlite_store: Store) -> None:
+    from rekindle.services.snapshot_tie import tie_at
+
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    with store.begin() as conn:
+        tie_snapshot.take_for(conn, store.owner_id, NOW)
+    later = NOW + timedelta(days=3)
+    with store.read() as conn:
+        snap = tie_snapshot.stored(conn, store.owner_id, later)
+        assert snap is not None
+        for pid, f in list(snap.features.items())[:60]:
+            one = tie_at(conn, store.owner_id, pid, later)
+            assert one is not None and one[1] == snap.stale(pid, later)
+            assert _same_tie(one[0], f)
+        assert tie_at(conn, store.owner_id, 10**9, later) is None
+        assert tie_at(conn, store.owner_id, pid, NOW + timedelta(days=9)) is None  # a week on
+
+
+def _same_tie(a: object, b: object) -> bool:
+    from rekindle.history.tie_features import TieFeatures
+
+    assert isinstance(a, TieFeatures) and isinstance(b, TieFeatures)
+    for name in TieFeatures.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x == pytest.approx(y, rel=1e-12) if isinstance(y, float) else x == y, name
+    return True

@@ -35,20 +35,13 @@ from rekindle.engine.revival_rows import HORIZON_DAYS
 from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, US_PER_DAY, ContactColumns, micros
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
 from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SECONDS_PER_DAY
+from rekindle.services.snapshot_tie import FLOATS, FRESH_DAYS, INTS, TIMES, VERSION
 from rekindle.store import engine as eq
 from rekindle.store import tie_snapshot as sq
 from rekindle.store.ranker import history_fingerprint
 from rekindle.store.tie_columns import contact_columns_of_everyone
 
-#: a snapshot serves the plan this many days after it was taken (the fit of the week)
-FRESH_DAYS = 7
-#: version of the stored arrays (an older snapshot is taken again)
-VERSION = 1
-
-_INTS = ("personal", "messages_in", "messages_out", "meetings", "active_days", "group_recent",
-         "group")  # fmt: skip
-_TIMES = ("first", "last", "peak_at", "heard")
-_FLOATS = ("decayed", "peak", "usual_gap_days", "reciprocity", "reply_hours", "circles")
+_INTS, _TIMES, _FLOATS = INTS, TIMES, FLOATS
 
 
 class RowTable(Mapping[int, Row]):

@@ -94,7 +94,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         f, delivered, contacts, recent = _tie(conn, owner, pid, now)
         snapped = _snapshot_of(conn, owner, pid, now, contacts)
         if snapped is not None:  # as the plan reads them this week
-            f = snapped[0]
+            f = snapped
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
         learning = learnt_for(conn, owner, pid, now, opts.outcomes)
         cadence = learning.adjust(_cadence(conn, pid, f, edits, opts))
@@ -102,7 +102,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
         if which == REKINDLE:
-            s = _learnt(conn, owner, pid, s, contacts, recent, now, snapped[1] if snapped else None)
+            s = _learnt(conn, owner, pid, s, contacts, recent, now, snapped is not None)
         s = with_outcomes([Candidate(pid, name, s)], {pid: learning})[0].score
         medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
@@ -209,21 +209,26 @@ def _tie(
 
 def _snapshot_of(
     conn: Connection, owner: int, pid: int, now: datetime, contacts: list[Contact]
-) -> tuple[TieFeatures, Any] | None:
-    """(the tie's features, its learnt row or None) as the week's snapshot holds them, which
-    the plan reads (None: no fresh snapshot, or the tie moved since: an answered outreach, a
-    contact that lay ahead)."""
-    from rekindle.services import tie_snapshot
+) -> TieFeatures | None:
+    """The tie's features as the week's snapshot holds them, which the plan reads (None: no
+    fresh snapshot, or the tie moved since: an answered outreach, a contact that lay ahead).
+    Read without numpy (:mod:`rekindle.services.snapshot_tie`)."""
+    from rekindle.services.snapshot_tie import tie_at
 
     if any(c.channel == "outreach" for c in contacts):
         return None  # an answered outreach: the plan reads this tie afresh too
+    found = tie_at(conn, owner, pid, now)
+    if found is None or found[1]:
+        return None
+    return found[0]
+
+
+def _snapshot_row(conn: Connection, owner: int, pid: int, now: datetime) -> Any:
+    """The tie's learnt description as the week's snapshot holds it (None: not there)."""
+    from rekindle.services import tie_snapshot
+
     snap = tie_snapshot.stored(conn, owner, now)
-    if snap is None or snap.stale(pid, now):
-        return None
-    f = snap.features_at(pid, now)
-    if f is None:
-        return None
-    return f, snap.rows.get(pid)
+    return snap.rows.get(pid) if snap is not None else None
 
 
 def _learnt(
@@ -234,7 +239,7 @@ def _learnt(
     contacts: list[Contact],
     recent: dict[str, int],
     now: datetime,
-    row: Any = None,
+    snapped: bool = False,
 ) -> Score:
     """The score with the learnt ranker's part, as the plan adds it (when the ranker is on
     and has been fitted on the history as it is; ``why`` never fits)."""
@@ -250,6 +255,7 @@ def _learnt(
     from rekindle.engine.revival_rank import rerank
     from rekindle.engine.revival_rows import HORIZON_DAYS
 
+    row = _snapshot_row(conn, owner, pid, now) if snapped else None
     if row is None:  # not in the week's snapshot: described as the plan would
         row = describe(Timeline.of(contacts), now, Me(recent), HORIZON_DAYS)
     names = eq.names_of(conn, owner, [int(k) for k in row.common if str(k).isdigit()])

@@ -23,7 +23,6 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 from rekindle.engine.occasions import Occasion
 from rekindle.store.schema import affiliation, identity, person, source_record
@@ -210,6 +209,9 @@ def record_facts_for(
 def _json_text(conn: Connection, column: Any, key: str) -> ColumnElement[Any]:
     """One key of a JSON document kept as text, as text (SQL NULL when absent or null)."""
     if conn.dialect.name == "postgresql":
+        # the PostgreSQL dialect is loaded already there; elsewhere a command should not load it
+        from sqlalchemy.dialects.postgresql import JSONB
+
         return cast(column, JSONB)[key].astext
     return func.json_extract(column, f"$.{key}")
 
