@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from rekindle.engine.revival_features import FEATURES, OPENING_DAYS, SEEN_DAYS, Me, Row
 from rekindle.engine.revival_rows import Asked, Questions, TrainingSet
 from rekindle.engine.scoring import TIE_PARTS, tie_parts
-from rekindle.history.tie_arrays import IN, US_PER_DAY, ContactColumns, micros
+from rekindle.history.tie_arrays import IN, US_PER_DAY, ContactColumns, micros, starts_of
 from rekindle.history.tie_feature_arrays import count_persons_on, features_and_common
 from rekindle.history.tie_features import CIRCLE_LIMIT, TieFeatures
 from rekindle.history.ties import GROUP_THRESHOLD
@@ -91,12 +91,6 @@ def describe_all(
     return features, rows
 
 
-def _starts(person: Ints) -> Ints:
-    new = np.ones(len(person), dtype=bool)
-    new[1:] = person[1:] != person[:-1]
-    return np.flatnonzero(new)
-
-
 def _gap_figures(
     mine: ContactColumns, at_us: int, silence: dict[int, float], horizon: float
 ) -> dict[int, tuple[int, int, int, int, int | None]]:
@@ -125,7 +119,7 @@ def _gap_figures(
     s[found] = values[at[found]]
     long = gap >= s
     ended = long & (gap < s + horizon)
-    starts = _starts(who)
+    starts = starts_of(who)
 
     def sums(mask: NDArray[np.bool_]) -> list[int]:
         return np.add.reduceat(mask.astype(np.int64), starts).tolist()
@@ -145,7 +139,7 @@ def _openings(mine: ContactColumns) -> dict[int, tuple[int, int, bool]]:
     person, when = mine.person, mine.when
     if not len(person):
         return {}
-    starts = _starts(person)
+    starts = starts_of(person)
     opening = np.ones(len(when), dtype=bool)
     opening[1:] = (person[1:] != person[:-1]) | (when[1:] - when[:-1] >= OPENING_DAYS * US_PER_DAY)
     theirs = opening & (mine.direction == IN)
@@ -166,9 +160,9 @@ def _group(
     lately = dict(zip(ids.tolist(), n.tolist(), strict=True))
     if not len(group.person):
         return lately, set()
-    latest = np.maximum.reduceat(group.when, _starts(group.person))
+    latest = np.maximum.reduceat(group.when, starts_of(group.person))
     seen = set()
-    for pid, t in zip(group.person[_starts(group.person)].tolist(), latest.tolist(), strict=True):
+    for pid, t in zip(group.person[starts_of(group.person)].tolist(), latest.tolist(), strict=True):
         f = features.get(pid)
         if f is not None and f.last is not None and t > micros(f.last):
             seen.add(pid)

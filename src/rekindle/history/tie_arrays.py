@@ -72,7 +72,8 @@ def micros(when: datetime) -> int:
     return (aware - EPOCH) // timedelta(microseconds=1)
 
 
-def _time(us: int) -> datetime:
+def time_of(us: int) -> datetime:
+    """The aware UTC time of microseconds since 1970."""
     return EPOCH + timedelta(microseconds=int(us))
 
 
@@ -130,9 +131,11 @@ def ties_of(
         reciprocity = min(n_in, n_out) / top if top else (1.0 if meetings else 0.0)
         total, peak, peak_personal = decayed[i]
         out[pid] = TieStats(
-            first_contact=_time(first),
-            last_contact=_time(last),
-            last_two_way=_time(min(last_in, last_out)) if min(last_in, last_out) > NEVER else None,
+            first_contact=time_of(first),
+            last_contact=time_of(last),
+            last_two_way=time_of(min(last_in, last_out))
+            if min(last_in, last_out) > NEVER
+            else None,
             messages_in=n_in,
             messages_out=n_out,
             meetings=meetings,
@@ -158,13 +161,18 @@ def _in_order(cols: ContactColumns) -> ContactColumns:
     return cols.take(np.lexsort((w, p)))
 
 
+def starts_of(person: Ints) -> Ints:
+    """Where each person's run of entries starts in an array sorted by person."""
+    new = np.ones(len(person), dtype=bool)
+    new[1:] = person[1:] != person[:-1]
+    return np.flatnonzero(new)
+
+
 class _Segments:
     """Where each person's run of entries starts and ends in an array sorted by person."""
 
     def __init__(self, person: Ints) -> None:
-        new = np.ones(len(person), dtype=bool)
-        new[1:] = person[1:] != person[:-1]
-        self.starts = np.flatnonzero(new)
+        self.starts = starts_of(person)
         self.ends = np.append(self.starts[1:], len(person))
         self.ids = person[self.starts]
 
@@ -194,7 +202,7 @@ def _counts(events: ContactColumns, seg: _Segments) -> list[tuple[int, ...]]:
     return list(zip(*(c.tolist() for c in columns), strict=True))
 
 
-def _medians(person: Ints, values: NDArray[np.float64] | Ints) -> dict[int, float]:
+def medians(person: Ints, values: NDArray[np.float64] | Ints) -> dict[int, float]:
     """Person → the median of their values (the mean of the two middle ones when even)."""
     if not len(person):
         return {}
@@ -216,7 +224,7 @@ def _median_gaps(events: ContactColumns) -> dict[int, float]:
     new[1:] = (day[1:] != day[:-1]) | (person[1:] != person[:-1])
     day, person = day[new], person[new]
     same = person[1:] == person[:-1]
-    return _medians(person[1:][same], (day[1:] - day[:-1])[same])
+    return medians(person[1:][same], (day[1:] - day[:-1])[same])
 
 
 def _reply_medians(events: ContactColumns) -> tuple[dict[int, float], dict[int, float]]:
@@ -232,12 +240,12 @@ def _reply_medians(events: ContactColumns) -> tuple[dict[int, float], dict[int, 
     to_me = same & (d[:-1] == OUT) & (d[1:] == IN)
     from_me = same & (d[:-1] == IN) & (d[1:] == OUT)
     return (
-        _medians(person[1:][to_me], hours[to_me]),
-        _medians(person[1:][from_me], hours[from_me]),
+        medians(person[1:][to_me], hours[to_me]),
+        medians(person[1:][from_me], hours[from_me]),
     )
 
 
-def _weights(events: ContactColumns) -> NDArray[np.float64]:
+def weights_of(events: ContactColumns) -> NDArray[np.float64]:
     """Outgoing mail counts double; small meetings like outgoing mail, an occurrence of a series
     (its thread names the series) :data:`SERIES_SHARE` of that; group mail half
     (as :func:`rekindle.history.ties.weight`)."""
@@ -255,7 +263,7 @@ def _decayed(
     Each contact adds its weight to a sum that halves every :data:`HALF_LIFE_DAYS`: the sum
     just after contact k is 2^-x_k times the running total of w_j 2^x_j (x: half-lives since
     the person's first contact), one cumulative sum per person."""
-    weights = _weights(events)
+    weights = weights_of(events)
     personal = events.group_size <= GROUP_THRESHOLD
     half_life_us = HALF_LIFE_DAYS * US_PER_DAY
     now_us = micros(now)
@@ -263,24 +271,29 @@ def _decayed(
     for start, end in zip(seg.starts.tolist(), seg.ends.tolist(), strict=True):
         x = (events.when[start:end] - events.when[start]) / half_life_us
         w = weights[start:end]
-        total, peak = _decayed_run(x, w)
+        total, peak, _ = decayed_run(x, w)
         mine = personal[start:end]
-        _, peak_personal = _decayed_run(x[mine], w[mine]) if mine.any() else (0.0, 0.0)
+        peak_personal = decayed_run(x[mine], w[mine])[1] if mine.any() else 0.0
         total *= 0.5 ** (max(now_us - int(events.when[end - 1]), 0) / half_life_us)
         out.append((total, peak, peak_personal))
     return out
 
 
-def _decayed_run(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[float, float]:
-    """(the decayed sum just after the last contact, its highest value after any contact)."""
+def decayed_run(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[float, float, int]:
+    """(the decayed sum just after the last contact, its highest value after any contact,
+    the last contact at which it reached that), for contacts ``x`` half-lives apart."""
+    if len(x) == 1:
+        return float(w[0]), float(w[0]), 0
     if x[-1] - x[0] > _MAX_HALF_LIVES:  # centuries apart: step by step
         total = peak = 0.0
+        k = 0
         for i in range(len(x)):
             if i:
                 total *= 0.5 ** max(float(x[i] - x[i - 1]), 0.0)
             total += float(w[i])
-            peak = max(peak, total)
-        return total, peak
+            if total >= peak:
+                peak, k = total, i
+        return total, peak, k
     scale = np.exp2(x - x[0])
     sums = np.cumsum(w * scale) / scale
-    return float(sums[-1]), float(sums.max())
+    return float(sums[-1]), float(sums.max()), int(len(sums) - 1 - np.argmax(sums[::-1]))

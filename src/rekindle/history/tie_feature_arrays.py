@@ -11,7 +11,7 @@ as :func:`rekindle.store.ties.contacts_by_person` reads them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -19,22 +19,24 @@ from numpy.typing import NDArray
 
 from rekindle.history.tie_arrays import (
     BOTH,
-    EPOCH,
     IN,
     MEETING,
     OUT,
     US_PER_DAY,
     ContactColumns,
+    decayed_run,
+    medians,
     micros,
+    starts_of,
+    time_of,
+    weights_of,
 )
 from rekindle.history.tie_features import CIRCLE_LIMIT, MIN_GAPS, RECENT_DAYS, TieFeatures
-from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SERIES_SHARE
+from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS
 
 Ints = NDArray[np.int64]
-Floats = NDArray[np.float64]
 #: a reply later than this is no reply (as ``tie_features``' reply hours)
 REPLY_WITHIN_US = 30 * US_PER_DAY
-_MAX_HALF_LIVES = 900.0
 
 
 def features_of_columns(
@@ -101,12 +103,12 @@ def features_and_common(
             messages_in=n_in,
             messages_out=n_out,
             meetings=meetings,
-            first=_time(first),
-            last=_time(last),
+            first=time_of(first),
+            last=time_of(last),
             active_days=days,
             decayed=decayed,
             peak=peak,
-            peak_at=_time(peak_at),
+            peak_at=time_of(peak_at),
             silence_days=(now_us - heard) / US_PER_DAY,
             usual_gap_days=usual,
             reciprocity=min(n_in, n_out) / high if high else (1.0 if meetings else 0.0),
@@ -114,25 +116,15 @@ def features_and_common(
             group_recent=g,
             circles=c,
             circle_people=people,
-            heard=_time(heard),
+            heard=time_of(heard),
             group=group_all.get(pid, 0),
         )
     return out, common
 
 
-def _time(us: int) -> datetime:
-    return EPOCH + timedelta(microseconds=int(us))
-
-
 def _count_by(person: Ints) -> dict[int, int]:
     ids, n = np.unique(person, return_counts=True)
     return dict(zip(ids.tolist(), n.tolist(), strict=True))
-
-
-def _starts(person: Ints) -> Ints:
-    new = np.ones(len(person), dtype=bool)
-    new[1:] = person[1:] != person[:-1]
-    return np.flatnonzero(new)
 
 
 def count_persons_on(cols: ContactColumns) -> Any:
@@ -243,7 +235,7 @@ def _shared_most(
     p, o = pair // len(names), pair % len(names)
     order = np.lexsort((rank[o], -count, p))
     p, o = p[order], o[order]
-    first = _starts(p)
+    first = starts_of(p)
     runs = np.diff(np.append(first, len(p)))
     place = np.arange(len(p)) - np.repeat(first, runs)
     top = place < 3
@@ -261,7 +253,7 @@ def _personal_figures(events: ContactColumns, now_us: int) -> dict[int, tuple]:
     if not len(events):
         return {}
     person = events.person
-    starts = _starts(person)
+    starts = starts_of(person)
     ends = np.append(starts[1:], len(person))
     d, ch = events.direction, events.channel
     written = ch != MEETING
@@ -295,25 +287,11 @@ def _personal_figures(events: ContactColumns, now_us: int) -> dict[int, tuple]:
     return out
 
 
-def _medians(person: Ints, values: Floats | Ints) -> dict[int, float]:
-    """Person → the median of their values (the mean of the two middle ones when even)."""
-    if not len(person):
-        return {}
-    order = np.lexsort((values, person))
-    person, values = person[order], values[order]
-    starts = _starts(person)
-    n = np.append(starts[1:], len(person)) - starts
-    upper = values[starts + n // 2]
-    lower = values[starts + (n - 1) // 2]
-    middle = np.where(n % 2 == 1, upper, (lower + upper) / 2)
-    return dict(zip(person[starts].tolist(), middle.astype(np.float64).tolist(), strict=True))
-
-
 def _usual_gaps(person: Ints, day: Ints) -> dict[int, float]:
     """Person → the median gap between their distinct days of contact, from MIN_GAPS gaps."""
     same = person[1:] == person[:-1]
     who, gaps = person[1:][same], (day[1:] - day[:-1])[same]
-    found = _medians(who, gaps)
+    found = medians(who, gaps)
     many = {p for p, n in _count_by(who).items() if n >= MIN_GAPS}
     return {p: v for p, v in found.items() if p in many}
 
@@ -340,46 +318,21 @@ def _reply_hours(events: ContactColumns, starts: Ints) -> dict[int, float]:
     wait = events.when[ins[ok]] - opened[at[ok]]
     within = wait <= REPLY_WITHIN_US
     hours = wait[within] / 3.6e9
-    return _medians(events.person[ins[ok]][within], hours)
-
-
-def _weights(events: ContactColumns) -> Floats:
-    """As ``ties.decayed_with_peak`` weighs personal contacts (all small)."""
-    meeting = 2.0 * np.where(events.thread >= 0, SERIES_SHARE, 1.0)
-    mail = np.where(events.direction == OUT, 2.0, 1.0)
-    return np.where(events.channel == MEETING, meeting, mail)
+    return medians(events.person[ins[ok]][within], hours)
 
 
 def _decayed(
     events: ContactColumns, starts: Ints, ends: Ints, now_us: int
 ) -> list[tuple[float, float, int]]:
     """Per person: the decayed sum at ``now``, its peak, and when the peak was last reached
-    (the sum just after contact k is 2^-x_k times the running total of w_j 2^x_j)."""
-    w_all = _weights(events)
+    (:func:`~rekindle.history.tie_arrays.decayed_run`, over personal contacts, all small)."""
+    weights = weights_of(events)
     half_life_us = HALF_LIFE_DAYS * US_PER_DAY
     when = events.when
     out = []
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         t = when[a:b]
-        w = w_all[a:b]
-        x = (t - t[0]) / half_life_us
-        if b - a == 1:
-            total, peak, k = float(w[0]), float(w[0]), 0
-        elif x[-1] > _MAX_HALF_LIVES:
-            total = peak = 0.0
-            k = 0
-            for i in range(b - a):
-                if i:
-                    total *= 0.5 ** max(float(x[i] - x[i - 1]), 0.0)
-                total += float(w[i])
-                if total >= peak:
-                    peak, k = total, i
-        else:
-            scale = np.exp2(x)
-            run = np.cumsum(w * scale) / scale
-            total = float(run[-1])
-            peak = float(run.max())
-            k = int(len(run) - 1 - np.argmax(run[::-1]))
+        total, peak, k = decayed_run((t - t[0]) / half_life_us, weights[a:b])
         total *= 0.5 ** (max(now_us - int(t[-1]), 0) / half_life_us)
         out.append((total, peak, int(t[k])))
     return out
