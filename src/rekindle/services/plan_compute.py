@@ -52,7 +52,7 @@ from rekindle.engine.scoring import rank_value, score
 from rekindle.engine.shared_context import SharedAffiliation
 from rekindle.engine.tiers import is_due
 from rekindle.history.tie_features import RECENT_DAYS, last_written, tie_features
-from rekindle.history.ties import GROUP_THRESHOLD, Contact
+from rekindle.history.ties import GROUP_THRESHOLD
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.outcome_learning import learnt, with_outcomes
@@ -62,6 +62,7 @@ from rekindle.services.plan_network import (
     PRESELECT,
     Network,
     Ties,
+    contacts_of,
     goal_index,
     latest,
     read_network,
@@ -81,7 +82,6 @@ from rekindle.services.suggestion_parts import (
 from rekindle.services.tie_snapshot import TieSnapshot
 from rekindle.store import engine as eq
 from rekindle.store import team as team_q
-from rekindle.store import ties as tq
 from rekindle.store.recall import last_subject
 
 #: held-back people named in the plan's summary
@@ -204,12 +204,7 @@ def read_ties(
     opts: Options,
 ) -> Ties:
     """Full features of the shortlist; whoever looks like me is left out here."""
-    contacts = tq.contacts_by_person(conn, short)
-    for pid in short:
-        if pid in net.answered:
-            # an answered outreach (a reply, a call) is contact too: it ends the silence; one
-            # of yours still unanswered does not, it holds the person back instead
-            contacts[pid].append(Contact(net.answered[pid], "both", "outreach"))
+    contacts = contacts_of(conn, net, short)
     recent = eq.recent_personal_counts(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )

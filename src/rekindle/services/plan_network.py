@@ -28,6 +28,7 @@ from rekindle.services.suggestion_parts import (
 from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
+from rekindle.store import ties as tq
 from rekindle.store.recall import subjects_by_person
 
 #: how many of the strongest ties of each list get their full features read (plus every
@@ -177,6 +178,17 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
             for pid in short
         }
     ).understand(net.goal_text or "", text_vectors())
+
+
+def contacts_of(conn: Connection, net: Network, people: list[int]) -> dict[int, list[Contact]]:
+    """These people's contacts as the plan reads them: an answered outreach (a reply, a call)
+    is contact too, it ends the silence; one of yours still unanswered does not, it holds the
+    person back instead."""
+    contacts = tq.contacts_by_person(conn, people)
+    for pid in people:
+        if pid in net.answered:
+            contacts[pid].append(Contact(net.answered[pid], "both", "outreach"))
+    return contacts
 
 
 def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliation]:

@@ -23,16 +23,21 @@ from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.scoring import Weights, rank_value
 from rekindle.engine.tiers import is_due
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures, last_written, tie_features
-from rekindle.history.ties import GROUP_THRESHOLD, Contact
+from rekindle.history.ties import GROUP_THRESHOLD
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
-from rekindle.services.plan_network import Network, Ties, goal_index, shared_with_me
+from rekindle.services.plan_network import (
+    Network,
+    Ties,
+    contacts_of,
+    goal_index,
+    shared_with_me,
+)
 from rekindle.services.plan_options import Options
 from rekindle.services.plan_rough import FirstPass
 from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion, shared_strength
 from rekindle.services.tie_snapshot import TieSnapshot
 from rekindle.store import engine as eq
-from rekindle.store import ties as tq
 
 
 def snapshot_pass(
@@ -50,7 +55,7 @@ def snapshot_pass(
     )
     me = Me(recent)
     changed = [p for p in net.ids if p in net.answered or snap.stale(p, now)]
-    contacts = _contacts(conn, net, changed)
+    contacts = contacts_of(conn, net, changed)
     empty = tie_features((), now)
     features: dict[int, TieFeatures] = {}
     for pid in net.ids:
@@ -94,16 +99,6 @@ def snapshot_pass(
                 if pid in odds:
                     ties.odds[pid] = odds[pid]
     return FirstPass(frozenset(due), frozenset(dormant)), short, ties
-
-
-def _contacts(conn: Connection, net: Network, people: list[int]) -> dict[int, list[Contact]]:
-    """The contacts of ties that changed since the snapshot, an answered outreach included."""
-    contacts = tq.contacts_by_person(conn, people)
-    for pid in people:
-        if pid in net.answered:
-            # an answered outreach (a reply, a call) is contact too: it ends the silence
-            contacts[pid].append(Contact(net.answered[pid], "both", "outreach"))
-    return contacts
 
 
 def _odds(model: RevivalModel | None, snap: TieSnapshot, people: list[int]) -> dict[int, float]:

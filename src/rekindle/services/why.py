@@ -45,6 +45,7 @@ from rekindle.store import people as pq
 from rekindle.store import team as team_q
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
+from rekindle.store.ranker import history_fingerprint
 from rekindle.store.recall import last_subject
 from rekindle.store.settings import get_settings
 
@@ -92,7 +93,8 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         opts = options(get_settings(conn, owner))
         name = eq.names_of(conn, owner, [pid]).get(pid, "")
         f, delivered, contacts, recent = _tie(conn, owner, pid, now)
-        snapped = _snapshot_of(conn, owner, pid, now, contacts)
+        history = history_fingerprint(conn, owner)  # asked once: a count of every interaction
+        snapped = _snapshot_of(conn, owner, pid, now, contacts, history)
         if snapped is not None:  # as the plan reads them this week
             f = snapped
         edits = pq.edits_for(conn, [pid], ENGINE_EDITS).get(pid, {})
@@ -102,7 +104,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         which = list_of(f, cadence.tier, due, opts.lists)
         s, occasion = _score(conn, owner, pid, f, now, opts, which)
         if which == REKINDLE:
-            s = _learnt(conn, owner, pid, s, contacts, recent, now, snapped is not None)
+            s = _learnt(conn, owner, pid, s, contacts, recent, now, history, snapped is not None)
         s = with_outcomes([Candidate(pid, name, s)], {pid: learning})[0].score
         medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
@@ -208,7 +210,12 @@ def _tie(
 
 
 def _snapshot_of(
-    conn: Connection, owner: int, pid: int, now: datetime, contacts: list[Contact]
+    conn: Connection,
+    owner: int,
+    pid: int,
+    now: datetime,
+    contacts: list[Contact],
+    history: str,
 ) -> TieFeatures | None:
     """The tie's features as the week's snapshot holds them, which the plan reads (None: no
     fresh snapshot, or the tie moved since: an answered outreach, a contact that lay ahead).
@@ -217,17 +224,17 @@ def _snapshot_of(
 
     if any(c.channel == "outreach" for c in contacts):
         return None  # an answered outreach: the plan reads this tie afresh too
-    found = tie_at(conn, owner, pid, now)
+    found = tie_at(conn, owner, pid, now, history)
     if found is None or found[1]:
         return None
     return found[0]
 
 
-def _snapshot_row(conn: Connection, owner: int, pid: int, now: datetime) -> Any:
+def _snapshot_row(conn: Connection, owner: int, pid: int, now: datetime, history: str) -> Any:
     """The tie's learnt description as the week's snapshot holds it (None: not there)."""
     from rekindle.services import tie_snapshot
 
-    snap = tie_snapshot.stored(conn, owner, now)
+    snap = tie_snapshot.stored(conn, owner, now, history)
     return snap.rows.get(pid) if snap is not None else None
 
 
@@ -239,6 +246,7 @@ def _learnt(
     contacts: list[Contact],
     recent: dict[str, int],
     now: datetime,
+    history: str,
     snapped: bool = False,
 ) -> Score:
     """The score with the learnt ranker's part, as the plan adds it (when the ranker is on
@@ -247,7 +255,7 @@ def _learnt(
 
     if not uses_learnt(get_settings(conn, owner)):
         return s
-    model = stored_model(conn, owner)
+    model = stored_model(conn, owner, history)
     if model is None or model.logistic is None:
         return s
     from rekindle.engine.plan import Candidate
@@ -255,7 +263,7 @@ def _learnt(
     from rekindle.engine.revival_rank import rerank
     from rekindle.engine.revival_rows import HORIZON_DAYS
 
-    row = _snapshot_row(conn, owner, pid, now) if snapped else None
+    row = _snapshot_row(conn, owner, pid, now, history) if snapped else None
     if row is None:  # not in the week's snapshot: described as the plan would
         row = describe(Timeline.of(contacts), now, Me(recent), HORIZON_DAYS)
     names = eq.names_of(conn, owner, [int(k) for k in row.common if str(k).isdigit()])
