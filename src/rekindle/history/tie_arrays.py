@@ -15,11 +15,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rekindle.history.ties import (
+    EPOCH,
     GROUP_THRESHOLD,
     HALF_LIFE_DAYS,
+    NEVER_US,
     SERIES_SHARE,
     TieStats,
     compute_tie,
+    time_of,
 )
 
 #: direction codes of :attr:`ContactColumns.direction`
@@ -28,8 +31,7 @@ IN, OUT, BOTH, OTHER = 0, 1, 2, 3
 EMAIL, MEETING, OTHER_CHANNEL = 0, 1, 2
 US_PER_DAY = 86_400_000_000
 #: "no such contact" among times in microseconds
-NEVER = np.iinfo(np.int64).min
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NEVER = NEVER_US
 #: a person whose contacts span more half-lives than this gets the decayed sums one by one
 #: (2 to that power stays far inside a float)
 _MAX_HALF_LIVES = 900.0
@@ -70,11 +72,6 @@ def micros(when: datetime) -> int:
     """Microseconds since 1970 of an aware time (naive: UTC)."""
     aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
     return (aware - EPOCH) // timedelta(microseconds=1)
-
-
-def time_of(us: int) -> datetime:
-    """The aware UTC time of microseconds since 1970."""
-    return EPOCH + timedelta(microseconds=int(us))
 
 
 def embeddedness_of(cols: ContactColumns, until: datetime) -> dict[int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from statistics import median
 from typing import Literal
 
@@ -19,6 +19,15 @@ HALF_LIFE_DAYS = 365.0
 #: more than this many recipients makes a message group mail
 GROUP_THRESHOLD = 4
 SECONDS_PER_DAY = 86400.0
+#: where times counted in microseconds start (tie statistics on arrays, the plan's snapshot)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: "no such time" among times in microseconds (the least int64)
+NEVER_US = -(2**63)
+
+
+def time_of(us: int) -> datetime:
+    """The aware UTC time of microseconds since 1970."""
+    return EPOCH + timedelta(microseconds=int(us))
 
 
 @dataclass(frozen=True, slots=True)

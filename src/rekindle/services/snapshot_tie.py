@@ -14,13 +14,14 @@ import json
 import sys
 import zipfile
 from array import array
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
 from rekindle.history.tie_features import TieFeatures
-from rekindle.history.ties import HALF_LIFE_DAYS, SECONDS_PER_DAY
+from rekindle.history.ties import HALF_LIFE_DAYS, NEVER_US, SECONDS_PER_DAY, time_of
 from rekindle.store import tie_snapshot as sq
 from rekindle.store.ranker import history_fingerprint
 
@@ -33,10 +34,29 @@ INTS = ("personal", "messages_in", "messages_out", "meetings", "active_days", "g
         "group")  # fmt: skip
 TIMES = ("first", "last", "peak_at", "heard")
 FLOATS = ("decayed", "peak", "usual_gap_days", "reciprocity", "reply_hours", "circles")
-#: "no such time" among times in microseconds (int64's least)
-NEVER = -(2**63)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TYPECODES = {"<i8": "q", "<f8": "d", "|u1": "B", "<u1": "B"}
+
+
+def fresh(taken_at: datetime, now: datetime) -> bool:
+    """Whether a plan at ``now`` may read a snapshot taken at ``taken_at`` (not before it,
+    at most FRESH_DAYS after)."""
+    return taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)
+
+
+def readable(
+    conn: Connection, owner_id: int, now: datetime, fingerprint: str | None = None
+) -> tuple[datetime, bytes] | None:
+    """(when the stored snapshot was taken, its data) if a plan at ``now`` may read it: it
+    describes the history as it is (``fingerprint``, when the caller has it) and is fresh."""
+    found = sq.load(conn, owner_id)
+    if found is None:
+        return None
+    taken_from, taken_at, data = found
+    if not fresh(taken_at, now):
+        return None
+    if taken_from != (fingerprint or history_fingerprint(conn, owner_id)):
+        return None
+    return taken_at, data
 
 
 def tie_at(
@@ -45,14 +65,10 @@ def tie_at(
     """(the tie's features as the plan reads them at ``now``, whether it moved since the
     snapshot: a contact that lay ahead came to pass), or None: no fresh snapshot for the
     history as it is, or no such tie in it."""
-    found = sq.load(conn, owner_id)
+    found = readable(conn, owner_id, now, fingerprint)
     if found is None:
         return None
-    taken_from, taken_at, data = found
-    if not (taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)):
-        return None
-    if taken_from != (fingerprint or history_fingerprint(conn, owner_id)):
-        return None
+    taken_at, data = found
     try:
         return _read(data, pid, taken_at, now)
     except (OSError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
@@ -73,14 +89,8 @@ def _read(
         col = {n: _array(z, n)[i] for n in (*INTS, *TIMES, *FLOATS, "silence")}
         names = json.loads(bytes(_array(z, "text")).decode("utf-8"))["circle_people"][i]
         ahead = _array(z, "ahead_person")
-        moved = pid in ahead and _time(_array(z, "ahead_when")[list(ahead).index(pid)]) < now
-    t = {n: None if col[n] == NEVER else _time(col[n]) for n in TIMES}
-    silence: float | None = None if col["silence"] != col["silence"] else col["silence"]
-    decayed = col["decayed"]
-    if now != taken_at and t["heard"] is not None:  # carried to the day, as the plan does
-        silence = (now - t["heard"]).total_seconds() / SECONDS_PER_DAY
-        days = (now - taken_at).total_seconds() / SECONDS_PER_DAY
-        decayed *= 0.5 ** (max(days, 0.0) / HALF_LIFE_DAYS)
+        moved = pid in ahead and time_of(_array(z, "ahead_when")[list(ahead).index(pid)]) < now
+    t = {n: None if col[n] == NEVER_US else time_of(col[n]) for n in TIMES}
     f = TieFeatures(
         personal=col["personal"],
         messages_in=col["messages_in"],
@@ -89,10 +99,10 @@ def _read(
         first=t["first"],
         last=t["last"],
         active_days=col["active_days"],
-        decayed=decayed,
+        decayed=col["decayed"],
         peak=col["peak"],
         peak_at=t["peak_at"],
-        silence_days=silence,
+        silence_days=_maybe(col["silence"]),
         usual_gap_days=_maybe(col["usual_gap_days"]),
         reciprocity=col["reciprocity"],
         reply_hours=_maybe(col["reply_hours"]),
@@ -102,15 +112,24 @@ def _read(
         heard=t["heard"],
         group=col["group"],
     )
-    return f, moved
+    return carried(f, taken_at, now), moved
+
+
+def carried(f: TieFeatures, since: datetime, now: datetime) -> TieFeatures:
+    """The tie as described at ``since``, carried to ``now``: its silence counted to the day
+    and its decayed strength decayed further (what it says of the weeks before is kept)."""
+    if now == since or f.heard is None:
+        return f
+    days = (now - since).total_seconds() / SECONDS_PER_DAY
+    return replace(
+        f,
+        silence_days=(now - f.heard).total_seconds() / SECONDS_PER_DAY,
+        decayed=f.decayed * 0.5 ** (max(days, 0.0) / HALF_LIFE_DAYS),
+    )
 
 
 def _maybe(value: float) -> float | None:
     return None if value != value else value  # NaN stands for None
-
-
-def _time(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
 
 
 def _array(z: zipfile.ZipFile, name: str) -> Any:

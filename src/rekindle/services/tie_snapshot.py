@@ -6,8 +6,8 @@ of the learnt ranker reads everyone's contacts as columns anyway; from them, in 
 operations (:mod:`rekindle.history.tie_feature_arrays`, :mod:`rekindle.engine.revival_columns`),
 it also takes a snapshot: every tie's features, its learnt description, when you last wrote
 to them, and when their next contact lies ahead (a meeting in the calendar). The plan reads it
-while the history is unchanged (same fingerprint) and for at most :data:`FRESH_DAYS` after it
-was taken: each tie's silence and decayed strength are carried forward to the day; what it
+while the history is unchanged (same fingerprint) and for at most a week
+(:data:`~rekindle.services.snapshot_tie.FRESH_DAYS`) after it was taken: each tie's silence and decayed strength are carried forward to the day; what it
 says of the weeks before (group mail lately, circles, the learnt description) is as of the
 snapshot. A tie whose next contact came to pass since is read afresh by the plan.
 
@@ -32,16 +32,22 @@ from rekindle.engine.revival_columns import describe_all
 from rekindle.engine.revival_features import FEATURES, Me, Row
 from rekindle.engine.revival_model import RevivalModel
 from rekindle.engine.revival_rows import HORIZON_DAYS
-from rekindle.history.tie_arrays import EPOCH, NEVER, OUT, US_PER_DAY, ContactColumns, micros
+from rekindle.history.tie_arrays import NEVER, OUT, US_PER_DAY, ContactColumns, micros
 from rekindle.history.tie_features import RECENT_DAYS, TieFeatures
-from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, SECONDS_PER_DAY
-from rekindle.services.snapshot_tie import FLOATS, FRESH_DAYS, INTS, TIMES, VERSION
+from rekindle.history.ties import GROUP_THRESHOLD, HALF_LIFE_DAYS, time_of
+from rekindle.services.snapshot_tie import (
+    FLOATS,
+    INTS,
+    TIMES,
+    VERSION,
+    carried,
+    fresh,
+    readable,
+)
 from rekindle.store import engine as eq
 from rekindle.store import tie_snapshot as sq
 from rekindle.store.ranker import history_fingerprint
 from rekindle.store.tie_columns import contact_columns_of_everyone
-
-_INTS, _TIMES, _FLOATS = INTS, TIMES, FLOATS
 
 
 class RowTable(Mapping[int, Row]):
@@ -146,7 +152,7 @@ class TieSnapshot:
 
     def fresh_for(self, now: datetime) -> bool:
         """Whether a plan at ``now`` may read it (not before it, at most FRESH_DAYS after)."""
-        return self.taken_at <= now <= self.taken_at + timedelta(days=FRESH_DAYS)
+        return fresh(self.taken_at, now)
 
     def stale(self, pid: int, now: datetime) -> bool:
         """Whether this tie changed since (a contact that lay ahead came to pass)."""
@@ -156,14 +162,7 @@ class TieSnapshot:
     def features_at(self, pid: int, now: datetime) -> TieFeatures | None:
         """The tie at ``now``: its silence and decayed strength carried forward."""
         f = self.features.get(pid)
-        if f is None or now == self.at or f.heard is None:
-            return f
-        days = (now - self.at).total_seconds() / SECONDS_PER_DAY
-        return replace(
-            f,
-            silence_days=(now - f.heard).total_seconds() / SECONDS_PER_DAY,
-            decayed=f.decayed * 0.5 ** (max(days, 0.0) / HALF_LIFE_DAYS),
-        )
+        return None if f is None else carried(f, self.at, now)
 
 
 def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnapshot:
@@ -172,9 +171,9 @@ def take(cols: ContactColumns, now: datetime, recent: dict[str, int]) -> TieSnap
     now_us = micros(now)
     past = cols.when < now_us
     out_mask = past & (cols.direction == OUT) & (cols.group_size <= GROUP_THRESHOLD)
-    written = _latest(cols.person[out_mask], cols.when[out_mask])
+    written = _at_edge(cols.person[out_mask], cols.when[out_mask], last=True)
     later = ~past
-    ahead = _earliest(cols.person[later], cols.when[later])
+    ahead = _at_edge(cols.person[later], cols.when[later], last=False)
     return TieSnapshot(now, features, RowTable.of(rows), written, ahead, now)
 
 
@@ -217,15 +216,8 @@ def stored(
 ) -> TieSnapshot | None:
     """The stored snapshot if a plan at ``now`` may read it (same history, fresh), else None;
     ``fingerprint``: the history's, when the caller has it."""
-    found = sq.load(conn, owner_id)
-    if found is None:
-        return None
-    taken_from, taken_at, data = found
-    if taken_from != (fingerprint or history_fingerprint(conn, owner_id)):
-        return None
-    if not (taken_at <= now <= taken_at + timedelta(days=FRESH_DAYS)):
-        return None
-    return decode(data, taken_at, now)
+    found = readable(conn, owner_id, now, fingerprint)
+    return decode(found[1], found[0], now) if found is not None else None
 
 
 def weekly(
@@ -253,26 +245,15 @@ def weekly(
 DESCRIBING_TIES = "describing every tie"
 
 
-def _latest(person: Any, when: Any) -> dict[int, datetime]:
+def _at_edge(person: Any, when: Any, last: bool) -> dict[int, datetime]:
+    """Per person, their latest time (``last``) or their earliest."""
     if not len(person):
         return {}
     order = np.lexsort((when, person))
     person, when = person[order], when[order]
-    last = np.append(person[1:] != person[:-1], True)
-    return {int(p): _time(int(t)) for p, t in zip(person[last], when[last], strict=True)}
-
-
-def _earliest(person: Any, when: Any) -> dict[int, datetime]:
-    if not len(person):
-        return {}
-    order = np.lexsort((when, person))
-    person, when = person[order], when[order]
-    first = np.append(True, person[1:] != person[:-1])
-    return {int(p): _time(int(t)) for p, t in zip(person[first], when[first], strict=True)}
-
-
-def _time(us: int) -> datetime:
-    return EPOCH + timedelta(microseconds=us)
+    change = person[1:] != person[:-1]
+    edge = np.append(change, True) if last else np.append(True, change)
+    return {int(p): time_of(int(t)) for p, t in zip(person[edge], when[edge], strict=True)}
 
 
 def _us(when: datetime | None) -> int:
@@ -292,11 +273,11 @@ def encode(snap: TieSnapshot) -> bytes:
         "person": np.asarray(ids, dtype=np.int64),
         "silence": np.asarray([_nan(f.silence_days) for f in fs], dtype=np.float64),
     }
-    for name in _INTS:
+    for name in INTS:
         arrays[name] = np.asarray([getattr(f, name) for f in fs], dtype=np.int64)
-    for name in _TIMES:
+    for name in TIMES:
         arrays[name] = np.asarray([_us(getattr(f, name)) for f in fs], dtype=np.int64)
-    for name in _FLOATS:
+    for name in FLOATS:
         arrays[name] = np.asarray([_nan(getattr(f, name)) for f in fs], dtype=np.float64)
     arrays["row_person"] = np.asarray(list(snap.rows), dtype=np.int64)
     arrays["row_values"] = snap.rows._values
@@ -336,9 +317,9 @@ def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieS
     if at != taken_at:
         _carry(a, micros(at) - micros(taken_at), micros(at))
     ids = a["person"].tolist()
-    col = {n: a[n].tolist() for n in _INTS}
-    times = {n: _times(a[n]) for n in _TIMES}
-    floats = {n: a[n].tolist() for n in _FLOATS}
+    col = {n: a[n].tolist() for n in INTS}
+    times = {n: _times(a[n]) for n in TIMES}
+    floats = {n: a[n].tolist() for n in FLOATS}
     maybe = {n: _maybe(a[n]) for n in ("silence", "usual_gap_days", "reply_hours")}
     people = [tuple(names) for names in text["circle_people"]]
     features = dict(
@@ -393,7 +374,7 @@ def _carry(a: dict[str, Any], later_us: int, now_us: int) -> None:
 
 
 def _times(us: Any) -> list[datetime | None]:
-    return [None if v == NEVER else EPOCH + timedelta(microseconds=v) for v in us.tolist()]
+    return [None if v == NEVER else time_of(v) for v in us.tolist()]
 
 
 def _maybe(values: Any) -> list[float | None]:
@@ -402,4 +383,4 @@ def _maybe(values: Any) -> list[float | None]:
 
 def _dated(a: dict[str, Any], name: str) -> dict[int, datetime]:
     people, when = a[f"{name}_person"].tolist(), a[f"{name}_when"].tolist()
-    return {p: _time(w) for p, w in zip(people, when, strict=True)}
+    return {p: time_of(w) for p, w in zip(people, when, strict=True)}
