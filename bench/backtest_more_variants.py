@@ -40,22 +40,7 @@ def trees(
 ) -> Callable[[np.ndarray], np.ndarray]:
     import lightgbm as lgb
 
-    params = {
-        "objective": "lambdarank",
-        "metric": "ndcg",
-        "lambdarank_truncation_level": 10,
-        "num_leaves": 3,
-        "min_data_in_leaf": 40,
-        "learning_rate": 0.03,
-        "feature_fraction": 0.7,
-        "bagging_fraction": 0.7,
-        "bagging_freq": 1,
-        "lambda_l2": 5.0,
-        "num_threads": 1,
-        "deterministic": True,
-        "seed": seed,
-        "verbose": -1,
-    }
+    params = rm.lambdamart_params(seed)
     if mono is not None:
         params["monotone_constraints"] = list(mono)
     booster = lgb.train(
@@ -181,21 +166,8 @@ def boosted_from_prior(t: TrainingSet, cols, k: float | None = None, rounds: int
     import lightgbm as lgb
 
     k = prior_slope(t) if k is None else k
-    params = {
-        "objective": "lambdarank",
-        "lambdarank_truncation_level": 10,
-        "num_leaves": 3,
-        "min_data_in_leaf": 40,
-        "learning_rate": 0.03,
-        "feature_fraction": 0.7,
-        "bagging_fraction": 0.7,
-        "bagging_freq": 1,
-        "lambda_l2": 5.0,
-        "num_threads": 1,
-        "deterministic": True,
-        "seed": 7,
-        "verbose": -1,
-    }
+    params = rm.lambdamart_params(7)
+    params.pop("metric")  # as measured: no metric (none is read without a validation set)
     data = lgb.Dataset(
         t.x[:, list(cols)], t.y.astype(int), group=t.groups, init_score=k * log_prior(prior_of(t.x))
     )

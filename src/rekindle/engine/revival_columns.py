@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rekindle.engine.revival_features import FEATURES, OPENING_DAYS, SEEN_DAYS, Me, Row
-from rekindle.engine.revival_rows import Asked, Questions, TrainingSet
+from rekindle.engine.revival_features import OPENING_DAYS, SEEN_DAYS, Me, Row
+from rekindle.engine.revival_rows import Asked, Questions, TrainingSet, rows_by
 from rekindle.engine.scoring import TIE_PARTS, tie_parts
 from rekindle.history.tie_arrays import IN, US_PER_DAY, ContactColumns, micros, starts_of
 from rekindle.history.tie_feature_arrays import count_persons_on, features_and_common
@@ -216,10 +216,8 @@ def rows_of_columns(
     messages to at most CIRCLE_LIMIT people, as those timelines have them), without a
     contact object per contact."""
     index = _Around(cols)
-    xs: list[tuple[float, ...]] = []
-    ys: list[float] = []
-    groups: list[int] = []
-    for n, a in enumerate(asked):
+
+    def moment(a: Asked) -> list[Row]:
         keys = [int(k) for k in a.keys]
         _, rows = describe_all(
             index.around(keys),
@@ -230,10 +228,6 @@ def rows_of_columns(
             persons_on=index.persons_on,
             co_groups_up_to=CIRCLE_LIMIT,
         )
-        xs.extend(rows[k].values for k in keys)
-        ys.extend(1.0 if lab else 0.0 for lab in a.labels)
-        groups.append(len(keys))
-        if progress:
-            progress(n + 1, len(asked))
-    x = np.asarray(xs, dtype=float).reshape(len(xs), len(FEATURES))
-    return TrainingSet(x, np.asarray(ys, dtype=float), groups)
+        return [rows[k] for k in keys]
+
+    return rows_by(asked, moment, progress)

@@ -127,13 +127,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE, steps: int 
     return Logistic(mean, scale, w[:-1], float(w[-1]))
 
 
-def fit_lambdamart(data: TrainingSet, seed: int = 7) -> str | None:
-    """A LambdaMART model (text) with one query per moment, or None (lightgbm missing)."""
-    try:
-        import lightgbm as lgb
-    except ImportError:  # pragma: no cover - a declared dependency; the prior still ranks
-        return None
-    params = {
+def lambdamart_params(seed: int = 7) -> dict[str, Any]:
+    """The LambdaMART ranker's settings (lightgbm), one query per moment."""
+    return {
         "objective": "lambdarank",
         "metric": "ndcg",
         "lambdarank_truncation_level": 10,
@@ -150,6 +146,15 @@ def fit_lambdamart(data: TrainingSet, seed: int = 7) -> str | None:
         "seed": seed,
         "verbose": -1,
     }
+
+
+def fit_lambdamart(data: TrainingSet, seed: int = 7) -> str | None:
+    """A LambdaMART model (text) with one query per moment, or None (lightgbm missing)."""
+    try:
+        import lightgbm as lgb
+    except ImportError:  # pragma: no cover - a declared dependency; the prior still ranks
+        return None
+    params = lambdamart_params(seed)
     train = lgb.Dataset(
         data.x[:, _TREES_AT], data.y.astype(int), group=data.groups, free_raw_data=True
     )

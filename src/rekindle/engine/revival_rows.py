@@ -138,11 +138,25 @@ def rows_of(
     progress: Callable[[int, int], None] | None = None,
 ) -> TrainingSet:
     """The training rows of the questions: each tie described at its moment."""
+    return rows_by(
+        asked,
+        lambda a: [describe(timelines[k], a.moment, a.me, q.horizon_days) for k in a.keys],
+        progress,
+    )
+
+
+def rows_by(
+    asked: Sequence[Asked],
+    describe_moment: Callable[[Asked], Sequence[Row]],
+    progress: Callable[[int, int], None] | None = None,
+) -> TrainingSet:
+    """The training set of the questions, each moment's ties described (in ``a.keys``'
+    order) by ``describe_moment``, one ranking group per moment."""
     xs: list[tuple[float, ...]] = []
     ys: list[float] = []
     groups: list[int] = []
     for n, a in enumerate(asked):
-        rows: list[Row] = [describe(timelines[k], a.moment, a.me, q.horizon_days) for k in a.keys]
+        rows = describe_moment(a)
         xs.extend(r.values for r in rows)
         ys.extend(1.0 if lab else 0.0 for lab in a.labels)
         groups.append(len(rows))
