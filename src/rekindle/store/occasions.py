@@ -6,7 +6,7 @@ stored only once handled, so the flag persists. Every reader takes many people a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -147,21 +147,25 @@ def record_data_for(
 ) -> dict[int, list[Any]]:
     """(source, data, last_seen) of every record of these people, first seen first."""
     out: dict[int, list[Any]] = {}
+    columns = (source_record.c.source, source_record.c.data, source_record.c.last_seen)
+    for r in _records_of(conn, owner_id, person_ids, columns):
+        out.setdefault(r.person_id, []).append(r)
+    return out
+
+
+def _records_of(
+    conn: Connection, owner_id: int, person_ids: Sequence[int], columns: Sequence[Any]
+) -> Iterator[Any]:
+    """(person_id, *columns) of every record of these people, first seen first."""
     wanted = set(person_ids)
     for batch in _batches(person_ids):
         for r in conn.execute(
-            select(
-                source_record.c.person_id,
-                source_record.c.source,
-                source_record.c.data,
-                source_record.c.last_seen,
-            )
+            select(source_record.c.person_id, *columns)
             .where(source_record.c.owner_id == owner_id, _in(source_record.c.person_id, batch))
             .order_by(source_record.c.first_seen, source_record.c.id)
         ):
             if r.person_id in wanted:
-                out.setdefault(r.person_id, []).append(r)
-    return out
+                yield r
 
 
 class RecordFacts(NamedTuple):
@@ -188,21 +192,10 @@ def record_facts_for(
     people, first seen first: each key's text (an object or list as JSON), None when absent or
     null. The database reads the JSON, so the rest of a record is never parsed."""
     out: dict[int, list[RecordFacts]] = {}
-    wanted = set(person_ids)
     facts = [_json_text(conn, source_record.c.data, key).label(key) for key in FACT_KEYS]
-    for batch in _batches(person_ids):
-        for r in conn.execute(
-            select(
-                source_record.c.person_id,
-                source_record.c.source,
-                source_record.c.last_seen,
-                *facts,
-            )
-            .where(source_record.c.owner_id == owner_id, _in(source_record.c.person_id, batch))
-            .order_by(source_record.c.first_seen, source_record.c.id)
-        ):
-            if r.person_id in wanted:
-                out.setdefault(r.person_id, []).append(RecordFacts._make(r))
+    columns = (source_record.c.source, source_record.c.last_seen, *facts)
+    for r in _records_of(conn, owner_id, person_ids, columns):
+        out.setdefault(r.person_id, []).append(RecordFacts._make(r))
     return out
 
 
