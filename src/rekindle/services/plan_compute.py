@@ -59,7 +59,6 @@ from rekindle.services.outcome_learning import learnt, with_outcomes
 from rekindle.services.places import far_away
 from rekindle.services.plan_learnt import learnt_order, ranked_by
 from rekindle.services.plan_network import (
-    PRESELECT,
     Network,
     Ties,
     contacts_of,
@@ -84,6 +83,9 @@ from rekindle.store import engine as eq
 from rekindle.store import team as team_q
 from rekindle.store.recall import last_subject
 
+#: how many of the strongest ties of each list get their full features read (without the
+#: week's snapshot; plus every person with an occasion, a goal match or a shared affiliation)
+PRESELECT = 400
 #: held-back people named in the plan's summary
 HELD_EXAMPLES = 20
 

@@ -31,10 +31,6 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.recall import subjects_by_person
 
-#: how many of the strongest ties of each list get their full features read (plus every
-#: person with an occasion, a goal match or a shared affiliation the context could lift to them)
-PRESELECT = 400
-
 
 @dataclass
 class Network:
