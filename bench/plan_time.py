@@ -52,15 +52,17 @@ def main() -> int:
     db = ensure_database(args.people, args.interactions, args.seed, None, log=not args.json)
     store = open_store(db)
     owner = store.owner_id
-    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    # the time of the plan, as `rekindle plan` reads it: a day's fixed hour would lie before
+    # the fit's snapshot on a morning, and a snapshot from the future is never read
+    now = datetime.now(UTC)
     snap_cpu = None
     if not args.full:
         with store.read() as conn:
             found = tie_snapshot.stored(conn, owner, now)
-        if found is None:  # the fit of the week takes it; time it apart
+        if found is None:  # the fit of the week takes it, odds and all; time it apart
             snap_cpu = time.process_time()
             with store.begin() as conn:
-                tie_snapshot.take_for(conn, owner, now)
+                tie_snapshot.weekly(conn, owner, now, model=stored_model(conn, owner))
             snap_cpu = time.process_time() - snap_cpu
     with store.read() as conn:
         if stored_model(conn, owner) is None:
