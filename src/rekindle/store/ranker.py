@@ -10,12 +10,16 @@ from rekindle.store.schema import interaction
 def history_fingerprint(conn: Connection, owner_id: int) -> str:
     """Changes whenever an interaction is added, removed or re-dated (count, last id, span).
 
-    The span's ends are asked one at a time: alone, a min() or max() walks down the
-    (owner, time) index instead of reading all of it (0.44 -> 0.15 CPU-s at 2M)."""
+    Each figure is asked alone, the way an index answers it fastest: the count reads the
+    (owner, time) index only; the last id walks the primary key down from its end to the
+    first of the owner's rows (``owner_id + 0`` keeps SQLite off the (owner, time) index,
+    which would read every row for it); the span's ends walk down the (owner, time) index.
+    Together in one statement they read every row (0.44 -> 0.12 CPU-s at 2M)."""
     mine = interaction.c.owner_id == owner_id
-    n, last_id = conn.execute(
-        select(func.count(interaction.c.id), func.max(interaction.c.id)).where(mine)
-    ).one()
+    n = conn.execute(select(func.count()).select_from(interaction).where(mine)).scalar()
+    last_id = conn.execute(
+        select(func.max(interaction.c.id)).where(interaction.c.owner_id + 0 == owner_id)
+    ).scalar()
     first = conn.execute(select(func.min(interaction.c.occurred_at)).where(mine)).scalar()
     last = conn.execute(select(func.max(interaction.c.occurred_at)).where(mine)).scalar()
     return f"{n}:{last_id}:{first}:{last}"
