@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from rekindle.engine.occasions import Occasion
+from rekindle.store.id_sets import among
 from rekindle.store.schema import affiliation, identity, person, source_record
 from rekindle.store.schema_engine import occasion
 from rekindle.store.schema_history import message, message_address, tie_stats
@@ -157,15 +158,18 @@ def _records_of(
     conn: Connection, owner_id: int, person_ids: Sequence[int], columns: Sequence[Any]
 ) -> Iterator[Any]:
     """(person_id, *columns) of every record of these people, first seen first."""
-    wanted = set(person_ids)
-    for batch in _batches(person_ids):
-        for r in conn.execute(
+    if not person_ids:
+        return iter(())
+    return iter(
+        conn.execute(
             select(source_record.c.person_id, *columns)
-            .where(source_record.c.owner_id == owner_id, _in(source_record.c.person_id, batch))
+            .where(
+                source_record.c.owner_id == owner_id,
+                among(conn, source_record.c.person_id, person_ids),
+            )
             .order_by(source_record.c.first_seen, source_record.c.id)
-        ):
-            if r.person_id in wanted:
-                yield r
+        )
+    )
 
 
 class RecordFacts(NamedTuple):
