@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -160,16 +160,24 @@ def _season(key: str, on: date) -> int:
     return on.year - 1 if key == "end-of-year" and on.month == 1 else on.year
 
 
-def holiday_occasions(countries: Iterable[str], today: date) -> list[Occasion]:
+#: a country's greeting days in a year (:func:`greeting_days`, or a copy kept between runs)
+GreetingDays = Callable[[str, int], dict[str, tuple[date, str]]]
+
+
+def holiday_occasions(
+    countries: Iterable[str], today: date, days_of: GreetingDays | None = None
+) -> list[Occasion]:
     """Each greeting of these countries, at its first date not already past its window.
 
     The first country wins when two share a greeting ("holiday:lunar-new-year:2026" once).
+    ``days_of``: where the greeting days come from (:func:`greeting_days` by default).
     """
+    days_of = days_of or greeting_days
     chosen: dict[str, Occasion] = {}
     for country in dict.fromkeys(c.upper() for c in countries if c):
         candidates: dict[str, list[tuple[date, str]]] = {}
         for year in (today.year - 1, today.year, today.year + 1):
-            for key, day in greeting_days(country, year).items():
+            for key, day in days_of(country, year).items():
                 candidates.setdefault(key, []).append(day)
         for key, days in candidates.items():
             after = END_OF_YEAR.after if key == "end-of-year" else WINDOWS["holiday"].after

@@ -29,6 +29,7 @@ from rekindle.engine.occasions import (
 )
 from rekindle.errors import NotFoundError, UserError
 from rekindle.identity.records import PartialDate
+from rekindle.services.greeting_days import kept_greeting_days
 from rekindle.services.people import resolve_person
 from rekindle.store import Store
 from rekindle.store import occasions as oq
@@ -81,6 +82,7 @@ def occasions_for(
     firsts = oq.first_contacts(conn, ids)
     stored = oq.stored_occasions(conn, owner_id, ids)
     greetings: dict[tuple[str | None, str | None], list[Occasion]] = {}
+    days_of = kept_greeting_days()
     out: dict[int, list[Occasion]] = {}
     for pid in ids:
         f = facts.get(pid) or _Facts(None, None, None)
@@ -90,13 +92,14 @@ def occasions_for(
         if holidays:
             pair = (mine, f.country)
             if pair not in greetings:
-                greetings[pair] = holiday_occasions([c for c in pair if c], today)
+                greetings[pair] = holiday_occasions([c for c in pair if c], today, days_of)
             computed.extend(greetings[pair])
         found = _with_stored(computed, stored.get(pid, []))
         out[pid] = sorted(
             (o for o in found.values() if -back <= (o.on_date - today).days <= ahead),
             key=lambda o: (o.on_date, o.kind, o.key),
         )
+    days_of.save()
     return out
 
 
@@ -247,7 +250,7 @@ def holiday_summary(store: Store, today: date, days: int = AHEAD_DAYS) -> list[d
         return []
     return [
         {"key": o.key, "date": o.on_date.isoformat(), "detail": o.detail}
-        for o in holiday_occasions([mine], today)
+        for o in holiday_occasions([mine], today, kept_greeting_days())
         if -days <= (o.on_date - today).days <= days
     ]
 
