@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from rekindle.engine.lists import REKINDLE, list_of, rekindle_weights
+from rekindle.engine.list_columns import LIST_NAMES, ON_REKINDLE
+from rekindle.engine.lists import KEEP_WARM, REKINDLE, list_of, rekindle_weights
 from rekindle.engine.occasions import MOST_TIMING, Occasion, timing_strength
 from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
@@ -56,27 +57,20 @@ def snapshot_pass(
     me = Me(recent)
     changed = [p for p in net.ids if p in net.answered or snap.stale(p, now)]
     contacts = contacts_of(conn, net, changed)
+    read = {pid: tie_features(found, now, recent) for pid, found in contacts.items()}
     empty = tie_features((), now)
-    features: dict[int, TieFeatures] = {}
-    for pid in net.ids:
-        if pid in contacts:
-            features[pid] = tie_features(contacts[pid], now, recent)
-        else:
-            features[pid] = snap.features_at(pid, now) or empty
-    cadences = {pid: net.cadence_of(pid, f, opts) for pid, f in features.items()}
-    due = [p for p in net.ids if is_due(features[p], cadences[p])]
-    listed = {
-        p: which
-        for p in due
-        if (which := list_of(features[p], cadences[p].tier, True, opts.lists)) is not None
-    }
+
+    def features(pid: int) -> TieFeatures:
+        return read.get(pid) or snap.features_at(pid, now) or empty
+
+    due, listed, base = _lists(net, snap, set(read), features, now, opts)
     dormant = [p for p, w in listed.items() if w == REKINDLE]
     described = [p for p in dormant if p in snap.rows and p not in contacts]
     odds = _odds(model, snap, described)
     short, occasions = _best(
         net,
         listed,
-        features,
+        base,
         odds,
         now,
         opts,
@@ -87,8 +81,8 @@ def snapshot_pass(
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
-        ties.features[pid] = features[pid]
-        ties.cadences[pid] = cadences[pid]
+        ties.features[pid] = features(pid)
+        ties.cadences[pid] = net.cadence_of(pid, ties.features[pid], opts)
         if pid in contacts:
             ties.contacts[pid] = contacts[pid]
             ties.written[pid] = last_written(contacts[pid], now)
@@ -99,6 +93,64 @@ def snapshot_pass(
                 if pid in odds:
                     ties.odds[pid] = odds[pid]
     return FirstPass(frozenset(due), frozenset(dormant)), short, ties
+
+
+def _lists(
+    net: Network,
+    snap: TieSnapshot,
+    read: set[int],
+    features: Callable[[int], TieFeatures],
+    now: datetime,
+    opts: Options,
+) -> tuple[list[int], dict[int, str], dict[int, float]]:
+    """(who is due, the list of each tie on one, its worth before the odds): on the
+    snapshot's columns at once, except one at a time for a tie read afresh (``read``), one
+    the snapshot lacks, and one with a cadence of its own (:func:`_own_cadence`)."""
+    weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
+    due: list[int] = []
+    listed: dict[int, str] = {}
+    worth: dict[int, float] = {}
+    weighed: set[int] = set()
+    if snap.at == now:  # the columns describe the ties today
+        ids, cols = snap.table()
+        alone = read | _own_cadence(net, opts)
+        is_due_now = cols.due(cols.cadence_days(opts.tier_days))
+        which = cols.lists(is_due_now, opts.lists)
+        rekindle, warm = cols.worth(weights[REKINDLE]), cols.worth(weights[KEEP_WARM])
+        for pid, d, code, r, w in zip(
+            ids.tolist(), is_due_now.tolist(), which.tolist(), rekindle.tolist(), warm.tolist(),
+            strict=True,
+        ):  # fmt: skip
+            if pid not in net.people or pid in alone:
+                continue
+            weighed.add(pid)
+            if d:
+                due.append(pid)
+            if code:
+                listed[pid] = LIST_NAMES[code]
+                worth[pid] = r if code == ON_REKINDLE else w
+    for pid in net.ids:
+        if pid in weighed:
+            continue
+        f = features(pid)
+        cadence = net.cadence_of(pid, f, opts)
+        if not is_due(f, cadence):
+            continue
+        due.append(pid)
+        found = list_of(f, cadence.tier, True, opts.lists)
+        if found is not None:
+            listed[pid] = found
+            worth[pid] = rank_value(f, weights[found])
+    return sorted(due), listed, worth
+
+
+def _own_cadence(net: Network, opts: Options) -> set[int]:
+    """Whose cadence is not their tier's alone: one you set (a tier or days), a tag's, or
+    one their outcomes taught (:meth:`Network.cadence_of` decides theirs)."""
+    own = {p for p, e in net.edits.items() if e.get("tier") or e.get("cadence")}
+    if opts.tag_days:
+        own |= {p for p, tags in net.tags.items() if any(t in opts.tag_days for t in tags)}
+    return own | set(net.learnt)
 
 
 def _odds(model: RevivalModel | None, snap: TieSnapshot, people: list[int]) -> dict[int, float]:
@@ -124,40 +176,59 @@ def kept(quota: int) -> int:
 def _best(
     net: Network,
     listed: dict[int, str],
-    features: dict[int, TieFeatures],
+    base: dict[int, float],
     odds: dict[int, float],
     now: datetime,
     opts: Options,
     occasions_of: Callable[[list[int]], dict[int, list[Occasion]]],
 ) -> tuple[list[int], dict[int, list[Occasion]]]:
     """(the best :func:`kept` of each list by worth (times the odds), and whoever the context
-    could lift to them; their occasions). Occasions are read only for the best and for those
-    an occasion at its strongest could lift, then the latter are weighed with their own."""
+    could lift among them; their occasions).
+
+    The best are read first (their occasions, their shared employers): the least each of
+    them scores in full sets the bar, since at least :func:`kept` score that much. Further
+    down, occasions are read only for those an occasion at its strongest could lift to the
+    bar, and they are weighed with their own. A holiday that lifts everyone alike lifts the
+    bar too, so it no longer draws in thousands of ties to read."""
     weights = {REKINDLE: rekindle_weights(opts.weights)}
     keep = kept(opts.quota)
     lists = []
     for which in sorted({*listed.values()}):
         w: Weights = weights.get(which, opts.weights)
         pool = [p for p, x in listed.items() if x == which]
-        worth = {p: rank_value(features[p], w) * odds.get(p, 1.0) for p in pool}
+        worth = {p: base[p] * odds.get(p, 1.0) for p in pool}
         # best first, ties by id (a stable sort of the ids, by worth)
         ranked = sorted(sorted(pool), key=worth.__getitem__, reverse=True)
-        bar = worth[ranked[keep - 1]] if len(ranked) > keep else 0.0
+        lists.append((w, ranked, worth))
+    best = sorted({p for _, ranked, _ in lists for p in ranked[:keep]})
+    occasions = occasions_of(best)
+    # whose outcomes move them after (a warm reply ranks them up) are always weighed
+    short: set[int] = {*best, *(p for p in net.learnt if p in listed)}
+    staged = []
+    for w, ranked, worth in lists:
+        if len(ranked) <= keep:
+            continue
+        least = sorted(
+            (worth[p] + _context(net, p, _timing(occasions, p, now), _least_goal(net, p), now, w)
+             * odds.get(p, 1.0) for p in ranked[:keep]),
+            reverse=True,
+        )  # fmt: skip
+        bar = least[keep - 1]
         most = _most_any(net, w) * max(odds.values(), default=1.0)
         maybe = []
         for p in ranked[keep:]:
             if worth[p] + most < bar:
                 break  # nobody further down can reach the bar, whatever their context
-            if worth[p] + _most_context(net, p, None, now, w) * odds.get(p, 1.0) >= bar:
+            lift = _context(net, p, MOST_TIMING, _most_goal(net, p), now, w)
+            if worth[p] + lift * odds.get(p, 1.0) >= bar:
                 maybe.append(p)
-        lists.append((w, ranked[:keep], maybe, worth, bar))
-    occasions = occasions_of(sorted({p for _, top, maybe, _, _ in lists for p in (*top, *maybe)}))
-    # whose outcomes move them after (a warm reply ranks them up) are always weighed
-    short: set[int] = {p for p in net.learnt if p in listed}
-    for w, top, maybe, worth, bar in lists:
-        short |= set(top)
+        staged.append((w, maybe, worth, bar))
+    further = sorted({p for _, maybe, _, _ in staged for p in maybe})
+    if further:
+        occasions.update(occasions_of(further))
+    for w, maybe, worth, bar in staged:
         for p in maybe:
-            lift = _most_context(net, p, occasions, now, w)
+            lift = _context(net, p, _timing(occasions, p, now), _most_goal(net, p), now, w)
             if lift and worth[p] + lift * odds.get(p, 1.0) >= bar:
                 short.add(p)
     return sorted(short), occasions
@@ -169,23 +240,27 @@ def _most_any(net: Network, w: Weights) -> float:
     return w["shared"] * 1.0 + w["timing"] * MOST_TIMING + w["goal"] * goal
 
 
-def _most_context(
-    net: Network,
-    pid: int,
-    occasions: dict[int, list[Occasion]] | None,
-    now: datetime,
-    w: Weights,
+def _context(
+    net: Network, pid: int, timing: float, goal: float, now: datetime, w: Weights
 ) -> float:
-    """The most the context parts can add to a tie's worth: its shared employer as it is, its
-    occasion as it is (without ``occasions``: at the strongest any pulls), the goal at its
-    fullest (the goal's index over mail subjects is read only for the shortlist)."""
-    shared = shared_with_me(net, pid, now)
-    if occasions is None:
-        timing = MOST_TIMING
-    else:
-        occasion = best_occasion(occasions.get(pid, []), now)
-        timing = timing_strength(occasion, now.date()) if occasion else 0.0
+    """What the context parts add to a tie's worth (before the odds): its shared employer as
+    it is, with this timing and goal strength."""
+    shared = shared_strength(shared_with_me(net, pid, now))
+    return w["shared"] * shared + w["timing"] * timing + w["goal"] * goal
+
+
+def _timing(occasions: dict[int, list[Occasion]], pid: int, now: datetime) -> float:
+    """How much the tie's best occasion pulls today (as the full score weighs it)."""
+    occasion = best_occasion(occasions.get(pid, []), now)
+    return timing_strength(occasion, now.date()) if occasion else 0.0
+
+
+def _most_goal(net: Network, pid: int) -> float:
+    """The goal at its fullest (its index over mail subjects is read only for the shortlist)."""
     goal = 1.0 if net.index is not None and net.terms else 0.0
-    if net.goal_field(pid):
-        goal = max(goal, FIELD_GOAL)
-    return w["shared"] * shared_strength(shared) + w["timing"] * timing + w["goal"] * goal
+    return max(goal, FIELD_GOAL) if net.goal_field(pid) else goal
+
+
+def _least_goal(net: Network, pid: int) -> float:
+    """The goal as it surely counts: a field the goal names (the words may add more)."""
+    return FIELD_GOAL if net.goal_field(pid) else 0.0

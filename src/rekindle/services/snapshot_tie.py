@@ -102,10 +102,10 @@ def _read(
         decayed=col["decayed"],
         peak=col["peak"],
         peak_at=t["peak_at"],
-        silence_days=_maybe(col["silence"]),
-        usual_gap_days=_maybe(col["usual_gap_days"]),
+        silence_days=none_for_nan(col["silence"]),
+        usual_gap_days=none_for_nan(col["usual_gap_days"]),
         reciprocity=col["reciprocity"],
-        reply_hours=_maybe(col["reply_hours"]),
+        reply_hours=none_for_nan(col["reply_hours"]),
         group_recent=col["group_recent"],
         circles=col["circles"],
         circle_people=tuple(names),
@@ -128,8 +128,9 @@ def carried(f: TieFeatures, since: datetime, now: datetime) -> TieFeatures:
     )
 
 
-def _maybe(value: float) -> float | None:
-    return None if value != value else value  # NaN stands for None
+def none_for_nan(value: float) -> float | None:
+    """A stored figure: NaN stands for None."""
+    return None if value != value else value
 
 
 def _array(z: zipfile.ZipFile, name: str) -> Any:

@@ -21,13 +21,14 @@ import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection
 
+from rekindle.engine.list_columns import TieColumns
 from rekindle.engine.revival_columns import describe_all
 from rekindle.engine.revival_features import FEATURES, Me, Row
 from rekindle.engine.revival_model import RevivalModel
@@ -42,6 +43,7 @@ from rekindle.services.snapshot_tie import (
     VERSION,
     carried,
     fresh,
+    none_for_nan,
     readable,
 )
 from rekindle.store import engine as eq
@@ -143,12 +145,24 @@ class TieSnapshot:
     I last wrote to them, and their first contact at or after ``taken_at`` (if any)."""
 
     taken_at: datetime
-    features: dict[int, TieFeatures]
+    features: Mapping[int, TieFeatures]
     rows: RowTable
     written: dict[int, datetime]
     ahead: dict[int, datetime]
     #: the moment ``features`` describe: ``taken_at``, or a later one they were carried to
     at: datetime
+    #: (the ties' person ids, their features as columns), as ``features`` (see :meth:`table`)
+    columns: tuple[Any, TieColumns] | None = field(default=None, compare=False, repr=False)
+
+    def table(self) -> tuple[Any, TieColumns]:
+        """(the ties' person ids, their features as columns at :attr:`at`): read as stored,
+        or laid out from ``features`` once (a snapshot just taken)."""
+        if self.columns is None:
+            ids = sorted(self.features)
+            arrays = feature_arrays([self.features[p] for p in ids])
+            object.__setattr__(self, "columns", (np.asarray(ids, dtype=np.int64), _columns(arrays)))
+        assert self.columns is not None
+        return self.columns
 
     def fresh_for(self, now: datetime) -> bool:
         """Whether a plan at ``now`` may read it (not before it, at most FRESH_DAYS after)."""
@@ -264,14 +278,11 @@ def _nan(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def encode(snap: TieSnapshot) -> bytes:
-    """The snapshot as an ``.npz`` file of plain arrays (and JSON text for names)."""
-    ids = sorted(snap.features)
-    fs = [snap.features[p] for p in ids]
+def feature_arrays(fs: Sequence[TieFeatures]) -> dict[str, Any]:
+    """The figures of these ties, one array each, as the snapshot stores them (NaN for None,
+    :data:`NEVER` for no time)."""
     arrays: dict[str, Any] = {
-        "version": np.asarray([VERSION]),
-        "person": np.asarray(ids, dtype=np.int64),
-        "silence": np.asarray([_nan(f.silence_days) for f in fs], dtype=np.float64),
+        "silence": np.asarray([_nan(f.silence_days) for f in fs], dtype=np.float64)
     }
     for name in INTS:
         arrays[name] = np.asarray([getattr(f, name) for f in fs], dtype=np.int64)
@@ -279,6 +290,41 @@ def encode(snap: TieSnapshot) -> bytes:
         arrays[name] = np.asarray([_us(getattr(f, name)) for f in fs], dtype=np.int64)
     for name in FLOATS:
         arrays[name] = np.asarray([_nan(getattr(f, name)) for f in fs], dtype=np.float64)
+    return arrays
+
+
+def _columns(a: Mapping[str, Any]) -> TieColumns:
+    """The columns the plan's first pass weighs (:mod:`rekindle.engine.list_columns`)."""
+    return TieColumns(
+        personal=a["personal"],
+        messages_in=a["messages_in"],
+        messages_out=a["messages_out"],
+        meetings=a["meetings"],
+        active_days=a["active_days"],
+        group_recent=a["group_recent"],
+        group=a["group"],
+        first_us=a["first"],
+        last_us=a["last"],
+        never=NEVER,
+        decayed=a["decayed"],
+        peak=a["peak"],
+        silence_days=a["silence"],
+        usual_gap_days=a["usual_gap_days"],
+        reciprocity=a["reciprocity"],
+        reply_hours=a["reply_hours"],
+        circles=a["circles"],
+    )
+
+
+def encode(snap: TieSnapshot) -> bytes:
+    """The snapshot as an ``.npz`` file of plain arrays (and JSON text for names)."""
+    ids = sorted(snap.features)
+    fs = [snap.features[p] for p in ids]
+    arrays: dict[str, Any] = {
+        "version": np.asarray([VERSION]),
+        "person": np.asarray(ids, dtype=np.int64),
+        **feature_arrays(fs),
+    }
     arrays["row_person"] = np.asarray(list(snap.rows), dtype=np.int64)
     arrays["row_values"] = snap.rows._values
     arrays["row_gaps"] = snap.rows._gaps
@@ -316,40 +362,7 @@ def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieS
     at = now or taken_at
     if at != taken_at:
         _carry(a, micros(at) - micros(taken_at), micros(at))
-    ids = a["person"].tolist()
-    col = {n: a[n].tolist() for n in INTS}
-    times = {n: _times(a[n]) for n in TIMES}
-    floats = {n: a[n].tolist() for n in FLOATS}
-    maybe = {n: _maybe(a[n]) for n in ("silence", "usual_gap_days", "reply_hours")}
-    people = [tuple(names) for names in text["circle_people"]]
-    features = dict(
-        zip(
-            ids,
-            map(
-                TieFeatures,
-                col["personal"],
-                col["messages_in"],
-                col["messages_out"],
-                col["meetings"],
-                times["first"],
-                times["last"],
-                col["active_days"],
-                floats["decayed"],
-                floats["peak"],
-                times["peak_at"],
-                maybe["silence"],
-                maybe["usual_gap_days"],
-                floats["reciprocity"],
-                maybe["reply_hours"],
-                col["group_recent"],
-                floats["circles"],
-                people,
-                times["heard"],
-                col["group"],
-            ),  # fmt: skip
-            strict=True,
-        )
-    )
+    features = LazyFeatures(a, [tuple(names) for names in text["circle_people"]])
     rows = RowTable(
         a["row_person"],
         a["row_values"],
@@ -360,7 +373,53 @@ def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieS
         a.get("row_odds"),
         text.get("odds_of", ""),
     )
-    return TieSnapshot(taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"), at)
+    return TieSnapshot(
+        taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"), at,
+        (a["person"], _columns(a)),
+    )  # fmt: skip
+
+
+class LazyFeatures(Mapping[int, TieFeatures]):
+    """The stored ties' features, each built from the arrays when first asked for: a plan
+    weighs everyone on the columns and reads the features of a few hundred."""
+
+    def __init__(self, a: Mapping[str, Any], circle_people: Sequence[tuple[str, ...]]) -> None:
+        self._a, self._people = a, circle_people
+        self._at = {p: i for i, p in enumerate(a["person"].tolist())}
+        self._built: dict[int, TieFeatures] = {}
+
+    def __getitem__(self, pid: int) -> TieFeatures:
+        found = self._built.get(pid)
+        if found is None:
+            found = self._built[pid] = self._build(self._at[pid])
+        return found
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._at
+
+    def _build(self, i: int) -> TieFeatures:
+        a = self._a
+        ints = {n: int(a[n][i]) for n in INTS}
+        times = {n: _time(int(a[n][i])) for n in TIMES}
+        floats = {n: float(a[n][i]) for n in FLOATS}
+        return TieFeatures(
+            ints["personal"], ints["messages_in"], ints["messages_out"], ints["meetings"],
+            times["first"], times["last"], ints["active_days"], floats["decayed"],
+            floats["peak"], times["peak_at"], none_for_nan(float(a["silence"][i])),
+            none_for_nan(floats["usual_gap_days"]), floats["reciprocity"],
+            none_for_nan(floats["reply_hours"]), ints["group_recent"], floats["circles"],
+            self._people[i], times["heard"], ints["group"],
+        )  # fmt: skip
+
+
+def _time(us: int) -> datetime | None:
+    return None if us == NEVER else time_of(us)
 
 
 def _carry(a: dict[str, Any], later_us: int, now_us: int) -> None:
@@ -371,14 +430,6 @@ def _carry(a: dict[str, Any], later_us: int, now_us: int) -> None:
     a["silence"] = np.where(known, (now_us - heard) / US_PER_DAY, a["silence"])
     factor = 0.5 ** (max(later_us, 0) / US_PER_DAY / HALF_LIFE_DAYS)
     a["decayed"] = np.where(known, a["decayed"] * factor, a["decayed"])
-
-
-def _times(us: Any) -> list[datetime | None]:
-    return [None if v == NEVER else time_of(v) for v in us.tolist()]
-
-
-def _maybe(values: Any) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]  # NaN stands for None
 
 
 def _dated(a: dict[str, Any], name: str) -> dict[int, datetime]:
