@@ -281,7 +281,7 @@ def candidates(
                 score(f, weights[which], context, names),
                 org,
                 circles,
-                field=net.fields.get(pid) or infer_field(address=reach.get(pid, {}).get("email")),
+                field=net.field_of(pid) or infer_field(address=reach.get(pid, {}).get("email")),
                 silent_days=f.silence_days,
             )
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,7 +17,12 @@ from rekindle.engine.meaning import text_vectors
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
 from rekindle.engine.revival_features import Me, Row
-from rekindle.engine.shared_context import Period, SharedAffiliation, shared_affiliations
+from rekindle.engine.shared_context import (
+    Period,
+    SharedAffiliation,
+    organisation_key,
+    shared_affiliations,
+)
 from rekindle.engine.tiers import Cadence, cadence_for
 from rekindle.history.tie_features import TieFeatures
 from rekindle.history.ties import Contact
@@ -50,18 +56,37 @@ class Network:
     index: GoalIndex | None
     #: a person's words the goal is matched on (organisation, title, tags, notes)
     index_texts: Callable[[int], list[str]]
-    #: each person's field from their organisation and title (None: nothing says)
-    fields: dict[int, str | None]
     #: the fields the goal names
     goal_fields: set[str]
     #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
     learnt: dict[int, Learning] = field(default_factory=dict)
     #: shared_with_me as found, per (person, day): the plan asks it of a person in two steps
     shared: dict[tuple[int, date], list[SharedAffiliation]] = field(default_factory=dict)
+    #: field_of as found, per person
+    _fields: dict[int, str | None] = field(default_factory=dict)
+
+    def field_of(self, pid: int) -> str | None:
+        """Their field from their organisation and title (None: nothing says), worked out
+        when first asked: a plan asks it of its shortlist, not of everyone."""
+        if pid not in self._fields:
+            e, a = self.edits.get(pid, {}), self.affiliations.get(pid, [])
+            self._fields[pid] = (
+                infer_field(organisation_of(e, a), e.get("title") or _title(a))
+                if a or pid in self.edits
+                else None
+            )
+        return self._fields[pid]
 
     def goal_field(self, pid: int) -> str | None:
-        found = self.fields.get(pid)
+        if not self.goal_fields:
+            return None
+        found = self.field_of(pid)
         return found if found in self.goal_fields else None
+
+    @cached_property
+    def my_organisations(self) -> frozenset[str]:
+        """The organisations I was at, as :func:`organisation_key` compares them."""
+        return frozenset(k for p in self.my_periods if (k := organisation_key(p.organisation)))
 
     @property
     def ids(self) -> list[int]:
@@ -128,14 +153,6 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         if terms
         else None
     )
-    fields = {
-        pid: infer_field(
-            organisation_of(edits.get(pid, {}), affiliations.get(pid, [])),
-            edits.get(pid, {}).get("title") or _title(affiliations.get(pid, [])),
-        )
-        for pid in ids
-        if pid in affiliations or pid in edits
-    }
     return Network(
         people=people,
         delivered=oq.last_delivered(conn, owner_id),
@@ -149,7 +166,6 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         terms=terms,
         index=index,
         index_texts=texts,
-        fields=fields,
         goal_fields=goal_fields(goal_text),
     )
 
@@ -168,7 +184,7 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
         {
             pid: [
                 *net.index_texts(pid),
-                net.fields.get(pid) or "",
+                net.field_of(pid) or "",
                 *subjects.get(pid, ()),
             ]
             for pid in short
@@ -192,6 +208,8 @@ def shared_with_me(net: Network, pid: int, now: datetime) -> list[SharedAffiliat
     theirs = net.affiliations.get(pid)
     if not theirs or not net.my_periods:
         return []
+    if not any(organisation_key(a.organisation) in net.my_organisations for a in theirs):
+        return []  # never at any of my organisations (most people): nothing to compare
     key = (pid, now.date())
     found = net.shared.get(key)
     if found is None:

@@ -107,6 +107,9 @@ class RowTable(Mapping[int, Row]):
     def __len__(self) -> int:
         return len(self._at)
 
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._at  # (a Mapping's own would build the row to find out)
+
     def odds_under(self, model: RevivalModel, people: Sequence[int]) -> dict[int, float]:
         """Each of ``people``'s learnt odds under ``model``: as stored, when the snapshot was
         taken with this very model (no trees evaluated, no lightgbm loaded), else computed."""
