@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -119,6 +120,13 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
+def _stems_of(text: str) -> frozenset[str]:
+    """The stems of a piece of text (remembered: a network repeats its employers, tags and
+    subjects)."""
+    return frozenset(stem(w) for w in words(text))
+
+
 def goal_terms(goal: str) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words(goal) if w not in FILLER and len(w) > 1))
 
@@ -158,7 +166,7 @@ class GoalIndex:
             for pid, parts in texts.items()
         }
         self.stems: dict[int, set[str]] = {
-            pid: {stem(w) for t in parts for w in words(t)} for pid, parts in self.pieces.items()
+            pid: set().union(*map(_stems_of, parts)) for pid, parts in self.pieces.items()
         }
         self.df: Counter[str] = Counter(s for stems in self.stems.values() for s in stems)
         self.n = max(1, len(self.stems))
@@ -172,9 +180,13 @@ class GoalIndex:
         owners = [(pid, piece) for pid, pieces in self.pieces.items() for piece in pieces]
         if not owners:
             return self
-        cosines = vectors.embed([p for _, p in owners]) @ vectors.embed([goal_sentence(goal)])[0]
+        # each distinct piece once: many people share a subject, an employer, a tag
+        distinct = list(dict.fromkeys(p for _, p in owners))
+        cosines = vectors.embed(distinct) @ vectors.embed([goal_sentence(goal)])[0]
+        of = dict(zip(distinct, cosines.tolist(), strict=True))
         best: dict[int, tuple[float, str]] = {}
-        for (pid, piece), cosine in zip(owners, cosines.tolist(), strict=True):
+        for pid, piece in owners:
+            cosine = of[piece]
             if cosine > best.get(pid, (NO_MEANING, ""))[0]:
                 best[pid] = (cosine, piece)
         self.meaning = best
