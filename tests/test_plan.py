@@ -180,6 +180,10 @@ def test_plan_is_short_diverse_explained_and_stable(store: Store) -> None:
     assert ann is not None and any("last on" in r for r in ann.reasons)
     again = plan_svc.weekly_plan(store, NOW + timedelta(days=2))
     assert names(again) == names(plan) and again.stored
+    # the stored plan tells the counts it was made with, and how it was ranked
+    counts = ("considered", "due", "dormant", "held", "held_by", "held_examples", "ranked_by")
+    assert plan.considered > 0 and plan.due > 0
+    assert [getattr(again, k) for k in counts] == [getattr(plan, k) for k in counts]
     next_week = plan_svc.weekly_plan(store, NOW + timedelta(days=7))
     assert not next_week.stored
 

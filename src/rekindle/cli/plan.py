@@ -102,11 +102,12 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         console.print(f"\n[dim]{safe(plan.ranked_by)}[/dim]")
     if plan.diversified:
         console.print(f"\n[dim]{safe(plan.diversified)}[/dim]")
-    if not plan.stored:
+    if not plan.stored or plan.considered:  # a stored plan's counts, when it kept them
+        when = " when this plan was made" if plan.stored else ""
         console.print(
             f"\n[dim]{plan.considered} people, {plan.due} due for a check-in "
             f"({plan.dormant} of them dormant with a two-way past), "
-            f"{plan.held} held back{_held_by(plan.held_by)}[/dim]"
+            f"{plan.held} held back{_held_by(plan.held_by)}{when}[/dim]"
         )
     console.print(
         "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "

@@ -34,7 +34,7 @@ from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import team as team_q
 from rekindle.store.database import utcnow
-from rekindle.store.settings import get_settings
+from rekindle.store.settings import get_settings, put_setting
 
 if TYPE_CHECKING:  # the ranker (numpy) is imported by the plan that computes, below
     from rekindle.services.ranker import Progress
@@ -132,7 +132,29 @@ def _plan(
                 [(s.person_id, s.score, json.dumps(asdict(s))) for s in plan.suggestions],
                 now,
             )
+            put_setting(conn, store.owner_id, SUMMARY_KEY, json.dumps(_summary(plan)))
         return plan
+
+
+#: the stored plan's counts and how it was ranked (its entries hold the people)
+SUMMARY_KEY = "stored_plan.summary"
+_SUMMARY_FIELDS = ("considered", "due", "held", "held_examples", "held_by", "dormant", "ranked_by")
+
+
+def _summary(plan: Plan) -> dict[str, Any]:
+    return {"period": plan.period, **{k: getattr(plan, k) for k in _SUMMARY_FIELDS}}
+
+
+def _stored_summary(settings: dict[str, Any], period: str) -> dict[str, Any]:
+    """The counts stored with the period's plan (none for another period's, or before they
+    were kept)."""
+    try:
+        found = json.loads(settings.get(SUMMARY_KEY) or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(found, dict) or found.get("period") != period:
+        return {}
+    return {k: found[k] for k in _SUMMARY_FIELDS if k in found}
 
 
 def _quota_of(stored: list[Any]) -> int:
@@ -167,14 +189,14 @@ def _from_stored(
         elif mate is not None:
             s.status = f"{mate.teammate} (your team) reached out on {mate.at:%d %b}"
         suggestions.append(s)
+    counts: dict[str, Any] = {"considered": 0, "due": 0, "held": 0}
+    counts.update(_stored_summary(get_settings(conn, owner_id), period))
     return Plan(
         period=period,
         goal=goal_text,
         suggestions=suggestions,
-        considered=0,
-        due=0,
-        held=0,
         stored=True,
+        **counts,
         weights_from=str(opts.weights.provenance.get("fitted_on", "")),
         # the stored plan says it was diversified, as the fresh one did
         fields=list(dict.fromkeys(s.field for s in suggestions if s.field)),
