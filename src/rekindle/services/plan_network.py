@@ -53,7 +53,6 @@ class Network:
     my_periods: list[Period]
     goal_text: str | None
     terms: list[str]
-    index: GoalIndex | None
     #: a person's words the goal is matched on (organisation, title, tags, notes)
     index_texts: Callable[[int], list[str]]
     #: the fields the goal names
@@ -82,6 +81,17 @@ class Network:
             return None
         found = self.field_of(pid)
         return found if found in self.goal_fields else None
+
+    @cached_property
+    def index(self) -> GoalIndex | None:
+        """The goal's index over everyone's own words (organisation, title, tags, notes; not
+        their mail's subjects), by meaning too; None without a goal. Built when first asked:
+        only the plan that reads every tie's contacts weighs everyone's goal this way."""
+        if not self.terms:
+            return None
+        return GoalIndex({pid: self.index_texts(pid) for pid in self.ids}).understand(
+            self.goal_text or "", text_vectors()
+        )
 
     @cached_property
     def my_organisations(self) -> frozenset[str]:
@@ -148,11 +158,6 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
             edits.get(pid, {}).get("title", ""),
         ]
 
-    index = (
-        GoalIndex({pid: texts(pid) for pid in ids}).understand(goal_text or "", text_vectors())
-        if terms
-        else None
-    )
     return Network(
         people=people,
         delivered=oq.last_delivered(conn, owner_id),
@@ -164,7 +169,6 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1, [])],
         goal_text=goal_text,
         terms=terms,
-        index=index,
         index_texts=texts,
         goal_fields=goal_fields(goal_text),
     )
@@ -177,7 +181,7 @@ def _title(affiliations: list[Any]) -> str | None:
 def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
     """The goal's word index over the shortlist: organisation, title, department, tags, notes,
     their field, and the subjects of your personal mail with them (None without a goal)."""
-    if net.index is None:
+    if not net.terms:
         return None
     subjects = subjects_by_person(conn, short)
     return GoalIndex(

@@ -236,7 +236,7 @@ def _best(
 
 def _most_any(net: Network, w: Weights) -> float:
     """The most the context parts can add to anyone's worth (before the odds)."""
-    goal = 1.0 if net.index is not None and net.terms else (FIELD_GOAL if net.goal_fields else 0.0)
+    goal = 1.0 if net.terms else (FIELD_GOAL if net.goal_fields else 0.0)
     return w["shared"] * 1.0 + w["timing"] * MOST_TIMING + w["goal"] * goal
 
 
@@ -257,7 +257,7 @@ def _timing(occasions: dict[int, list[Occasion]], pid: int, now: datetime) -> fl
 
 def _most_goal(net: Network, pid: int) -> float:
     """The goal at its fullest (its index over mail subjects is read only for the shortlist)."""
-    goal = 1.0 if net.index is not None and net.terms else 0.0
+    goal = 1.0 if net.terms else 0.0
     return max(goal, FIELD_GOAL) if net.goal_field(pid) else goal
 
 
