@@ -170,6 +170,7 @@ def shortlist(
     """(who is due and who dormant, the shortlist, their occasions), from the stored
     statistics."""
     stats = eq.tie_summaries(conn, owner_id)
+    net.affiliations.ensure(net.ids)  # everyone's shared employers are asked below
     rough = {pid: rough_features(stats.get(pid), net.answered.get(pid), now) for pid in net.ids}
     due: list[int] = []
     dormant: list[int] = []
@@ -238,6 +239,7 @@ def candidates(
     )
     names = {str(k): v for k, v in net.people.items()}
     reach = eq.reach_by_person(conn, sorted(listed))
+    net.affiliations.ensure(listed)
     weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
     pools = Pools(listed=listed)
     for pid, which in sorted(listed.items()):
@@ -270,7 +272,7 @@ def candidates(
             net.goal_text,
             net.goal_field(pid),
         )
-        org = organisation_of(net.edits.get(pid, {}), net.affiliations.get(pid, []))
+        org = organisation_of(net.edits.get(pid, {}), net.affiliations.get(pid))
         circles = frozenset(
             [*(f"tag:{t}" for t in net.tags.get(pid, ())), *(f"with:{p}" for p in f.circle_people)]
         )

@@ -3,7 +3,7 @@ closely (:class:`Ties`): the data of :mod:`rekindle.services.plan_compute`'s ste
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -38,6 +38,28 @@ from rekindle.store import ties as tq
 from rekindle.store.recall import subjects_by_person
 
 
+class ReadAsAsked:
+    """Per person, rows read in one statement for the people asked about (:meth:`ensure`),
+    else one person at a time: a plan weighs every tie, but reads the affiliations of the
+    few thousand it looks closer at."""
+
+    def __init__(self, read: Callable[[list[int]], Mapping[int, list[Any]]]) -> None:
+        self._read = read
+        self._found: dict[int, list[Any]] = {}
+
+    def ensure(self, people: Iterable[int]) -> None:
+        """Read the rows of these people, those not read yet, at once."""
+        missing = sorted({p for p in people if p not in self._found})
+        if missing:
+            found = self._read(missing)
+            self._found.update((p, found.get(p, [])) for p in missing)
+
+    def get(self, pid: int) -> list[Any]:
+        if pid not in self._found:
+            self.ensure([pid])
+        return self._found[pid]
+
+
 @dataclass
 class Network:
     """What the plan reads about everyone, once."""
@@ -49,7 +71,8 @@ class Network:
     answered: dict[int, datetime]
     edits: dict[int, dict[str, str]]
     tags: dict[int, set[str]]
-    affiliations: dict[int, list[Any]]
+    #: each person's affiliations, read for those the plan looks at (:class:`ReadAsAsked`)
+    affiliations: ReadAsAsked
     my_periods: list[Period]
     goal_text: str | None
     terms: list[str]
@@ -68,7 +91,7 @@ class Network:
         """Their field from their organisation and title (None: nothing says), worked out
         when first asked: a plan asks it of its shortlist, not of everyone."""
         if pid not in self._fields:
-            e, a = self.edits.get(pid, {}), self.affiliations.get(pid, [])
+            e, a = self.edits.get(pid, {}), self.affiliations.get(pid)
             self._fields[pid] = (
                 infer_field(organisation_of(e, a), e.get("title") or _title(a))
                 if a or pid in self.edits
@@ -89,6 +112,7 @@ class Network:
         only the plan that reads every tie's contacts weighs everyone's goal this way."""
         if not self.terms:
             return None
+        self.affiliations.ensure(self.ids)
         return GoalIndex({pid: self.index_texts(pid) for pid in self.ids}).understand(
             self.goal_text or "", text_vectors()
         )
@@ -141,7 +165,7 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
     ids = sorted(people)
     edits = pq.edits_for(conn, ids, ENGINE_EDITS)
     tags = eq.tags_by_person(conn, owner_id)
-    affiliations = eq.affiliations_by_person(conn, owner_id)
+    affiliations = ReadAsAsked(lambda people: eq.affiliations_by_person(conn, owner_id, people))
     me_id = pq.find_me(conn, owner_id)
     terms = goal_terms(goal_text or "")
     notes = eq.notes_by_person(conn, owner_id) if terms else {}
@@ -150,7 +174,7 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         return [
             *(
                 f"{a.organisation} {a.title or ''} {a.department or ''}"
-                for a in affiliations.get(pid, [])
+                for a in affiliations.get(pid)
             ),
             *tags.get(pid, ()),
             *notes.get(pid, ()),
@@ -166,7 +190,7 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         edits=edits,
         tags=tags,
         affiliations=affiliations,
-        my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1, [])],
+        my_periods=[affiliation_period(a) for a in affiliations.get(me_id or -1)],
         goal_text=goal_text,
         terms=terms,
         index_texts=texts,
@@ -183,6 +207,7 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
     their field, and the subjects of your personal mail with them (None without a goal)."""
     if not net.terms:
         return None
+    net.affiliations.ensure(short)
     subjects = subjects_by_person(conn, short)
     return GoalIndex(
         {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, true, update
 
+from rekindle.store.id_sets import among
 from rekindle.store.schema import (
     affiliation,
     identity,
@@ -257,12 +258,16 @@ class Affiliation(NamedTuple):
     end_date: date | None
 
 
-def affiliations_by_person(conn: Connection, owner_id: int) -> dict[int, list[Affiliation]]:
-    """Everyone's affiliations, current ones first, the latest start first."""
+def affiliations_by_person(
+    conn: Connection, owner_id: int, people: Collection[int] | None = None
+) -> dict[int, list[Affiliation]]:
+    """Everyone's affiliations (or these people's), current ones first, the latest start
+    first."""
     out: dict[int, list[Affiliation]] = defaultdict(list)
+    whose = true() if people is None else among(conn, affiliation.c.person_id, people)
     for r in conn.execute(
         select(*(affiliation.c[name] for name in Affiliation._fields))
-        .where(affiliation.c.owner_id == owner_id)
+        .where(affiliation.c.owner_id == owner_id, whose)
         .order_by(
             affiliation.c.end_date.is_not(None),
             affiliation.c.start_date.desc().nulls_last(),
