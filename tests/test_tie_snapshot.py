@@ -204,3 +204,31 @@ def _same_tie(a: object, b: object) -> bool:
         x, y = getattr(a, name), getattr(b, name)
         assert x == pytest.approx(y, rel=1e-12) if isinstance(y, float) else x == y, name
     return True
+
+
+def test_a_goal_read_with_many_people_s_mail_shows_its_progress(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rekindle.services import plan_network
+    from rekindle.services.plan_options import MATCHING_GOAL
+
+    store = sqlite_store
+    load_sample(store, now=NOW)
+    plan_svc.weekly_plan(store, NOW, refresh=True)
+    monkeypatch.setattr(plan_network, "SUBJECTS_AT_ONCE", 10)  # "many": more than 10
+    steps: list[tuple[str, int, int]] = []
+    owner = store.owner_id
+    with store.read() as conn:
+        model = stored_model(conn, owner)
+        snap = tie_snapshot.stored(conn, owner, NOW)
+        opts = options(get_settings(conn, owner))
+        shown = compute_plan(
+            conn, owner, NOW, opts, "payments / banking", model, snap,
+            lambda step, done, total: steps.append((step, done, total)),
+        )  # fmt: skip
+        quiet = compute_plan(conn, owner, NOW, opts, "payments / banking", model, snap)
+    same(shown, quiet)
+    assert {s for s, _, _ in steps} == {MATCHING_GOAL}
+    done = [d for _, d, _ in steps]
+    total = steps[0][2]
+    assert total > 10 and done == sorted(done) and done[-1] == total and len(steps) > 2

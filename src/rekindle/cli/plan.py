@@ -53,11 +53,12 @@ def plan_with_progress(
     quota: int | None = None, goal: str | None = None, refresh: bool = False
 ) -> svc.Plan:
     """The week's plan, with a progress bar while the ranker learns from the history (the
-    first plan after it changed)."""
+    first plan after it changed) and while a goal is matched with many people's mail."""
     from rich.progress import BarColumn, Progress, TextColumn
 
     from rekindle.cli.context import err_console
     from rekindle.services import plan as svc
+    from rekindle.services.plan_options import MATCHING_GOAL
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), console=err_console, transient=True
@@ -66,7 +67,7 @@ def plan_with_progress(
 
         def fitting(step: str, done: int, total: int) -> None:
             # each step of the fit (reading, describing each earlier moment, fitting) in turn
-            what = f"learning from your history: {step}"
+            what = step if step == MATCHING_GOAL else f"learning from your history: {step}"
             if not task:
                 task.append(bar.add_task(what, total=total))
             bar.update(task[0], description=what, completed=done, total=total)  # type: ignore[arg-type]
@@ -113,8 +114,6 @@ def print_plan(plan: svc.Plan, why: bool = False) -> None:
         "[dim]next: `rekindle done PERSON` after reaching out · `snooze PERSON 3m` · "
         "`dismiss PERSON --reason …` · `never PERSON`[/dim]"
     )
-
-
 
 
 def _print_suggestion(i: int, s: svc.Suggestion, why: bool) -> None:

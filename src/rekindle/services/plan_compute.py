@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,11 +116,14 @@ def compute_plan(
     goal_text: str | None,
     model: RevivalModel | None = None,
     snapshot: TieSnapshot | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Plan:
     """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list; the week's
     ``snapshot`` of every tie (:mod:`rekindle.services.tie_snapshot`) spares reading their
-    contacts."""
+    contacts; ``progress`` is told of a long step (a goal matched with thousands of people's
+    mail)."""
     net = read_network(conn, owner_id, goal_text)
+    net.progress = progress
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
     if snapshot is not None and snapshot.fresh_for(now):
         first, short, ties = snapshot_pass(conn, owner_id, net, snapshot, now, opts, model)

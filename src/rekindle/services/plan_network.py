@@ -26,7 +26,7 @@ from rekindle.engine.shared_context import (
 from rekindle.engine.tiers import Cadence, cadence_for
 from rekindle.history.tie_features import TieFeatures
 from rekindle.history.ties import Contact
-from rekindle.services.plan_options import ENGINE_EDITS, Options
+from rekindle.services.plan_options import ENGINE_EDITS, MATCHING_GOAL, Options
 from rekindle.services.suggestion_parts import (
     affiliation_period,
     organisation_of,
@@ -82,6 +82,8 @@ class Network:
     goal_fields: set[str]
     #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
     learnt: dict[int, Learning] = field(default_factory=dict)
+    #: told of a long step's progress (the goal's reading of thousands of people's mail)
+    progress: Callable[[str, int, int], None] | None = None
     #: shared_with_me as found, per (person, day): the plan asks it of a person in two steps
     shared: dict[tuple[int, date], list[SharedAffiliation]] = field(default_factory=dict)
     #: field_of as found, per person
@@ -208,7 +210,7 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
     if not net.terms:
         return None
     net.affiliations.ensure(short)
-    subjects = subjects_by_person(conn, short)
+    subjects = _subjects(conn, short, net.progress)
     return GoalIndex(
         {
             pid: [
@@ -219,6 +221,25 @@ def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | 
             for pid in short
         }
     ).understand(net.goal_text or "", text_vectors())
+
+
+#: people whose mail's subjects are read at a time, when the reading shows its progress
+SUBJECTS_AT_ONCE = 2000
+
+
+def _subjects(
+    conn: Connection, people: list[int], progress: Callable[[str, int, int], None] | None
+) -> dict[int, list[str]]:
+    """The subjects of these people's mail (:func:`subjects_by_person`); for many people, in
+    batches that show their progress (thousands take seconds)."""
+    if progress is None or len(people) <= SUBJECTS_AT_ONCE:
+        return subjects_by_person(conn, people)
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(people), SUBJECTS_AT_ONCE):
+        progress(MATCHING_GOAL, start, len(people))
+        out.update(subjects_by_person(conn, people[start : start + SUBJECTS_AT_ONCE]))
+    progress(MATCHING_GOAL, len(people), len(people))
+    return out
 
 
 def contacts_of(conn: Connection, net: Network, people: list[int]) -> dict[int, list[Contact]]:

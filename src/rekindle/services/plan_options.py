@@ -16,6 +16,8 @@ DEFAULT_QUOTA = 3
 DEFAULT_LOCK_DAYS = 30
 #: person edits the engine reads
 ENGINE_EDITS = ("tier", "cadence", "medium", "organisation", "title")
+#: the progress step of a plan with a goal that reads thousands of people's mail subjects
+MATCHING_GOAL = "matching your goal with your mail"
 
 
 @dataclass
