@@ -14,6 +14,7 @@ import json
 import sys
 import zipfile
 from array import array
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,8 +91,15 @@ def _read(
         names = json.loads(bytes(_array(z, "text")).decode("utf-8"))["circle_people"][i]
         ahead = _array(z, "ahead_person")
         moved = pid in ahead and time_of(_array(z, "ahead_when")[list(ahead).index(pid)]) < now
+    f = features_of(col, tuple(names))
+    return carried(f, taken_at, now), moved
+
+
+def features_of(col: Mapping[str, Any], circle_people: tuple[str, ...]) -> TieFeatures:
+    """One tie's features from its stored figures (``col``: each of :data:`INTS`,
+    :data:`TIMES`, :data:`FLOATS` and ``silence``, as plain numbers)."""
     t = {n: None if col[n] == NEVER_US else time_of(col[n]) for n in TIMES}
-    f = TieFeatures(
+    return TieFeatures(
         personal=col["personal"],
         messages_in=col["messages_in"],
         messages_out=col["messages_out"],
@@ -108,11 +116,10 @@ def _read(
         reply_hours=none_for_nan(col["reply_hours"]),
         group_recent=col["group_recent"],
         circles=col["circles"],
-        circle_people=tuple(names),
+        circle_people=circle_people,
         heard=t["heard"],
         group=col["group"],
     )
-    return carried(f, taken_at, now), moved
 
 
 def carried(f: TieFeatures, since: datetime, now: datetime) -> TieFeatures:

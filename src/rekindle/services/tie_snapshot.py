@@ -42,8 +42,8 @@ from rekindle.services.snapshot_tie import (
     TIMES,
     VERSION,
     carried,
+    features_of,
     fresh,
-    none_for_nan,
     readable,
 )
 from rekindle.store import engine as eq
@@ -407,22 +407,8 @@ class LazyFeatures(Mapping[int, TieFeatures]):
         return pid in self._at
 
     def _build(self, i: int) -> TieFeatures:
-        a = self._a
-        ints = {n: int(a[n][i]) for n in INTS}
-        times = {n: _time(int(a[n][i])) for n in TIMES}
-        floats = {n: float(a[n][i]) for n in FLOATS}
-        return TieFeatures(
-            ints["personal"], ints["messages_in"], ints["messages_out"], ints["meetings"],
-            times["first"], times["last"], ints["active_days"], floats["decayed"],
-            floats["peak"], times["peak_at"], none_for_nan(float(a["silence"][i])),
-            none_for_nan(floats["usual_gap_days"]), floats["reciprocity"],
-            none_for_nan(floats["reply_hours"]), ints["group_recent"], floats["circles"],
-            self._people[i], times["heard"], ints["group"],
-        )  # fmt: skip
-
-
-def _time(us: int) -> datetime | None:
-    return None if us == NEVER else time_of(us)
+        col = {n: self._a[n][i].item() for n in (*INTS, *TIMES, *FLOATS, "silence")}
+        return features_of(col, self._people[i])
 
 
 def _carry(a: dict[str, Any], later_us: int, now_us: int) -> None:
