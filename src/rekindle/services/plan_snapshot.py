@@ -201,10 +201,7 @@ def _best(
         ranked = sorted(sorted(pool), key=worth.__getitem__, reverse=True)
         lists.append((w, ranked, worth))
     best = sorted({p for _, ranked, _ in lists for p in ranked[:keep]})
-    # the affiliations of the best and of all a context at its fullest could lift to them
-    net.affiliations.ensure(
-        [*best, *(p for w, r, v in lists for p in _reach(net, w, r, v, odds, keep))]
-    )
+    net.affiliations.ensure(best)
     occasions = occasions_of(best)
     # whose outcomes move them after (a warm reply ranks them up) are always weighed
     short: set[int] = {*best, *(p for p in net.learnt if p in listed)}
@@ -218,17 +215,16 @@ def _best(
             reverse=True,
         )  # fmt: skip
         bar = least[keep - 1]
-        most_any = _most_any(net, w)
-        most = most_any * max(odds.values(), default=1.0)
-        maybe = []
-        for p in ranked[keep:]:
-            if worth[p] + most < bar:
-                break  # nobody further down can reach the bar, whatever their context
-            if worth[p] + most_any * odds.get(p, 1.0) < bar:
-                continue  # nor can they, with their own odds (their employers go unread)
-            lift = _context(net, p, MOST_TIMING, _most_goal(net, p), now, w)
-            if worth[p] + lift * odds.get(p, 1.0) >= bar:
-                maybe.append(p)
+        # whom the most any context adds, with their own odds, could lift to the bar; their
+        # employers are read at once, the rest's never
+        most = _most_any(net, w)
+        near = [p for p in ranked[keep:] if worth[p] + most * odds.get(p, 1.0) >= bar]
+        net.affiliations.ensure(near)
+        maybe = [
+            p for p in near
+            if worth[p] + _context(net, p, MOST_TIMING, _most_goal(net, p), now, w)
+            * odds.get(p, 1.0) >= bar
+        ]  # fmt: skip
         staged.append((w, maybe, worth, bar))
     further = sorted({p for _, maybe, _, _ in staged for p in maybe})
     if further:
@@ -239,23 +235,6 @@ def _best(
             if lift and worth[p] + lift * odds.get(p, 1.0) >= bar:
                 short.add(p)
     return sorted(short), occasions
-
-
-def _reach(
-    net: Network,
-    w: Weights,
-    ranked: list[int],
-    worth: dict[int, float],
-    odds: dict[int, float],
-    keep: int,
-) -> list[int]:
-    """Those below the best :func:`kept` that the most any context adds, times their odds,
-    could lift to the worth of the last of them (whom the stage below may weigh)."""
-    if len(ranked) <= keep:
-        return []
-    bar = worth[ranked[keep - 1]]
-    most = _most_any(net, w)
-    return [p for p in ranked[keep:] if worth[p] + most * odds.get(p, 1.0) >= bar]
 
 
 def _most_any(net: Network, w: Weights) -> float:
