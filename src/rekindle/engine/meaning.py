@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,8 +55,15 @@ class TextVectors:
         if not len(rows):
             return out
         flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
-        starts = np.concatenate(([0], np.cumsum(lengths[rows])[:-1]))
-        sums = np.add.reduceat(self.table[flat].astype(np.float32), starts, axis=0)
+        counts = lengths[rows]
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        # summed token by token across all texts at once (one step per position, at most
+        # MAX_TOKENS), each step widening only the rows it adds: much quicker than a sum per
+        # text over a widened copy of every token's row
+        sums = self.table[flat[starts]].astype(np.float32)
+        for k in range(1, int(counts.max())):
+            longer = np.flatnonzero(counts > k)
+            sums[longer] += self.table[flat[starts[longer] + k]]
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         out[rows] = sums / np.where(norms > 0, norms, 1.0)
         return out
@@ -67,13 +75,16 @@ def text_vectors() -> TextVectors | None:
     try:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
-
-        package = resources.files("wordllama")
     except ImportError:
         return None
-    weights, tokenizer = package.joinpath(WEIGHTS), package.joinpath(TOKENIZER)
+    # the package's folder, found without importing the package (which loads its own model
+    # code: a third of a second of a plan with a goal)
+    spec = find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    weights, tokenizer = folder / WEIGHTS, folder / TOKENIZER
     if not (weights.is_file() and tokenizer.is_file()):
         return None
-    with resources.as_file(weights) as w, resources.as_file(tokenizer) as t:
-        table = next(iter(load_file(str(w)).values()))
-        return TextVectors(table, Tokenizer.from_file(str(t)))
+    table = next(iter(load_file(str(weights)).values()))
+    return TextVectors(table, Tokenizer.from_file(str(tokenizer)))
