@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rekindle.engine.goal_match import GoalIndex, goal_sentence, goal_terms, meaning_value
+from rekindle.engine.goal_columns import GoalColumns
+from rekindle.engine.goal_match import goal_sentence, goal_terms, meaning_value
 from rekindle.engine.meaning import text_vectors
 from rekindle.engine.scoring import Part, Score
 from rekindle.services import plan as plan_svc
@@ -55,21 +56,21 @@ def test_the_goal_is_read_without_what_the_user_is_doing() -> None:
 
 
 def test_a_person_matches_by_the_piece_nearest_the_goal() -> None:
-    index = GoalIndex(
-        {
-            1: ["Marigold Learning Program Lead", "education"],
-            2: ["Pinecrest Media Photographer", "weddings"],
-            3: [],
-        }
-    ).understand("teaching", text_vectors())
+    texts: dict[int, list[str]] = {
+        1: ["Marigold Learning Program Lead", "education"],
+        2: ["Pinecrest Media Photographer", "weddings"],
+        3: [],
+    }
     terms = goal_terms("teaching")
+    index = GoalColumns(sorted(texts), texts.__getitem__, None, "teaching", terms, text_vectors())
     teacher = index.match(1, terms)
     assert teacher.meant == "education" and teacher.value > 0.5
     assert teacher.matched == ()  # no word of the goal appears in their text
     assert index.match(2, terms).value == 0.0
     assert index.match(3, terms).value == 0.0
     # without the model, words alone: the same index finds no one for "teaching"
-    assert GoalIndex({1: ["education"]}).understand("teaching", None).match(1, terms).value == 0
+    words = GoalColumns([1], lambda _: ["education"], None, "teaching", terms, None)
+    assert words.match(1, terms).value == 0
 
 
 def test_the_goal_reason_is_always_shown_when_it_counted() -> None:

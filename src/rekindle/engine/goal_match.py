@@ -9,20 +9,14 @@ not at all. Words match on a shared stem, so "product" finds "Products" and "fin
 Words miss what is said otherwise: "teaching" does not find a person tagged "education". So each
 piece of a person's text is also compared by meaning with the goal (``engine/meaning.py``): the
 piece nearest the goal gives the person's meaning match, and the reason quotes that piece.
+The whole network is matched at once by :mod:`rekindle.engine.goal_columns`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from rekindle.engine.meaning import TextVectors
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -121,7 +115,7 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _stems_of(text: str) -> frozenset[str]:
+def stems_of(text: str) -> frozenset[str]:
     """The stems of a piece of text (remembered: a network repeats its employers, tags and
     subjects)."""
     return frozenset(stem(w) for w in words(text))
@@ -155,59 +149,3 @@ class GoalMatch:
     matched: tuple[str, ...]
     #: the piece of the person's text nearest the goal by meaning, when that is a match
     meant: str | None = None
-
-
-class GoalIndex:
-    """Each person's stems, and how many people have each (for idf)."""
-
-    def __init__(self, texts: Mapping[int, Iterable[str]]):
-        self.pieces: dict[int, list[str]] = {
-            pid: list(dict.fromkeys(t.strip() for t in parts if t and t.strip()))
-            for pid, parts in texts.items()
-        }
-        self.stems: dict[int, set[str]] = {
-            pid: set().union(*map(_stems_of, parts)) for pid, parts in self.pieces.items()
-        }
-        self.df: Counter[str] = Counter(s for stems in self.stems.values() for s in stems)
-        self.n = max(1, len(self.stems))
-        #: person -> (cosine, piece) of the piece nearest the goal, once understood
-        self.meaning: dict[int, tuple[float, str]] = {}
-
-    def understand(self, goal: str, vectors: TextVectors | None) -> GoalIndex:
-        """Compare every piece with the goal by meaning (a no-op without a model)."""
-        if vectors is None or not goal.strip():
-            return self
-        owners = [(pid, piece) for pid, pieces in self.pieces.items() for piece in pieces]
-        if not owners:
-            return self
-        # each distinct piece once: many people share a subject, an employer, a tag
-        distinct = list(dict.fromkeys(p for _, p in owners))
-        cosines = vectors.embed(distinct) @ vectors.embed([goal_sentence(goal)])[0]
-        of = dict(zip(distinct, cosines.tolist(), strict=True))
-        best: dict[int, tuple[float, str]] = {}
-        for pid, piece in owners:
-            cosine = of[piece]
-            if cosine > best.get(pid, (NO_MEANING, ""))[0]:
-                best[pid] = (cosine, piece)
-        self.meaning = best
-        return self
-
-    def idf(self, term: str) -> float:
-        return math.log(1.0 + self.n / (1.0 + self.df.get(term, 0)))
-
-    def match(self, person_id: int, terms: list[str]) -> GoalMatch:
-        """The better of the word match and the meaning match (words named, or the piece)."""
-        by_words = self._by_words(person_id, terms)
-        cosine, piece = self.meaning.get(person_id, (0.0, ""))
-        by_meaning = meaning_value(cosine)
-        if by_meaning > by_words.value:
-            return GoalMatch(by_meaning, by_words.matched, piece)
-        return by_words
-
-    def _by_words(self, person_id: int, terms: list[str]) -> GoalMatch:
-        if not terms:
-            return GoalMatch(0.0, ())
-        mine = self.stems.get(person_id, set())
-        total = sum(self.idf(t) for t in terms)
-        hit = [t for t in terms if t in mine]
-        return GoalMatch(sum(self.idf(t) for t in hit) / total if total else 0.0, tuple(hit))

@@ -63,7 +63,6 @@ from rekindle.services.plan_network import (
     Network,
     Ties,
     contacts_of,
-    goal_index,
     latest,
     read_network,
     shared_with_me,
@@ -126,6 +125,8 @@ def compute_plan(
     net.progress = progress
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
     if snapshot is not None and snapshot.fresh_for(now):
+        if snapshot.subjects is not None:
+            net.subjects = lambda: snapshot.subjects
         first, short, ties = snapshot_pass(conn, owner_id, net, snapshot, now, opts, model)
     else:
         first, short, occasions = shortlist(conn, owner_id, net, now, opts)
@@ -216,7 +217,7 @@ def read_ties(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
     selves = likely_me(conn, owner_id, net.people, short)
-    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=Me(recent))
+    ties = Ties(occasions=occasions, goal_index=net.index, me=Me(recent))
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with

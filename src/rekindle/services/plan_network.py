@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.engine.fields import goal_fields, infer_field
-from rekindle.engine.goal_match import GoalIndex, goal_terms
+from rekindle.engine.goal_columns import GoalColumns
+from rekindle.engine.goal_match import goal_terms
 from rekindle.engine.meaning import text_vectors
 from rekindle.engine.occasions import Occasion
 from rekindle.engine.person_learning import Learning
@@ -24,10 +25,12 @@ from rekindle.engine.shared_context import (
     shared_affiliations,
 )
 from rekindle.engine.tiers import Cadence, cadence_for
+from rekindle.history.mail_subjects import Subjects
 from rekindle.history.tie_features import TieFeatures
 from rekindle.history.ties import Contact
 from rekindle.services.plan_options import ENGINE_EDITS, MATCHING_GOAL, Options
 from rekindle.services.suggestion_parts import (
+    FIELD_GOAL,
     affiliation_period,
     organisation_of,
 )
@@ -35,7 +38,8 @@ from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store import ties as tq
-from rekindle.store.recall import subjects_by_person
+from rekindle.store.subject_columns import subjects_of_everyone
+from rekindle.store.tie_columns import contact_columns_of_everyone
 
 
 class ReadAsAsked:
@@ -82,12 +86,16 @@ class Network:
     goal_fields: set[str]
     #: what each person's outcomes taught (cadence, hold, rank), for those with outcomes
     learnt: dict[int, Learning] = field(default_factory=dict)
-    #: told of a long step's progress (the goal's reading of thousands of people's mail)
+    #: told of a long step's progress (the goal matched with everyone's words and mail)
     progress: Callable[[str, int, int], None] | None = None
+    #: everyone's subjects of personal mail, for the goal (the week's snapshot holds them)
+    subjects: Callable[[], Subjects | None] = lambda: None
     #: shared_with_me as found, per (person, day): the plan asks it of a person in two steps
     shared: dict[tuple[int, date], list[SharedAffiliation]] = field(default_factory=dict)
     #: field_of as found, per person
     _fields: dict[int, str | None] = field(default_factory=dict)
+    #: goal_value as found, per person
+    _goal_values: dict[int, float] = field(default_factory=dict)
 
     def field_of(self, pid: int) -> str | None:
         """Their field from their organisation and title (None: nothing says), worked out
@@ -108,16 +116,38 @@ class Network:
         return found if found in self.goal_fields else None
 
     @cached_property
-    def index(self) -> GoalIndex | None:
-        """The goal's index over everyone's own words (organisation, title, tags, notes; not
-        their mail's subjects), by meaning too; None without a goal. Built when first asked:
-        only the plan that reads every tie's contacts weighs everyone's goal this way."""
+    def index(self) -> GoalColumns | None:
+        """The goal matched with everyone (:class:`GoalColumns`): their organisation, title,
+        department, tags, notes, field and the subjects of your personal mail with them, by
+        words and by meaning; None without a goal. Built when first asked."""
         if not self.terms:
             return None
+        if self.progress is not None:
+            self.progress(MATCHING_GOAL, 0, 1)
         self.affiliations.ensure(self.ids)
-        return GoalIndex({pid: self.index_texts(pid) for pid in self.ids}).understand(
-            self.goal_text or "", text_vectors()
+        found = GoalColumns(
+            self.ids,
+            lambda pid: [*self.index_texts(pid), self.field_of(pid) or ""],
+            self.subjects(),
+            self.goal_text or "",
+            self.terms,
+            text_vectors(),
         )
+        if self.progress is not None:
+            self.progress(MATCHING_GOAL, 1, 1)
+        return found
+
+    def goal_value(self, pid: int) -> float:
+        """How well they fit the goal, as the plan scores it: the match of their words and
+        mail, or at least :data:`FIELD_GOAL` when they work in a field the goal names."""
+        found = self._goal_values.get(pid)
+        if found is None:
+            index = self.index
+            found = index.match(pid, self.terms).value if index is not None else 0.0
+            found = self._goal_values[pid] = (
+                max(found, FIELD_GOAL) if self.goal_field(pid) else found
+            )
+        return found
 
     @cached_property
     def my_organisations(self) -> frozenset[str]:
@@ -149,8 +179,8 @@ class Ties:
     features: dict[int, TieFeatures] = field(default_factory=dict)
     cadences: dict[int, Cadence] = field(default_factory=dict)
     occasions: dict[int, list[Occasion]] = field(default_factory=dict)
-    #: the goal's word index over the shortlist, subjects of shared mail included
-    goal_index: GoalIndex | None = None
+    #: the goal matched with everyone (:attr:`Network.index`)
+    goal_index: GoalColumns | None = None
     #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
     contacts: dict[int, list[Contact]] = field(default_factory=dict)
     me: Me = field(default_factory=lambda: Me({}))
@@ -197,49 +227,18 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
         terms=terms,
         index_texts=texts,
         goal_fields=goal_fields(goal_text),
+        subjects=lambda: subjects_read(conn, owner_id),
     )
+
+
+def subjects_read(conn: Connection, owner_id: int) -> Subjects:
+    """Everyone's subjects, read with everyone's contacts (a plan without the week's snapshot)."""
+    links = contact_columns_of_everyone(conn, owner_id, threads=False)
+    return subjects_of_everyone(conn, owner_id, links)
 
 
 def _title(affiliations: list[Any]) -> str | None:
     return next((a.title for a in affiliations if a.title), None)
-
-
-def goal_index(conn: Connection, net: Network, short: list[int]) -> GoalIndex | None:
-    """The goal's word index over the shortlist: organisation, title, department, tags, notes,
-    their field, and the subjects of your personal mail with them (None without a goal)."""
-    if not net.terms:
-        return None
-    net.affiliations.ensure(short)
-    subjects = _subjects(conn, short, net.progress)
-    return GoalIndex(
-        {
-            pid: [
-                *net.index_texts(pid),
-                net.field_of(pid) or "",
-                *subjects.get(pid, ()),
-            ]
-            for pid in short
-        }
-    ).understand(net.goal_text or "", text_vectors())
-
-
-#: people whose mail's subjects are read at a time, when the reading shows its progress
-SUBJECTS_AT_ONCE = 2000
-
-
-def _subjects(
-    conn: Connection, people: list[int], progress: Callable[[str, int, int], None] | None
-) -> dict[int, list[str]]:
-    """The subjects of these people's mail (:func:`subjects_by_person`); for many people, in
-    batches that show their progress (thousands take seconds)."""
-    if progress is None or len(people) <= SUBJECTS_AT_ONCE:
-        return subjects_by_person(conn, people)
-    out: dict[int, list[str]] = {}
-    for start in range(0, len(people), SUBJECTS_AT_ONCE):
-        progress(MATCHING_GOAL, start, len(people))
-        out.update(subjects_by_person(conn, people[start : start + SUBJECTS_AT_ONCE]))
-    progress(MATCHING_GOAL, len(people), len(people))
-    return out
 
 
 def contacts_of(conn: Connection, net: Network, people: list[int]) -> dict[int, list[Contact]]:

@@ -31,12 +31,11 @@ from rekindle.services.plan_network import (
     Network,
     Ties,
     contacts_of,
-    goal_index,
     shared_with_me,
 )
 from rekindle.services.plan_options import Options
 from rekindle.services.plan_rough import FirstPass
-from rekindle.services.suggestion_parts import FIELD_GOAL, best_occasion, shared_strength
+from rekindle.services.suggestion_parts import best_occasion, shared_strength
 from rekindle.services.tie_snapshot import TieSnapshot
 from rekindle.store import engine as eq
 
@@ -77,7 +76,7 @@ def snapshot_pass(
         lambda people: occasions_for(conn, owner_id, people, now.date()),
     )
     selves = likely_me(conn, owner_id, net.people, short)
-    ties = Ties(occasions=occasions, goal_index=goal_index(conn, net, short), me=me)
+    ties = Ties(occasions=occasions, goal_index=net.index, me=me)
     for pid in short:
         if pid in selves:
             continue  # another address of mine is nobody to reconnect with
@@ -210,19 +209,22 @@ def _best(
         if len(ranked) <= keep:
             continue
         least = sorted(
-            (worth[p] + _context(net, p, _timing(occasions, p, now), _least_goal(net, p), now, w)
+            (worth[p] + _context(net, p, _timing(occasions, p, now), net.goal_value(p), now, w)
              * odds.get(p, 1.0) for p in ranked[:keep]),
             reverse=True,
         )  # fmt: skip
         bar = least[keep - 1]
-        # whom the most any context adds, with their own odds, could lift to the bar; their
-        # employers are read at once, the rest's never
-        most = _most_any(net, w)
-        near = [p for p in ranked[keep:] if worth[p] + most * odds.get(p, 1.0) >= bar]
+        # whom the most their context could add (any employer, the strongest occasion, their
+        # goal match), with their own odds, could lift to the bar; their employers are read
+        # at once, the rest's never
+        near = [
+            p for p in ranked[keep:]
+            if worth[p] + _most_for(net, p, w) * odds.get(p, 1.0) >= bar
+        ]  # fmt: skip
         net.affiliations.ensure(near)
         maybe = [
             p for p in near
-            if worth[p] + _context(net, p, MOST_TIMING, _most_goal(net, p), now, w)
+            if worth[p] + _context(net, p, MOST_TIMING, net.goal_value(p), now, w)
             * odds.get(p, 1.0) >= bar
         ]  # fmt: skip
         staged.append((w, maybe, worth, bar))
@@ -231,16 +233,16 @@ def _best(
         occasions.update(occasions_of(further))
     for w, maybe, worth, bar in staged:
         for p in maybe:
-            lift = _context(net, p, _timing(occasions, p, now), _most_goal(net, p), now, w)
+            lift = _context(net, p, _timing(occasions, p, now), net.goal_value(p), now, w)
             if lift and worth[p] + lift * odds.get(p, 1.0) >= bar:
                 short.add(p)
     return sorted(short), occasions
 
 
-def _most_any(net: Network, w: Weights) -> float:
-    """The most the context parts can add to anyone's worth (before the odds)."""
-    goal = 1.0 if net.terms else (FIELD_GOAL if net.goal_fields else 0.0)
-    return w["shared"] * 1.0 + w["timing"] * MOST_TIMING + w["goal"] * goal
+def _most_for(net: Network, pid: int, w: Weights) -> float:
+    """The most the context parts can add to this tie's worth (before the odds): any shared
+    employer, the strongest occasion, and their goal match as it is."""
+    return w["shared"] * 1.0 + w["timing"] * MOST_TIMING + w["goal"] * net.goal_value(pid)
 
 
 def _context(
@@ -256,14 +258,3 @@ def _timing(occasions: dict[int, list[Occasion]], pid: int, now: datetime) -> fl
     """How much the tie's best occasion pulls today (as the full score weighs it)."""
     occasion = best_occasion(occasions.get(pid, []), now)
     return timing_strength(occasion, now.date()) if occasion else 0.0
-
-
-def _most_goal(net: Network, pid: int) -> float:
-    """The goal at its fullest (its index over mail subjects is read only for the shortlist)."""
-    goal = 1.0 if net.terms else 0.0
-    return max(goal, FIELD_GOAL) if net.goal_field(pid) else goal
-
-
-def _least_goal(net: Network, pid: int) -> float:
-    """The goal as it surely counts: a field the goal names (the words may add more)."""
-    return FIELD_GOAL if net.goal_field(pid) else 0.0

@@ -29,7 +29,7 @@ from rekindle.store.ranker import history_fingerprint
 #: a snapshot serves the plan this many days after it was taken (the fit of the week)
 FRESH_DAYS = 7
 #: version of the stored arrays (an older snapshot is taken again)
-VERSION = 1
+VERSION = 2
 #: the snapshot's per-tie arrays, by kind
 INTS = ("personal", "messages_in", "messages_out", "meetings", "active_days", "group_recent",
         "group")  # fmt: skip

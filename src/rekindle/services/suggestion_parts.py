@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from rekindle.compose.draft_facts import clean_subject
-from rekindle.engine.goal_match import GoalIndex
+from rekindle.engine.goal_columns import GoalColumns
 from rekindle.engine.occasions import Occasion, timing_strength
 from rekindle.engine.scoring import Context
 from rekindle.engine.shared_context import Period, SharedAffiliation
@@ -67,7 +67,7 @@ def score_context(
     shared: list[SharedAffiliation],
     occasion: Occasion | None,
     now: datetime,
-    index: GoalIndex | None,
+    index: GoalColumns | None,
     pid: int,
     terms: list[str],
     goal_text: str | None,

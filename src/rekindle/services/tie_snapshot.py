@@ -49,6 +49,7 @@ from rekindle.services.snapshot_tie import (
 from rekindle.store import engine as eq
 from rekindle.store import tie_snapshot as sq
 from rekindle.store.ranker import history_fingerprint
+from rekindle.store.subject_columns import Subjects, no_subjects, subjects_of_everyone
 from rekindle.store.tie_columns import contact_columns_of_everyone
 
 
@@ -156,6 +157,8 @@ class TieSnapshot:
     at: datetime
     #: (the ties' person ids, their features as columns), as ``features`` (see :meth:`table`)
     columns: tuple[Any, TieColumns] | None = field(default=None, compare=False, repr=False)
+    #: everyone's subjects of personal mail, for the goal (None: not taken with it)
+    subjects: Subjects | None = field(default=None, compare=False, repr=False)
 
     def table(self) -> tuple[Any, TieColumns]:
         """(the ties' person ids, their features as columns at :attr:`at`): read as stored,
@@ -216,7 +219,7 @@ def take_from(
     recent = eq.recent_personal_counts(
         conn, owner_id, now - timedelta(days=RECENT_DAYS), now, GROUP_THRESHOLD
     )
-    return take(cols, now, recent)
+    return replace(take(cols, now, recent), subjects=subjects_of_everyone(conn, owner_id, cols))
 
 
 def save(
@@ -338,11 +341,17 @@ def encode(snap: TieSnapshot) -> bytes:
         keys = sorted(found)
         arrays[f"{name}_person"] = np.asarray(keys, dtype=np.int64)
         arrays[f"{name}_when"] = np.asarray([micros(found[k]) for k in keys], dtype=np.int64)
+    subjects = snap.subjects if snap.subjects is not None else no_subjects()
+    arrays["subject_person"] = subjects.person
+    arrays["subject_ends"] = subjects.ends
+    arrays["subject_codes"] = subjects.codes
     text = json.dumps(
         {
             "circle_people": [list(f.circle_people) for f in fs],
             "common": [list(c) for c in snap.rows._common],
             "odds_of": snap.rows.odds_of,
+            "subjects": list(subjects.texts),
+            "with_subjects": snap.subjects is not None,
         }
     )
     arrays["text"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
@@ -376,9 +385,14 @@ def decode(data: bytes, taken_at: datetime, now: datetime | None = None) -> TieS
         a.get("row_odds"),
         text.get("odds_of", ""),
     )
+    subjects = (
+        Subjects(text["subjects"], a["subject_person"], a["subject_ends"], a["subject_codes"])
+        if text.get("with_subjects") and "subject_codes" in a
+        else None
+    )
     return TieSnapshot(
         taken_at, features, rows, _dated(a, "written"), _dated(a, "ahead"), at,
-        (a["person"], _columns(a)),
+        (a["person"], _columns(a)), subjects,
     )  # fmt: skip
 
 

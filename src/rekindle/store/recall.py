@@ -1,16 +1,13 @@
-"""What a draft may recall from the history: the newest personal exchange with a subject; and
-the subjects of personal mail, for the goal match."""
+"""What a draft may recall from the history: the newest personal exchange with a subject."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
 from rekindle.compose.draft_facts import clean_subject
 from rekindle.history.ties import GROUP_THRESHOLD
-from rekindle.store.id_sets import among
 from rekindle.store.schema import interaction, interaction_person
 
 #: interactions written by the outreach log; their "subject" is ours, not a shared thread
@@ -45,42 +42,3 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
         .limit(LOOK_BACK)
     )
     return next((row for row in rows if clean_subject(row.subject)), None)
-
-
-#: at most this many distinct subjects per person feed the goal match
-SUBJECTS_EACH = 40
-
-
-def subjects_by_person(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Per person, the subjects of their personal mail with you (newest first, at most
-    :data:`SUBJECTS_EACH` distinct ones), for the goal match.
-
-    Each subject comes once a person, dated by its newest message (a thread's replies repeat
-    it), and is cleaned once however many people share it."""
-    out: dict[int, list[str]] = {}
-    if not person_ids:
-        return out
-    latest = func.max(interaction.c.occurred_at)  # ordered by, never read back
-    rows = conn.execute(
-        select(interaction_person.c.person_id, interaction.c.subject)
-        .join(interaction, interaction_person.c.interaction_id == interaction.c.id)
-        .where(
-            among(conn, interaction_person.c.person_id, person_ids),
-            interaction.c.subject.is_not(None),
-            interaction.c.source != LOG_SOURCE,
-            interaction.c.group_size <= GROUP_THRESHOLD,
-        )
-        .group_by(interaction_person.c.person_id, interaction.c.subject)
-        .order_by(interaction_person.c.person_id, latest.desc())
-    ).all()
-    cleaned: dict[str, str] = {}
-    for pid, subject in rows:
-        seen = out.setdefault(int(pid), [])
-        if len(seen) >= SUBJECTS_EACH:
-            continue
-        text = cleaned.get(subject)
-        if text is None:
-            text = cleaned[subject] = clean_subject(subject or "")
-        if text and text not in seen:
-            seen.append(text)
-    return out

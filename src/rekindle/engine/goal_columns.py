@@ -1,0 +1,165 @@
+"""The goal matched with everyone at once (pure), in array operations: the words and meaning of
+:mod:`rekindle.engine.goal_match` over the whole network.
+
+Each person's pieces (organisation, title, tags, notes, field, the subjects of your mail with
+them) are numbered once across the network: a piece's goal words are found once and its
+meaning compared with the goal once, however many people share it (an employer, a thread).
+A person's goal words are those of their pieces; a goal word's weight counts the people of the
+whole network who have it (inverse document frequency), and their nearest piece by meaning is
+the one with the highest cosine. So the plan knows everyone's goal match before it picks whom
+to look at closely, and the match does not depend on whom it picked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rekindle.engine.goal_match import (
+    NO_MEANING,
+    GoalMatch,
+    goal_sentence,
+    meaning_value,
+    stems_of,
+)
+from rekindle.history.mail_subjects import Subjects
+
+if TYPE_CHECKING:
+    from rekindle.engine.meaning import TextVectors
+
+
+class GoalColumns:
+    """Everyone's goal match: the better of their goal words (weighed by how few people have
+    each) and the meaning of their piece nearest the goal (:meth:`match`)."""
+
+    def __init__(
+        self,
+        people: Sequence[int],
+        own: Callable[[int], Iterable[str]],
+        subjects: Subjects | None,
+        goal: str,
+        terms: Sequence[str],
+        vectors: TextVectors | None,
+    ) -> None:
+        self.terms = list(terms)
+        self._row = {pid: i for i, pid in enumerate(people)}
+        self.texts, self._starts, self._codes = _pieces(people, own, subjects)
+        #: per piece, which goal words it has (a row of booleans)
+        self._hits = _piece_hits(self.texts, self.terms)
+        #: per piece, its cosine with the goal (None: no model, or no goal to read)
+        self._cosines = _piece_cosines(self.texts, goal, vectors)
+        ends = np.r_[self._starts[1:], len(self._codes)]
+        has = self._starts < ends
+        self._person_hits = np.zeros((len(people), len(self.terms)), dtype=bool)
+        self._best = np.full(len(people), -np.inf, dtype=np.float64)
+        if len(self._codes) and len(self.terms):
+            per_piece = self._hits[self._codes].astype(np.uint8)
+            self._person_hits[has] = np.maximum.reduceat(per_piece, self._starts[has]) > 0
+        if self._cosines is not None and len(self._codes):
+            self._best[has] = np.maximum.reduceat(
+                self._cosines[self._codes].astype(np.float64), self._starts[has]
+            )
+        n = max(1, len(people))
+        df = self._person_hits.sum(axis=0).tolist()
+        self._idf = [math.log(1.0 + n / (1.0 + d)) for d in df]
+
+    def match(self, person_id: int, terms: Sequence[str]) -> GoalMatch:
+        """The better of the word match and the meaning match (words named, or the piece)."""
+        if list(terms) != self.terms:
+            raise ValueError("matched with other goal words than the ones it was built for")
+        row = self._row.get(person_id)
+        if row is None or not self.terms:
+            return GoalMatch(0.0, ())
+        has = self._person_hits[row].tolist()
+        total = sum(self._idf)
+        by_words = GoalMatch(
+            sum(i for i, h in zip(self._idf, has, strict=True) if h) / total if total else 0.0,
+            tuple(t for t, h in zip(self.terms, has, strict=True) if h),
+        )
+        if self._best[row] <= NO_MEANING:
+            return by_words
+        cosine, piece = self._nearest(row)
+        by_meaning = meaning_value(cosine)
+        if by_meaning > by_words.value:
+            return GoalMatch(by_meaning, by_words.matched, piece)
+        return by_words
+
+    def _nearest(self, row: int) -> tuple[float, str]:
+        """(cosine, piece) of the person's first piece nearest the goal."""
+        assert self._cosines is not None
+        end = int(self._starts[row + 1]) if row + 1 < len(self._starts) else len(self._codes)
+        best, piece = NO_MEANING, ""
+        for code in self._codes[int(self._starts[row]) : end].tolist():
+            cosine = float(self._cosines[code])
+            if cosine > best:
+                best, piece = cosine, self.texts[code]
+        return best, piece
+
+
+def _pieces(
+    people: Sequence[int], own: Callable[[int], Iterable[str]], subjects: Subjects | None
+) -> tuple[list[str], Any, Any]:
+    """(each piece once across the network, where each person's pieces start, the pieces as
+    numbers): a person's own words first, then their subjects, each piece once a person."""
+    number: dict[str, int] = {}
+    rows: list[int] = []
+    codes: list[int] = []
+    for i, pid in enumerate(people):
+        for text in own(pid):
+            piece = text.strip() if text else ""
+            if piece:
+                rows.append(i)
+                codes.append(number.setdefault(piece, len(number)))
+    row = np.asarray(rows, dtype=np.int64)
+    code = np.asarray(codes, dtype=np.int64)
+    if subjects is not None and len(subjects.codes):
+        known = np.asarray(people, dtype=np.int64)
+        at = np.searchsorted(known, subjects.person)
+        inside = at < len(known)
+        inside[inside] = known[at[inside]] == subjects.person[inside]
+        counts = np.diff(np.r_[0, subjects.ends])
+        their = np.repeat(np.where(inside, at, -1), counts)
+        mapped = np.asarray(
+            [
+                number.setdefault(t.strip(), len(number)) if t.strip() else -1
+                for t in subjects.texts
+            ],
+            dtype=np.int64,
+        )[subjects.codes]
+        kept = (their >= 0) & (mapped >= 0)
+        row = np.r_[row, their[kept]]
+        code = np.r_[code, mapped[kept]]
+    # each person's pieces together, in the order given, each once (its first place)
+    order = np.argsort(row, kind="stable")
+    row, code = row[order], code[order]
+    by_pair = np.lexsort((code, row))
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[by_pair][1:] != row[by_pair][:-1]) | (code[by_pair][1:] != code[by_pair][:-1])
+    keep = np.zeros(len(row), dtype=bool)
+    keep[by_pair[first]] = True
+    row, code = row[keep], code[keep]
+    starts = np.searchsorted(row, np.arange(len(people)))
+    return list(number), starts, code
+
+
+def _piece_hits(texts: Sequence[str], terms: Sequence[str]) -> Any:
+    """Per piece, which of the goal words it has (a stem is the start of a word, so only a
+    piece that holds it as text can have it)."""
+    hits = np.zeros((len(texts), len(terms)), dtype=bool)
+    if not terms:
+        return hits
+    for i, text in enumerate(texts):
+        low = text.casefold()
+        if any(t in low for t in terms):
+            stems = stems_of(text)
+            hits[i] = [t in stems for t in terms]
+    return hits
+
+
+def _piece_cosines(texts: Sequence[str], goal: str, vectors: TextVectors | None) -> Any | None:
+    if vectors is None or not goal.strip() or not texts:
+        return None
+    return vectors.embed(list(texts)) @ vectors.embed([goal_sentence(goal)])[0]
