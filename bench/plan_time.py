@@ -1,6 +1,7 @@
 """CPU time of one plan ranked by the stored fit, with the profile of where it goes.
 
-    python bench/plan_time.py [--people 20000] [--interactions 2000000] [--profile N] [--json]
+    python bench/plan_time.py [--people 20000] [--interactions 2000000] [--goal TEXT]
+        [--profile N] [--json]
 
 On the synthetic network of :mod:`web_data` (cached in ``bench/out/``; its learnt model must
 be stored already: run ``bench/plan_fit.py`` once at that size), times a plan as ``rekindle
@@ -45,6 +46,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--goal", default=None, help="plan with this goal (as `plan --goal`)")
     ap.add_argument(
         "--full", action="store_true", help="read every shortlisted tie's contacts (no snapshot)"
     )
@@ -78,7 +80,7 @@ def main() -> int:
         history = history_fingerprint(conn, owner)
         model = stored_model(conn, owner, history)
         snap = None if args.full else tie_snapshot.stored(conn, owner, now, history)
-        plan = compute_plan(conn, owner, now, opts, None, model, snap)
+        plan = compute_plan(conn, owner, now, opts, args.goal, model, snap)
         if profiler is not None:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -89,6 +91,7 @@ def main() -> int:
         "cpu_s": round(cpu, 3),
         "wall_s": round(wall, 3),
         "snapshot": not args.full,
+        "goal": args.goal,
         "snapshot_taken_cpu_s": None if snap_cpu is None else round(snap_cpu, 3),
         "dormant": plan.dormant,
         "due": plan.due,
@@ -99,7 +102,8 @@ def main() -> int:
     else:
         print(
             f"{args.people} people, {args.interactions} interactions: plan from the stored fit "
-            f"{'without' if args.full else 'with'} the week's snapshot "
+            f"{'without' if args.full else 'with'} the week's snapshot"
+            f"{f', goal {args.goal!r}' if args.goal else ''}: "
             f"{cpu:.2f} CPU-s ({wall:.2f} s wall{', profiled' if profiler else ''})"
         )
         if snap_cpu is not None:
