@@ -8,11 +8,25 @@ import pytest
 from sqlalchemy import func, select
 
 from rekindle.errors import StrictImportError, UserError
-from rekindle.identity.records import AffiliationRecord, ContactRecord, RawIdentity, RecordError
+from rekindle.identity.records import (
+    AffiliationRecord,
+    ContactRecord,
+    InteractionRecord,
+    RawIdentity,
+    RecordError,
+)
 from rekindle.services import people as people_svc
+from rekindle.services.import_state import INTERACTIONS_AT_ONCE
 from rekindle.services.importing import import_items
 from rekindle.store import Store
-from rekindle.store.schema import identity, metadata, person, source_record
+from rekindle.store.schema import (
+    identity,
+    interaction,
+    interaction_person,
+    metadata,
+    person,
+    source_record,
+)
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -283,3 +297,40 @@ def test_tags_and_notes(store: Store) -> None:
     assert [
         r["name"] for r in people_svc.list_people(store, "pycon")
     ] == []  # notes are not searched here
+
+
+def test_interactions_join_the_people_known_when_they_come(store: Store) -> None:
+    def met(n: int, *emails: str) -> InteractionRecord:
+        return InteractionRecord(
+            source="test", locator=f"cal.ics:{n}", when=NOW, channel="meeting",
+            direction="both", participants=[RawIdentity("email", e) for e in emails],
+            source_id=f"m{n}", group_size=len(emails),
+        )  # fmt: skip
+
+    items = [
+        met(1, "ann@example.com"),  # before Ann is known: nobody on it, not stored
+        contact(1, "Ann Archer", "ANN@example.com"),
+        met(2, "ann@example.com", "nobody@example.com"),
+        met(2, "ann@example.com"),  # the same meeting twice in one file: stored once
+        met(4, "bob@example.com"),  # Bob is not known yet, and it never comes again
+        contact(2, "Bob Baker", "bob@example.com"),
+        met(3, "bob@example.com", "ann@example.com"),
+        met(1, "ann@example.com"),  # the first one again, now that Ann is known
+    ]
+    assert len(items) < INTERACTIONS_AT_ONCE  # kept back, then stored together
+    report = import_items(store, items, "test", "test", now=NOW)
+    assert report.interactions == 3
+    with store.read() as conn:
+        rows = conn.execute(
+            select(interaction.c.natural_key, interaction_person.c.identity_value).join(
+                interaction_person, interaction_person.c.interaction_id == interaction.c.id
+            )
+        ).all()
+    stored: dict[str, list[str]] = {}
+    for key, value in rows:
+        stored.setdefault(key, []).append(value)
+    assert {k: sorted(v) for k, v in stored.items()} == {
+        "id:m1": ["ann@example.com"],
+        "id:m2": ["ann@example.com"],
+        "id:m3": ["ann@example.com", "bob@example.com"],
+    }

@@ -68,6 +68,10 @@ def affiliation_rows(affs: list[AffiliationRecord]) -> list[q.AffiliationRow]:
     ]
 
 
+#: interactions stored together (their participants looked up in one pass)
+INTERACTIONS_AT_ONCE = 2000
+
+
 class ImportState:
     """The state of one import inside its transaction."""
 
@@ -102,6 +106,9 @@ class ImportState:
         self.pending: list[
             tuple[int, int, list[q.IdentityRow], list[q.AffiliationRow], list[str]]
         ] = []
+        #: interactions kept back to be stored together (:meth:`flush_interactions`)
+        self.waiting: list[tuple[tuple[str, str], InteractionRecord]] = []
+        self.waiting_keys: set[tuple[str, str]] = set()
 
     def flush_facts(self) -> None:
         """Write the facts of new records (kept back so they go in bulk)."""
@@ -115,6 +122,7 @@ class ImportState:
     def add_contact(self, record: ContactRecord) -> None:
         """Store one contact: unchanged, an update of a known record, or a new record that
         joins a known person (merging any others it proves identical) or makes a new one."""
+        self.flush_interactions()
         self.report.contacts += 1
         key = (record.source, record.natural_key())
         content_hash = record.content_hash()
@@ -274,6 +282,7 @@ class ImportState:
     def add_fresh_contacts(self, records: list[ContactRecord]) -> None:
         """Bulk path for records known to share no identity with anyone stored (addresses first
         seen in mail): persons, records and facts go in with a few statements."""
+        self.flush_interactions()
         todo = []
         for record in records:
             key = (record.source, record.natural_key())
@@ -334,6 +343,7 @@ class ImportState:
         self.flush_facts()
 
     def add_me(self, record: MeRecord) -> None:
+        self.flush_interactions()
         key = (record.source, record.natural_key())
         if key in self.known:
             return
@@ -366,35 +376,53 @@ class ImportState:
         self.report.me += 1
 
     def add_interaction(self, record: InteractionRecord) -> None:
-        self.flush_facts()
+        """Keep an interaction for the next :meth:`flush_interactions` (its participants are
+        looked up and it is stored with many others at once)."""
         key = (record.source, record.natural_key())
-        if key in self.interaction_keys:
+        if key in self.interaction_keys or key in self.waiting_keys:
             return
-        participants = []
-        for ident in normalise_identities(record.participants, self.region):
-            for pid in q.persons_with_identity(self.conn, self.owner, ident.kind, ident.value):
-                participants.append((pid, ident.kind, ident.value))
-        if not participants:
+        self.waiting.append((key, record))
+        self.waiting_keys.add(key)
+        if len(self.waiting) >= INTERACTIONS_AT_ONCE:
+            self.flush_interactions()
+
+    def flush_interactions(self) -> None:
+        """Store the interactions kept back with the people known now (a contact record that
+        comes later does not join an interaction that came before it, as if each were stored
+        as it came): their participants looked up in one pass, all inserted in two
+        statements. One with nobody known on it is not stored."""
+        if not self.waiting:
             return
-        self.tie_people.update(pid for pid, _, _ in participants)
-        history.insert_interaction(
-            self.conn,
-            self.owner,
-            source=record.source,
-            natural_key=key[1],
-            occurred_at=record.when,
-            channel=record.channel,
-            direction=record.direction,
-            subject=record.subject,
-            thread=record.thread,
-            group_size=record.group_size,
-            import_id=self.import_id,
-            participants=participants,
+        self.flush_facts()
+        waiting, self.waiting = self.waiting, []
+        self.waiting_keys.clear()
+        idents = [
+            (key, record, normalise_identities(record.participants, self.region))
+            for key, record in waiting
+        ]
+        persons = q.persons_with_identities(
+            self.conn, self.owner, ((i.kind, i.value) for _, _, found in idents for i in found)
         )
-        self.interaction_keys.add(key)
-        self.report.interactions += 1
+        new: list[history.NewInteraction] = []
+        for key, record, found in idents:
+            participants = [
+                (pid, i.kind, i.value) for i in found for pid in persons.get((i.kind, i.value), ())
+            ]
+            if not participants:
+                continue
+            self.tie_people.update(pid for pid, _, _ in participants)
+            new.append(
+                history.NewInteraction(
+                    record.source, key[1], record.when, record.channel, record.direction,
+                    record.subject, record.thread, record.group_size, participants,
+                )
+            )  # fmt: skip
+            self.interaction_keys.add(key)
+        history.insert_interactions(self.conn, self.owner, self.import_id, new)
+        self.report.interactions += len(new)
 
     def finish(self) -> None:
+        self.flush_interactions()
         self.flush_facts()
         if self.suggest_later:
             note_unsearched(self.conn, self.owner, self.touched | self.created)

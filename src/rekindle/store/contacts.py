@@ -260,6 +260,30 @@ def persons_with_identity(conn: Connection, owner_id: int, kind: str, value: str
     return [r.person_id for r in rows]
 
 
+#: identity values asked about in one statement
+_VALUES_AT_ONCE = 500
+
+
+def persons_with_identities(
+    conn: Connection, owner_id: int, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[int]]:
+    """For each (kind, value), the persons holding that identity (ascending; none: absent),
+    asked a few hundred values at a statement."""
+    wanted = set(pairs)
+    values = sorted({value for _, value in wanted})
+    found: dict[tuple[str, str], set[int]] = {}
+    for start in range(0, len(values), _VALUES_AT_ONCE):
+        for kind, value, pid in conn.execute(
+            select(identity.c.kind, identity.c.value, identity.c.person_id).where(
+                identity.c.owner_id == owner_id,
+                identity.c.value.in_(values[start : start + _VALUES_AT_ONCE]),
+            )
+        ):
+            if (kind, value) in wanted:
+                found.setdefault((kind, value), set()).add(int(pid))
+    return {pair: sorted(pids) for pair, pids in found.items()}
+
+
 def add_affiliation(conn: Connection, owner_id: int, person_id: int, row: AffiliationRow) -> None:
     """An affiliation the user typed in (no source record)."""
     conn.execute(
