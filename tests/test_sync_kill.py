@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from rekindle.store import open_store
+from rekindle.store import Store, open_store
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
 
@@ -36,13 +36,18 @@ def _write_mbox(path: Path, count: int) -> None:
 def _counts(db: str) -> tuple[int, int]:
     store = open_store(db)
     try:
-        with store.read() as conn:
-            return (
-                int(conn.execute(select(func.count()).select_from(message)).scalar() or 0),
-                int(conn.execute(select(func.count()).select_from(interaction)).scalar() or 0),
-            )
+        return _counted(store)
     finally:
         store.close()
+
+
+def _counted(store: Store) -> tuple[int, int]:
+    """(messages, interactions) stored, as a new read sees them."""
+    with store.read() as conn:
+        return (
+            int(conn.execute(select(func.count()).select_from(message)).scalar() or 0),
+            int(conn.execute(select(func.count()).select_from(interaction)).scalar() or 0),
+        )
 
 
 def _run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -125,13 +130,24 @@ def test_a_sync_killed_while_deriving_resumes_to_the_same_result(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and _counts(db_url)[0] < 20_000 and proc.poll() is None:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the sync finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert _counts(db_url) == (20_000, 0)  # stored, nothing derived yet
+    # one open store polls (a new one per look took longer than some derivations on a busy
+    # machine), and the sync is stopped the moment every message is in, before it can
+    # commit what it derives
+    watch = open_store(db_url)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _counted(watch)[0] >= 20_000:
+                os.kill(proc.pid, signal.SIGSTOP)
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the sync finished before it could be stopped"
+        assert _counted(watch) == (20_000, 0)  # stored, nothing derived yet
+    finally:
+        watch.close()
+        proc.kill()  # SIGKILL (nothing, if it ended)
+        proc.wait(timeout=30)
+    assert _counts(db_url) == (20_000, 0)  # killed while stopped: still nothing derived
     resumed = _run(db_url, "sync", "mail", str(box))
     assert resumed.returncode == 0, resumed.stderr
     assert _counts(db_url) == _counts(clean) == (20_000, 20_000)
