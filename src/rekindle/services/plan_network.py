@@ -7,12 +7,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from rekindle.engine.fields import goal_fields, infer_field
-from rekindle.engine.goal_columns import GoalColumns
 from rekindle.engine.goal_match import goal_terms
 from rekindle.engine.meaning import text_vectors
 from rekindle.engine.occasions import Occasion
@@ -25,7 +24,6 @@ from rekindle.engine.shared_context import (
     shared_affiliations,
 )
 from rekindle.engine.tiers import Cadence, cadence_for
-from rekindle.history.mail_subjects import Subjects
 from rekindle.history.tie_features import TieFeatures
 from rekindle.history.ties import Contact
 from rekindle.services.plan_options import ENGINE_EDITS, MATCHING_GOAL, Options
@@ -38,8 +36,10 @@ from rekindle.store import engine as eq
 from rekindle.store import outreach as oq
 from rekindle.store import people as pq
 from rekindle.store import ties as tq
-from rekindle.store.subject_columns import subjects_of_everyone
-from rekindle.store.tie_columns import contact_columns_of_everyone
+
+if TYPE_CHECKING:
+    from rekindle.engine.goal_columns import GoalColumns
+    from rekindle.history.mail_subjects import Subjects
 
 
 class ReadAsAsked:
@@ -122,6 +122,9 @@ class Network:
         words and by meaning; None without a goal. Built when first asked."""
         if not self.terms:
             return None
+        # numpy's, loaded by the plan that matches a goal (showing a stored plan goes without)
+        from rekindle.engine.goal_columns import GoalColumns
+
         if self.progress is not None:
             self.progress(MATCHING_GOAL, 0, 1)
         self.affiliations.ensure(self.ids)
@@ -233,6 +236,9 @@ def read_network(conn: Connection, owner_id: int, goal_text: str | None) -> Netw
 
 def subjects_read(conn: Connection, owner_id: int) -> Subjects:
     """Everyone's subjects, read with everyone's contacts (a plan without the week's snapshot)."""
+    from rekindle.store.subject_columns import subjects_of_everyone
+    from rekindle.store.tie_columns import contact_columns_of_everyone
+
     links = contact_columns_of_everyone(conn, owner_id, threads=False)
     return subjects_of_everyone(conn, owner_id, links)
 

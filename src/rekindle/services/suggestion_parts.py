@@ -4,14 +4,16 @@ past and the goal turned into score context, the occasion that matters now, and 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rekindle.compose.draft_facts import clean_subject
-from rekindle.engine.goal_columns import GoalColumns
 from rekindle.engine.occasions import Occasion, timing_strength
 from rekindle.engine.scoring import Context
 from rekindle.engine.shared_context import Period, SharedAffiliation
 from rekindle.history.tie_features import TieFeatures
+
+if TYPE_CHECKING:
+    from rekindle.engine.goal_columns import GoalColumns
 
 #: the goal part of a person whose field the goal names (a full word match scores 1)
 FIELD_GOAL = 0.8
