@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select
 
+from rekindle.history.records import MessageRecord
 from rekindle.services import history
 from rekindle.services import me as me_svc
 from rekindle.services.sync_files import sync_mail_path
-from rekindle.store import Store, mail_derive, mail_fresh
+from rekindle.store import Store, mail, mail_derive, mail_fresh
 from rekindle.store.schema import interaction, interaction_person
 from tests.conftest import CORPORA
 
@@ -96,3 +97,28 @@ def test_both_derivations_write_one_list_of_columns() -> None:
     assert set(columns) <= set(interaction.c.keys())
     rest = [c for c in interaction.c if c.name not in columns]
     assert all(c.primary_key or c.nullable or c.default is not None for c in rest), rest
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not ALLEN.is_dir(), reason="no shared corpora")
+def test_a_first_sync_finds_the_two_way_addresses_sql_finds(store: Store) -> None:
+    """Who wrote to me and was written to, from what a first sync kept: what the query over
+    every stored address gives (and each is an address it touched)."""
+    from rekindle.services.mail_ingest import MailCounts, MessageStore
+    from rekindle.sources.maildir import read_maildir
+
+    for addr in ("phillip.allen@enron.com", "k..allen@enron.com", "pallen@enron.com"):
+        me_svc.add_address(store, addr)
+    with store.begin() as conn:
+        kept = MessageStore(conn, store.owner_id, MailCounts())
+        for item in read_maildir(ALLEN):
+            if isinstance(item, MessageRecord):
+                kept.add(item)
+        kept.flush(conn)
+        assert kept.fresh.holds_everything(conn, store.owner_id)
+        from_memory = kept.fresh.two_way()
+        queried = mail.two_way_addresses(conn, store.owner_id)
+        touched = mail.addresses_above(conn, store.owner_id, 0)
+        named = mail.commonest_names(conn, store.owner_id, from_memory)
+    assert len(from_memory) > 20 and from_memory == sorted(queried)
+    assert named == queried and set(from_memory) <= touched

@@ -270,14 +270,30 @@ def derive(
     max_id = mq.last_message_id(conn, owner_id)
     if max_id <= upto and not everything:
         return 0, 0, set()
-    touched = mq.addresses_above(conn, owner_id, upto)
+    # a first sync alone holds every message of the owner: who wrote to me and was written
+    # to comes from what it kept, not from two reads of every address
+    kept = (
+        fresh
+        if fresh is not None
+        and not everything
+        and upto == 0
+        and fresh.holds_everything(conn, owner_id)
+        else None
+    )
+    # (every two-way address is one it touched: all the owner's messages are its own)
+    touched = kept.two_way() if kept is not None else mq.addresses_above(conn, owner_id, upto)
     mine = mq.my_addresses(conn, owner_id)
     emails = mq.email_map(conn, owner_id)
     created = 0
     fresh_addrs: list[str] = []
     if create_people and add_contacts is not None and mine:
+        two_way = (
+            mq.commonest_names(conn, owner_id, list(touched))
+            if kept is not None
+            else mq.two_way_addresses(conn, owner_id)
+        )
         created, fresh_addrs = _new_correspondents(
-            conn, owner_id, touched, emails, mine, add_contacts
+            conn, two_way, touched, emails, mine, add_contacts
         )
         if fresh_addrs:
             emails = mq.email_map(conn, owner_id)
@@ -311,19 +327,15 @@ def derive(
 
 def _new_correspondents(
     conn: Connection,
-    owner_id: int,
+    two_way: Mapping[str, str],
     touched: Collection[str],
     emails: Mapping[str, int],
     mine: Collection[str],
     add_contacts: AddContacts,
 ) -> tuple[int, list[str]]:
-    """Store the addresses with a two-way exchange among ``touched`` that are nobody yet as
-    contacts; (people created, those addresses in order)."""
-    fresh = {
-        a: n
-        for a, n in mq.two_way_addresses(conn, owner_id).items()
-        if a in touched and a not in emails and a not in mine
-    }
+    """Store the addresses with a two-way exchange (``two_way``: address → name) among
+    ``touched`` that are nobody yet as contacts; (people created, those addresses in order)."""
+    fresh = {a: n for a, n in two_way.items() if a in touched and a not in emails and a not in mine}
     if not fresh:
         return 0, []
     created = add_contacts(

@@ -253,15 +253,22 @@ def two_way_addresses(conn: Connection, owner_id: int, min_each_way: int = 1) ->
             .having(func.count() >= min_each_way)
         )
     }
-    names: dict[str, str] = {}
-    for r in conn.execute(
-        select(message.c.sender, func.count().label("n"))
-        .where(_personal(conn, owner_id), message.c.direction == "in")
-        .group_by(message.c.sender)
-        .having(func.count() >= min_each_way)
-    ):
-        if r.sender in wrote_to:
-            names[r.sender] = ""
+    wrote_me = (
+        r.sender
+        for r in conn.execute(
+            select(message.c.sender, func.count().label("n"))
+            .where(_personal(conn, owner_id), message.c.direction == "in")
+            .group_by(message.c.sender)
+            .having(func.count() >= min_each_way)
+        )
+    )
+    return commonest_names(conn, owner_id, [a for a in wrote_me if a in wrote_to])
+
+
+def commonest_names(conn: Connection, owner_id: int, addresses: list[str]) -> dict[str, str]:
+    """Each address → the name it came with most often on the owner's messages (the first
+    of the most frequent in the database's order; "" when it never came with one)."""
+    names = dict.fromkeys(addresses, "")
     if names:
         for r in conn.execute(
             select(message_address.c.address, message_address.c.name, func.count().label("n"))

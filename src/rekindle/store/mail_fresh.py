@@ -54,6 +54,9 @@ class FreshMessages:
         #: every message this run stored, personal or not
         self.stored = 0
         self._position: dict[str, int] = {}
+        #: of this run's personal mail: the addresses I wrote to, and those who wrote to me
+        self.wrote_to: set[str] = set()
+        self.wrote_me: set[str] = set()
 
     def add(
         self,
@@ -67,12 +70,13 @@ class FreshMessages:
         position, names = self._position, self.addresses
         for mid, row, addrs in zip(ids, rows, addresses, strict=True):
             direction = row[_DIRECTION]
-            if (
-                row[_BULK] is not None
-                or row[_BOUNCE]
-                or row[_WHEN] is None
-                or not (direction == "out" or (direction == "in" and row[_SENDER] is not None))
-            ):
+            if row[_BULK] is not None or row[_BOUNCE] or row[_WHEN] is None:
+                continue
+            if direction == "out":
+                self.wrote_to.update(a for role, a, _ in addrs if role != "from")
+            elif direction == "in" and row[_SENDER] is not None:
+                self.wrote_me.add(row[_SENDER])
+            else:
                 continue
             received = direction == "in"
             for address in dict.fromkeys(a for role, a, _ in addrs if role != "from" or received):
@@ -94,11 +98,25 @@ class FreshMessages:
         ).scalar_one()
         return int(stored) == self.stored
 
+    def holds_everything(self, conn: Connection, owner_id: int) -> bool:
+        """Whether the owner's messages are all this run's (a first sync, alone)."""
+        stored = conn.execute(
+            select(func.count()).select_from(message).where(owned_by(conn, message, owner_id))
+        ).scalar_one()
+        return int(stored) == self.stored
+
+    def two_way(self) -> list[str]:
+        """The addresses I wrote to that wrote to me, as
+        :func:`rekindle.store.mail.two_way_addresses` finds them, from this run's messages
+        (when they are all the owner's), in a stable order."""
+        return sorted(a for a in self.wrote_me if a in self.wrote_to)
+
     def release(self) -> None:
         """Let go of what was kept, once derived (the tie statistics come next)."""
         self.ids, self.ends, self.positions = array("q"), array("q"), array("i")
         self.addresses = []
         self._position.clear()
+        self.wrote_to, self.wrote_me = set(), set()
 
 
 def derive_fresh(
