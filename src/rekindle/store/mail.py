@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from rekindle.errors import UserError
 from rekindle.store import bulk
+from rekindle.store.database import scanning
 from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
 from rekindle.store.schema import identity, interaction, interaction_person, person
 from rekindle.store.schema_history import (
@@ -116,9 +117,11 @@ def defer_indexes(conn: Connection) -> bool:
 
 def build_indexes(conn: Connection) -> None:
     """Make the plain indexes of the message tables that are missing (after a load, or after
-    a first sync was killed while loading)."""
-    for ix in _load_indexes():
-        ix.create(conn, checkfirst=True)
+    a first sync was killed while loading); a sort of every row each, through a small
+    cache (:func:`scanning`)."""
+    with scanning(conn):
+        for ix in _load_indexes():
+            ix.create(conn, checkfirst=True)
 
 
 _REFERENCE_CHECKS = (

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, String, Table, func, literal, select, type_co
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.store import bulk
+from rekindle.store.database import scanning
 from rekindle.store.mail import LINK_COLUMNS, owned_by
 from rekindle.store.mail_derive import INTERACTION_COLUMNS, identity_kind
 from rekindle.store.mail_rows import MessageRow
@@ -160,8 +161,9 @@ def _indexed_after(conn: Connection, *tables: Table) -> Iterator[None]:
     for ix in dropped:
         ix.drop(conn)
     yield
-    for ix in dropped:
-        ix.create(conn)
+    with scanning(conn):
+        for ix in dropped:
+            ix.create(conn)
 
 
 def _wanted(
