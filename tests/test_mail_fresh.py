@@ -122,3 +122,28 @@ def test_a_first_sync_finds_the_two_way_addresses_sql_finds(store: Store) -> Non
         named = mail.commonest_names(conn, store.owner_id, from_memory)
     assert len(from_memory) > 20 and from_memory == sorted(queried)
     assert named == queried and set(from_memory) <= touched
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not ALLEN.is_dir(), reason="no shared corpora")
+def test_a_first_sync_s_tie_statistics_are_those_read_back(store: Store) -> None:
+    """The statistics a first sync computes from the interactions it has just written are
+    those computed from the same interactions read back from the database."""
+    from rekindle.services.ties import refresh_ties
+    from rekindle.store.schema_history import tie_stats
+
+    for addr in ("phillip.allen@enron.com", "k..allen@enron.com", "pallen@enron.com"):
+        me_svc.add_address(store, addr)
+    report = sync_mail_path(store, ALLEN, now=NOW)
+    assert report.ties_refreshed > 20
+
+    def stats() -> list[Any]:
+        with store.read() as conn:
+            rows = conn.execute(select(tie_stats).order_by(tie_stats.c.person_id)).all()
+        return [tuple(v for k, v in r._mapping.items() if k != "id") for r in rows]
+
+    synced = stats()
+    with store.begin() as conn:
+        people = [r[0] for r in conn.execute(select(tie_stats.c.person_id))]
+        refresh_ties(conn, store.owner_id, people, NOW)  # read back from the database
+    assert len(synced) == report.ties_refreshed and stats() == synced

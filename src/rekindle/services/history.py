@@ -175,7 +175,10 @@ def finish_sync(
         )
     if progress is not None and persons:
         progress(read, None, TIES)
-    refreshed = refresh_ties(conn, owner_id, persons, now) if persons else 0
+    everyone = collector.fresh.contacts if collector is not None else None
+    refreshed = refresh_ties(conn, owner_id, persons, now, everyone) if persons else 0
+    if collector is not None:
+        collector.fresh.contacts = None
     replies = note_replies(conn, owner_id, now)
     answers = note_answers(
         conn, owner_id, now, report.kind if report else None, report.locator if report else None

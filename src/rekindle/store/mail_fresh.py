@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, String, Table, func, literal, select, type_coerce
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
+from rekindle.history.tie_arrays import ContactColumns
 from rekindle.store import bulk
 from rekindle.store.database import scanning
 from rekindle.store.mail import LINK_COLUMNS, owned_by
@@ -30,6 +31,7 @@ from rekindle.store.mail_derive import INTERACTION_COLUMNS, identity_kind
 from rekindle.store.mail_rows import MessageRow
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
+from rekindle.store.tie_columns import GatheredColumns
 
 _WHEN = MessageRow._fields.index("occurred_at")
 _SENDER = MessageRow._fields.index("sender")
@@ -55,6 +57,9 @@ class FreshMessages:
         #: every message this run stored, personal or not
         self.stored = 0
         self._position: dict[str, int] = {}
+        #: the owner's contacts as columns, when this run's interactions were their first
+        #: (:func:`derive_fresh`), for the tie statistics
+        self.contacts: ContactColumns | None = None
         #: of this run's personal mail: the addresses I wrote to, and those who wrote to me
         self.wrote_to: set[str] = set()
         self.wrote_me: set[str] = set()
@@ -138,11 +143,27 @@ def derive_fresh(
         for a in fresh.addresses
     ]
     written, persons = 0, set[int]()
+    # the owner's first interactions: what is written is all there is, kept as the tie
+    # statistics' columns (so they are not read back)
+    gathered = GatheredColumns() if not _has_interactions(conn, owner_id) else None
     with _indexed_after(conn, interaction, interaction_person):
         for start in range(0, len(fresh.ids), STEP):
             wanted = _wanted(fresh, start, is_mine, person_of)
-            written += _write(conn, owner_id, wanted, persons) if wanted else 0
+            written += _write(conn, owner_id, wanted, persons, gathered) if wanted else 0
+    fresh.contacts = gathered.columns() if gathered is not None else None
     return written, persons
+
+
+def _has_interactions(conn: Connection, owner_id: int) -> bool:
+    return (
+        conn.execute(
+            select(literal(1))
+            .select_from(interaction)
+            .where(interaction.c.owner_id == owner_id)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 @contextmanager
@@ -198,6 +219,7 @@ def _write(
     owner_id: int,
     wanted: dict[int, tuple[int, list[tuple[int, str, str]]]],
     persons: set[int],
+    gathered: GatheredColumns | None = None,
 ) -> int:
     """Write the interactions of the messages ``wanted`` (id → group size and people), their
     copied columns read back as stored, in id order."""
@@ -248,4 +270,11 @@ def _write(
             persons.add(person_id)
             link_rows.append((interaction_id, owner_id, person_id, kind, address, row[3], row[8]))
     bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, link_rows, converted=sqlite)
+    if gathered is not None:
+        # (id, time as stored, direction, channel, group size, thread), and the links
+        gathered.add(
+            [(i, r[3], r[5], r[4], r[8], r[7]) for i, r in zip(ids, rows, strict=True)],
+            [link[2] for link in link_rows],
+            [link[0] for link in link_rows],
+        )
     return len(rows)

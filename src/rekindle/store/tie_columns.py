@@ -40,7 +40,7 @@ def contact_columns_of_everyone(
     interaction has a thread (code 0 for any, -1 for none: threads not told apart), a leaner
     read for what needs no more (the learnt ranker's fit). ``step`` is called between the
     two reads (for progress)."""
-    found = _InteractionColumns(conn, owner_id, threads)
+    found = _InteractionColumns.read(conn, owner_id, threads)
     if step is not None:
         step()
     pid: list[Any] = []
@@ -124,11 +124,69 @@ _DIRECTIONS = {"in": IN, "out": OUT, "both": BOTH}
 _CHANNELS = {"email": EMAIL, "linkedin": EMAIL, "meeting": MEETING}
 
 
-class _InteractionColumns:
-    """The owner's interactions as columns in id order (threads coded: equal codes for equal
-    threads, -1 for none)."""
+class GatheredColumns:
+    """Interactions and their links given a batch at a time (what a first sync writes), as
+    the columns :func:`contact_columns_of_everyone` would read back once they are stored."""
 
-    def __init__(self, conn: Connection, owner_id: int, threads: bool = True) -> None:
+    def __init__(self) -> None:
+        self._parts: list[tuple[Any, ...]] = []
+        self._codes: dict[str, int] = {}
+        self._person: list[Any] = []
+        self._iid: list[Any] = []
+
+    def add(
+        self,
+        interactions: Sequence[tuple[int, Any, str, str, int, str | None]],
+        person: Sequence[int],
+        iid: Sequence[int],
+    ) -> None:
+        """Interactions (id, time as the driver gives it, direction, channel, group size,
+        thread) and their links (``person[i]`` was on interaction ``iid[i]``)."""
+        if interactions:
+            ids, when, direction, channel, size, thread = zip(*interactions, strict=True)
+            self._parts.append(_plain(ids, when, direction, channel, size, thread, self._codes))
+        self._person.append(np.asarray(person, dtype=np.int64))
+        self._iid.append(np.asarray(iid, dtype=np.int64))
+
+    def columns(self) -> ContactColumns:
+        return _InteractionColumns(self._parts).linked(_joined(self._person), _joined(self._iid))
+
+
+def _plain(
+    ids: Sequence[int],
+    when: Sequence[Any],
+    direction: Sequence[str],
+    channel: Sequence[str],
+    group_size: Sequence[int],
+    thread: Sequence[str | None],
+    codes: dict[str, int],
+) -> tuple[Any, ...]:
+    """Columns of interactions given as plain values (threads numbered in ``codes``)."""
+    return (
+        np.array(ids, dtype=np.int64),
+        _micros(when),
+        np.array([_DIRECTIONS.get(d, OTHER) for d in direction], dtype=np.int8),
+        np.array([_CHANNELS.get(c, OTHER_CHANNEL) for c in channel], dtype=np.int8),
+        np.array(group_size, dtype=np.int64),
+        np.array([codes.setdefault(t, len(codes)) if t else -1 for t in thread], dtype=np.int64),
+    )
+
+
+class _InteractionColumns:
+    """Interactions as columns in id order (threads coded: equal codes for equal threads,
+    -1 for none)."""
+
+    def __init__(self, parts: list[tuple[Any, ...]]) -> None:
+        empty = (np.zeros(0, dtype=np.int64),) * 6
+        columns = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else empty
+        order = np.argsort(columns[0], kind="stable")
+        self.id, self.when, self.direction, self.channel, self.group_size, self.thread = (
+            c[order] for c in columns
+        )
+
+    @classmethod
+    def read(cls, conn: Connection, owner_id: int, threads: bool = True) -> _InteractionColumns:
+        """The owner's interactions."""
         codes: dict[str, int] = {}
         parts: list[tuple[Any, ...]] = []
         rows = conn.execute(
@@ -144,26 +202,9 @@ class _InteractionColumns:
             if not threads:
                 parts.append(_coded(part))
                 continue
-            ids, when, direction, channel, group_size, thread = zip(*part, strict=True)
-            parts.append(
-                (
-                    np.array(ids, dtype=np.int64),
-                    _micros(when),
-                    np.array([_DIRECTIONS.get(d, OTHER) for d in direction], dtype=np.int8),
-                    np.array([_CHANNELS.get(c, OTHER_CHANNEL) for c in channel], dtype=np.int8),
-                    np.array(group_size, dtype=np.int64),
-                    np.array(
-                        [codes.setdefault(t, len(codes)) if t else -1 for t in thread],
-                        dtype=np.int64,
-                    ),
-                )
-            )
-        empty = (np.zeros(0, dtype=np.int64),) * 6
-        columns = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else empty
-        order = np.argsort(columns[0], kind="stable")
-        self.id, self.when, self.direction, self.channel, self.group_size, self.thread = (
-            c[order] for c in columns
-        )
+            ids, when, direction, channel, size, thread = zip(*part, strict=True)
+            parts.append(_plain(ids, when, direction, channel, size, thread, codes))
+        return cls(parts)
 
     def linked(self, person: Any, iid: Any) -> ContactColumns:
         """Each (person, interaction) link once, with its interaction's columns, sorted by
