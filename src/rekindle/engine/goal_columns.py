@@ -103,7 +103,7 @@ def _pieces(
     people: Sequence[int], own: Callable[[int], Iterable[str]], subjects: Subjects | None
 ) -> tuple[list[str], Any, Any]:
     """(each piece once across the network, where each person's pieces start, the pieces as
-    numbers): a person's own words first, then their subjects, each piece once a person."""
+    numbers): a person's own words first, then their subjects."""
     number: dict[str, int] = {}
     rows: list[int] = []
     codes: list[int] = []
@@ -132,15 +132,10 @@ def _pieces(
         kept = (their >= 0) & (mapped >= 0)
         row = np.r_[row, their[kept]]
         code = np.r_[code, mapped[kept]]
-    # each person's pieces together, in the order given, each once (its first place)
+    # each person's pieces together, in the order given (a piece twice changes nothing: its
+    # words count once, and the nearest piece is the first of the nearest)
     order = np.argsort(row, kind="stable")
     row, code = row[order], code[order]
-    by_pair = np.lexsort((code, row))
-    first = np.ones(len(row), dtype=bool)
-    first[1:] = (row[by_pair][1:] != row[by_pair][:-1]) | (code[by_pair][1:] != code[by_pair][:-1])
-    keep = np.zeros(len(row), dtype=bool)
-    keep[by_pair[first]] = True
-    row, code = row[keep], code[keep]
     starts = np.searchsorted(row, np.arange(len(people)))
     return list(number), starts, code
 
