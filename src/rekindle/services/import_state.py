@@ -40,6 +40,7 @@ from rekindle.store import contacts as q
 from rekindle.store import engine as eq
 from rekindle.store import history, merges
 from rekindle.store import people as pq
+from rekindle.store.mail_rows import InteractionRow
 from rekindle.store.settings import get_settings, put_setting
 
 __all__ = ["ImportState", "affiliation_rows", "identity_rows"]
@@ -411,14 +412,13 @@ class ImportState:
             if not participants:
                 continue
             self.tie_people.update(pid for pid, _, _ in participants)
-            new.append(
-                history.NewInteraction(
-                    record.source, key[1], record.when, record.channel, record.direction,
-                    record.subject, record.thread, record.group_size, participants,
-                )
+            row = InteractionRow(
+                record.source, key[1], record.when, record.channel, record.direction,
+                record.subject, record.thread, record.group_size, self.import_id,
             )  # fmt: skip
+            new.append((row, participants))
             self.interaction_keys.add(key)
-        history.insert_interactions(self.conn, self.owner, self.import_id, new)
+        history.insert_interactions(self.conn, self.owner, new)
         self.report.interactions += len(new)
 
     def finish(self) -> None:

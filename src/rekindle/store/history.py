@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select
 
 from rekindle.store import bulk
+from rekindle.store.mail_rows import LINK_COLUMNS, InteractionRow
 from rekindle.store.schema import interaction, interaction_person
 
 
@@ -21,53 +22,29 @@ def load_interaction_keys(conn: Connection, owner_id: int) -> set[tuple[str, str
     return {(r.source, r.natural_key) for r in rows}
 
 
-class NewInteraction(NamedTuple):
-    """An interaction to store, with its participants as (person id, kind, value)."""
-
-    source: str
-    natural_key: str
-    occurred_at: datetime
-    channel: str
-    direction: str
-    subject: str | None
-    thread: str | None
-    group_size: int
-    participants: Sequence[tuple[int, str, str]]
-
-
-_INTERACTION_COLUMNS = (
-    "owner_id", "source", "natural_key", "occurred_at", "channel", "direction", "subject",
-    "thread", "group_size", "import_id",
-)  # fmt: skip
-_LINK_COLUMNS = (
-    "interaction_id", "owner_id", "person_id", "identity_kind", "identity_value", "occurred_at",
-    "group_size",
-)  # fmt: skip
+#: an interaction to store, and its participants as (person id, kind, value)
+NewInteraction = tuple[InteractionRow, Sequence[tuple[int, str, str]]]
 
 
 def insert_interactions(
-    conn: Connection, owner_id: int, import_id: int | None, new: Sequence[NewInteraction]
+    conn: Connection, owner_id: int, new: Sequence[NewInteraction]
 ) -> list[int]:
     """Store interactions and their participants, two statements for all of them (a round
     trip each on a server, not one per row); their new ids, in order."""
     ids = bulk.insert_rows_returning_ids(
         conn,
         interaction,
-        _INTERACTION_COLUMNS,
-        [
-            (owner_id, n.source, n.natural_key, n.occurred_at, n.channel, n.direction,
-             n.subject, n.thread, n.group_size, import_id)
-            for n in new
-        ],
-    )  # fmt: skip
+        ("owner_id", *InteractionRow._fields),
+        [(owner_id, *row) for row, _ in new],
+    )
     bulk.insert_rows(
         conn,
         interaction_person,
-        _LINK_COLUMNS,
+        LINK_COLUMNS,
         [
-            (interaction_id, owner_id, pid, kind, value, n.occurred_at, n.group_size)
-            for interaction_id, n in zip(ids, new, strict=True)
-            for pid, kind, value in dict.fromkeys(n.participants)
+            (interaction_id, owner_id, pid, kind, value, row.occurred_at, row.group_size)
+            for interaction_id, (row, participants) in zip(ids, new, strict=True)
+            for pid, kind, value in dict.fromkeys(participants)
         ],
     )
     return ids
@@ -89,11 +66,11 @@ def insert_interaction(
     participants: Iterable[tuple[int, str, str]],
 ) -> int:
     """Store one interaction and its participants given as (person id, kind, value)."""
-    new = NewInteraction(
+    row = InteractionRow(
         source, natural_key, occurred_at, channel, direction, subject, thread, group_size,
-        list(participants),
+        import_id,
     )  # fmt: skip
-    return insert_interactions(conn, owner_id, import_id, [new])[0]
+    return insert_interactions(conn, owner_id, [(row, list(participants))])[0]
 
 
 def _latest(limited: bool) -> Any:

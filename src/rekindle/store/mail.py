@@ -24,7 +24,7 @@ from sqlalchemy import (
 from rekindle.errors import UserError
 from rekindle.store import bulk
 from rekindle.store.database import scanning
-from rekindle.store.mail_rows import AddressRow, InteractionRow, MessageRow
+from rekindle.store.mail_rows import LINK_COLUMNS, AddressRow, InteractionRow, MessageRow
 from rekindle.store.schema import identity, interaction, interaction_person, person
 from rekindle.store.schema_history import (
     meeting,
@@ -390,15 +390,6 @@ def insert_interactions(
 
 
 #: the columns of ``interaction_person`` a bulk insert fills, in the order of its tuples
-LINK_COLUMNS = (
-    "interaction_id",
-    "owner_id",
-    "person_id",
-    "identity_kind",
-    "identity_value",
-    "occurred_at",
-    "group_size",
-)
 
 
 def upsert_meeting(

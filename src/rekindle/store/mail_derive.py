@@ -37,7 +37,8 @@ from sqlalchemy import (
 )
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
-from rekindle.store.mail import LINK_COLUMNS, owned_by
+from rekindle.store.mail import owned_by
+from rekindle.store.mail_rows import LINK_COLUMNS
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message, message_address
 

@@ -26,9 +26,9 @@ from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.history.tie_arrays import ContactColumns
 from rekindle.store import bulk
 from rekindle.store.database import scanning
-from rekindle.store.mail import LINK_COLUMNS, owned_by
+from rekindle.store.mail import owned_by
 from rekindle.store.mail_derive import INTERACTION_COLUMNS, identity_kind
-from rekindle.store.mail_rows import MessageRow
+from rekindle.store.mail_rows import LINK_COLUMNS, MessageRow
 from rekindle.store.schema import interaction, interaction_person
 from rekindle.store.schema_history import message
 from rekindle.store.tie_columns import GatheredColumns

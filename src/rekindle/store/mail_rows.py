@@ -49,3 +49,15 @@ class InteractionRow(NamedTuple):
     thread: str | None
     group_size: int
     import_id: int | None
+
+
+#: the columns of an interaction's link to a person, as bulk inserts write them
+LINK_COLUMNS = (
+    "interaction_id",
+    "owner_id",
+    "person_id",
+    "identity_kind",
+    "identity_value",
+    "occurred_at",
+    "group_size",
+)
