@@ -16,7 +16,7 @@ from rekindle.identity.records import (
     RecordError,
 )
 from rekindle.services import people as people_svc
-from rekindle.services.import_state import INTERACTIONS_AT_ONCE
+from rekindle.services.import_interactions import INTERACTIONS_AT_ONCE
 from rekindle.services.importing import import_items
 from rekindle.store import Store
 from rekindle.store.schema import (

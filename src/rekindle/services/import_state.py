@@ -30,6 +30,7 @@ from rekindle.identity.records import (
     RecordError,
     contact_to_data,
 )
+from rekindle.services.import_interactions import WaitingInteractions
 from rekindle.services.import_report import ImportReport
 from rekindle.services.life_events import LifeEventWatch
 from rekindle.services.myself import likely_me
@@ -40,7 +41,6 @@ from rekindle.store import contacts as q
 from rekindle.store import engine as eq
 from rekindle.store import history, merges
 from rekindle.store import people as pq
-from rekindle.store.mail_rows import InteractionRow
 from rekindle.store.settings import get_settings, put_setting
 
 __all__ = ["ImportState", "affiliation_rows", "identity_rows"]
@@ -67,10 +67,6 @@ def affiliation_rows(affs: list[AffiliationRecord]) -> list[q.AffiliationRow]:
         for a in affs
         if a.organisation and a.organisation.strip()
     ]
-
-
-#: interactions stored together (their participants looked up in one pass)
-INTERACTIONS_AT_ONCE = 2000
 
 
 class ImportState:
@@ -108,8 +104,9 @@ class ImportState:
             tuple[int, int, list[q.IdentityRow], list[q.AffiliationRow], list[str]]
         ] = []
         #: interactions kept back to be stored together (:meth:`flush_interactions`)
-        self.waiting: list[tuple[tuple[str, str], InteractionRecord]] = []
-        self.waiting_keys: set[tuple[str, str]] = set()
+        self.interactions = WaitingInteractions(
+            conn, owner_id, import_id, region, self.interaction_keys
+        )
 
     def flush_facts(self) -> None:
         """Write the facts of new records (kept back so they go in bulk)."""
@@ -377,49 +374,20 @@ class ImportState:
         self.report.me += 1
 
     def add_interaction(self, record: InteractionRecord) -> None:
-        """Keep an interaction for the next :meth:`flush_interactions` (its participants are
-        looked up and it is stored with many others at once)."""
-        key = (record.source, record.natural_key())
-        if key in self.interaction_keys or key in self.waiting_keys:
-            return
-        self.waiting.append((key, record))
-        self.waiting_keys.add(key)
-        if len(self.waiting) >= INTERACTIONS_AT_ONCE:
+        """Keep an interaction to be stored with many others (:meth:`flush_interactions`)."""
+        if self.interactions.add(record):
             self.flush_interactions()
 
     def flush_interactions(self) -> None:
-        """Store the interactions kept back with the people known now (a contact record that
+        """Store the interactions kept back with the people known now: a contact record that
         comes later does not join an interaction that came before it, as if each were stored
-        as it came): their participants looked up in one pass, all inserted in two
-        statements. One with nobody known on it is not stored."""
-        if not self.waiting:
+        as it came."""
+        if not self.interactions:
             return
         self.flush_facts()
-        waiting, self.waiting = self.waiting, []
-        self.waiting_keys.clear()
-        idents = [
-            (key, record, normalise_identities(record.participants, self.region))
-            for key, record in waiting
-        ]
-        persons = q.persons_with_identities(
-            self.conn, self.owner, ((i.kind, i.value) for _, _, found in idents for i in found)
-        )
-        new: list[history.NewInteraction] = []
-        for key, record, found in idents:
-            participants = [
-                (pid, i.kind, i.value) for i in found for pid in persons.get((i.kind, i.value), ())
-            ]
-            if not participants:
-                continue
-            self.tie_people.update(pid for pid, _, _ in participants)
-            row = InteractionRow(
-                record.source, key[1], record.when, record.channel, record.direction,
-                record.subject, record.thread, record.group_size, self.import_id,
-            )  # fmt: skip
-            new.append((row, participants))
-            self.interaction_keys.add(key)
-        history.insert_interactions(self.conn, self.owner, new)
-        self.report.interactions += len(new)
+        stored, people = self.interactions.store()
+        self.tie_people |= people
+        self.report.interactions += stored
 
     def finish(self) -> None:
         self.flush_interactions()

@@ -277,7 +277,7 @@ def derive(
         if fresh is not None
         and not everything
         and upto == 0
-        and fresh.holds_everything(conn, owner_id)
+        and fresh.covers(conn, owner_id, 0)
         else None
     )
     # (every two-way address is one it touched: all the owner's messages are its own)

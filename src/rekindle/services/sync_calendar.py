@@ -28,9 +28,10 @@ from rekindle.services.ties import refresh_ties
 from rekindle.sources import check_readable
 from rekindle.sources.base import read_head
 from rekindle.sources.ics import read_ics, sniff_ics
-from rekindle.store import Store
+from rekindle.store import Store, history
 from rekindle.store import mail as mq
 from rekindle.store.database import utcnow
+from rekindle.store.mail_rows import InteractionRow
 from rekindle.store.settings import get_settings
 
 #: calendars: recurring series are expanded only inside this window around now
@@ -109,18 +110,18 @@ def _add_meeting(
         report.counts.skipped["nobody you know on it"] += 1
         return set()
     rows = _meeting_rows(event, key, facts)
-    mq.insert_interactions(conn, owner_id, rows, [people] * len(rows))
+    history.insert_interactions(conn, owner_id, rows, [people] * len(rows))
     report.counts.interactions += len(rows)
     return {p for p, _, _ in people}
 
 
-def _meeting_rows(event: MeetingRecord, key: str, facts: MeetingFacts) -> list[mq.InteractionRow]:
+def _meeting_rows(event: MeetingRecord, key: str, facts: MeetingFacts) -> list[InteractionRow]:
     """One interaction per time the meeting was held: a single event once, a series once per
     past occurrence inside the window (its key ``ics:UID#start``, its thread the series' key,
     which marks it as one of a series for the tie statistics)."""
     series = event.recurring and len(facts.held) > 0
     return [
-        mq.InteractionRow(
+        InteractionRow(
             source="calendar",
             natural_key=f"{key}#{when.isoformat()}" if series else key,
             occurred_at=when,

@@ -22,31 +22,26 @@ def load_interaction_keys(conn: Connection, owner_id: int) -> set[tuple[str, str
     return {(r.source, r.natural_key) for r in rows}
 
 
-#: an interaction to store, and its participants as (person id, kind, value)
-NewInteraction = tuple[InteractionRow, Sequence[tuple[int, str, str]]]
-
-
 def insert_interactions(
-    conn: Connection, owner_id: int, new: Sequence[NewInteraction]
+    conn: Connection,
+    owner_id: int,
+    rows: Sequence[InteractionRow],
+    participants: Sequence[Sequence[tuple[int, str, str]]],
 ) -> list[int]:
-    """Store interactions and their participants, two statements for all of them (a round
-    trip each on a server, not one per row); their new ids, in order."""
+    """Store interactions with their participants (person id, kind, value), two statements
+    for all of them (a round trip each on a server, not one per row); their new ids, in
+    order."""
+    if not rows:
+        return []
     ids = bulk.insert_rows_returning_ids(
-        conn,
-        interaction,
-        ("owner_id", *InteractionRow._fields),
-        [(owner_id, *row) for row, _ in new],
+        conn, interaction, ("owner_id", *InteractionRow._fields), [(owner_id, *r) for r in rows]
     )
-    bulk.insert_rows(
-        conn,
-        interaction_person,
-        LINK_COLUMNS,
-        [
-            (interaction_id, owner_id, pid, kind, value, row.occurred_at, row.group_size)
-            for interaction_id, (row, participants) in zip(ids, new, strict=True)
-            for pid, kind, value in dict.fromkeys(participants)
-        ],
-    )
+    links = [
+        (interaction_id, owner_id, pid, kind, value, row.occurred_at, row.group_size)
+        for interaction_id, row, people in zip(ids, rows, participants, strict=True)
+        for pid, kind, value in dict.fromkeys(people)
+    ]
+    bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, links)
     return ids
 
 
@@ -70,7 +65,7 @@ def insert_interaction(
         source, natural_key, occurred_at, channel, direction, subject, thread, group_size,
         import_id,
     )  # fmt: skip
-    return insert_interactions(conn, owner_id, [(row, list(participants))])[0]
+    return insert_interactions(conn, owner_id, [row], [list(participants)])[0]
 
 
 def _latest(limited: bool) -> Any:

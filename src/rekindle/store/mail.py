@@ -24,8 +24,8 @@ from sqlalchemy import (
 from rekindle.errors import UserError
 from rekindle.store import bulk
 from rekindle.store.database import scanning
-from rekindle.store.mail_rows import LINK_COLUMNS, AddressRow, InteractionRow, MessageRow
-from rekindle.store.schema import identity, interaction, interaction_person, person
+from rekindle.store.mail_rows import AddressRow, MessageRow
+from rekindle.store.schema import identity, interaction, person
 from rekindle.store.schema_history import (
     meeting,
     meeting_attendee,
@@ -367,29 +367,6 @@ def delete_meeting_interactions(conn: Connection, owner_id: int, key: str) -> No
             ),
         )
     )
-
-
-def insert_interactions(
-    conn: Connection,
-    owner_id: int,
-    rows: Sequence[InteractionRow],
-    participants: Sequence[Sequence[tuple[int, str, str]]],
-) -> None:
-    """Bulk insert of derived interactions with their participants (person, kind, value)."""
-    if not rows:
-        return
-    ids = bulk.insert_rows_returning_ids(
-        conn, interaction, ("owner_id", *InteractionRow._fields), [(owner_id, *r) for r in rows]
-    )
-    links = [
-        (interaction_id, owner_id, pid, kind, value, row.occurred_at, row.group_size)
-        for interaction_id, row, people in zip(ids, rows, participants, strict=True)
-        for pid, kind, value in dict.fromkeys(people)
-    ]
-    bulk.insert_rows(conn, interaction_person, LINK_COLUMNS, links)
-
-
-#: the columns of ``interaction_person`` a bulk insert fills, in the order of its tuples
 
 
 def upsert_meeting(

@@ -104,17 +104,10 @@ class FreshMessages:
         ).scalar_one()
         return int(stored) == self.stored
 
-    def holds_everything(self, conn: Connection, owner_id: int) -> bool:
-        """Whether the owner's messages are all this run's (a first sync, alone)."""
-        stored = conn.execute(
-            select(func.count()).select_from(message).where(owned_by(conn, message, owner_id))
-        ).scalar_one()
-        return int(stored) == self.stored
-
     def two_way(self) -> list[str]:
         """The addresses I wrote to that wrote to me, as
         :func:`rekindle.store.mail.two_way_addresses` finds them, from this run's messages
-        (when they are all the owner's), in a stable order."""
+        (when they are all the owner's: :meth:`covers` from id 0), in a stable order."""
         return sorted(a for a in self.wrote_me if a in self.wrote_to)
 
     def release(self) -> None:
