@@ -33,7 +33,7 @@ from rekindle.sample.network import generate_network
 from rekindle.services.importing import import_items
 from rekindle.services.ties import refresh_ties
 from rekindle.store import Store, bulk, open_store
-from rekindle.store.mail import LINK_COLUMNS
+from rekindle.store.mail_rows import LINK_COLUMNS
 from rekindle.store.schema import identity, import_run, interaction, interaction_person, person
 
 OUT = Path(__file__).parent / "out"

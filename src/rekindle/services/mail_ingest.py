@@ -335,7 +335,8 @@ def _new_correspondents(
 ) -> tuple[int, list[str]]:
     """Store the addresses with a two-way exchange (``two_way``: address → name) among
     ``touched`` that are nobody yet as contacts; (people created, those addresses in order)."""
-    fresh = {a: n for a, n in two_way.items() if a in touched and a not in emails and a not in mine}
+    among = touched if isinstance(touched, set | frozenset) else set(touched)
+    fresh = {a: n for a, n in two_way.items() if a in among and a not in emails and a not in mine}
     if not fresh:
         return 0, []
     created = add_contacts(
