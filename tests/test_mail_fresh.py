@@ -120,8 +120,15 @@ def test_a_first_sync_finds_the_two_way_addresses_sql_finds(store: Store) -> Non
         queried = mail.two_way_addresses(conn, store.owner_id)
         touched = mail.addresses_above(conn, store.owner_id, 0)
         named = mail.commonest_names(conn, store.owner_id, from_memory)
+        named_from_memory = kept.fresh.commonest_names(from_memory)
+        everyone = sorted(touched)
+        all_named = mail.commonest_names(conn, store.owner_id, everyone)
     assert len(from_memory) > 20 and from_memory == sorted(queried)
     assert named == queried and set(from_memory) <= touched
+    # every address's commonest name, kept while storing: what the query over them gives
+    assert named_from_memory == named
+    assert kept.fresh.commonest_names(everyone) == all_named
+    assert sum(1 for n in all_named.values() if n) > 100
 
 
 @pytest.mark.corpus

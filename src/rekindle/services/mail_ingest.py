@@ -274,10 +274,7 @@ def derive(
     # to comes from what it kept, not from two reads of every address
     kept = (
         fresh
-        if fresh is not None
-        and not everything
-        and upto == 0
-        and fresh.covers(conn, owner_id, 0)
+        if fresh is not None and not everything and upto == 0 and fresh.covers(conn, owner_id, 0)
         else None
     )
     # (every two-way address is one it touched: all the owner's messages are its own)
@@ -288,7 +285,7 @@ def derive(
     fresh_addrs: list[str] = []
     if create_people and add_contacts is not None and mine:
         two_way = (
-            mq.commonest_names(conn, owner_id, list(touched))
+            kept.commonest_names(touched)
             if kept is not None
             else mq.two_way_addresses(conn, owner_id)
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Select, Table, func, insert, select
 
 Row = Sequence[Any]
 _Processors = list[tuple[int, Callable[[Any], Any]]]
@@ -149,6 +149,20 @@ def _returning_ids(
     if len(ids) != len(values):
         raise RuntimeError(f"{table.name}: {len(ids)} ids back for {len(values)} new rows")
     return ids
+
+
+def raw_rows(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT as the driver gives them (values as stored, without the
+    columns' result processing): plain tuples, fetched without per-row SQLAlchemy work."""
+    compiled = statement.compile(dialect=conn.dialect)
+    params = compiled.params
+    positional = [params[name] for name in compiled.positiontup or ()]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), positional)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _columns_of(rows: Sequence[dict[str, Any]]) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, func, literal, select, type_coerce
+from sqlalchemy import Connection, Table, func, literal, select
 
 from rekindle.history.mail_rules import CHANNEL_OF_SOURCE, ME_PLACEHOLDER
 from rekindle.history.tie_arrays import ContactColumns
@@ -63,6 +63,8 @@ class FreshMessages:
         #: of this run's personal mail: the addresses I wrote to, and those who wrote to me
         self.wrote_to: set[str] = set()
         self.wrote_me: set[str] = set()
+        #: of every message this run stored: how often each address came with each name
+        self._named: dict[tuple[str, str], int] = {}
 
     def add(
         self,
@@ -73,8 +75,12 @@ class FreshMessages:
         """Keep the personal ones of messages just stored: their new ids, their rows (in
         :class:`MessageRow` order) and their (role, address, name)."""
         self.stored += len(ids)
-        position, names = self._position, self.addresses
+        position, names, named = self._position, self.addresses, self._named
         for mid, row, addrs in zip(ids, rows, addresses, strict=True):
+            for _, address, name in addrs:
+                if name:
+                    pair = (address, name)
+                    named[pair] = named.get(pair, 0) + 1
             direction = row[_DIRECTION]
             if row[_BULK] is not None or row[_BOUNCE] or row[_WHEN] is None:
                 continue
@@ -110,12 +116,26 @@ class FreshMessages:
         (when they are all the owner's: :meth:`covers` from id 0), in a stable order."""
         return sorted(a for a in self.wrote_me if a in self.wrote_to)
 
+    def commonest_names(self, addresses: Collection[str]) -> dict[str, str]:
+        """:func:`rekindle.store.mail.commonest_names` from this run's messages (when they are
+        all the owner's: :meth:`covers` from id 0): each address → the name it came with most
+        often, the first in code-point order of the most frequent ("" when it never had one)."""
+        best: dict[str, tuple[int, str]] = {}
+        wanted = addresses if isinstance(addresses, set | frozenset) else set(addresses)
+        for (address, name), n in self._named.items():
+            if address in wanted:
+                found = best.get(address)
+                if found is None or n > found[0] or (n == found[0] and name < found[1]):
+                    best[address] = (n, name)
+        return {a: best[a][1] if a in best else "" for a in addresses}
+
     def release(self) -> None:
         """Let go of what was kept, once derived (the tie statistics come next)."""
         self.ids, self.ends, self.positions = array("q"), array("q"), array("i")
         self.addresses = []
         self._position.clear()
         self.wrote_to, self.wrote_me = set(), set()
+        self._named = {}
 
 
 def derive_fresh(
@@ -217,12 +237,11 @@ def _write(
     """Write the interactions of the messages ``wanted`` (id → group size and people), their
     copied columns read back as stored, in id order."""
     sqlite = conn.dialect.name == "sqlite"
-    stored = conn.execute(
+    copied = (
         select(
             message.c.id,
             message.c.key,
-            # as stored: copied, not converted there and back
-            type_coerce(message.c.occurred_at, String) if sqlite else message.c.occurred_at,
+            message.c.occurred_at,
             message.c.source,
             message.c.direction,
             message.c.subject,
@@ -233,6 +252,8 @@ def _write(
         .where(message.c.id.between(min(wanted), max(wanted)), owned_by(conn, message, owner_id))
         .order_by(message.c.id)
     )
+    # on SQLite, as stored: copied, not converted there and back
+    stored = bulk.raw_rows(conn, copied) if sqlite else conn.execute(copied)
     rows, links = [], []
     channel_of = CHANNEL_OF_SOURCE.get
     for mid, key, when, source, direction, subject, thread in stored:
