@@ -21,8 +21,11 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
     ``GROUP_THRESHOLD`` others on it, so not an announcement to seventy people) whose subject
     says something once its "Re:" and "Fwd:" prefixes are gone, or None.
 
-    Bulk mail never becomes an interaction, so this is a real exchange.
+    Bulk mail never becomes an interaction, so this is a real exchange. The person's links
+    are walked newest first along their index (a link copies its interaction's time and group
+    size), so a tie with thousands of interactions costs the few it takes to find one.
     """
+    link = interaction_person.c
     rows = conn.execute(
         select(
             interaction.c.subject,
@@ -30,15 +33,18 @@ def last_subject(conn: Connection, person_id: int) -> Any | None:
             interaction.c.direction,
             interaction.c.channel,
         )
-        .join(interaction_person, interaction_person.c.interaction_id == interaction.c.id)
+        .select_from(interaction_person)
+        .join(interaction, interaction.c.id == link.interaction_id)
         .where(
-            interaction_person.c.person_id == person_id,
+            link.person_id == person_id,
+            # (an expression, not the column: else SQLite takes the index that starts with
+            # the person and the group size, and sorts all their links)
+            link.group_size + 0 <= GROUP_THRESHOLD,
             interaction.c.subject.is_not(None),
             func.trim(interaction.c.subject) != "",
             interaction.c.source != LOG_SOURCE,
-            interaction.c.group_size <= GROUP_THRESHOLD,
         )
-        .order_by(interaction.c.occurred_at.desc(), interaction.c.id.desc())
+        .order_by(link.occurred_at.desc(), link.interaction_id.desc())
         .limit(LOOK_BACK)
     )
     return next((row for row in rows if clean_subject(row.subject)), None)
