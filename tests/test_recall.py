@@ -4,6 +4,7 @@ found by walking the person's links newest first (not by sorting all of them).""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import event
 
@@ -17,15 +18,23 @@ NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 
 
 def _add(
-    store: Store, pid: int, key: str, days_ago: float, subject: str | None, **kw: object
+    store: Store,
+    pid: int,
+    key: str,
+    days_ago: float,
+    subject: str | None,
+    *,
+    source: str = "mbox",
+    direction: str = "in",
+    group_size: int = 1,
+    also: tuple[tuple[int, str, str], ...] = (),
 ) -> None:
     with store.begin() as conn:
         insert_interaction(
-            conn, store.owner_id, source=str(kw.get("source", "mbox")), natural_key=key,
-            occurred_at=NOW - timedelta(days=days_ago), channel="email",
-            direction=str(kw.get("direction", "in")), subject=subject, thread=None,
-            group_size=int(kw.get("group_size", 1)), import_id=None,  # type: ignore[call-overload]
-            participants=[(pid, "email", "ana@example.org"), *kw.get("also", [])],  # type: ignore[list-item]
+            conn, store.owner_id, source=source, natural_key=key,
+            occurred_at=NOW - timedelta(days=days_ago), channel="email", direction=direction,
+            subject=subject, thread=None, group_size=group_size, import_id=None,
+            participants=[(pid, "email", "ana@example.org"), *also],
         )  # fmt: skip
 
 
@@ -42,7 +51,7 @@ def test_the_newest_exchange_that_says_something(store: Store) -> None:
     _add(store, ana, "logged", 10, "Checking in", source=LOG_SOURCE)  # ours, not shared
     _add(store, ana, "crowd", 5, "All hands", group_size=GROUP_THRESHOLD + 1)
     # one interaction on which Ana is twice (two of her addresses), the newest of all
-    _add(store, ana, "twice", 2, "Fwd:", also=[(ana, "email", "ana@work.example")])
+    _add(store, ana, "twice", 2, "Fwd:", also=((ana, "email", "ana@work.example"),))
     _add(store, bob, "bobs", 1, "Only Bob's")
     with store.read() as conn:
         found = last_subject(conn, ana)
@@ -61,7 +70,7 @@ def test_it_walks_the_person_s_links_newest_first_on_sqlite(sqlite_store: Store)
     for k in range(5):
         _add(store, ana, f"k{k}", k, f"Subject {k}")
     with store.read() as conn:
-        seen: list[tuple[str, object]] = []
+        seen: list[tuple[str, Any]] = []
         event.listen(conn, "before_cursor_execute", lambda *a: seen.append((a[2], a[3])))
         assert last_subject(conn, ana).subject == "Subject 0"  # type: ignore[union-attr]
         statement, params = seen[-1]
