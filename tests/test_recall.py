@@ -57,7 +57,7 @@ def test_the_newest_exchange_that_says_something(store: Store) -> None:
         found = last_subject(conn, ana)
         assert found is not None and found.subject == "Re: Lunch in Lisbon?"
         assert found.direction == "out" and found.occurred_at == NOW - timedelta(days=30)
-        assert last_subject(conn, bob).subject == "Only Bob's"  # type: ignore[union-attr]
+        assert last_subject(conn, bob).subject == "Only Bob's"
         assert last_subject(conn, 999_999) is None
 
 
@@ -72,7 +72,7 @@ def test_it_walks_the_person_s_links_newest_first_on_sqlite(sqlite_store: Store)
     with store.read() as conn:
         seen: list[tuple[str, Any]] = []
         event.listen(conn, "before_cursor_execute", lambda *a: seen.append((a[2], a[3])))
-        assert last_subject(conn, ana).subject == "Subject 0"  # type: ignore[union-attr]
+        assert last_subject(conn, ana).subject == "Subject 0"
         statement, params = seen[-1]
         plan = " ".join(
             str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
