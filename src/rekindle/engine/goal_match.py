@@ -15,8 +15,10 @@ The whole network is matched at once by :mod:`rekindle.engine.goal_columns`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -149,3 +151,9 @@ class GoalMatch:
     matched: tuple[str, ...]
     #: the piece of the person's text nearest the goal by meaning, when that is a match
     meant: str | None = None
+
+
+class GoalMatcher(Protocol):
+    """Everyone's match with one goal (``GoalColumns``, or ``KeptGoal`` read back)."""
+
+    def match(self, person_id: int, terms: Sequence[str]) -> GoalMatch: ...

@@ -69,6 +69,27 @@ class TextVectors:
         return out
 
 
+def _model_files() -> tuple[Path, Path] | None:
+    """The shipped model's (weights, tokenizer), found without importing the package (which
+    loads its own model code: a third of a second of a plan with a goal); None without them."""
+    spec = find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    weights, tokenizer = folder / WEIGHTS, folder / TOKENIZER
+    return (weights, tokenizer) if weights.is_file() and tokenizer.is_file() else None
+
+
+def model_state() -> str:
+    """Which model :func:`text_vectors` would load ("none" without one), without loading it:
+    what a kept goal match was compared by meaning with."""
+    files = _model_files()
+    if files is None or find_spec("safetensors") is None or find_spec("tokenizers") is None:
+        return "none"
+    found = files[0].stat()
+    return f"{files[0].name}:{found.st_size}:{found.st_mtime_ns}"
+
+
 @lru_cache(maxsize=1)
 def text_vectors() -> TextVectors | None:
     """The shipped model, loaded once per process; None when its package is not installed."""
@@ -77,14 +98,9 @@ def text_vectors() -> TextVectors | None:
         from tokenizers import Tokenizer
     except ImportError:
         return None
-    # the package's folder, found without importing the package (which loads its own model
-    # code: a third of a second of a plan with a goal)
-    spec = find_spec("wordllama")
-    if spec is None or not spec.submodule_search_locations:
+    files = _model_files()
+    if files is None:
         return None
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    weights, tokenizer = folder / WEIGHTS, folder / TOKENIZER
-    if not (weights.is_file() and tokenizer.is_file()):
-        return None
+    weights, tokenizer = files
     table = next(iter(load_file(str(weights)).values()))
     return TextVectors(table, Tokenizer.from_file(str(tokenizer)))

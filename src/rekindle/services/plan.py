@@ -122,7 +122,9 @@ def _plan(
         model = learnt_model(conn, store.owner_id, now, progress, history) if learn else None
         # every tie as the week's fit described it (taken now if the fit was earlier)
         snapshot = tie_snapshot.weekly(conn, store.owner_id, now, progress, history, model)
-        plan = compute_plan(conn, store.owner_id, now, opts, goal_text, model, snapshot, progress)
+        plan = compute_plan(
+            conn, store.owner_id, now, opts, goal_text, model, snapshot, progress, keep_goal=True
+        )
         if goal is None:
             eq.save_plan(
                 conn,

@@ -54,6 +54,7 @@ from rekindle.engine.shared_context import SharedAffiliation
 from rekindle.engine.tiers import is_due
 from rekindle.history.tie_features import RECENT_DAYS, last_written, tie_features
 from rekindle.history.ties import GROUP_THRESHOLD
+from rekindle.services.goal_kept import GoalKeeper
 from rekindle.services.myself import likely_me
 from rekindle.services.occasions import occasions_for
 from rekindle.services.outcome_learning import learnt, with_outcomes
@@ -116,17 +117,22 @@ def compute_plan(
     model: RevivalModel | None = None,
     snapshot: TieSnapshot | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    keep_goal: bool = False,
 ) -> Plan:
     """The plan; ``model`` (fitted on the owner's history) ranks the Rekindle list; the week's
     ``snapshot`` of every tie (:mod:`rekindle.services.tie_snapshot`) spares reading their
     contacts; ``progress`` is told of a long step (a goal matched with thousands of people's
-    mail)."""
+    mail). With the snapshot, the goal's match kept by an earlier plan is read back while
+    nothing it was made from changed (:mod:`rekindle.services.goal_kept`); ``keep_goal``: one
+    made now is kept (``conn`` writes)."""
     net = read_network(conn, owner_id, goal_text)
     net.progress = progress
     net.learnt = learnt(conn, owner_id, now, opts.outcomes)
     if snapshot is not None and snapshot.fresh_for(now):
-        if snapshot.subjects is not None:
-            net.subjects = lambda: snapshot.subjects
+        subjects = snapshot.subjects
+        if subjects is not None:
+            net.subjects = lambda: subjects
+            net.keeper = GoalKeeper(conn, owner_id, subjects, write=keep_goal)
         first, short, ties = snapshot_pass(conn, owner_id, net, snapshot, now, opts, model)
     else:
         first, short, occasions = shortlist(conn, owner_id, net, now, opts)

@@ -38,8 +38,9 @@ from rekindle.store import people as pq
 from rekindle.store import ties as tq
 
 if TYPE_CHECKING:
-    from rekindle.engine.goal_columns import GoalColumns
+    from rekindle.engine.kept_goal import KeptGoal
     from rekindle.history.mail_subjects import Subjects
+    from rekindle.services.goal_kept import GoalKeeper
 
 
 class ReadAsAsked:
@@ -90,6 +91,8 @@ class Network:
     progress: Callable[[str, int, int], None] | None = None
     #: everyone's subjects of personal mail, for the goal (the week's snapshot holds them)
     subjects: Callable[[], Subjects | None] = lambda: None
+    #: where the goal's match is kept between plans (None: it is made each time)
+    keeper: GoalKeeper | None = None
     #: shared_with_me as found, per (person, day): the plan asks it of a person in two steps
     shared: dict[tuple[int, date], list[SharedAffiliation]] = field(default_factory=dict)
     #: field_of as found, per person
@@ -116,29 +119,42 @@ class Network:
         return found if found in self.goal_fields else None
 
     @cached_property
-    def index(self) -> GoalColumns | None:
-        """The goal matched with everyone (:class:`GoalColumns`): their organisation, title,
-        department, tags, notes, field and the subjects of your personal mail with them, by
-        words and by meaning; None without a goal. Built when first asked."""
+    def index(self) -> KeptGoal | None:
+        """The goal matched with everyone (:class:`~rekindle.engine.goal_columns.GoalColumns`):
+        their organisation, title, department, tags, notes, field and the subjects of your
+        personal mail with them, by words and by meaning; None without a goal. Built when first
+        asked, or read back as the last plan with this goal over the same words kept it."""
         if not self.terms:
             return None
+        goal = self.goal_text or ""
+        if self.keeper is not None:
+            found = self.keeper.stored(goal, self.terms)
+            if found is not None:
+                # everyone's field as it was worked out from the same words (a goal that
+                # names a field asks it of everyone: not their employers read one by one)
+                self._fields = {**found.fields(), **self._fields}
+                return found
         # numpy's, loaded by the plan that matches a goal (showing a stored plan goes without)
         from rekindle.engine.goal_columns import GoalColumns
+        from rekindle.engine.kept_goal import KeptGoal
 
         if self.progress is not None:
             self.progress(MATCHING_GOAL, 0, 1)
         self.affiliations.ensure(self.ids)
-        found = GoalColumns(
+        columns = GoalColumns(
             self.ids,
             lambda pid: [*self.index_texts(pid), self.field_of(pid) or ""],
             self.subjects(),
-            self.goal_text or "",
+            goal,
             self.terms,
             text_vectors(),
         )
+        kept = KeptGoal.of(columns, self.ids, self.field_of)
+        if self.keeper is not None:
+            self.keeper.keep(goal, self.terms, kept)
         if self.progress is not None:
             self.progress(MATCHING_GOAL, 1, 1)
-        return found
+        return kept
 
     def goal_value(self, pid: int) -> float:
         """How well they fit the goal, as the plan scores it: the match of their words and
@@ -183,7 +199,7 @@ class Ties:
     cadences: dict[int, Cadence] = field(default_factory=dict)
     occasions: dict[int, list[Occasion]] = field(default_factory=dict)
     #: the goal matched with everyone (:attr:`Network.index`)
-    goal_index: GoalColumns | None = None
+    goal_index: KeptGoal | None = None
     #: each tie's contacts, and whom I talk to lately (for the learnt ranker)
     contacts: dict[int, list[Contact]] = field(default_factory=dict)
     me: Me = field(default_factory=lambda: Me({}))

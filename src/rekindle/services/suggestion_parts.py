@@ -13,7 +13,7 @@ from rekindle.engine.shared_context import Period, SharedAffiliation
 from rekindle.history.tie_features import TieFeatures
 
 if TYPE_CHECKING:
-    from rekindle.engine.goal_columns import GoalColumns
+    from rekindle.engine.goal_match import GoalMatcher
 
 #: the goal part of a person whose field the goal names (a full word match scores 1)
 FIELD_GOAL = 0.8
@@ -69,7 +69,7 @@ def score_context(
     shared: list[SharedAffiliation],
     occasion: Occasion | None,
     now: datetime,
-    index: GoalColumns | None,
+    index: GoalMatcher | None,
     pid: int,
     terms: list[str],
     goal_text: str | None,

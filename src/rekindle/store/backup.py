@@ -17,9 +17,9 @@ from rekindle.store.schema import metadata, owner, setting
 from rekindle.store.schema_history import sync_seen, sync_source
 
 #: tables a backup leaves out: sign-ins belong to a browser, and API tokens are keys to a
-#: server, not data (a restored database makes new ones); the plan's weekly snapshot is
-#: derived from the history and taken again
-SKIPPED = frozenset({"owner", "web_session", "api_token", "tie_snapshot"})
+#: server, not data (a restored database makes new ones); the plan's weekly snapshot and its
+#: kept goal match are derived from the history and taken again
+SKIPPED = frozenset({"owner", "web_session", "api_token", "tie_snapshot", "goal_match"})
 #: owner columns a backup keeps (never the password hash or the feed token)
 OWNER_COLUMNS = ("display_name", "share_signals")
 #: rows per INSERT when restoring

@@ -123,3 +123,16 @@ tie_snapshot = Table(
     #: the arrays of services.tie_snapshot, as an .npz file (no pickled objects)
     Column("data", LargeBinary, nullable=False),
 )
+
+
+#: everyone's match with a goal, kept between plans (engine/kept_goal.py; migration 0019):
+#: read back while the goal, the model, everyone's words and mail subjects are unchanged
+goal_match = Table(
+    "goal_match",
+    metadata,
+    Column("owner_id", Integer, ForeignKey("owner.id", ondelete="CASCADE"), primary_key=True),
+    #: a digest of what the match was made from (services/goal_kept.py)
+    Column("key", String(64), nullable=False),
+    #: engine.kept_goal.KeptGoal.data: an .npz of plain arrays
+    Column("data", LargeBinary, nullable=False),
+)
