@@ -3,6 +3,7 @@ back once anything it was made from changed (the goal, anyone's words, their mai
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -53,6 +54,27 @@ def test_a_kept_match_reads_back_as_it_was_made() -> None:
         assert back.match(3, terms).meant == "Invoice for the loan"
     with pytest.raises(ValueError):
         back.match(1, ["robotics"])
+
+
+@pytest.mark.parametrize("goal", [GOAL, "teaching", "robotics startup in Berlin", "a new job"])
+def test_everyone_s_match_at_once_is_each_one_s_match(goal: str) -> None:
+    """The matches kept for a whole network, worked out at once, are those asked one by one:
+    values to the last bit, the words, the nearest piece (the first of the nearest)."""
+    rng = random.Random(7)
+    words = [
+        "Acme Payments", "Bank treasury operations", "University of Lyon", "Teaching assistant",
+        "Robot arms", "Berlin office", "Wedding photographer", "Invoice for the loan",
+        "payments team", "Lunch?", "Kindergarten teacher", "Startup pitch night", "",
+    ]  # fmt: skip
+    own = {pid: rng.sample(words, rng.randint(0, 3)) for pid in range(1, 120)}
+    mail = subjects({pid: rng.sample(words, 2) for pid in range(1, 120) if rng.random() < 0.5})
+    terms = goal_terms(goal)
+    index = GoalColumns(sorted(own), own.__getitem__, mail, goal, terms, text_vectors())
+    kept = KeptGoal.of(index, sorted(own), lambda _: None)
+    for pid in own:
+        assert kept.match(pid, terms) == index.match(pid, terms), pid
+    if goal == GOAL and text_vectors() is not None:  # the loan's invoice, by meaning
+        assert any(kept.match(pid, terms).meant for pid in own)
 
 
 def _plan(store: Store, goal: str, keep: bool) -> Plan:

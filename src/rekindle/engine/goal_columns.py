@@ -87,6 +87,35 @@ class GoalColumns:
             return GoalMatch(by_meaning, by_words.matched, piece)
         return by_words
 
+    def everyone(self) -> tuple[list[float], Any, list[int]]:
+        """What :meth:`match` gives each person, in the order of the people, at once: (the
+        values, the goal words each has as a row of booleans, the code in :attr:`texts` of
+        the piece by whose meaning they match, -1 when they match by words)."""
+        n = len(self._best)
+        total = sum(self._idf)
+        # a word match's value as match() adds it up, once per distinct set of words
+        patterns, which = np.unique(self._person_hits, axis=0, return_inverse=True)
+        by_pattern = [
+            sum(i for i, h in zip(self._idf, row, strict=True) if h) / total if total else 0.0
+            for row in patterns.tolist()
+        ]
+        values = [by_pattern[k] for k in np.asarray(which).reshape(-1).tolist()]
+        meant = [-1] * n
+        if not self.terms or self._cosines is None or not len(self._codes):
+            return ([0.0] * n if not self.terms else values), self._person_hits, meant
+        # each person's first piece of the highest cosine (the nearest, as _nearest finds it)
+        counts = np.diff(np.r_[self._starts, len(self._codes)])
+        owner = np.repeat(np.arange(n), counts)
+        at_best = np.flatnonzero(self._cosines[self._codes].astype(np.float64) == self._best[owner])
+        rows, first = np.unique(owner[at_best], return_index=True)
+        nearest = dict(zip(rows.tolist(), self._codes[at_best[first]].tolist(), strict=True))
+        for row, best in enumerate(self._best.tolist()):
+            if best > NO_MEANING:
+                by_meaning = meaning_value(best)
+                if by_meaning > values[row]:
+                    values[row], meant[row] = by_meaning, nearest[row]
+        return values, self._person_hits, meant
+
     def _nearest(self, row: int) -> tuple[float, str]:
         """(cosine, piece) of the person's first piece nearest the goal."""
         assert self._cosines is not None

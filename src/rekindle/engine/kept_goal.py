@@ -56,19 +56,17 @@ class KeptGoal:
     def of(
         cls, index: GoalColumns, people: Sequence[int], field: Callable[[int], str | None]
     ) -> KeptGoal:
-        """What ``index`` finds for each of ``people``, with the ``field`` of each."""
-        terms = index.terms
-        values, words, meant, field_of = [], [], [], []
+        """What ``index`` (made for ``people``, in that order) finds for each, with the
+        ``field`` of each."""
+        values, words, codes = index.everyone()
         pieces: dict[str, int] = {}
+        meant = [-1 if c < 0 else pieces.setdefault(index.texts[c], len(pieces)) for c in codes]
         fields: dict[str, int] = {}
+        field_of = []
         for pid in people:
-            found = index.match(pid, terms)
-            values.append(found.value)
-            words.append([t in found.matched for t in terms])
-            meant.append(-1 if found.meant is None else pieces.setdefault(found.meant, len(pieces)))
             named = field(pid)
             field_of.append(-1 if named is None else fields.setdefault(named, len(fields)))
-        return cls(terms, people, values, words, meant, list(pieces), field_of, list(fields))
+        return cls(index.terms, people, values, words, meant, list(pieces), field_of, list(fields))
 
     def fields(self) -> dict[int, str | None]:
         """Everyone's field (None: nothing says)."""
