@@ -56,6 +56,17 @@ def test_a_kept_match_reads_back_as_it_was_made() -> None:
         back.match(1, ["robotics"])
 
 
+def test_a_match_without_any_piece_or_field_reads_back() -> None:
+    """Nobody matched by meaning, nobody with a field, even nobody at all."""
+    for own in ({1: ["Globex"], 2: []}, {}):
+        terms = goal_terms(GOAL)
+        index = GoalColumns(sorted(own), own.__getitem__, None, GOAL, terms, None)
+        kept = KeptGoal.of(index, sorted(own), lambda _: None)
+        back = KeptGoal.read(kept.data())
+        assert back is not None and back.fields() == dict.fromkeys(own)
+        assert [back.match(p, terms) for p in own] == [GoalMatch(0.0, ())] * len(own)
+
+
 @pytest.mark.parametrize("goal", [GOAL, "teaching", "robotics startup in Berlin", "a new job"])
 def test_everyone_s_match_at_once_is_each_one_s_match(goal: str) -> None:
     """The matches kept for a whole network, worked out at once, are those asked one by one:

@@ -141,6 +141,6 @@ def _ends(texts: Sequence[str]) -> Any:
 
 
 def _split(joined: Any, ends: Any) -> list[str]:
-    raw = bytes(joined.tobytes())
-    starts = [0, *ends.tolist()[:-1]]
-    return [raw[s:e].decode("utf-8") for s, e in zip(starts, ends.tolist(), strict=True)]
+    raw, stops = bytes(joined.tobytes()), ends.tolist()
+    starts = [0, *stops[:-1]] if stops else []
+    return [raw[s:e].decode("utf-8") for s, e in zip(starts, stops, strict=True)]
