@@ -11,7 +11,18 @@ from hypothesis import strategies as st
 from rekindle.engine.goal_columns import GoalColumns
 from rekindle.engine.goal_match import goal_terms, stem
 from rekindle.engine.medium import Reach, choose_medium
-from rekindle.engine.scoring import Context, Weights, default_weights, dormancy, score, span_words
+from rekindle.engine.scoring import (
+    TIE_PARTS,
+    Context,
+    Part,
+    Score,
+    Weights,
+    default_weights,
+    dormancy,
+    score,
+    span_words,
+    worded,
+)
 from rekindle.engine.tiers import cadence_for, infer_tier, is_due
 from rekindle.history.tie_features import recent_partners, tie_features
 from rekindle.history.ties import Contact
@@ -109,6 +120,29 @@ def test_context_parts_add_their_reasons() -> None:
     s = score(f, weights, ctx)
     assert s.reasons(2) == ["birthday on 24 Nov", "you were both at Acme 2015–2018"]
     assert s.total > score(f, weights).total
+
+
+def test_a_score_worded_later_is_the_score_worded_at_once() -> None:
+    """A plan weighs thousands of ties without their reasons in words and words its picks:
+    the same parts, values, total and reasons; a part added in between is kept as it is."""
+    recent = recent_partners({"ann": talk(5, 3)}, NOW)
+    ctx = Context(goal=0.5, goal_reason="fits your goal", timing=1.0, timing_reason="birthday")
+    names = {"ann": "Ann Lee"}
+    circles = tie_features(talk(400, 370, 340, 310, 280, co=frozenset({"ann"})), NOW, recent)
+    said = worded(score(circles, default_weights(), ctx, names, worded=False), circles, names)
+    assert "(Ann Lee)" in said.part("circles").reason
+    for contacts in (talk(400, 370, 340, 310, 280, co=frozenset({"ann"})), talk(800, 790), []):
+        f = tie_features(contacts, NOW, recent)
+        whole = score(f, default_weights(), ctx, names)
+        bare = score(f, default_weights(), ctx, names, worded=False)
+        assert bare.total == whole.total and [p.value for p in bare.parts] == [
+            p.value for p in whole.parts
+        ]
+        assert all(not p.reason for p in bare.parts if p.name in TIE_PARTS)
+        assert worded(bare, f, names) == whole
+        extra = Part("learnt", 0.3, 1.0, "learnt from your history")
+        later = Score(bare.total + 0.3, (*bare.parts, extra))
+        assert worded(later, f, names) == Score(later.total, (*whole.parts, extra))
 
 
 def test_weights_overrides_are_checked() -> None:

@@ -185,17 +185,32 @@ def score(
     weights: Weights,
     context: Context | None = None,
     names: Mapping[str, str] | None = None,
+    *,
+    worded: bool = True,
 ) -> Score:
-    """The weighted parts; ``names`` turns person keys in the circles reason into names."""
+    """The weighted parts; ``names`` turns person keys in the circles reason into names.
+    Without ``worded``, the tie's own parts come without their reasons (a plan weighs thousands
+    of ties and words only its picks: :func:`worded`)."""
     context = context or Context()
     values = tie_parts(f)
     values.update(shared=context.shared, goal=context.goal, timing=context.timing)
-    texts = _tie_reasons(f, names or {})
+    texts = _tie_reasons(f, names or {}) if worded else {}
     texts.update(
         shared=context.shared_reason, goal=context.goal_reason, timing=context.timing_reason
     )
     parts = tuple([Part(n, round(values[n], 4), weights[n], texts.get(n, "")) for n in PARTS])
     return Score(round(sum([p.value * p.weight for p in parts]), 6), parts)
+
+
+def worded(s: Score, f: TieFeatures, names: Mapping[str, str] | None = None) -> Score:
+    """``s`` (scored without ``worded``, perhaps with parts added since) with the reasons of
+    the tie's own parts, as :func:`score` words them."""
+    texts = _tie_reasons(f, names or {})
+    parts = tuple(
+        Part(p.name, p.value, p.weight, texts.get(p.name, "")) if p.name in TIE_PARTS else p
+        for p in s.parts
+    )
+    return Score(s.total, parts)
 
 
 def rank_value(f: TieFeatures, weights: Weights) -> float:

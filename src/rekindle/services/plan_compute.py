@@ -49,7 +49,7 @@ from rekindle.engine.plan import (
 )
 from rekindle.engine.revival_features import Me
 from rekindle.engine.revival_model import RevivalModel
-from rekindle.engine.scoring import rank_value, score
+from rekindle.engine.scoring import rank_value, score, worded
 from rekindle.engine.shared_context import SharedAffiliation
 from rekindle.engine.tiers import is_due
 from rekindle.history.tie_features import RECENT_DAYS, last_written, tie_features
@@ -103,6 +103,8 @@ class Pools:
     held_by: dict[str, int] = field(default_factory=dict)
     #: each tie's list, held back or not
     listed: dict[int, str] = field(default_factory=dict)
+    #: person keys in the circles reason → names
+    names: dict[str, str] = field(default_factory=dict)
 
     def on(self, which: str) -> list[int]:
         return [pid for pid, w in self.listed.items() if w == which]
@@ -252,7 +254,7 @@ def candidates(
     reach = eq.reach_by_person(conn, sorted(listed))
     net.affiliations.ensure(listed)
     weights = {REKINDLE: rekindle_weights(opts.weights), KEEP_WARM: opts.weights}
-    pools = Pools(listed=listed)
+    pools = Pools(listed=listed, names=names)
     for pid, which in sorted(listed.items()):
         mate = by_team.get(pid)
         held = held_reason(
@@ -291,7 +293,8 @@ def candidates(
             Candidate(
                 pid,
                 net.people[pid],
-                score(f, weights[which], context, names),
+                # the tie's reasons in words only for the picks (suggestion)
+                score(f, weights[which], context, names, worded=False),
                 org,
                 circles,
                 field=net.field_of(pid) or infer_field(address=reach.get(pid, {}).get("email")),
@@ -346,11 +349,12 @@ def suggestion(
         ),
     )
     occasion = pools.occasion[pid]
+    said = worded(c.score, f, pools.names)
     return Suggestion(
         person_id=pid,
         name=c.name,
         score=round(c.value, 4),
-        reasons=list_reasons(c.score, which),
+        reasons=list_reasons(said, which),
         parts={p.name: round(p.contribution, 4) for p in c.score.parts},
         tier=cadence.tier,
         cadence_days=cadence.days,
