@@ -95,21 +95,23 @@ class KeptGoal:
     def data(self) -> bytes:
         """Everything, as an ``.npz`` of plain arrays (no pickled objects)."""
         out = io.BytesIO()
-        encoded = [p.encode("utf-8") for p in self._pieces]
+        terms, term_ends = _packed(self.terms)
+        pieces, piece_ends = _packed(self._pieces)
+        fields, field_ends = _packed(self._fields)
         np.savez(
             out,
             version=np.asarray([VERSION]),
-            terms=_joined([t.encode("utf-8") for t in self.terms]),
-            term_ends=_ends(self.terms),
+            terms=terms,
+            term_ends=term_ends,
             people=self._people,
             values=self._values,
             words=self._words.astype(np.uint8),
             meant=self._meant,
-            pieces=_joined(encoded),
-            piece_ends=np.cumsum([len(e) for e in encoded], dtype=np.int64),
+            pieces=pieces,
+            piece_ends=piece_ends,
             field_of=self._field_of,
-            fields=_joined([f.encode("utf-8") for f in self._fields]),
-            field_ends=_ends(self._fields),
+            fields=fields,
+            field_ends=field_ends,
         )
         return out.getvalue()
 
@@ -132,12 +134,11 @@ class KeptGoal:
             )
 
 
-def _joined(parts: list[bytes]) -> Any:
-    return np.frombuffer(b"".join(parts), dtype=np.uint8).copy()
-
-
-def _ends(texts: Sequence[str]) -> Any:
-    return np.cumsum([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
+def _packed(texts: Sequence[str]) -> tuple[Any, Any]:
+    """Texts as one array of their UTF-8 bytes and where each ends (:func:`_split` undoes it)."""
+    encoded = [t.encode("utf-8") for t in texts]
+    joined = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+    return joined, np.cumsum([len(e) for e in encoded], dtype=np.int64)
 
 
 def _split(joined: Any, ends: Any) -> list[str]:

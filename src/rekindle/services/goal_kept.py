@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import cached_property
 
 from sqlalchemy import Connection
 
@@ -37,22 +38,28 @@ def key_of(
 
 
 class GoalKeeper:
-    """Reads a kept match for a plan's goal and, when ``write``, keeps the one it makes."""
+    """Reads the match kept for a plan's goal and, when ``write``, keeps the one it makes."""
 
-    def __init__(self, conn: Connection, owner_id: int, subjects: Subjects, write: bool) -> None:
-        self.conn, self.owner_id, self.subjects, self.write = conn, owner_id, subjects, write
-        self._key: str | None = None
+    def __init__(
+        self,
+        conn: Connection,
+        owner_id: int,
+        goal: str,
+        terms: Sequence[str],
+        subjects: Subjects,
+        write: bool,
+    ) -> None:
+        self.conn, self.owner_id, self.write = conn, owner_id, write
+        self.goal, self.terms, self.subjects = goal, list(terms), subjects
 
-    def _key_for(self, goal: str, terms: Sequence[str]) -> str:
-        if self._key is None:
-            self._key = key_of(self.conn, self.owner_id, goal, terms, self.subjects)
-        return self._key
+    @cached_property
+    def key(self) -> str:
+        return key_of(self.conn, self.owner_id, self.goal, self.terms, self.subjects)
 
-    def stored(self, goal: str, terms: Sequence[str]) -> KeptGoal | None:
-        data = gq.load(self.conn, self.owner_id, self._key_for(goal, terms))
-        found = KeptGoal.read(data) if data is not None else None
-        return found if found is not None and found.terms == list(terms) else None
+    def stored(self) -> KeptGoal | None:
+        data = gq.load(self.conn, self.owner_id, self.key)
+        return KeptGoal.read(data) if data is not None else None
 
-    def keep(self, goal: str, terms: Sequence[str], kept: KeptGoal) -> None:
+    def keep(self, kept: KeptGoal) -> None:
         if self.write:
-            gq.save(self.conn, self.owner_id, self._key_for(goal, terms), kept.data())
+            gq.save(self.conn, self.owner_id, self.key, kept.data())

@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -158,7 +159,7 @@ class MessageStore:
             (_StoredHashes(), _StoredHashes()) if mq.count_messages(conn, owner_id) == 0 else None
         )
         #: what the interactions of the messages this run stored copy, kept for :func:`derive`
-        self.fresh = FreshMessages()
+        self.fresh = FreshMessages(alone=self._own is not None)
 
     def prepare(self, msg: MessageRecord) -> PreparedMessage:
         return prepare_message(msg, self.owner, self.mine, self._convert)
@@ -278,7 +279,7 @@ def derive(
         else None
     )
     # (every two-way address is one it touched: all the owner's messages are its own)
-    touched = kept.two_way() if kept is not None else mq.addresses_above(conn, owner_id, upto)
+    touched = set(kept.two_way()) if kept is not None else mq.addresses_above(conn, owner_id, upto)
     mine = mq.my_addresses(conn, owner_id)
     emails = mq.email_map(conn, owner_id)
     created = 0
@@ -325,15 +326,14 @@ def derive(
 def _new_correspondents(
     conn: Connection,
     two_way: Mapping[str, str],
-    touched: Collection[str],
+    touched: AbstractSet[str],
     emails: Mapping[str, int],
     mine: Collection[str],
     add_contacts: AddContacts,
 ) -> tuple[int, list[str]]:
     """Store the addresses with a two-way exchange (``two_way``: address → name) among
     ``touched`` that are nobody yet as contacts; (people created, those addresses in order)."""
-    among = touched if isinstance(touched, set | frozenset) else set(touched)
-    fresh = {a: n for a, n in two_way.items() if a in among and a not in emails and a not in mine}
+    fresh = {a: n for a, n in two_way.items() if a in touched and a not in emails and a not in mine}
     if not fresh:
         return 0, []
     created = add_contacts(

@@ -134,7 +134,9 @@ def compute_plan(
         subjects = snapshot.subjects
         if subjects is not None:
             net.subjects = lambda: subjects
-            net.keeper = GoalKeeper(conn, owner_id, subjects, write=keep_goal)
+            net.keeper = GoalKeeper(
+                conn, owner_id, goal_text or "", net.terms, subjects, write=keep_goal
+            )
         first, short, ties = snapshot_pass(conn, owner_id, net, snapshot, now, opts, model)
     else:
         first, short, occasions = shortlist(conn, owner_id, net, now, opts)

@@ -126,9 +126,8 @@ class Network:
         asked, or read back as the last plan with this goal over the same words kept it."""
         if not self.terms:
             return None
-        goal = self.goal_text or ""
         if self.keeper is not None:
-            found = self.keeper.stored(goal, self.terms)
+            found = self.keeper.stored()
             if found is not None:
                 # everyone's field as it was worked out from the same words (a goal that
                 # names a field asks it of everyone: not their employers read one by one)
@@ -145,13 +144,13 @@ class Network:
             self.ids,
             lambda pid: [*self.index_texts(pid), self.field_of(pid) or ""],
             self.subjects(),
-            goal,
+            self.goal_text or "",
             self.terms,
             text_vectors(),
         )
         kept = KeptGoal.of(columns, self.ids, self.field_of)
         if self.keeper is not None:
-            self.keeper.keep(goal, self.terms, kept)
+            self.keeper.keep(kept)
         if self.progress is not None:
             self.progress(MATCHING_GOAL, 1, 1)
         return kept

@@ -46,9 +46,12 @@ STEP = 20000
 class FreshMessages:
     """The personal messages one run stored: their ids and the others on each (candidate
     addresses, mine are taken out when deriving), kept while it runs as numbers: each distinct
-    address once, each message's others as positions in that list (a few bytes a message)."""
+    address once, each message's others as positions in that list (a few bytes a message).
+    ``alone``: the owner had no message when the run started (a first sync), so it also keeps
+    who wrote to whom and under what names (:meth:`two_way`, :meth:`commonest_names`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, alone: bool = False) -> None:
+        self.alone = alone
         self.ids = array("q")
         #: where each message's others end in ``positions`` (they start where the last ended)
         self.ends = array("q")
@@ -75,22 +78,23 @@ class FreshMessages:
         """Keep the personal ones of messages just stored: their new ids, their rows (in
         :class:`MessageRow` order) and their (role, address, name)."""
         self.stored += len(ids)
-        position, names, named = self._position, self.addresses, self._named
+        position, names, named, alone = self._position, self.addresses, self._named, self.alone
         for mid, row, addrs in zip(ids, rows, addresses, strict=True):
-            for _, address, name in addrs:
-                if name:
-                    pair = (address, name)
-                    named[pair] = named.get(pair, 0) + 1
+            if alone:
+                for _, address, name in addrs:
+                    if name:
+                        pair = (address, name)
+                        named[pair] = named.get(pair, 0) + 1
             direction = row[_DIRECTION]
             if row[_BULK] is not None or row[_BOUNCE] or row[_WHEN] is None:
                 continue
-            if direction == "out":
-                self.wrote_to.update(a for role, a, _ in addrs if role != "from")
-            elif direction == "in" and row[_SENDER] is not None:
-                self.wrote_me.add(row[_SENDER])
-            else:
-                continue
             received = direction == "in"
+            if not (direction == "out" or (received and row[_SENDER] is not None)):
+                continue
+            if alone and received:
+                self.wrote_me.add(row[_SENDER])
+            elif alone:
+                self.wrote_to.update(a for role, a, _ in addrs if role != "from")
             for address in dict.fromkeys(a for role, a, _ in addrs if role != "from" or received):
                 at = position.get(address)
                 if at is None:
@@ -121,7 +125,7 @@ class FreshMessages:
         all the owner's: :meth:`covers` from id 0): each address → the name it came with most
         often, the first in code-point order of the most frequent ("" when it never had one)."""
         best: dict[str, tuple[int, str]] = {}
-        wanted = addresses if isinstance(addresses, set | frozenset) else set(addresses)
+        wanted = set(addresses)
         for (address, name), n in self._named.items():
             if address in wanted:
                 found = best.get(address)
