@@ -175,8 +175,6 @@ class _Around:
 
     def __init__(self, cols: ContactColumns) -> None:
         self.cols = cols
-        self.by_interaction = np.argsort(cols.interaction, kind="stable")
-        self.interactions = cols.interaction[self.by_interaction]
         self.persons_on = count_persons_on(cols)
 
     def around(self, persons: Sequence[int]) -> ContactColumns:
@@ -185,15 +183,9 @@ class _Around:
         own = _spans(
             np.searchsorted(cols.person, wanted), np.searchsorted(cols.person, wanted, "right")
         )
-        ids = np.unique(cols.interaction[own])
-        links = self.by_interaction[
-            _spans(
-                np.searchsorted(self.interactions, ids),
-                np.searchsorted(self.interactions, ids, "right"),
-            )
-        ]
-        # positions in order: person, time, interaction, as everyone's columns are
-        return cols.take(np.unique(np.concatenate([own, links])))
+        # every link of an interaction one of them was on (their own among them), in
+        # order: person, time, interaction, as everyone's columns are
+        return cols.take(np.flatnonzero(np.isin(cols.interaction, cols.interaction[own])))
 
 
 def _spans(lo: Ints, hi: Ints) -> Ints:

@@ -8,7 +8,7 @@ building a Core parameter set per row costs more than the database work itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, func, insert, select
@@ -154,13 +154,27 @@ def _returning_ids(
 def raw_rows(conn: Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
     """The rows of a SELECT as the driver gives them (values as stored, without the
     columns' result processing): plain tuples, fetched without per-row SQLAlchemy work."""
-    compiled = statement.compile(dialect=conn.dialect)
+    return [row for batch in raw_batches(conn, statement, None) for row in batch]
+
+
+def raw_batches(
+    conn: Connection, statement: Select[Any], size: int | None = 10000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """:func:`raw_rows` a batch of ``size`` rows at a time (None: all in one), for reads too
+    large to hold as tuples at once. The driver's own cursor: on SQLite it steps through the
+    rows as they are fetched."""
+    # (a list given to IN is written out as one parameter per value)
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.params
     positional = [params[name] for name in compiled.positiontup or ()]
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(str(compiled), positional)
-        return list(cursor.fetchall())
+        if size is None:
+            yield list(cursor.fetchall())
+            return
+        while batch := cursor.fetchmany(size):
+            yield list(batch)
     finally:
         cursor.close()
 

@@ -4,12 +4,22 @@ so that the commands that only read statistics do not load numpy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Connection, String, case, cast, func, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 
 from rekindle.history.tie_arrays import (
     BOTH,
@@ -22,6 +32,7 @@ from rekindle.history.tie_arrays import (
     ContactColumns,
     micros,
 )
+from rekindle.store import bulk
 from rekindle.store.schema import interaction, interaction_person, person
 
 
@@ -43,10 +54,12 @@ def contact_columns_of_everyone(
     found = _InteractionColumns.read(conn, owner_id, threads)
     if step is not None:
         step()
-    pid: list[Any] = []
-    iid: list[Any] = []
     # along the (person, interaction) index: a narrow read of the wide link table
     owners = select(person.c.id).where(person.c.owner_id == owner_id)
+    if conn.dialect.name == "sqlite":
+        return found.linked(*_links_by_person(conn, owners))
+    pid: list[Any] = []
+    iid: list[Any] = []
     link = interaction_person.c
     # the lean read packs each link in one integer (one value per row), ids permitting
     packed = not threads and (not len(found.id) or int(found.id.max()) < _PACK)
@@ -76,6 +89,33 @@ def contact_columns_of_everyone(
 _PACK = 2**32
 
 
+def _links_by_person(conn: Connection, owners: Select[Any]) -> tuple[Any, Any]:
+    """(person, interaction) of every link of the ``owners`` people, on SQLite: each
+    person's interaction ids in one text the database joins (one row a person, no Python
+    object per link), read back by numpy."""
+    link = interaction_person.c
+    people: list[int] = []
+    counts: list[int] = []
+    parts: list[Any] = []
+    joined = (
+        select(link.person_id, func.group_concat(link.interaction_id))
+        .where(link.person_id.in_(owners))
+        .group_by(link.person_id)
+    )
+    for batch in bulk.raw_batches(conn, joined, _PEOPLE_AT_A_TIME):
+        for person_id, ids in batch:
+            found = np.fromstring(ids, dtype=np.int64, sep=",")
+            people.append(person_id)
+            counts.append(len(found))
+            parts.append(found)
+    person_of = np.repeat(np.asarray(people, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    return person_of, _joined(parts)
+
+
+#: people whose links are read at a time (each person's ids come as one text)
+_PEOPLE_AT_A_TIME = 1000
+
+
 def _joined(parts: list[Any]) -> Any:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -86,34 +126,38 @@ _PLAIN = (
     interaction.c.group_size,
     interaction.c.thread,
 )
-#: the same, coded by the database (small integers: no string per row)
+#: the same, coded by the database in one small integer (no string per row): direction * 8
+#: + channel * 2 + 1 when the interaction has no thread
 _CODED = (
     case(
         (interaction.c.direction == "in", IN),
         (interaction.c.direction == "out", OUT),
         (interaction.c.direction == "both", BOTH),
         else_=OTHER,
-    ),
-    case(
+    )
+    * 8
+    + case(
         (interaction.c.channel.in_(["email", "linkedin"]), EMAIL),
         (interaction.c.channel == "meeting", MEETING),
         else_=OTHER_CHANNEL,
-    ),
+    )
+    * 2
+    + case((func.coalesce(interaction.c.thread, "") == "", 1), else_=0),
     interaction.c.group_size,
-    case((func.coalesce(interaction.c.thread, "") == "", -1), else_=0),
 )
 
 
 def _coded(part: Sequence[Any]) -> tuple[Any, ...]:
-    """The columns of rows read with :data:`_CODED`."""
-    ids, when, direction, channel, group_size, thread = zip(*part, strict=True)
+    """The columns of rows read with :data:`_CODED` (thread code 0 for any, -1 for none)."""
+    ids, when, code, group_size = zip(*part, strict=True)
+    codes = np.array(code, dtype=np.int64)
     return (
         np.array(ids, dtype=np.int64),
         _micros(when),
-        np.array(direction, dtype=np.int8),
-        np.array(channel, dtype=np.int8),
+        (codes >> 3).astype(np.int8),
+        ((codes >> 1) & 3).astype(np.int8),
         np.array(group_size, dtype=np.int64),
-        np.array(thread, dtype=np.int64),
+        -(codes & 1),
     )
 
 
@@ -189,16 +233,12 @@ class _InteractionColumns:
         """The owner's interactions."""
         codes: dict[str, int] = {}
         parts: list[tuple[Any, ...]] = []
-        rows = conn.execute(
-            select(
-                interaction.c.id,
-                type_coerce(interaction.c.occurred_at, _RAW),
-                *(_PLAIN if threads else _CODED),
-            )
-            .where(interaction.c.owner_id == owner_id)
-            .execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME)
-        )
-        for part in rows.partitions():
+        wanted = select(
+            interaction.c.id,
+            type_coerce(interaction.c.occurred_at, _RAW),
+            *(_PLAIN if threads else _CODED),
+        ).where(interaction.c.owner_id == owner_id)
+        for part in _batches(conn, wanted):
             if not threads:
                 parts.append(_coded(part))
                 continue
@@ -209,9 +249,8 @@ class _InteractionColumns:
     def linked(self, person: Any, iid: Any) -> ContactColumns:
         """Each (person, interaction) link once, with its interaction's columns, sorted by
         person, time and interaction."""
-        at = np.searchsorted(self.id, iid)
-        known = at < len(self.id)
-        known[known] = self.id[at[known]] == iid[known]
+        at = _places(self.id, iid)
+        known = at >= 0
         person, iid, at = person[known], iid[known], at[known]
         order = np.lexsort((iid, self.when[at], person))
         person, iid, at = person[order], iid[order], at[order]
@@ -229,6 +268,35 @@ class _InteractionColumns:
             group_size=self.group_size[at],
             thread=self.thread[at],
         )
+
+
+def _batches(conn: Connection, wanted: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The rows of ``wanted`` (plain values: no column here needs result processing)
+    :data:`_ROWS_AT_A_TIME` at a time: on SQLite straight from the driver, elsewhere
+    streamed from a server-side cursor."""
+    if conn.dialect.name == "sqlite":
+        return bulk.raw_batches(conn, wanted, _ROWS_AT_A_TIME)
+    rows = conn.execute(wanted.execution_options(stream_results=True, yield_per=_ROWS_AT_A_TIME))
+    return iter(rows.partitions())
+
+
+def _places(ids: Any, wanted: Any) -> Any:
+    """Where each of ``wanted`` is in ``ids`` (sorted, each once), -1 where it is not: by
+    an index of every id when they are dense (the database's, from 1), else by search."""
+    if not len(ids):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    top = int(ids[-1])
+    if int(ids[0]) >= 0 and top <= max(4 * len(ids), 1 << 20):
+        index = np.full(top + 1, -1, dtype=np.int64)
+        index[ids] = np.arange(len(ids), dtype=np.int64)
+        at = np.full(len(wanted), -1, dtype=np.int64)
+        inside = (wanted >= 0) & (wanted <= top)
+        at[inside] = index[wanted[inside]]
+        return at
+    at = np.searchsorted(ids, wanted)
+    found = at < len(ids)
+    found[found] = ids[at[found]] == wanted[found]
+    return np.where(found, at, -1)
 
 
 def _micros(values: Sequence[Any]) -> Any:
