@@ -215,8 +215,7 @@ def _shared_most(
     are the links of people I talk to lately, sorted by interaction."""
     if not len(li):
         return {}, {}
-    lo = np.searchsorted(li, iid)
-    n = np.searchsorted(li, iid, side="right") - lo
+    lo, n = _runs_of(li, iid)
     total = int(n.sum())
     if not total:
         return {}, {}
@@ -244,6 +243,21 @@ def _shared_most(
         out.setdefault(pid, []).append(str(name))
     many = dict(zip(p[first].tolist(), runs.tolist(), strict=True))
     return {pid: tuple(v) for pid, v in out.items()}, many
+
+
+def _runs_of(sorted_ids: Ints, wanted: Ints) -> tuple[Ints, Ints]:
+    """Where each of ``wanted`` starts in ``sorted_ids`` and how many times it is there: from
+    each id's count when the ids are dense (the database's interaction ids), else by two
+    binary searches."""
+    top = int(sorted_ids[-1])
+    if int(sorted_ids[0]) >= 0 and top <= max(4 * len(wanted), 1 << 20):
+        counts = np.bincount(sorted_ids, minlength=top + 2)
+        starts = np.cumsum(counts) - counts
+        inside = np.clip(wanted, 0, top + 1)  # outside: a count of 0 (past the last id)
+        inside[(wanted < 0) | (wanted > top)] = top + 1
+        return starts[inside], counts[inside]
+    lo = np.searchsorted(sorted_ids, wanted)
+    return lo, np.searchsorted(sorted_ids, wanted, side="right") - lo
 
 
 def _personal_figures(events: ContactColumns, now_us: int) -> dict[int, tuple]:

@@ -118,5 +118,5 @@ def _personal_subjects(conn: Connection, owner_id: int) -> tuple[Any, Any, list[
             lists.append(found)
     if not lists:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
-    ids = np.array(",".join(lists).split(","), dtype=np.int64)
+    ids = np.fromstring(",".join(lists), dtype=np.int64, sep=",")
     return ids, np.repeat(np.asarray(codes, dtype=np.int64), counts), list(cleaned)
