@@ -114,3 +114,26 @@ def test_training_rows_from_columns_equal_those_of_the_timelines(sqlite_store: S
     assert got.groups == want.groups
     assert np.array_equal(got.y, want.y)
     assert np.allclose(got.x, want.x, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [1, 1, 2, 5, 5, 5, 9],  # dense: counted
+        [0, 0, 7],
+        [10**9, 10**9, 10**9 + 40],  # sparse: searched
+    ],
+)
+def test_runs_of_ids_are_those_two_searches_give(ids: list[int]) -> None:
+    import numpy as np
+
+    from rekindle.history.tie_feature_arrays import _runs_of
+
+    li = np.asarray(ids, dtype=np.int64)
+    wanted = np.asarray([-2, *ids, max(ids) + 1, ids[0] + 3, 10**12], dtype=np.int64)
+    lo, n = _runs_of(li, wanted)
+    want_lo = np.searchsorted(li, wanted)
+    want_n = np.searchsorted(li, wanted, side="right") - want_lo
+    assert np.array_equal(n, want_n)
+    assert np.array_equal(lo[n > 0], want_lo[n > 0])
+    assert (n == 0).any() and (n > 1).any()
