@@ -371,3 +371,27 @@ def test_merge_suggestions_of_people_learnt_from_mail_are_searched_when_shown(
     with store.read() as conn:
         assert import_state.unsearched(conn, store.owner_id) == []
     assert len(merging.review(store)) == 1  # searched once: not stored twice
+
+
+def test_an_address_that_became_mine_keeps_no_tie(store: Store) -> None:
+    """My other address had a two-way past with me (so it became a person); once it is
+    mine, the rebuild leaves its person no statistics of mail that is now my own."""
+    me_svc.add_address(store, ME)
+    alias = "me.too@example.org"
+    box = [
+        *mailbox(),
+        msg(20, ME, [alias], days=6, subject="note to self"),
+        msg(21, alias, [ME], days=6.5, subject="Re: note to self", name="Me Too"),
+    ]
+    sync(store, box)
+    before = people_svc.show(store, alias)
+    with store.read() as conn:
+        stats = tq.stats_of(conn, before.id)
+    assert stats is not None and stats.messages_in + stats.messages_out == 2
+    me_svc.add_address(store, alias)
+    history.rebuild(store, now=NOW)
+    with store.read() as conn:
+        stats = tq.stats_of(conn, before.id)
+    assert stats is not None
+    assert stats.messages_in + stats.messages_out == 0 and stats.last_contact is None
+    assert people_svc.show(store, "alice@a.com").interactions == 5  # the others as they were

@@ -100,3 +100,41 @@ def test_why_says_the_record_looks_like_me(store: Store) -> None:
     w = why(store, "robin.example1970@home.example", now=NOW)
     assert any("your name" in e for e in w.looks_like_you)
     assert why(store, "ann@acme.com", now=NOW).looks_like_you == []
+
+
+def test_someone_else_s_name_on_an_address() -> None:
+    assert ALLEN.someone_else(["Ina Rangel"]) == "Ina Rangel"
+    assert ALLEN.someone_else(["Butler,  Pam"]) == "Butler, Pam"
+    # one of its names is mine, or nothing says otherwise: not someone else's
+    assert ALLEN.someone_else(["Ina Rangel", "Phillip K Allen"]) is None
+    assert ALLEN.someone_else([]) is None
+    assert ALLEN.someone_else(["", "  "]) is None
+    assert Myself.of(None, ["pallen@enron.com"]).someone_else(["Ina Rangel"]) is None
+
+
+def test_sent_under_another_name_is_not_proposed_and_mine_is_already_yours(store: Store) -> None:
+    """Mail filed as sent from an assistant's address (their name on it) is shown, not proposed
+    as mine; a look-alike record whose address I added says it is already mine."""
+    selves(store)
+    helper = "pat.helper@work.example"
+    sent = [
+        replace(
+            mail(200 + i, helper, ["ann@acme.com"], NOW - timedelta(days=30 + i), "for Robin"),
+            sender=Address(helper, "Pat Helper"),
+            folder="Sent Items",
+        )
+        for i in range(3)
+    ]
+    history.ingest(store, "test", "sent", lambda state: sent, now=NOW)
+    found = {f["address"]: f for f in timeline.suggest_me(store, limit=10)}
+    assistant = found[helper]
+    assert assistant["in_sent_folders"] == 3 and assistant["other_name"] == "Pat Helper"
+    assert not assistant["already_yours"]
+    home = "robin.example1970@home.example"
+    assert found[home]["already_yours"] is False
+    me_svc.add_address(store, home)
+    history.rebuild(store, now=NOW)
+    again = {f["address"]: f for f in timeline.suggest_me(store, limit=10)}
+    assert again[home]["already_yours"] is True
+    w = why(store, str(found[home]["person_id"]), now=NOW)
+    assert w.list is None and w.list_why == "on no list: a record of you"

@@ -51,6 +51,9 @@ def me_show(
             if "in_sent_folders" in f:
                 why = f"{counted(f['in_sent_folders'], 'message')} from it in sent folders, "
                 why += f"{f['messages_from_it']:,} in all"
+                if "other_name" in f:  # someone else sending from your mailbox
+                    why += f", under the name {safe(repr(f['other_name']))}, not yours"
+                    mark = " (someone sending for you? not proposed)"
             else:
                 why = f"looks like you (#{f['person_id']} {safe(f['name'])}): " + "; ".join(
                     safe(e) for e in f["evidence"]
@@ -112,7 +115,9 @@ def add_address(
 
 @me_app.command("remove-address")
 def remove_address(
-    values: Annotated[list[str], typer.Argument(help="Addresses of yours to remove (one or more).")],
+    values: Annotated[
+        list[str], typer.Argument(help="Addresses of yours to remove (one or more).")
+    ],
 ) -> None:
     """Remove some of your addresses."""
     from rekindle.services import me as svc
@@ -120,7 +125,9 @@ def remove_address(
     removed = 0
     for value in values:
         n = svc.remove_address(STATE.store(), value, STATE.region())
-        console.print(f"removed {safe(value)}" if n else f"{safe(value)}: not one of your addresses")
+        console.print(
+            f"removed {safe(value)}" if n else f"{safe(value)}: not one of your addresses"
+        )
         removed += n
     if removed:
         _rebuild()
@@ -152,9 +159,7 @@ def _rebuild() -> None:
 @me_app.command("add-affiliation")
 def add_affiliation(
     organisation: Annotated[str, typer.Argument(help="Employer or school.")],
-    title: Annotated[
-        str | None, typer.Option("--title", help="Your role or degree there.")
-    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Your role or degree there.")] = None,
     start: Annotated[
         str | None, typer.Option("--start", help="YYYY, YYYY-MM or YYYY-MM-DD")
     ] = None,

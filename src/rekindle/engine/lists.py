@@ -111,7 +111,9 @@ def list_words(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str:
     if not due:
         return "on no list: not due for a check-in yet"
     if which == KEEP_WARM:
-        return f"Keep warm: due a check-in, silent {round(f.silence_days or 0)} days"
+        if f.silence_days is None:  # an imported contact: nothing shared yet
+            return "Keep warm: due a check-in, no history together yet"
+        return f"Keep warm: due a check-in, silent {round(f.silence_days)} days"
     if not f.personal and f.group:
         return "on no list: only group mail together, never a personal exchange"
     if not f.two_way:

@@ -99,6 +99,21 @@ class Myself:
                 return out
         return [*out, *(f"{a} is built like your own addresses" for a in like)]
 
+    def someone_else(self, names: Iterable[str]) -> str | None:
+        """The name mail showed beside an address when it is another person's: none of
+        ``names`` is mine and one contradicts mine (an assistant sending from my mailbox, a
+        shared account); None when one is mine, or mine is unknown."""
+        if self.name is None:
+            return None
+        names = [n for n in names if n and n.strip()]
+        if any(self.same_name(n) for n in names):
+            return None
+        for n in names:
+            parsed = make_name(n)
+            if parsed is not None and names_conflict(self.name, parsed):
+                return " ".join(n.split())
+        return None
+
     @cached_property
     def _family_words(self) -> frozenset[str]:
         return frozenset(self.name.family_key.split()) if self.name is not None else frozenset()

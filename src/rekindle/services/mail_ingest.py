@@ -378,7 +378,13 @@ def _selections(
 def rederive_all(
     conn: Connection, owner_id: int, now: datetime, add_contacts: AddContacts | None = None
 ) -> tuple[int, int, set[int]]:
-    """After "me" changed: new directions for every message, every mail interaction again."""
+    """After "me" changed: new directions for every message, every mail interaction again.
+    The persons touched include those who had mail and now have none (an address of theirs
+    became mine): their tie statistics are refreshed too, not left as they were."""
     mq.set_directions(conn, owner_id, mq.my_addresses(conn, owner_id))
+    had_mail = mq.persons_with_derived(conn, owner_id, "mail")
     mq.delete_derived(conn, owner_id, ["mail"])
-    return derive(conn, owner_id, now, everything=True, add_contacts=add_contacts)
+    written, created, persons = derive(
+        conn, owner_id, now, everything=True, add_contacts=add_contacts
+    )
+    return written, created, persons | had_mail

@@ -81,7 +81,7 @@ def other_selves(store: Store) -> list[dict[str, Any]]:
                     "person_id": pid,
                     "name": display,
                     "evidence": evidence,
-                    "already_yours": False,
+                    "already_yours": address.casefold() in mine,
                 }
             )
     return out

@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from rekindle.plural import counted
-from rekindle.services.myself import other_selves
+from rekindle.services.myself import myself, other_selves
 from rekindle.services.people import resolve_person
 from rekindle.store import Store, history
 from rekindle.store import mail as mq
 from rekindle.store import people as pq
 from rekindle.store import ties as tq
 from rekindle.store.database import utcnow
+from rekindle.store.self_evidence import names_on
 
 #: a tie whose strength once reached this (about six 1:1 exchanges in a year) was a real one
 FORMERLY_STRONG = 6.0
@@ -129,18 +130,26 @@ def suggest_me(store: Store, limit: int = 5) -> list[dict[str, Any]]:
     """Your likely own addresses: the commonest senders of mail filed as sent, then the records
     that look like you (your name, an address built like yours), each with the evidence."""
     with store.read() as conn:
-        mine = mq.my_addresses(conn, store.owner_id)
-        found = mq.frequent_sent_senders(conn, store.owner_id, limit)
-    sent = [
-        {
+        owner = store.owner_id
+        mine = mq.my_addresses(conn, owner)
+        found = mq.frequent_sent_senders(conn, owner, limit)
+        me = myself(conn, owner)
+        names = names_on(conn, owner, [a for a, _, _ in found if a not in mine])
+    sent = []
+    for a, n, total in found:
+        entry: dict[str, Any] = {
             "address": a,
             "in_sent_folders": n,
             "messages_from_it": total,
             "already_yours": a in mine,
             "evidence": [f"{counted(n, 'message')} from it in sent folders"],
         }
-        for a, n, total in found
-    ]
+        # sent from my mailbox under another person's name: theirs, not mine to add
+        other = None if a in mine else me.someone_else(names.get(a, ()))
+        if other is not None:
+            entry["other_name"] = other
+            entry["evidence"].append(f"under the name {other!r}, not yours")
+        sent.append(entry)
     listed = {f["address"] for f in sent}
     return [*sent, *(o for o in other_selves(store) if o["address"] not in listed)]
 

@@ -109,6 +109,7 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
         medium = _medium(conn, owner, pid, f, cadence, edits, now)
         period = period_of(now, opts.frequency)
         planned = any(e.person_id == pid for e in eq.plan_entries(conn, owner, period))
+        selves = is_likely_me(conn, owner, pid, name)
         w = Why(
             person_id=pid,
             name=name,
@@ -135,9 +136,13 @@ def why(store: Store, ref: str, now: datetime | None = None, region: str | None 
             medium=medium.medium,
             medium_why=medium.why,
             in_plan=period if planned else None,
-            looks_like_you=is_likely_me(conn, owner, pid, name),
-            list=which,
-            list_why=_list_line(list_words(f, cadence.tier, due, opts.lists), which, held),
+            looks_like_you=selves,
+            list=None if selves else which,
+            list_why=(
+                "on no list: a record of you"
+                if selves
+                else _list_line(list_words(f, cadence.tier, due, opts.lists), which, held)
+            ),
             learnt=_learnt_lines(learning, held, now),
             last_outreach=delivered,
             history_last=getattr(tq.stats_of(conn, pid), "last_contact", None),

@@ -25,7 +25,7 @@ from rekindle.errors import UserError
 from rekindle.store import bulk
 from rekindle.store.database import scanning
 from rekindle.store.mail_rows import AddressRow, MessageRow
-from rekindle.store.schema import identity, interaction, person
+from rekindle.store.schema import identity, interaction, interaction_person, person
 from rekindle.store.schema_history import (
     meeting,
     meeting_attendee,
@@ -335,6 +335,17 @@ def set_directions(conn: Connection, owner_id: int, mine: set[str]) -> None:
         )
         .values(direction="in")
     )
+
+
+def persons_with_derived(conn: Connection, owner_id: int, source: str) -> set[int]:
+    """The persons linked to an interaction the owner's ``source`` gave."""
+    linked = (
+        select(interaction_person.c.person_id)
+        .distinct()
+        .join(interaction, interaction.c.id == interaction_person.c.interaction_id)
+        .where(interaction.c.owner_id == owner_id, interaction.c.source == source)
+    )
+    return {int(pid) for pid in conn.execute(linked).scalars()}
 
 
 def delete_derived(
