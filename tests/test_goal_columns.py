@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rekindle.engine.goal_columns import GoalColumns
-from rekindle.engine.goal_match import goal_terms
+from rekindle.engine.goal_match import goal_alternatives, goal_terms
 from rekindle.history.mail_subjects import Subjects
 
 
@@ -28,7 +28,7 @@ def subjects(lists: dict[int, list[str]]) -> Subjects:
 def test_words_of_their_mail_count_and_rare_words_weigh_more() -> None:
     own = {1: ["Acme Payments"], 2: ["Globex"], 3: [], 4: ["Initech Payments team"]}
     mail = subjects({2: ["Banking chat", "Acme Payments"], 1: ["Acme Payments"], 99: ["Banking"]})
-    goal = "payments / banking"
+    goal = "payments banking"  # one goal of two words: the more of them, the better
     terms = goal_terms(goal)
     index = GoalColumns(sorted(own), own.__getitem__, mail, goal, terms, None)
     one, two, three, four = (index.match(p, terms) for p in (1, 2, 3, 4))
@@ -40,6 +40,22 @@ def test_words_of_their_mail_count_and_rare_words_weigh_more() -> None:
     assert one.value == pytest.approx(payment / (payment + banking))
     with pytest.raises(ValueError):
         index.match(1, ["robotics"])
+    # two alternatives: either fits the goal fully (by the better one), rare or not
+    either = "payments / banking"
+    index = GoalColumns(sorted(own), own.__getitem__, mail, either, goal_terms(either), None)
+    assert goal_alternatives(either, terms) == [[0], [1]]
+    assert goal_alternatives("design, UX or research", ["design", "ux", "research"]) == [
+        [0],
+        [1],
+        [2],
+    ]
+    assert goal_alternatives("robotics startup in Berlin", ["robotic", "startup", "berlin"]) == [
+        [0, 1, 2]
+    ]
+    assert [index.match(p, terms).value for p in (1, 2, 3, 4)] == [1.0, 1.0, 0.0, 1.0]
+    assert index.match(1, terms).matched == ("payment",)
+    values, hits, _ = index.everyone()
+    assert values == [1.0, 1.0, 0.0, 1.0]
 
 
 def test_without_a_goal_word_nobody_matches() -> None:

@@ -59,6 +59,13 @@ def test_the_list_spreads_across_fields() -> None:
     assert [c.person_id for c in picked] == [1, 3]
     assert fields_of(picked) == ["finance & banking", "robotics"]
     assert [c.person_id for c in select(pool, 2, diversity=0.0)] == [1, 2]
+    # the field a goal names is no sameness: two of it are what the user asked for
+    assert similarity(pool[0], pool[1], {"finance & banking"}) == 0.0
+    assert [c.person_id for c in select(pool, 2, wanted={"finance & banking"})] == [1, 2]
+    same_bank = replace(pool[1], organisation="Riverstone Bank")  # one employer stays spread
+    assert [
+        c.person_id for c in select([pool[0], same_bank, pool[2]], 2, wanted={"finance & banking"})
+    ] == [1, 3]
 
 
 def test_the_list_spreads_across_lengths_of_silence() -> None:

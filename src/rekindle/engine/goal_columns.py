@@ -21,9 +21,11 @@ import numpy as np
 from rekindle.engine.goal_match import (
     NO_MEANING,
     GoalMatch,
+    goal_alternatives,
     goal_sentence,
     meaning_value,
     stems_of,
+    word_share,
 )
 from rekindle.history.mail_subjects import Subjects
 
@@ -45,6 +47,7 @@ class GoalColumns:
         vectors: TextVectors | None,
     ) -> None:
         self.terms = list(terms)
+        self._alternatives = goal_alternatives(goal, self.terms)
         self._row = {pid: i for i, pid in enumerate(people)}
         self.texts, self._starts, self._codes = _pieces(people, own, subjects)
         #: per piece, which goal words it has (a row of booleans)
@@ -74,9 +77,8 @@ class GoalColumns:
         if row is None or not self.terms:
             return GoalMatch(0.0, ())
         has = self._person_hits[row].tolist()
-        total = sum(self._idf)
         by_words = GoalMatch(
-            sum(i for i, h in zip(self._idf, has, strict=True) if h) / total if total else 0.0,
+            word_share(self._idf, has, self._alternatives),
             tuple(t for t, h in zip(self.terms, has, strict=True) if h),
         )
         if self._best[row] <= NO_MEANING:
@@ -92,13 +94,9 @@ class GoalColumns:
         values, the goal words each has as a row of booleans, the code in :attr:`texts` of
         the piece by whose meaning they match, -1 when they match by words)."""
         n = len(self._best)
-        total = sum(self._idf)
         # a word match's value as match() adds it up, once per distinct set of words
         patterns, which = np.unique(self._person_hits, axis=0, return_inverse=True)
-        by_pattern = [
-            sum(i for i, h in zip(self._idf, row, strict=True) if h) / total if total else 0.0
-            for row in patterns.tolist()
-        ]
+        by_pattern = [word_share(self._idf, row, self._alternatives) for row in patterns.tolist()]
         values = [by_pattern[k] for k in np.asarray(which).reshape(-1).tolist()]
         meant = [-1] * n
         if not self.terms or self._cosines is None or not len(self._codes):

@@ -127,6 +127,36 @@ def goal_terms(goal: str) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in words(goal) if w not in FILLER and len(w) > 1))
 
 
+#: what separates alternatives in a goal: "payments / banking", "design, UX or research"
+_ALTERNATIVES = re.compile(r"[/|,;]|\bor\b", re.IGNORECASE)
+
+
+def goal_alternatives(goal: str, terms: Sequence[str]) -> list[list[int]]:
+    """The goal's alternatives, each as the positions in ``terms`` (:func:`goal_terms` of the
+    goal) of its words: "payments / banking" is two (either fits the goal fully), "robotics
+    startup in Berlin" one (the more of its words, the better the fit)."""
+    where = {t: i for i, t in enumerate(terms)}
+    groups = [
+        sorted({where[t] for t in goal_terms(part) if t in where})
+        for part in _ALTERNATIVES.split(goal)
+    ]
+    groups = [g for g in groups if g]
+    return groups if len(groups) > 1 else [list(range(len(terms)))]
+
+
+def word_share(
+    weights: Sequence[float], has: Sequence[bool], groups: Sequence[Sequence[int]]
+) -> float:
+    """A word match's value: of the goal's alternatives, the best share of its words' weight
+    that the person has."""
+    best = 0.0
+    for group in groups:
+        total = sum(weights[i] for i in group)
+        if total:
+            best = max(best, sum(weights[i] for i in group if has[i]) / total)
+    return best
+
+
 #: a cosine at or below this is no match by meaning; at or above FULL_MEANING a full one
 #: (measured on the sample network: unrelated pieces sit below 0.2, "education" for "teaching"
 #: at 0.54, "healthcare" for "health care" at 0.87)

@@ -10,6 +10,7 @@ so the same inputs always give the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -52,12 +53,13 @@ def silence_span(days: float | None) -> str | None:
     return next(label for label, least in reversed(SILENCE_SPANS) if days >= least)
 
 
-def similarity(a: Candidate, b: Candidate) -> float:
-    """1 for the same organisation, else at least :data:`SAME_FIELD` for the same field, else
-    the overlap of their other contexts (tags, circles)."""
+def similarity(a: Candidate, b: Candidate, wanted: AbstractSet[str] = frozenset()) -> float:
+    """1 for the same organisation, else at least :data:`SAME_FIELD` for the same field (one
+    of the ``wanted`` fields, those the goal names, is no sameness: more of it is the point),
+    else the overlap of their other contexts (tags, circles)."""
     if a.organisation and b.organisation and a.organisation.casefold() == b.organisation.casefold():
         return 1.0
-    same_field = SAME_FIELD if a.field and a.field == b.field else 0.0
+    same_field = SAME_FIELD if a.field and a.field == b.field and a.field not in wanted else 0.0
     if not a.circles or not b.circles:
         return same_field
     return max(same_field, len(a.circles & b.circles) / len(a.circles | b.circles))
@@ -95,9 +97,11 @@ def select(
     quota: int,
     diversity: float = DIVERSITY,
     span_diversity: float = SPAN_DIVERSITY,
+    wanted: AbstractSet[str] = frozenset(),
 ) -> list[Candidate]:
     """Up to ``quota`` people, best first, each next one trading score against sameness (of
-    employer, field and circles, and of how long the tie has been silent)."""
+    employer, field and circles, and of how long the tie has been silent); the ``wanted``
+    fields (the goal's) are not spread across."""
     pool = sorted((c for c in candidates if c.held is None), key=lambda c: (-c.value, c.person_id))
     if quota <= 0 or not pool:
         return []
@@ -107,7 +111,7 @@ def select(
         best_i = 0
         best = float("-inf")
         for i, c in enumerate(pool[: max(50, quota * 20)]):
-            same = max((similarity(c, s) for s in chosen), default=0.0)
+            same = max((similarity(c, s, wanted) for s in chosen), default=0.0)
             value = (1 - diversity) * (c.value / top) - diversity * same
             if span_diversity and silent_as_long(c, chosen):
                 value -= span_diversity

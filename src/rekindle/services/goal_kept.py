@@ -21,7 +21,7 @@ from rekindle.history.mail_subjects import Subjects
 from rekindle.store import goal_match as gq
 
 #: changes when what a kept match holds, or how it is made, changes
-KEY_VERSION = "1"
+KEY_VERSION = "2"  # 2: a goal of alternatives ("payments / banking") fits by the best one
 
 
 def key_of(

@@ -147,7 +147,7 @@ def compute_plan(
     pools.lists[REKINDLE] = learnt_order(pools.lists[REKINDLE], ties, now, model, net)
     for which in (REKINDLE, KEEP_WARM):
         pools.lists[which] = with_outcomes(pools.lists[which], net.learnt)
-    chosen = pick(pools, opts)
+    chosen = pick(pools, opts, frozenset(net.goal_fields))
     reach = eq.reach_by_person(conn, [c.person_id for _, _, c in chosen])
     for pid in far_away(conn, owner_id, [c.person_id for _, _, c in chosen]):
         reach.setdefault(pid, {})["far"] = True
@@ -312,15 +312,18 @@ def _learnt_hold(net: Network, pid: int, now: datetime) -> str | None:
     return found.held(now) if found is not None and pid not in net.awaiting else None
 
 
-def pick(pools: Pools, opts: Options) -> list[tuple[str, bool, Candidate]]:
+def pick(
+    pools: Pools, opts: Options, wanted: frozenset[str] = frozenset()
+) -> list[tuple[str, bool, Candidate]]:
     """(list, in the quota, candidate): the quota from the Rekindle list first (topped up from
-    Keep warm when it runs short), then the Keep warm section beside it."""
+    Keep warm when it runs short), then the Keep warm section beside it; the goal's fields
+    (``wanted``) are not spread across."""
     rekindle, warm = pools.lists[REKINDLE], pools.lists[KEEP_WARM]
     n_rekindle, n_warm = split_quota(len(rekindle), len(warm), opts.quota, opts.lists.keep_warm)
     in_quota = opts.quota - n_rekindle
     return [
-        *((REKINDLE, True, c) for c in select(rekindle, n_rekindle)),
-        *((KEEP_WARM, i < in_quota, c) for i, c in enumerate(select(warm, n_warm))),
+        *((REKINDLE, True, c) for c in select(rekindle, n_rekindle, wanted=wanted)),
+        *((KEEP_WARM, i < in_quota, c) for i, c in enumerate(select(warm, n_warm, wanted=wanted))),
     ]
 
 
