@@ -194,6 +194,17 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_a_file_that_is_no_database_is_one_clear_line(tmp_path: Path, vcf: Path) -> None:
+    ran = rekindle("people", db=vcf, check=False)
+    assert ran.returncode == 1
+    assert (
+        ran.stderr.splitlines()[0]
+        == f"error: {vcf}: not a Rekindle database (file is not a database)"
+    )
+    assert "sqlalche.me" not in ran.stderr and "Traceback" not in ran.stderr
+    assert vcf.read_bytes().startswith(b"BEGIN:VCARD")  # left as it was
+
+
 def test_doctor_reports(db: Path) -> None:
     report = json.loads(rekindle("doctor", "--json", db=db).stdout)
     assert report["schema"] == report["schema_head"]

@@ -377,7 +377,14 @@ def open_store(
         ) from None
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise UserError(f"database error on {location.describe()}: {exc}") from None
+        orig = getattr(exc, "orig", None)  # the driver's words, without SQLAlchemy's link
+        reason = (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]
+        if "not a database" in reason:
+            raise UserError(
+                f"{location.describe()}: not a Rekindle database ({reason})",
+                hint="give --db a database file (a new name makes one), not a file to import",
+            ) from None
+        raise UserError(f"database error on {location.describe()}: {reason}") from None
     return Store(
         engine=engine,
         location=location,
