@@ -18,7 +18,13 @@ goal_app = typer.Typer(help="What you are working towards; it makes some people 
 
 def plan_command(
     count: Annotated[
-        int | None, typer.Option("--count", "-n", help="How many people (default: plan.quota).")
+        int | None,
+        typer.Option(
+            "--count",
+            "-n",
+            help="How many people to reach out to (default: plan.quota); the Keep warm section"
+            " beside them lists up to plan.keep_warm more.",
+        ),
     ] = None,
     goal: Annotated[
         str | None,
