@@ -123,7 +123,9 @@ def ties_of(
     theirs, mine = _reply_medians(events)
     decayed = _decayed(events, seg, now)
     for i, pid in enumerate(seg.ids.tolist()):
-        n_in, n_out, meetings, one, n, first, last, last_in, last_out = counts[i]
+        n_in, n_out, meetings, one, n, first, last, last_in, last_out, p_in, p_out, p_met = counts[
+            i
+        ]
         top = max(n_in, n_out)
         reciprocity = min(n_in, n_out) / top if top else (1.0 if meetings else 0.0)
         total, peak, peak_personal = decayed[i]
@@ -145,6 +147,9 @@ def ties_of(
             decayed_sum=round(total, 4),
             peak_decayed=round(peak, 4),
             peak_personal=round(peak_personal, 4),
+            personal_in=p_in,
+            personal_out=p_out,
+            personal_meetings=p_met,
         )
     return out
 
@@ -179,9 +184,12 @@ class _Segments:
 
 def _counts(events: ContactColumns, seg: _Segments) -> list[tuple[int, ...]]:
     """Per person: messages in, out, meetings, one-to-one contacts, contacts, first and last
-    time, last time each way (:data:`NEVER`: never)."""
+    time, last time each way (:data:`NEVER`: never), then personal contact's messages in, out
+    and meetings (as ``compute_tie`` counts them)."""
     email = events.channel == EMAIL
     d = events.direction
+    personal = events.group_size <= GROUP_THRESHOLD
+    met = events.channel == MEETING
     never = NEVER
     way_in = np.where((d == IN) | (d == BOTH), events.when, never)
     way_out = np.where((d == OUT) | (d == BOTH), events.when, never)
@@ -195,6 +203,9 @@ def _counts(events: ContactColumns, seg: _Segments) -> list[tuple[int, ...]]:
         events.when[seg.ends - 1],
         np.maximum.reduceat(way_in, seg.starts),
         np.maximum.reduceat(way_out, seg.starts),
+        seg.sums(personal & ~met & (d == IN)),
+        seg.sums(personal & ~met & (d == OUT)),
+        seg.sums(personal & met),
     ]
     return list(zip(*(c.tolist() for c in columns), strict=True))
 

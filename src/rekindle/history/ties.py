@@ -60,6 +60,10 @@ class TieStats:
     peak_decayed: float
     #: the peak of personal contact alone (1:1 and small group mail, meetings): what makes a tier
     peak_personal: float
+    #: personal contact alone, each way and met (what says whether the tie was lopsided)
+    personal_in: int = 0
+    personal_out: int = 0
+    personal_meetings: int = 0
 
 
 def is_personal(c: Contact) -> bool:
@@ -186,7 +190,9 @@ def compute_tie(
             if c.group_size <= GROUP_THRESHOLD:
                 co |= c.co
     total, peak = decayed_sums(events, now)
-    _, peak_personal = decayed_sums([c for c in events if is_personal(c)], now)
+    personal = [c for c in events if is_personal(c)]
+    _, peak_personal = decayed_sums(personal, now)
+    written = [c for c in personal if c.channel != "meeting"]
     return TieStats(
         first_contact=events[0].when,
         last_contact=events[-1].when,
@@ -203,4 +209,7 @@ def compute_tie(
         decayed_sum=round(total, 4),
         peak_decayed=round(peak, 4),
         peak_personal=round(peak_personal, 4),
+        personal_in=sum(1 for c in written if c.direction == "in"),
+        personal_out=sum(1 for c in written if c.direction == "out"),
+        personal_meetings=len(personal) - len(written),
     )

@@ -128,6 +128,11 @@ tie_stats = Table(
     Column("peak_decayed", Float, nullable=False, default=0.0),
     #: the peak of personal contact alone (what tiers are made of; NULL: computed before it was)
     Column("peak_personal", Float),
+    #: personal contact alone: messages each way and meetings (what says a tie was lopsided;
+    #: NULL: computed before they were, migration 0020)
+    Column("personal_in", Integer),
+    Column("personal_out", Integer),
+    Column("personal_meetings", Integer),
     Column("computed_at", UtcDateTime(), nullable=False),
     Index("ix_tie_stats_owner", "owner_id"),
 )
