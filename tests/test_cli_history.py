@@ -32,6 +32,18 @@ def test_sync_mail_history_and_dormant(tmp_path: Path) -> None:
     assert "last run" in said and "nothing new" in said and "{" not in said  # the re-sync's run
 
 
+def test_a_sync_before_any_address_of_mine_says_how_to_give_them(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    box = tmp_path / "inbox.mbox"
+    shutil.copy(FIXTURES / "mail" / "gmail-takeout-envelope.mbox", box)
+    out = " ".join(rekindle("sync", "mail", str(box), db=db).stdout.split())
+    assert "your own addresses are not known yet" in out
+    assert "hint: `rekindle me --suggest` proposes your own addresses" in out
+    rekindle("me", "add-address", "robin@example.org", db=db)
+    again = rekindle("sync", "mail", str(box), db=db).stdout
+    assert "hint:" not in again
+
+
 def test_sync_calendar_and_me_suggest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     rekindle("me", "add-address", "me@example.org", db=db)

@@ -97,6 +97,13 @@ def _print(report: SyncReport, verbose: bool, as_json: bool) -> None:
     if report.resumed and report.counts.read:
         console.print("[dim]resumed after the previous sync: only what is new was read[/dim]")
     console.print(safe(report.summary()))
+    from rekindle.history.mail_rules import UNKNOWN_ME
+
+    if report.counts.skipped.get(UNKNOWN_ME):
+        console.print(
+            "[cyan]hint:[/cyan] `rekindle me --suggest` proposes your own addresses from your"
+            " sent mail; `rekindle me add-address ADDRESS` adds one and derives the history again"
+        )
 
 
 def _prompt(label: str) -> str:
@@ -154,7 +161,9 @@ def sync_calendar(
 
 
 @sync_app.command("status")
-def sync_status(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def sync_status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """List the mail and calendar sources and the CardDAV address books synced so far."""
     from rekindle.services import history
     from rekindle.services.sync_contacts import address_books

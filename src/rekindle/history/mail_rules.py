@@ -44,6 +44,8 @@ def thread_of(msg: MessageRecord) -> str | None:
 
 #: readers that cannot name the user's own side (LinkedIn's 2018 export) put this there
 ME_PLACEHOLDER = "<me>"
+#: why a message is no interaction while none of the owner's addresses is known
+UNKNOWN_ME = "your own addresses are not known yet"
 #: messages of these readers went by another channel than email
 CHANNEL_OF_SOURCE = {"linkedin-messages": "linkedin"}
 
@@ -93,7 +95,7 @@ def classify_keys(
         return MailFacts(direction, others, f"date {msg.date_problem or 'missing'}")
     if direction is None:
         return MailFacts(
-            None, (), "neither from nor to you" if known else "your own addresses are not known yet"
+            None, (), "neither from nor to you" if known else UNKNOWN_ME
         )
     if not others:
         return MailFacts(direction, others, "no one else on it")
@@ -122,7 +124,7 @@ def classify_meeting(event: MeetingRecord, mine: Collection[str], now: datetime)
     my_stats = [stat for addr, stat in people.items() if addr in mine]
     if not my_stats:
         return MeetingFacts(
-            (), None, "you are not on it" if mine else "your own addresses are not known yet"
+            (), None, "you are not on it" if mine else UNKNOWN_ME
         )
     if all(stat == "DECLINED" for stat in my_stats) and organizer not in mine:
         return MeetingFacts((), None, "you declined")
