@@ -92,6 +92,12 @@ def test_reasons_name_dates_and_the_gap() -> None:
     assert texts["reciprocity"] == "both of you wrote (2 in, 3 out)"
     assert s.total == pytest.approx(sum(p.contribution for p in s.parts))
     assert len(s.reasons(3)) <= 3
+    # years past the usual gap: gone quiet, not "fading", and no multiplier in the thousands
+    long_ago = tie_features(talk(2400, 2390, 2380, 2370), NOW)
+    said = score(long_ago, default_weights()).part("dormancy")
+    assert (
+        said is not None and said.reason == "quiet for 6 years, long past your usual gap of 10 days"
+    )
 
 
 def test_reasons_count_one_in_the_singular() -> None:

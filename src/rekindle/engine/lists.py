@@ -105,7 +105,7 @@ def list_words(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str:
     rule = f"{rules.rekindle_days} days{gap}"
     if which == REKINDLE:
         return (
-            f"Rekindle: silent {round(f.silence_days or 0)} days (at least {rule}), "
+            f"Rekindle: silent {int(f.silence_days or 0):,} days (at least {rule}), "
             f"a two-way past ({tier} tie)"
         )
     if not due:
@@ -113,7 +113,7 @@ def list_words(f: TieFeatures, tier: str, due: bool, rules: ListRules) -> str:
     if which == KEEP_WARM:
         if f.silence_days is None:  # an imported contact: nothing shared yet
             return "Keep warm: due a check-in, no history together yet"
-        return f"Keep warm: due a check-in, silent {round(f.silence_days)} days"
+        return f"Keep warm: due a check-in, silent {int(f.silence_days):,} days"
     if not f.personal and f.group:
         return "on no list: only group mail together, never a personal exchange"
     if not f.two_way:

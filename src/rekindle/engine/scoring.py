@@ -34,6 +34,8 @@ TIE_PARTS = (
 )
 CONTEXT_PARTS = ("shared", "goal", "timing")
 PARTS = TIE_PARTS + CONTEXT_PARTS
+#: a silence this long, far past the usual gap, is a tie gone quiet, no longer one fading
+FADED_DAYS = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,11 +272,13 @@ def _tie_reasons(f: TieFeatures, names: Mapping[str, str]) -> dict[str, str]:
     if f.silence_days is not None:
         quiet = f"quiet for {span_words(f.silence_days)}"
         if f.usual_gap_days and f.gap_ratio is not None:
-            quiet += (
-                f", {f.gap_ratio:.0f}x your usual gap of {span_words(max(f.usual_gap_days, 1))}"
-            )
-            if f.gap_ratio > 8:
-                quiet += ": the tie is fading"
+            gap = span_words(max(f.usual_gap_days, 1))
+            if f.gap_ratio > 8 and f.silence_days >= FADED_DAYS:
+                quiet += f", long past your usual gap of {gap}"  # not fading: gone quiet
+            else:
+                quiet += f", {f.gap_ratio:.0f}x your usual gap of {gap}"
+                if f.gap_ratio > 8:
+                    quiet += ": the tie is fading"
         out["dormancy"] = quiet
     if f.personal and f.messages_in and f.messages_out:
         out["reciprocity"] = f"both of you wrote ({f.messages_in} in, {f.messages_out} out)"
