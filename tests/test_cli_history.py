@@ -77,3 +77,11 @@ def test_sync_errors_are_one_line(tmp_path: Path) -> None:
     )
     proc = rekindle("sync", "mail", str(tmp_path / "missing.mbox"), db=db, check=False)
     assert proc.returncode == 1 and "no such file" in proc.stderr
+    empty = tmp_path / "empty.ics"
+    empty.write_bytes(b"")
+    proc = rekindle("sync", "calendar", str(empty), db=db, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith(f"error: {empty}: the file is empty")
+    empty.write_text("hello\n")
+    proc = rekindle("sync", "calendar", str(empty), db=db, check=False)
+    assert proc.returncode == 1 and "not an iCalendar file" in proc.stderr

@@ -45,8 +45,14 @@ def sync_calendar_path(
     """Store the meetings of an .ics export and derive their interactions."""
     check_readable(path)
     now = now or utcnow()
-    if path.is_file() and not sniff_ics(path, read_head(path)):
-        raise ImportFileError(f"{path}: not an iCalendar file", hint="export your calendar as .ics")
+    if path.is_file():
+        head = read_head(path)
+        if not head:
+            raise ImportFileError(f"{path}: the file is empty", hint="export your calendar as .ics")
+        if not sniff_ics(path, head):
+            raise ImportFileError(
+                f"{path}: not an iCalendar file", hint="export your calendar as .ics"
+            )
     report = SyncReport(kind="calendar", locator=str(path.resolve()))
     window = (now - timedelta(days=WINDOW_PAST_DAYS), now + timedelta(days=WINDOW_FUTURE_DAYS))
     with store.begin() as conn:
