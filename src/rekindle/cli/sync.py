@@ -37,7 +37,7 @@ class _Bar:
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
-            disable=quiet,
+            disable=quiet or not err_console.is_terminal,  # no blank line when piped
         )
         self.task = self.progress.add_task(what, total=None, visible=False)
 
