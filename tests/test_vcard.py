@@ -120,7 +120,10 @@ def test_bday_forms() -> None:
 def test_no_end_at_eof() -> None:
     items = parse_fixture("no-end-at-eof.vcf")
     assert [r.full_name for r in contacts(items)] == ["First Card", "Unterminated"]
-    assert all(isinstance(i, ContactRecord) for i in items)
+    # the cut card is kept, and said to be cut: one notice, naming it
+    (notice,) = [i for i in items if not isinstance(i, ContactRecord)]
+    assert isinstance(notice, NoticeRecord) and "(card 2)" in notice.locator
+    assert notice.message.startswith("no END:VCARD")
 
 
 def test_binary_garbage_in_value() -> None:

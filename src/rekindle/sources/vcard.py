@@ -96,6 +96,12 @@ def parse_vcard_stream(
             yield RecordError(SOURCE, f"{name}:{item.line}", "END:VCARD without BEGIN:VCARD")
         else:
             yield read_card(item, name, options, max_card_bytes)
+            if not item.ended:  # cut short, or the next card began first
+                yield NoticeRecord(
+                    SOURCE,
+                    f"{name}:{item.start_line} (card {item.index})",
+                    "no END:VCARD (the file may be cut short): kept what the card held",
+                )
     if stats.junk_lines and not stats.cards and not stray:
         message = f"no vCard found ({stats.junk_lines} lines without BEGIN:VCARD)"
         yield RecordError(SOURCE, name, message)
